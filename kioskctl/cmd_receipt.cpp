@@ -1,0 +1,7 @@
+#include "commands.hpp"
+
+namespace kioskctl {
+
+void addReceiptCommands(CLI::App& /*app*/, int& /*exitCode*/) {}
+
+}  // namespace kioskctl

@@ -1,0 +1,13 @@
+#pragma once
+// kioskctl's command groups. Each group lives in its own file and registers its subcommands on the
+// app; main.cpp only wires them together. A command's callback returns through CLI11 by setting the
+// process exit code in `exitCode` (0 = success).
+
+#include <CLI/CLI.hpp>
+
+namespace kioskctl {
+
+/// keygen, receipt sign, receipt verify (cmd_receipt.cpp)
+void addReceiptCommands(CLI::App& app, int& exitCode);
+
+}  // namespace kioskctl

@@ -1,0 +1,23 @@
+// kioskctl — the operator's and integrator's CLI: sign receipts (POS side), scan images, render or
+// serve ESC/POS, enroll kiosks, verify vouchers. It keeps no state of its own.
+
+#include <exception>
+#include <iostream>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"kioskctl — loyalty kiosk operator and integrator tool"};
+    app.require_subcommand(1);
+    int exitCode = 0;
+    kioskctl::addReceiptCommands(app, exitCode);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const std::exception& e) {
+        std::cerr << "kioskctl: " << e.what() << "\n";
+        return 1;
+    }
+    return exitCode;
+}
