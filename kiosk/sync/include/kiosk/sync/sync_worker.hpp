@@ -1,0 +1,122 @@
+#pragma once
+// The kiosk's sync thread: drains the outbox to central, pulls configuration, sends heartbeats,
+// carries out commands from heartbeat answers and learns the clock offset to central.
+//
+// Contract
+// - One background thread, started by start() and joined by stop() / the destructor. Public methods
+//   are thread-safe and never block on the network (syncNow() and reloadConfigNow() only wake it).
+// - The callbacks in SyncEvents run ON THE SYNC THREAD: copy what they carry into an event for the
+//   UI inbox and return quickly; they must not call back into the worker's stop().
+// - Outbox entries are marked done only on a definitive answer from central (accepted or refused);
+//   anything else (timeout, reset, 5xx, a garbled or hostile answer) keeps them pending and is retried
+//   with exponential backoff and jitter. A refusal is recorded with its reason for staff.
+// - Time (backoff, intervals, offset learning) reads the hal::Clock given, never the system clock, so
+//   tests can move it; after moving a manual clock call syncNow() or wait ≤ 1 s for the worker to see it.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "kiosk/sync/local_store.hpp"
+#include "network/central_client.hpp"
+
+namespace hal {
+class Clock;
+}
+
+namespace kiosk::sync {
+
+struct SyncOptions {
+    std::size_t batchSize = 100;                         ///< claims per POST /v1/claims
+    std::chrono::milliseconds initialBackoff{500};      ///< after the first transient failure
+    std::chrono::milliseconds maxBackoff{300'000};      ///< backoff ceiling (5 min)
+    std::chrono::milliseconds heartbeatInterval{60'000};
+    std::chrono::milliseconds configInterval{300'000};  ///< config pull (ETag) period
+    std::string version;                                ///< reported in heartbeats
+};
+
+/// A snapshot for the UI and the maintenance screen.
+struct SyncStatus {
+    bool online = false;                 ///< the last call reached central and got an answer
+    std::int64_t outboxDepth = 0;        ///< pending claims
+    std::int64_t clockOffsetSeconds = 0; ///< central time minus kiosk time
+    std::string lastError;               ///< empty when the last exchange succeeded
+};
+
+/// The outcome of a claim that central settled (accepted or refused) — for the screen showing it.
+struct ClaimSettled {
+    std::string idempotencyKey;
+    net::ClaimOutcome outcome;
+};
+
+struct SyncEvents {
+    std::function<void(const ClaimSettled&)> claimSettled;       ///< per settled outbox entry
+    std::function<void(const CachedConfig&)> configChanged;      ///< a new configuration was stored
+    std::function<void(const SyncStatus&)> statusChanged;        ///< online/offline, depth, errors
+    std::function<std::map<std::string, std::string>()> deviceHealth;  ///< sampled for heartbeats
+};
+
+class SyncWorker {
+public:
+    /// `store` and `clock` must outlive the worker; the client is owned by it (used only on its thread).
+    SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock& clock, SyncOptions options,
+               SyncEvents events);
+    ~SyncWorker();
+    SyncWorker(const SyncWorker&) = delete;
+    SyncWorker& operator=(const SyncWorker&) = delete;
+
+    void start();
+    /// Wakes the thread, lets the current call finish (≤ the client's timeouts) and joins it.
+    void stop();
+
+    /// Push the outbox now, forgetting any backoff (after enqueue, on a "resync" command, on reconnect).
+    void syncNow();
+    /// Pull the configuration now.
+    void reloadConfigNow();
+
+    [[nodiscard]] SyncStatus status() const;
+
+    /// Central's time as the kiosk best knows it: the clock's wall time plus the learned offset.
+    [[nodiscard]] loyalty::UnixSeconds centralNow() const;
+
+private:
+    void run();
+    bool pushOnce();
+    void pullConfig();
+    void sendHeartbeat();
+    void learnOffset(const net::Answer& answer, std::chrono::milliseconds sentAt);
+    void publishStatus();
+    std::chrono::milliseconds nextBackoff();
+
+    LocalStore& m_store;
+    net::CentralClient m_client;
+    hal::Clock& m_clock;
+    SyncOptions m_options;
+    SyncEvents m_events;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;
+    bool m_pushRequested = true;
+    bool m_configRequested = true;
+    SyncStatus m_status;
+    std::int64_t m_clockOffset = 0;
+
+    // Sync-thread only.
+    std::chrono::milliseconds m_pushDue{0};
+    std::chrono::milliseconds m_heartbeatDue{0};
+    std::chrono::milliseconds m_configDue{0};
+    std::chrono::milliseconds m_backoff{0};
+    std::chrono::milliseconds m_startedAt{0};
+    std::minstd_rand m_jitter;
+    std::thread m_thread;
+};
+
+}  // namespace kiosk::sync

@@ -1,0 +1,231 @@
+#pragma once
+// The kiosk's HTTP/JSON client of `central` (docs/api.md), over libcurl.
+//
+// Contract
+// - Every call BLOCKS the calling thread until central answers, the call times out or fails; at most
+//   `connectTimeout + requestTimeout` (milliseconds, wall time). Call it from a worker thread, never the
+//   UI thread.
+// - One instance is NOT thread-safe: it keeps one connection alive between calls. Give each worker
+//   thread its own CentralClient (they are cheap); instances share nothing.
+// - Nothing throws: every outcome is a value. An `Error` says whether the answer was DEFINITIVE (central
+//   understood the request and said no: retrying cannot change it) or TRANSIENT (the network, a
+//   timeout, an overloaded or broken server, an answer we could not understand: the request may or may
+//   not have been carried out, so retry it with the same idempotency key).
+// - Security: https:// with certificate and host-name verification is the default; a private CA is
+//   configured with `caFile`. A plain http:// URL is accepted only for a loopback host (127.0.0.0/8,
+//   ::1, localhost) — anything else is refused at construction, so a credential never leaves the
+//   machine in clear text.
+// - Hostile answers (bad JSON, wrong types, a body larger than `maxResponseBytes`, a 200 carrying an
+//   error) come back as `ErrorKind::BadResponse` / `TooLarge` — transient, never a success.
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/receipt.hpp"
+
+namespace net {
+
+struct ClientConfig {
+    std::string baseUrl;     ///< e.g. "https://central.chain.vn" or "http://127.0.0.1:8080" (no trailing /v1)
+    std::string caFile;      ///< PEM bundle of a private CA; empty = the system's trust store
+    std::string kioskId;     ///< this kiosk's id, as enrolled
+    std::string credential;  ///< the kiosk credential from enrollment; empty before enrolling
+    std::chrono::milliseconds connectTimeout{3'000};
+    std::chrono::milliseconds requestTimeout{10'000};  ///< whole transfer, after connecting
+    std::size_t maxResponseBytes = 4u << 20;           ///< a larger body is refused (TooLarge)
+    std::string userAgent = "loyalty-kiosk";
+};
+
+enum class ErrorKind {
+    InvalidConfig,  ///< refused before sending: malformed URL, clear-text http to a non-loopback host
+    Network,        ///< could not connect, connection reset or cut mid-body (transient)
+    Timeout,        ///< no complete answer in time (transient)
+    Tls,            ///< certificate or TLS handshake failure (transient, but staff should look)
+    TooLarge,       ///< answer body over maxResponseBytes (transient)
+    BadResponse,    ///< unparseable body, wrong types, missing fields, 200 with an error (transient)
+    Overloaded,     ///< 429 / 503: retry after `retryAfter` (transient)
+    Server,         ///< other 5xx (transient)
+    Unauthorized,   ///< 401 / 403: credential missing, wrong or revoked (definitive until re-enrolled)
+    Refused,        ///< any other 4xx: central said no, with a machine `code` (definitive)
+};
+
+struct Error {
+    ErrorKind kind = ErrorKind::Network;
+    int httpStatus = 0;      ///< 0 when no HTTP answer was received
+    std::string code;        ///< central's stable machine code (e.g. "already_claimed"), if any
+    std::string message;     ///< human-readable, for logs and staff screens
+    std::optional<std::chrono::seconds> retryAfter;  ///< from Retry-After on 429/503
+
+    /// True when central understood the request and refused it: do not retry.
+    [[nodiscard]] bool definitive() const {
+        return kind == ErrorKind::Unauthorized || kind == ErrorKind::Refused ||
+               kind == ErrorKind::InvalidConfig;
+    }
+};
+
+template <typename T>
+using Result = std::expected<T, Error>;
+
+/// What every answer carries besides its body: central's clock (from the HTTP Date header or the
+/// body's server_time), so the kiosk can learn its clock offset.
+struct Answer {
+    std::optional<loyalty::UnixSeconds> serverTime;
+};
+
+// ---- enrollment ------------------------------------------------------------------------------------
+
+struct Enrollment : Answer {
+    std::string kioskId;
+    std::string credential;  ///< store it; every later call carries it
+};
+
+// ---- claims ----------------------------------------------------------------------------------------
+
+struct ClaimRequest {
+    std::string idempotencyKey;  ///< unique per accepted receipt, generated once, reused on every retry
+    std::string token;           ///< the receipt QR text exactly as scanned
+    std::string phone;           ///< normalised Vietnamese mobile number, e.g. "0901234567"
+    loyalty::UnixSeconds kioskTime = 0;  ///< when the kiosk accepted it, corrected by the learned offset
+    bool consentJoin = false;            ///< the shopper accepted the programme terms (new member)
+    bool consentMarketing = false;       ///< separate, unticked by default
+    std::string consentTextVersion;      ///< version of the consent text shown
+};
+
+struct PointsLine {
+    std::string label;  ///< e.g. "base", "campaign x2"
+    std::int64_t points = 0;
+};
+
+/// Central's answer to one claim.
+struct ClaimOutcome {
+    enum class Status {
+        Accepted,  ///< credited (also when this is a retry of our own earlier claim)
+        Refused,   ///< definitive refusal: already claimed elsewhere, expired, bad signature …
+        Retry,     ///< central could not settle it now (transient): keep it queued
+    };
+    Status status = Status::Retry;
+    std::string idempotencyKey;
+    std::string receiptId;           ///< "STORE/NUMBER" when central told us
+    std::int64_t pointsEarned = 0;   ///< points
+    std::vector<PointsLine> breakdown;
+    std::int64_t balance = 0;        ///< member balance after this claim, points
+    std::string tier;                ///< tier id, e.g. "silver"
+    std::string code;                ///< refusal code, e.g. "already_claimed"
+    std::string reason;              ///< refusal text ("already claimed on … at …")
+};
+
+struct ClaimBatchAnswer : Answer {
+    std::vector<ClaimOutcome> outcomes;  ///< one per request, in request order
+};
+
+// ---- members, OTP, redemptions ---------------------------------------------------------------------
+
+struct HistoryEntry {
+    loyalty::UnixSeconds at = 0;
+    std::string kind;        ///< "earn", "redeem", "adjust", "expire", "prize"
+    std::int64_t points = 0; ///< signed
+    std::string description;
+};
+
+struct MemberInfo : Answer {
+    std::string phone;
+    std::int64_t balance = 0;   ///< points
+    std::int64_t pending = 0;   ///< points not yet usable
+    std::string tier;
+    std::string nextTier;       ///< empty at the top tier
+    std::int64_t progress = 0;  ///< toward nextTier, in the campaign's unit (see docs/api.md)
+    std::int64_t nextTierAt = 0;
+    std::vector<HistoryEntry> history;
+};
+
+struct OtpSent : Answer {
+    std::int64_t expiresInSeconds = 0;
+};
+
+struct RedemptionRequest {
+    std::string idempotencyKey;
+    std::string phone;
+    std::string rewardId;
+    std::string otp;  ///< the 6-digit code the shopper typed
+};
+
+struct Voucher : Answer {
+    std::string code;        ///< human-readable code printed under the QR
+    std::string qrPayload;   ///< what the voucher QR encodes (signed by central)
+    std::int64_t valueDong = 0;
+    std::int64_t pointsSpent = 0;
+    std::int64_t balance = 0;
+    loyalty::UnixSeconds expiresAt = 0;
+    std::string terms;
+};
+
+// ---- config and heartbeat --------------------------------------------------------------------------
+
+struct ConfigAnswer : Answer {
+    bool notModified = false;  ///< 304: the cached copy (with `etag` sent) is still current
+    std::string etag;
+    std::string body;          ///< the configuration document (JSON text), validated as a JSON object
+};
+
+struct Heartbeat {
+    std::string version;
+    std::int64_t uptimeSeconds = 0;
+    std::int64_t outboxDepth = 0;
+    std::map<std::string, std::string> health;  ///< e.g. {"camera":"ok","printer":"paper_low"}
+};
+
+struct HeartbeatAnswer : Answer {
+    std::vector<std::string> commands;  ///< e.g. "resync", "reload_config"; unknown ones are kept for logs
+};
+
+class CentralClient {
+public:
+    /// Checks the configuration (URL scheme, loopback rule for http://). Not thread-safe to share.
+    [[nodiscard]] static Result<CentralClient> create(ClientConfig config);
+
+    CentralClient(CentralClient&&) noexcept;
+    CentralClient& operator=(CentralClient&&) noexcept;
+    ~CentralClient();
+
+    [[nodiscard]] const ClientConfig& config() const;
+    /// Updates the credential after enrollment (same thread as the calls).
+    void setCredential(std::string credential);
+
+    /// POST /v1/kiosks/enroll — exchanges a one-time enrollment code for this kiosk's credential.
+    [[nodiscard]] Result<Enrollment> enroll(const std::string& enrollmentCode);
+
+    /// POST /v1/claims with one claim. A refusal is an outcome (status Refused), not an Error.
+    [[nodiscard]] Result<ClaimOutcome> claim(const ClaimRequest& request);
+
+    /// POST /v1/claims with a batch. Outcomes come back in request order; an answer that does not
+    /// account for every request is a BadResponse.
+    [[nodiscard]] Result<ClaimBatchAnswer> claimBatch(const std::vector<ClaimRequest>& requests);
+
+    /// GET /v1/members/{phone}
+    [[nodiscard]] Result<MemberInfo> member(const std::string& phone);
+
+    /// POST /v1/otp — central sends a one-time code to the phone.
+    [[nodiscard]] Result<OtpSent> requestOtp(const std::string& phone);
+
+    /// POST /v1/redemptions — spends points, returns a signed voucher.
+    [[nodiscard]] Result<Voucher> redeem(const RedemptionRequest& request);
+
+    /// GET /v1/kiosks/{id}/config with If-None-Match: etag (empty = unconditional).
+    [[nodiscard]] Result<ConfigAnswer> pullConfig(const std::string& etag);
+
+    /// POST /v1/kiosks/{id}/heartbeat
+    [[nodiscard]] Result<HeartbeatAnswer> heartbeat(const Heartbeat& beat);
+
+private:
+    struct Impl;
+    explicit CentralClient(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace net
