@@ -44,6 +44,7 @@ struct ClientConfig {
 
 enum class ErrorKind {
     InvalidConfig,  ///< refused before sending: malformed URL, clear-text http to a non-loopback host
+    InvalidRequest, ///< refused before sending: an argument that cannot go on the wire (bad phone …)
     Network,        ///< could not connect, connection reset or cut mid-body (transient)
     Timeout,        ///< no complete answer in time (transient)
     Tls,            ///< certificate or TLS handshake failure (transient, but staff should look)
@@ -65,7 +66,7 @@ struct Error {
     /// True when central understood the request and refused it: do not retry.
     [[nodiscard]] bool definitive() const {
         return kind == ErrorKind::Unauthorized || kind == ErrorKind::Refused ||
-               kind == ErrorKind::InvalidConfig;
+               kind == ErrorKind::InvalidConfig || kind == ErrorKind::InvalidRequest;
     }
 };
 

@@ -1,0 +1,534 @@
+#include "network/central_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <charconv>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+namespace net {
+namespace {
+
+using Json = nlohmann::json;
+
+Error makeError(ErrorKind kind, std::string message, int status = 0) {
+    Error error;
+    error.kind = kind;
+    error.httpStatus = status;
+    error.message = std::move(message);
+    return error;
+}
+
+/// http:// is allowed only where nothing leaves the machine.
+bool isLoopbackHost(std::string_view host) {
+    if (host == "localhost" || host == "[::1]" || host == "::1") return true;
+    // 127.0.0.0/8, written as a dotted quad (curl normalises the host before we see it).
+    if (!host.starts_with("127.")) return false;
+    int dots = 0;
+    for (char c : host) {
+        if (c == '.') ++dots;
+        else if (c < '0' || c > '9') return false;
+    }
+    return dots == 3;
+}
+
+/// Characters that may go into a URL path segment unescaped: ids and phone numbers only.
+bool isSafePathSegment(std::string_view text, std::size_t maxLength) {
+    return !text.empty() && text.size() <= maxLength && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+               c == '_' || c == '+';
+    });
+}
+
+// ---- typed reads from untrusted JSON: a wrong type is an error value, never an exception ----------
+
+std::optional<std::int64_t> readInt(const Json& object, const char* key) {
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_number_integer()) return std::nullopt;
+    if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+        return std::nullopt;
+    return it->get<std::int64_t>();
+}
+
+std::optional<std::string> readString(const Json& object, const char* key) {
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+std::string readStringOr(const Json& object, const char* key, std::string fallback = {}) {
+    return readString(object, key).value_or(std::move(fallback));
+}
+
+Error badResponse(std::string what) { return makeError(ErrorKind::BadResponse, "central answered " + what); }
+
+struct Reply {
+    long status = 0;
+    std::string body;
+    std::string etag;
+    std::optional<loyalty::UnixSeconds> date;
+    std::optional<std::chrono::seconds> retryAfter;
+};
+
+/// Central's error document: {"error":{"code":"…","message":"…"}} (docs/api.md).
+std::pair<std::string, std::string> errorOf(const Json& body) {
+    const auto it = body.find("error");
+    if (it == body.end()) return {};
+    if (it->is_object()) return {readStringOr(*it, "code"), readStringOr(*it, "message")};
+    if (it->is_string()) return {it->get<std::string>(), ""};
+    return {"invalid_error", ""};
+}
+
+/// Maps a non-2xx answer to an Error. A 4xx counts as central's definitive "no" only when it carries
+/// central's JSON error code — a bare 404 from a misrouted proxy must not refuse anything.
+Error httpError(const Reply& reply) {
+    const int status = static_cast<int>(reply.status);
+    const auto json = Json::parse(reply.body, nullptr, false);
+    auto [code, message] = json.is_object() ? errorOf(json) : std::pair<std::string, std::string>{};
+    Error error = makeError(ErrorKind::Server, message.empty() ? "HTTP " + std::to_string(status) : message, status);
+    error.code = code;
+    error.retryAfter = reply.retryAfter;
+    if (status == 429 || status == 503) error.kind = ErrorKind::Overloaded;
+    else if (status == 408) error.kind = ErrorKind::Timeout;
+    else if (status >= 500) error.kind = ErrorKind::Server;
+    else if (status == 401 || status == 403) error.kind = ErrorKind::Unauthorized;
+    else if (status >= 400 && status < 500 && !code.empty()) error.kind = ErrorKind::Refused;
+    else error.kind = ErrorKind::BadResponse;
+    return error;
+}
+
+std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value) {
+    std::int64_t seconds = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (ec != std::errc() || end != value.data() + value.size() || seconds < 0) return std::nullopt;
+    return std::chrono::seconds(std::min<std::int64_t>(seconds, 3600));
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == '\r' || text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+    return text;
+}
+
+}  // namespace
+
+struct CentralClient::Impl {
+    ClientConfig config;
+    CURL* curl = nullptr;
+    // Per-request state the curl callbacks fill.
+    Reply reply;
+    bool tooLarge = false;
+
+    explicit Impl(ClientConfig c) : config(std::move(c)), curl(curl_easy_init()) {}
+    ~Impl() { curl_easy_cleanup(curl); }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+
+    static std::size_t onBody(char* data, std::size_t size, std::size_t count, void* self) {
+        auto& impl = *static_cast<Impl*>(self);
+        const std::size_t bytes = size * count;
+        if (impl.reply.body.size() + bytes > impl.config.maxResponseBytes) {
+            impl.tooLarge = true;
+            return 0;  // aborts the transfer: a huge body is never buffered
+        }
+        impl.reply.body.append(data, bytes);
+        return bytes;
+    }
+
+    static std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* self) {
+        auto& impl = *static_cast<Impl*>(self);
+        const std::size_t bytes = size * count;
+        const std::string_view line(data, bytes);
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos) return bytes;
+        std::string name(line.substr(0, colon));
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const auto value = trim(line.substr(colon + 1));
+        if (name == "etag") {
+            impl.reply.etag = std::string(value);
+        } else if (name == "date") {
+            const std::string text(value);
+            const auto parsed = curl_getdate(text.c_str(), nullptr);
+            if (parsed > 0) impl.reply.date = static_cast<loyalty::UnixSeconds>(parsed);
+        } else if (name == "retry-after") {
+            impl.reply.retryAfter = parseRetryAfter(value);
+        }
+        return bytes;
+    }
+
+    /// One HTTP exchange. Any 2xx/304 comes back as a Reply; everything else as an Error.
+    Result<Reply> send(const char* method, const std::string& path, const std::string* body,
+                       const std::string& ifNoneMatch = {}) {
+        if (!curl) return std::unexpected(makeError(ErrorKind::Network, "libcurl could not start"));
+        curl_easy_reset(curl);  // keeps the live connection, clears options
+        reply = Reply{};
+        tooLarge = false;
+        const std::string url = config.baseUrl + path;
+
+        curl_slist* headers = nullptr;
+        headers = curl_slist_append(headers, "Accept: application/json");
+        if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
+        if (!config.credential.empty())
+            headers = curl_slist_append(headers, ("Authorization: Bearer " + config.credential).c_str());
+        if (!ifNoneMatch.empty()) headers = curl_slist_append(headers, ("If-None-Match: " + ifNoneMatch).c_str());
+        headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip on batches
+
+        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect could carry the credential elsewhere
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);        // timeouts without SIGALRM: we run on threads
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config.connectTimeout.count()));
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                         static_cast<long>((config.connectTimeout + config.requestTimeout).count()));
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (!config.caFile.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, config.caFile.c_str());
+        curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(config.maxResponseBytes));
+        curl_easy_setopt(curl, CURLOPT_USERAGENT, config.userAgent.c_str());
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::onBody);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
+        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Impl::onHeader);
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, this);
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+        if (body) {
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+        } else {
+            curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+        }
+
+        const CURLcode rc = curl_easy_perform(curl);
+        curl_slist_free_all(headers);
+        if (rc != CURLE_OK) return std::unexpected(transportError(rc));
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+        if ((reply.status >= 200 && reply.status < 300) || reply.status == 304) return reply;
+        return std::unexpected(httpError(reply));
+    }
+
+    Error transportError(CURLcode rc) const {
+        const std::string what = std::string(curl_easy_strerror(rc)) + " (" + config.baseUrl + ")";
+        switch (rc) {
+            case CURLE_OPERATION_TIMEDOUT:
+                return makeError(ErrorKind::Timeout, what);
+            case CURLE_FILESIZE_EXCEEDED:
+                return makeError(ErrorKind::TooLarge, "answer larger than " + std::to_string(config.maxResponseBytes) + " bytes");
+            case CURLE_WRITE_ERROR:
+                return makeError(tooLarge ? ErrorKind::TooLarge : ErrorKind::Network,
+                                 tooLarge ? "answer larger than " + std::to_string(config.maxResponseBytes) + " bytes" : what);
+            case CURLE_SSL_CONNECT_ERROR:
+            case CURLE_PEER_FAILED_VERIFICATION:
+            case CURLE_SSL_CACERT_BADFILE:
+            case CURLE_SSL_CERTPROBLEM:
+            case CURLE_SSL_ISSUER_ERROR:
+                return makeError(ErrorKind::Tls, what);
+            case CURLE_URL_MALFORMAT:
+            case CURLE_UNSUPPORTED_PROTOCOL:
+                return makeError(ErrorKind::InvalidConfig, what);
+            default:
+                return makeError(ErrorKind::Network, what);
+        }
+    }
+
+    /// A 2xx JSON object answer, or BadResponse. A 2xx that carries an "error" is not a success.
+    Result<Json> sendJson(const char* method, const std::string& path, const Json* request) {
+        const std::string body = request ? request->dump() : std::string();
+        auto sent = send(method, path, request ? &body : nullptr);
+        if (!sent) return std::unexpected(sent.error());
+        auto json = Json::parse(sent->body, nullptr, false);
+        if (json.is_discarded() || !json.is_object()) return std::unexpected(badResponse("with something that is not a JSON object"));
+        if (json.contains("error")) {
+            auto [code, message] = errorOf(json);
+            auto error = badResponse("HTTP " + std::to_string(sent->status) + " with an error inside: " + code + " " + message);
+            error.code = code;
+            return std::unexpected(error);
+        }
+        return json;
+    }
+
+    /// The server's time: the body's "server_time" if it has one, else the HTTP Date header.
+    [[nodiscard]] std::optional<loyalty::UnixSeconds> serverTime(const Json& body) const {
+        if (auto t = readInt(body, "server_time"); t && *t > 0) return *t;
+        return reply.date;
+    }
+
+    Result<void> needKiosk() const {
+        if (!isSafePathSegment(config.kioskId, 64))
+            return std::unexpected(makeError(ErrorKind::InvalidRequest, "no valid kiosk id configured"));
+        return {};
+    }
+};
+
+namespace {
+
+Json claimJson(const ClaimRequest& request) {
+    return Json{{"idempotency_key", request.idempotencyKey},
+                {"token", request.token},
+                {"phone", request.phone},
+                {"kiosk_time", request.kioskTime},
+                {"consent",
+                 {{"join", request.consentJoin},
+                  {"marketing", request.consentMarketing},
+                  {"text_version", request.consentTextVersion}}}};
+}
+
+/// One claim's result in central's answer: {"status":"accepted"|"refused", …} (docs/api.md).
+std::optional<ClaimOutcome> parseOutcome(const Json& item) {
+    if (!item.is_object()) return std::nullopt;
+    ClaimOutcome outcome;
+    outcome.idempotencyKey = readStringOr(item, "idempotency_key");
+    outcome.receiptId = readStringOr(item, "receipt_id");
+    const auto status = readString(item, "status");
+    if (!status) return std::nullopt;
+    if (*status == "accepted") {
+        const auto points = readInt(item, "points");
+        const auto balance = readInt(item, "balance");
+        if (!points || !balance || *points < 0) return std::nullopt;
+        outcome.status = ClaimOutcome::Status::Accepted;
+        outcome.pointsEarned = *points;
+        outcome.balance = *balance;
+        outcome.tier = readStringOr(item, "tier");
+        if (const auto it = item.find("breakdown"); it != item.end()) {
+            if (!it->is_array()) return std::nullopt;
+            for (const auto& line : *it) {
+                if (!line.is_object()) return std::nullopt;
+                const auto label = readString(line, "label");
+                const auto linePoints = readInt(line, "points");
+                if (!label || !linePoints) return std::nullopt;
+                outcome.breakdown.push_back(PointsLine{*label, *linePoints});
+            }
+        }
+    } else if (*status == "refused") {
+        auto [code, message] = errorOf(item);
+        if (code.empty()) code = readStringOr(item, "code");
+        if (message.empty()) message = readStringOr(item, "message");
+        if (code.empty()) return std::nullopt;  // a refusal without a reason is not definitive
+        outcome.status = ClaimOutcome::Status::Refused;
+        outcome.code = std::move(code);
+        outcome.reason = std::move(message);
+    } else if (*status == "retry") {
+        outcome.status = ClaimOutcome::Status::Retry;
+        outcome.reason = readStringOr(item, "message");
+    } else {
+        return std::nullopt;
+    }
+    return outcome;
+}
+
+}  // namespace
+
+Result<CentralClient> CentralClient::create(ClientConfig config) {
+    static std::once_flag curlInit;
+    std::call_once(curlInit, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+
+    while (config.baseUrl.ends_with('/')) config.baseUrl.pop_back();
+    CURLU* url = curl_url();
+    if (!url) return std::unexpected(makeError(ErrorKind::InvalidConfig, "out of memory"));
+    std::string scheme;
+    std::string host;
+    if (curl_url_set(url, CURLUPART_URL, config.baseUrl.c_str(), 0) == CURLUE_OK) {
+        char* part = nullptr;
+        if (curl_url_get(url, CURLUPART_SCHEME, &part, 0) == CURLUE_OK) scheme = part;
+        curl_free(part);
+        part = nullptr;
+        if (curl_url_get(url, CURLUPART_HOST, &part, 0) == CURLUE_OK) host = part;
+        curl_free(part);
+    }
+    curl_url_cleanup(url);
+    if (scheme != "https" && scheme != "http")
+        return std::unexpected(makeError(ErrorKind::InvalidConfig, "central URL must be https://…: '" + config.baseUrl + "'"));
+    if (scheme == "http" && !isLoopbackHost(host))
+        return std::unexpected(makeError(ErrorKind::InvalidConfig,
+                                         "refusing clear-text http:// to " + host + ": use https:// (http only for loopback)"));
+    if (!config.kioskId.empty() && !isSafePathSegment(config.kioskId, 64))
+        return std::unexpected(makeError(ErrorKind::InvalidConfig, "kiosk id may use only A-Z a-z 0-9 - _"));
+    if (config.connectTimeout.count() <= 0 || config.requestTimeout.count() <= 0 || config.maxResponseBytes == 0)
+        return std::unexpected(makeError(ErrorKind::InvalidConfig, "timeouts and the response size cap must be positive"));
+
+    auto impl = std::make_unique<Impl>(std::move(config));
+    if (!impl->curl) return std::unexpected(makeError(ErrorKind::InvalidConfig, "libcurl could not start"));
+    return CentralClient(std::move(impl));
+}
+
+CentralClient::CentralClient(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+CentralClient::CentralClient(CentralClient&&) noexcept = default;
+CentralClient& CentralClient::operator=(CentralClient&&) noexcept = default;
+CentralClient::~CentralClient() = default;
+
+const ClientConfig& CentralClient::config() const { return m_impl->config; }
+
+void CentralClient::setCredential(std::string credential) { m_impl->config.credential = std::move(credential); }
+
+Result<Enrollment> CentralClient::enroll(const std::string& enrollmentCode) {
+    Json request{{"enrollment_code", enrollmentCode}};
+    if (!m_impl->config.kioskId.empty()) request["kiosk_id"] = m_impl->config.kioskId;
+    auto json = m_impl->sendJson("POST", "/v1/kiosks/enroll", &request);
+    if (!json) return std::unexpected(json.error());
+    Enrollment enrollment;
+    enrollment.serverTime = m_impl->serverTime(*json);
+    auto id = readString(*json, "kiosk_id");
+    auto credential = readString(*json, "credential");
+    if (!id || !credential || credential->empty() || !isSafePathSegment(*id, 64))
+        return std::unexpected(badResponse("an enrollment without kiosk_id and credential"));
+    enrollment.kioskId = std::move(*id);
+    enrollment.credential = std::move(*credential);
+    return enrollment;
+}
+
+Result<ClaimOutcome> CentralClient::claim(const ClaimRequest& request) {
+    auto batch = claimBatch({request});
+    if (!batch) return std::unexpected(batch.error());
+    return std::move(batch->outcomes.front());
+}
+
+Result<ClaimBatchAnswer> CentralClient::claimBatch(const std::vector<ClaimRequest>& requests) {
+    if (requests.empty()) return std::unexpected(makeError(ErrorKind::InvalidRequest, "an empty batch"));
+    Json claims = Json::array();
+    for (const auto& request : requests) {
+        if (request.idempotencyKey.empty()) return std::unexpected(makeError(ErrorKind::InvalidRequest, "a claim without idempotency key"));
+        claims.push_back(claimJson(request));
+    }
+    const Json body{{"kiosk_id", m_impl->config.kioskId}, {"claims", std::move(claims)}};
+    auto json = m_impl->sendJson("POST", "/v1/claims", &body);
+    if (!json) {
+        // A batch of one refused as a whole (e.g. 409 already claimed) is that claim's definitive answer.
+        if (requests.size() == 1 && json.error().kind == ErrorKind::Refused) {
+            ClaimBatchAnswer answer;
+            answer.serverTime = m_impl->reply.date;
+            ClaimOutcome outcome;
+            outcome.status = ClaimOutcome::Status::Refused;
+            outcome.idempotencyKey = requests.front().idempotencyKey;
+            outcome.code = json.error().code;
+            outcome.reason = json.error().message;
+            answer.outcomes.push_back(std::move(outcome));
+            return answer;
+        }
+        return std::unexpected(json.error());
+    }
+    const auto results = json->find("results");
+    if (results == json->end() || !results->is_array() || results->size() != requests.size())
+        return std::unexpected(badResponse("a claims answer that does not account for every claim"));
+    ClaimBatchAnswer answer;
+    answer.serverTime = m_impl->serverTime(*json);
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        auto outcome = parseOutcome((*results)[i]);
+        if (!outcome) return std::unexpected(badResponse("a malformed result for claim " + std::to_string(i)));
+        // Answers are matched by key, not by trust in their order.
+        if (!outcome->idempotencyKey.empty() && outcome->idempotencyKey != requests[i].idempotencyKey)
+            return std::unexpected(badResponse("results out of order"));
+        outcome->idempotencyKey = requests[i].idempotencyKey;
+        answer.outcomes.push_back(std::move(*outcome));
+    }
+    return answer;
+}
+
+Result<MemberInfo> CentralClient::member(const std::string& phone) {
+    if (!isSafePathSegment(phone, 20)) return std::unexpected(makeError(ErrorKind::InvalidRequest, "not a phone number"));
+    auto json = m_impl->sendJson("GET", "/v1/members/" + phone, nullptr);
+    if (!json) return std::unexpected(json.error());
+    MemberInfo info;
+    info.serverTime = m_impl->serverTime(*json);
+    const auto balance = readInt(*json, "balance");
+    if (!balance) return std::unexpected(badResponse("a member without a balance"));
+    info.phone = readStringOr(*json, "phone", phone);
+    info.balance = *balance;
+    info.pending = readInt(*json, "pending").value_or(0);
+    info.tier = readStringOr(*json, "tier");
+    info.nextTier = readStringOr(*json, "next_tier");
+    info.progress = readInt(*json, "progress").value_or(0);
+    info.nextTierAt = readInt(*json, "next_tier_at").value_or(0);
+    if (const auto it = json->find("history"); it != json->end()) {
+        if (!it->is_array()) return std::unexpected(badResponse("a history that is not a list"));
+        for (const auto& item : *it) {
+            if (!item.is_object()) return std::unexpected(badResponse("a malformed history entry"));
+            const auto at = readInt(item, "at");
+            const auto points = readInt(item, "points");
+            if (!at || !points) return std::unexpected(badResponse("a malformed history entry"));
+            info.history.push_back(
+                HistoryEntry{*at, readStringOr(item, "kind"), *points, readStringOr(item, "description")});
+        }
+    }
+    return info;
+}
+
+Result<OtpSent> CentralClient::requestOtp(const std::string& phone) {
+    if (!isSafePathSegment(phone, 20)) return std::unexpected(makeError(ErrorKind::InvalidRequest, "not a phone number"));
+    const Json request{{"phone", phone}};
+    auto json = m_impl->sendJson("POST", "/v1/otp", &request);
+    if (!json) return std::unexpected(json.error());
+    OtpSent sent;
+    sent.serverTime = m_impl->serverTime(*json);
+    sent.expiresInSeconds = readInt(*json, "expires_in").value_or(300);
+    return sent;
+}
+
+Result<Voucher> CentralClient::redeem(const RedemptionRequest& request) {
+    const Json body{{"idempotency_key", request.idempotencyKey},
+                    {"phone", request.phone},
+                    {"reward_id", request.rewardId},
+                    {"otp", request.otp}};
+    auto json = m_impl->sendJson("POST", "/v1/redemptions", &body);
+    if (!json) return std::unexpected(json.error());
+    const Json& v = json->contains("voucher") && (*json)["voucher"].is_object() ? (*json)["voucher"] : *json;
+    Voucher voucher;
+    voucher.serverTime = m_impl->serverTime(*json);
+    auto code = readString(v, "code");
+    auto qr = readString(v, "qr_payload");
+    if (!code || !qr || code->empty() || qr->empty()) return std::unexpected(badResponse("a voucher without code or QR"));
+    voucher.code = std::move(*code);
+    voucher.qrPayload = std::move(*qr);
+    voucher.valueDong = readInt(v, "value_dong").value_or(0);
+    voucher.pointsSpent = readInt(v, "points_spent").value_or(readInt(*json, "points_spent").value_or(0));
+    voucher.balance = readInt(*json, "balance").value_or(readInt(v, "balance").value_or(0));
+    voucher.expiresAt = readInt(v, "expires_at").value_or(0);
+    voucher.terms = readStringOr(v, "terms");
+    return voucher;
+}
+
+Result<ConfigAnswer> CentralClient::pullConfig(const std::string& etag) {
+    if (auto ok = m_impl->needKiosk(); !ok) return std::unexpected(ok.error());
+    auto sent = m_impl->send("GET", "/v1/kiosks/" + m_impl->config.kioskId + "/config", nullptr, etag);
+    if (!sent) return std::unexpected(sent.error());
+    ConfigAnswer answer;
+    answer.serverTime = sent->date;
+    if (sent->status == 304) {
+        answer.notModified = true;
+        answer.etag = etag;
+        return answer;
+    }
+    const auto json = Json::parse(sent->body, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) return std::unexpected(badResponse("a configuration that is not a JSON object"));
+    if (json.contains("error")) return std::unexpected(badResponse("a configuration carrying an error"));
+    if (sent->etag.empty()) return std::unexpected(badResponse("a configuration without ETag"));
+    answer.etag = std::move(sent->etag);
+    answer.body = std::move(sent->body);
+    return answer;
+}
+
+Result<HeartbeatAnswer> CentralClient::heartbeat(const Heartbeat& beat) {
+    if (auto ok = m_impl->needKiosk(); !ok) return std::unexpected(ok.error());
+    Json health = Json::object();
+    for (const auto& [device, state] : beat.health) health[device] = state;
+    const Json body{{"version", beat.version},
+                    {"uptime_s", beat.uptimeSeconds},
+                    {"outbox_depth", beat.outboxDepth},
+                    {"health", std::move(health)}};
+    auto json = m_impl->sendJson("POST", "/v1/kiosks/" + m_impl->config.kioskId + "/heartbeat", &body);
+    if (!json) return std::unexpected(json.error());
+    HeartbeatAnswer answer;
+    answer.serverTime = m_impl->serverTime(*json);
+    if (const auto it = json->find("commands"); it != json->end()) {
+        if (!it->is_array()) return std::unexpected(badResponse("commands that are not a list"));
+        for (const auto& command : *it) {
+            if (command.is_string()) answer.commands.push_back(command.get<std::string>());
+            else if (command.is_object() && readString(command, "type"))
+                answer.commands.push_back(*readString(command, "type"));
+            else return std::unexpected(badResponse("a malformed command"));
+        }
+    }
+    return answer;
+}
+
+}  // namespace net
