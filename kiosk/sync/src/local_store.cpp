@@ -184,15 +184,21 @@ StoreResult<std::unique_ptr<LocalStore>> LocalStore::open(const std::filesystem:
     std::unique_ptr<LocalStore> store(new LocalStore(db));
 
     // WAL + synchronous=FULL: a commit returns only after the WAL is fsync'd (docs/sync.md).
-    Statement journal(db, "PRAGMA journal_mode=WAL");
-    if (!journal.ok() || journal.step() != SQLITE_ROW || journal.text(0) != "wal")
-        return std::unexpected(ioError(db, "cannot switch " + file.string() + " to WAL"));
+    {
+        Statement journal(db, "PRAGMA journal_mode=WAL");
+        if (!journal.ok() || journal.step() != SQLITE_ROW || journal.text(0) != "wal")
+            return std::unexpected(ioError(db, "cannot switch " + file.string() + " to WAL"));
+    }
     for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"})
         if (auto result = exec(db, pragma); !result) return std::unexpected(result.error());
 
-    Statement version(db, "PRAGMA user_version");
-    if (!version.ok() || version.step() != SQLITE_ROW) return std::unexpected(ioError(db, "cannot read schema version"));
-    const auto applied = version.integer(0);
+    std::int64_t applied = 0;
+    {
+        Statement version(db, "PRAGMA user_version");
+        if (!version.ok() || version.step() != SQLITE_ROW)
+            return std::unexpected(ioError(db, "cannot read schema version"));
+        applied = version.integer(0);
+    }
     if (applied > static_cast<std::int64_t>(kMigrations.size()))
         return std::unexpected(StoreError{StoreError::Kind::Io, file.string() + " was written by a newer kiosk (schema " +
                                                                     std::to_string(applied) + ")"});

@@ -1,0 +1,189 @@
+#include "kiosk/sync/local_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "temp_dir.hpp"
+
+namespace kiosk::sync {
+namespace {
+
+NewClaim sampleClaim(const std::string& number, const std::string& phone = "0901234567", std::int64_t points = 12) {
+    NewClaim claim;
+    claim.receiptId = "HCM001/" + number;
+    claim.token = "TOKEN-" + number;
+    claim.phone = phone;
+    claim.consentJoin = true;
+    claim.consentTextVersion = "v1";
+    claim.acceptedAt = 1'790'000'000;
+    claim.provisionalPoints = points;
+    return claim;
+}
+
+std::unique_ptr<LocalStore> openStore(const std::filesystem::path& file) {
+    auto store = LocalStore::open(file);
+    EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().message);
+    return store ? std::move(*store) : nullptr;
+}
+
+TEST(LocalStore, EnqueueSurvivesReopenAndKeepsOrder) {
+    TempDir dir;
+    std::vector<std::string> keys;
+    {
+        auto store = openStore(dir.path() / "kiosk.db");
+        ASSERT_TRUE(store);
+        for (int i = 0; i < 5; ++i) {
+            auto key = store->enqueue(sampleClaim(std::to_string(i)));
+            ASSERT_TRUE(key.has_value()) << key.error().message;
+            EXPECT_EQ(key->size(), 32u);
+            keys.push_back(*key);
+        }
+    }
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    auto batch = store->pendingBatch(3);
+    ASSERT_TRUE(batch.has_value());
+    ASSERT_EQ(batch->size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ((*batch)[i].idempotencyKey, keys[i]);
+        EXPECT_EQ((*batch)[i].claim.receiptId, "HCM001/" + std::to_string(i));
+        EXPECT_EQ((*batch)[i].claim.token, "TOKEN-" + std::to_string(i));
+        EXPECT_TRUE((*batch)[i].claim.consentJoin);
+        EXPECT_FALSE((*batch)[i].claim.consentMarketing);
+        EXPECT_EQ((*batch)[i].state, EntryState::Pending);
+    }
+    EXPECT_EQ(store->outboxDepth().value(), 5);
+    EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()).size(), keys.size());
+}
+
+TEST(LocalStore, UsesWalWithFullSync) {
+    TempDir dir;
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->enqueue(sampleClaim("1")).has_value());
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "kiosk.db-wal"));
+}
+
+TEST(LocalStore, SameReceiptQueuesOnce) {
+    TempDir dir;
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->enqueue(sampleClaim("7")).has_value());
+    auto again = store->enqueue(sampleClaim("7"));
+    ASSERT_FALSE(again.has_value());
+    EXPECT_EQ(again.error().kind, StoreError::Kind::Duplicate);
+    EXPECT_EQ(store->outboxDepth().value(), 1);
+}
+
+TEST(LocalStore, RefusesIncompleteClaim) {
+    TempDir dir;
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    auto claim = sampleClaim("1");
+    claim.token.clear();
+    auto key = store->enqueue(claim);
+    ASSERT_FALSE(key.has_value());
+    EXPECT_EQ(key.error().kind, StoreError::Kind::Invalid);
+    EXPECT_EQ(store->outboxDepth().value(), 0);
+}
+
+TEST(LocalStore, SettleConfirmsAndAuditsRefusalsOnce) {
+    TempDir dir;
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    const auto a = store->enqueue(sampleClaim("1", "0901111111", 10)).value();
+    const auto b = store->enqueue(sampleClaim("2", "0901111111", 20)).value();
+    const auto c = store->enqueue(sampleClaim("3", "0902222222", 30)).value();
+    EXPECT_EQ(store->pendingPoints("0901111111").value(), 30);
+
+    ASSERT_TRUE(store->settle({Settlement{a, true, 11, 111, "", "", 1}, Settlement{b, false, 0, 0, "already_claimed",
+                                                                                 "already claimed at HCM002", 2}})
+                    .has_value());
+    // A late, contradicting duplicate answer does not flip a settled entry nor audit twice.
+    ASSERT_TRUE(store->settle({Settlement{a, false, 0, 0, "x", "y", 3}, Settlement{b, false, 0, 0, "z", "w", 3}})
+                    .has_value());
+
+    EXPECT_EQ(store->entry(a).value().state, EntryState::Confirmed);
+    EXPECT_EQ(store->entry(a).value().pointsEarned, 11);
+    EXPECT_EQ(store->entry(b).value().state, EntryState::Refused);
+    EXPECT_EQ(store->entry(c).value().state, EntryState::Pending);
+    EXPECT_EQ(store->outboxDepth().value(), 1);
+    EXPECT_EQ(store->pendingPoints("0901111111").value(), 0);
+    EXPECT_EQ(store->pendingPoints("0902222222").value(), 30);
+
+    auto refusals = store->refusals().value();
+    ASSERT_EQ(refusals.size(), 1u);
+    EXPECT_EQ(refusals[0].receiptId, "HCM001/2");
+    EXPECT_EQ(refusals[0].code, "already_claimed");
+    EXPECT_EQ(refusals[0].reason, "already claimed at HCM002");
+    EXPECT_EQ(refusals[0].provisionalPoints, 20);
+    ASSERT_TRUE(store->acknowledgeRefusal(refusals[0].id).has_value());
+    EXPECT_TRUE(store->refusals().value().empty());
+    EXPECT_EQ(store->refusals(true).value().size(), 1u);
+    EXPECT_EQ(store->acknowledgeRefusal(999).error().kind, StoreError::Kind::NotFound);
+    EXPECT_EQ(store->entry("nope").error().kind, StoreError::Kind::NotFound);
+}
+
+TEST(LocalStore, NoteAttemptKeepsPending) {
+    TempDir dir;
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    const auto a = store->enqueue(sampleClaim("1")).value();
+    ASSERT_TRUE(store->noteAttempt({a}, "timeout").has_value());
+    ASSERT_TRUE(store->noteAttempt({a}, "reset").has_value());
+    const auto entry = store->entry(a).value();
+    EXPECT_EQ(entry.state, EntryState::Pending);
+    EXPECT_EQ(entry.attempts, 2);
+    EXPECT_EQ(entry.lastError, "reset");
+}
+
+TEST(LocalStore, ConfigAndClockOffsetPersist) {
+    TempDir dir;
+    {
+        auto store = openStore(dir.path() / "kiosk.db");
+        ASSERT_TRUE(store);
+        EXPECT_FALSE(store->loadConfig().value().has_value());
+        EXPECT_EQ(store->loadClockOffset().value(), 0);
+        ASSERT_TRUE(store->saveConfig({"\"v1\"", R"({"campaign":1})", 5}).has_value());
+        ASSERT_TRUE(store->saveConfig({"\"v2\"", R"({"campaign":2})", 6}).has_value());
+        ASSERT_TRUE(store->saveClockOffset(-3600).has_value());
+    }
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    const auto config = store->loadConfig().value();
+    ASSERT_TRUE(config.has_value());
+    EXPECT_EQ(config->etag, "\"v2\"");
+    EXPECT_EQ(config->body, R"({"campaign":2})");
+    EXPECT_EQ(config->fetchedAt, 6);
+    EXPECT_EQ(store->loadClockOffset().value(), -3600);
+}
+
+TEST(LocalStore, GarbageFileIsAnErrorNotACrash) {
+    TempDir dir;
+    const auto file = dir.path() / "kiosk.db";
+    std::ofstream(file) << std::string(8192, 'x');
+    auto store = LocalStore::open(file);
+    ASSERT_FALSE(store.has_value());
+    EXPECT_EQ(store.error().kind, StoreError::Kind::Io);
+    EXPECT_FALSE(store.error().message.empty());
+}
+
+TEST(LocalStore, ConcurrentEnqueueFromThreads) {
+    TempDir dir;
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 25; ++i)
+                EXPECT_TRUE(store->enqueue(sampleClaim(std::to_string(t) + "-" + std::to_string(i))).has_value());
+        });
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(store->outboxDepth().value(), 100);
+}
+
+}  // namespace
+}  // namespace kiosk::sync
