@@ -1,7 +1,379 @@
+// kioskctl keygen | receipt sign | receipt verify — the POS side of the signed receipt QR
+// (docs/receipt-qr.md) and the integrator's check of a token.
+//
+// Exit codes: 0 success; 1 a token was refused (verify); 2 bad input or a file that cannot be read or
+// written. Files are written to a temporary name next to the target and moved into place, so a failure
+// never leaves half a key or half a PNG behind.
+
+#include <fcntl.h>
+#include <qrencode.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/core.h>
+
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <expected>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "commands.hpp"
+#include "loyalty/money.hpp"
+#include "loyalty/receipt_token.hpp"
+#include "loyalty/signing.hpp"
 
 namespace kioskctl {
 
-void addReceiptCommands(CLI::App& /*app*/, int& /*exitCode*/) {}
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kExitRefused = 1;
+constexpr int kExitBadInput = 2;
+/// Key files are a few hundred bytes; anything much larger is not a key.
+constexpr std::uintmax_t kMaxKeyFileBytes = 64 * 1024;
+/// QR rendering: 8 px per module and the 4-module quiet zone the QR standard asks for — about 3 cm
+/// at 300 dpi for a version 7 code, comfortable for a kiosk camera.
+constexpr int kModulePixels = 8;
+constexpr int kQuietZoneModules = 4;
+
+std::string errnoText() { return std::strerror(errno); }
+
+std::expected<std::string, std::string> readSmallFile(const fs::path& path) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) return std::unexpected(fmt::format("cannot read {}: {}", path.string(), ec.message()));
+    if (size > kMaxKeyFileBytes) return std::unexpected(fmt::format("{} is too large to be a key file", path.string()));
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    if (!in) return std::unexpected(fmt::format("cannot read {}", path.string()));
+    return buffer.str();
+}
+
+/// Writes `content` to `path` with permission `mode`, created with that mode from the first byte (the
+/// umask can only narrow it). With `exclusive`, an existing `path` is never replaced.
+std::expected<void, std::string> writeFileAtomically(const fs::path& path, std::string_view content, mode_t mode,
+                                                     bool exclusive) {
+    const fs::path temp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) return std::unexpected(fmt::format("cannot create {}: {}", temp.string(), errnoText()));
+    std::size_t written = 0;
+    bool ok = true;
+    while (ok && written < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) written += static_cast<std::size_t>(n);
+    }
+    ok = ok && ::fsync(fd) == 0;
+    const std::string writeError = ok ? std::string() : errnoText();
+    ok = (::close(fd) == 0) && ok;
+    if (!ok) {
+        ::unlink(temp.c_str());
+        return std::unexpected(fmt::format("cannot write {}: {}", path.string(), writeError));
+    }
+    // link() fails if the target exists, where rename() would silently replace it.
+    const int moved = exclusive ? ::link(temp.c_str(), path.c_str()) : ::rename(temp.c_str(), path.c_str());
+    const std::string moveError = moved == 0 ? std::string() : errnoText();
+    if (exclusive || moved != 0) ::unlink(temp.c_str());
+    if (moved != 0) return std::unexpected(fmt::format("cannot write {}: {}", path.string(), moveError));
+    return {};
+}
+
+std::expected<loyalty::SigningKeyPair, std::string> readSecretKey(const fs::path& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        fmt::print(stderr, "kioskctl: warning: {} is readable by other users; a store's secret key should be "
+                           "mode 0600\n", path.string());
+    }
+    auto text = readSmallFile(path);
+    if (!text) return std::unexpected(text.error());
+    auto keys = loyalty::parseSecretKey(*text);
+    if (!keys) return std::unexpected(fmt::format("{}: {}", path.string(), loyalty::describe(keys.error())));
+    return std::move(*keys);
+}
+
+std::expected<loyalty::PublicKey, std::string> readPublicKey(const fs::path& path) {
+    auto text = readSmallFile(path);
+    if (!text) return std::unexpected(text.error());
+    auto key = loyalty::parsePublicKey(*text);
+    if (!key) return std::unexpected(fmt::format("{}: {}", path.string(), loyalty::describe(key.error())));
+    return *key;
+}
+
+/// The QR of `text` in alphanumeric mode at error-correction level M, as PNG bytes.
+std::expected<std::vector<unsigned char>, std::string> renderQrPng(const std::string& text) {
+    std::unique_ptr<QRinput, decltype(&QRinput_free)> input(QRinput_new2(0, QR_ECLEVEL_M), &QRinput_free);
+    if (!input ||
+        QRinput_append(input.get(), QR_MODE_AN, static_cast<int>(text.size()),
+                       reinterpret_cast<const unsigned char*>(text.data())) != 0) {
+        return std::unexpected("cannot build the QR code: " + errnoText());
+    }
+    std::unique_ptr<QRcode, decltype(&QRcode_free)> code(QRcode_encodeInput(input.get()), &QRcode_free);
+    if (!code) return std::unexpected("cannot build the QR code: " + errnoText());
+
+    const int modules = code->width + 2 * kQuietZoneModules;
+    cv::Mat image(modules * kModulePixels, modules * kModulePixels, CV_8UC1, cv::Scalar(255));
+    for (int y = 0; y < code->width; ++y) {
+        for (int x = 0; x < code->width; ++x) {
+            // Bit 0 of each libqrencode module byte is "dark".
+            if ((code->data[y * code->width + x] & 1U) == 0) continue;
+            const cv::Rect module((x + kQuietZoneModules) * kModulePixels, (y + kQuietZoneModules) * kModulePixels,
+                                  kModulePixels, kModulePixels);
+            image(module).setTo(cv::Scalar(0));
+        }
+    }
+    std::vector<unsigned char> png;
+    if (!cv::imencode(".png", image, png)) return std::unexpected(std::string("cannot encode the PNG"));
+    return png;
+}
+
+/// Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact.
+constexpr int kVietnamOffsetSeconds = 7 * 3600;
+
+/// Parses "YYYY-MM-DDTHH:MM:SS" followed by "Z", "+HH:MM" or "-HH:MM", or by nothing, which means
+/// Vietnam time (what a shop's POS clock shows).
+std::optional<loyalty::UnixSeconds> parseIso8601(std::string_view text) {
+    const auto number = [&](std::size_t at, std::size_t length) -> std::optional<int> {
+        if (at + length > text.size()) return std::nullopt;
+        int value = 0;
+        const char* begin = text.data() + at;
+        const auto [end, ec] = std::from_chars(begin, begin + length, value);
+        if (ec != std::errc{} || end != begin + length || *begin == '-' || *begin == '+') return std::nullopt;
+        return value;
+    };
+    const auto at = [&](std::size_t i, char c) { return i < text.size() && text[i] == c; };
+    const auto year = number(0, 4), month = number(5, 2), day = number(8, 2);
+    const auto hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+    if (!year || !month || !day || !hour || !minute || !second || !at(4, '-') || !at(7, '-') ||
+        !(at(10, 'T') || at(10, ' ')) || !at(13, ':') || !at(16, ':')) {
+        return std::nullopt;
+    }
+    const std::chrono::year_month_day date{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
+                                           std::chrono::day{static_cast<unsigned>(*day)}};
+    if (!date.ok() || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
+
+    int offset = kVietnamOffsetSeconds;
+    const std::string_view zone = text.substr(19);
+    if (zone == "Z") {
+        offset = 0;
+    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+        const auto offsetHours = number(20, 2), offsetMinutes = number(23, 2);
+        if (!offsetHours || !offsetMinutes || *offsetHours > 14 || *offsetMinutes > 59) return std::nullopt;
+        offset = (zone[0] == '-' ? -1 : 1) * (*offsetHours * 3600 + *offsetMinutes * 60);
+    } else if (!zone.empty()) {
+        return std::nullopt;
+    }
+    const auto days = std::chrono::sys_days{date}.time_since_epoch().count();
+    return std::int64_t{days} * 86'400 + *hour * 3600 + *minute * 60 + *second - offset;
+}
+
+/// "2026-11-23T14:05:00+07:00": Vietnam time, as a shopper or a shop reads it.
+std::string formatIso8601(loyalty::UnixSeconds t) {
+    const std::int64_t local = t + kVietnamOffsetSeconds;
+    const std::int64_t days = local >= 0 ? local / 86'400 : (local - 86'399) / 86'400;
+    const std::int64_t secondsOfDay = local - days * 86'400;
+    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{days}}};
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+07:00", static_cast<int>(date.year()),
+                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), secondsOfDay / 3600,
+                       secondsOfDay / 60 % 60, secondsOfDay % 60);
+}
+
+std::expected<loyalty::UnixSeconds, std::string> timeArgument(const std::optional<std::string>& iso,
+                                                              std::string_view what) {
+    if (!iso) {
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+    auto parsed = parseIso8601(*iso);
+    if (!parsed) {
+        return std::unexpected(fmt::format("{} \"{}\" is not an ISO 8601 time such as 2026-11-23T14:05:00+07:00",
+                                           what, *iso));
+    }
+    return *parsed;
+}
+
+struct KeygenOptions {
+    std::string store;
+    std::string outDir;
+};
+
+int runKeygen(const KeygenOptions& o) {
+    if (!loyalty::isValidStoreId(o.store)) {
+        fmt::print(stderr, "kioskctl: store id \"{}\" must be 1-{} characters of A-Z, 0-9 and -\n", o.store,
+                   loyalty::kMaxStoreIdChars);
+        return kExitBadInput;
+    }
+    std::error_code ec;
+    fs::create_directories(o.outDir, ec);
+    if (ec) {
+        fmt::print(stderr, "kioskctl: cannot create {}: {}\n", o.outDir, ec.message());
+        return kExitBadInput;
+    }
+    const fs::path secretPath = fs::path(o.outDir) / (o.store + ".key");
+    const fs::path publicPath = fs::path(o.outDir) / (o.store + ".pub");
+    for (const auto& path : {secretPath, publicPath}) {
+        if (fs::exists(path, ec)) {
+            fmt::print(stderr, "kioskctl: {} exists; refusing to replace a store key\n", path.string());
+            return kExitBadInput;
+        }
+    }
+    const auto keys = loyalty::SigningKeyPair::generate();
+    const std::string secretText = loyalty::formatSecretKey(
+        keys, fmt::format("store {}: Ed25519 secret key of the POS. Keep it secret; never copy it to a kiosk.",
+                          o.store));
+    const std::string publicText = loyalty::formatPublicKey(
+        keys.publicKey(), fmt::format("store {}: Ed25519 public key; kiosks and central verify receipts with it.",
+                                      o.store));
+    if (auto ok = writeFileAtomically(secretPath, secretText, 0600, true); !ok) {
+        fmt::print(stderr, "kioskctl: {}\n", ok.error());
+        return kExitBadInput;
+    }
+    if (auto ok = writeFileAtomically(publicPath, publicText, 0644, true); !ok) {
+        ::unlink(secretPath.c_str());
+        fmt::print(stderr, "kioskctl: {}\n", ok.error());
+        return kExitBadInput;
+    }
+    fmt::print("{}\n{}\n", secretPath.string(), publicPath.string());
+    return 0;
+}
+
+struct SignOptions {
+    std::string keyFile;
+    std::string store;
+    std::string receipt;
+    std::string amount;
+    std::uint32_t items = 0;
+    std::optional<std::string> time;
+    std::optional<std::string> qrFile;
+};
+
+int runSign(const SignOptions& o) {
+    const auto fail = [](const std::string& message) {
+        fmt::print(stderr, "kioskctl: {}\n", message);
+        return kExitBadInput;
+    };
+    if (!loyalty::isValidStoreId(o.store)) {
+        return fail(fmt::format("store id \"{}\" must be 1-{} characters of A-Z, 0-9 and -", o.store,
+                                loyalty::kMaxStoreIdChars));
+    }
+    if (!loyalty::isValidReceiptNumber(o.receipt)) {
+        return fail(fmt::format("receipt number \"{}\" must be 1-{} characters of A-Z, 0-9 and -", o.receipt,
+                                loyalty::kMaxReceiptNumberChars));
+    }
+    const auto amount = loyalty::parseDong(o.amount);
+    if (!amount) return fail(fmt::format("amount \"{}\": {}", o.amount, loyalty::describe(amount.error())));
+    if (o.items > loyalty::kMaxReceiptItems) {
+        return fail(fmt::format("--items {} is more than {}", o.items, loyalty::kMaxReceiptItems));
+    }
+    const auto issuedAt = timeArgument(o.time, "--time");
+    if (!issuedAt) return fail(issuedAt.error());
+    const auto keys = readSecretKey(o.keyFile);
+    if (!keys) return fail(keys.error());
+
+    const loyalty::Receipt receipt{
+        .store = o.store, .number = o.receipt, .amount = *amount, .issuedAt = *issuedAt, .items = o.items};
+    const auto token = loyalty::encodeReceiptToken(receipt, *keys);
+    if (!token) return fail(std::string(loyalty::describe(token.error())));
+
+    if (o.qrFile) {
+        const auto png = renderQrPng(*token);
+        if (!png) return fail(png.error());
+        const std::string_view bytes(reinterpret_cast<const char*>(png->data()), png->size());
+        if (auto ok = writeFileAtomically(*o.qrFile, bytes, 0644, false); !ok) return fail(ok.error());
+    }
+    fmt::print("{}\n", *token);
+    return 0;
+}
+
+struct VerifyOptions {
+    std::string token;
+    std::string pubkeyFile;
+    std::optional<std::string> store;
+    std::optional<std::string> now;
+    std::optional<std::int64_t> maxAgeDays;
+};
+
+int runVerify(const VerifyOptions& o) {
+    const auto fail = [](const std::string& message) {
+        fmt::print(stderr, "kioskctl: {}\n", message);
+        return kExitBadInput;
+    };
+    const auto now = timeArgument(o.now, "--now");
+    if (!now) return fail(now.error());
+    loyalty::VerifyPolicy policy;
+    if (o.maxAgeDays) policy.maxAge = std::chrono::days{*o.maxAgeDays};
+    const auto key = readPublicKey(o.pubkeyFile);
+    if (!key) return fail(key.error());
+
+    // One key file: it vouches for the store named by --store, or else for the store the token names.
+    loyalty::StoreKeyring keyring;
+    if (o.store) {
+        keyring.add(*o.store, *key);
+    } else if (const auto decoded = loyalty::decodeReceiptToken(o.token)) {
+        keyring.add(decoded->receipt.store, *key);
+    }
+    const auto receipt = loyalty::verifyReceiptToken(o.token, keyring, *now, policy);
+    if (!receipt) {
+        fmt::print(stderr, "refused: {} ({})\n", loyalty::describe(receipt.error()),
+                   loyalty::tokenErrorCode(receipt.error()));
+        return kExitRefused;
+    }
+    fmt::print("valid receipt\n");
+    fmt::print("store:    {}\n", receipt->store);
+    fmt::print("receipt:  {}\n", receipt->number);
+    fmt::print("id:       {}\n", receipt->id());
+    fmt::print("amount:   {} ({} dong)\n", loyalty::formatVnd(receipt->amount), receipt->amount.value);
+    fmt::print("items:    {}\n", receipt->items);
+    fmt::print("issued:   {} (unix {})\n", formatIso8601(receipt->issuedAt), receipt->issuedAt);
+    return 0;
+}
+
+}  // namespace
+
+void addReceiptCommands(CLI::App& app, int& exitCode) {
+    auto keygenOptions = std::make_shared<KeygenOptions>();
+    CLI::App* keygen = app.add_subcommand("keygen", "Create a store's Ed25519 signing key pair (STORE.key, STORE.pub)");
+    keygen->add_option("--store", keygenOptions->store, "Store id (A-Z, 0-9, -; up to 16)")->required();
+    keygen->add_option("--out", keygenOptions->outDir, "Directory for STORE.key (mode 0600) and STORE.pub")
+        ->required();
+    keygen->callback([keygenOptions, &exitCode] { exitCode = runKeygen(*keygenOptions); });
+
+    CLI::App* receipt = app.add_subcommand("receipt", "Sign or verify receipt QR tokens");
+    receipt->require_subcommand(1);
+
+    auto signOptions = std::make_shared<SignOptions>();
+    CLI::App* sign = receipt->add_subcommand("sign", "Sign a receipt: print its token, optionally write the QR PNG");
+    sign->add_option("--key", signOptions->keyFile, "The store's secret key file (from keygen)")->required();
+    sign->add_option("--store", signOptions->store, "Store id")->required();
+    sign->add_option("--receipt", signOptions->receipt, "Receipt number (A-Z, 0-9, -; up to 24)")->required();
+    sign->add_option("--amount", signOptions->amount, "Total in dong: 256000 or 256.000")->required();
+    sign->add_option("--items", signOptions->items, "Number of items (default 0)");
+    sign->add_option("--time", signOptions->time, "Issue time, ISO 8601 (default: now)");
+    sign->add_option("--qr", signOptions->qrFile, "Write the QR code to this PNG file");
+    sign->callback([signOptions, &exitCode] { exitCode = runSign(*signOptions); });
+
+    auto verifyOptions = std::make_shared<VerifyOptions>();
+    CLI::App* verify = receipt->add_subcommand("verify", "Verify a receipt token: print its fields or why it is refused");
+    verify->add_option("token", verifyOptions->token, "The token (the QR text)")->required();
+    verify->add_option("--pubkey", verifyOptions->pubkeyFile, "The store's public key file")->required();
+    verify->add_option("--store", verifyOptions->store,
+                       "Store the key belongs to (default: the store the token names)");
+    verify->add_option("--now", verifyOptions->now, "Judge the age at this ISO 8601 time (default: now)");
+    verify->add_option("--max-age-days", verifyOptions->maxAgeDays, "Oldest receipt accepted, in days (default 30)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{36500}));
+    verify->callback([verifyOptions, &exitCode] { exitCode = runVerify(*verifyOptions); });
+}
 
 }  // namespace kioskctl

@@ -99,8 +99,12 @@ std::string_view describe(TokenError error) {
     return "unknown receipt token error";
 }
 
+bool isValidStoreId(std::string_view store) { return isIdText(store, kMaxStoreIdChars); }
+
+bool isValidReceiptNumber(std::string_view number) { return isIdText(number, kMaxReceiptNumberChars); }
+
 std::expected<void, TokenError> validateReceiptFields(const Receipt& receipt) {
-    if (!isIdText(receipt.store, kMaxStoreIdChars) || !isIdText(receipt.number, kMaxReceiptNumberChars) ||
+    if (!isValidStoreId(receipt.store) || !isValidReceiptNumber(receipt.number) ||
         receipt.amount.value < 0 || receipt.amount > kMaxDong || receipt.items > kMaxReceiptItems ||
         receipt.issuedAt < 1 || receipt.issuedAt > std::numeric_limits<std::uint32_t>::max()) {
         return std::unexpected(TokenError::InvalidField);

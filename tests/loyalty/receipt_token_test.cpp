@@ -179,6 +179,11 @@ TEST(ReceiptToken, EncodeRefusesInvalidFields) {
         EXPECT_EQ(loyalty::validateReceiptFields(r), std::unexpected(TokenError::InvalidField));
     }
     EXPECT_TRUE(loyalty::validateReceiptFields(typicalReceipt()).has_value());
+    EXPECT_TRUE(loyalty::isValidStoreId("DEV-001"));
+    EXPECT_FALSE(loyalty::isValidStoreId("dev001"));
+    EXPECT_FALSE(loyalty::isValidStoreId(std::string(17, 'A')));
+    EXPECT_TRUE(loyalty::isValidReceiptNumber(std::string(24, '0')));
+    EXPECT_FALSE(loyalty::isValidReceiptNumber("A/1"));
 }
 
 TEST(ReceiptToken, RefusesOtherQrCodes) {

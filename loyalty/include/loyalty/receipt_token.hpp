@@ -68,6 +68,11 @@ enum class TokenError {
 /// English description for logs and the CLI (not for shoppers: use the code and assets/i18n).
 [[nodiscard]] std::string_view describe(TokenError error);
 
+/// A store id: 1-kMaxStoreIdChars characters of [A-Z0-9-].
+[[nodiscard]] bool isValidStoreId(std::string_view store);
+/// A receipt number: 1-kMaxReceiptNumberChars characters of [A-Z0-9-].
+[[nodiscard]] bool isValidReceiptNumber(std::string_view number);
+
 /// Checks the fields a token can carry (charset and length of store id and number, amount in
 /// 0..kMaxDong, items in 0..kMaxReceiptItems, issuedAt in 1..2^32-1). Error: InvalidField.
 [[nodiscard]] std::expected<void, TokenError> validateReceiptFields(const Receipt& receipt);
