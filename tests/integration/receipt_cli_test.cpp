@@ -205,3 +205,29 @@ TEST_F(ReceiptCli, BadArgumentsAreRefusedWithoutWritingAnything) {
     const Result missing = kioskctl({"receipt", "verify", "LK1AAAA", "--pubkey", (m_dir.path() / "none.pub").string()});
     EXPECT_EQ(missing.exitCode, 2);
 }
+
+TEST_F(ReceiptCli, SamplePngsScanToTheirListedTokensAndVerify) {
+    const fs::path samples = fs::path(KIOSK_SOURCE_DIR) / "assets" / "samples";
+    std::ifstream list(samples / "receipts.tsv");
+    ASSERT_TRUE(list) << "assets/samples/receipts.tsv missing";
+    std::string line;
+    std::getline(list, line);  // header
+    int rows = 0;
+    while (std::getline(list, line)) {
+        std::vector<std::string> fields;
+        std::stringstream row(line);
+        for (std::string field; std::getline(row, field, '\t');) fields.push_back(field);
+        ASSERT_EQ(fields.size(), 7U) << line;
+        const std::string& token = fields[6];
+        const Result scan = run({"zbarimg", "--raw", "-q", (samples / fields[0]).string()}, m_dir.path());
+        EXPECT_EQ(firstLine(scan.out), token) << fields[0];
+        // Judged at their issue time, so the samples never expire for this test.
+        const Result verify = kioskctl({"receipt", "verify", token, "--pubkey", (samples / "DEV001.pub").string(),
+                                        "--max-age-days", "1", "--now", fields[5]});
+        EXPECT_EQ(verify.exitCode, 0) << fields[0] << ": " << verify.err;
+        EXPECT_NE(verify.out.find("id:       DEV001/" + fields[2]), std::string::npos) << verify.out;
+        EXPECT_NE(verify.out.find("(" + fields[3] + " dong)"), std::string::npos) << verify.out;
+        ++rows;
+    }
+    EXPECT_GE(rows, 5);
+}
