@@ -72,11 +72,17 @@ struct Reply {
     std::optional<std::chrono::seconds> retryAfter;
 };
 
-/// Central's error document: {"error":{"code":"…","message":"…"}} (docs/api.md).
+/// Central's error document: {"error":{"code":"…","message_vi":"…","message_en":"…"}} (docs/api.md).
+/// The message kept is English (logs, staff screens); shoppers see a text chosen by the code.
 std::pair<std::string, std::string> errorOf(const Json& body) {
     const auto it = body.find("error");
     if (it == body.end()) return {};
-    if (it->is_object()) return {readStringOr(*it, "code"), readStringOr(*it, "message")};
+    if (it->is_object()) {
+        auto message = readStringOr(*it, "message_en");
+        if (message.empty()) message = readStringOr(*it, "message");
+        if (message.empty()) message = readStringOr(*it, "message_vi");
+        return {readStringOr(*it, "code"), std::move(message)};
+    }
     if (it->is_string()) return {it->get<std::string>(), ""};
     return {"invalid_error", ""};
 }

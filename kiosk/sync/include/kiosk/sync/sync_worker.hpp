@@ -88,10 +88,10 @@ public:
 
 private:
     void run();
-    bool pushOnce();
+    void pushOnce();
     void pullConfig();
     void sendHeartbeat();
-    void learnOffset(const net::Answer& answer, std::chrono::milliseconds sentAt);
+    void learnOffset(const net::Answer& answer, std::chrono::milliseconds sentAt, loyalty::UnixSeconds sentWall);
     void publishStatus();
     std::chrono::milliseconds nextBackoff();
 
@@ -107,6 +107,7 @@ private:
     bool m_pushRequested = true;
     bool m_configRequested = true;
     SyncStatus m_status;
+    SyncStatus m_published;  ///< last snapshot given to statusChanged
     std::int64_t m_clockOffset = 0;
 
     // Sync-thread only.
@@ -115,6 +116,7 @@ private:
     std::chrono::milliseconds m_configDue{0};
     std::chrono::milliseconds m_backoff{0};
     std::chrono::milliseconds m_startedAt{0};
+    std::size_t m_singlesLeft = 0;  ///< claims to push one by one after a batch was refused whole
     std::minstd_rand m_jitter;
     std::thread m_thread;
 };
