@@ -112,15 +112,12 @@ std::expected<loyalty::PublicKey, std::string> readPublicKey(const fs::path& pat
     return *key;
 }
 
-/// The QR of `text` in alphanumeric mode at error-correction level M, as PNG bytes.
+/// The QR of `text` at error-correction level M, as PNG bytes. libqrencode splits the text into
+/// alphanumeric and numeric segments (never byte mode for a token's characters), which is often one
+/// version smaller than a single alphanumeric segment.
 std::expected<std::vector<unsigned char>, std::string> renderQrPng(const std::string& text) {
-    std::unique_ptr<QRinput, decltype(&QRinput_free)> input(QRinput_new2(0, QR_ECLEVEL_M), &QRinput_free);
-    if (!input ||
-        QRinput_append(input.get(), QR_MODE_AN, static_cast<int>(text.size()),
-                       reinterpret_cast<const unsigned char*>(text.data())) != 0) {
-        return std::unexpected("cannot build the QR code: " + errnoText());
-    }
-    std::unique_ptr<QRcode, decltype(&QRcode_free)> code(QRcode_encodeInput(input.get()), &QRcode_free);
+    std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
+        QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free);
     if (!code) return std::unexpected("cannot build the QR code: " + errnoText());
 
     const int modules = code->width + 2 * kQuietZoneModules;
