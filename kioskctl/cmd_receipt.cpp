@@ -47,13 +47,16 @@ constexpr std::uintmax_t kMaxKeyFileBytes = 64 * 1024;
 constexpr int kModulePixels = 8;
 constexpr int kQuietZoneModules = 4;
 
-std::string errnoText() { return std::strerror(errno); }
+std::string errnoText() {
+    return std::strerror(errno);
+}
 
 std::expected<std::string, std::string> readSmallFile(const fs::path& path) {
     std::error_code ec;
     const auto size = fs::file_size(path, ec);
     if (ec) return std::unexpected(fmt::format("cannot read {}: {}", path.string(), ec.message()));
-    if (size > kMaxKeyFileBytes) return std::unexpected(fmt::format("{} is too large to be a key file", path.string()));
+    if (size > kMaxKeyFileBytes)
+        return std::unexpected(fmt::format("{} is too large to be a key file", path.string()));
     std::ifstream in(path, std::ios::binary);
     std::stringstream buffer;
     buffer << in.rdbuf();
@@ -63,9 +66,10 @@ std::expected<std::string, std::string> readSmallFile(const fs::path& path) {
 
 /// Writes `content` to `path` with permission `mode`, created with that mode from the first byte (the
 /// umask can only narrow it). With `exclusive`, an existing `path` is never replaced.
-std::expected<void, std::string> writeFileAtomically(const fs::path& path, std::string_view content, mode_t mode,
-                                                     bool exclusive) {
-    const fs::path temp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
+std::expected<void, std::string> writeFileAtomically(const fs::path& path, std::string_view content,
+                                                     mode_t mode, bool exclusive) {
+    const fs::path temp =
+        path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) return std::unexpected(fmt::format("cannot create {}: {}", temp.string(), errnoText()));
     std::size_t written = 0;
@@ -94,8 +98,10 @@ std::expected<void, std::string> writeFileAtomically(const fs::path& path, std::
 std::expected<loyalty::SigningKeyPair, std::string> readSecretKey(const fs::path& path) {
     struct stat info {};
     if (::stat(path.c_str(), &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-        fmt::print(stderr, "kioskctl: warning: {} is readable by other users; a store's secret key should be "
-                           "mode 0600\n", path.string());
+        fmt::print(stderr,
+                   "kioskctl: warning: {} is readable by other users; a store's secret key should be "
+                   "mode 0600\n",
+                   path.string());
     }
     auto text = readSmallFile(path);
     if (!text) return std::unexpected(text.error());
@@ -126,8 +132,8 @@ std::expected<std::vector<unsigned char>, std::string> renderQrPng(const std::st
         for (int x = 0; x < code->width; ++x) {
             // Bit 0 of each libqrencode module byte is "dark".
             if ((code->data[y * code->width + x] & 1U) == 0) continue;
-            const cv::Rect module((x + kQuietZoneModules) * kModulePixels, (y + kQuietZoneModules) * kModulePixels,
-                                  kModulePixels, kModulePixels);
+            const cv::Rect module((x + kQuietZoneModules) * kModulePixels,
+                                  (y + kQuietZoneModules) * kModulePixels, kModulePixels, kModulePixels);
             image(module).setTo(cv::Scalar(0));
         }
     }
@@ -157,7 +163,8 @@ std::optional<loyalty::UnixSeconds> parseIso8601(std::string_view text) {
         !(at(10, 'T') || at(10, ' ')) || !at(13, ':') || !at(16, ':')) {
         return std::nullopt;
     }
-    const std::chrono::year_month_day date{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
+    const std::chrono::year_month_day date{std::chrono::year{*year},
+                                           std::chrono::month{static_cast<unsigned>(*month)},
                                            std::chrono::day{static_cast<unsigned>(*day)}};
     if (!date.ok() || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
 
@@ -183,20 +190,21 @@ std::string formatIso8601(loyalty::UnixSeconds t) {
     const std::int64_t secondsOfDay = local - days * 86'400;
     const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{days}}};
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+07:00", static_cast<int>(date.year()),
-                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), secondsOfDay / 3600,
-                       secondsOfDay / 60 % 60, secondsOfDay % 60);
+                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                       secondsOfDay / 3600, secondsOfDay / 60 % 60, secondsOfDay % 60);
 }
 
 std::expected<loyalty::UnixSeconds, std::string> timeArgument(const std::optional<std::string>& iso,
                                                               std::string_view what) {
     if (!iso) {
-        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        return std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
             .count();
     }
     auto parsed = parseIso8601(*iso);
     if (!parsed) {
-        return std::unexpected(fmt::format("{} \"{}\" is not an ISO 8601 time such as 2026-11-23T14:05:00+07:00",
-                                           what, *iso));
+        return std::unexpected(
+            fmt::format("{} \"{}\" is not an ISO 8601 time such as 2026-11-23T14:05:00+07:00", what, *iso));
     }
     return *parsed;
 }
@@ -228,11 +236,12 @@ int runKeygen(const KeygenOptions& o) {
     }
     const auto keys = loyalty::SigningKeyPair::generate();
     const std::string secretText = loyalty::formatSecretKey(
-        keys, fmt::format("store {}: Ed25519 secret key of the POS. Keep it secret; never copy it to a kiosk.",
-                          o.store));
+        keys,
+        fmt::format("store {}: Ed25519 secret key of the POS. Keep it secret; never copy it to a kiosk.",
+                    o.store));
     const std::string publicText = loyalty::formatPublicKey(
-        keys.publicKey(), fmt::format("store {}: Ed25519 public key; kiosks and central verify receipts with it.",
-                                      o.store));
+        keys.publicKey(),
+        fmt::format("store {}: Ed25519 public key; kiosks and central verify receipts with it.", o.store));
     if (auto ok = writeFileAtomically(secretPath, secretText, 0600, true); !ok) {
         fmt::print(stderr, "kioskctl: {}\n", ok.error());
         return kExitBadInput;
@@ -341,7 +350,8 @@ int runVerify(const VerifyOptions& o) {
 
 void addReceiptCommands(CLI::App& app, int& exitCode) {
     auto keygenOptions = std::make_shared<KeygenOptions>();
-    CLI::App* keygen = app.add_subcommand("keygen", "Create a store's Ed25519 signing key pair (STORE.key, STORE.pub)");
+    CLI::App* keygen =
+        app.add_subcommand("keygen", "Create a store's Ed25519 signing key pair (STORE.key, STORE.pub)");
     keygen->add_option("--store", keygenOptions->store, "Store id (A-Z, 0-9, -; up to 16)")->required();
     keygen->add_option("--out", keygenOptions->outDir, "Directory for STORE.key (mode 0600) and STORE.pub")
         ->required();
@@ -351,7 +361,8 @@ void addReceiptCommands(CLI::App& app, int& exitCode) {
     receipt->require_subcommand(1);
 
     auto signOptions = std::make_shared<SignOptions>();
-    CLI::App* sign = receipt->add_subcommand("sign", "Sign a receipt: print its token, optionally write the QR PNG");
+    CLI::App* sign =
+        receipt->add_subcommand("sign", "Sign a receipt: print its token, optionally write the QR PNG");
     sign->add_option("--key", signOptions->keyFile, "The store's secret key file (from keygen)")->required();
     sign->add_option("--store", signOptions->store, "Store id")->required();
     sign->add_option("--receipt", signOptions->receipt, "Receipt number (A-Z, 0-9, -; up to 24)")->required();
@@ -362,13 +373,16 @@ void addReceiptCommands(CLI::App& app, int& exitCode) {
     sign->callback([signOptions, &exitCode] { exitCode = runSign(*signOptions); });
 
     auto verifyOptions = std::make_shared<VerifyOptions>();
-    CLI::App* verify = receipt->add_subcommand("verify", "Verify a receipt token: print its fields or why it is refused");
+    CLI::App* verify =
+        receipt->add_subcommand("verify", "Verify a receipt token: print its fields or why it is refused");
     verify->add_option("token", verifyOptions->token, "The token (the QR text)")->required();
     verify->add_option("--pubkey", verifyOptions->pubkeyFile, "The store's public key file")->required();
     verify->add_option("--store", verifyOptions->store,
                        "Store the key belongs to (default: the store the token names)");
     verify->add_option("--now", verifyOptions->now, "Judge the age at this ISO 8601 time (default: now)");
-    verify->add_option("--max-age-days", verifyOptions->maxAgeDays, "Oldest receipt accepted, in days (default 30)")
+    verify
+        ->add_option("--max-age-days", verifyOptions->maxAgeDays,
+                     "Oldest receipt accepted, in days (default 30)")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{36500}));
     verify->callback([verifyOptions, &exitCode] { exitCode = runVerify(*verifyOptions); });
 }

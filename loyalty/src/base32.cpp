@@ -58,9 +58,12 @@ std::expected<std::vector<std::uint8_t>, Base32Error> decodeBase32(std::string_v
 
 std::string_view describe(Base32Error error) {
     switch (error) {
-        case Base32Error::BadCharacter: return "character outside the base32 alphabet A-Z 2-7";
-        case Base32Error::BadLength: return "base32 text has a length no byte string encodes to";
-        case Base32Error::TrailingBits: return "base32 text is not canonical (non-zero trailing bits)";
+        case Base32Error::BadCharacter:
+            return "character outside the base32 alphabet A-Z 2-7";
+        case Base32Error::BadLength:
+            return "base32 text has a length no byte string encodes to";
+        case Base32Error::TrailingBits:
+            return "base32 text is not canonical (non-zero trailing bits)";
     }
     return "unknown base32 error";
 }

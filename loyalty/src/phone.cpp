@@ -17,31 +17,44 @@ bool isDigits(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-PhonePolicyError policyError(std::string message) { return PhonePolicyError{std::move(message)}; }
+PhonePolicyError policyError(std::string message) {
+    return PhonePolicyError{std::move(message)};
+}
 
 }  // namespace
 
 std::string_view phoneErrorCode(PhoneError error) {
     switch (error) {
-        case PhoneError::Empty: return "phone_empty";
-        case PhoneError::BadCharacters: return "phone_bad_characters";
-        case PhoneError::NotVietnamese: return "phone_not_vietnamese";
-        case PhoneError::WrongLength: return "phone_wrong_length";
-        case PhoneError::Landline: return "phone_landline";
-        case PhoneError::UnknownPrefix: return "phone_unknown_prefix";
+        case PhoneError::Empty:
+            return "phone_empty";
+        case PhoneError::BadCharacters:
+            return "phone_bad_characters";
+        case PhoneError::NotVietnamese:
+            return "phone_not_vietnamese";
+        case PhoneError::WrongLength:
+            return "phone_wrong_length";
+        case PhoneError::Landline:
+            return "phone_landline";
+        case PhoneError::UnknownPrefix:
+            return "phone_unknown_prefix";
     }
     return "phone_unknown_error";
 }
 
 std::string_view describe(PhoneError error) {
     switch (error) {
-        case PhoneError::Empty: return "no phone number given";
+        case PhoneError::Empty:
+            return "no phone number given";
         case PhoneError::BadCharacters:
             return "phone number may contain only digits, a leading +, spaces, dots, dashes and parentheses";
-        case PhoneError::NotVietnamese: return "not a Vietnamese number (country code is not +84)";
-        case PhoneError::WrongLength: return "a Vietnamese mobile number has 10 digits (0 and 9 more)";
-        case PhoneError::Landline: return "this is a landline number (02x area code), a mobile number is needed";
-        case PhoneError::UnknownPrefix: return "the number does not start with a Vietnamese mobile prefix";
+        case PhoneError::NotVietnamese:
+            return "not a Vietnamese number (country code is not +84)";
+        case PhoneError::WrongLength:
+            return "a Vietnamese mobile number has 10 digits (0 and 9 more)";
+        case PhoneError::Landline:
+            return "this is a landline number (02x area code), a mobile number is needed";
+        case PhoneError::UnknownPrefix:
+            return "the number does not start with a Vietnamese mobile prefix";
     }
     return "unknown phone error";
 }
@@ -55,7 +68,8 @@ std::expected<PhonePolicy, PhonePolicyError> PhonePolicy::fromToml(std::string_v
                                            std::string(e.description())));
     }
     for (const auto& [key, node] : root) {
-        if (key.str() != "operators") return std::unexpected(policyError(std::string(key.str()) + ": unknown key"));
+        if (key.str() != "operators")
+            return std::unexpected(policyError(std::string(key.str()) + ": unknown key"));
     }
     const toml::array* operators = root["operators"].as_array();
     if (operators == nullptr || operators->empty()) {
@@ -88,7 +102,8 @@ std::expected<PhonePolicy, PhonePolicyError> PhonePolicy::fromToml(std::string_v
                 return std::unexpected(policyError(at + ": \"" + *prefix + "\" is not \"0\" and 2-4 digits"));
             }
             if (prefix->starts_with("02") || prefix->starts_with("00")) {
-                return std::unexpected(policyError(at + ": \"" + *prefix + "\" is a landline or international prefix"));
+                return std::unexpected(
+                    policyError(at + ": \"" + *prefix + "\" is a landline or international prefix"));
             }
             if (!policy.m_operatorByPrefix.emplace(*prefix, *name).second) {
                 return std::unexpected(policyError(at + ": \"" + *prefix + "\" is listed twice"));
@@ -117,7 +132,9 @@ std::optional<std::string_view> PhonePolicy::operatorOf(std::string_view nationa
     return std::nullopt;
 }
 
-std::string PhoneNumber::national() const { return "0" + m_e164.substr(3); }
+std::string PhoneNumber::national() const {
+    return "0" + m_e164.substr(3);
+}
 
 std::string PhoneNumber::masked() const {
     const std::string n = national();

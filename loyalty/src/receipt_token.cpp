@@ -17,9 +17,8 @@ static_assert(kMaxReceiptTokenChars ==
 
 bool isIdText(std::string_view s, std::size_t maxChars) {
     if (s.empty() || s.size() > maxChars) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-    });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 std::string_view trimAscii(std::string_view s) {
@@ -67,46 +66,69 @@ std::expected<std::string, TokenError> readId(std::span<const std::uint8_t> byte
 
 std::string_view tokenErrorCode(TokenError error) {
     switch (error) {
-        case TokenError::NotAReceiptToken: return "token_not_receipt";
-        case TokenError::Malformed: return "token_malformed";
-        case TokenError::Truncated: return "token_truncated";
-        case TokenError::Oversized: return "token_oversized";
-        case TokenError::UnsupportedVersion: return "token_unsupported_version";
-        case TokenError::InvalidField: return "token_invalid_field";
-        case TokenError::BadSignature: return "token_bad_signature";
-        case TokenError::UnknownStore: return "token_unknown_store";
-        case TokenError::FutureDated: return "token_future_dated";
-        case TokenError::Expired: return "token_expired";
+        case TokenError::NotAReceiptToken:
+            return "token_not_receipt";
+        case TokenError::Malformed:
+            return "token_malformed";
+        case TokenError::Truncated:
+            return "token_truncated";
+        case TokenError::Oversized:
+            return "token_oversized";
+        case TokenError::UnsupportedVersion:
+            return "token_unsupported_version";
+        case TokenError::InvalidField:
+            return "token_invalid_field";
+        case TokenError::BadSignature:
+            return "token_bad_signature";
+        case TokenError::UnknownStore:
+            return "token_unknown_store";
+        case TokenError::FutureDated:
+            return "token_future_dated";
+        case TokenError::Expired:
+            return "token_expired";
     }
     return "token_unknown_error";
 }
 
 std::string_view describe(TokenError error) {
     switch (error) {
-        case TokenError::NotAReceiptToken: return "not a receipt code (it does not start with LK1)";
-        case TokenError::Malformed: return "receipt code is damaged (not valid base32 or a broken structure)";
-        case TokenError::Truncated: return "receipt code is cut short (data ends before the signature)";
-        case TokenError::Oversized: return "receipt code is longer than any valid receipt code";
-        case TokenError::UnsupportedVersion: return "receipt code uses a format version this software does not know";
+        case TokenError::NotAReceiptToken:
+            return "not a receipt code (it does not start with LK1)";
+        case TokenError::Malformed:
+            return "receipt code is damaged (not valid base32 or a broken structure)";
+        case TokenError::Truncated:
+            return "receipt code is cut short (data ends before the signature)";
+        case TokenError::Oversized:
+            return "receipt code is longer than any valid receipt code";
+        case TokenError::UnsupportedVersion:
+            return "receipt code uses a format version this software does not know";
         case TokenError::InvalidField:
             return "receipt code carries an out-of-range field (store id, receipt number, amount, items "
                    "or time)";
-        case TokenError::BadSignature: return "receipt signature does not match: forged or altered receipt";
-        case TokenError::UnknownStore: return "receipt is from a store whose key is not known";
-        case TokenError::FutureDated: return "receipt is dated in the future (check the POS and kiosk clocks)";
-        case TokenError::Expired: return "receipt is older than the campaign accepts";
+        case TokenError::BadSignature:
+            return "receipt signature does not match: forged or altered receipt";
+        case TokenError::UnknownStore:
+            return "receipt is from a store whose key is not known";
+        case TokenError::FutureDated:
+            return "receipt is dated in the future (check the POS and kiosk clocks)";
+        case TokenError::Expired:
+            return "receipt is older than the campaign accepts";
     }
     return "unknown receipt token error";
 }
 
-bool isValidStoreId(std::string_view store) { return isIdText(store, kMaxStoreIdChars); }
+bool isValidStoreId(std::string_view store) {
+    return isIdText(store, kMaxStoreIdChars);
+}
 
-bool isValidReceiptNumber(std::string_view number) { return isIdText(number, kMaxReceiptNumberChars); }
+bool isValidReceiptNumber(std::string_view number) {
+    return isIdText(number, kMaxReceiptNumberChars);
+}
 
 std::expected<void, TokenError> validateReceiptFields(const Receipt& receipt) {
-    if (!isValidStoreId(receipt.store) || !isValidReceiptNumber(receipt.number) ||
-        receipt.amount.value < 0 || receipt.amount > kMaxDong || receipt.items > kMaxReceiptItems ||
-        receipt.issuedAt < 1 || receipt.issuedAt > std::numeric_limits<std::uint32_t>::max()) {
+    if (!isValidStoreId(receipt.store) || !isValidReceiptNumber(receipt.number) || receipt.amount.value < 0 ||
+        receipt.amount > kMaxDong || receipt.items > kMaxReceiptItems || receipt.issuedAt < 1 ||
+        receipt.issuedAt > std::numeric_limits<std::uint32_t>::max()) {
         return std::unexpected(TokenError::InvalidField);
     }
     return {};
@@ -147,7 +169,8 @@ std::expected<DecodedReceiptToken, TokenError> decodeReceiptToken(std::string_vi
 
     const auto amount = readVarint(bytes, pos);
     if (!amount) return std::unexpected(fromVarint(amount.error()));
-    if (*amount > static_cast<std::uint64_t>(kMaxDong.value)) return std::unexpected(TokenError::InvalidField);
+    if (*amount > static_cast<std::uint64_t>(kMaxDong.value))
+        return std::unexpected(TokenError::InvalidField);
     out.receipt.amount = Dong{static_cast<std::int64_t>(*amount)};
 
     if (bytes.size() - pos < 4) return std::unexpected(TokenError::Truncated);

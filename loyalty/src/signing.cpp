@@ -54,7 +54,7 @@ std::string withComment(std::string_view comment, std::string_view header, std::
 /// key line into exactly N bytes.
 template <std::size_t N>
 std::expected<std::array<std::uint8_t, N>, KeyTextError> parseKeyText(std::string_view text,
-                                                                       std::string_view header) {
+                                                                      std::string_view header) {
     std::vector<std::string_view> lines;
     while (!text.empty()) {
         const std::size_t end = text.find('\n');
@@ -93,7 +93,9 @@ SigningKeyPair SigningKeyPair::fromSeed(const KeySeed& seed) {
     return keys;
 }
 
-SigningKeyPair::~SigningKeyPair() { sodium_memzero(m_secret.data(), m_secret.size()); }
+SigningKeyPair::~SigningKeyPair() {
+    sodium_memzero(m_secret.data(), m_secret.size());
+}
 
 KeySeed SigningKeyPair::seed() const {
     KeySeed out{};
@@ -104,8 +106,7 @@ KeySeed SigningKeyPair::seed() const {
 Signature sign(const SigningKeyPair& keys, std::span<const std::uint8_t> message) {
     ensureSodium();
     Signature signature{};
-    crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(),
-                         keys.secretKey().data());
+    crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(), keys.secretKey().data());
     return signature;
 }
 
@@ -139,13 +140,17 @@ std::expected<SigningKeyPair, KeyTextError> parseSecretKey(std::string_view text
 
 std::string_view describe(KeyTextError error) {
     switch (error) {
-        case KeyTextError::NoKey: return "no key found in the key text";
+        case KeyTextError::NoKey:
+            return "no key found in the key text";
         case KeyTextError::WrongHeader:
             return "not the expected kind of key (check you gave a public key where a public key is "
                    "needed and a secret key where a secret key is needed)";
-        case KeyTextError::BadEncoding: return "the key line is not valid base32";
-        case KeyTextError::WrongSize: return "the key line has the wrong length for an Ed25519 key";
-        case KeyTextError::TrailingContent: return "unexpected extra lines after the key";
+        case KeyTextError::BadEncoding:
+            return "the key line is not valid base32";
+        case KeyTextError::WrongSize:
+            return "the key line has the wrong length for an Ed25519 key";
+        case KeyTextError::TrailingContent:
+            return "unexpected extra lines after the key";
     }
     return "unknown key text error";
 }

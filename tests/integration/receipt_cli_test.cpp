@@ -35,7 +35,9 @@ std::string slurp(const fs::path& path) {
     return buffer.str();
 }
 
-std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+std::string firstLine(const std::string& text) {
+    return text.substr(0, text.find('\n'));
+}
 
 /// Runs `argv` (argv[0] looked up in PATH), capturing stdout and stderr through files in `dir`.
 Result run(const std::vector<std::string>& argv, const fs::path& dir) {
@@ -65,7 +67,7 @@ Result run(const std::vector<std::string>& argv, const fs::path& dir) {
 }
 
 class ReceiptCli : public ::testing::Test {
-protected:
+  protected:
     Result kioskctl(std::vector<std::string> args) {
         args.insert(args.begin(), m_kioskctl);
         return run(args, m_dir.path());
@@ -137,7 +139,8 @@ TEST_F(ReceiptCli, OneChangedCharacterIsRefusedWithItsReason) {
     std::string flipped = token;
     const std::size_t at = token.size() - 20;
     flipped[at] = token[at] == 'A' ? 'B' : 'A';
-    const Result verify = kioskctl({"receipt", "verify", flipped, "--pubkey", pub, "--now", "2026-11-24T09:00:00+07:00"});
+    const Result verify =
+        kioskctl({"receipt", "verify", flipped, "--pubkey", pub, "--now", "2026-11-24T09:00:00+07:00"});
     EXPECT_EQ(verify.exitCode, 1);
     EXPECT_NE(verify.err.find("token_bad_signature"), std::string::npos) << verify.err;
     EXPECT_EQ(verify.out, "");
@@ -146,7 +149,8 @@ TEST_F(ReceiptCli, OneChangedCharacterIsRefusedWithItsReason) {
     for (std::size_t i = 3; i < token.size(); i += 11) {
         std::string changed = token;
         changed[i] = token[i] == '7' ? '6' : '7';
-        const Result r = kioskctl({"receipt", "verify", changed, "--pubkey", pub, "--now", "2026-11-24T09:00:00+07:00"});
+        const Result r =
+            kioskctl({"receipt", "verify", changed, "--pubkey", pub, "--now", "2026-11-24T09:00:00+07:00"});
         EXPECT_EQ(r.exitCode, 1) << "position " << i;
         EXPECT_NE(r.err.find("refused: "), std::string::npos) << r.err;
     }
@@ -155,11 +159,12 @@ TEST_F(ReceiptCli, OneChangedCharacterIsRefusedWithItsReason) {
 TEST_F(ReceiptCli, VerifyRefusesExpiredFutureAndForeignTokens) {
     const std::string token = signedToken(m_dir.path() / "r.png");
     const std::string pub = (keys() / "DEV001.pub").string();
-    const Result expired = kioskctl({"receipt", "verify", token, "--pubkey", pub, "--now", "2026-12-01T14:05:01+07:00",
-                                     "--max-age-days", "7"});
+    const Result expired = kioskctl({"receipt", "verify", token, "--pubkey", pub, "--now",
+                                     "2026-12-01T14:05:01+07:00", "--max-age-days", "7"});
     EXPECT_EQ(expired.exitCode, 1);
     EXPECT_NE(expired.err.find("token_expired"), std::string::npos) << expired.err;
-    const Result future = kioskctl({"receipt", "verify", token, "--pubkey", pub, "--now", "2026-11-23T06:00:00Z"});
+    const Result future =
+        kioskctl({"receipt", "verify", token, "--pubkey", pub, "--now", "2026-11-23T06:00:00Z"});
     EXPECT_EQ(future.exitCode, 1);
     EXPECT_NE(future.err.find("token_future_dated"), std::string::npos) << future.err;
     const Result otherStore = kioskctl({"receipt", "verify", token, "--pubkey", pub, "--store", "HCM001",
@@ -189,8 +194,8 @@ TEST_F(ReceiptCli, BadArgumentsAreRefusedWithoutWritingAnything) {
              std::vector<std::string>{"--amount", "1000", "--time", "2026-02-30T10:00:00Z"},
              std::vector<std::string>{"--amount", "1000", "--items", "10000"},
          }) {
-        std::vector<std::string> full = {"receipt", "sign", "--key", key, "--store", "DEV001", "--receipt", "R1",
-                                          "--qr", qr.string()};
+        std::vector<std::string> full = {"receipt", "sign",      "--key", key,    "--store",
+                                         "DEV001",  "--receipt", "R1",    "--qr", qr.string()};
         full.insert(full.end(), args.begin(), args.end());
         const Result r = kioskctl(full);
         EXPECT_EQ(r.exitCode, 2) << args[1] << " " << r.err;
@@ -198,11 +203,12 @@ TEST_F(ReceiptCli, BadArgumentsAreRefusedWithoutWritingAnything) {
     }
     EXPECT_FALSE(fs::exists(qr));
     // A public key where the secret key belongs, and the other way round.
-    const Result swapped = kioskctl({"receipt", "sign", "--key", (keys() / "DEV001.pub").string(), "--store", "DEV001",
-                                     "--receipt", "R1", "--amount", "1000"});
+    const Result swapped = kioskctl({"receipt", "sign", "--key", (keys() / "DEV001.pub").string(), "--store",
+                                     "DEV001", "--receipt", "R1", "--amount", "1000"});
     EXPECT_EQ(swapped.exitCode, 2);
     EXPECT_NE(swapped.err.find("not the expected kind of key"), std::string::npos) << swapped.err;
-    const Result missing = kioskctl({"receipt", "verify", "LK1AAAA", "--pubkey", (m_dir.path() / "none.pub").string()});
+    const Result missing =
+        kioskctl({"receipt", "verify", "LK1AAAA", "--pubkey", (m_dir.path() / "none.pub").string()});
     EXPECT_EQ(missing.exitCode, 2);
 }
 
@@ -222,8 +228,9 @@ TEST_F(ReceiptCli, SamplePngsScanToTheirListedTokensAndVerify) {
         const Result scan = run({"zbarimg", "--raw", "-q", (samples / fields[0]).string()}, m_dir.path());
         EXPECT_EQ(firstLine(scan.out), token) << fields[0];
         // Judged at their issue time, so the samples never expire for this test.
-        const Result verify = kioskctl({"receipt", "verify", token, "--pubkey", (samples / "DEV001.pub").string(),
-                                        "--max-age-days", "1", "--now", fields[5]});
+        const Result verify =
+            kioskctl({"receipt", "verify", token, "--pubkey", (samples / "DEV001.pub").string(),
+                      "--max-age-days", "1", "--now", fields[5]});
         EXPECT_EQ(verify.exitCode, 0) << fields[0] << ": " << verify.err;
         EXPECT_NE(verify.out.find("id:       DEV001/" + fields[2]), std::string::npos) << verify.out;
         EXPECT_NE(verify.out.find("(" + fields[3] + " dong)"), std::string::npos) << verify.out;

@@ -10,7 +10,9 @@ using loyalty::Base32Error;
 
 namespace {
 
-std::vector<std::uint8_t> bytesOf(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytesOf(std::string_view s) {
+    return {s.begin(), s.end()};
+}
 
 }  // namespace
 
@@ -63,7 +65,8 @@ TEST(Base32, RefusesBadCharacters) {
     EXPECT_EQ(loyalty::decodeBase32("MZXW1"), std::unexpected(Base32Error::BadCharacter));
     EXPECT_EQ(loyalty::decodeBase32("MZXW8"), std::unexpected(Base32Error::BadCharacter));
     EXPECT_EQ(loyalty::decodeBase32("MZXW0"), std::unexpected(Base32Error::BadCharacter));
-    EXPECT_EQ(loyalty::decodeBase32(std::string_view("MZ\0W6", 5)), std::unexpected(Base32Error::BadCharacter));
+    EXPECT_EQ(loyalty::decodeBase32(std::string_view("MZ\0W6", 5)),
+              std::unexpected(Base32Error::BadCharacter));
     EXPECT_EQ(loyalty::decodeBase32("MZ\xC3\xA9W6"), std::unexpected(Base32Error::BadLength));
     EXPECT_EQ(loyalty::decodeBase32("MZ\xC3\xA9W6YQ"), std::unexpected(Base32Error::BadCharacter));
 }

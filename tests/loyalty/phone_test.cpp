@@ -56,10 +56,10 @@ TEST(Phone, GivesNationalAndMaskedForms) {
 }
 
 TEST(Phone, AcceptsEveryOperatorOfTheBuiltInPolicy) {
-    for (const std::string_view prefix : {"032", "033", "034", "035", "036", "037", "038", "039", "052", "055",
-                                          "056", "058", "059", "070", "076", "077", "078", "079", "081", "082",
-                                          "083", "084", "085", "086", "087", "088", "089", "090", "091", "092",
-                                          "093", "094", "096", "097", "098", "099"}) {
+    for (const std::string_view prefix :
+         {"032", "033", "034", "035", "036", "037", "038", "039", "052", "055", "056", "058",
+          "059", "070", "076", "077", "078", "079", "081", "082", "083", "084", "085", "086",
+          "087", "088", "089", "090", "091", "092", "093", "094", "096", "097", "098", "099"}) {
         EXPECT_EQ(e164Of(std::string(prefix) + "1234567"), "+84" + std::string(prefix.substr(1)) + "1234567");
     }
     EXPECT_EQ(PhonePolicy::builtIn().prefixCount(), 36U);
@@ -79,14 +79,18 @@ TEST(Phone, RefusesEmptyInput) {
 }
 
 TEST(Phone, RefusesBadCharacters) {
-    for (const std::string_view typed : {"09O1234567", "0901234567a", "090/123/4567", "090_1234567", "++84901234567",
-                                         "09+01234567", "0901234567\n", "090\xC2\xA0" "1234567", "'; DROP TABLE"}) {
+    for (const std::string_view typed : {"09O1234567", "0901234567a", "090/123/4567", "090_1234567",
+                                         "++84901234567", "09+01234567", "0901234567\n",
+                                         "090\xC2\xA0"
+                                         "1234567",
+                                         "'; DROP TABLE"}) {
         EXPECT_EQ(loyalty::parsePhone(typed), std::unexpected(PhoneError::BadCharacters)) << typed;
     }
 }
 
 TEST(Phone, RefusesForeignNumbers) {
-    for (const std::string_view typed : {"+1 650 253 0000", "+855 12 345 678", "0065 6123 4567", "+8", "0001234567"}) {
+    for (const std::string_view typed :
+         {"+1 650 253 0000", "+855 12 345 678", "0065 6123 4567", "+8", "0001234567"}) {
         EXPECT_EQ(loyalty::parsePhone(typed), std::unexpected(PhoneError::NotVietnamese)) << typed;
     }
 }
@@ -99,15 +103,15 @@ TEST(Phone, RefusesWrongLengths) {
 }
 
 TEST(Phone, RefusesLandlinesWhateverTheirLength) {
-    for (const std::string_view typed : {"02438251234", "028 3823 4567", "+84 28 3823 4567", "84 243 825 1234",
-                                         "0283823456", "02"}) {
+    for (const std::string_view typed :
+         {"02438251234", "028 3823 4567", "+84 28 3823 4567", "84 243 825 1234", "0283823456", "02"}) {
         EXPECT_EQ(loyalty::parsePhone(typed), std::unexpected(PhoneError::Landline)) << typed;
     }
 }
 
 TEST(Phone, RefusesUnknownPrefixes) {
-    for (const std::string_view typed : {"0951234567", "0801234567", "0111234567", "0501234567",
-                                         "9012345678", "+84 95 123 4567", "0601234567"}) {
+    for (const std::string_view typed : {"0951234567", "0801234567", "0111234567", "0501234567", "9012345678",
+                                         "+84 95 123 4567", "0601234567"}) {
         EXPECT_EQ(loyalty::parsePhone(typed), std::unexpected(PhoneError::UnknownPrefix)) << typed;
     }
 }
@@ -167,7 +171,8 @@ TEST(PhonePolicy, RefusesBadConfigurationNamingTheKey) {
     EXPECT_NE(policyErrorOf("operators = [1]").find("operators[0]"), std::string::npos);
     EXPECT_NE(policyErrorOf("operatorz = 1\n[[operators]]\nname=\"A\"\nprefixes=[\"090\"]").find("operatorz"),
               std::string::npos);
-    EXPECT_NE(policyErrorOf("[[operators]]\nprefixes=[\"090\"]").find("operators[0].name"), std::string::npos);
+    EXPECT_NE(policyErrorOf("[[operators]]\nprefixes=[\"090\"]").find("operators[0].name"),
+              std::string::npos);
     EXPECT_NE(policyErrorOf("[[operators]]\nname=\"\"\nprefixes=[\"090\"]").find("operators[0].name"),
               std::string::npos);
     EXPECT_NE(policyErrorOf("[[operators]]\nname=7\nprefixes=[\"090\"]").find("operators[0].name"),
@@ -175,12 +180,14 @@ TEST(PhonePolicy, RefusesBadConfigurationNamingTheKey) {
     EXPECT_NE(policyErrorOf("[[operators]]\nname=\"A\"").find("operators[0].prefixes"), std::string::npos);
     EXPECT_NE(policyErrorOf("[[operators]]\nname=\"A\"\nprefixes=[]").find("operators[0].prefixes"),
               std::string::npos);
-    EXPECT_NE(policyErrorOf("[[operators]]\nname=\"A\"\nprefix=[\"090\"]\nprefixes=[\"090\"]").find("operators[0].prefix"),
+    EXPECT_NE(policyErrorOf("[[operators]]\nname=\"A\"\nprefix=[\"090\"]\nprefixes=[\"090\"]")
+                  .find("operators[0].prefix"),
               std::string::npos);
     const std::string head = "[[operators]]\nname=\"A\"\nprefixes=[\"090\", ";
     EXPECT_NE(policyErrorOf(head + "91]").find("operators[0].prefixes[1]: not a string"), std::string::npos);
     for (const std::string_view bad : {"\"91\"", "\"09\"", "\"090123\"", "\"09a\"", "\"190\"", "\" 090\""}) {
-        EXPECT_NE(policyErrorOf(head + std::string(bad) + "]").find("operators[0].prefixes[1]"), std::string::npos)
+        EXPECT_NE(policyErrorOf(head + std::string(bad) + "]").find("operators[0].prefixes[1]"),
+                  std::string::npos)
             << bad;
     }
     EXPECT_NE(policyErrorOf(head + "\"024\"]").find("landline"), std::string::npos);

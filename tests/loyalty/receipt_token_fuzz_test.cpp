@@ -20,14 +20,17 @@ namespace {
 constexpr loyalty::UnixSeconds kNow = 1'795'000'000;
 
 class ReceiptTokenFuzz : public ::testing::Test {
-protected:
+  protected:
     ReceiptTokenFuzz() {
         loyalty::KeySeed seed{};
         seed.fill(9);
         m_keys = loyalty::SigningKeyPair::fromSeed(seed);
         m_keyring.add("HCM001", m_keys->publicKey());
-        m_receipt = Receipt{.store = "HCM001", .number = "20261118-000123", .amount = loyalty::Dong{256'000},
-                            .issuedAt = kNow - 3600, .items = 4};
+        m_receipt = Receipt{.store = "HCM001",
+                            .number = "20261118-000123",
+                            .amount = loyalty::Dong{256'000},
+                            .issuedAt = kNow - 3600,
+                            .items = 4};
         m_token = loyalty::encodeReceiptToken(m_receipt, *m_keys).value();
     }
 
@@ -49,12 +52,17 @@ protected:
 
 // Characters a mutation writes: the base32 alphabet, the rest of the QR alphanumeric set, lower case,
 // padding, whitespace, a NUL, a non-ASCII byte.
-const std::string kMutationChars =
-    std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" "0189 $%*+-./:" "az=\t\n\xC3\xFF") + std::string(1, '\0');
+const std::string kMutationChars = std::string(
+                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+                                       "0189 $%*+-./:"
+                                       "az=\t\n\xC3\xFF") +
+                                   std::string(1, '\0');
 
 }  // namespace
 
-TEST_F(ReceiptTokenFuzz, TheValidTokenVerifies) { EXPECT_TRUE(accepted(m_token)); }
+TEST_F(ReceiptTokenFuzz, TheValidTokenVerifies) {
+    EXPECT_TRUE(accepted(m_token));
+}
 
 TEST_F(ReceiptTokenFuzz, RandomBytesAreRefused) {
     std::mt19937 rng(1);
@@ -109,7 +117,8 @@ TEST_F(ReceiptTokenFuzz, EveryInsertionIsRefusedExceptTrimmedWhitespace) {
         for (const char c : kMutationChars) {
             std::string text = m_token;
             text.insert(pos, 1, c);
-            const bool trimmable = (pos == 0 || pos == m_token.size()) && (c == ' ' || c == '\t' || c == '\n');
+            const bool trimmable =
+                (pos == 0 || pos == m_token.size()) && (c == ' ' || c == '\t' || c == '\n');
             EXPECT_EQ(accepted(text), trimmable) << "position " << pos << " char " << static_cast<int>(c);
         }
     }

@@ -30,8 +30,11 @@ SigningKeyPair storeKeys(std::uint8_t seedByte = 1) {
 }
 
 Receipt typicalReceipt() {
-    return Receipt{.store = "HCM001", .number = "20261118-000123", .amount = Dong{256'000},
-                   .issuedAt = kIssued, .items = 4};
+    return Receipt{.store = "HCM001",
+                   .number = "20261118-000123",
+                   .amount = Dong{256'000},
+                   .issuedAt = kIssued,
+                   .items = 4};
 }
 
 Receipt longestReceipt() {
@@ -77,8 +80,8 @@ std::string encodeOk(const Receipt& receipt, const SigningKeyPair& keys) {
 /// The QR version libqrencode picks for `text` at level M with segments chosen by libqrencode
 /// (alphanumeric, and numeric for digit runs) — what kioskctl prints.
 int qrVersionOptimised(const std::string& text) {
-    std::unique_ptr<QRcode, decltype(&QRcode_free)> code(QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1),
-                                                         &QRcode_free);
+    std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
+        QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free);
     return code ? code->version : -1;
 }
 
@@ -119,11 +122,9 @@ TEST(ReceiptToken, LayoutMatchesTheDocumentedFormat) {
 TEST(ReceiptToken, RoundTripsFieldExtremes) {
     const auto keys = storeKeys();
     const StoreKeyring keyring = keyringWith(std::string(16, 'Z'), keys);
-    for (const Receipt& r : {longestReceipt(),
-                             Receipt{"Z", "0", Dong{0}, 1, 0},
-                             Receipt{"Z", "-", Dong{127}, 128, 127},
-                             Receipt{"Z", "A-B", Dong{128}, 255, 128},
-                             Receipt{"Z", "X", Dong{16383}, 256, 9999}}) {
+    for (const Receipt& r :
+         {longestReceipt(), Receipt{"Z", "0", Dong{0}, 1, 0}, Receipt{"Z", "-", Dong{127}, 128, 127},
+          Receipt{"Z", "A-B", Dong{128}, 255, 128}, Receipt{"Z", "X", Dong{16383}, 256, 9999}}) {
         const auto decoded = loyalty::decodeReceiptToken(encodeOk(r, keys));
         ASSERT_TRUE(decoded.has_value()) << r.number;
         EXPECT_EQ(decoded->receipt, r);
@@ -199,8 +200,9 @@ TEST(ReceiptToken, EncodeRefusesInvalidFields) {
 }
 
 TEST(ReceiptToken, RefusesOtherQrCodes) {
-    for (const std::string_view text : {"", "   ", "https://example.vn/?q=1", "00020101021238570010A000000727",
-                                        "lk1AAAA", "LK", "LKX", "K1AAAAAAA"}) {
+    for (const std::string_view text :
+         {"", "   ", "https://example.vn/?q=1", "00020101021238570010A000000727", "lk1AAAA", "LK", "LKX",
+          "K1AAAAAAA"}) {
         EXPECT_EQ(loyalty::decodeReceiptToken(text), std::unexpected(TokenError::NotAReceiptToken)) << text;
     }
 }
@@ -261,11 +263,14 @@ TEST(ReceiptToken, RefusesUnsupportedVersions) {
     const auto keys = storeKeys();
     auto payload = typicalPayload();
     payload[0] = 2;
-    EXPECT_EQ(loyalty::decodeReceiptToken(craft(payload, keys)), std::unexpected(TokenError::UnsupportedVersion));
+    EXPECT_EQ(loyalty::decodeReceiptToken(craft(payload, keys)),
+              std::unexpected(TokenError::UnsupportedVersion));
     payload[0] = 0;
-    EXPECT_EQ(loyalty::decodeReceiptToken(craft(payload, keys)), std::unexpected(TokenError::UnsupportedVersion));
+    EXPECT_EQ(loyalty::decodeReceiptToken(craft(payload, keys)),
+              std::unexpected(TokenError::UnsupportedVersion));
     const std::string token = encodeOk(typicalReceipt(), keys);
-    EXPECT_EQ(loyalty::decodeReceiptToken("LK2" + token.substr(3)), std::unexpected(TokenError::UnsupportedVersion));
+    EXPECT_EQ(loyalty::decodeReceiptToken("LK2" + token.substr(3)),
+              std::unexpected(TokenError::UnsupportedVersion));
     EXPECT_EQ(loyalty::decodeReceiptToken("LK0"), std::unexpected(TokenError::UnsupportedVersion));
 }
 
@@ -309,7 +314,8 @@ TEST(ReceiptToken, DecodeRefusesInvalidFieldsEvenWhenSigned) {
 TEST(ReceiptToken, RefusesUnknownStore) {
     const auto keys = storeKeys();
     const std::string token = encodeOk(typicalReceipt(), keys);
-    EXPECT_EQ(loyalty::verifyReceiptToken(token, StoreKeyring{}, kIssued), std::unexpected(TokenError::UnknownStore));
+    EXPECT_EQ(loyalty::verifyReceiptToken(token, StoreKeyring{}, kIssued),
+              std::unexpected(TokenError::UnknownStore));
     EXPECT_EQ(loyalty::verifyReceiptToken(token, keyringWith("HCM002", keys), kIssued),
               std::unexpected(TokenError::UnknownStore));
 }
@@ -318,14 +324,16 @@ TEST(ReceiptToken, RefusesBadSignatures) {
     const auto keys = storeKeys(1);
     const auto other = storeKeys(2);
     // Signed by some other key than the store's.
-    EXPECT_EQ(loyalty::verifyReceiptToken(encodeOk(typicalReceipt(), other), keyringWith("HCM001", keys), kIssued),
-              std::unexpected(TokenError::BadSignature));
+    EXPECT_EQ(
+        loyalty::verifyReceiptToken(encodeOk(typicalReceipt(), other), keyringWith("HCM001", keys), kIssued),
+        std::unexpected(TokenError::BadSignature));
     // The amount raised, the original signature kept.
     const auto decoded = loyalty::decodeReceiptToken(encodeOk(typicalReceipt(), keys)).value();
     auto bytes = decoded.signedBytes;
     bytes[26] = 0x10;
     bytes.insert(bytes.end(), decoded.signature.begin(), decoded.signature.end());
-    EXPECT_EQ(loyalty::verifyReceiptToken("LK1" + loyalty::encodeBase32(bytes), keyringWith("HCM001", keys), kIssued),
+    EXPECT_EQ(loyalty::verifyReceiptToken("LK1" + loyalty::encodeBase32(bytes), keyringWith("HCM001", keys),
+                                          kIssued),
               std::unexpected(TokenError::BadSignature));
     // A store's key does not vouch for another store's receipts.
     StoreKeyring keyring = keyringWith("HCM001", other);
@@ -344,8 +352,10 @@ TEST(ReceiptToken, AcceptsEveryKeyOfARotatingStore) {
     EXPECT_EQ(keyring.keysFor("HCM001").size(), 2U);
     EXPECT_EQ(keyring.storeCount(), 1U);
     EXPECT_TRUE(keyring.keysFor("HCM00").empty());
-    EXPECT_TRUE(loyalty::verifyReceiptToken(encodeOk(typicalReceipt(), oldKeys), keyring, kIssued).has_value());
-    EXPECT_TRUE(loyalty::verifyReceiptToken(encodeOk(typicalReceipt(), newKeys), keyring, kIssued).has_value());
+    EXPECT_TRUE(
+        loyalty::verifyReceiptToken(encodeOk(typicalReceipt(), oldKeys), keyring, kIssued).has_value());
+    EXPECT_TRUE(
+        loyalty::verifyReceiptToken(encodeOk(typicalReceipt(), newKeys), keyring, kIssued).has_value());
 }
 
 TEST(ReceiptToken, RefusesFutureDatedBeyondSkew) {
@@ -356,7 +366,8 @@ TEST(ReceiptToken, RefusesFutureDatedBeyondSkew) {
     EXPECT_TRUE(loyalty::verifyReceiptToken(token, keyring, kIssued - 600, policy).has_value());
     EXPECT_EQ(loyalty::verifyReceiptToken(token, keyring, kIssued - 601, policy),
               std::unexpected(TokenError::FutureDated));
-    EXPECT_EQ(loyalty::verifyReceiptToken(token, keyring, 0, policy), std::unexpected(TokenError::FutureDated));
+    EXPECT_EQ(loyalty::verifyReceiptToken(token, keyring, 0, policy),
+              std::unexpected(TokenError::FutureDated));
 }
 
 TEST(ReceiptToken, RefusesExpiredReceipts) {
@@ -382,7 +393,8 @@ TEST(ReceiptToken, SurvivesAbsurdClocksAndPolicies) {
     constexpr auto kMax = std::numeric_limits<loyalty::UnixSeconds>::max();
     EXPECT_EQ(loyalty::verifyReceiptToken(token, keyring, kMin), std::unexpected(TokenError::FutureDated));
     EXPECT_EQ(loyalty::verifyReceiptToken(token, keyring, kMax), std::unexpected(TokenError::Expired));
-    const VerifyPolicy lenient{.maxAge = std::chrono::seconds::max(), .maxFutureSkew = std::chrono::seconds::max()};
+    const VerifyPolicy lenient{.maxAge = std::chrono::seconds::max(),
+                               .maxFutureSkew = std::chrono::seconds::max()};
     EXPECT_TRUE(loyalty::verifyReceiptToken(token, keyring, kMin, lenient).has_value());
     EXPECT_TRUE(loyalty::verifyReceiptToken(token, keyring, kMax, lenient).has_value());
 }

@@ -11,7 +11,9 @@ using loyalty::SigningKeyPair;
 
 namespace {
 
-std::vector<std::uint8_t> bytesOf(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytesOf(std::string_view s) {
+    return {s.begin(), s.end()};
+}
 
 loyalty::KeySeed seedOf(std::uint8_t value) {
     loyalty::KeySeed seed{};
@@ -125,8 +127,10 @@ TEST(KeyText, ToleratesWindowsLineEndsBlankLinesAndSpaces) {
     std::string text = loyalty::formatPublicKey(keys.publicKey());
     std::string crlf = "\r\n# comment\r\n\r\n";
     for (const char c : text) {
-        if (c == '\n') crlf += "  \r\n";
-        else crlf += c;
+        if (c == '\n')
+            crlf += "  \r\n";
+        else
+            crlf += c;
     }
     EXPECT_EQ(loyalty::parsePublicKey(crlf), keys.publicKey());
 }
@@ -138,7 +142,8 @@ TEST(KeyText, RefusesWhatIsNotAKey) {
 
     EXPECT_EQ(loyalty::parsePublicKey(""), std::unexpected(KeyTextError::NoKey));
     EXPECT_EQ(loyalty::parsePublicKey("# only a comment\n\n"), std::unexpected(KeyTextError::NoKey));
-    EXPECT_EQ(loyalty::parsePublicKey("LOYALTY-KIOSK ED25519 PUBLIC KEY\n"), std::unexpected(KeyTextError::NoKey));
+    EXPECT_EQ(loyalty::parsePublicKey("LOYALTY-KIOSK ED25519 PUBLIC KEY\n"),
+              std::unexpected(KeyTextError::NoKey));
     EXPECT_EQ(loyalty::parsePublicKey(sec), std::unexpected(KeyTextError::WrongHeader));
     EXPECT_EQ(loyalty::parseSecretKey(pub).error(), KeyTextError::WrongHeader);
     EXPECT_EQ(loyalty::parsePublicKey("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n"),

@@ -26,9 +26,9 @@ TEST(Varint, EncodesShortestForm) {
 }
 
 TEST(Varint, RoundTripsAndAdvances) {
-    for (const std::uint64_t v : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{127}, std::uint64_t{128},
-                                  std::uint64_t{16383}, std::uint64_t{16384}, std::uint64_t{100'000'000'000},
-                                  std::numeric_limits<std::uint64_t>::max()}) {
+    for (const std::uint64_t v :
+         {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{127}, std::uint64_t{128}, std::uint64_t{16383},
+          std::uint64_t{16384}, std::uint64_t{100'000'000'000}, std::numeric_limits<std::uint64_t>::max()}) {
         auto bytes = encoded(v);
         bytes.push_back(0xEE);
         std::size_t pos = 0;

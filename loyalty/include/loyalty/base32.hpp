@@ -26,7 +26,9 @@ enum class Base32Error {
 [[nodiscard]] std::expected<std::vector<std::uint8_t>, Base32Error> decodeBase32(std::string_view text);
 
 /// Number of base32 characters for `bytes` bytes.
-[[nodiscard]] constexpr std::size_t base32Length(std::size_t bytes) { return (bytes * 8 + 4) / 5; }
+[[nodiscard]] constexpr std::size_t base32Length(std::size_t bytes) {
+    return (bytes * 8 + 4) / 5;
+}
 
 [[nodiscard]] std::string_view describe(Base32Error error);
 

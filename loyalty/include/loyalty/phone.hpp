@@ -42,7 +42,7 @@ struct PhonePolicyError {
 /// The valid mobile prefixes (national form, "0" + 2-4 digits) and the operator of each.
 /// Immutable after construction; share it freely between threads.
 class PhonePolicy {
-public:
+  public:
     /// Parses the TOML format of assets/config/phone_prefixes.toml:
     ///     [[operators]]
     ///     name = "Viettel"
@@ -61,14 +61,14 @@ public:
 
     bool operator==(const PhonePolicy&) const = default;
 
-private:
+  private:
     PhonePolicy() = default;
     std::map<std::string, std::string, std::less<>> m_operatorByPrefix;
 };
 
 /// A valid Vietnamese mobile number. Only parsePhone makes one; ordered and comparable by E.164 form.
 class PhoneNumber {
-public:
+  public:
     /// "+84901234567" — the one form to store, send and compare.
     [[nodiscard]] const std::string& e164() const { return m_e164; }
     /// "0901234567"
@@ -78,7 +78,7 @@ public:
 
     auto operator<=>(const PhoneNumber&) const = default;
 
-private:
+  private:
     friend std::expected<PhoneNumber, PhoneError> parsePhone(std::string_view, const PhonePolicy&);
     explicit PhoneNumber(std::string e164) : m_e164(std::move(e164)) {}
     std::string m_e164;
@@ -87,7 +87,7 @@ private:
 /// Normalises what was typed (see the top of this file). Checks run in this order, so the first
 /// failing one is reported: Empty, BadCharacters, NotVietnamese, Landline, WrongLength, UnknownPrefix
 /// (a landline is named as such whatever its length, since "landline" helps the shopper more).
-[[nodiscard]] std::expected<PhoneNumber, PhoneError> parsePhone(std::string_view typed,
-                                                               const PhonePolicy& policy = PhonePolicy::builtIn());
+[[nodiscard]] std::expected<PhoneNumber, PhoneError> parsePhone(
+    std::string_view typed, const PhonePolicy& policy = PhonePolicy::builtIn());
 
 }  // namespace loyalty

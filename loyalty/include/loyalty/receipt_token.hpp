@@ -79,7 +79,7 @@ enum class TokenError {
 
 /// Builds and signs the token of `receipt` with the store's key pair. Error: InvalidField.
 [[nodiscard]] std::expected<std::string, TokenError> encodeReceiptToken(const Receipt& receipt,
-                                                                      const SigningKeyPair& storeKeys);
+                                                                        const SigningKeyPair& storeKeys);
 
 /// A token taken apart, signature NOT checked.
 struct DecodedReceiptToken {
@@ -96,14 +96,14 @@ struct DecodedReceiptToken {
 /// (key rotation: the old key stays until its receipts have aged out). A plain value; not
 /// synchronised — build it, then share it read-only between threads.
 class StoreKeyring {
-public:
+  public:
     /// Adds a key for `store`; adding the same key twice is a no-op.
     void add(std::string_view store, const PublicKey& key);
     /// The keys of `store`, empty if unknown. Valid until the next add().
     [[nodiscard]] std::span<const PublicKey> keysFor(std::string_view store) const;
     [[nodiscard]] std::size_t storeCount() const { return m_keys.size(); }
 
-private:
+  private:
     std::map<std::string, std::vector<PublicKey>, std::less<>> m_keys;
 };
 
@@ -119,8 +119,8 @@ struct VerifyPolicy {
 /// Checks run in this order, so the first failing one is reported: structure and fields, unknown
 /// store, signature, future date, age.
 [[nodiscard]] std::expected<Receipt, TokenError> verifyReceiptToken(std::string_view text,
-                                                                  const StoreKeyring& keyring,
-                                                                  UnixSeconds now,
-                                                                  const VerifyPolicy& policy = {});
+                                                                    const StoreKeyring& keyring,
+                                                                    UnixSeconds now,
+                                                                    const VerifyPolicy& policy = {});
 
 }  // namespace loyalty

@@ -34,7 +34,7 @@ using KeySeed = std::array<std::uint8_t, kSeedBytes>;
 
 /// An Ed25519 key pair. A value type; the secret half is wiped from memory when an instance dies.
 class SigningKeyPair {
-public:
+  public:
     /// A fresh key pair from the operating system's random source.
     [[nodiscard]] static SigningKeyPair generate();
     /// The key pair a 32-byte seed determines (the same seed always gives the same keys).
@@ -51,7 +51,7 @@ public:
     [[nodiscard]] std::span<const std::uint8_t, kSecretKeyBytes> secretKey() const { return m_secret; }
     [[nodiscard]] KeySeed seed() const;
 
-private:
+  private:
     SigningKeyPair() = default;
     PublicKey m_public{};
     std::array<std::uint8_t, kSecretKeyBytes> m_secret{};

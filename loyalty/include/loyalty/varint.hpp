@@ -23,6 +23,6 @@ void appendVarint(std::vector<std::uint8_t>& out, std::uint64_t value);
 
 /// Reads one varint starting at `pos` and advances `pos` past it; on error `pos` is unchanged.
 [[nodiscard]] std::expected<std::uint64_t, VarintError> readVarint(std::span<const std::uint8_t> bytes,
-                                                                 std::size_t& pos);
+                                                                   std::size_t& pos);
 
 }  // namespace loyalty
