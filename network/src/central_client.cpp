@@ -28,8 +28,10 @@ bool isLoopbackHost(std::string_view host) {
     if (!host.starts_with("127.")) return false;
     int dots = 0;
     for (char c : host) {
-        if (c == '.') ++dots;
-        else if (c < '0' || c > '9') return false;
+        if (c == '.')
+            ++dots;
+        else if (c < '0' || c > '9')
+            return false;
     }
     return dots == 3;
 }
@@ -62,7 +64,9 @@ std::string readStringOr(const Json& object, const char* key, std::string fallba
     return readString(object, key).value_or(std::move(fallback));
 }
 
-Error badResponse(std::string what) { return makeError(ErrorKind::BadResponse, "central answered " + what); }
+Error badResponse(std::string what) {
+    return makeError(ErrorKind::BadResponse, "central answered " + what);
+}
 
 struct Reply {
     long status = 0;
@@ -93,15 +97,22 @@ Error httpError(const Reply& reply) {
     const int status = static_cast<int>(reply.status);
     const auto json = Json::parse(reply.body, nullptr, false);
     auto [code, message] = json.is_object() ? errorOf(json) : std::pair<std::string, std::string>{};
-    Error error = makeError(ErrorKind::Server, message.empty() ? "HTTP " + std::to_string(status) : message, status);
+    Error error =
+        makeError(ErrorKind::Server, message.empty() ? "HTTP " + std::to_string(status) : message, status);
     error.code = code;
     error.retryAfter = reply.retryAfter;
-    if (status == 429 || status == 503) error.kind = ErrorKind::Overloaded;
-    else if (status == 408) error.kind = ErrorKind::Timeout;
-    else if (status >= 500) error.kind = ErrorKind::Server;
-    else if (status == 401 || status == 403) error.kind = ErrorKind::Unauthorized;
-    else if (status >= 400 && status < 500 && !code.empty()) error.kind = ErrorKind::Refused;
-    else error.kind = ErrorKind::BadResponse;
+    if (status == 429 || status == 503)
+        error.kind = ErrorKind::Overloaded;
+    else if (status == 408)
+        error.kind = ErrorKind::Timeout;
+    else if (status >= 500)
+        error.kind = ErrorKind::Server;
+    else if (status == 401 || status == 403)
+        error.kind = ErrorKind::Unauthorized;
+    else if (status >= 400 && status < 500 && !code.empty())
+        error.kind = ErrorKind::Refused;
+    else
+        error.kind = ErrorKind::BadResponse;
     return error;
 }
 
@@ -114,7 +125,8 @@ std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value) {
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == '\r' || text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+    while (!text.empty() && (text.back() == '\r' || text.back() == '\n' || text.back() == ' '))
+        text.remove_suffix(1);
     return text;
 }
 
@@ -150,7 +162,8 @@ struct CentralClient::Impl {
         const auto colon = line.find(':');
         if (colon == std::string_view::npos) return bytes;
         std::string name(line.substr(0, colon));
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         const auto value = trim(line.substr(colon + 1));
         if (name == "etag") {
             impl.reply.etag = std::string(value);
@@ -178,13 +191,15 @@ struct CentralClient::Impl {
         if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
         if (!config.credential.empty())
             headers = curl_slist_append(headers, ("Authorization: Bearer " + config.credential).c_str());
-        if (!ifNoneMatch.empty()) headers = curl_slist_append(headers, ("If-None-Match: " + ifNoneMatch).c_str());
+        if (!ifNoneMatch.empty())
+            headers = curl_slist_append(headers, ("If-None-Match: " + ifNoneMatch).c_str());
         headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip on batches
 
         curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
         curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect could carry the credential elsewhere
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);        // timeouts without SIGALRM: we run on threads
+        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION,
+                         0L);                          // a redirect could carry the credential elsewhere
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: we run on threads
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config.connectTimeout.count()));
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                          static_cast<long>((config.connectTimeout + config.requestTimeout).count()));
@@ -220,10 +235,13 @@ struct CentralClient::Impl {
             case CURLE_OPERATION_TIMEDOUT:
                 return makeError(ErrorKind::Timeout, what);
             case CURLE_FILESIZE_EXCEEDED:
-                return makeError(ErrorKind::TooLarge, "answer larger than " + std::to_string(config.maxResponseBytes) + " bytes");
+                return makeError(ErrorKind::TooLarge,
+                                 "answer larger than " + std::to_string(config.maxResponseBytes) + " bytes");
             case CURLE_WRITE_ERROR:
-                return makeError(tooLarge ? ErrorKind::TooLarge : ErrorKind::Network,
-                                 tooLarge ? "answer larger than " + std::to_string(config.maxResponseBytes) + " bytes" : what);
+                return makeError(
+                    tooLarge ? ErrorKind::TooLarge : ErrorKind::Network,
+                    tooLarge ? "answer larger than " + std::to_string(config.maxResponseBytes) + " bytes"
+                             : what);
             case CURLE_SSL_CONNECT_ERROR:
             case CURLE_PEER_FAILED_VERIFICATION:
             case CURLE_SSL_CACERT_BADFILE:
@@ -244,10 +262,12 @@ struct CentralClient::Impl {
         auto sent = send(method, path, request ? &body : nullptr);
         if (!sent) return std::unexpected(sent.error());
         auto json = Json::parse(sent->body, nullptr, false);
-        if (json.is_discarded() || !json.is_object()) return std::unexpected(badResponse("with something that is not a JSON object"));
+        if (json.is_discarded() || !json.is_object())
+            return std::unexpected(badResponse("with something that is not a JSON object"));
         if (json.contains("error")) {
             auto [code, message] = errorOf(json);
-            auto error = badResponse("HTTP " + std::to_string(sent->status) + " with an error inside: " + code + " " + message);
+            auto error = badResponse("HTTP " + std::to_string(sent->status) +
+                                     " with an error inside: " + code + " " + message);
             error.code = code;
             return std::unexpected(error);
         }
@@ -344,14 +364,18 @@ Result<CentralClient> CentralClient::create(ClientConfig config) {
     }
     curl_url_cleanup(url);
     if (scheme != "https" && scheme != "http")
-        return std::unexpected(makeError(ErrorKind::InvalidConfig, "central URL must be https://…: '" + config.baseUrl + "'"));
+        return std::unexpected(
+            makeError(ErrorKind::InvalidConfig, "central URL must be https://…: '" + config.baseUrl + "'"));
     if (scheme == "http" && !isLoopbackHost(host))
-        return std::unexpected(makeError(ErrorKind::InvalidConfig,
-                                         "refusing clear-text http:// to " + host + ": use https:// (http only for loopback)"));
+        return std::unexpected(
+            makeError(ErrorKind::InvalidConfig,
+                      "refusing clear-text http:// to " + host + ": use https:// (http only for loopback)"));
     if (!config.kioskId.empty() && !isSafePathSegment(config.kioskId, 64))
         return std::unexpected(makeError(ErrorKind::InvalidConfig, "kiosk id may use only A-Z a-z 0-9 - _"));
-    if (config.connectTimeout.count() <= 0 || config.requestTimeout.count() <= 0 || config.maxResponseBytes == 0)
-        return std::unexpected(makeError(ErrorKind::InvalidConfig, "timeouts and the response size cap must be positive"));
+    if (config.connectTimeout.count() <= 0 || config.requestTimeout.count() <= 0 ||
+        config.maxResponseBytes == 0)
+        return std::unexpected(
+            makeError(ErrorKind::InvalidConfig, "timeouts and the response size cap must be positive"));
 
     auto impl = std::make_unique<Impl>(std::move(config));
     if (!impl->curl) return std::unexpected(makeError(ErrorKind::InvalidConfig, "libcurl could not start"));
@@ -363,9 +387,13 @@ CentralClient::CentralClient(CentralClient&&) noexcept = default;
 CentralClient& CentralClient::operator=(CentralClient&&) noexcept = default;
 CentralClient::~CentralClient() = default;
 
-const ClientConfig& CentralClient::config() const { return m_impl->config; }
+const ClientConfig& CentralClient::config() const {
+    return m_impl->config;
+}
 
-void CentralClient::setCredential(std::string credential) { m_impl->config.credential = std::move(credential); }
+void CentralClient::setCredential(std::string credential) {
+    m_impl->config.credential = std::move(credential);
+}
 
 Result<Enrollment> CentralClient::enroll(const std::string& enrollmentCode) {
     Json request{{"enrollment_code", enrollmentCode}};
@@ -393,7 +421,8 @@ Result<ClaimBatchAnswer> CentralClient::claimBatch(const std::vector<ClaimReques
     if (requests.empty()) return std::unexpected(makeError(ErrorKind::InvalidRequest, "an empty batch"));
     Json claims = Json::array();
     for (const auto& request : requests) {
-        if (request.idempotencyKey.empty()) return std::unexpected(makeError(ErrorKind::InvalidRequest, "a claim without idempotency key"));
+        if (request.idempotencyKey.empty())
+            return std::unexpected(makeError(ErrorKind::InvalidRequest, "a claim without idempotency key"));
         claims.push_back(claimJson(request));
     }
     const Json body{{"kiosk_id", m_impl->config.kioskId}, {"claims", std::move(claims)}};
@@ -420,7 +449,8 @@ Result<ClaimBatchAnswer> CentralClient::claimBatch(const std::vector<ClaimReques
     answer.serverTime = m_impl->serverTime(*json);
     for (std::size_t i = 0; i < requests.size(); ++i) {
         auto outcome = parseOutcome((*results)[i]);
-        if (!outcome) return std::unexpected(badResponse("a malformed result for claim " + std::to_string(i)));
+        if (!outcome)
+            return std::unexpected(badResponse("a malformed result for claim " + std::to_string(i)));
         // Answers are matched by key, not by trust in their order.
         if (!outcome->idempotencyKey.empty() && outcome->idempotencyKey != requests[i].idempotencyKey)
             return std::unexpected(badResponse("results out of order"));
@@ -431,7 +461,8 @@ Result<ClaimBatchAnswer> CentralClient::claimBatch(const std::vector<ClaimReques
 }
 
 Result<MemberInfo> CentralClient::member(const std::string& phone) {
-    if (!isSafePathSegment(phone, 20)) return std::unexpected(makeError(ErrorKind::InvalidRequest, "not a phone number"));
+    if (!isSafePathSegment(phone, 20))
+        return std::unexpected(makeError(ErrorKind::InvalidRequest, "not a phone number"));
     auto json = m_impl->sendJson("GET", "/v1/members/" + phone, nullptr);
     if (!json) return std::unexpected(json.error());
     MemberInfo info;
@@ -460,7 +491,8 @@ Result<MemberInfo> CentralClient::member(const std::string& phone) {
 }
 
 Result<OtpSent> CentralClient::requestOtp(const std::string& phone) {
-    if (!isSafePathSegment(phone, 20)) return std::unexpected(makeError(ErrorKind::InvalidRequest, "not a phone number"));
+    if (!isSafePathSegment(phone, 20))
+        return std::unexpected(makeError(ErrorKind::InvalidRequest, "not a phone number"));
     const Json request{{"phone", phone}};
     auto json = m_impl->sendJson("POST", "/v1/otp", &request);
     if (!json) return std::unexpected(json.error());
@@ -482,7 +514,8 @@ Result<Voucher> CentralClient::redeem(const RedemptionRequest& request) {
     voucher.serverTime = m_impl->serverTime(*json);
     auto code = readString(v, "code");
     auto qr = readString(v, "qr_payload");
-    if (!code || !qr || code->empty() || qr->empty()) return std::unexpected(badResponse("a voucher without code or QR"));
+    if (!code || !qr || code->empty() || qr->empty())
+        return std::unexpected(badResponse("a voucher without code or QR"));
     voucher.code = std::move(*code);
     voucher.qrPayload = std::move(*qr);
     voucher.valueDong = readInt(v, "value_dong").value_or(0);
@@ -505,7 +538,8 @@ Result<ConfigAnswer> CentralClient::pullConfig(const std::string& etag) {
         return answer;
     }
     const auto json = Json::parse(sent->body, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) return std::unexpected(badResponse("a configuration that is not a JSON object"));
+    if (json.is_discarded() || !json.is_object())
+        return std::unexpected(badResponse("a configuration that is not a JSON object"));
     if (json.contains("error")) return std::unexpected(badResponse("a configuration carrying an error"));
     if (sent->etag.empty()) return std::unexpected(badResponse("a configuration without ETag"));
     answer.etag = std::move(sent->etag);
@@ -528,10 +562,12 @@ Result<HeartbeatAnswer> CentralClient::heartbeat(const Heartbeat& beat) {
     if (const auto it = json->find("commands"); it != json->end()) {
         if (!it->is_array()) return std::unexpected(badResponse("commands that are not a list"));
         for (const auto& command : *it) {
-            if (command.is_string()) answer.commands.push_back(command.get<std::string>());
+            if (command.is_string())
+                answer.commands.push_back(command.get<std::string>());
             else if (command.is_object() && readString(command, "type"))
                 answer.commands.push_back(*readString(command, "type"));
-            else return std::unexpected(badResponse("a malformed command"));
+            else
+                return std::unexpected(badResponse("a malformed command"));
         }
     }
     return answer;

@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 
 /// A cpp-httplib server on a free loopback port, running on its own thread.
 class FakeCentral {
-public:
+  public:
     FakeCentral() = default;
     ~FakeCentral() { stop(); }
     FakeCentral(const FakeCentral&) = delete;
@@ -44,7 +44,7 @@ public:
     }
     [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
 
-private:
+  private:
     httplib::Server m_server;
     int m_port = 0;
     std::thread m_thread;
@@ -67,7 +67,9 @@ CentralClient clientFor(const std::string& url, ClientConfig config) {
     return std::move(*client);
 }
 
-CentralClient clientFor(const std::string& url) { return clientFor(url, configFor(url)); }
+CentralClient clientFor(const std::string& url) {
+    return clientFor(url, configFor(url));
+}
 
 ClaimRequest sampleClaim(const std::string& key) {
     return ClaimRequest{key, "RCPT-TOKEN-" + key, "0901234567", 1'790'000'000, true, false, "v1"};
@@ -85,13 +87,13 @@ void answerClaims(FakeCentral& central, int status, std::string body) {
 // ---- configuration and the clear-text rule ----------------------------------------------------------
 
 TEST(CentralClientConfig, HttpOnlyForLoopback) {
-    for (const char* url : {"http://127.0.0.1:8080", "http://127.9.8.7", "http://localhost:1/", "http://[::1]:8080",
-                            "https://central.example.vn", "https://10.0.0.5:8443"}) {
+    for (const char* url : {"http://127.0.0.1:8080", "http://127.9.8.7", "http://localhost:1/",
+                            "http://[::1]:8080", "https://central.example.vn", "https://10.0.0.5:8443"}) {
         EXPECT_TRUE(CentralClient::create(configFor(url)).has_value()) << url;
     }
     for (const char* url : {"http://central.example.vn", "http://10.0.0.5:8080", "http://192.168.1.2",
-                            "http://127.0.0.1.evil.example", "http://localhost.evil.example", "ftp://127.0.0.1",
-                            "file:///etc/passwd", "not a url", ""}) {
+                            "http://127.0.0.1.evil.example", "http://localhost.evil.example",
+                            "ftp://127.0.0.1", "file:///etc/passwd", "not a url", ""}) {
         auto client = CentralClient::create(configFor(url));
         ASSERT_FALSE(client.has_value()) << url;
         EXPECT_EQ(client.error().kind, ErrorKind::InvalidConfig) << url;
@@ -120,19 +122,23 @@ TEST(CentralClientClaims, BatchRoundTripCarriesCredentialAndKeys) {
         Json results = Json::array();
         for (const auto& claim : seen["claims"]) {
             if (claim["idempotency_key"] == "k2")
-                results.push_back({{"idempotency_key", "k2"},
-                                   {"status", "refused"},
-                                   {"error", {{"code", "already_claimed"}, {"message", "already claimed on HCM002"}}}});
+                results.push_back(
+                    {{"idempotency_key", "k2"},
+                     {"status", "refused"},
+                     {"error", {{"code", "already_claimed"}, {"message", "already claimed on HCM002"}}}});
             else
-                results.push_back({{"idempotency_key", claim["idempotency_key"]},
-                                   {"status", "accepted"},
-                                   {"receipt_id", "HCM001/1"},
-                                   {"points", 25},
-                                   {"breakdown", {{{"label", "base"}, {"points", 20}}, {{"label", "x1.25"}, {"points", 5}}}},
-                                   {"balance", 125},
-                                   {"tier", "silver"}});
+                results.push_back(
+                    {{"idempotency_key", claim["idempotency_key"]},
+                     {"status", "accepted"},
+                     {"receipt_id", "HCM001/1"},
+                     {"points", 25},
+                     {"breakdown",
+                      {{{"label", "base"}, {"points", 20}}, {{"label", "x1.25"}, {"points", 5}}}},
+                     {"balance", 125},
+                     {"tier", "silver"}});
         }
-        res.set_content(Json{{"results", results}, {"server_time", 1'800'000'000}}.dump(), "application/json");
+        res.set_content(Json{{"results", results}, {"server_time", 1'800'000'000}}.dump(),
+                        "application/json");
     });
     central.start();
     auto client = clientFor(central.url());
@@ -162,7 +168,8 @@ TEST(CentralClientClaims, BatchRoundTripCarriesCredentialAndKeys) {
 
 TEST(CentralClientClaims, SingleClaimConflictIsADefinitiveRefusal) {
     FakeCentral central;
-    answerClaims(central, 409, R"({"error":{"code":"already_claimed","message":"already claimed on HCM002 at 10:00"}})");
+    answerClaims(central, 409,
+                 R"({"error":{"code":"already_claimed","message":"already claimed on HCM002 at 10:00"}})");
     auto client = clientFor(central.url());
     auto outcome = client.claim(sampleClaim("k1"));
     ASSERT_TRUE(outcome.has_value()) << outcome.error().message;
@@ -216,26 +223,31 @@ INSTANTIATE_TEST_SUITE_P(
         HostileCase{"results_missing", 200, R"({"ok":true})", ErrorKind::BadResponse},
         HostileCase{"results_short", 200, R"({"results":[{"status":"accepted","points":1,"balance":1}]})",
                     ErrorKind::BadResponse},
-        HostileCase{"points_as_string", 200,
-                    R"({"results":[{"status":"accepted","points":"25","balance":1},{"status":"accepted","points":1,"balance":1}]})",
-                    ErrorKind::BadResponse},
-        HostileCase{"negative_points", 200,
-                    R"({"results":[{"status":"accepted","points":-5,"balance":1},{"status":"accepted","points":1,"balance":1}]})",
-                    ErrorKind::BadResponse},
-        HostileCase{"huge_number", 200,
-                    R"({"results":[{"status":"accepted","points":1e300,"balance":1},{"status":"accepted","points":99999999999999999999999,"balance":1}]})",
-                    ErrorKind::BadResponse},
+        HostileCase{
+            "points_as_string", 200,
+            R"({"results":[{"status":"accepted","points":"25","balance":1},{"status":"accepted","points":1,"balance":1}]})",
+            ErrorKind::BadResponse},
+        HostileCase{
+            "negative_points", 200,
+            R"({"results":[{"status":"accepted","points":-5,"balance":1},{"status":"accepted","points":1,"balance":1}]})",
+            ErrorKind::BadResponse},
+        HostileCase{
+            "huge_number", 200,
+            R"({"results":[{"status":"accepted","points":1e300,"balance":1},{"status":"accepted","points":99999999999999999999999,"balance":1}]})",
+            ErrorKind::BadResponse},
         HostileCase{"unknown_status", 200,
                     R"({"results":[{"status":"maybe"},{"status":"accepted","points":1,"balance":1}]})",
                     ErrorKind::BadResponse},
         HostileCase{"refused_without_code", 200,
                     R"({"results":[{"status":"refused"},{"status":"accepted","points":1,"balance":1}]})",
                     ErrorKind::BadResponse},
-        HostileCase{"wrong_key_order", 200,
-                    R"({"results":[{"idempotency_key":"k2","status":"accepted","points":1,"balance":1},{"idempotency_key":"k1","status":"accepted","points":1,"balance":1}]})",
-                    ErrorKind::BadResponse},
+        HostileCase{
+            "wrong_key_order", 200,
+            R"({"results":[{"idempotency_key":"k2","status":"accepted","points":1,"balance":1},{"idempotency_key":"k1","status":"accepted","points":1,"balance":1}]})",
+            ErrorKind::BadResponse},
         HostileCase{"bare_404_from_a_proxy", 404, "<html>not found</html>", ErrorKind::BadResponse},
-        HostileCase{"server_error", 500, R"({"error":{"code":"internal","message":"boom"}})", ErrorKind::Server},
+        HostileCase{"server_error", 500, R"({"error":{"code":"internal","message":"boom"}})",
+                    ErrorKind::Server},
         HostileCase{"bad_gateway", 502, "", ErrorKind::Server}),
     [](const auto& testInfo) { return std::string(testInfo.param.name); });
 
@@ -278,8 +290,9 @@ TEST(CentralClientErrors, HugeBodyIsCappedWithContentLength) {
 
 TEST(CentralClientErrors, EndlessChunkedStreamIsCapped) {
     ScriptedServer server([](int fd) {
-        if (!ScriptedServer::sendAll(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                         "Transfer-Encoding: chunked\r\n\r\n"))
+        if (!ScriptedServer::sendAll(fd,
+                                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                     "Transfer-Encoding: chunked\r\n\r\n"))
             return;
         const std::string chunk = "1000\r\n" + std::string(0x1000, '[') + "\r\n";
         for (int i = 0; i < 64 * 1024 && ScriptedServer::sendAll(fd, chunk); ++i) {
@@ -295,8 +308,10 @@ TEST(CentralClientErrors, EndlessChunkedStreamIsCapped) {
 
 TEST(CentralClientErrors, BodyCutMidwayIsANetworkError) {
     ScriptedServer server([](int fd) {
-        ScriptedServer::sendAll(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n"
-                                    R"({"results":[{"status":"accepted","points":1,"balance":1}]})");
+        ScriptedServer::sendAll(
+            fd,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n"
+            R"({"results":[{"status":"accepted","points":1,"balance":1}]})");
     });
     auto client = clientFor(server.url());
     auto answer = client.claimBatch({sampleClaim("k1")});
@@ -370,11 +385,12 @@ TEST(CentralClientConfigPull, GarbledConfigIsRefused) {
 TEST(CentralClientHeartbeat, SendsHealthAndReturnsCommands) {
     FakeCentral central;
     Json seen;
-    central.server().Post("/v1/kiosks/K-0001/heartbeat", [&](const httplib::Request& req, httplib::Response& res) {
-        seen = Json::parse(req.body);
-        res.set_content(R"({"commands":["resync",{"type":"reload_config"}],"server_time":1800000000})",
-                        "application/json");
-    });
+    central.server().Post(
+        "/v1/kiosks/K-0001/heartbeat", [&](const httplib::Request& req, httplib::Response& res) {
+            seen = Json::parse(req.body);
+            res.set_content(R"({"commands":["resync",{"type":"reload_config"}],"server_time":1800000000})",
+                            "application/json");
+        });
     central.start();
     auto client = clientFor(central.url());
     auto answer = client.heartbeat(Heartbeat{"1.2.3", 3600, 42, {{"printer", "paper_low"}}});
@@ -389,10 +405,11 @@ TEST(CentralClientHeartbeat, SendsHealthAndReturnsCommands) {
 TEST(CentralClientMembers, LookupAndPathSafety) {
     FakeCentral central;
     central.server().Get("/v1/members/0901234567", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content(R"({"phone":"0901234567","balance":1500,"pending":20,"tier":"gold","next_tier":"diamond",
+        res.set_content(
+            R"({"phone":"0901234567","balance":1500,"pending":20,"tier":"gold","next_tier":"diamond",
                             "progress":1500,"next_tier_at":5000,
                             "history":[{"at":1790000000,"kind":"earn","points":25,"description":"HCM001/1"}]})",
-                        "application/json");
+            "application/json");
     });
     central.start();
     auto client = clientFor(central.url());
@@ -463,18 +480,21 @@ TEST(CentralClientEnroll, StoresNothingButReturnsCredential) {
 // ---- TLS with a private CA ---------------------------------------------------------------------------
 
 class CentralClientTls : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         const auto d = m_dir.path().string();
         std::ofstream(m_dir.path() / "san.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
-        const std::string script =
-            "cd '" + d + "' && "
-            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem "
-            "-days 2 -subj /CN=KioskTestCA && "
-            "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr "
-            "-subj /CN=localhost && "
-            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
-            "-extfile san.ext";
+        const std::string script = "cd '" + d +
+                                   "' && "
+                                   "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+                                   "-nodes -keyout ca.key -out ca.pem "
+                                   "-days 2 -subj /CN=KioskTestCA && "
+                                   "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                                   "-keyout server.key -out server.csr "
+                                   "-subj /CN=localhost && "
+                                   "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
+                                   "-CAcreateserial -out server.pem -days 2 "
+                                   "-extfile san.ext";
         ASSERT_EQ(std::system(("(" + script + ") >/dev/null 2>&1").c_str()), 0) << "openssl failed";
     }
     TempDir m_dir;
@@ -484,8 +504,9 @@ TEST_F(CentralClientTls, VerifiesAgainstPrivateCaAndRefusesUnknownCa) {
     httplib::SSLServer server((m_dir.path() / "server.pem").c_str(), (m_dir.path() / "server.key").c_str());
     ASSERT_TRUE(server.is_valid());
     server.Post("/v1/kiosks/K-0001/heartbeat", [](const httplib::Request& req, httplib::Response& res) {
-        res.set_content(req.get_header_value("Authorization") == "Bearer secret-credential" ? R"({"commands":[]})"
-                                                                                            : R"({"error":"auth"})",
+        res.set_content(req.get_header_value("Authorization") == "Bearer secret-credential"
+                            ? R"({"commands":[]})"
+                            : R"({"error":"auth"})",
                         "application/json");
     });
     const int port = server.bind_to_any_port("127.0.0.1");

@@ -15,7 +15,7 @@
 #include <thread>
 
 class ScriptedServer {
-public:
+  public:
     /// `script(fd)` writes whatever it likes to the connected socket; the server closes it afterwards.
     explicit ScriptedServer(std::function<void(int fd)> script) : m_script(std::move(script)) {
         m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -24,7 +24,8 @@ public:
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         socklen_t length = sizeof addr;
         if (m_listen < 0 || ::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-            ::listen(m_listen, 16) != 0 || ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&addr), &length) != 0)
+            ::listen(m_listen, 16) != 0 ||
+            ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&addr), &length) != 0)
             throw std::runtime_error("ScriptedServer: cannot listen on 127.0.0.1");
         m_port = ntohs(addr.sin_port);
         m_thread = std::thread([this] { serve(); });
@@ -52,7 +53,7 @@ public:
         return true;
     }
 
-private:
+  private:
     void serve() {
         while (!m_stop) {
             const int fd = ::accept4(m_listen, nullptr, nullptr, SOCK_CLOEXEC);

@@ -11,7 +11,8 @@
 namespace kiosk::sync {
 namespace {
 
-NewClaim sampleClaim(const std::string& number, const std::string& phone = "0901234567", std::int64_t points = 12) {
+NewClaim sampleClaim(const std::string& number, const std::string& phone = "0901234567",
+                     std::int64_t points = 12) {
     NewClaim claim;
     claim.receiptId = "HCM001/" + number;
     claim.token = "TOKEN-" + number;
@@ -99,12 +100,14 @@ TEST(LocalStore, SettleConfirmsAndAuditsRefusalsOnce) {
     const auto c = store->enqueue(sampleClaim("3", "0902222222", 30)).value();
     EXPECT_EQ(store->pendingPoints("0901111111").value(), 30);
 
-    ASSERT_TRUE(store->settle({Settlement{a, true, 11, 111, "", "", 1}, Settlement{b, false, 0, 0, "already_claimed",
-                                                                                 "already claimed at HCM002", 2}})
+    ASSERT_TRUE(store
+                    ->settle({Settlement{a, true, 11, 111, "", "", 1},
+                              Settlement{b, false, 0, 0, "already_claimed", "already claimed at HCM002", 2}})
                     .has_value());
     // A late, contradicting duplicate answer does not flip a settled entry nor audit twice.
-    ASSERT_TRUE(store->settle({Settlement{a, false, 0, 0, "x", "y", 3}, Settlement{b, false, 0, 0, "z", "w", 3}})
-                    .has_value());
+    ASSERT_TRUE(
+        store->settle({Settlement{a, false, 0, 0, "x", "y", 3}, Settlement{b, false, 0, 0, "z", "w", 3}})
+            .has_value());
 
     EXPECT_EQ(store->entry(a).value().state, EntryState::Confirmed);
     EXPECT_EQ(store->entry(a).value().pointsEarned, 11);
@@ -179,7 +182,8 @@ TEST(LocalStore, ConcurrentEnqueueFromThreads) {
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&, t] {
             for (int i = 0; i < 25; ++i)
-                EXPECT_TRUE(store->enqueue(sampleClaim(std::to_string(t) + "-" + std::to_string(i))).has_value());
+                EXPECT_TRUE(
+                    store->enqueue(sampleClaim(std::to_string(t) + "-" + std::to_string(i))).has_value());
         });
     for (auto& thread : threads) thread.join();
     EXPECT_EQ(store->outboxDepth().value(), 100);

@@ -60,7 +60,7 @@ StoreError ioError(sqlite3* db, std::string_view what) {
 
 /// One prepared statement, finalized on scope exit. Binds are 1-based like SQLite's.
 class Statement {
-public:
+  public:
     Statement(sqlite3* db, const char* sql) {
         if (sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) != SQLITE_OK) m_stmt = nullptr;
     }
@@ -87,15 +87,15 @@ public:
                  : std::string();
     }
 
-private:
+  private:
     sqlite3_stmt* m_stmt = nullptr;
 };
 
 StoreResult<void> exec(sqlite3* db, const char* sql) {
     char* message = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-        StoreError error{StoreError::Kind::Io, std::string(sql).substr(0, 40) + ": " +
-                                                   (message ? message : sqlite3_errmsg(db))};
+        StoreError error{StoreError::Kind::Io,
+                         std::string(sql).substr(0, 40) + ": " + (message ? message : sqlite3_errmsg(db))};
         sqlite3_free(message);
         return std::unexpected(error);
     }
@@ -104,7 +104,7 @@ StoreResult<void> exec(sqlite3* db, const char* sql) {
 
 /// BEGIN IMMEDIATE … COMMIT; rolls back unless commit() succeeded.
 class Transaction {
-public:
+  public:
     explicit Transaction(sqlite3* db) : m_db(db) { m_begun = exec(db, "BEGIN IMMEDIATE").has_value(); }
     ~Transaction() {
         if (m_begun && !m_committed) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -118,7 +118,7 @@ public:
         return result;
     }
 
-private:
+  private:
     sqlite3* m_db;
     bool m_begun = false;
     bool m_committed = false;
@@ -171,13 +171,15 @@ OutboxEntry readEntry(const Statement& row) {
 StoreResult<std::unique_ptr<LocalStore>> LocalStore::open(const std::filesystem::path& file) {
     std::error_code ec;
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-    if (ec) return std::unexpected(StoreError{StoreError::Kind::Io, "cannot create " + file.parent_path().string() + ": " + ec.message()});
+    if (ec)
+        return std::unexpected(StoreError{
+            StoreError::Kind::Io, "cannot create " + file.parent_path().string() + ": " + ec.message()});
 
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                         nullptr) != SQLITE_OK) {
-        StoreError error{StoreError::Kind::Io, "cannot open " + file.string() + ": " +
-                                                   (db ? sqlite3_errmsg(db) : "out of memory")};
+        StoreError error{StoreError::Kind::Io,
+                         "cannot open " + file.string() + ": " + (db ? sqlite3_errmsg(db) : "out of memory")};
         sqlite3_close(db);
         return std::unexpected(error);
     }
@@ -189,7 +191,8 @@ StoreResult<std::unique_ptr<LocalStore>> LocalStore::open(const std::filesystem:
         if (!journal.ok() || journal.step() != SQLITE_ROW || journal.text(0) != "wal")
             return std::unexpected(ioError(db, "cannot switch " + file.string() + " to WAL"));
     }
-    for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"})
+    for (const char* pragma :
+         {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"})
         if (auto result = exec(db, pragma); !result) return std::unexpected(result.error());
 
     std::int64_t applied = 0;
@@ -200,8 +203,9 @@ StoreResult<std::unique_ptr<LocalStore>> LocalStore::open(const std::filesystem:
         applied = version.integer(0);
     }
     if (applied > static_cast<std::int64_t>(kMigrations.size()))
-        return std::unexpected(StoreError{StoreError::Kind::Io, file.string() + " was written by a newer kiosk (schema " +
-                                                                    std::to_string(applied) + ")"});
+        return std::unexpected(StoreError{
+            StoreError::Kind::Io,
+            file.string() + " was written by a newer kiosk (schema " + std::to_string(applied) + ")"});
     for (auto i = static_cast<std::size_t>(applied); i < kMigrations.size(); ++i) {
         Transaction tx(db);
         if (!tx.begun()) return std::unexpected(ioError(db, "cannot migrate"));
@@ -215,15 +219,19 @@ StoreResult<std::unique_ptr<LocalStore>> LocalStore::open(const std::filesystem:
 
 LocalStore::LocalStore(sqlite3* db) : m_db(db) {}
 
-LocalStore::~LocalStore() { sqlite3_close(m_db); }
+LocalStore::~LocalStore() {
+    sqlite3_close(m_db);
+}
 
 StoreResult<std::string> LocalStore::enqueue(const NewClaim& claim) {
     if (claim.receiptId.empty() || claim.token.empty() || claim.phone.empty())
-        return std::unexpected(StoreError{StoreError::Kind::Invalid, "a claim needs a receipt id, a token and a phone"});
+        return std::unexpected(
+            StoreError{StoreError::Kind::Invalid, "a claim needs a receipt id, a token and a phone"});
     std::lock_guard lock(m_mutex);
-    Statement insert(m_db,
-                     "INSERT INTO outbox(idem_key, receipt_id, token, phone, consent_join, consent_marketing, "
-                     "consent_version, accepted_at, provisional_points) VALUES (?,?,?,?,?,?,?,?,?)");
+    Statement insert(
+        m_db,
+        "INSERT INTO outbox(idem_key, receipt_id, token, phone, consent_join, consent_marketing, "
+        "consent_version, accepted_at, provisional_points) VALUES (?,?,?,?,?,?,?,?,?)");
     if (!insert.ok()) return std::unexpected(ioError(m_db, "enqueue"));
     auto key = newIdempotencyKey();
     insert.bind(1, key);
@@ -237,14 +245,16 @@ StoreResult<std::string> LocalStore::enqueue(const NewClaim& claim) {
     insert.bind(9, claim.provisionalPoints);
     const int rc = insert.step();
     if (rc == SQLITE_CONSTRAINT)
-        return std::unexpected(StoreError{StoreError::Kind::Duplicate, "receipt " + claim.receiptId + " is already queued"});
+        return std::unexpected(
+            StoreError{StoreError::Kind::Duplicate, "receipt " + claim.receiptId + " is already queued"});
     if (rc != SQLITE_DONE) return std::unexpected(ioError(m_db, "enqueue"));
     return key;
 }
 
 StoreResult<std::vector<OutboxEntry>> LocalStore::pendingBatch(std::size_t max) {
     std::lock_guard lock(m_mutex);
-    const auto sql = std::string("SELECT ") + kEntryColumns + " FROM outbox WHERE state = 0 ORDER BY seq LIMIT ?";
+    const auto sql =
+        std::string("SELECT ") + kEntryColumns + " FROM outbox WHERE state = 0 ORDER BY seq LIMIT ?";
     Statement select(m_db, sql.c_str());
     if (!select.ok()) return std::unexpected(ioError(m_db, "pending batch"));
     select.bind(1, static_cast<std::int64_t>(max));
@@ -260,12 +270,14 @@ StoreResult<void> LocalStore::settle(const std::vector<Settlement>& answers) {
     Transaction tx(m_db);
     if (!tx.begun()) return std::unexpected(ioError(m_db, "settle"));
     // Only a pending entry changes: a late duplicate answer never flips a settled one.
-    Statement update(m_db,
-                     "UPDATE outbox SET state = ?, points_earned = ?, balance = ?, settled_at = ?, last_error = ? "
-                     "WHERE idem_key = ? AND state = 0");
-    Statement audit(m_db,
-                    "INSERT INTO refusals(idem_key, receipt_id, phone, provisional_points, code, reason, refused_at) "
-                    "SELECT idem_key, receipt_id, phone, provisional_points, ?, ?, ? FROM outbox WHERE idem_key = ?");
+    Statement update(
+        m_db,
+        "UPDATE outbox SET state = ?, points_earned = ?, balance = ?, settled_at = ?, last_error = ? "
+        "WHERE idem_key = ? AND state = 0");
+    Statement audit(
+        m_db,
+        "INSERT INTO refusals(idem_key, receipt_id, phone, provisional_points, code, reason, refused_at) "
+        "SELECT idem_key, receipt_id, phone, provisional_points, ?, ?, ? FROM outbox WHERE idem_key = ?");
     if (!update.ok() || !audit.ok()) return std::unexpected(ioError(m_db, "settle"));
     for (const auto& answer : answers) {
         update.bind(1, std::int64_t{answer.accepted ? kConfirmed : kRefused});
@@ -293,7 +305,8 @@ StoreResult<void> LocalStore::noteAttempt(const std::vector<std::string>& keys, 
     std::lock_guard lock(m_mutex);
     Transaction tx(m_db);
     if (!tx.begun()) return std::unexpected(ioError(m_db, "note attempt"));
-    Statement update(m_db, "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idem_key = ? AND state = 0");
+    Statement update(
+        m_db, "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idem_key = ? AND state = 0");
     if (!update.ok()) return std::unexpected(ioError(m_db, "note attempt"));
     for (const auto& key : keys) {
         update.bind(1, error);
@@ -311,7 +324,8 @@ StoreResult<OutboxEntry> LocalStore::entry(const std::string& idempotencyKey) {
     if (!select.ok()) return std::unexpected(ioError(m_db, "entry"));
     select.bind(1, idempotencyKey);
     const int rc = select.step();
-    if (rc == SQLITE_DONE) return std::unexpected(StoreError{StoreError::Kind::NotFound, "no outbox entry " + idempotencyKey});
+    if (rc == SQLITE_DONE)
+        return std::unexpected(StoreError{StoreError::Kind::NotFound, "no outbox entry " + idempotencyKey});
     if (rc != SQLITE_ROW) return std::unexpected(ioError(m_db, "entry"));
     return readEntry(select);
 }
@@ -325,7 +339,8 @@ StoreResult<std::int64_t> LocalStore::outboxDepth() {
 
 StoreResult<std::int64_t> LocalStore::pendingPoints(const std::string& phone) {
     std::lock_guard lock(m_mutex);
-    Statement sum(m_db, "SELECT coalesce(sum(provisional_points), 0) FROM outbox WHERE phone = ? AND state = 0");
+    Statement sum(m_db,
+                  "SELECT coalesce(sum(provisional_points), 0) FROM outbox WHERE phone = ? AND state = 0");
     if (!sum.ok()) return std::unexpected(ioError(m_db, "pending points"));
     sum.bind(1, phone);
     if (sum.step() != SQLITE_ROW) return std::unexpected(ioError(m_db, "pending points"));
@@ -334,17 +349,18 @@ StoreResult<std::int64_t> LocalStore::pendingPoints(const std::string& phone) {
 
 StoreResult<std::vector<Refusal>> LocalStore::refusals(bool all, std::size_t limit) {
     std::lock_guard lock(m_mutex);
-    Statement select(m_db,
-                     "SELECT id, receipt_id, phone, provisional_points, code, reason, refused_at, acknowledged "
-                     "FROM refusals WHERE ? OR acknowledged = 0 ORDER BY id DESC LIMIT ?");
+    Statement select(
+        m_db,
+        "SELECT id, receipt_id, phone, provisional_points, code, reason, refused_at, acknowledged "
+        "FROM refusals WHERE ? OR acknowledged = 0 ORDER BY id DESC LIMIT ?");
     if (!select.ok()) return std::unexpected(ioError(m_db, "refusals"));
     select.bind(1, std::int64_t{all});
     select.bind(2, static_cast<std::int64_t>(limit));
     std::vector<Refusal> rows;
     int rc;
     while ((rc = select.step()) == SQLITE_ROW)
-        rows.push_back(Refusal{select.integer(0), select.text(1), select.text(2), select.integer(3), select.text(4),
-                               select.text(5), select.integer(6), select.integer(7) != 0});
+        rows.push_back(Refusal{select.integer(0), select.text(1), select.text(2), select.integer(3),
+                               select.text(4), select.text(5), select.integer(6), select.integer(7) != 0});
     if (rc != SQLITE_DONE) return std::unexpected(ioError(m_db, "refusals"));
     return rows;
 }
@@ -362,9 +378,10 @@ StoreResult<void> LocalStore::acknowledgeRefusal(std::int64_t id) {
 
 StoreResult<void> LocalStore::saveConfig(const CachedConfig& config) {
     std::lock_guard lock(m_mutex);
-    Statement upsert(m_db,
-                     "INSERT INTO config(id, etag, body, fetched_at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                     "etag = excluded.etag, body = excluded.body, fetched_at = excluded.fetched_at");
+    Statement upsert(
+        m_db,
+        "INSERT INTO config(id, etag, body, fetched_at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+        "etag = excluded.etag, body = excluded.body, fetched_at = excluded.fetched_at");
     if (!upsert.ok()) return std::unexpected(ioError(m_db, "save config"));
     upsert.bind(1, config.etag);
     upsert.bind(2, config.body);
@@ -385,8 +402,9 @@ StoreResult<std::optional<CachedConfig>> LocalStore::loadConfig() {
 
 StoreResult<void> LocalStore::saveClockOffset(std::int64_t seconds) {
     std::lock_guard lock(m_mutex);
-    Statement upsert(m_db, "INSERT INTO meta(key, value) VALUES ('clock_offset', ?) "
-                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    Statement upsert(m_db,
+                     "INSERT INTO meta(key, value) VALUES ('clock_offset', ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!upsert.ok()) return std::unexpected(ioError(m_db, "save clock offset"));
     upsert.bind(1, seconds);
     if (upsert.step() != SQLITE_DONE) return std::unexpected(ioError(m_db, "save clock offset"));

@@ -43,24 +43,24 @@ struct ClientConfig {
 };
 
 enum class ErrorKind {
-    InvalidConfig,  ///< refused before sending: malformed URL, clear-text http to a non-loopback host
-    InvalidRequest, ///< refused before sending: an argument that cannot go on the wire (bad phone …)
-    Network,        ///< could not connect, connection reset or cut mid-body (transient)
-    Timeout,        ///< no complete answer in time (transient)
-    Tls,            ///< certificate or TLS handshake failure (transient, but staff should look)
-    TooLarge,       ///< answer body over maxResponseBytes (transient)
-    BadResponse,    ///< unparseable body, wrong types, missing fields, 200 with an error (transient)
-    Overloaded,     ///< 429 / 503: retry after `retryAfter` (transient)
-    Server,         ///< other 5xx (transient)
-    Unauthorized,   ///< 401 / 403: credential missing, wrong or revoked (definitive until re-enrolled)
-    Refused,        ///< any other 4xx: central said no, with a machine `code` (definitive)
+    InvalidConfig,   ///< refused before sending: malformed URL, clear-text http to a non-loopback host
+    InvalidRequest,  ///< refused before sending: an argument that cannot go on the wire (bad phone …)
+    Network,         ///< could not connect, connection reset or cut mid-body (transient)
+    Timeout,         ///< no complete answer in time (transient)
+    Tls,             ///< certificate or TLS handshake failure (transient, but staff should look)
+    TooLarge,        ///< answer body over maxResponseBytes (transient)
+    BadResponse,     ///< unparseable body, wrong types, missing fields, 200 with an error (transient)
+    Overloaded,      ///< 429 / 503: retry after `retryAfter` (transient)
+    Server,          ///< other 5xx (transient)
+    Unauthorized,    ///< 401 / 403: credential missing, wrong or revoked (definitive until re-enrolled)
+    Refused,         ///< any other 4xx: central said no, with a machine `code` (definitive)
 };
 
 struct Error {
     ErrorKind kind = ErrorKind::Network;
-    int httpStatus = 0;      ///< 0 when no HTTP answer was received
-    std::string code;        ///< central's stable machine code (e.g. "already_claimed"), if any
-    std::string message;     ///< human-readable, for logs and staff screens
+    int httpStatus = 0;   ///< 0 when no HTTP answer was received
+    std::string code;     ///< central's stable machine code (e.g. "already_claimed"), if any
+    std::string message;  ///< human-readable, for logs and staff screens
     std::optional<std::chrono::seconds> retryAfter;  ///< from Retry-After on 429/503
 
     /// True when central understood the request and refused it: do not retry.
@@ -112,13 +112,13 @@ struct ClaimOutcome {
     };
     Status status = Status::Retry;
     std::string idempotencyKey;
-    std::string receiptId;           ///< "STORE/NUMBER" when central told us
-    std::int64_t pointsEarned = 0;   ///< points
+    std::string receiptId;          ///< "STORE/NUMBER" when central told us
+    std::int64_t pointsEarned = 0;  ///< points
     std::vector<PointsLine> breakdown;
-    std::int64_t balance = 0;        ///< member balance after this claim, points
-    std::string tier;                ///< tier id, e.g. "silver"
-    std::string code;                ///< refusal code, e.g. "already_claimed"
-    std::string reason;              ///< refusal text ("already claimed on … at …")
+    std::int64_t balance = 0;  ///< member balance after this claim, points
+    std::string tier;          ///< tier id, e.g. "silver"
+    std::string code;          ///< refusal code, e.g. "already_claimed"
+    std::string reason;        ///< refusal text ("already claimed on … at …")
 };
 
 struct ClaimBatchAnswer : Answer {
@@ -129,15 +129,15 @@ struct ClaimBatchAnswer : Answer {
 
 struct HistoryEntry {
     loyalty::UnixSeconds at = 0;
-    std::string kind;        ///< "earn", "redeem", "adjust", "expire", "prize"
-    std::int64_t points = 0; ///< signed
+    std::string kind;         ///< "earn", "redeem", "adjust", "expire", "prize"
+    std::int64_t points = 0;  ///< signed
     std::string description;
 };
 
 struct MemberInfo : Answer {
     std::string phone;
-    std::int64_t balance = 0;   ///< points
-    std::int64_t pending = 0;   ///< points not yet usable
+    std::int64_t balance = 0;  ///< points
+    std::int64_t pending = 0;  ///< points not yet usable
     std::string tier;
     std::string nextTier;       ///< empty at the top tier
     std::int64_t progress = 0;  ///< toward nextTier, in the campaign's unit (see docs/api.md)
@@ -157,8 +157,8 @@ struct RedemptionRequest {
 };
 
 struct Voucher : Answer {
-    std::string code;        ///< human-readable code printed under the QR
-    std::string qrPayload;   ///< what the voucher QR encodes (signed by central)
+    std::string code;       ///< human-readable code printed under the QR
+    std::string qrPayload;  ///< what the voucher QR encodes (signed by central)
     std::int64_t valueDong = 0;
     std::int64_t pointsSpent = 0;
     std::int64_t balance = 0;
@@ -171,7 +171,7 @@ struct Voucher : Answer {
 struct ConfigAnswer : Answer {
     bool notModified = false;  ///< 304: the cached copy (with `etag` sent) is still current
     std::string etag;
-    std::string body;          ///< the configuration document (JSON text), validated as a JSON object
+    std::string body;  ///< the configuration document (JSON text), validated as a JSON object
 };
 
 struct Heartbeat {
@@ -186,7 +186,7 @@ struct HeartbeatAnswer : Answer {
 };
 
 class CentralClient {
-public:
+  public:
     /// Checks the configuration (URL scheme, loopback rule for http://). Not thread-safe to share.
     [[nodiscard]] static Result<CentralClient> create(ClientConfig config);
 
@@ -223,7 +223,7 @@ public:
     /// POST /v1/kiosks/{id}/heartbeat
     [[nodiscard]] Result<HeartbeatAnswer> heartbeat(const Heartbeat& beat);
 
-private:
+  private:
     struct Impl;
     explicit CentralClient(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;

@@ -31,7 +31,7 @@ struct StoreError {
         Io,         ///< SQLite could not read/write the file (disk full, permissions, corruption)
         Duplicate,  ///< this receipt is already in the outbox (scanned twice at this kiosk)
         NotFound,
-        Invalid,    ///< the caller passed something that cannot be stored (empty key fields …)
+        Invalid,  ///< the caller passed something that cannot be stored (empty key fields …)
     };
     Kind kind = Kind::Io;
     std::string message;
@@ -55,8 +55,8 @@ struct NewClaim {
 enum class EntryState { Pending, Confirmed, Refused };
 
 struct OutboxEntry {
-    std::int64_t seq = 0;           ///< local order of acceptance (not the kiosk clock)
-    std::string idempotencyKey;     ///< generated at enqueue, sent with every attempt
+    std::int64_t seq = 0;        ///< local order of acceptance (not the kiosk clock)
+    std::string idempotencyKey;  ///< generated at enqueue, sent with every attempt
     NewClaim claim;
     EntryState state = EntryState::Pending;
     std::int64_t attempts = 0;
@@ -94,7 +94,7 @@ struct CachedConfig {
 };
 
 class LocalStore {
-public:
+  public:
     /// Opens or creates the store (and its folder), applies pending schema migrations.
     [[nodiscard]] static StoreResult<std::unique_ptr<LocalStore>> open(const std::filesystem::path& file);
     ~LocalStore();
@@ -112,7 +112,8 @@ public:
     [[nodiscard]] StoreResult<void> settle(const std::vector<Settlement>& answers);
 
     /// Counts a failed (transient) attempt on these entries, keeping them pending.
-    [[nodiscard]] StoreResult<void> noteAttempt(const std::vector<std::string>& keys, const std::string& error);
+    [[nodiscard]] StoreResult<void> noteAttempt(const std::vector<std::string>& keys,
+                                                const std::string& error);
 
     [[nodiscard]] StoreResult<OutboxEntry> entry(const std::string& idempotencyKey);
     [[nodiscard]] StoreResult<std::int64_t> outboxDepth();
@@ -131,7 +132,7 @@ public:
     [[nodiscard]] StoreResult<void> saveClockOffset(std::int64_t seconds);
     [[nodiscard]] StoreResult<std::int64_t> loadClockOffset();
 
-private:
+  private:
     explicit LocalStore(sqlite3* db);
     sqlite3* m_db;
     std::mutex m_mutex;

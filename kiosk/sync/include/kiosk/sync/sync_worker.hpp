@@ -34,9 +34,9 @@ class Clock;
 namespace kiosk::sync {
 
 struct SyncOptions {
-    std::size_t batchSize = 100;                         ///< claims per POST /v1/claims
-    std::chrono::milliseconds initialBackoff{500};      ///< after the first transient failure
-    std::chrono::milliseconds maxBackoff{300'000};      ///< backoff ceiling (5 min)
+    std::size_t batchSize = 100;                    ///< claims per POST /v1/claims
+    std::chrono::milliseconds initialBackoff{500};  ///< after the first transient failure
+    std::chrono::milliseconds maxBackoff{300'000};  ///< backoff ceiling (5 min)
     std::chrono::milliseconds heartbeatInterval{60'000};
     std::chrono::milliseconds configInterval{300'000};  ///< config pull (ETag) period
     std::string version;                                ///< reported in heartbeats
@@ -44,10 +44,10 @@ struct SyncOptions {
 
 /// A snapshot for the UI and the maintenance screen.
 struct SyncStatus {
-    bool online = false;                 ///< the last call reached central and got an answer
-    std::int64_t outboxDepth = 0;        ///< pending claims
-    std::int64_t clockOffsetSeconds = 0; ///< central time minus kiosk time
-    std::string lastError;               ///< empty when the last exchange succeeded
+    bool online = false;                  ///< the last call reached central and got an answer
+    std::int64_t outboxDepth = 0;         ///< pending claims
+    std::int64_t clockOffsetSeconds = 0;  ///< central time minus kiosk time
+    std::string lastError;                ///< empty when the last exchange succeeded
 };
 
 /// The outcome of a claim that central settled (accepted or refused) — for the screen showing it.
@@ -57,14 +57,14 @@ struct ClaimSettled {
 };
 
 struct SyncEvents {
-    std::function<void(const ClaimSettled&)> claimSettled;       ///< per settled outbox entry
-    std::function<void(const CachedConfig&)> configChanged;      ///< a new configuration was stored
-    std::function<void(const SyncStatus&)> statusChanged;        ///< online/offline, depth, errors
+    std::function<void(const ClaimSettled&)> claimSettled;             ///< per settled outbox entry
+    std::function<void(const CachedConfig&)> configChanged;            ///< a new configuration was stored
+    std::function<void(const SyncStatus&)> statusChanged;              ///< online/offline, depth, errors
     std::function<std::map<std::string, std::string>()> deviceHealth;  ///< sampled for heartbeats
 };
 
 class SyncWorker {
-public:
+  public:
     /// `store` and `clock` must outlive the worker; the client is owned by it (used only on its thread).
     SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock& clock, SyncOptions options,
                SyncEvents events);
@@ -86,12 +86,14 @@ public:
     /// Central's time as the kiosk best knows it: the clock's wall time plus the learned offset.
     [[nodiscard]] loyalty::UnixSeconds centralNow() const;
 
-private:
+  private:
     void run();
     void pushOnce();
     void pullConfig();
     void sendHeartbeat();
-    void learnOffset(const net::Answer& answer, std::chrono::milliseconds sentAt, loyalty::UnixSeconds sentWall);
+    void pushIfReconnected();
+    void learnOffset(const net::Answer& answer, std::chrono::milliseconds sentAt,
+                     loyalty::UnixSeconds sentWall);
     void publishStatus();
     std::chrono::milliseconds nextBackoff();
 
@@ -116,7 +118,8 @@ private:
     std::chrono::milliseconds m_configDue{0};
     std::chrono::milliseconds m_backoff{0};
     std::chrono::milliseconds m_startedAt{0};
-    std::size_t m_singlesLeft = 0;  ///< claims to push one by one after a batch was refused whole
+    bool m_pushUnreachable = false;  ///< the last push failed without an answer from central
+    std::size_t m_singlesLeft = 0;   ///< claims to push one by one after a batch was refused whole
     std::minstd_rand m_jitter;
     std::thread m_thread;
 };
