@@ -428,8 +428,12 @@ Result<ClaimBatchAnswer> CentralClient::claimBatch(const std::vector<ClaimReques
     const Json body{{"kiosk_id", m_impl->config.kioskId}, {"claims", std::move(claims)}};
     auto json = m_impl->sendJson("POST", "/v1/claims", &body);
     if (!json) {
-        // A batch of one refused as a whole (e.g. 409 already claimed) is that claim's definitive answer.
-        if (requests.size() == 1 && json.error().kind == ErrorKind::Refused) {
+        // A batch of one refused as a whole (409 already claimed, 422 invalid token …) is that claim's
+        // definitive answer. Other 4xx (404 from a wrong route, 413, 415 …) say something is wrong with
+        // the link, not with the receipt: the claim stays queued and staff see the error.
+        const int status = json.error().httpStatus;
+        const bool aboutTheClaim = status == 400 || status == 409 || status == 410 || status == 422;
+        if (requests.size() == 1 && json.error().kind == ErrorKind::Refused && aboutTheClaim) {
             ClaimBatchAnswer answer;
             answer.serverTime = m_impl->reply.date;
             ClaimOutcome outcome;

@@ -178,6 +178,20 @@ TEST(CentralClientClaims, SingleClaimConflictIsADefinitiveRefusal) {
     EXPECT_EQ(outcome->idempotencyKey, "k1");
 }
 
+TEST(CentralClientClaims, AWrongRouteIsNotARefusalOfTheClaim) {
+    FakeCentral central;
+    central.server().Post("/v1/claims", [](const httplib::Request&, httplib::Response& res) {
+        res.status = 404;
+        res.set_content(R"({"error":{"code":"not_found","message_en":"no such route"}})", "application/json");
+    });
+    central.start();
+    auto client = clientFor(central.url());
+    auto outcome = client.claim(sampleClaim("k1"));
+    ASSERT_FALSE(outcome.has_value());
+    EXPECT_EQ(outcome.error().httpStatus, 404);
+    EXPECT_EQ(outcome.error().message, "no such route");
+}
+
 TEST(CentralClientClaims, DateHeaderGivesServerTimeWhenBodyHasNone) {
     FakeCentral central;
     central.server().Post("/v1/claims", [](const httplib::Request&, httplib::Response& res) {
