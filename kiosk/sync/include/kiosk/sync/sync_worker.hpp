@@ -92,6 +92,7 @@ class SyncWorker {
     void pullConfig();
     void sendHeartbeat();
     void pushIfReconnected();
+    [[nodiscard]] std::chrono::milliseconds monotonicNow() const;
     void learnOffset(const net::Answer& answer, std::chrono::milliseconds sentAt,
                      loyalty::UnixSeconds sentWall);
     void publishStatus();

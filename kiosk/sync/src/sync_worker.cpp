@@ -1,0 +1,350 @@
+#include "kiosk/sync/sync_worker.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+
+#include "hal/clock.hpp"
+
+namespace kiosk::sync {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kNever = milliseconds::max();
+/// Longest real-time sleep: the worker re-reads the (possibly manual) clock at least this often.
+constexpr milliseconds kMaxSleep{1000};
+/// A round trip slower than this says too little about central's clock to learn an offset from it.
+constexpr milliseconds kMaxOffsetRoundTrip{5000};
+/// Config pull retry after a failure, instead of the full configInterval.
+constexpr milliseconds kConfigRetry{30'000};
+
+std::string describe(const net::Error& error) {
+    std::string text = error.message;
+    if (!error.code.empty()) text = error.code + ": " + text;
+    if (error.httpStatus != 0) text = "HTTP " + std::to_string(error.httpStatus) + " " + text;
+    return text;
+}
+
+/// True when the failure came from central itself (it answered), false when it could not be reached.
+bool centralAnswered(const net::Error& error) {
+    return error.httpStatus != 0;
+}
+
+}  // namespace
+
+SyncWorker::SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock& clock, SyncOptions options,
+                       SyncEvents events)
+    : m_store(store),
+      m_client(std::move(client)),
+      m_clock(clock),
+      m_options(std::move(options)),
+      m_events(std::move(events)),
+      m_jitter(std::random_device{}()) {
+    if (m_options.batchSize == 0) m_options.batchSize = 1;
+    if (auto offset = m_store.loadClockOffset()) m_clockOffset = *offset;
+    m_status.clockOffsetSeconds = m_clockOffset;
+    if (auto depth = m_store.outboxDepth()) m_status.outboxDepth = *depth;
+}
+
+SyncWorker::~SyncWorker() {
+    stop();
+}
+
+void SyncWorker::start() {
+    std::lock_guard lock(m_mutex);
+    if (m_thread.joinable()) return;
+    m_stop = false;
+    m_thread = std::thread([this] { run(); });
+}
+
+void SyncWorker::stop() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable() && m_thread.get_id() != std::this_thread::get_id()) m_thread.join();
+}
+
+void SyncWorker::syncNow() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_pushRequested = true;
+    }
+    m_wake.notify_all();
+}
+
+void SyncWorker::reloadConfigNow() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_configRequested = true;
+    }
+    m_wake.notify_all();
+}
+
+SyncStatus SyncWorker::status() const {
+    std::lock_guard lock(m_mutex);
+    return m_status;
+}
+
+loyalty::UnixSeconds SyncWorker::centralNow() const {
+    std::lock_guard lock(m_mutex);
+    return m_clock.now() + m_clockOffset;
+}
+
+milliseconds SyncWorker::monotonicNow() const {
+    return milliseconds(m_clock.monotonicMs());
+}
+
+void SyncWorker::run() {
+    m_startedAt = monotonicNow();
+    m_heartbeatDue = m_startedAt;
+    while (true) {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_stop) return;
+            const auto now = monotonicNow();
+            if (m_pushRequested) {
+                m_pushRequested = false;
+                m_pushDue = now;
+                m_backoff = milliseconds{0};
+            }
+            if (m_configRequested) {
+                m_configRequested = false;
+                m_configDue = now;
+            }
+        }
+        // Never let an exception (bad_alloc …) end the thread silently: report it and back off.
+        try {
+            if (monotonicNow() >= m_pushDue) pushOnce();
+            if (monotonicNow() >= m_configDue) pullConfig();
+            if (monotonicNow() >= m_heartbeatDue) sendHeartbeat();
+        } catch (const std::exception& e) {
+            std::lock_guard lock(m_mutex);
+            m_status.lastError = std::string("sync worker: ") + e.what();
+            m_pushDue = monotonicNow() + nextBackoff();
+        }
+        publishStatus();
+
+        std::unique_lock lock(m_mutex);
+        const auto now = monotonicNow();
+        const auto due = std::min({m_pushDue, m_configDue, m_heartbeatDue});
+        const auto sleep = due <= now ? milliseconds{0} : std::min(due - now, kMaxSleep);
+        if (sleep.count() > 0)
+            m_wake.wait_for(lock, sleep, [this] { return m_stop || m_pushRequested || m_configRequested; });
+    }
+}
+
+void SyncWorker::pushOnce() {
+    const auto now = monotonicNow();
+    const std::size_t limit = m_singlesLeft > 0 ? 1 : m_options.batchSize;
+    auto batch = m_store.pendingBatch(limit);
+    if (!batch) {
+        std::lock_guard lock(m_mutex);
+        m_status.lastError = "outbox: " + batch.error().message;
+        m_pushDue = now + nextBackoff();
+        return;
+    }
+    if (batch->empty()) {
+        m_pushDue = kNever;  // woken by syncNow() after the next enqueue, or by a "resync" command
+        m_backoff = milliseconds{0};
+        return;
+    }
+
+    std::vector<net::ClaimRequest> requests;
+    std::vector<std::string> keys;
+    requests.reserve(batch->size());
+    for (const auto& entry : *batch) {
+        const auto& c = entry.claim;
+        requests.push_back(net::ClaimRequest{entry.idempotencyKey, c.token, c.phone, c.acceptedAt,
+                                             c.consentJoin, c.consentMarketing, c.consentTextVersion});
+        keys.push_back(entry.idempotencyKey);
+    }
+
+    const auto sentAt = monotonicNow();
+    const auto sentWall = m_clock.now();
+    auto answer = m_client.claimBatch(requests);
+    if (!answer) {
+        const auto& error = answer.error();
+        // A batch central refuses as a whole (one malformed claim?) is retried one claim at a time, so
+        // each claim gets its own definitive answer instead of blocking the rest.
+        if (error.kind == net::ErrorKind::Refused && requests.size() > 1) {
+            m_singlesLeft = requests.size();
+            m_pushDue = now;
+            return;
+        }
+        (void)m_store.noteAttempt(keys, describe(error));
+        m_pushUnreachable = !centralAnswered(error);
+        auto delay = nextBackoff();
+        if (error.retryAfter) delay = std::max(delay, milliseconds(*error.retryAfter));
+        m_pushDue = monotonicNow() + delay;
+        std::lock_guard lock(m_mutex);
+        m_status.online = centralAnswered(error);
+        m_status.lastError = describe(error);
+        return;
+    }
+    learnOffset(*answer, sentAt, sentWall);
+    m_pushUnreachable = false;
+
+    std::vector<Settlement> settlements;
+    std::vector<std::string> retryKeys;
+    std::vector<ClaimSettled> settled;
+    const auto at = centralNow();
+    for (const auto& outcome : answer->outcomes) {
+        switch (outcome.status) {
+            case net::ClaimOutcome::Status::Accepted:
+                settlements.push_back(Settlement{outcome.idempotencyKey, true, outcome.pointsEarned,
+                                                 outcome.balance, "", "", at});
+                settled.push_back(ClaimSettled{outcome.idempotencyKey, outcome});
+                break;
+            case net::ClaimOutcome::Status::Refused:
+                settlements.push_back(
+                    Settlement{outcome.idempotencyKey, false, 0, 0, outcome.code, outcome.reason, at});
+                settled.push_back(ClaimSettled{outcome.idempotencyKey, outcome});
+                break;
+            case net::ClaimOutcome::Status::Retry:
+                retryKeys.push_back(outcome.idempotencyKey);
+                break;
+        }
+    }
+    if (auto ok = m_store.settle(settlements); !ok) {
+        // Central has them; the next push sends the same keys and central answers the same again.
+        std::lock_guard lock(m_mutex);
+        m_status.lastError = "outbox: " + ok.error().message;
+        m_pushDue = monotonicNow() + nextBackoff();
+        return;
+    }
+    if (m_singlesLeft > 0) m_singlesLeft -= std::min(m_singlesLeft, requests.size());
+    if (m_events.claimSettled)
+        for (const auto& s : settled) m_events.claimSettled(s);
+
+    if (!retryKeys.empty()) {
+        (void)m_store.noteAttempt(retryKeys, "central asked to retry");
+        m_pushDue = monotonicNow() + nextBackoff();
+    } else {
+        m_backoff = milliseconds{0};
+        m_pushDue = monotonicNow();  // more may be waiting: go on until the outbox is empty
+    }
+    std::lock_guard lock(m_mutex);
+    m_status.online = true;
+    m_status.lastError.clear();
+}
+
+void SyncWorker::pullConfig() {
+    const auto now = monotonicNow();
+    std::string etag;
+    if (auto cached = m_store.loadConfig(); cached && cached->has_value()) etag = (*cached)->etag;
+    const auto sentAt = monotonicNow();
+    const auto sentWall = m_clock.now();
+    auto answer = m_client.pullConfig(etag);
+    if (!answer) {
+        m_configDue = now + std::min(m_options.configInterval, kConfigRetry);
+        std::lock_guard lock(m_mutex);
+        m_status.online = centralAnswered(answer.error());
+        m_status.lastError = "config: " + describe(answer.error());
+        return;
+    }
+    learnOffset(*answer, sentAt, sentWall);
+    pushIfReconnected();
+    m_configDue = now + m_options.configInterval;
+    if (answer->notModified) return;
+    CachedConfig config{answer->etag, answer->body, centralNow()};
+    if (auto saved = m_store.saveConfig(config); !saved) {
+        m_configDue = now + kConfigRetry;
+        std::lock_guard lock(m_mutex);
+        m_status.lastError = "config: " + saved.error().message;
+        return;
+    }
+    if (m_events.configChanged) m_events.configChanged(config);
+}
+
+void SyncWorker::sendHeartbeat() {
+    const auto now = monotonicNow();
+    net::Heartbeat beat;
+    beat.version = m_options.version;
+    beat.uptimeSeconds = std::chrono::duration_cast<std::chrono::seconds>(now - m_startedAt).count();
+    beat.outboxDepth = m_store.outboxDepth().value_or(-1);
+    if (m_events.deviceHealth) beat.health = m_events.deviceHealth();
+    const auto sentWall = m_clock.now();
+    auto answer = m_client.heartbeat(beat);
+    m_heartbeatDue = now + m_options.heartbeatInterval;
+    if (!answer) {
+        std::lock_guard lock(m_mutex);
+        m_status.online = centralAnswered(answer.error());
+        m_status.lastError = "heartbeat: " + describe(answer.error());
+        return;
+    }
+    learnOffset(*answer, now, sentWall);
+    pushIfReconnected();
+    for (const auto& command : answer->commands) {
+        if (command == "resync") {
+            m_pushDue = monotonicNow();
+            m_backoff = milliseconds{0};
+        } else if (command == "reload_config") {
+            m_configDue = monotonicNow();
+        }
+        // Other commands belong to other parts of the kiosk (updates, maintenance) or a newer release.
+    }
+    std::lock_guard lock(m_mutex);
+    m_status.online = true;
+}
+
+void SyncWorker::pushIfReconnected() {
+    // Central answers again after pushes could not reach it: drain now instead of sleeping out a
+    // backoff that may have grown to minutes while the shop was offline.
+    if (!m_pushUnreachable) return;
+    m_pushUnreachable = false;
+    if (m_pushDue != kNever) {
+        m_pushDue = monotonicNow();
+        m_backoff = milliseconds{0};
+    }
+}
+
+void SyncWorker::learnOffset(const net::Answer& answer, milliseconds sentAt, loyalty::UnixSeconds sentWall) {
+    if (!answer.serverTime) return;
+    const auto roundTrip = monotonicNow() - sentAt;
+    if (roundTrip > kMaxOffsetRoundTrip) return;
+    // Central stamped its time somewhere during the round trip; its middle is the best local estimate.
+    const auto localMid = sentWall + std::chrono::duration_cast<std::chrono::seconds>(roundTrip / 2).count();
+    const auto offset = *answer.serverTime - localMid;
+    bool changed = false;
+    {
+        std::lock_guard lock(m_mutex);
+        // Whole-second timestamps jitter by one: ignore that, so the stored offset does not flap.
+        if (std::abs(offset - m_clockOffset) > 1) {
+            m_clockOffset = offset;
+            m_status.clockOffsetSeconds = offset;
+            changed = true;
+        }
+    }
+    if (changed) (void)m_store.saveClockOffset(offset);
+}
+
+void SyncWorker::publishStatus() {
+    const auto depth = m_store.outboxDepth();
+    SyncStatus snapshot;
+    bool changed = false;
+    {
+        std::lock_guard lock(m_mutex);
+        if (depth) m_status.outboxDepth = *depth;
+        changed = m_status.online != m_published.online || m_status.outboxDepth != m_published.outboxDepth ||
+                  m_status.clockOffsetSeconds != m_published.clockOffsetSeconds ||
+                  m_status.lastError != m_published.lastError;
+        m_published = m_status;
+        snapshot = m_status;
+    }
+    if (changed && m_events.statusChanged) m_events.statusChanged(snapshot);
+}
+
+milliseconds SyncWorker::nextBackoff() {
+    // Exponential, capped, with "equal jitter": half fixed, half random, so a fleet of kiosks coming
+    // back after an outage does not hit central in lock-step.
+    m_backoff =
+        m_backoff.count() == 0 ? m_options.initialBackoff : std::min(m_backoff * 2, m_options.maxBackoff);
+    const auto half = m_backoff.count() / 2;
+    std::uniform_int_distribution<std::int64_t> spread(0, std::max<std::int64_t>(half, 0));
+    return milliseconds(m_backoff.count() - half + spread(m_jitter));
+}
+
+}  // namespace kiosk::sync
