@@ -1,0 +1,102 @@
+#pragma once
+// What the journey asks the outside world to do (Command) and what comes back (Event).
+//
+// The journey (journey.hpp) is pure: it never blocks and never does I/O. It emits Commands; the app's
+// workers carry them out off the UI thread and post the results as Events to the inbox the UI thread
+// drains once per frame. Every value here is immutable once posted; events of a wiped session carry
+// an old `session` number and are ignored.
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "kiosk/sync/local_store.hpp"
+#include "network/central_client.hpp"
+
+namespace kiosk {
+
+// ---- commands (journey -> workers) -------------------------------------------------------------------
+
+/// GET the member from central. Answer: MemberLookedUp.
+struct LookupMember {
+    std::uint64_t session = 0;
+    std::string phone;  ///< national form, "0901234567"
+};
+/// Durably queue the claim in the local outbox and wake the sync worker. Answer: ClaimQueued, later
+/// ClaimSettled (from the sync worker, when central answers).
+struct QueueClaim {
+    std::uint64_t session = 0;
+    sync::NewClaim claim;
+};
+/// Ask central to send a one-time code. Answer: OtpRequested.
+struct RequestOtp {
+    std::uint64_t session = 0;
+    std::string phone;
+};
+/// Ask the printer for its status before any point is spent. Answer: PrinterChecked.
+struct CheckPrinter {
+    std::uint64_t session = 0;
+};
+/// Spend points on central. Answer: Redeemed.
+struct Redeem {
+    std::uint64_t session = 0;
+    net::RedemptionRequest request;
+};
+/// Print a voucher central issued. Answer: Printed.
+struct PrintVoucher {
+    std::uint64_t session = 0;
+    net::Voucher voucher;
+    std::string rewardTitle;
+    std::string maskedPhone;
+};
+
+using Command = std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher>;
+
+// ---- events (workers -> journey) ---------------------------------------------------------------------
+
+/// A code the scanner read from the camera picture (any QR, not necessarily ours).
+struct CodeScanned {
+    std::string text;
+};
+/// `member` empty: central does not know the number (a new member). Error: central unreachable etc.
+struct MemberLookedUp {
+    std::uint64_t session = 0;
+    std::expected<std::optional<net::MemberInfo>, net::Error> result;
+};
+struct ClaimQueued {
+    std::uint64_t session = 0;
+    std::expected<std::string, sync::StoreError> idempotencyKey;
+    std::int64_t pendingPoints = 0;  ///< all points of this phone not yet confirmed, this claim included
+};
+struct ClaimSettled {
+    std::string idempotencyKey;
+    net::ClaimOutcome outcome;
+};
+struct SyncChanged {
+    bool online = false;
+    std::int64_t outboxDepth = 0;
+};
+struct OtpRequested {
+    std::uint64_t session = 0;
+    std::expected<net::OtpSent, net::Error> result;
+};
+/// `problem` empty: ready. Otherwise a machine code: "paper_out", "cover_open", "offline", ...
+struct PrinterChecked {
+    std::uint64_t session = 0;
+    std::string problem;
+};
+struct Redeemed {
+    std::uint64_t session = 0;
+    std::expected<net::Voucher, net::Error> result;
+};
+struct Printed {
+    std::uint64_t session = 0;
+    std::string problem;  ///< empty: the whole voucher came out
+};
+
+using Event = std::variant<CodeScanned, MemberLookedUp, ClaimQueued, ClaimSettled, SyncChanged, OtpRequested,
+                           PrinterChecked, Redeemed, Printed>;
+
+}  // namespace kiosk

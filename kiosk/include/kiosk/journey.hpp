@@ -1,0 +1,151 @@
+#pragma once
+// The shopper's journey: the single owner of the truth of what the kiosk screen shows.
+//
+// Contract
+// - UI thread only; never blocks, does no I/O, includes neither SDL nor ImGui. Time comes in as an
+//   argument (`Now`, read by the caller from the HAL clock), so tests drive it with a manual clock.
+// - Inputs: the shopper's intents (ui::Intent), worker events (events.hpp) and tick() for the idle
+//   timeout. Outputs: view() — rebuilt only when something changed — and takeCommands(), the work the
+//   app must hand to its workers.
+// - wipe() forgets the shopper completely (receipt, phone, member, code, voucher) in one call; it runs
+//   on idle timeout and at the end of every journey. Late answers of a wiped session are ignored.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/events.hpp"
+#include "loyalty/phone.hpp"
+#include "loyalty/receipt_token.hpp"
+#include "ui/strings.hpp"
+#include "ui/view.hpp"
+
+namespace kiosk {
+
+/// A time point given to the journey: monotonic milliseconds (idle timeout) and wall seconds
+/// (receipt age), both from the HAL clock.
+struct Now {
+    std::chrono::milliseconds mono{0};
+    loyalty::UnixSeconds wall = 0;
+};
+
+/// One entry of the rewards catalog.
+struct Reward {
+    std::string id;
+    std::string titleVi;
+    std::string titleEn;
+    std::int64_t points = 0;  ///< price in points
+};
+
+struct JourneyConfig {
+    std::string kioskId;
+    std::chrono::milliseconds idleTimeout{45'000};
+    std::chrono::milliseconds countdownFrom{10'000};  ///< the countdown shows in the last this-many ms
+    std::string consentTextVersion = "consent-2026-11";
+    loyalty::StoreKeyring keyring;
+    loyalty::VerifyPolicy verifyPolicy;
+    const loyalty::PhonePolicy* phonePolicy = &loyalty::PhonePolicy::builtIn();
+    std::vector<Reward> rewards;
+    /// Points the receipt will earn, shown as provisional while central has not confirmed them.
+    /// Empty function or empty answer: the screen says "pending" without a figure.
+    std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints;
+    /// Mixed into redemption idempotency keys so two runs of the kiosk never produce the same key;
+    /// the app seeds it from std::random_device, tests fix it.
+    std::uint64_t keySeed = 0;
+};
+
+class Journey {
+public:
+    /// `vi` and `en` must outlive the journey. Starts on Attract in `language` ("vi" | "en").
+    Journey(JourneyConfig config, const ui::Strings& vi, const ui::Strings& en, std::string language = "vi");
+
+    void onIntent(const ui::Intent& intent, Now now);
+    void onEvent(const Event& event, Now now);
+    /// Runs the idle timeout; call at least every second while not on Attract (see nextWake).
+    void tick(Now now);
+
+    [[nodiscard]] const ui::View& view() const { return m_view; }
+    /// The commands emitted since the last call, in order.
+    [[nodiscard]] std::vector<Command> takeCommands();
+    /// When tick() must next run to keep the countdown and the timeout exact; empty on Attract.
+    [[nodiscard]] std::optional<std::chrono::milliseconds> nextWake(Now now) const;
+    /// True on the screens where a scanned receipt is taken (Attract, Scan): the camera may sleep otherwise.
+    [[nodiscard]] bool wantsCamera() const;
+
+    void wipe();
+    [[nodiscard]] std::uint64_t session() const { return m_session; }
+
+private:
+    enum class Step { Attract, Scan, Phone, Consent, Working, Result, Rewards, Otp, Voucher, History };
+    enum class Pending { None, Member, Queue, PrinterBeforeOtp, Otp, PrinterBeforeRedeem, Redeem, Print };
+
+    struct Session {
+        std::optional<loyalty::Receipt> receipt;
+        std::string token;
+        std::string digits;  ///< phone or code being typed
+        std::optional<loyalty::PhoneNumber> phone;
+        bool consentJoin = false;
+        bool consentMarketing = false;
+        bool memberKnown = false;  ///< central answered the lookup
+        std::optional<net::MemberInfo> member;
+        std::string claimKey;
+        std::optional<std::int64_t> provisional;
+        std::int64_t pendingPoints = 0;
+        std::optional<net::ClaimOutcome> settled;
+        std::string selectedReward;
+        std::string otpKey;  ///< idempotency key of the redemption: one per confirmed code entry
+        std::optional<net::Voucher> voucher;
+        std::string printProblem;  ///< empty: printed
+        std::string messageKey;    ///< a message to show on the current screen ("scan.error.token_expired")
+        std::vector<std::pair<std::string_view, std::string>> messageArgs;
+        std::string workingKey;    ///< what the Working screen says
+    };
+
+    void handleScan(const std::string& text, Now now);
+    void handleKey(const std::string& key);
+    void submitPhone();
+    void chooseReward(const std::string& id);
+    void submitOtp(Now now);
+    void go(Step step);
+    void setMessage(std::string key, std::vector<std::pair<std::string_view, std::string>> args = {});
+    void rebuild();
+    void buildAttract(ui::View& v) const;
+    void buildScan(ui::View& v) const;
+    void buildPhone(ui::View& v) const;
+    void buildConsent(ui::View& v) const;
+    void buildResult(ui::View& v) const;
+    void buildRewards(ui::View& v) const;
+    void buildOtp(ui::View& v) const;
+    void buildVoucher(ui::View& v) const;
+    void buildHistory(ui::View& v) const;
+    void addKeypad(ui::View& v, bool okEnabled) const;
+    [[nodiscard]] const Reward* reward(const std::string& id) const;
+    [[nodiscard]] std::string rewardTitle(const Reward& r) const;
+    [[nodiscard]] std::string tr(std::string_view key,
+                                 const std::vector<std::pair<std::string_view, std::string>>& args = {}) const;
+    [[nodiscard]] std::string errorText(std::string_view prefix, const std::string& code,
+                                        const std::string& fallbackKey) const;
+    [[nodiscard]] std::string newKey(std::string_view what, Now now);
+
+    JourneyConfig m_config;
+    const ui::Strings& m_vi;
+    const ui::Strings& m_en;
+    std::string m_language;
+    std::string m_defaultLanguage;
+    Step m_step = Step::Attract;
+    Pending m_pending = Pending::None;
+    Session m_s;
+    std::uint64_t m_session = 1;
+    std::uint64_t m_keyCounter = 0;
+    std::chrono::milliseconds m_lastActivity{0};
+    std::optional<std::int64_t> m_countdownShown;
+    bool m_online = false;
+    std::int64_t m_outboxDepth = 0;
+    std::vector<Command> m_commands;
+    ui::View m_view;
+};
+
+}  // namespace kiosk

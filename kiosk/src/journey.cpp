@@ -1,0 +1,692 @@
+#include "kiosk/journey.hpp"
+
+#include <algorithm>
+
+#include "loyalty/money.hpp"
+
+namespace kiosk {
+namespace {
+
+constexpr std::size_t kPhoneDigits = 10;
+constexpr std::size_t kOtpDigits = 6;
+
+/// "0901234567" typed so far, grouped as Vietnamese numbers are written: "090 123 4567".
+std::string groupPhone(const std::string& digits) {
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i == 3 || i == 6) {
+            out += ' ';
+        }
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string points(std::int64_t n) { return loyalty::groupThousands(n); }
+
+template <class... Ts>
+struct Overloaded : Ts... {
+    using Ts::operator()...;
+};
+
+}  // namespace
+
+Journey::Journey(JourneyConfig config, const ui::Strings& vi, const ui::Strings& en, std::string language)
+    : m_config(std::move(config)), m_vi(vi), m_en(en), m_language(std::move(language)),
+      m_defaultLanguage(m_language) {
+    rebuild();
+}
+
+std::vector<Command> Journey::takeCommands() {
+    std::vector<Command> out;
+    out.swap(m_commands);
+    return out;
+}
+
+bool Journey::wantsCamera() const { return m_step == Step::Attract || m_step == Step::Scan; }
+
+std::optional<std::chrono::milliseconds> Journey::nextWake(Now now) const {
+    if (m_step == Step::Attract) {
+        return std::nullopt;
+    }
+    const auto deadline = m_lastActivity + m_config.idleTimeout;
+    const auto countdownStart = deadline - m_config.countdownFrom;
+    if (now.mono < countdownStart) {
+        return countdownStart;
+    }
+    // Inside the countdown: wake on every whole second so the number ticks down.
+    const auto left = deadline - now.mono;
+    const auto intoSecond = left % std::chrono::milliseconds{1000};
+    return now.mono + (intoSecond.count() == 0 ? std::chrono::milliseconds{1000} : intoSecond);
+}
+
+void Journey::wipe() {
+    m_s = Session{};
+    m_pending = Pending::None;
+    m_step = Step::Attract;
+    m_language = m_defaultLanguage;
+    m_countdownShown.reset();
+    ++m_session;
+    rebuild();
+}
+
+void Journey::go(Step step) {
+    m_step = step;
+    rebuild();
+}
+
+void Journey::setMessage(std::string key, std::vector<std::pair<std::string_view, std::string>> args) {
+    m_s.messageKey = std::move(key);
+    m_s.messageArgs = std::move(args);
+}
+
+std::string Journey::tr(std::string_view key,
+                        const std::vector<std::pair<std::string_view, std::string>>& args) const {
+    return (m_language == "en" ? m_en : m_vi).text(key, args);
+}
+
+std::string Journey::errorText(std::string_view prefix, const std::string& code,
+                               const std::string& fallbackKey) const {
+    const auto& strings = m_language == "en" ? m_en : m_vi;
+    const std::string key = std::string(prefix) + code;
+    return strings.has(key) ? strings.text(key) : strings.text(fallbackKey);
+}
+
+std::string Journey::newKey(std::string_view what, Now now) {
+    return std::string(what) + "-" + m_config.kioskId + "-" + std::to_string(m_config.keySeed) + "-" +
+           std::to_string(now.wall) + "-" + std::to_string(++m_keyCounter);
+}
+
+// ---- inputs ------------------------------------------------------------------------------------------
+
+void Journey::tick(Now now) {
+    if (m_step == Step::Attract) {
+        return;
+    }
+    const auto deadline = m_lastActivity + m_config.idleTimeout;
+    if (now.mono >= deadline) {
+        wipe();
+        return;
+    }
+    std::optional<std::int64_t> shown;
+    if (now.mono >= deadline - m_config.countdownFrom) {
+        // Round up: "5 s" stays on screen until 4 s are left, and 0 is never shown.
+        shown = (deadline - now.mono + std::chrono::milliseconds{999}) / std::chrono::milliseconds{1000};
+    }
+    if (shown != m_countdownShown) {
+        m_countdownShown = shown;
+        rebuild();
+    }
+}
+
+void Journey::onIntent(const ui::Intent& intent, Now now) {
+    m_lastActivity = now.mono;
+    m_countdownShown.reset();
+    const std::string& id = intent.id;
+    if (id == "lang") {
+        m_language = m_language == "vi" ? "en" : "vi";
+        rebuild();
+        return;
+    }
+    const ui::Control* control = m_view.control(id);
+    if (control == nullptr || !control->enabled) {
+        return;  // a stale touch on a control the current screen does not offer
+    }
+    switch (m_step) {
+        case Step::Attract:
+            if (id == "start") {
+                go(Step::Scan);
+            }
+            break;
+        case Step::Scan:
+            if (id == "back") {
+                wipe();
+            }
+            break;
+        case Step::Phone:
+            if (id.starts_with("key:")) {
+                handleKey(id.substr(4));
+            } else if (id == "ok") {
+                submitPhone();
+            } else if (id == "back") {
+                m_s.digits.clear();
+                setMessage("");
+                go(Step::Scan);
+            }
+            break;
+        case Step::Consent:
+            if (id == "consent:join") {
+                m_s.consentJoin = !m_s.consentJoin;
+                rebuild();
+            } else if (id == "consent:marketing") {
+                m_s.consentMarketing = !m_s.consentMarketing;
+                rebuild();
+            } else if (id == "ok" && m_s.consentJoin) {
+                m_pending = Pending::Queue;
+                m_s.workingKey = "working.saving";
+                sync::NewClaim claim;
+                claim.receiptId = m_s.receipt->id();
+                claim.token = m_s.token;
+                claim.phone = m_s.phone->national();
+                claim.consentJoin = true;
+                claim.consentMarketing = m_s.consentMarketing;
+                claim.consentTextVersion = m_config.consentTextVersion;
+                claim.acceptedAt = now.wall;
+                claim.provisionalPoints = m_s.provisional.value_or(0);
+                m_commands.emplace_back(QueueClaim{m_session, std::move(claim)});
+                go(Step::Working);
+            } else if (id == "back") {
+                go(Step::Phone);
+            }
+            break;
+        case Step::Working:
+            break;
+        case Step::Result:
+            if (id == "rewards") {
+                setMessage("");
+                go(Step::Rewards);
+            } else if (id == "history") {
+                go(Step::History);
+            } else if (id == "done") {
+                wipe();
+            }
+            break;
+        case Step::Rewards:
+            if (id.starts_with("reward:")) {
+                chooseReward(id.substr(7));
+            } else if (id == "back") {
+                setMessage("");
+                go(Step::Result);
+            }
+            break;
+        case Step::Otp:
+            if (id.starts_with("key:")) {
+                handleKey(id.substr(4));
+            } else if (id == "ok") {
+                submitOtp(now);
+            } else if (id == "back") {
+                m_s.digits.clear();
+                setMessage("");
+                go(Step::Rewards);
+            }
+            break;
+        case Step::Voucher:
+            if (id == "done") {
+                wipe();
+            } else if (id == "back") {
+                m_s.voucher.reset();
+                setMessage("");
+                go(Step::Result);
+            }
+            break;
+        case Step::History:
+            if (id == "back") {
+                go(Step::Result);
+            }
+            break;
+    }
+}
+
+void Journey::handleKey(const std::string& key) {
+    const std::size_t max = m_step == Step::Otp ? kOtpDigits : kPhoneDigits;
+    if (key == "del") {
+        if (!m_s.digits.empty()) {
+            m_s.digits.pop_back();
+        }
+    } else if (key.size() == 1 && key[0] >= '0' && key[0] <= '9' && m_s.digits.size() < max) {
+        m_s.digits += key;
+    }
+    setMessage("");
+    rebuild();
+}
+
+void Journey::submitPhone() {
+    auto phone = loyalty::parsePhone(m_s.digits, *m_config.phonePolicy);
+    if (!phone) {
+        setMessage("phone.error." + std::string(loyalty::phoneErrorCode(phone.error())));
+        rebuild();
+        return;
+    }
+    m_s.phone = *phone;
+    m_s.digits.clear();
+    setMessage("");
+    m_pending = Pending::Member;
+    m_s.workingKey = "working.checking";
+    m_commands.emplace_back(LookupMember{m_session, m_s.phone->national()});
+    go(Step::Working);
+}
+
+void Journey::chooseReward(const std::string& id) {
+    const Reward* r = reward(id);
+    if (r == nullptr || !m_s.member || m_s.member->balance < r->points) {
+        return;
+    }
+    m_s.selectedReward = id;
+    setMessage("");
+    // The printer is asked first: no code is sent and no point is spent for a voucher it cannot print.
+    m_pending = Pending::PrinterBeforeOtp;
+    m_s.workingKey = "working.printer";
+    m_commands.emplace_back(CheckPrinter{m_session});
+    go(Step::Working);
+}
+
+void Journey::submitOtp(Now now) {
+    if (m_s.digits.size() != kOtpDigits) {
+        return;
+    }
+    m_s.otpKey = newKey("redeem", now);
+    m_pending = Pending::PrinterBeforeRedeem;
+    m_s.workingKey = "working.printer";
+    m_commands.emplace_back(CheckPrinter{m_session});
+    go(Step::Working);
+}
+
+void Journey::handleScan(const std::string& text, Now now) {
+    auto receipt = loyalty::verifyReceiptToken(text, m_config.keyring, now.wall, m_config.verifyPolicy);
+    if (!receipt) {
+        // Another QR (a payment code, a URL) on the attract screen is noise, not a refused receipt.
+        if (m_step == Step::Attract && receipt.error() == loyalty::TokenError::NotAReceiptToken) {
+            return;
+        }
+        m_lastActivity = now.mono;
+        setMessage("scan.error." + std::string(loyalty::tokenErrorCode(receipt.error())));
+        go(Step::Scan);
+        return;
+    }
+    m_lastActivity = now.mono;
+    m_s.receipt = *receipt;
+    m_s.token = text;
+    m_s.provisional = m_config.estimatePoints ? m_config.estimatePoints(*receipt) : std::nullopt;
+    m_s.digits.clear();
+    setMessage("");
+    go(Step::Phone);
+}
+
+void Journey::onEvent(const Event& event, Now now) {
+    std::visit(
+        Overloaded{
+            [&](const CodeScanned& e) {
+                if (wantsCamera()) {
+                    handleScan(e.text, now);
+                }
+            },
+            [&](const MemberLookedUp& e) {
+                if (e.session != m_session) {
+                    return;
+                }
+                if (e.result && *e.result) {
+                    m_s.member = **e.result;
+                    m_s.memberKnown = true;
+                }
+                if (m_pending != Pending::Member) {
+                    rebuild();  // a refresh after the claim settled: new balance, tier, history
+                    return;
+                }
+                m_pending = Pending::None;
+                if (e.result && *e.result) {
+                    // A returning member: the claim goes straight in, no question asked.
+                    m_pending = Pending::Queue;
+                    m_s.workingKey = "working.saving";
+                    sync::NewClaim claim;
+                    claim.receiptId = m_s.receipt->id();
+                    claim.token = m_s.token;
+                    claim.phone = m_s.phone->national();
+                    claim.acceptedAt = now.wall;
+                    claim.provisionalPoints = m_s.provisional.value_or(0);
+                    m_commands.emplace_back(QueueClaim{m_session, std::move(claim)});
+                    rebuild();
+                    return;
+                }
+                // Unknown to central, or central unreachable: the shopper decides about joining.
+                m_s.consentJoin = false;
+                m_s.consentMarketing = false;
+                go(Step::Consent);
+            },
+            [&](const ClaimQueued& e) {
+                if (e.session != m_session || m_pending != Pending::Queue) {
+                    return;
+                }
+                m_pending = Pending::None;
+                if (!e.idempotencyKey) {
+                    m_s.receipt.reset();
+                    setMessage(e.idempotencyKey.error().kind == sync::StoreError::Kind::Duplicate
+                                   ? "scan.error.already_claimed_here"
+                                   : "scan.error.store_failed");
+                    go(Step::Scan);
+                    return;
+                }
+                m_s.claimKey = *e.idempotencyKey;
+                m_s.pendingPoints = e.pendingPoints;
+                go(Step::Result);
+            },
+            [&](const ClaimSettled& e) {
+                if (m_s.claimKey.empty() || e.idempotencyKey != m_s.claimKey) {
+                    return;
+                }
+                m_s.settled = e.outcome;
+                if (e.outcome.status == net::ClaimOutcome::Status::Accepted && m_s.phone) {
+                    m_commands.emplace_back(LookupMember{m_session, m_s.phone->national()});
+                }
+                rebuild();
+            },
+            [&](const SyncChanged& e) {
+                if (e.online != m_online || e.outboxDepth != m_outboxDepth) {
+                    m_online = e.online;
+                    m_outboxDepth = e.outboxDepth;
+                    rebuild();
+                }
+            },
+            [&](const OtpRequested& e) {
+                if (e.session != m_session || m_pending != Pending::Otp) {
+                    return;
+                }
+                m_pending = Pending::None;
+                if (!e.result) {
+                    setMessage("rewards.error.otp_failed");
+                    go(Step::Rewards);
+                    return;
+                }
+                m_s.digits.clear();
+                setMessage("");
+                go(Step::Otp);
+            },
+            [&](const PrinterChecked& e) {
+                if (e.session != m_session) {
+                    return;
+                }
+                if (m_pending != Pending::PrinterBeforeOtp && m_pending != Pending::PrinterBeforeRedeem) {
+                    return;
+                }
+                const Pending was = m_pending;
+                m_pending = Pending::None;
+                if (!e.problem.empty()) {
+                    setMessage("printer.problem." + e.problem);
+                    m_s.digits.clear();
+                    go(Step::Rewards);
+                    return;
+                }
+                if (was == Pending::PrinterBeforeOtp) {
+                    m_pending = Pending::Otp;
+                    m_s.workingKey = "working.sending_code";
+                    m_commands.emplace_back(RequestOtp{m_session, m_s.phone->national()});
+                    rebuild();
+                    return;
+                }
+                m_pending = Pending::Redeem;
+                m_s.workingKey = "working.redeeming";
+                net::RedemptionRequest request;
+                request.idempotencyKey = m_s.otpKey;
+                request.phone = m_s.phone->national();
+                request.rewardId = m_s.selectedReward;
+                request.otp = m_s.digits;
+                m_s.digits.clear();
+                m_commands.emplace_back(Redeem{m_session, std::move(request)});
+                rebuild();
+            },
+            [&](const Redeemed& e) {
+                if (e.session != m_session || m_pending != Pending::Redeem) {
+                    return;
+                }
+                m_pending = Pending::None;
+                if (!e.result) {
+                    const auto& error = e.result.error();
+                    if (error.code.starts_with("otp")) {
+                        setMessage("otp.error.wrong_code");
+                        go(Step::Otp);
+                    } else {
+                        setMessage(error.definitive() ? "rewards.error.refused" : "rewards.error.offline");
+                        go(Step::Rewards);
+                    }
+                    return;
+                }
+                m_s.voucher = *e.result;
+                if (m_s.member) {
+                    m_s.member->balance = e.result->balance;
+                }
+                m_pending = Pending::Print;
+                m_s.workingKey = "working.printing";
+                const Reward* r = reward(m_s.selectedReward);
+                m_commands.emplace_back(PrintVoucher{m_session, *e.result, r != nullptr ? rewardTitle(*r) : "",
+                                                     m_s.phone->masked()});
+                rebuild();
+            },
+            [&](const Printed& e) {
+                if (e.session != m_session || m_pending != Pending::Print) {
+                    return;
+                }
+                m_pending = Pending::None;
+                m_s.printProblem = e.problem;
+                go(Step::Voucher);
+            },
+        },
+        event);
+}
+
+// ---- the view ----------------------------------------------------------------------------------------
+
+const Reward* Journey::reward(const std::string& id) const {
+    auto found = std::find_if(m_config.rewards.begin(), m_config.rewards.end(),
+                              [&](const Reward& r) { return r.id == id; });
+    return found == m_config.rewards.end() ? nullptr : &*found;
+}
+
+std::string Journey::rewardTitle(const Reward& r) const { return m_language == "en" ? r.titleEn : r.titleVi; }
+
+void Journey::rebuild() {
+    ui::View v;
+    v.language = m_language;
+    v.revision = m_view.revision + 1;
+    switch (m_step) {
+        case Step::Attract: buildAttract(v); break;
+        case Step::Scan: buildScan(v); break;
+        case Step::Phone: buildPhone(v); break;
+        case Step::Consent: buildConsent(v); break;
+        case Step::Working:
+            v.screen = ui::ScreenId::Working;
+            v.title = tr("working.title");
+            v.lines.push_back({tr(m_s.workingKey), ui::TextLine::Style::Big});
+            break;
+        case Step::Result: buildResult(v); break;
+        case Step::Rewards: buildRewards(v); break;
+        case Step::Otp: buildOtp(v); break;
+        case Step::Voucher: buildVoucher(v); break;
+        case Step::History: buildHistory(v); break;
+    }
+    if (!m_s.messageKey.empty()) {
+        v.lines.push_back({tr(m_s.messageKey, m_s.messageArgs), ui::TextLine::Style::Body, ui::Tone::Error});
+    }
+    v.controls.push_back({"lang", tr("common.other_language")});
+    if (m_countdownShown) {
+        v.countdown = tr("common.countdown", {{"seconds", std::to_string(*m_countdownShown)}});
+    }
+    v.status = m_online ? (m_outboxDepth > 0 ? tr("status.syncing", {{"count", std::to_string(m_outboxDepth)}})
+                                             : tr("status.online"))
+                        : tr("status.offline");
+    m_view = std::move(v);
+}
+
+void Journey::buildAttract(ui::View& v) const {
+    v.screen = ui::ScreenId::Attract;
+    v.title = tr("attract.title");
+    v.lines.push_back({tr("attract.offer"), ui::TextLine::Style::Big});
+    v.lines.push_back({tr("attract.promotion"), ui::TextLine::Style::Body, ui::Tone::Good});
+    v.cameraPreview = false;
+    v.controls.push_back({"start", tr("attract.start"), ui::Control::Kind::Button, true, true});
+}
+
+void Journey::buildScan(ui::View& v) const {
+    v.screen = ui::ScreenId::Scan;
+    v.title = tr("scan.title");
+    v.lines.push_back({tr("scan.hint"), ui::TextLine::Style::Body});
+    v.cameraPreview = true;
+    v.controls.push_back({"back", tr("common.back")});
+}
+
+void Journey::addKeypad(ui::View& v, bool okEnabled) const {
+    for (char d = '1'; d <= '9'; ++d) {
+        v.controls.push_back({std::string("key:") + d, std::string(1, d), ui::Control::Kind::Key});
+    }
+    v.controls.push_back({"key:del", tr("keypad.delete"), ui::Control::Kind::Key});
+    v.controls.push_back({"key:0", "0", ui::Control::Kind::Key});
+    v.controls.push_back({"ok", tr("keypad.ok"), ui::Control::Kind::Key, okEnabled, true});
+    v.controls.push_back({"back", tr("common.back")});
+}
+
+void Journey::buildPhone(ui::View& v) const {
+    v.screen = ui::ScreenId::Phone;
+    v.title = tr("phone.title");
+    if (m_s.receipt) {
+        v.lines.push_back({tr("phone.receipt", {{"amount", loyalty::formatVnd(m_s.receipt->amount)}}),
+                           ui::TextLine::Style::Body, ui::Tone::Good});
+    }
+    v.lines.push_back({tr("phone.hint"), ui::TextLine::Style::Body});
+    v.entry = groupPhone(m_s.digits);
+    addKeypad(v, m_s.digits.size() == kPhoneDigits);
+}
+
+void Journey::buildConsent(ui::View& v) const {
+    v.screen = ui::ScreenId::Consent;
+    v.title = tr("consent.title");
+    v.lines.push_back({tr("consent.phone", {{"phone", m_s.phone ? m_s.phone->masked() : ""}}),
+                       ui::TextLine::Style::Heading});
+    if (!m_s.memberKnown) {
+        v.lines.push_back({tr("consent.offline_note"), ui::TextLine::Style::Small});
+    }
+    v.lines.push_back({tr("consent.text"), ui::TextLine::Style::Body});
+    v.lines.push_back({tr("consent.version", {{"version", m_config.consentTextVersion}}), ui::TextLine::Style::Small});
+    ui::Control join{"consent:join", tr("consent.join"), ui::Control::Kind::Checkbox};
+    join.checked = m_s.consentJoin;
+    ui::Control marketing{"consent:marketing", tr("consent.marketing"), ui::Control::Kind::Checkbox};
+    marketing.checked = m_s.consentMarketing;
+    v.controls.push_back(join);
+    v.controls.push_back(marketing);
+    v.controls.push_back({"ok", tr("consent.accept"), ui::Control::Kind::Button, m_s.consentJoin, true});
+    v.controls.push_back({"back", tr("common.back")});
+}
+
+void Journey::buildResult(ui::View& v) const {
+    v.screen = ui::ScreenId::Result;
+    v.title = tr("result.title");
+    const std::string masked = m_s.phone ? m_s.phone->masked() : "";
+    v.lines.push_back({tr("result.member", {{"phone", masked}}), ui::TextLine::Style::Heading});
+    const bool accepted = m_s.settled && m_s.settled->status == net::ClaimOutcome::Status::Accepted;
+    const bool refused = m_s.settled && m_s.settled->status == net::ClaimOutcome::Status::Refused;
+    if (accepted) {
+        v.lines.push_back({tr("result.earned", {{"points", points(m_s.settled->pointsEarned)}}),
+                           ui::TextLine::Style::Big, ui::Tone::Good});
+        for (const auto& line : m_s.settled->breakdown) {
+            // Central names its rules; a label this kiosk has no translation for is shown as sent.
+            const auto& strings = m_language == "en" ? m_en : m_vi;
+            const std::string label =
+                strings.has("breakdown." + line.label) ? strings.text("breakdown." + line.label) : line.label;
+            v.lines.push_back({tr("result.breakdown_line", {{"label", label}, {"points", points(line.points)}}),
+                               ui::TextLine::Style::Body});
+        }
+        const std::int64_t balance = m_s.member ? m_s.member->balance : m_s.settled->balance;
+        v.lines.push_back({tr("result.balance", {{"points", points(balance)}}), ui::TextLine::Style::Heading});
+    } else if (refused) {
+        v.lines.push_back({errorText("claim.error.", m_s.settled->code, "claim.error.other"),
+                           ui::TextLine::Style::Big, ui::Tone::Error});
+    } else {
+        v.lines.push_back({m_s.provisional ? tr("result.pending_points", {{"points", points(*m_s.provisional)}})
+                                           : tr("result.pending"),
+                           ui::TextLine::Style::Big, ui::Tone::Warning});
+        v.lines.push_back({tr("result.pending_note"), ui::TextLine::Style::Body});
+        if (m_s.member) {
+            v.lines.push_back({tr("result.balance", {{"points", points(m_s.member->balance)}}),
+                               ui::TextLine::Style::Heading});
+        }
+    }
+    if (m_s.member && !m_s.member->tier.empty()) {
+        ui::TierCard card;
+        card.tierId = m_s.member->tier;
+        card.name = errorText("tier.", m_s.member->tier + ".name", "tier.unknown.name");
+        if (m_s.member->nextTier.empty() || m_s.member->nextTierAt <= 0) {
+            card.progress = 1.0F;
+            card.progressText = tr("tier.top");
+        } else {
+            card.progress = std::clamp(static_cast<float>(m_s.member->progress) /
+                                           static_cast<float>(m_s.member->nextTierAt),
+                                       0.0F, 1.0F);
+            card.progressText =
+                tr("tier.progress", {{"left", points(std::max<std::int64_t>(0, m_s.member->nextTierAt -
+                                                                                   m_s.member->progress))},
+                                     {"next", errorText("tier.", m_s.member->nextTier + ".name", "tier.unknown.name")}});
+        }
+        for (int i = 1; i <= 3; ++i) {
+            const std::string key = "tier." + m_s.member->tier + ".benefit" + std::to_string(i);
+            if ((m_language == "en" ? m_en : m_vi).has(key)) {
+                card.benefits.push_back(tr(key));
+            }
+        }
+        v.tier = std::move(card);
+    }
+    const bool canSpend = m_online && m_s.member.has_value() && !m_config.rewards.empty();
+    v.controls.push_back({"rewards", tr("result.rewards"), ui::Control::Kind::Button, canSpend});
+    v.controls.push_back({"history", tr("result.history"), ui::Control::Kind::Button, m_s.member.has_value()});
+    v.controls.push_back({"done", tr("result.done"), ui::Control::Kind::Button, true, true});
+}
+
+void Journey::buildRewards(ui::View& v) const {
+    v.screen = ui::ScreenId::Rewards;
+    v.title = tr("rewards.title");
+    const std::int64_t balance = m_s.member ? m_s.member->balance : 0;
+    v.lines.push_back({tr("result.balance", {{"points", points(balance)}}), ui::TextLine::Style::Heading});
+    const bool printerProblem = m_s.messageKey.starts_with("printer.problem.");
+    for (const auto& r : m_config.rewards) {
+        ui::Control c{"reward:" + r.id, rewardTitle(r), ui::Control::Kind::Button,
+                      balance >= r.points && !printerProblem};
+        c.detail = balance >= r.points ? tr("rewards.cost", {{"points", points(r.points)}})
+                                       : tr("rewards.cost_short", {{"points", points(r.points - balance)}});
+        v.controls.push_back(std::move(c));
+    }
+    v.controls.push_back({"back", tr("common.back")});
+}
+
+void Journey::buildOtp(ui::View& v) const {
+    v.screen = ui::ScreenId::Otp;
+    v.title = tr("otp.title");
+    v.lines.push_back({tr("otp.hint", {{"phone", m_s.phone ? m_s.phone->masked() : ""}}), ui::TextLine::Style::Body});
+    std::string shown = m_s.digits;
+    shown.append(kOtpDigits - m_s.digits.size(), '_');
+    v.entry = shown;
+    addKeypad(v, m_s.digits.size() == kOtpDigits);
+}
+
+void Journey::buildVoucher(ui::View& v) const {
+    v.screen = ui::ScreenId::Voucher;
+    v.title = tr("voucher.title");
+    if (m_s.voucher) {
+        if (m_s.printProblem.empty()) {
+            v.lines.push_back({tr("voucher.printed"), ui::TextLine::Style::Big, ui::Tone::Good});
+        } else {
+            v.lines.push_back({tr("voucher.print_failed"), ui::TextLine::Style::Big, ui::Tone::Error});
+            v.lines.push_back({errorText("printer.problem.", m_s.printProblem, "printer.problem.other"),
+                               ui::TextLine::Style::Body});
+            v.lines.push_back({tr("voucher.safe", {{"code", m_s.voucher->code}}), ui::TextLine::Style::Heading});
+        }
+        v.lines.push_back({tr("result.balance", {{"points", points(m_s.voucher->balance)}}), ui::TextLine::Style::Body});
+    }
+    v.controls.push_back({"back", tr("voucher.more")});
+    v.controls.push_back({"done", tr("result.done"), ui::Control::Kind::Button, true, true});
+}
+
+void Journey::buildHistory(ui::View& v) const {
+    v.screen = ui::ScreenId::History;
+    v.title = tr("history.title");
+    if (m_s.member) {
+        if (m_s.member->history.empty()) {
+            v.lines.push_back({tr("history.empty"), ui::TextLine::Style::Body});
+        }
+        for (const auto& h : m_s.member->history) {
+            const std::string kind = errorText("history.kind.", h.kind, "history.kind.other");
+            v.lines.push_back({tr("history.line", {{"kind", kind},
+                                                   {"points", (h.points > 0 ? "+" : "") + points(h.points)},
+                                                   {"text", h.description}}),
+                               ui::TextLine::Style::Body, h.points >= 0 ? ui::Tone::Good : ui::Tone::Normal});
+        }
+    }
+    v.controls.push_back({"back", tr("common.back"), ui::Control::Kind::Button, true, true});
+}
+
+}  // namespace kiosk

@@ -1,0 +1,314 @@
+// The journey state machine on its own: a manual clock, real signed receipts, real strings files.
+#include "kiosk/journey.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "hal/clock.hpp"
+#include "loyalty/receipt_token.hpp"
+#include "loyalty/signing.hpp"
+
+namespace kiosk {
+namespace {
+
+using namespace std::chrono_literals;
+
+const ui::Strings& strings(const char* lang) {
+    static const ui::Strings vi = *ui::Strings::load(std::string(KIOSK_SOURCE_DIR) + "/assets/i18n/vi.toml");
+    static const ui::Strings en = *ui::Strings::load(std::string(KIOSK_SOURCE_DIR) + "/assets/i18n/en.toml");
+    return std::string_view(lang) == "en" ? en : vi;
+}
+
+class JourneyTest : public ::testing::Test {
+protected:
+    JourneyTest() : m_keys(loyalty::SigningKeyPair::fromSeed(loyalty::KeySeed{7})), m_clock(1'795'417'500) {
+        JourneyConfig config;
+        config.kioskId = "K1";
+        config.keyring.add("HCM001", m_keys.publicKey());
+        config.rewards = {{"R1", "Phiếu 50.000 ₫", "50,000 ₫ voucher", 500}, {"R2", "Phiếu 200.000 ₫", "200,000 ₫ voucher", 2000}};
+        config.estimatePoints = [](const loyalty::Receipt& r) { return std::optional<std::int64_t>(r.amount.value / 10'000); };
+        m_journey = std::make_unique<Journey>(std::move(config), strings("vi"), strings("en"));
+    }
+
+    Now now() const { return {std::chrono::milliseconds{m_clock.monotonicMs()}, m_clock.now()}; }
+    void tap(const std::string& id) { m_journey->onIntent({id}, now()); }
+    void type(const std::string& digits) {
+        for (char d : digits) {
+            tap(std::string("key:") + d);
+        }
+    }
+    void post(const Event& e) { m_journey->onEvent(e, now()); }
+    std::string token(const std::string& number, std::int64_t amount, loyalty::UnixSeconds issued) const {
+        loyalty::Receipt r{"HCM001", number, loyalty::Dong{amount}, issued, 3};
+        return *loyalty::encodeReceiptToken(r, m_keys);
+    }
+    ui::ScreenId screen() const { return m_journey->view().screen; }
+    bool shows(const std::string& needle) const {
+        const auto& v = m_journey->view();
+        return std::any_of(v.lines.begin(), v.lines.end(), [&](const ui::TextLine& l) { return l.text.find(needle) != std::string::npos; });
+    }
+    template <class T>
+    std::vector<T> commands() {
+        std::vector<T> out;
+        for (auto& c : m_journey->takeCommands()) {
+            if (auto* t = std::get_if<T>(&c)) {
+                out.push_back(*t);
+            }
+        }
+        return out;
+    }
+    /// Attract -> scan a fresh receipt -> type the phone -> OK; leaves the lookup command unanswered.
+    void toLookup(const std::string& phone = "0901234567") {
+        tap("start");
+        post(CodeScanned{token("0001", 256'000, m_clock.now() - 3600)});
+        ASSERT_EQ(screen(), ui::ScreenId::Phone);
+        type(phone);
+        tap("ok");
+        ASSERT_EQ(screen(), ui::ScreenId::Working);
+    }
+    net::MemberInfo member(std::int64_t balance) const {
+        net::MemberInfo m;
+        m.phone = "0901234567";
+        m.balance = balance;
+        m.tier = "silver";
+        m.nextTier = "gold";
+        m.progress = 300;
+        m.nextTierAt = 1000;
+        return m;
+    }
+
+    loyalty::SigningKeyPair m_keys;
+    hal::ManualClock m_clock;
+    std::unique_ptr<Journey> m_journey;
+};
+
+TEST_F(JourneyTest, ReturningMemberGoesFromAttractToCreditedPointsInTwelveTouches) {
+    int touches = 0;
+    auto counted = [&](const std::string& id) { ++touches; tap(id); };
+    counted("start");
+    post(CodeScanned{token("0001", 256'000, m_clock.now() - 3600)});
+    EXPECT_EQ(screen(), ui::ScreenId::Phone);
+    for (char d : std::string("0901234567")) {
+        counted(std::string("key:") + d);
+    }
+    EXPECT_EQ(m_journey->view().entry, "090 123 4567");
+    counted("ok");
+    EXPECT_EQ(touches, 12);
+    auto lookups = commands<LookupMember>();
+    ASSERT_EQ(lookups.size(), 1U);
+    EXPECT_EQ(lookups[0].phone, "0901234567");
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(100))});
+    auto queued = commands<QueueClaim>();
+    ASSERT_EQ(queued.size(), 1U);
+    EXPECT_EQ(queued[0].claim.receiptId, "HCM001/0001");
+    EXPECT_FALSE(queued[0].claim.consentJoin);
+    EXPECT_EQ(queued[0].claim.provisionalPoints, 25);
+    post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
+    EXPECT_EQ(screen(), ui::ScreenId::Result);
+    EXPECT_TRUE(shows("đang chờ đồng bộ"));
+    net::ClaimOutcome outcome;
+    outcome.status = net::ClaimOutcome::Status::Accepted;
+    outcome.pointsEarned = 25;
+    outcome.balance = 125;
+    outcome.breakdown = {{"base", 25}};
+    post(ClaimSettled{"key-1", outcome});
+    EXPECT_TRUE(shows("+25 điểm"));
+    EXPECT_TRUE(shows("Điểm cơ bản: 25 điểm"));
+    EXPECT_TRUE(shows("090****567"));
+    ASSERT_TRUE(m_journey->view().tier.has_value());
+    EXPECT_EQ(m_journey->view().tier->name, "Bạc");
+    EXPECT_FLOAT_EQ(m_journey->view().tier->progress, 0.3F);
+}
+
+TEST_F(JourneyTest, NewMemberConsentsToJoiningAndMarketingSeparately) {
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>()});
+    ASSERT_EQ(screen(), ui::ScreenId::Consent);
+    const auto* join = m_journey->view().control("consent:join");
+    const auto* marketing = m_journey->view().control("consent:marketing");
+    ASSERT_NE(join, nullptr);
+    ASSERT_NE(marketing, nullptr);
+    EXPECT_FALSE(join->checked);
+    EXPECT_FALSE(marketing->checked);  // unticked by default
+    EXPECT_FALSE(m_journey->view().control("ok")->enabled);
+    tap("ok");
+    EXPECT_TRUE(commands<QueueClaim>().empty());
+    tap("consent:join");
+    tap("ok");
+    auto queued = commands<QueueClaim>();
+    ASSERT_EQ(queued.size(), 1U);
+    EXPECT_TRUE(queued[0].claim.consentJoin);
+    EXPECT_FALSE(queued[0].claim.consentMarketing);
+    EXPECT_FALSE(queued[0].claim.consentTextVersion.empty());
+}
+
+TEST_F(JourneyTest, RefusedReceiptsShowTheirReason) {
+    tap("start");
+    post(CodeScanned{token("0002", 50'000, m_clock.now() - 40 * 86'400)});
+    EXPECT_EQ(screen(), ui::ScreenId::Scan);
+    EXPECT_TRUE(shows("quá hạn"));
+    std::string forged = token("0003", 50'000, m_clock.now());
+    forged[40] = forged[40] == 'A' ? 'B' : 'A';
+    post(CodeScanned{forged});
+    EXPECT_EQ(screen(), ui::ScreenId::Scan);
+    EXPECT_FALSE(m_journey->view().lines.back().text.empty());
+    EXPECT_EQ(m_journey->view().lines.back().tone, ui::Tone::Error);
+    post(CodeScanned{"https://example.com"});
+    EXPECT_TRUE(shows("không phải mã QR tích điểm"));
+}
+
+TEST_F(JourneyTest, OtherCodesOnTheAttractScreenAreIgnored) {
+    post(CodeScanned{"https://example.com"});
+    EXPECT_EQ(screen(), ui::ScreenId::Attract);
+    post(CodeScanned{token("0004", 90'000, m_clock.now())});
+    EXPECT_EQ(screen(), ui::ScreenId::Phone);
+}
+
+TEST_F(JourneyTest, InvalidPhoneNumbersAreExplained) {
+    tap("start");
+    post(CodeScanned{token("0005", 90'000, m_clock.now())});
+    type("0281234567");
+    tap("ok");
+    EXPECT_EQ(screen(), ui::ScreenId::Phone);
+    EXPECT_TRUE(shows("máy bàn"));
+    tap("key:del");
+    EXPECT_EQ(m_journey->view().entry, "028 123 456");
+    EXPECT_FALSE(m_journey->view().control("ok")->enabled);
+}
+
+TEST_F(JourneyTest, IdleTimeoutCountsDownThenWipesEverything) {
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(100))});
+    post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
+    ASSERT_EQ(screen(), ui::ScreenId::Result);
+    const auto oldSession = m_journey->session();
+    m_clock.advance(34s);
+    m_journey->tick(now());
+    EXPECT_FALSE(m_journey->view().countdown.has_value());
+    m_clock.advance(2s);
+    m_journey->tick(now());
+    ASSERT_TRUE(m_journey->view().countdown.has_value());
+    EXPECT_NE(m_journey->view().countdown->find("9"), std::string::npos);
+    m_clock.advance(9s);
+    m_journey->tick(now());
+    EXPECT_EQ(screen(), ui::ScreenId::Attract);
+    EXPECT_NE(m_journey->session(), oldSession);
+    for (const auto& line : m_journey->view().lines) {
+        EXPECT_EQ(line.text.find("567"), std::string::npos);
+    }
+    // A late answer for the wiped session changes nothing.
+    post(MemberLookedUp{oldSession, std::optional<net::MemberInfo>(member(100))});
+    EXPECT_EQ(screen(), ui::ScreenId::Attract);
+}
+
+TEST_F(JourneyTest, TouchResetsTheIdleClock) {
+    tap("start");
+    m_clock.advance(40s);
+    tap("lang");
+    m_clock.advance(40s);
+    m_journey->tick(now());
+    EXPECT_EQ(screen(), ui::ScreenId::Scan);
+    EXPECT_EQ(m_journey->view().language, "en");
+    m_clock.advance(6s);
+    m_journey->tick(now());
+    EXPECT_EQ(screen(), ui::ScreenId::Attract);
+    EXPECT_EQ(m_journey->view().language, "vi");  // the next shopper starts in Vietnamese
+}
+
+TEST_F(JourneyTest, RedeemChecksThePrinterBeforeAnyCodeOrSpending) {
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(800))});
+    post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
+    post(SyncChanged{true, 0});
+    tap("rewards");
+    ASSERT_EQ(screen(), ui::ScreenId::Rewards);
+    EXPECT_TRUE(m_journey->view().control("reward:R1")->enabled);
+    EXPECT_FALSE(m_journey->view().control("reward:R2")->enabled);  // cannot afford
+    static_cast<void>(m_journey->takeCommands());
+    tap("reward:R2");
+    EXPECT_TRUE(m_journey->takeCommands().empty());
+    tap("reward:R1");
+    ASSERT_EQ(commands<CheckPrinter>().size(), 1U);
+    post(PrinterChecked{m_journey->session(), "paper_out"});
+    EXPECT_EQ(screen(), ui::ScreenId::Rewards);
+    EXPECT_TRUE(shows("hết giấy"));
+    EXPECT_FALSE(m_journey->view().control("reward:R1")->enabled);
+    EXPECT_TRUE(commands<RequestOtp>().empty());
+}
+
+TEST_F(JourneyTest, RedeemWithCodePrintsAndSaysSoOrSaysTheVoucherIsSafe) {
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(800))});
+    post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
+    post(SyncChanged{true, 0});
+    tap("rewards");
+    tap("reward:R1");
+    post(PrinterChecked{m_journey->session(), ""});
+    ASSERT_EQ(commands<RequestOtp>().size(), 1U);
+    post(OtpRequested{m_journey->session(), net::OtpSent{}});
+    ASSERT_EQ(screen(), ui::ScreenId::Otp);
+    type("123456");
+    tap("ok");
+    ASSERT_EQ(commands<CheckPrinter>().size(), 1U);
+    post(PrinterChecked{m_journey->session(), ""});
+    auto redeem = commands<Redeem>();
+    ASSERT_EQ(redeem.size(), 1U);
+    EXPECT_EQ(redeem[0].request.otp, "123456");
+    EXPECT_EQ(redeem[0].request.rewardId, "R1");
+    EXPECT_FALSE(redeem[0].request.idempotencyKey.empty());
+    net::Voucher voucher;
+    voucher.code = "V-ABC123";
+    voucher.balance = 300;
+    post(Redeemed{m_journey->session(), voucher});
+    auto print = commands<PrintVoucher>();
+    ASSERT_EQ(print.size(), 1U);
+    EXPECT_EQ(print[0].maskedPhone, "090****567");
+    post(Printed{m_journey->session(), "paper_out"});
+    ASSERT_EQ(screen(), ui::ScreenId::Voucher);
+    EXPECT_TRUE(shows("V-ABC123"));
+    EXPECT_TRUE(shows("in lại"));
+}
+
+TEST_F(JourneyTest, WrongCodeStaysOnTheCodeScreen) {
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(800))});
+    post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
+    post(SyncChanged{true, 0});
+    tap("rewards");
+    tap("reward:R1");
+    post(PrinterChecked{m_journey->session(), ""});
+    post(OtpRequested{m_journey->session(), net::OtpSent{}});
+    type("000000");
+    tap("ok");
+    post(PrinterChecked{m_journey->session(), ""});
+    net::Error error;
+    error.kind = net::ErrorKind::Refused;
+    error.code = "otp_invalid";
+    post(Redeemed{m_journey->session(), std::unexpected(error)});
+    EXPECT_EQ(screen(), ui::ScreenId::Otp);
+    EXPECT_TRUE(shows("không đúng"));
+}
+
+TEST_F(JourneyTest, OfflineClaimShowsPendingAndDuplicateIsRefused) {
+    toLookup();
+    net::Error offline;
+    offline.kind = net::ErrorKind::Network;
+    post(MemberLookedUp{m_journey->session(), std::unexpected(offline)});
+    ASSERT_EQ(screen(), ui::ScreenId::Consent);
+    tap("consent:join");
+    tap("ok");
+    post(ClaimQueued{m_journey->session(), std::unexpected(sync::StoreError{sync::StoreError::Kind::Duplicate, "dup"}), 0});
+    EXPECT_EQ(screen(), ui::ScreenId::Scan);
+    EXPECT_TRUE(shows("đã được tích điểm"));
+}
+
+TEST_F(JourneyTest, EnglishIsOneTapAway) {
+    EXPECT_EQ(m_journey->view().title, "Tích điểm thành viên");
+    tap("lang");
+    EXPECT_EQ(m_journey->view().title, "Member points");
+    EXPECT_EQ(m_journey->view().control("lang")->label, "Tiếng Việt");
+}
+
+}  // namespace
+}  // namespace kiosk

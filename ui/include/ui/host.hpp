@@ -1,0 +1,83 @@
+#pragma once
+// The one place that talks to SDL and the Dear ImGui backends: window, renderer, fonts, input,
+// the per-frame contract, the camera texture and screenshots.
+//
+// Contract
+// - UI thread only, except wake(), which any thread may call to end a waitForInput() early (workers
+//   call it after posting to the kiosk's inbox).
+// - Renders on demand: the caller waits with waitForInput() and draws frames only when something
+//   changed; a touch needs 2-3 frames (Dear ImGui reports a click on the frame after the release).
+// - Owns no business state: it draws the View it is given and returns the shopper's Intents.
+// - Automation: tap() injects a touch on a control through io.MousePos/MouseDown, so it works under
+//   the dummy/offscreen SDL video drivers where no window has focus; it takes a few frames
+//   (injecting() stays true until the click went through).
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ui/view.hpp"
+
+namespace ui {
+
+/// Pixels, 8-bit RGB (camera frames) or RGBA (screenshots), rows packed without padding.
+struct Image {
+    int width = 0;
+    int height = 0;
+    int channels = 3;
+    std::vector<std::uint8_t> pixels;
+};
+
+struct HostOptions {
+    std::string title = "Loyalty kiosk";
+    int width = 1080;   ///< pixels; 1080x1920 portrait, 1920x1080 landscape
+    int height = 1920;
+    bool fullscreen = false;
+    std::filesystem::path fontDir = "/usr/share/fonts/truetype/noto";  ///< NotoSans-Regular/Bold.ttf
+};
+
+class Host {
+public:
+    /// Opens the window and loads the fonts. Error: a message (no display, missing font, ...).
+    [[nodiscard]] static std::expected<std::unique_ptr<Host>, std::string> create(const HostOptions& options);
+    ~Host();
+    Host(const Host&) = delete;
+    Host& operator=(const Host&) = delete;
+
+    /// Blocks up to `timeout` for an SDL event (input, window, wake()). Returns true when something
+    /// arrived that needs a redraw.
+    bool waitForInput(std::chrono::milliseconds timeout);
+    /// Thread-safe: makes a waiting waitForInput() return.
+    void wake();
+    [[nodiscard]] bool quitRequested() const { return m_quit; }
+
+    /// Draws one frame of `view` and presents it; returns what the shopper touched.
+    std::vector<Intent> frame(const View& view);
+    /// Draws `view` once more and returns its pixels (RGBA) instead of presenting them.
+    [[nodiscard]] std::expected<Image, std::string> capture(const View& view);
+
+    /// Replaces the camera picture drawn on screens with a preview (uploads a texture).
+    void setCameraImage(const Image& rgb);
+
+    /// Automation: touch the control `id` as a finger would. False if the current screen (as last
+    /// drawn) has no such enabled control.
+    [[nodiscard]] bool tap(const std::string& id);
+    /// True while an injected touch has not completed: keep drawing frames.
+    [[nodiscard]] bool injecting() const;
+
+    [[nodiscard]] int width() const;
+    [[nodiscard]] int height() const;
+
+private:
+    struct Impl;
+    explicit Host(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+    bool m_quit = false;
+};
+
+}  // namespace ui

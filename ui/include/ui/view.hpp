@@ -1,0 +1,82 @@
+#pragma once
+// What the kiosk core hands the UI to draw, and what the UI hands back (intents).
+//
+// Contract
+// - A View is a plain immutable value: the core rebuilds it when an event changes its state (not every
+//   frame) and the UI thread only reads it. Every text in it is final, already translated and with
+//   phone numbers masked: the UI owns no business rule and no wording.
+// - Controls are named by stable ids ("start", "key:3", "reward:R1", ...). The UI reports a touch on
+//   one as an Intent carrying that id; the automation socket taps the same ids.
+// - Pure C++: no SDL, no ImGui, no I/O, so the core (which may not include SDL) can build it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ui {
+
+enum class ScreenId { Attract, Scan, Phone, Consent, Working, Result, Rewards, Otp, Voucher, History };
+
+/// Stable lower-case name ("attract", "scan", ...) used by the automation socket and screenshots.
+[[nodiscard]] std::string_view screenName(ScreenId screen);
+
+enum class Tone { Normal, Good, Warning, Error };
+
+struct TextLine {
+    enum class Style { Heading, Body, Big, Small };
+    std::string text;
+    Style style = Style::Body;
+    Tone tone = Tone::Normal;
+};
+
+struct Control {
+    enum class Kind { Button, Key, Checkbox };
+    Control() = default;
+    Control(std::string controlId, std::string text, Kind controlKind = Kind::Button, bool isEnabled = true,
+            bool isPrimary = false)
+        : id(std::move(controlId)), label(std::move(text)), kind(controlKind), enabled(isEnabled),
+          primary(isPrimary) {}
+
+    std::string id;
+    std::string label;
+    Kind kind = Kind::Button;
+    bool enabled = true;
+    bool primary = false;  ///< the screen's main action, drawn prominent
+    bool checked = false;  ///< Checkbox only
+    std::string detail;    ///< second line under the label (reward cost, ...)
+};
+
+/// The member's tier card on the Result screen.
+struct TierCard {
+    std::string tierId;     ///< "silver" | "gold" | "diamond": picks the card colour
+    std::string name;       ///< "Bạc", ...
+    float progress = 0.0F;  ///< 0..1 toward the next tier
+    std::string progressText;
+    std::vector<std::string> benefits;
+};
+
+struct View {
+    ScreenId screen = ScreenId::Attract;
+    std::string language;  ///< "vi" | "en"
+    std::string title;
+    std::vector<TextLine> lines;
+    std::vector<Control> controls;  ///< every control the screen offers, keypad keys included
+    std::optional<std::string> entry;  ///< the field being typed (formatted phone, masked code)
+    std::optional<TierCard> tier;
+    bool cameraPreview = false;           ///< draw the live camera picture with the guide frame
+    std::optional<std::string> countdown; ///< idle countdown text, shown only near the timeout
+    std::string status;                   ///< small status line (offline, pending sync, printer)
+    std::uint64_t revision = 0;           ///< changes whenever anything above changes
+
+    [[nodiscard]] const Control* control(std::string_view id) const;
+};
+
+/// What the shopper did: touched the control `id`.
+struct Intent {
+    std::string id;
+};
+
+}  // namespace ui

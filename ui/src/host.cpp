@@ -1,0 +1,272 @@
+// The SDL2 + Dear ImGui 1.86 host. What it supports:
+//  - one window (fullscreen or not), SDL renderer (accelerated, else software), render on demand;
+//  - fonts: Noto Sans Regular/Bold from fonts-noto-core, Vietnamese + general punctuation + currency;
+//  - touch arrives as SDL mouse events (SDL's touch-to-mouse mapping); automation taps are injected
+//    through io.MousePos/MouseDown because 1.86's SDL backend ignores the pointer of an unfocused
+//    window, which every window is under the dummy/offscreen drivers;
+//  - the camera picture as one streaming texture; screenshots with SDL_RenderReadPixels.
+#include "ui/host.hpp"
+
+#include <SDL.h>
+#include <backends/imgui_impl_sdl.h>
+#include <backends/imgui_impl_sdlrenderer.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "canvas.hpp"
+#include "screens/screen.hpp"
+
+namespace ui {
+namespace {
+
+// Dear ImGui's Vietnamese ranges lack the general punctuation (– “ ” • …) and currency signs (₫).
+constexpr std::array<ImWchar, 5> kExtraRanges{0x2000, 0x206F, 0x20A0, 0x20CF, 0};
+
+}  // namespace
+
+struct Host::Impl {
+    SDL_Window* window = nullptr;
+    SDL_Renderer* renderer = nullptr;
+    ImGuiContext* imgui = nullptr;
+    Uint32 wakeEvent = 0;
+    ImVector<ImWchar> glyphRanges;  // must outlive the font atlas build
+    Fonts fonts;
+    int width = 0;
+    int height = 0;
+    SDL_Texture* camera = nullptr;
+    int cameraWidth = 0;
+    int cameraHeight = 0;
+    std::map<ScreenId, std::unique_ptr<Screen>> screens;
+    std::map<std::string, ControlRect> rects;  // of the last frame drawn
+    std::string tapId;
+    int tapPhase = -1;  // -1 idle; 0 hover, 1 press, 2 release (the click fires), 3 settle
+
+    ~Impl() {
+        if (imgui != nullptr) {
+            ImGui_ImplSDLRenderer_Shutdown();
+            ImGui_ImplSDL2_Shutdown();
+            ImGui::DestroyContext(imgui);
+        }
+        if (camera != nullptr) {
+            SDL_DestroyTexture(camera);
+        }
+        if (renderer != nullptr) {
+            SDL_DestroyRenderer(renderer);
+        }
+        if (window != nullptr) {
+            SDL_DestroyWindow(window);
+        }
+        SDL_Quit();
+    }
+
+    Screen& screenFor(ScreenId id) {
+        auto& slot = screens[id];
+        if (!slot) {
+            switch (id) {
+                case ScreenId::Attract: slot = std::make_unique<AttractScreen>(); break;
+                case ScreenId::Scan: slot = std::make_unique<ScanScreen>(); break;
+                case ScreenId::Phone:
+                case ScreenId::Otp: slot = std::make_unique<KeypadScreen>(); break;
+                case ScreenId::Consent: slot = std::make_unique<ConsentScreen>(); break;
+                case ScreenId::Result: slot = std::make_unique<ResultScreen>(); break;
+                case ScreenId::Working:
+                case ScreenId::Rewards:
+                case ScreenId::Voucher:
+                case ScreenId::History: slot = std::make_unique<ListScreen>(); break;
+            }
+        }
+        return *slot;
+    }
+
+    std::vector<Intent> draw(const View& view, bool inject) {
+        ImGui_ImplSDLRenderer_NewFrame();
+        ImGui_ImplSDL2_NewFrame();
+        ImGuiIO& io = ImGui::GetIO();
+        if (inject && tapPhase >= 0) {
+            const auto found = rects.find(tapId);
+            if (found != rects.end()) {
+                io.MousePos = ImVec2((found->second.min.x + found->second.max.x) / 2,
+                                     (found->second.min.y + found->second.max.y) / 2);
+            }
+            io.MouseDown[0] = tapPhase == 1;
+            if (++tapPhase > 3) {
+                tapPhase = -1;
+            }
+        }
+        ImGui::NewFrame();
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(ImVec2(static_cast<float>(width), static_cast<float>(height)));
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0F);
+        ImGui::Begin("kiosk", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                         ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+        Canvas canvas(view, fonts, ImVec2(static_cast<float>(width), static_cast<float>(height)),
+                      reinterpret_cast<ImTextureID>(camera),
+                      ImVec2(static_cast<float>(cameraWidth), static_cast<float>(cameraHeight)));
+        screenFor(view.screen).draw(canvas);
+        ImGui::End();
+        ImGui::PopStyleVar(2);
+        ImGui::Render();
+        SDL_SetRenderDrawColor(renderer, 0xF7, 0xF5, 0xF0, 0xFF);
+        SDL_RenderClear(renderer);
+        ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+        rects = canvas.takeRects();
+        return canvas.takeIntents();
+    }
+};
+
+Host::Host(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Host::~Host() = default;
+
+std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions& options) {
+    const auto regular = options.fontDir / "NotoSans-Regular.ttf";
+    const auto bold = options.fontDir / "NotoSans-Bold.ttf";
+    for (const auto& font : {regular, bold}) {
+        if (!std::filesystem::exists(font)) {
+            return std::unexpected("font " + font.string() + " is missing (install fonts-noto-core)");
+        }
+    }
+    // Touches must reach an unfocused kiosk window on the first tap.
+    SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        return std::unexpected(std::string("SDL_Init: ") + SDL_GetError());
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->width = options.width;
+    impl->height = options.height;
+    const Uint32 flags = static_cast<Uint32>(SDL_WINDOW_SHOWN) |
+                         (options.fullscreen ? static_cast<Uint32>(SDL_WINDOW_FULLSCREEN_DESKTOP) : 0U);
+    impl->window = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                    options.width, options.height, flags);
+    if (impl->window == nullptr) {
+        return std::unexpected(std::string("SDL_CreateWindow: ") + SDL_GetError());
+    }
+    if (options.fullscreen) {
+        SDL_GetWindowSize(impl->window, &impl->width, &impl->height);
+    }
+    impl->renderer = SDL_CreateRenderer(impl->window, -1, SDL_RENDERER_ACCELERATED);
+    if (impl->renderer == nullptr) {
+        impl->renderer = SDL_CreateRenderer(impl->window, -1, SDL_RENDERER_SOFTWARE);
+    }
+    if (impl->renderer == nullptr) {
+        return std::unexpected(std::string("SDL_CreateRenderer: ") + SDL_GetError());
+    }
+    impl->wakeEvent = SDL_RegisterEvents(1);
+
+    IMGUI_CHECKVERSION();
+    impl->imgui = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // a kiosk writes no imgui.ini
+    io.LogFilename = nullptr;
+    ImGuiStyle& style = ImGui::GetStyle();
+    style.FrameRounding = 18.0F;
+    style.FrameBorderSize = 2.0F;
+    style.Colors[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(theme::kBackground);
+    style.Colors[ImGuiCol_Border] = ImGui::ColorConvertU32ToFloat4(theme::kBorder);
+    style.Colors[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(theme::kText);
+
+    ImFontGlyphRangesBuilder ranges;
+    ranges.AddRanges(io.Fonts->GetGlyphRangesVietnamese());
+    ranges.AddRanges(kExtraRanges.data());
+    ranges.BuildRanges(&impl->glyphRanges);
+    const float scale = static_cast<float>(std::min(impl->width, impl->height)) / 1080.0F;
+    auto load = [&](const std::filesystem::path& file, float size) {
+        return io.Fonts->AddFontFromFileTTF(file.c_str(), size * scale, nullptr, impl->glyphRanges.Data);
+    };
+    impl->fonts.small = load(regular, 32);
+    impl->fonts.body = load(regular, 42);
+    impl->fonts.heading = load(bold, 54);
+    impl->fonts.big = load(bold, 80);
+    impl->fonts.huge = load(bold, 104);
+    if (impl->fonts.small == nullptr || impl->fonts.huge == nullptr) {
+        return std::unexpected("cannot load the Noto Sans fonts from " + options.fontDir.string());
+    }
+    io.FontDefault = impl->fonts.body;
+
+    ImGui_ImplSDL2_InitForSDLRenderer(impl->window);
+    ImGui_ImplSDLRenderer_Init(impl->renderer);
+    return std::unique_ptr<Host>(new Host(std::move(impl)));
+}
+
+bool Host::waitForInput(std::chrono::milliseconds timeout) {
+    SDL_Event event;
+    const int wait = static_cast<int>(std::clamp<std::int64_t>(timeout.count(), 0, 60'000));
+    if (SDL_WaitEventTimeout(&event, wait) == 0) {
+        return false;
+    }
+    do {
+        if (event.type == SDL_QUIT) {
+            m_quit = true;
+        }
+        if (event.type != m_impl->wakeEvent) {
+            ImGui_ImplSDL2_ProcessEvent(&event);
+        }
+    } while (SDL_PollEvent(&event) != 0);
+    return true;
+}
+
+void Host::wake() {
+    SDL_Event event{};
+    event.type = m_impl->wakeEvent;
+    SDL_PushEvent(&event);
+}
+
+std::vector<Intent> Host::frame(const View& view) {
+    auto intents = m_impl->draw(view, true);
+    SDL_RenderPresent(m_impl->renderer);
+    return intents;
+}
+
+std::expected<Image, std::string> Host::capture(const View& view) {
+    static_cast<void>(m_impl->draw(view, false));
+    Image image;
+    image.width = m_impl->width;
+    image.height = m_impl->height;
+    image.channels = 4;
+    image.pixels.resize(static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 4U);
+    // ABGR8888 is R,G,B,A in memory on little-endian machines: what a PNG writer wants as RGBA.
+    if (SDL_RenderReadPixels(m_impl->renderer, nullptr, SDL_PIXELFORMAT_ABGR8888, image.pixels.data(),
+                             image.width * 4) != 0) {
+        return std::unexpected(std::string("SDL_RenderReadPixels: ") + SDL_GetError());
+    }
+    SDL_RenderPresent(m_impl->renderer);
+    return image;
+}
+
+void Host::setCameraImage(const Image& rgb) {
+    if (rgb.channels != 3 || rgb.width <= 0 || rgb.height <= 0) {
+        return;
+    }
+    if (m_impl->camera == nullptr || m_impl->cameraWidth != rgb.width || m_impl->cameraHeight != rgb.height) {
+        if (m_impl->camera != nullptr) {
+            SDL_DestroyTexture(m_impl->camera);
+        }
+        m_impl->camera = SDL_CreateTexture(m_impl->renderer, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STREAMING,
+                                           rgb.width, rgb.height);
+        m_impl->cameraWidth = rgb.width;
+        m_impl->cameraHeight = rgb.height;
+    }
+    if (m_impl->camera != nullptr) {
+        SDL_UpdateTexture(m_impl->camera, nullptr, rgb.pixels.data(), rgb.width * 3);
+    }
+}
+
+bool Host::tap(const std::string& id) {
+    const auto found = m_impl->rects.find(id);
+    if (found == m_impl->rects.end() || !found->second.enabled) {
+        return false;
+    }
+    m_impl->tapId = id;
+    m_impl->tapPhase = 0;
+    return true;
+}
+
+bool Host::injecting() const { return m_impl->tapPhase >= 0; }
+int Host::width() const { return m_impl->width; }
+int Host::height() const { return m_impl->height; }
+
+}  // namespace ui

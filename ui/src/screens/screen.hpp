@@ -1,0 +1,53 @@
+#pragma once
+// A screen draws one ScreenId of the View. The shared, non-virtual draw() frames every screen the same
+// way (header with title and language switch, status line, idle countdown); body() is the screen's own.
+// Screens keep no state between frames (everything comes from the View), so a session wipe is the
+// core's business alone.
+
+#include "../canvas.hpp"
+
+namespace ui {
+
+class Screen {
+public:
+    virtual ~Screen() = default;
+    void draw(Canvas& canvas);
+
+protected:
+    /// Draws inside the body area: the cursor is at its top-left corner, `area` is its size.
+    virtual void body(Canvas& canvas, ImVec2 area) = 0;
+};
+
+class AttractScreen final : public Screen {
+protected:
+    void body(Canvas& canvas, ImVec2 area) override;
+};
+
+class ScanScreen final : public Screen {
+protected:
+    void body(Canvas& canvas, ImVec2 area) override;
+};
+
+/// Phone number and one-time code entry: the typed field and the big keypad.
+class KeypadScreen final : public Screen {
+protected:
+    void body(Canvas& canvas, ImVec2 area) override;
+};
+
+class ConsentScreen final : public Screen {
+protected:
+    void body(Canvas& canvas, ImVec2 area) override;
+};
+
+class ResultScreen final : public Screen {
+protected:
+    void body(Canvas& canvas, ImVec2 area) override;
+};
+
+/// Texts then stacked buttons: Working, Rewards, Voucher, History.
+class ListScreen final : public Screen {
+protected:
+    void body(Canvas& canvas, ImVec2 area) override;
+};
+
+}  // namespace ui

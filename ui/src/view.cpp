@@ -1,0 +1,30 @@
+#include "ui/view.hpp"
+
+namespace ui {
+
+std::string_view screenName(ScreenId screen) {
+    switch (screen) {
+        case ScreenId::Attract: return "attract";
+        case ScreenId::Scan: return "scan";
+        case ScreenId::Phone: return "phone";
+        case ScreenId::Consent: return "consent";
+        case ScreenId::Working: return "working";
+        case ScreenId::Result: return "result";
+        case ScreenId::Rewards: return "rewards";
+        case ScreenId::Otp: return "otp";
+        case ScreenId::Voucher: return "voucher";
+        case ScreenId::History: return "history";
+    }
+    return "unknown";
+}
+
+const Control* View::control(std::string_view id) const {
+    for (const auto& c : controls) {
+        if (c.id == id) {
+            return &c;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace ui
