@@ -1,0 +1,197 @@
+// bench_scan — the scanner benchmark: decode rate and milliseconds per 1280x720 frame on the synthetic
+// receipt photographs (qr_testset.hpp), for hal::QrDecoder side by side with the baselines, all in
+// the same run on the same images:
+//   zbarimg      the zbar-tools CLI, one process per image (wall time includes process start and
+//                PNG decoding, which is why in-process ZBar is also shown)
+//   zbar         in-process ZBar on the gray frame
+//   zxing        in-process zxing-cpp on the gray frame
+//   pipeline/1   QrDecoder, DecodeEffort::Frame, one frame (what one camera frame costs)
+//   pipeline/3   the same over 3 successive frames of the still receipt (~0.1 s of camera)
+//   still        QrDecoder, DecodeEffort::Still (kioskctl scan)
+// OpenCV runs single-threaded here, so the figures are per core.
+//
+// usage: bench_scan [--per-kind N] [--seed S] [--no-zbarimg] [--without STAGE]... [--keep DIR]
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hal/frame.hpp"
+#include "hal/qr_decoder.hpp"
+#include "qr_testset.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Column {
+    std::string name;
+    std::vector<double> ms;
+    std::map<std::string, int, std::less<>> hitsByKind;
+    int hits = 0;
+};
+
+double percentile(std::vector<double> values, double p) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
+}
+
+bool contains(const std::vector<hal::QrCode>& codes, const std::string& expected) {
+    return std::any_of(codes.begin(), codes.end(), [&](const hal::QrCode& c) { return c.text == expected; });
+}
+
+template <typename F>
+double timeMs(F&& work) {
+    const auto start = std::chrono::steady_clock::now();
+    work();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// Runs zbarimg on one file; true if it printed the expected text.
+bool runZbarimg(const fs::path& file, const std::string& expected, double& ms) {
+    const std::string command =
+        fmt::format("zbarimg --quiet --raw -Sdisable -Sqrcode.enable '{}' 2>/dev/null", file.string());
+    std::string output;
+    ms = timeMs([&] {
+        const std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
+        if (!pipe) return;
+        std::array<char, 512> buffer{};
+        while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe.get()) != nullptr) output += buffer.data();
+    });
+    return output.find(expected) != std::string::npos;
+}
+
+bool setStage(hal::DecoderStages& stages, std::string_view name) {
+    if (name == "zbar") stages.zbar = false;
+    else if (name == "zxing") stages.zxing = false;
+    else if (name == "contrast") stages.contrast = false;
+    else if (name == "regions") stages.regions = false;
+    else if (name == "binarize") stages.binarize = false;
+    else return false;
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int perKind = 25;
+    std::uint64_t seed = 1;
+    bool withZbarimg = true;
+    hal::DecoderStages stages;
+    std::string keep;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        const bool hasValue = i + 1 < argc;
+        if (arg == "--per-kind" && hasValue) perKind = std::atoi(argv[++i]);
+        else if (arg == "--seed" && hasValue) seed = std::strtoull(argv[++i], nullptr, 10);
+        else if (arg == "--no-zbarimg") withZbarimg = false;
+        else if (arg == "--keep" && hasValue) keep = argv[++i];
+        else if (arg == "--without" && hasValue && setStage(stages, argv[i + 1])) ++i;
+        else {
+            fmt::print(stderr,
+                       "usage: bench_scan [--per-kind N] [--seed S] [--no-zbarimg] [--keep DIR]\n"
+                       "                  [--without zbar|zxing|contrast|regions|binarize]...\n");
+            return 2;
+        }
+    }
+    if (perKind < 1 || perKind > 1000) {
+        fmt::print(stderr, "bench_scan: --per-kind must be 1-1000\n");
+        return 2;
+    }
+    cv::setNumThreads(1);
+
+    const auto images = bench::generateTestSet(seed, perKind);
+    const fs::path dir = keep.empty() ? fs::temp_directory_path() / fmt::format("bench_scan-{}", ::getpid()) : fs::path(keep);
+    if (withZbarimg) bench::writeTestSet(images, dir);
+
+    std::vector<Column> columns;
+    for (const char* name : {"zbarimg", "zbar", "zxing", "pipeline/1", "pipeline/3", "still"}) {
+        if (!withZbarimg && std::string_view(name) == "zbarimg") continue;
+        columns.push_back(Column{name, {}, {}, 0});
+    }
+    auto column = [&](std::string_view name) -> Column& {
+        return *std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.name == name; });
+    };
+    auto record = [](Column& c, const bench::TestImage& image, bool hit, double ms) {
+        c.ms.push_back(ms);
+        if (hit) {
+            ++c.hits;
+            ++c.hitsByKind[std::string(bench::distortionName(image.distortion))];
+        }
+    };
+
+    for (const bench::TestImage& image : images) {
+        const hal::Frame frame = [&] {
+            cv::Mat rgb;
+            cv::cvtColor(image.bgr, rgb, cv::COLOR_BGR2RGB);
+            hal::Frame f;
+            f.width = rgb.cols;
+            f.height = rgb.rows;
+            f.stride = rgb.cols * 3;
+            f.format = hal::PixelFormat::Rgb24;
+            f.pixels = std::make_shared<std::vector<std::uint8_t>>(rgb.datastart, rgb.dataend);
+            return f;
+        }();
+        if (withZbarimg) {
+            double ms = 0;
+            const bool hit = runZbarimg(dir / (image.name + ".png"), image.expected, ms);
+            record(column("zbarimg"), image, hit, ms);
+        }
+        std::vector<hal::QrCode> codes;
+        double ms = timeMs([&] { codes = hal::decodeWithZbarOnly(frame); });
+        record(column("zbar"), image, contains(codes, image.expected), ms);
+        ms = timeMs([&] { codes = hal::decodeWithZxingOnly(frame); });
+        record(column("zxing"), image, contains(codes, image.expected), ms);
+
+        hal::QrDecoder decoder(stages);
+        bool hit = false;
+        for (int attempt = 0; attempt < 3 && !hit; ++attempt) {
+            ms = timeMs([&] { codes = decoder.decode(frame, hal::DecodeEffort::Frame); });
+            hit = contains(codes, image.expected);
+            if (attempt == 0) record(column("pipeline/1"), image, hit, ms);
+            column("pipeline/3").ms.push_back(ms);
+        }
+        if (hit) {
+            ++column("pipeline/3").hits;
+            ++column("pipeline/3").hitsByKind[std::string(bench::distortionName(image.distortion))];
+        }
+        hal::QrDecoder still(stages);
+        ms = timeMs([&] { codes = still.decode(frame, hal::DecodeEffort::Still); });
+        record(column("still"), image, contains(codes, image.expected), ms);
+    }
+
+    const auto total = static_cast<double>(images.size());
+    fmt::print("{} images (1280x720), {} per kind, seed {}\n\n", images.size(), perKind, seed);
+    fmt::print("| decoder | decoded | rate | median ms | p90 ms | max ms |\n|---|---|---|---|---|---|\n");
+    for (const Column& c : columns)
+        fmt::print("| {} | {}/{} | {:.1f} % | {:.1f} | {:.1f} | {:.1f} |\n", c.name, c.hits, images.size(),
+                   100.0 * c.hits / total, percentile(c.ms, 0.5), percentile(c.ms, 0.9), percentile(c.ms, 1.0));
+    fmt::print("\n| kind |");
+    for (const Column& c : columns) fmt::print(" {} |", c.name);
+    fmt::print("\n|---|");
+    for (std::size_t i = 0; i < columns.size(); ++i) fmt::print("---|");
+    fmt::print("\n");
+    for (const bench::Distortion kind : bench::allDistortions()) {
+        const std::string name(bench::distortionName(kind));
+        fmt::print("| {} |", name);
+        for (Column& c : columns) fmt::print(" {}/{} |", c.hitsByKind[name], perKind);
+        fmt::print("\n");
+    }
+    if (withZbarimg && keep.empty()) fs::remove_all(dir);
+    return 0;
+}

@@ -1,0 +1,42 @@
+// make_qr_testset DIR [PER_KIND] [SEED] — writes the synthetic receipt photographs (qr_testset.hpp) as
+// PNG files plus truth.tsv, to look at them or to feed zbarimg / kioskctl scan.
+
+#include <charconv>
+#include <exception>
+#include <iostream>
+#include <string_view>
+
+#include "qr_testset.hpp"
+
+namespace {
+
+template <typename T>
+bool parseNumber(std::string_view text, T& value) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || argc > 4) {
+        std::cerr << "usage: make_qr_testset DIR [PER_KIND=25] [SEED=1]\n";
+        return 2;
+    }
+    int perKind = 25;
+    std::uint64_t seed = 1;
+    if ((argc > 2 && (!parseNumber(argv[2], perKind) || perKind < 1 || perKind > 1000)) ||
+        (argc > 3 && !parseNumber(argv[3], seed))) {
+        std::cerr << "make_qr_testset: PER_KIND must be 1-1000 and SEED a non-negative integer\n";
+        return 2;
+    }
+    try {
+        const auto images = bench::generateTestSet(seed, perKind);
+        bench::writeTestSet(images, argv[1]);
+        std::cout << images.size() << " images in " << argv[1] << "\n";
+    } catch (const std::exception& e) {
+        std::cerr << "make_qr_testset: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,59 @@
+#pragma once
+// Synthetic photographs of receipt QR codes, with ground truth, for the scanner's tests and benchmark.
+// Each image is a 1280x720 "camera frame": a thermal receipt carrying a real signed receipt token
+// (loyalty::encodeReceiptToken, a fixed test key), lying on a counter, photographed badly in one named
+// way (perspective, blur, curl, glare, ...). Deterministic: the same seed gives the same pixels on the
+// same build. Nothing is committed; images are generated at test/bench time.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace bench {
+
+/// The ways a receipt is photographed badly. Every image also gets a random rotation, a mild
+/// perspective and sensor noise; its kind adds one strong distortion ("mixed" several).
+enum class Distortion : std::uint8_t {
+    Clean,        ///< only the baseline: rotation, mild perspective, light noise
+    Perspective,  ///< strongly tilted receipt
+    Blur,         ///< out of focus (gaussian)
+    Motion,       ///< moving hand (linear motion blur)
+    Noise,        ///< heavy sensor noise
+    Faded,        ///< faded thermal print: grey modules on grey paper
+    Glare,        ///< bright specular blobs over the code
+    Curl,         ///< receipt curled around a cylinder
+    Small,        ///< the code is small in the frame
+    Dim,          ///< dim, uneven light
+    Jpeg,         ///< strong JPEG compression artefacts
+    Mixed,        ///< two or three of the above together
+};
+
+[[nodiscard]] std::string_view distortionName(Distortion distortion);
+[[nodiscard]] const std::vector<Distortion>& allDistortions();
+
+struct TestImage {
+    std::string name;      ///< e.g. "0042-glare", unique within a set
+    std::string expected;  ///< the token encoded in the QR (ground truth)
+    Distortion distortion = Distortion::Clean;
+    cv::Mat bgr;  ///< 8-bit, 3 channels, 1280x720
+};
+
+/// A signed receipt token made from `seed` (store, number, amount, time, items all derived from it).
+[[nodiscard]] std::string makeReceiptToken(std::uint64_t seed);
+
+/// One photograph of a receipt carrying `token`, distorted as `distortion`, randomised by `seed`.
+[[nodiscard]] cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std::uint64_t seed,
+                                         cv::Size size = {1280, 720});
+
+/// `perKind` images of every distortion kind, in a fixed order, from `seed`.
+[[nodiscard]] std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind);
+
+/// Writes `images` as NAME.png into `dir` (created) plus truth.tsv ("name<TAB>distortion<TAB>token").
+/// Throws std::runtime_error when a file cannot be written (bench/test set-up only).
+void writeTestSet(const std::vector<TestImage>& images, const std::filesystem::path& dir);
+
+}  // namespace bench

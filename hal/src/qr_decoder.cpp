@@ -1,0 +1,196 @@
+#include "hal/qr_decoder.hpp"
+
+#include <algorithm>
+#include <opencv2/imgproc.hpp>
+
+#include "frame_mat.hpp"
+#include "qr_readers.hpp"
+
+namespace hal {
+
+namespace {
+
+/// Crops are decoded with modules of at least this many pixels: both decoders lose small codes long
+/// before the optics do, and upscaling a crop is cheap compared with a full-frame pass.
+constexpr double kCropTargetSide = 360.0;
+/// Candidate regions examined per frame (the most texture-dense first).
+constexpr std::size_t kMaxRegions = 3;
+/// The region finder works on the frame shrunk by this factor.
+constexpr int kRegionScale = 4;
+
+/// Regions of the frame that look like a 2-D code: dense dark/light texture in a compact blob.
+/// Returned most promising first, in frame pixels, with a margin for the quiet zone.
+std::vector<cv::Rect> findCandidateRegions(const cv::Mat& gray) {
+    cv::Mat small;
+    cv::resize(gray, small, {gray.cols / kRegionScale, gray.rows / kRegionScale}, 0, 0, cv::INTER_AREA);
+    // The morphological gradient is high wherever dark and light modules meet; a QR code is a dense
+    // patch of it, text lines are thinner and background is flat.
+    cv::Mat gradient;
+    cv::morphologyEx(small, gradient, cv::MORPH_GRADIENT, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+    cv::Mat mask;
+    cv::threshold(gradient, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
+    cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+
+    struct Candidate {
+        cv::Rect box;
+        double score;
+    };
+    std::vector<Candidate> candidates;
+    for (const auto& contour : contours) {
+        const cv::RotatedRect rotated = cv::minAreaRect(contour);
+        const float shortSide = std::min(rotated.size.width, rotated.size.height);
+        const float longSide = std::max(rotated.size.width, rotated.size.height);
+        if (shortSide < 24.0F / static_cast<float>(kRegionScale) || longSide > 2.5F * shortSide) continue;
+        const double area = cv::contourArea(contour);
+        const double fill = area / static_cast<double>(std::max(1.0F, rotated.size.area()));
+        if (fill < 0.5) continue;
+        const cv::Rect box = cv::boundingRect(contour);
+        const double density = cv::mean(gradient(box))[0];
+        candidates.push_back({box, density * std::sqrt(area)});
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    std::vector<cv::Rect> regions;
+    const cv::Rect frameRect(0, 0, gray.cols, gray.rows);
+    for (const Candidate& candidate : candidates) {
+        if (regions.size() == kMaxRegions) break;
+        const cv::Rect box(candidate.box.x * kRegionScale, candidate.box.y * kRegionScale,
+                           candidate.box.width * kRegionScale, candidate.box.height * kRegionScale);
+        const int margin = std::max(box.width, box.height) / 5 + 8;
+        regions.push_back(cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
+                          frameRect);
+    }
+    return regions;
+}
+
+}  // namespace
+
+struct QrDecoder::Impl {
+    DecoderStages stages;
+    detail::ZbarReader zbar;
+    cv::Ptr<cv::CLAHE> clahe = cv::createCLAHE(3.0, {8, 8});
+    std::size_t nextHeavy = 0;  ///< DecodeEffort::Frame: which heavy stage runs on this frame
+    std::string_view lastStage;
+
+    explicit Impl(DecoderStages s) : stages(s) {}
+
+    /// Both decoders on one image, the fast one (zxing-cpp) first; stops at the first that reads.
+    std::vector<QrCode> decodeBoth(const cv::Mat& gray, const detail::Placement& placement, bool tryHarder) {
+        if (stages.zxing) {
+            auto codes = detail::zxingDecode(gray, placement, tryHarder);
+            if (!codes.empty()) return codes;
+        }
+        if (stages.zbar) return zbar.decode(gray, placement);
+        return {};
+    }
+
+    /// An upscaled, contrast-normalised crop of each candidate region.
+    std::vector<QrCode> decodeRegions(const cv::Mat& gray, bool binarize) {
+        for (const cv::Rect& region : findCandidateRegions(gray)) {
+            const double factor = std::clamp(kCropTargetSide / std::max(region.width, region.height), 1.0, 3.0);
+            cv::Mat crop;
+            cv::resize(gray(region), crop, {}, factor, factor, factor > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
+            if (stages.contrast) clahe->apply(crop, crop);
+            const detail::Placement placement{cv::Point2f(static_cast<float>(region.x), static_cast<float>(region.y)),
+                                      static_cast<float>(factor)};
+            if (binarize) {
+                cv::Mat smooth;
+                cv::GaussianBlur(crop, smooth, {0, 0}, factor);
+                const int block = (static_cast<int>(factor * 12) | 1);
+                cv::adaptiveThreshold(smooth, crop, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY, block, 4);
+            }
+            auto codes = decodeBoth(crop, placement, true);
+            if (!codes.empty()) return codes;
+        }
+        return {};
+    }
+
+    /// The stages that cost a full-frame pass or more. DecodeEffort::Frame runs one per frame.
+    static constexpr std::size_t kHeavyStages = 3;
+    std::vector<QrCode> heavyStage(std::size_t which, const cv::Mat& gray) {
+        switch (which) {
+            case 0:
+                if (stages.zbar) {
+                    lastStage = "zbar";
+                    return zbar.decode(gray, {});
+                }
+                break;
+            case 1:
+                if (stages.contrast && stages.zxing) {
+                    lastStage = "clahe";
+                    cv::Mat normalised;
+                    clahe->apply(gray, normalised);
+                    return detail::zxingDecode(normalised, {}, false);
+                }
+                break;
+            case 2:
+                if (stages.regions && stages.binarize) {
+                    lastStage = "binarize";
+                    return decodeRegions(gray, true);
+                }
+                break;
+            default:
+                break;
+        }
+        return {};
+    }
+};
+
+QrDecoder::QrDecoder(DecoderStages stages) : m_impl(std::make_unique<Impl>(stages)) {}
+QrDecoder::~QrDecoder() = default;
+
+std::vector<QrCode> QrDecoder::decode(const Frame& frame, DecodeEffort effort) {
+    Impl& impl = *m_impl;
+    impl.lastStage = "";
+    if (frame.empty()) return {};
+    const cv::Mat gray = detail::grayOf(frame);
+    // zxing-cpp on the raw frame is fast (about 2 ms) and reads most receipts: always first.
+    std::vector<QrCode> codes;
+    if (impl.stages.zxing) {
+        codes = detail::zxingDecode(gray, {}, false);
+        if (!codes.empty()) {
+            impl.lastStage = "zxing";
+            return codes;
+        }
+    }
+    if (impl.stages.regions) {
+        impl.lastStage = "region";
+        codes = impl.decodeRegions(gray, false);
+        if (!codes.empty()) return codes;
+    }
+    if (effort == DecodeEffort::Frame) {
+        // One heavy stage per frame, a different one on the next: a held receipt gets every strategy
+        // within a few frames while each frame stays within budget.
+        for (std::size_t tried = 0; tried < Impl::kHeavyStages; ++tried) {
+            const std::size_t which = impl.nextHeavy;
+            impl.nextHeavy = (impl.nextHeavy + 1) % Impl::kHeavyStages;
+            impl.lastStage = "";
+            codes = impl.heavyStage(which, gray);
+            if (!impl.lastStage.empty()) break;  // the stage was enabled and ran: this frame's share
+        }
+    } else {
+        for (std::size_t which = 0; which < Impl::kHeavyStages && codes.empty(); ++which)
+            codes = impl.heavyStage(which, gray);
+    }
+    if (codes.empty()) impl.lastStage = "";
+    return codes;
+}
+
+std::string_view QrDecoder::lastStage() const {
+    return m_impl->lastStage;
+}
+
+std::vector<QrCode> decodeWithZbarOnly(const Frame& frame) {
+    if (frame.empty()) return {};
+    detail::ZbarReader reader;
+    return reader.decode(detail::grayOf(frame), {});
+}
+
+std::vector<QrCode> decodeWithZxingOnly(const Frame& frame) {
+    if (frame.empty()) return {};
+    return detail::zxingDecode(detail::grayOf(frame), {}, false);
+}
+
+}  // namespace hal
