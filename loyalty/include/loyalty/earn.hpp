@@ -15,7 +15,8 @@
 //   5. The per-receipt cap applies to the sum of 2-4; what it removes is a negative line Cap.
 //   6. The sign-up bonus (new member, first receipt) is added after the cap and is never capped; it
 //      is granted even below the minimum spend (it rewards joining, not the purchase). line SignUpBonus
-// Lines with 0 points are left out. No overflow for any amount <= kMaxDong and any valid Campaign.
+// Lines with 0 points are left out. No overflow for any receipt that validateReceiptFields accepts
+// (amount 0..kMaxDong, items 0..kMaxReceiptItems) and any Campaign that fromToml accepts.
 //
 // Whether the receipt may earn at all (campaign validity, receipt window) is checkReceiptEligible's
 // job; computeEarning trusts its caller to have asked. Pure functions, no I/O, any thread.

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,9 +39,12 @@ enum class EntryKind { Earn, Redeem, GamePrize, Adjustment, Expiry };
 [[nodiscard]] std::optional<EntryKind> entryKindFromCode(std::string_view code);
 
 inline constexpr std::size_t kMaxIdempotencyKeyChars = 128;
+/// An Expiry entry's key is "expiry:" + the expiring entry's key, so it may be this much longer.
+inline constexpr std::string_view kExpiryKeyPrefix = "expiry:";
 
 struct LedgerEntry {
-    std::string idempotencyKey;  ///< 1-kMaxIdempotencyKeyChars printable ASCII characters
+    /// 1-kMaxIdempotencyKeyChars printable ASCII characters (Expiry: + kExpiryKeyPrefix.size()).
+    std::string idempotencyKey;
     EntryKind kind = EntryKind::Earn;
     /// Signed: > 0 for Earn and GamePrize, < 0 for Redeem and Expiry, != 0 for Adjustment.
     Points points = 0;
@@ -81,7 +85,7 @@ enum class AppendResult {
                                                    unsigned expiryMonths, UnixSeconds now);
 
 /// When a credit made at `at` expires: the first second of the local month expiryMonths + 1 months
-/// after at's month.
+/// after at's month. expiryMonths >= 1.
 [[nodiscard]] UnixSeconds pointsExpireAt(UnixSeconds at, unsigned expiryMonths);
 
 /// One member's ledger, in append order.
@@ -91,7 +95,8 @@ class Ledger {
 
     /// Adds `entry` unless its key is known. A known key with identical content is AlreadyApplied.
     /// A known key of a PENDING entry whose content differs from `entry` only by pending = false is
-    /// central's confirmation: the entry becomes confirmed (Applied). Any other difference: Conflict.
+    /// central's confirmation: the entry becomes confirmed (Applied); the other way round (a pending
+    /// replay of a confirmed entry) is AlreadyApplied. Any other difference: Conflict.
     /// Debits are refused (InsufficientPoints) if they would take the confirmed balance below zero.
     /// On error nothing changes.
     [[nodiscard]] std::expected<AppendResult, LedgerError> append(const LedgerEntry& entry);
@@ -109,6 +114,7 @@ class Ledger {
 
   private:
     std::vector<LedgerEntry> m_entries;
+    std::map<std::string, std::size_t, std::less<>> m_indexByKey;
     Points m_balance = 0;
 };
 
