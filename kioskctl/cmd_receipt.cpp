@@ -13,7 +13,6 @@
 #include <fmt/core.h>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <expected>
@@ -31,6 +30,7 @@
 #include "loyalty/money.hpp"
 #include "loyalty/receipt_token.hpp"
 #include "loyalty/signing.hpp"
+#include "loyalty/time.hpp"
 
 namespace kioskctl {
 
@@ -142,58 +142,6 @@ std::expected<std::vector<unsigned char>, std::string> renderQrPng(const std::st
     return png;
 }
 
-/// Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact.
-constexpr int kVietnamOffsetSeconds = 7 * 3600;
-
-/// Parses "YYYY-MM-DDTHH:MM:SS" followed by "Z", "+HH:MM" or "-HH:MM", or by nothing, which means
-/// Vietnam time (what a shop's POS clock shows).
-std::optional<loyalty::UnixSeconds> parseIso8601(std::string_view text) {
-    const auto number = [&](std::size_t at, std::size_t length) -> std::optional<int> {
-        if (at + length > text.size()) return std::nullopt;
-        int value = 0;
-        const char* begin = text.data() + at;
-        const auto [end, ec] = std::from_chars(begin, begin + length, value);
-        if (ec != std::errc{} || end != begin + length || *begin == '-' || *begin == '+') return std::nullopt;
-        return value;
-    };
-    const auto at = [&](std::size_t i, char c) { return i < text.size() && text[i] == c; };
-    const auto year = number(0, 4), month = number(5, 2), day = number(8, 2);
-    const auto hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
-    if (!year || !month || !day || !hour || !minute || !second || !at(4, '-') || !at(7, '-') ||
-        !(at(10, 'T') || at(10, ' ')) || !at(13, ':') || !at(16, ':')) {
-        return std::nullopt;
-    }
-    const std::chrono::year_month_day date{std::chrono::year{*year},
-                                           std::chrono::month{static_cast<unsigned>(*month)},
-                                           std::chrono::day{static_cast<unsigned>(*day)}};
-    if (!date.ok() || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
-
-    int offset = kVietnamOffsetSeconds;
-    const std::string_view zone = text.substr(19);
-    if (zone == "Z") {
-        offset = 0;
-    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
-        const auto offsetHours = number(20, 2), offsetMinutes = number(23, 2);
-        if (!offsetHours || !offsetMinutes || *offsetHours > 14 || *offsetMinutes > 59) return std::nullopt;
-        offset = (zone[0] == '-' ? -1 : 1) * (*offsetHours * 3600 + *offsetMinutes * 60);
-    } else if (!zone.empty()) {
-        return std::nullopt;
-    }
-    const auto days = std::chrono::sys_days{date}.time_since_epoch().count();
-    return std::int64_t{days} * 86'400 + *hour * 3600 + *minute * 60 + *second - offset;
-}
-
-/// "2026-11-23T14:05:00+07:00": Vietnam time, as a shopper or a shop reads it.
-std::string formatIso8601(loyalty::UnixSeconds t) {
-    const std::int64_t local = t + kVietnamOffsetSeconds;
-    const std::int64_t days = local >= 0 ? local / 86'400 : (local - 86'399) / 86'400;
-    const std::int64_t secondsOfDay = local - days * 86'400;
-    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{days}}};
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+07:00", static_cast<int>(date.year()),
-                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                       secondsOfDay / 3600, secondsOfDay / 60 % 60, secondsOfDay % 60);
-}
-
 std::expected<loyalty::UnixSeconds, std::string> timeArgument(const std::optional<std::string>& iso,
                                                               std::string_view what) {
     if (!iso) {
@@ -201,10 +149,10 @@ std::expected<loyalty::UnixSeconds, std::string> timeArgument(const std::optiona
                    std::chrono::system_clock::now().time_since_epoch())
             .count();
     }
-    auto parsed = parseIso8601(*iso);
+    auto parsed = loyalty::parseIso8601(*iso);
     if (!parsed) {
-        return std::unexpected(
-            fmt::format("{} \"{}\" is not an ISO 8601 time such as 2026-11-23T14:05:00+07:00", what, *iso));
+        return std::unexpected(fmt::format("{} \"{}\": {} (expected e.g. 2026-11-23T14:05:00+07:00)", what,
+                                           *iso, loyalty::describe(parsed.error())));
     }
     return *parsed;
 }
@@ -342,7 +290,7 @@ int runVerify(const VerifyOptions& o) {
     fmt::print("id:       {}\n", receipt->id());
     fmt::print("amount:   {} ({} dong)\n", loyalty::formatVnd(receipt->amount), receipt->amount.value);
     fmt::print("items:    {}\n", receipt->items);
-    fmt::print("issued:   {} (unix {})\n", formatIso8601(receipt->issuedAt), receipt->issuedAt);
+    fmt::print("issued:   {} (unix {})\n", loyalty::formatIso8601(receipt->issuedAt), receipt->issuedAt);
     return 0;
 }
 
