@@ -1,11 +1,10 @@
 #include "loyalty/phone.hpp"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <stdexcept>
 
 #include "phone_prefixes_builtin.hpp"
+#include "toml_fields.hpp"
 
 namespace loyalty {
 
@@ -60,55 +59,39 @@ std::string_view describe(PhoneError error) {
 }
 
 std::expected<PhonePolicy, PhonePolicyError> PhonePolicy::fromToml(std::string_view tomlText) {
-    toml::table root;
-    try {
-        root = toml::parse(tomlText);
-    } catch (const toml::parse_error& e) {
-        return std::unexpected(policyError("line " + std::to_string(e.source().begin.line) + ": " +
-                                           std::string(e.description())));
-    }
-    for (const auto& [key, node] : root) {
-        if (key.str() != "operators")
-            return std::unexpected(policyError(std::string(key.str()) + ": unknown key"));
-    }
-    const toml::array* operators = root["operators"].as_array();
-    if (operators == nullptr || operators->empty()) {
-        return std::unexpected(policyError("operators: missing or empty (expected [[operators]] tables)"));
-    }
+    const auto root = detail::parseTomlText(tomlText);
+    if (!root) return std::unexpected(policyError(root.error()));
+    detail::TomlFields top(*root, "");
+    top.allowOnly({"operators"});
+    const toml::array* operators = top.arrayOfTables("operators", true);
+    if (top.error()) return std::unexpected(policyError(*top.error()));
+    if (operators->empty()) return std::unexpected(policyError("operators must list at least one operator"));
 
     PhonePolicy policy;
     for (std::size_t i = 0; i < operators->size(); ++i) {
-        const std::string where = "operators[" + std::to_string(i) + "]";
-        const toml::table* entry = (*operators)[i].as_table();
-        if (entry == nullptr) return std::unexpected(policyError(where + ": not a table"));
-        for (const auto& [key, node] : *entry) {
-            if (key.str() != "name" && key.str() != "prefixes") {
-                return std::unexpected(policyError(where + "." + std::string(key.str()) + ": unknown key"));
-            }
+        const toml::table& table = *(*operators)[i].as_table();
+        detail::TomlFields entry(table, "operators[" + std::to_string(i) + "]");
+        entry.allowOnly({"name", "prefixes"});
+        const std::string name = entry.text("name");
+        const toml::array* prefixes = table["prefixes"].as_array();
+        if (!entry.error() && (prefixes == nullptr || prefixes->empty())) {
+            entry.fail("prefixes", "must be a non-empty array of strings such as [\"090\", \"091\"]");
         }
-        const std::optional<std::string> name = (*entry)["name"].value<std::string>();
-        if (!name || name->empty()) {
-            return std::unexpected(policyError(where + ".name: missing, not a string or empty"));
-        }
-        const toml::array* prefixes = (*entry)["prefixes"].as_array();
-        if (prefixes == nullptr || prefixes->empty()) {
-            return std::unexpected(policyError(where + ".prefixes: missing, not an array or empty"));
-        }
-        for (std::size_t j = 0; j < prefixes->size(); ++j) {
-            const std::string at = where + ".prefixes[" + std::to_string(j) + "]";
+        for (std::size_t j = 0; !entry.error() && j < prefixes->size(); ++j) {
+            const std::string key = "prefixes[" + std::to_string(j) + "]";
             const std::optional<std::string> prefix = (*prefixes)[j].value<std::string>();
-            if (!prefix) return std::unexpected(policyError(at + ": not a string"));
-            if (prefix->size() < 3 || prefix->size() > 5 || !isDigits(*prefix) || prefix->front() != '0') {
-                return std::unexpected(policyError(at + ": \"" + *prefix + "\" is not \"0\" and 2-4 digits"));
-            }
-            if (prefix->starts_with("02") || prefix->starts_with("00")) {
-                return std::unexpected(
-                    policyError(at + ": \"" + *prefix + "\" is a landline or international prefix"));
-            }
-            if (!policy.m_operatorByPrefix.emplace(*prefix, *name).second) {
-                return std::unexpected(policyError(at + ": \"" + *prefix + "\" is listed twice"));
+            if (!prefix) {
+                entry.fail(key, "must be a string");
+            } else if (prefix->size() < 3 || prefix->size() > 5 || !isDigits(*prefix) ||
+                       prefix->front() != '0') {
+                entry.fail(key, "\"" + *prefix + "\" must be \"0\" and 2-4 digits");
+            } else if (prefix->starts_with("02") || prefix->starts_with("00")) {
+                entry.fail(key, "\"" + *prefix + "\" is a landline or international prefix");
+            } else if (!policy.m_operatorByPrefix.emplace(*prefix, name).second) {
+                entry.fail(key, "\"" + *prefix + "\" is listed twice");
             }
         }
+        if (entry.error()) return std::unexpected(policyError(*entry.error()));
     }
     return policy;
 }

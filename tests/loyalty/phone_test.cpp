@@ -168,7 +168,8 @@ TEST(PhonePolicy, RefusesBadConfigurationNamingTheKey) {
     EXPECT_NE(policyErrorOf("").find("operators"), std::string::npos);
     EXPECT_NE(policyErrorOf("operators = []").find("operators"), std::string::npos);
     EXPECT_NE(policyErrorOf("operators = 5").find("operators"), std::string::npos);
-    EXPECT_NE(policyErrorOf("operators = [1]").find("operators[0]"), std::string::npos);
+    EXPECT_NE(policyErrorOf("operators = [1]").find("operators must be an array of tables"),
+              std::string::npos);
     EXPECT_NE(policyErrorOf("operatorz = 1\n[[operators]]\nname=\"A\"\nprefixes=[\"090\"]").find("operatorz"),
               std::string::npos);
     EXPECT_NE(policyErrorOf("[[operators]]\nprefixes=[\"090\"]").find("operators[0].name"),
@@ -184,7 +185,8 @@ TEST(PhonePolicy, RefusesBadConfigurationNamingTheKey) {
                   .find("operators[0].prefix"),
               std::string::npos);
     const std::string head = "[[operators]]\nname=\"A\"\nprefixes=[\"090\", ";
-    EXPECT_NE(policyErrorOf(head + "91]").find("operators[0].prefixes[1]: not a string"), std::string::npos);
+    EXPECT_NE(policyErrorOf(head + "91]").find("operators[0].prefixes[1] must be a string"),
+              std::string::npos);
     for (const std::string_view bad : {"\"91\"", "\"09\"", "\"090123\"", "\"09a\"", "\"190\"", "\" 090\""}) {
         EXPECT_NE(policyErrorOf(head + std::string(bad) + "]").find("operators[0].prefixes[1]"),
                   std::string::npos)
