@@ -97,6 +97,17 @@ std::string Journey::newKey(std::string_view what, Now now) {
            std::to_string(now.wall) + "-" + std::to_string(++m_keyCounter);
 }
 
+void Journey::setRewards(std::vector<Reward> rewards) {
+    m_config.rewards = std::move(rewards);
+    rebuild();
+}
+
+void Journey::setKeyring(loyalty::StoreKeyring keyring) { m_config.keyring = std::move(keyring); }
+
+void Journey::setEstimator(std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints) {
+    m_config.estimatePoints = std::move(estimatePoints);
+}
+
 // ---- inputs ------------------------------------------------------------------------------------------
 
 void Journey::tick(Now now) {
@@ -115,6 +126,14 @@ void Journey::tick(Now now) {
     }
     if (shown != m_countdownShown) {
         m_countdownShown = shown;
+        rebuild();
+    }
+}
+
+void Journey::touched(Now now) {
+    m_lastActivity = now.mono;
+    if (m_countdownShown) {
+        m_countdownShown.reset();
         rebuild();
     }
 }

@@ -192,21 +192,26 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
     return std::unique_ptr<Host>(new Host(std::move(impl)));
 }
 
-bool Host::waitForInput(std::chrono::milliseconds timeout) {
+Host::Woken Host::waitForInput(std::chrono::milliseconds timeout) {
     SDL_Event event;
     const int wait = static_cast<int>(std::clamp<std::int64_t>(timeout.count(), 0, 60'000));
+    Woken woken;
     if (SDL_WaitEventTimeout(&event, wait) == 0) {
-        return false;
+        return woken;
     }
+    woken.event = true;
     do {
         if (event.type == SDL_QUIT) {
             m_quit = true;
+        }
+        if (event.type == SDL_MOUSEBUTTONDOWN || event.type == SDL_FINGERDOWN) {
+            woken.touch = true;
         }
         if (event.type != m_impl->wakeEvent) {
             ImGui_ImplSDL2_ProcessEvent(&event);
         }
     } while (SDL_PollEvent(&event) != 0);
-    return true;
+    return woken;
 }
 
 void Host::wake() {

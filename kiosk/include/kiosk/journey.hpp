@@ -63,6 +63,13 @@ public:
     Journey(JourneyConfig config, const ui::Strings& vi, const ui::Strings& en, std::string language = "vi");
 
     void onIntent(const ui::Intent& intent, Now now);
+    /// A touch anywhere on the screen: the shopper is still there (resets the idle countdown).
+    void touched(Now now);
+    /// Replaces what central's configuration decides: the catalog, the store keys, the estimator.
+    /// Takes effect from the next screen built; a session in progress keeps its receipt.
+    void setRewards(std::vector<Reward> rewards);
+    void setKeyring(loyalty::StoreKeyring keyring);
+    void setEstimator(std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints);
     void onEvent(const Event& event, Now now);
     /// Runs the idle timeout; call at least every second while not on Attract (see nextWake).
     void tick(Now now);

@@ -49,9 +49,12 @@ public:
     Host(const Host&) = delete;
     Host& operator=(const Host&) = delete;
 
-    /// Blocks up to `timeout` for an SDL event (input, window, wake()). Returns true when something
-    /// arrived that needs a redraw.
-    bool waitForInput(std::chrono::milliseconds timeout);
+    struct Woken {
+        bool event = false;  ///< anything arrived (input, window, wake()): draw to be safe
+        bool touch = false;  ///< the shopper touched the screen (anywhere, control or not)
+    };
+    /// Blocks up to `timeout` for an SDL event and feeds it to Dear ImGui.
+    Woken waitForInput(std::chrono::milliseconds timeout);
     /// Thread-safe: makes a waiting waitForInput() return.
     void wake();
     [[nodiscard]] bool quitRequested() const { return m_quit; }

@@ -1,5 +1,7 @@
 #include "screen.hpp"
 
+#include <cfloat>
+
 namespace ui {
 
 void Screen::draw(Canvas& canvas) {
@@ -11,12 +13,16 @@ void Screen::draw(Canvas& canvas) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
 
     draw->AddRectFilled(ImVec2(0, 0), ImVec2(size.x, header), theme::kHeader);
-    ImGui::PushFont(canvas.fonts().heading);
-    const float titleY = (header - ImGui::GetFontSize()) / 2;
-    draw->AddText(ImVec2(margin, titleY), theme::kOnDark, view.title.c_str());
-    ImGui::PopFont();
+    const ImVec2 langSize(canvas.px(280), header - canvas.px(40));
+    // A long title steps down to the body font rather than run under the language button.
+    const float titleRoom = size.x - 3 * margin - langSize.x;
+    ImFont* titleFont = canvas.fonts().heading;
+    if (titleFont->CalcTextSizeA(titleFont->FontSize, FLT_MAX, 0.0F, view.title.c_str()).x > titleRoom) {
+        titleFont = canvas.fonts().body;
+    }
+    draw->AddText(titleFont, titleFont->FontSize, ImVec2(margin, (header - titleFont->FontSize) / 2), theme::kOnDark,
+                  view.title.c_str(), nullptr, titleRoom);
     if (const Control* lang = view.control("lang")) {
-        const ImVec2 langSize(canvas.px(300), header - canvas.px(40));
         ImGui::SetCursorPos(ImVec2(size.x - margin - langSize.x, canvas.px(20)));
         canvas.button(*lang, langSize);
     }
@@ -37,8 +43,13 @@ void Screen::draw(Canvas& canvas) {
                   ImVec2(margin, size.y - footer + (footer - canvas.fonts().small->FontSize) / 2), theme::kMuted,
                   view.status.c_str());
 
+    // The body is a child region so every new line starts at its left margin, not the window's edge.
+    const ImVec2 area(size.x - 2 * margin, bodyBottom - header - canvas.px(72));
     ImGui::SetCursorPos(ImVec2(margin, header + canvas.px(36)));
-    body(canvas, ImVec2(size.x - 2 * margin, bodyBottom - header - canvas.px(72)));
+    ImGui::BeginChild("body", area, false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+    body(canvas, area);
+    ImGui::EndChild();
 }
 
 }  // namespace ui

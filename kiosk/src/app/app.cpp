@@ -1,0 +1,558 @@
+#include "app.hpp"
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+#include "hal/scanner.hpp"
+#include "hal/virtual_camera.hpp"
+#include "inbox.hpp"
+#include "kiosk/sync/local_store.hpp"
+#include "kiosk/sync/sync_worker.hpp"
+#include "network/central_client.hpp"
+#include "loyalty/signing.hpp"
+#include "worker.hpp"
+
+namespace kiosk {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+/// The kiosk's side of central: the client used by the `central` worker thread (member, OTP,
+/// redemption) and the sync worker with its own client (claims, config, heartbeat).
+struct CentralLink {
+    std::optional<net::CentralClient> client;  ///< central-worker thread only; empty when offline by config
+    std::unique_ptr<sync::SyncWorker> sync;
+};
+
+/// An automation command that needs several frames (tap, type): the taps still to inject.
+struct App::AutomationJob {
+    AutomationServer::Command command;
+    std::deque<std::string> taps;
+    bool started = false;
+};
+
+namespace {
+
+net::Error offlineError() {
+    net::Error e;
+    e.kind = net::ErrorKind::Network;
+    e.message = "no central service configured";
+    return e;
+}
+
+std::string readCredentialFile(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::string credential;
+    std::getline(in, credential);
+    return credential;
+}
+
+json stateOf(const ui::View& view) {
+    json texts = json::array();
+    texts.push_back(view.title);
+    for (const auto& line : view.lines) {
+        texts.push_back(line.text);
+    }
+    json controls = json::array();
+    for (const auto& control : view.controls) {
+        controls.push_back({{"id", control.id}, {"label", control.label}, {"enabled", control.enabled}});
+        if (control.kind == ui::Control::Kind::Checkbox) {
+            controls.back()["checked"] = control.checked;
+        }
+        if (!control.detail.empty()) {
+            texts.push_back(control.detail);
+        }
+    }
+    json state = {{"ok", true},       {"screen", ui::screenName(view.screen)}, {"language", view.language},
+                  {"texts", texts},   {"controls", controls},                  {"status", view.status},
+                  {"revision", view.revision}};
+    if (view.entry) {
+        state["entry"] = *view.entry;
+    }
+    if (view.countdown) {
+        state["countdown"] = *view.countdown;
+    }
+    if (view.tier) {
+        state["tier"] = {{"id", view.tier->tierId}, {"name", view.tier->name}, {"progress", view.tier->progress}};
+    }
+    return state;
+}
+
+json failure(const std::string& message) { return {{"ok", false}, {"error", message}}; }
+
+/// Resident memory of this process (VmRSS), kilobytes; 0 if unknown.
+std::int64_t residentKb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.starts_with("VmRSS:")) {
+            return std::strtoll(line.c_str() + 6, nullptr, 10);
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
+    : m_config(std::move(config)), m_processStart(processStart) {
+    auto vi = ui::Strings::load(m_config.assetsDir / "i18n" / "vi.toml");
+    auto en = ui::Strings::load(m_config.assetsDir / "i18n" / "en.toml");
+    if (!vi || !en) {
+        throw std::runtime_error(!vi ? vi.error() : en.error());
+    }
+    m_vi = std::move(*vi);
+    m_en = std::move(*en);
+    auto keyring = loadStoreKeys(m_config.storeKeys);
+    if (!keyring) {
+        throw std::runtime_error(keyring.error());
+    }
+
+    ui::HostOptions options;
+    options.width = m_config.landscape ? 1920 : 1080;
+    options.height = m_config.landscape ? 1080 : 1920;
+    options.fullscreen = m_config.fullscreen;
+    auto host = ui::Host::create(options);
+    if (!host) {
+        throw std::runtime_error(host.error());
+    }
+    m_host = std::move(*host);
+    ui::Host* hostPtr = m_host.get();
+    m_inbox = std::make_unique<Inbox>([hostPtr] { hostPtr->wake(); });
+
+    JourneyConfig journey;
+    journey.kioskId = m_config.kioskId;
+    journey.idleTimeout = m_config.idleTimeout;
+    journey.countdownFrom = m_config.countdownFrom;
+    journey.consentTextVersion = m_config.consentTextVersion;
+    journey.keyring = std::move(*keyring);
+    journey.verifyPolicy.maxAge = m_config.receiptMaxAge;
+    journey.rewards = m_config.rewards;
+    journey.keySeed = std::random_device{}();
+    m_journey = std::make_unique<Journey>(std::move(journey), m_vi, m_en, m_config.language);
+
+    std::error_code ec;
+    std::filesystem::create_directories(m_config.dataDir, ec);
+    auto store = sync::LocalStore::open(m_config.dataDir / "kiosk.sqlite");
+    if (!store) {
+        throw std::runtime_error("local store in " + m_config.dataDir.string() + ": " + store.error().message);
+    }
+    m_store = std::move(*store);
+
+    m_central = std::make_unique<CentralLink>();
+    if (!m_config.centralUrl.empty()) {
+        net::ClientConfig client;
+        client.baseUrl = m_config.centralUrl;
+        client.caFile = m_config.centralCaFile;
+        client.kioskId = m_config.kioskId;
+        client.credential = m_config.credential;
+        const auto credentialFile = m_config.dataDir / "credential";
+        if (client.credential.empty()) {
+            client.credential = readCredentialFile(credentialFile);
+        }
+        client.connectTimeout = 2'000ms;
+        client.requestTimeout = 8'000ms;
+        auto created = net::CentralClient::create(client);
+        if (!created) {
+            throw std::runtime_error("[central] " + created.error().message);
+        }
+        if (client.credential.empty() && !m_config.enrollmentCode.empty()) {
+            // First start of an installed kiosk: trade the one-time code for the credential, once.
+            auto enrolled = created->enroll(m_config.enrollmentCode);
+            if (enrolled) {
+                client.credential = enrolled->credential;
+                created->setCredential(client.credential);
+                const mode_t old = ::umask(0077);
+                std::ofstream(credentialFile) << client.credential << "\n";
+                ::umask(old);
+                spdlog::info("enrolled as {} with central {}", m_config.kioskId, m_config.centralUrl);
+            } else {
+                spdlog::warn("enrollment failed ({}); claims stay queued until the next start enrolls",
+                             enrolled.error().message);
+            }
+        }
+        auto forSync = net::CentralClient::create(client);
+        m_central->client.emplace(std::move(*created));
+        Inbox* inbox = m_inbox.get();
+        sync::SyncEvents events;
+        events.claimSettled = [inbox](const sync::ClaimSettled& s) {
+            inbox->post(ClaimSettled{s.idempotencyKey, s.outcome});
+        };
+        events.statusChanged = [inbox](const sync::SyncStatus& s) { inbox->post(SyncChanged{s.online, s.outboxDepth}); };
+        ui::Host* waker = m_host.get();
+        events.configChanged = [this, waker](const sync::CachedConfig& c) {
+            {
+                std::lock_guard lock(m_configMutex);
+                m_newConfig = c.body;
+            }
+            waker->wake();
+        };
+        sync::SyncOptions syncOptions;
+        syncOptions.version = "0.1.0";
+        m_central->sync = std::make_unique<sync::SyncWorker>(*m_store, std::move(*forSync), m_clock, syncOptions,
+                                                             std::move(events));
+        m_central->sync->start();
+    }
+
+    if (auto cached = m_store->loadConfig(); cached && *cached) {
+        applyCentralConfig((*cached)->body);
+    }
+
+    auto camera = hal::makeCamera(m_config.camera, m_clock);
+    if (!camera) {
+        throw std::runtime_error("[camera] " + camera.error().message);
+    }
+    m_camera = std::move(*camera);
+    m_virtualCamera = dynamic_cast<hal::VirtualCamera*>(m_camera.get());
+    m_scanner = std::make_unique<hal::Scanner>(*m_camera, m_clock);
+    m_scanner->setNotifier([hostPtr] { hostPtr->wake(); });
+    m_scanner->start();
+
+    m_centralWorker = std::make_unique<Worker>("central");
+    m_storeWorker = std::make_unique<Worker>("store");
+
+    if (!m_config.automationSocket.empty()) {
+        auto server = AutomationServer::start(m_config.automationSocket, [hostPtr] { hostPtr->wake(); });
+        if (!server) {
+            throw std::runtime_error(server.error());
+        }
+        m_automation = std::move(*server);
+        spdlog::info("automation socket: {}", m_config.automationSocket.string());
+    }
+}
+
+App::~App() {
+    // Workers first: their jobs hold pointers to the store, the client and the inbox.
+    m_automation.reset();
+    m_centralWorker.reset();
+    m_storeWorker.reset();
+    if (m_scanner) {
+        m_scanner->stop();
+    }
+    if (m_central && m_central->sync) {
+        m_central->sync->stop();
+    }
+}
+
+Now App::now() const {
+    return {std::chrono::milliseconds{m_clock.monotonicMs() + m_idleOffsetMs.load()}, m_clock.now()};
+}
+
+void App::dispatch(std::vector<Command> commands) {
+    for (auto& command : commands) {
+        std::visit(
+            [this](auto& c) {
+                using T = std::decay_t<decltype(c)>;
+                Inbox* inbox = m_inbox.get();
+                CentralLink* central = m_central.get();
+                if constexpr (std::is_same_v<T, LookupMember>) {
+                    m_centralWorker->post([inbox, central, c] {
+                        MemberLookedUp event{c.session, std::unexpected(offlineError())};
+                        if (central->client) {
+                            auto member = central->client->member(c.phone);
+                            if (member) {
+                                event.result = std::optional<net::MemberInfo>(std::move(*member));
+                            } else if (member.error().kind == net::ErrorKind::Refused &&
+                                       member.error().code == "not_found") {
+                                event.result = std::optional<net::MemberInfo>();
+                            } else {
+                                event.result = std::unexpected(member.error());
+                            }
+                        }
+                        inbox->post(std::move(event));
+                    });
+                } else if constexpr (std::is_same_v<T, QueueClaim>) {
+                    sync::LocalStore* store = m_store.get();
+                    m_storeWorker->post([inbox, central, store, c] {
+                        auto key = store->enqueue(c.claim);
+                        std::int64_t pending = 0;
+                        if (key) {
+                            if (central->sync) {
+                                central->sync->syncNow();
+                            }
+                            pending = store->pendingPoints(c.claim.phone).value_or(c.claim.provisionalPoints);
+                        }
+                        inbox->post(ClaimQueued{c.session, std::move(key), pending});
+                    });
+                } else if constexpr (std::is_same_v<T, RequestOtp>) {
+                    m_centralWorker->post([inbox, central, c] {
+                        OtpRequested event{c.session, std::unexpected(offlineError())};
+                        if (central->client) {
+                            event.result = central->client->requestOtp(c.phone);
+                        }
+                        inbox->post(std::move(event));
+                    });
+                } else if constexpr (std::is_same_v<T, Redeem>) {
+                    m_centralWorker->post([inbox, central, c] {
+                        Redeemed event{c.session, std::unexpected(offlineError())};
+                        if (central->client) {
+                            event.result = central->client->redeem(c.request);
+                        }
+                        inbox->post(std::move(event));
+                    });
+                } else if constexpr (std::is_same_v<T, CheckPrinter>) {
+                    // The receipt printer (hal::ReceiptPrinter, engineer P) plugs in here and only here.
+                    // Until it is wired, the kiosk truthfully reports no printer, so it offers no
+                    // redemption it could not print.
+                    inbox->post(PrinterChecked{c.session, "offline"});
+                } else if constexpr (std::is_same_v<T, PrintVoucher>) {
+                    inbox->post(Printed{c.session, "offline"});
+                }
+            },
+            command);
+    }
+}
+
+void App::handleAutomation(AutomationServer::Command command) {
+    const json& request = command.request;
+    const std::string cmd = request.value("cmd", "");
+    if (cmd == "state") {
+        json state = stateOf(m_journey->view());
+        state["frames"] = m_framesDrawn;
+        state["last_frame_ms"] = m_lastFrameMs;
+        state["max_frame_ms"] = m_maxFrameMs;
+        state["rss_kb"] = residentKb();
+        command.reply(std::move(state));
+    } else if (cmd == "tap" || cmd == "type") {
+        auto job = std::make_unique<AutomationJob>();
+        if (cmd == "tap") {
+            if (!request.contains("id") || !request["id"].is_string()) {
+                command.reply(failure("tap needs a string \"id\""));
+                return;
+            }
+            job->taps.push_back(request["id"].get<std::string>());
+        } else {
+            if (!request.contains("text") || !request["text"].is_string()) {
+                command.reply(failure("type needs a string \"text\""));
+                return;
+            }
+            for (char ch : request["text"].get<std::string>()) {
+                if (ch < '0' || ch > '9') {
+                    command.reply(failure("type takes digits only (the keypad has nothing else)"));
+                    return;
+                }
+                job->taps.push_back(std::string("key:") + ch);
+            }
+        }
+        job->command = std::move(command);
+        m_job = std::move(job);
+    } else if (cmd == "camera") {
+        if (m_virtualCamera == nullptr) {
+            command.reply(failure("the camera is not the virtual driver"));
+            return;
+        }
+        const std::string image = request.contains("image") && request["image"].is_string()
+                                      ? request["image"].get<std::string>()
+                                      : std::string();
+        if (image.empty()) {
+            m_virtualCamera->clearShown();
+            command.reply({{"ok", true}});
+            return;
+        }
+        auto shown = m_virtualCamera->showFile(image);
+        command.reply(shown ? json{{"ok", true}} : failure(shown.error()));
+    } else if (cmd == "screenshot") {
+        if (!request.contains("path") || !request["path"].is_string()) {
+            command.reply(failure("screenshot needs a string \"path\""));
+            return;
+        }
+        const std::string path = request["path"].get<std::string>();
+        auto image = m_host->capture(m_journey->view());
+        if (!image) {
+            command.reply(failure(image.error()));
+            return;
+        }
+        cv::Mat rgba(image->height, image->width, CV_8UC4, image->pixels.data());
+        cv::Mat bgr;
+        cv::cvtColor(rgba, bgr, cv::COLOR_RGBA2BGR);
+        bool written = false;
+        try {
+            written = cv::imwrite(path, bgr);
+        } catch (const cv::Exception& e) {
+            spdlog::warn("screenshot {}: {}", path, e.what());
+        }
+        command.reply(written ? json{{"ok", true}, {"path", path}, {"width", image->width}, {"height", image->height}}
+                              : failure("cannot write " + path));
+    } else if (cmd == "idle") {
+        if (!request.contains("advance_ms") || !request["advance_ms"].is_number_integer() ||
+            request["advance_ms"].get<std::int64_t>() < 0) {
+            command.reply(failure("idle needs a non-negative integer \"advance_ms\""));
+            return;
+        }
+        m_idleOffsetMs += request["advance_ms"].get<std::int64_t>();
+        m_journey->tick(now());
+        command.reply({{"ok", true}, {"screen", ui::screenName(m_journey->view().screen)}});
+    } else {
+        command.reply(failure("unknown cmd '" + cmd + "' (state, tap, type, camera, screenshot, idle)"));
+    }
+}
+
+void App::pollAutomation() {
+    if (!m_automation) {
+        return;
+    }
+    // One multi-frame job at a time; the listener waits for each answer before reading the next line.
+    while (!m_job) {
+        auto command = m_automation->take();
+        if (!command) {
+            return;
+        }
+        handleAutomation(std::move(*command));
+    }
+}
+
+void App::finishAutomationJob() {
+    if (!m_job || m_host->injecting()) {
+        return;
+    }
+    if (m_job->started) {
+        m_job->taps.pop_front();
+    }
+    if (m_job->taps.empty()) {
+        json answer = stateOf(m_journey->view());
+        m_job->command.reply(std::move(answer));
+        m_job.reset();
+        return;
+    }
+    const std::string& id = m_job->taps.front();
+    if (!m_host->tap(id)) {
+        m_job->command.reply(failure("no enabled control '" + id + "' on screen " +
+                                     std::string(ui::screenName(m_journey->view().screen))));
+        m_job.reset();
+        return;
+    }
+    m_job->started = true;
+}
+
+void App::applyCentralConfig(const std::string& body) {
+    const json config = json::parse(body, nullptr, false);
+    if (config.is_discarded() || !config.is_object()) {
+        spdlog::warn("central config: not a JSON object, kept the previous one");
+        return;
+    }
+    if (config.contains("rewards") && config["rewards"].is_array()) {
+        std::vector<Reward> rewards;
+        for (const auto& r : config["rewards"]) {
+            if (!r.is_object() || !r.contains("id") || !r["id"].is_string() || !r.contains("cost_points") ||
+                !r["cost_points"].is_number_integer()) {
+                continue;
+            }
+            Reward reward;
+            reward.id = r["id"].get<std::string>();
+            reward.titleVi = r.value("name_vi", reward.id);
+            reward.titleEn = r.value("name_en", reward.titleVi);
+            reward.points = r["cost_points"].get<std::int64_t>();
+            if (reward.points > 0) {
+                rewards.push_back(std::move(reward));
+            }
+        }
+        m_journey->setRewards(std::move(rewards));
+    }
+    if (config.contains("store_keys") && config["store_keys"].is_array()) {
+        auto keyring = loadStoreKeys(m_config.storeKeys);
+        if (keyring) {
+            for (const auto& k : config["store_keys"]) {
+                if (!k.is_object() || !k.contains("store") || !k["store"].is_string() || !k.contains("public_key") ||
+                    !k["public_key"].is_string()) {
+                    continue;
+                }
+                if (auto key = loyalty::parsePublicKey(k["public_key"].get<std::string>())) {
+                    keyring->add(k["store"].get<std::string>(), *key);
+                }
+            }
+            m_journey->setKeyring(std::move(*keyring));
+        }
+    }
+}
+
+int App::run() {
+    int framesToDraw = 3;
+    std::uint64_t drawnRevision = 0;
+    bool firstFrame = true;
+    while (!m_host->quitRequested()) {
+        std::optional<std::string> newConfig;
+        {
+            std::lock_guard lock(m_configMutex);
+            newConfig.swap(m_newConfig);
+        }
+        if (newConfig) {
+            applyCentralConfig(*newConfig);
+        }
+        std::chrono::milliseconds timeout = 60'000ms;
+        if (framesToDraw > 0 || m_host->injecting() || m_job) {
+            timeout = 0ms;
+        } else {
+            if (auto wake = m_journey->nextWake(now())) {
+                timeout = std::clamp(*wake - now().mono, 0ms, 60'000ms);
+            }
+            if (m_journey->view().cameraPreview) {
+                timeout = std::min(timeout, std::chrono::milliseconds{1000 / std::max(1, m_config.camera.fps)});
+            }
+        }
+        const auto woken = m_host->waitForInput(timeout);
+        if (woken.event) {
+            framesToDraw = std::max(framesToDraw, 3);
+        }
+        if (woken.touch) {
+            m_journey->touched(now());
+        }
+        for (auto& event : m_inbox->drain()) {
+            m_journey->onEvent(event, now());
+        }
+        for (auto& scan : m_scanner->drainEvents()) {
+            m_journey->onEvent(CodeScanned{scan.text}, now());
+        }
+        if (m_journey->view().cameraPreview) {
+            if (auto frame = m_scanner->latestFrame(); frame && frame->format == hal::PixelFormat::Rgb24) {
+                ui::Image rgb;
+                rgb.width = frame->width;
+                rgb.height = frame->height;
+                rgb.channels = 3;
+                rgb.pixels.resize(static_cast<std::size_t>(frame->width) * static_cast<std::size_t>(frame->height) * 3U);
+                for (int y = 0; y < frame->height; ++y) {
+                    std::copy_n(frame->row(y), static_cast<std::size_t>(frame->width) * 3U,
+                                rgb.pixels.begin() + static_cast<std::ptrdiff_t>(y) * frame->width * 3);
+                }
+                m_host->setCameraImage(rgb);
+                framesToDraw = std::max(framesToDraw, 1);
+            }
+        }
+        pollAutomation();
+        m_journey->tick(now());
+        dispatch(m_journey->takeCommands());
+        if (m_journey->view().revision != drawnRevision) {
+            framesToDraw = std::max(framesToDraw, 2);
+        }
+        if (framesToDraw > 0 || m_host->injecting()) {
+            const auto started = std::chrono::steady_clock::now();
+            drawnRevision = m_journey->view().revision;
+            const auto intents = m_host->frame(m_journey->view());
+            m_lastFrameMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            m_maxFrameMs = std::max(m_maxFrameMs, m_lastFrameMs);
+            ++m_framesDrawn;
+            if (firstFrame) {
+                firstFrame = false;
+                spdlog::info("first frame {:.0f} ms after start",
+                             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_processStart)
+                                 .count());
+            }
+            framesToDraw = std::max(0, framesToDraw - 1);
+            for (const auto& intent : intents) {
+                m_journey->onIntent(intent, now());
+            }
+            dispatch(m_journey->takeCommands());
+        }
+        finishAutomationJob();
+    }
+    return 0;
+}
+
+}  // namespace kiosk

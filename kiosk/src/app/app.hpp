@@ -1,0 +1,90 @@
+#pragma once
+// The kiosk application: wires the journey (kiosk_core), the UI host, the camera + scanner, the
+// printer, the local outbox with its sync worker, the central client and the automation socket.
+//
+// Threads: run() is the UI thread (it owns the Host, the Journey and ImGui). Workers: the scanner's,
+// the sync worker's, `central` (member, OTP, redemption calls), `store` (outbox writes) and the
+// automation listener. They post to the Inbox and wake the UI loop; nothing else crosses threads.
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "automation_server.hpp"
+#include "config.hpp"
+#include "hal/clock.hpp"
+#include "kiosk/journey.hpp"
+#include "ui/host.hpp"
+#include "ui/strings.hpp"
+
+namespace hal {
+class Scanner;
+class VirtualCamera;
+class Camera;
+}  // namespace hal
+
+namespace kiosk::sync {
+class LocalStore;
+class SyncWorker;
+}  // namespace kiosk::sync
+
+namespace kiosk {
+
+class Inbox;
+class Worker;
+struct CentralLink;
+
+class App {
+public:
+    /// Opens everything; throws std::runtime_error with a clear message on a start-up failure
+    /// (bad config, no display, unwritable data dir, busy automation socket).
+    App(KioskConfig config, std::chrono::steady_clock::time_point processStart);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    /// The UI loop; returns when the window is closed or SIGINT/SIGTERM arrives (SDL turns both into
+    /// a quit event). Exit code.
+    int run();
+
+private:
+    struct AutomationJob;
+
+    [[nodiscard]] Now now() const;
+    void dispatch(std::vector<Command> commands);
+    void handleAutomation(AutomationServer::Command command);
+    void pollAutomation();
+    void finishAutomationJob();
+    /// Applies central's configuration document (rewards, store keys) to the journey. UI thread.
+    void applyCentralConfig(const std::string& body);
+
+    KioskConfig m_config;
+    std::chrono::steady_clock::time_point m_processStart;
+    hal::SystemClock m_clock;
+    std::atomic<std::int64_t> m_idleOffsetMs{0};  ///< automation's "idle advance_ms"
+    ui::Strings m_vi;
+    ui::Strings m_en;
+    std::unique_ptr<ui::Host> m_host;
+    std::unique_ptr<Inbox> m_inbox;
+    std::unique_ptr<Journey> m_journey;
+    std::unique_ptr<sync::LocalStore> m_store;
+    std::unique_ptr<CentralLink> m_central;
+    std::unique_ptr<hal::Camera> m_camera;
+    hal::VirtualCamera* m_virtualCamera = nullptr;  ///< m_camera when the driver is "virtual"
+    std::unique_ptr<hal::Scanner> m_scanner;
+    std::unique_ptr<Worker> m_centralWorker;
+    std::unique_ptr<Worker> m_storeWorker;
+    std::unique_ptr<AutomationServer> m_automation;
+    std::unique_ptr<AutomationJob> m_job;
+    std::mutex m_configMutex;
+    std::optional<std::string> m_newConfig;  ///< set by the sync thread, applied by the UI thread
+    std::uint64_t m_framesDrawn = 0;
+    double m_lastFrameMs = 0;
+    double m_maxFrameMs = 0;
+};
+
+}  // namespace kiosk

@@ -1,0 +1,178 @@
+#include "config.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "loyalty/signing.hpp"
+
+namespace kiosk {
+namespace {
+
+std::expected<std::string, std::string> readFile(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        return std::unexpected("cannot read " + file.string());
+    }
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& path) {
+    if (path.empty()) {
+        return {};
+    }
+    const std::filesystem::path p(path);
+    return p.is_absolute() ? p : (base / p).lexically_normal();
+}
+
+/// Reads an optional key of type T; a key present with another type is an error, never ignored.
+template <class T>
+bool read(const toml::table& table, std::string_view section, std::string_view key, T& out, std::string& error) {
+    const toml::node* node = table.at_path(std::string(section) + "." + std::string(key)).node();
+    if (node == nullptr) {
+        return true;
+    }
+    if (auto value = node->value<T>()) {
+        out = *value;
+        return true;
+    }
+    error = "[" + std::string(section) + "] " + std::string(key) + " has the wrong type";
+    return false;
+}
+
+}  // namespace
+
+std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlText,
+                                                         const std::filesystem::path& baseDir) {
+    toml::table t;
+    try {
+        t = toml::parse(tomlText);
+    } catch (const toml::parse_error& e) {
+        std::ostringstream message;
+        message << e.description() << " at line " << e.source().begin.line;
+        return std::unexpected(message.str());
+    }
+    KioskConfig c;
+    std::string error;
+    std::string orientation = "portrait";
+    std::string assets = "..";
+    std::string data = "/var/lib/loyalty-kiosk";
+    std::string socket;
+    std::int64_t idleSeconds = 45;
+    std::int64_t countdownSeconds = 10;
+    std::int64_t receiptDays = 30;
+    std::string cameraDevice;
+    std::int64_t cameraWidth = c.camera.width;
+    std::int64_t cameraHeight = c.camera.height;
+    std::int64_t cameraFps = c.camera.fps;
+    bool ok = read(t, "kiosk", "id", c.kioskId, error) && read(t, "kiosk", "credential", c.credential, error) &&
+              read(t, "kiosk", "language", c.language, error) &&
+              read(t, "screen", "orientation", orientation, error) &&
+              read(t, "screen", "fullscreen", c.fullscreen, error) && read(t, "kiosk", "assets_dir", assets, error) &&
+              read(t, "kiosk", "data_dir", data, error) && read(t, "kiosk", "automation_socket", socket, error) &&
+              read(t, "central", "url", c.centralUrl, error) && read(t, "central", "ca_file", c.centralCaFile, error) &&
+              read(t, "central", "enrollment_code", c.enrollmentCode, error) &&
+              read(t, "camera", "driver", c.camera.driver, error) && read(t, "camera", "device", cameraDevice, error) &&
+              read(t, "camera", "width", cameraWidth, error) && read(t, "camera", "height", cameraHeight, error) &&
+              read(t, "camera", "fps", cameraFps, error) && read(t, "camera", "realtime", c.camera.realtime, error) &&
+              read(t, "printer", "driver", c.printerDriver, error) &&
+              read(t, "printer", "address", c.printerAddress, error) &&
+              read(t, "timeouts", "idle_seconds", idleSeconds, error) &&
+              read(t, "timeouts", "countdown_seconds", countdownSeconds, error) &&
+              read(t, "receipts", "max_age_days", receiptDays, error) &&
+              read(t, "consent", "text_version", c.consentTextVersion, error);
+    if (!ok) {
+        return std::unexpected(error);
+    }
+    if (c.language != "vi" && c.language != "en") {
+        return std::unexpected("[kiosk] language must be \"vi\" or \"en\"");
+    }
+    if (orientation != "portrait" && orientation != "landscape") {
+        return std::unexpected("[screen] orientation must be \"portrait\" or \"landscape\"");
+    }
+    c.landscape = orientation == "landscape";
+    if (idleSeconds < 10 || idleSeconds > 3600) {
+        return std::unexpected("[timeouts] idle_seconds must be 10..3600");
+    }
+    if (countdownSeconds < 0 || countdownSeconds >= idleSeconds) {
+        return std::unexpected("[timeouts] countdown_seconds must be 0..idle_seconds-1");
+    }
+    if (receiptDays < 1 || receiptDays > 3650) {
+        return std::unexpected("[receipts] max_age_days must be 1..3650");
+    }
+    if (cameraWidth < 16 || cameraWidth > 8192 || cameraHeight < 16 || cameraHeight > 8192 || cameraFps < 1 ||
+        cameraFps > 120) {
+        return std::unexpected("[camera] width/height must be 16..8192 and fps 1..120");
+    }
+    c.camera.width = static_cast<int>(cameraWidth);
+    c.camera.height = static_cast<int>(cameraHeight);
+    c.camera.fps = static_cast<int>(cameraFps);
+    // A virtual camera's folder or video is a path like any other; a real device ("0", /dev/video2) is not.
+    c.camera.device = c.camera.driver == "virtual" ? resolve(baseDir, cameraDevice).string() : cameraDevice;
+    c.idleTimeout = std::chrono::seconds{idleSeconds};
+    c.countdownFrom = std::chrono::seconds{countdownSeconds};
+    c.receiptMaxAge = std::chrono::days{receiptDays};
+    c.assetsDir = resolve(baseDir, assets);
+    c.dataDir = resolve(baseDir, data);
+    c.automationSocket = resolve(baseDir, socket);
+    c.centralCaFile = resolve(baseDir, c.centralCaFile).string();
+
+    if (const auto* stores = t["stores"].as_array()) {
+        for (const auto& node : *stores) {
+            const auto* store = node.as_table();
+            const auto id = store != nullptr ? (*store)["id"].value<std::string>() : std::nullopt;
+            const auto key = store != nullptr ? (*store)["public_key"].value<std::string>() : std::nullopt;
+            if (!id || !key || !loyalty::isValidStoreId(*id)) {
+                return std::unexpected("[[stores]] needs a valid id and a public_key file");
+            }
+            c.storeKeys.push_back({*id, resolve(baseDir, *key)});
+        }
+    }
+    if (const auto* rewards = t["rewards"].as_array()) {
+        for (const auto& node : *rewards) {
+            const auto* r = node.as_table();
+            Reward reward;
+            const auto id = r != nullptr ? (*r)["id"].value<std::string>() : std::nullopt;
+            const auto vi = r != nullptr ? (*r)["title_vi"].value<std::string>() : std::nullopt;
+            const auto en = r != nullptr ? (*r)["title_en"].value<std::string>() : std::nullopt;
+            const auto points = r != nullptr ? (*r)["points"].value<std::int64_t>() : std::nullopt;
+            if (!id || id->empty() || !vi || !en || !points || *points <= 0) {
+                return std::unexpected("[[rewards]] needs id, title_vi, title_en and points > 0");
+            }
+            c.rewards.push_back({*id, *vi, *en, *points});
+        }
+    }
+    return c;
+}
+
+std::expected<KioskConfig, std::string> loadKioskConfig(const std::filesystem::path& file) {
+    auto text = readFile(file);
+    if (!text) {
+        return std::unexpected(text.error());
+    }
+    auto config = parseKioskConfig(*text, std::filesystem::absolute(file).parent_path());
+    if (!config) {
+        return std::unexpected(file.string() + ": " + config.error());
+    }
+    return config;
+}
+
+std::expected<loyalty::StoreKeyring, std::string> loadStoreKeys(const std::vector<KioskConfig::StoreKey>& keys) {
+    loyalty::StoreKeyring ring;
+    for (const auto& key : keys) {
+        auto text = readFile(key.publicKey);
+        if (!text) {
+            return std::unexpected(text.error());
+        }
+        auto parsed = loyalty::parsePublicKey(*text);
+        if (!parsed) {
+            return std::unexpected(key.publicKey.string() + ": " + std::string(loyalty::describe(parsed.error())));
+        }
+        ring.add(key.store, *parsed);
+    }
+    return ring;
+}
+
+}  // namespace kiosk

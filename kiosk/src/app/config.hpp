@@ -1,0 +1,54 @@
+#pragma once
+// The kiosk's configuration file (TOML), as documented in assets/config/kiosk-demo.toml.
+// Read once at start-up on the main thread; relative paths are resolved against the file's folder.
+
+#include <chrono>
+#include <expected>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "hal/camera.hpp"
+#include "kiosk/journey.hpp"
+
+namespace kiosk {
+
+struct KioskConfig {
+    std::string kioskId = "KIOSK-DEV";
+    std::string credential;
+    std::string language = "vi";
+    bool landscape = false;  ///< 1920x1080 instead of 1080x1920
+    bool fullscreen = false;
+    std::filesystem::path assetsDir;  ///< holds i18n/
+    std::filesystem::path dataDir;    ///< the kiosk's SQLite file lives here
+    std::string centralUrl;           ///< empty: offline kiosk
+    std::string centralCaFile;
+    std::string enrollmentCode;  ///< one-time code traded for the credential on first start
+    hal::CameraConfig camera;
+    std::string printerDriver = "none";  ///< see docs/automation.md; "none" = no printer configured
+    std::string printerAddress;          ///< e.g. "127.0.0.1:9100" for a TCP / virtual printer
+    std::filesystem::path automationSocket;  ///< empty: automation off
+    std::chrono::milliseconds idleTimeout{45'000};
+    std::chrono::milliseconds countdownFrom{10'000};
+    std::string consentTextVersion = "consent-2026-11";
+    std::chrono::seconds receiptMaxAge{std::chrono::days{30}};
+    struct StoreKey {
+        std::string store;               ///< e.g. "DEV001"
+        std::filesystem::path publicKey;  ///< a key file as `kioskctl keygen` writes it
+    };
+    /// Stores whose receipts are accepted offline (central checks them again).
+    std::vector<StoreKey> storeKeys;
+    std::vector<Reward> rewards;
+};
+
+/// Parses the TOML text; `baseDir` resolves relative paths. Error: a message naming the key.
+[[nodiscard]] std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlText,
+                                                                      const std::filesystem::path& baseDir);
+/// Reads and parses a file. Error: a message naming the file.
+[[nodiscard]] std::expected<KioskConfig, std::string> loadKioskConfig(const std::filesystem::path& file);
+
+/// The keyring of the configured store key files. Error: a message naming the file.
+[[nodiscard]] std::expected<loyalty::StoreKeyring, std::string> loadStoreKeys(
+    const std::vector<KioskConfig::StoreKey>& keys);
+
+}  // namespace kiosk

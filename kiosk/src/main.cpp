@@ -1,0 +1,52 @@
+// kiosk — the loyalty kiosk's touchscreen app. See docs/automation.md for --automation.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <exception>
+
+#include "app/app.hpp"
+#include "app/config.hpp"
+
+int main(int argc, char** argv) {
+    const auto processStart = std::chrono::steady_clock::now();
+    CLI::App cli{"Loyalty kiosk: the shopper's touchscreen app"};
+    std::string configFile;
+    std::string automation;
+    std::string orientation;
+    std::string language;
+    bool demo = false;
+    auto* config = cli.add_option("--config", configFile, "kiosk configuration (TOML)")->check(CLI::ExistingFile);
+    cli.add_flag("--demo", demo, "run the demo configuration (assets/config/kiosk-demo.toml)")->excludes(config);
+    cli.add_option("--automation", automation, "open the automation socket at this path (tests only)");
+    cli.add_option("--orientation", orientation, "override the screen orientation")
+        ->check(CLI::IsMember({"portrait", "landscape"}));
+    cli.add_option("--language", language, "override the start language")->check(CLI::IsMember({"vi", "en"}));
+    CLI11_PARSE(cli, argc, argv);
+    if (!demo && configFile.empty()) {
+        spdlog::error("give --config FILE or --demo");
+        return 2;
+    }
+    try {
+        auto loaded = kiosk::loadKioskConfig(demo ? std::string(KIOSK_DEMO_CONFIG) : configFile);
+        if (!loaded) {
+            spdlog::error("{}", loaded.error());
+            return 2;
+        }
+        if (!automation.empty()) {
+            loaded->automationSocket = automation;
+        }
+        if (!orientation.empty()) {
+            loaded->landscape = orientation == "landscape";
+        }
+        if (!language.empty()) {
+            loaded->language = language;
+        }
+        kiosk::App app(std::move(*loaded), processStart);
+        return app.run();
+    } catch (const std::exception& e) {
+        // Start-up failures only: exit non-zero so systemd restarts the service.
+        spdlog::error("kiosk cannot start: {}", e.what());
+        return 1;
+    }
+}
