@@ -111,7 +111,10 @@ TEST_F(JourneyTest, ReturningMemberGoesFromAttractToCreditedPointsInTwelveTouche
     outcome.status = net::ClaimOutcome::Status::Accepted;
     outcome.pointsEarned = 25;
     outcome.balance = 125;
-    outcome.breakdown = {{"base", 25}};
+    net::PointsLine line;
+    line.label = "base";
+    line.points = 25;
+    outcome.breakdown = {line};
     post(ClaimSettled{"key-1", outcome});
     EXPECT_TRUE(shows("+25 điểm"));
     EXPECT_TRUE(shows("Điểm cơ bản: 25 điểm"));
