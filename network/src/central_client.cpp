@@ -64,6 +64,12 @@ std::string readStringOr(const Json& object, const char* key, std::string fallba
     return readString(object, key).value_or(std::move(fallback));
 }
 
+std::optional<bool> readBool(const Json& object, const char* key) {
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_boolean()) return std::nullopt;
+    return it->get<bool>();
+}
+
 Error badResponse(std::string what) {
     return makeError(ErrorKind::BadResponse, "central answered " + what);
 }
@@ -77,18 +83,20 @@ struct Reply {
 };
 
 /// Central's error document: {"error":{"code":"…","message_vi":"…","message_en":"…"}} (docs/api.md).
-/// The message kept is English (logs, staff screens); shoppers see a text chosen by the code.
-std::pair<std::string, std::string> errorOf(const Json& body) {
+struct ErrorDoc {
+    std::string code;
+    std::string message;  ///< English (logs, staff screens); shoppers see a text chosen by the code
+    std::string messageVi;
+};
+
+ErrorDoc errorOf(const Json& body) {
     const auto it = body.find("error");
     if (it == body.end()) return {};
-    if (it->is_object()) {
-        auto message = readStringOr(*it, "message_en");
-        if (message.empty()) message = readStringOr(*it, "message");
-        if (message.empty()) message = readStringOr(*it, "message_vi");
-        return {readStringOr(*it, "code"), std::move(message)};
-    }
-    if (it->is_string()) return {it->get<std::string>(), ""};
-    return {"invalid_error", ""};
+    if (it->is_string()) return {it->get<std::string>(), "", ""};
+    if (!it->is_object()) return {"invalid_error", "", ""};
+    ErrorDoc doc{readStringOr(*it, "code"), readStringOr(*it, "message_en"), readStringOr(*it, "message_vi")};
+    if (doc.message.empty()) doc.message = readStringOr(*it, "message", doc.messageVi);
+    return doc;
 }
 
 /// Maps a non-2xx answer to an Error. A 4xx counts as central's definitive "no" only when it carries
@@ -96,9 +104,10 @@ std::pair<std::string, std::string> errorOf(const Json& body) {
 Error httpError(const Reply& reply) {
     const int status = static_cast<int>(reply.status);
     const auto json = Json::parse(reply.body, nullptr, false);
-    auto [code, message] = json.is_object() ? errorOf(json) : std::pair<std::string, std::string>{};
-    Error error =
-        makeError(ErrorKind::Server, message.empty() ? "HTTP " + std::to_string(status) : message, status);
+    const auto doc = json.is_object() ? errorOf(json) : ErrorDoc{};
+    const auto& code = doc.code;
+    Error error = makeError(ErrorKind::Server,
+                            doc.message.empty() ? "HTTP " + std::to_string(status) : doc.message, status);
     error.code = code;
     error.retryAfter = reply.retryAfter;
     if (status == 429 || status == 503)
@@ -265,10 +274,10 @@ struct CentralClient::Impl {
         if (json.is_discarded() || !json.is_object())
             return std::unexpected(badResponse("with something that is not a JSON object"));
         if (json.contains("error")) {
-            auto [code, message] = errorOf(json);
+            auto doc = errorOf(json);
             auto error = badResponse("HTTP " + std::to_string(sent->status) +
-                                     " with an error inside: " + code + " " + message);
-            error.code = code;
+                                     " with an error inside: " + doc.code + " " + doc.message);
+            error.code = doc.code;
             return std::unexpected(error);
         }
         return json;
@@ -316,6 +325,13 @@ std::optional<ClaimOutcome> parseOutcome(const Json& item) {
         outcome.pointsEarned = *points;
         outcome.balance = *balance;
         outcome.tier = readStringOr(item, "tier");
+        outcome.nextTier = readStringOr(item, "next_tier");
+        outcome.progressPermille = readInt(item, "progress_permille").value_or(0);
+        outcome.pointsToNextTier = readInt(item, "points_to_next_tier").value_or(0);
+        outcome.newMember = readBool(item, "new_member").value_or(false);
+        outcome.replayed = readBool(item, "replayed").value_or(false);
+        outcome.explainVi = readStringOr(item, "explain_vi");
+        outcome.explainEn = readStringOr(item, "explain_en");
         if (const auto it = item.find("breakdown"); it != item.end()) {
             if (!it->is_array()) return std::nullopt;
             for (const auto& line : *it) {
@@ -323,20 +339,22 @@ std::optional<ClaimOutcome> parseOutcome(const Json& item) {
                 const auto label = readString(line, "label");
                 const auto linePoints = readInt(line, "points");
                 if (!label || !linePoints) return std::nullopt;
-                outcome.breakdown.push_back(PointsLine{*label, *linePoints});
+                outcome.breakdown.push_back(PointsLine{readStringOr(line, "kind"), *label,
+                                                       readStringOr(line, "label_en"), *linePoints});
             }
         }
     } else if (*status == "refused") {
-        auto [code, message] = errorOf(item);
-        if (code.empty()) code = readStringOr(item, "code");
-        if (message.empty()) message = readStringOr(item, "message");
-        if (code.empty()) return std::nullopt;  // a refusal without a reason is not definitive
+        auto error = errorOf(item);
+        if (error.code.empty()) return std::nullopt;  // a refusal without a reason is not definitive
         outcome.status = ClaimOutcome::Status::Refused;
-        outcome.code = std::move(code);
-        outcome.reason = std::move(message);
+        outcome.code = std::move(error.code);
+        outcome.reason = std::move(error.message);
+        outcome.reasonVi = std::move(error.messageVi);
     } else if (*status == "retry") {
         outcome.status = ClaimOutcome::Status::Retry;
-        outcome.reason = readStringOr(item, "message");
+        auto error = errorOf(item);
+        outcome.code = std::move(error.code);
+        outcome.reason = std::move(error.message);
     } else {
         return std::nullopt;
     }
@@ -408,6 +426,7 @@ Result<Enrollment> CentralClient::enroll(const std::string& enrollmentCode) {
         return std::unexpected(badResponse("an enrollment without kiosk_id and credential"));
     enrollment.kioskId = std::move(*id);
     enrollment.credential = std::move(*credential);
+    enrollment.store = readStringOr(*json, "store");
     return enrollment;
 }
 
@@ -480,6 +499,11 @@ Result<MemberInfo> CentralClient::member(const std::string& phone) {
     info.nextTier = readStringOr(*json, "next_tier");
     info.progress = readInt(*json, "progress").value_or(0);
     info.nextTierAt = readInt(*json, "next_tier_at").value_or(0);
+    info.progressPermille = readInt(*json, "progress_permille").value_or(0);
+    info.pointsToNextTier = readInt(*json, "points_to_next_tier").value_or(0);
+    info.masked = readStringOr(*json, "masked");
+    info.tierNameVi = readStringOr(*json, "tier_name_vi");
+    info.tierNameEn = readStringOr(*json, "tier_name_en");
     if (const auto it = json->find("history"); it != json->end()) {
         if (!it->is_array()) return std::unexpected(badResponse("a history that is not a list"));
         for (const auto& item : *it) {
@@ -503,6 +527,7 @@ Result<OtpSent> CentralClient::requestOtp(const std::string& phone) {
     OtpSent sent;
     sent.serverTime = m_impl->serverTime(*json);
     sent.expiresInSeconds = readInt(*json, "expires_in").value_or(300);
+    sent.masked = readStringOr(*json, "masked");
     return sent;
 }
 
@@ -527,6 +552,11 @@ Result<Voucher> CentralClient::redeem(const RedemptionRequest& request) {
     voucher.balance = readInt(*json, "balance").value_or(readInt(v, "balance").value_or(0));
     voucher.expiresAt = readInt(v, "expires_at").value_or(0);
     voucher.terms = readStringOr(v, "terms");
+    voucher.termsEn = readStringOr(v, "terms_en");
+    voucher.rewardId = readStringOr(v, "reward_id");
+    voucher.nameVi = readStringOr(v, "name_vi");
+    voucher.nameEn = readStringOr(v, "name_en");
+    voucher.issuedAt = readInt(v, "issued_at").value_or(0);
     return voucher;
 }
 

@@ -2,6 +2,7 @@
 // and a raw scripted socket for hostile answers (cut bodies, endless streams, silence).
 
 #include "network/central_client.hpp"
+#include "network/idempotency_key.hpp"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "scripted_server.hpp"
@@ -101,6 +103,17 @@ TEST(CentralClientConfig, HttpOnlyForLoopback) {
     }
 }
 
+TEST(IdempotencyKey, RandomHexWithinCentralsAlphabet) {
+    std::set<std::string> keys;
+    for (int i = 0; i < 1000; ++i) {
+        const auto key = newIdempotencyKey();
+        ASSERT_EQ(key.size(), 32u);
+        ASSERT_EQ(key.find_first_not_of("0123456789abcdef"), std::string::npos);
+        keys.insert(key);
+    }
+    EXPECT_EQ(keys.size(), 1000u);
+}
+
 TEST(CentralClientConfig, RefusesUnsafeKioskIdAndZeroTimeouts) {
     auto config = configFor("http://127.0.0.1:1");
     config.kioskId = "../admin";
@@ -119,24 +132,22 @@ TEST(CentralClientClaims, BatchRoundTripCarriesCredentialAndKeys) {
     central.server().Post("/v1/claims", [&](const httplib::Request& req, httplib::Response& res) {
         seen = Json::parse(req.body);
         authorization = req.get_header_value("Authorization");
-        Json results = Json::array();
-        for (const auto& claim : seen["claims"]) {
-            if (claim["idempotency_key"] == "k2")
-                results.push_back(
-                    {{"idempotency_key", "k2"},
-                     {"status", "refused"},
-                     {"error", {{"code", "already_claimed"}, {"message", "already claimed on HCM002"}}}});
-            else
-                results.push_back(
-                    {{"idempotency_key", claim["idempotency_key"]},
-                     {"status", "accepted"},
-                     {"receipt_id", "HCM001/1"},
-                     {"points", 25},
-                     {"breakdown",
-                      {{{"label", "base"}, {"points", 20}}, {{"label", "x1.25"}, {"points", 5}}}},
-                     {"balance", 125},
-                     {"tier", "silver"}});
-        }
+        // The example of docs/api.md, keyed to the request.
+        auto results = Json::parse(R"([
+          {"status": "accepted", "receipt_id": "DEV001/R-000123", "points": 120, "replayed": false,
+           "breakdown": [{"kind": "base", "label": "cơ bản", "label_en": "base", "points": 100},
+                         {"kind": "promotion", "label": "khuyến mãi cuối tuần", "label_en": "weekend promotion",
+                          "points": 20}],
+           "explain_vi": "120 điểm = 100 cơ bản + 20 khuyến mãi cuối tuần",
+           "explain_en": "120 points = 100 base + 20 weekend promotion",
+           "balance": 1520, "tier": "silver", "next_tier": "gold", "progress_permille": 304,
+           "points_to_next_tier": 3480, "new_member": true},
+          {"status": "refused", "receipt_id": "DEV001/R-000099",
+           "error": {"code": "already_claimed", "message_vi": "đã tích điểm tại HCM002",
+                     "message_en": "already claimed on HCM002",
+                     "details": {"claimed_at": 1795000000, "store": "DEV001", "kiosk_id": "K-02"}}}])");
+        for (std::size_t i = 0; i < results.size(); ++i)
+            results[i]["idempotency_key"] = seen["claims"][i]["idempotency_key"];
         res.set_content(Json{{"results", results}, {"server_time", 1'800'000'000}}.dump(),
                         "application/json");
     });
@@ -154,16 +165,27 @@ TEST(CentralClientClaims, BatchRoundTripCarriesCredentialAndKeys) {
     ASSERT_EQ(answer->outcomes.size(), 2u);
     const auto& ok = answer->outcomes[0];
     EXPECT_EQ(ok.status, ClaimOutcome::Status::Accepted);
-    EXPECT_EQ(ok.pointsEarned, 25);
-    EXPECT_EQ(ok.balance, 125);
+    EXPECT_EQ(ok.receiptId, "DEV001/R-000123");
+    EXPECT_EQ(ok.pointsEarned, 120);
+    EXPECT_EQ(ok.balance, 1520);
     EXPECT_EQ(ok.tier, "silver");
+    EXPECT_EQ(ok.nextTier, "gold");
+    EXPECT_EQ(ok.progressPermille, 304);
+    EXPECT_EQ(ok.pointsToNextTier, 3480);
+    EXPECT_TRUE(ok.newMember);
+    EXPECT_FALSE(ok.replayed);
+    EXPECT_EQ(ok.explainEn, "120 points = 100 base + 20 weekend promotion");
     ASSERT_EQ(ok.breakdown.size(), 2u);
-    EXPECT_EQ(ok.breakdown[1].label, "x1.25");
+    EXPECT_EQ(ok.breakdown[1].kind, "promotion");
+    EXPECT_EQ(ok.breakdown[1].label, "khuyến mãi cuối tuần");
+    EXPECT_EQ(ok.breakdown[1].labelEn, "weekend promotion");
+    EXPECT_EQ(ok.breakdown[1].points, 20);
     const auto& refused = answer->outcomes[1];
     EXPECT_EQ(refused.status, ClaimOutcome::Status::Refused);
     EXPECT_EQ(refused.idempotencyKey, "k2");
     EXPECT_EQ(refused.code, "already_claimed");
     EXPECT_EQ(refused.reason, "already claimed on HCM002");
+    EXPECT_EQ(refused.reasonVi, "đã tích điểm tại HCM002");
 }
 
 TEST(CentralClientClaims, SingleClaimConflictIsADefinitiveRefusal) {
@@ -421,7 +443,7 @@ TEST(CentralClientMembers, LookupAndPathSafety) {
     central.server().Get("/v1/members/0901234567", [](const httplib::Request&, httplib::Response& res) {
         res.set_content(
             R"({"phone":"0901234567","balance":1500,"pending":20,"tier":"gold","next_tier":"diamond",
-                            "progress":1500,"next_tier_at":5000,
+                            "progress":1500,"next_tier_at":5000,"masked":"090****567","progress_permille":300,
                             "history":[{"at":1790000000,"kind":"earn","points":25,"description":"HCM001/1"}]})",
             "application/json");
     });
@@ -431,6 +453,8 @@ TEST(CentralClientMembers, LookupAndPathSafety) {
     ASSERT_TRUE(member.has_value()) << member.error().message;
     EXPECT_EQ(member->balance, 1500);
     EXPECT_EQ(member->tier, "gold");
+    EXPECT_EQ(member->masked, "090****567");
+    EXPECT_EQ(member->progressPermille, 300);
     ASSERT_EQ(member->history.size(), 1u);
     EXPECT_EQ(member->history[0].points, 25);
     auto sneaky = client.member("../admin/stores");

@@ -3,8 +3,9 @@
 #include <sqlite3.h>
 
 #include <array>
-#include <random>
 #include <utility>
+
+#include "network/idempotency_key.hpp"
 
 namespace kiosk::sync {
 namespace {
@@ -124,22 +125,6 @@ class Transaction {
     bool m_committed = false;
 };
 
-/// 128 random bits as hex: an idempotency key nobody else in the chain will ever produce.
-std::string newIdempotencyKey() {
-    std::random_device random;  // /dev/urandom on Linux
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string key;
-    key.reserve(32);
-    for (int i = 0; i < 4; ++i) {
-        auto word = random();
-        for (int nibble = 0; nibble < 8; ++nibble) {
-            key.push_back(kHex[word & 0xfu]);
-            word >>= 4;
-        }
-    }
-    return key;
-}
-
 constexpr const char* kEntryColumns =
     "seq, idem_key, receipt_id, token, phone, consent_join, consent_marketing, consent_version, "
     "accepted_at, provisional_points, state, attempts, last_error, points_earned";
@@ -233,7 +218,7 @@ StoreResult<std::string> LocalStore::enqueue(const NewClaim& claim) {
         "INSERT INTO outbox(idem_key, receipt_id, token, phone, consent_join, consent_marketing, "
         "consent_version, accepted_at, provisional_points) VALUES (?,?,?,?,?,?,?,?,?)");
     if (!insert.ok()) return std::unexpected(ioError(m_db, "enqueue"));
-    auto key = newIdempotencyKey();
+    auto key = net::newIdempotencyKey();
     insert.bind(1, key);
     insert.bind(2, claim.receiptId);
     insert.bind(3, claim.token);

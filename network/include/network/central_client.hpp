@@ -83,6 +83,7 @@ struct Answer {
 
 struct Enrollment : Answer {
     std::string kioskId;
+    std::string store;
     std::string credential;  ///< store it; every later call carries it
 };
 
@@ -99,8 +100,10 @@ struct ClaimRequest {
 };
 
 struct PointsLine {
-    std::string label;  ///< e.g. "base", "campaign x2"
-    std::int64_t points = 0;
+    std::string kind;         ///< "base", "items", "tier_bonus", "promotion", "cap", "signup_bonus"
+    std::string label;        ///< Vietnamese, e.g. "khuyến mãi cuối tuần"
+    std::string labelEn;      ///< English, e.g. "weekend promotion"
+    std::int64_t points = 0;  ///< negative only for the cap line
 };
 
 /// Central's answer to one claim.
@@ -115,10 +118,18 @@ struct ClaimOutcome {
     std::string receiptId;          ///< "STORE/NUMBER" when central told us
     std::int64_t pointsEarned = 0;  ///< points
     std::vector<PointsLine> breakdown;
-    std::int64_t balance = 0;  ///< member balance after this claim, points
-    std::string tier;          ///< tier id, e.g. "silver"
-    std::string code;          ///< refusal code, e.g. "already_claimed"
-    std::string reason;        ///< refusal text ("already claimed on … at …")
+    std::string explainVi;  ///< "120 điểm = 100 cơ bản + 20 khuyến mãi cuối tuần"
+    std::string explainEn;
+    std::int64_t balance = 0;           ///< member balance after this claim, points
+    std::string tier;                   ///< tier id, e.g. "silver"
+    std::string nextTier;               ///< empty at the top tier
+    std::int64_t progressPermille = 0;  ///< progress to nextTier, 0..1000
+    std::int64_t pointsToNextTier = 0;
+    bool newMember = false;  ///< this claim created the member
+    bool replayed = false;   ///< central had already settled this idempotency key: its original answer
+    std::string code;        ///< refusal code, e.g. "already_claimed"
+    std::string reason;      ///< refusal text, English ("already claimed on … at …")
+    std::string reasonVi;    ///< refusal text, Vietnamese
 };
 
 struct ClaimBatchAnswer : Answer {
@@ -135,18 +146,24 @@ struct HistoryEntry {
 };
 
 struct MemberInfo : Answer {
-    std::string phone;
+    std::string phone;         ///< E.164, as central stores it
+    std::string masked;        ///< "090****567", what a screen may show
     std::int64_t balance = 0;  ///< points
     std::int64_t pending = 0;  ///< points not yet usable
     std::string tier;
-    std::string nextTier;       ///< empty at the top tier
-    std::int64_t progress = 0;  ///< toward nextTier, in the campaign's unit (see docs/api.md)
-    std::int64_t nextTierAt = 0;
+    std::string nextTier;         ///< empty at the top tier
+    std::int64_t progress = 0;    ///< tier-qualifying points earned in the tier window
+    std::int64_t nextTierAt = 0;  ///< qualifying points nextTier needs (0 at the top tier)
+    std::int64_t progressPermille = 0;
+    std::int64_t pointsToNextTier = 0;
+    std::string tierNameVi;  ///< "Bạc"
+    std::string tierNameEn;  ///< "Silver"
     std::vector<HistoryEntry> history;
 };
 
 struct OtpSent : Answer {
     std::int64_t expiresInSeconds = 0;
+    std::string masked;  ///< the phone the code went to, masked
 };
 
 struct RedemptionRequest {
@@ -159,11 +176,16 @@ struct RedemptionRequest {
 struct Voucher : Answer {
     std::string code;       ///< human-readable code printed under the QR
     std::string qrPayload;  ///< what the voucher QR encodes (signed by central)
-    std::int64_t valueDong = 0;
-    std::int64_t pointsSpent = 0;
-    std::int64_t balance = 0;
+    std::string rewardId;
+    std::string nameVi;
+    std::string nameEn;
+    std::int64_t valueDong = 0;    ///< dong
+    std::int64_t pointsSpent = 0;  ///< points
+    std::int64_t balance = 0;      ///< member balance after spending, points
+    loyalty::UnixSeconds issuedAt = 0;
     loyalty::UnixSeconds expiresAt = 0;
-    std::string terms;
+    std::string terms;  ///< Vietnamese
+    std::string termsEn;
 };
 
 // ---- config and heartbeat --------------------------------------------------------------------------
