@@ -21,6 +21,7 @@ constexpr int kRegionScale = 4;
 /// Regions of the frame that look like a 2-D code: dense dark/light texture in a compact blob.
 /// Returned most promising first, in frame pixels, with a margin for the quiet zone.
 std::vector<cv::Rect> findCandidateRegions(const cv::Mat& gray) {
+    if (gray.cols < 16 * kRegionScale || gray.rows < 16 * kRegionScale) return {};
     cv::Mat small;
     cv::resize(gray, small, {gray.cols / kRegionScale, gray.rows / kRegionScale}, 0, 0, cv::INTER_AREA);
     // The morphological gradient is high wherever dark and light modules meet; a QR code is a dense
@@ -75,6 +76,8 @@ struct QrDecoder::Impl {
     std::string_view lastStage;
 
     explicit Impl(DecoderStages s) : stages(s) {}
+
+    std::vector<QrCode> run(const cv::Mat& gray, DecodeEffort effort);
 
     /// Both decoders on one image, the fast one (zxing-cpp) first; stops at the first that reads.
     std::vector<QrCode> decodeBoth(const cv::Mat& gray, const detail::Placement& placement, bool tryHarder) {
@@ -144,37 +147,48 @@ QrDecoder::~QrDecoder() = default;
 std::vector<QrCode> QrDecoder::decode(const Frame& frame, DecodeEffort effort) {
     Impl& impl = *m_impl;
     impl.lastStage = "";
-    if (frame.empty()) return {};
-    const cv::Mat gray = detail::grayOf(frame);
+    // The smallest QR code (version 1) is 21 modules; nothing smaller can hold one.
+    constexpr int kMinSide = 21;
+    if (frame.empty() || frame.width < kMinSide || frame.height < kMinSide) return {};
+    try {
+        return impl.run(detail::grayOf(frame), effort);
+    } catch (const cv::Exception&) {
+        // OpenCV asserts on shapes it dislikes; for a scanner that means "no code in this frame".
+        impl.lastStage = "";
+        return {};
+    }
+}
+
+std::vector<QrCode> QrDecoder::Impl::run(const cv::Mat& gray, DecodeEffort effort) {
     // zxing-cpp on the raw frame is fast (about 2 ms) and reads most receipts: always first.
     std::vector<QrCode> codes;
-    if (impl.stages.zxing) {
+    if (stages.zxing) {
         codes = detail::zxingDecode(gray, {}, false);
         if (!codes.empty()) {
-            impl.lastStage = "zxing";
+            lastStage = "zxing";
             return codes;
         }
     }
-    if (impl.stages.regions) {
-        impl.lastStage = "region";
-        codes = impl.decodeRegions(gray, false);
+    if (stages.regions) {
+        lastStage = "region";
+        codes = decodeRegions(gray, false);
         if (!codes.empty()) return codes;
     }
     if (effort == DecodeEffort::Frame) {
         // One heavy stage per frame, a different one on the next: a held receipt gets every strategy
         // within a few frames while each frame stays within budget.
-        for (std::size_t tried = 0; tried < Impl::kHeavyStages; ++tried) {
-            const std::size_t which = impl.nextHeavy;
-            impl.nextHeavy = (impl.nextHeavy + 1) % Impl::kHeavyStages;
-            impl.lastStage = "";
-            codes = impl.heavyStage(which, gray);
-            if (!impl.lastStage.empty()) break;  // the stage was enabled and ran: this frame's share
+        for (std::size_t tried = 0; tried < kHeavyStages; ++tried) {
+            const std::size_t which = nextHeavy;
+            nextHeavy = (nextHeavy + 1) % kHeavyStages;
+            lastStage = "";
+            codes = heavyStage(which, gray);
+            if (!lastStage.empty()) break;  // the stage was enabled and ran: this frame's share
         }
     } else {
-        for (std::size_t which = 0; which < Impl::kHeavyStages && codes.empty(); ++which)
-            codes = impl.heavyStage(which, gray);
+        for (std::size_t which = 0; which < kHeavyStages && codes.empty(); ++which)
+            codes = heavyStage(which, gray);
     }
-    if (codes.empty()) impl.lastStage = "";
+    if (codes.empty()) lastStage = "";
     return codes;
 }
 

@@ -50,7 +50,6 @@ class VirtualCamera final : public Camera {
     mutable std::mutex m_mutex;        ///< guards the members below
     std::optional<Frame> m_shown;
     CameraHealth m_health;
-    MonotonicMs m_nextFrameDue = 0;
 };
 
 }  // namespace hal

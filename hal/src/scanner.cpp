@@ -1,0 +1,117 @@
+#include "hal/scanner.hpp"
+
+#include <chrono>
+#include <exception>
+#include <iostream>
+
+#include "hal/scan_deduper.hpp"
+
+namespace hal {
+
+Scanner::Scanner(Camera& camera, const Clock& clock, ScannerConfig config)
+    : m_camera(camera), m_clock(clock), m_config(config) {}
+
+Scanner::~Scanner() {
+    stop();
+}
+
+void Scanner::setNotifier(std::function<void()> notifier) {
+    m_notifier = std::move(notifier);
+}
+
+void Scanner::start() {
+    if (m_running.exchange(true)) return;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_stopRequested = false;
+    }
+    // A missing camera is not fatal here: its health says so and grab() keeps reconnecting.
+    (void)m_camera.open();
+    m_worker = std::thread([this] { run(); });
+}
+
+void Scanner::stop() {
+    if (!m_running.exchange(false)) return;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_stopRequested = true;
+    }
+    m_wake.notify_all();
+    m_worker.join();
+    m_camera.close();
+}
+
+std::vector<ScanEvent> Scanner::drainEvents() {
+    const std::lock_guard lock(m_mutex);
+    std::vector<ScanEvent> events(std::make_move_iterator(m_events.begin()), std::make_move_iterator(m_events.end()));
+    m_events.clear();
+    return events;
+}
+
+std::optional<Frame> Scanner::latestFrame() {
+    const std::lock_guard lock(m_mutex);
+    if (!m_latest || m_latest->sequence + 1 == m_latestTaken) return std::nullopt;
+    m_latestTaken = m_latest->sequence + 1;
+    return m_latest;
+}
+
+ScannerStats Scanner::stats() const {
+    const std::lock_guard lock(m_mutex);
+    return m_stats;
+}
+
+std::vector<QrCode> Scanner::decodeImage(const Frame& image) {
+    QrDecoder decoder;
+    return decoder.decode(image, DecodeEffort::Still);
+}
+
+void Scanner::run() {
+    QrDecoder decoder;
+    ScanDeduper deduper(m_config.forgetAfterMs);
+    // Nothing may escape a worker thread silently: an unexpected exception is logged and the loop goes
+    // on with the next frame (the decoders are not expected to throw; OpenCV may on a corrupt frame).
+    for (;;) {
+        {
+            const std::lock_guard lock(m_mutex);
+            if (m_stopRequested) return;
+        }
+        try {
+            auto frame = m_camera.grab();
+            if (!frame) {
+                std::unique_lock lock(m_mutex);
+                ++m_stats.grabErrors;
+                m_wake.wait_for(lock, std::chrono::milliseconds(m_config.retryDelayMs), [this] { return m_stopRequested; });
+                continue;
+            }
+            {
+                const std::lock_guard lock(m_mutex);
+                m_latest = *frame;
+            }
+            const auto started = std::chrono::steady_clock::now();
+            const std::vector<QrCode> codes = decoder.decode(*frame, DecodeEffort::Frame);
+            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            const MonotonicMs now = m_clock.monotonicMs();
+            std::vector<ScanEvent> fresh;
+            for (const QrCode& code : codes) {
+                if (!deduper.sighted(code.text, now)) continue;
+                fresh.push_back(ScanEvent{code.text, code.corners, frame->width, frame->height, frame->sequence, now,
+                                          m_clock.now()});
+            }
+            {
+                const std::lock_guard lock(m_mutex);
+                ++m_stats.framesDecoded;
+                m_stats.lastDecodeMs = ms;
+                for (ScanEvent& event : fresh) {
+                    if (m_events.size() == m_config.maxQueuedEvents) m_events.pop_front();
+                    m_events.push_back(std::move(event));
+                    ++m_stats.eventsPosted;
+                }
+            }
+            if (!fresh.empty() && m_notifier) m_notifier();
+        } catch (const std::exception& e) {
+            std::cerr << "hal::Scanner: frame skipped: " << e.what() << "\n";
+        }
+    }
+}
+
+}  // namespace hal
