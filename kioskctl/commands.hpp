@@ -10,4 +10,10 @@ namespace kioskctl {
 /// keygen, receipt sign, receipt verify (cmd_receipt.cpp)
 void addReceiptCommands(CLI::App& app, int& exitCode);
 
+/// voucher verify (cmd_voucher.cpp)
+void addVoucherCommands(CLI::App& app, int& exitCode);
+
+/// scan IMAGE... [--json] (cmd_scan.cpp)
+void addScanCommands(CLI::App& app, int& exitCode);
+
 }  // namespace kioskctl

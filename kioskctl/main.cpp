@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     int exitCode = 0;
     kioskctl::addReceiptCommands(app, exitCode);
+    kioskctl::addVoucherCommands(app, exitCode);
+    kioskctl::addScanCommands(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,31 @@
+#include "key_file.hpp"
+
+#include <fmt/core.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace kioskctl {
+namespace {
+
+/// Key files are a few hundred bytes; anything much larger is not a key.
+constexpr std::uintmax_t kMaxKeyFileBytes = 64 * 1024;
+
+}  // namespace
+
+std::expected<loyalty::PublicKey, std::string> readPublicKeyFile(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) return std::unexpected(fmt::format("cannot read {}: {}", path.string(), ec.message()));
+    if (size > kMaxKeyFileBytes)
+        return std::unexpected(fmt::format("{} is too large to be a key file", path.string()));
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    if (!in) return std::unexpected(fmt::format("cannot read {}", path.string()));
+    const auto key = loyalty::parsePublicKey(buffer.str());
+    if (!key) return std::unexpected(fmt::format("{}: {}", path.string(), loyalty::describe(key.error())));
+    return *key;
+}
+
+}  // namespace kioskctl
