@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "loyalty/time.hpp"
@@ -222,4 +223,23 @@ TEST(CampaignValidity, WholeLocalDaysBothEndsInclusive) {
     EXPECT_FALSE(campaign->isValidAt(at("2027-01-01T00:00:00+07:00")));
     // 2026-12-31T17:30Z is already 2027-01-01 in Vietnam.
     EXPECT_FALSE(campaign->isValidAt(at("2026-12-31T17:30:00Z")));
+}
+
+TEST(CampaignToml, MutatedConfigNeverCrashes) {
+    const std::string original = loyalty::test::readSourceFile("assets/config/campaign.toml");
+    ASSERT_FALSE(original.empty());
+    std::mt19937 rng(5);
+    int refused = 0;
+    for (int i = 0; i < 500; ++i) {
+        std::string text = original;
+        for (int n = 0; n < 1 + static_cast<int>(rng() % 4); ++n) {
+            text[rng() % text.size()] = static_cast<char>(rng() % 256);
+        }
+        const auto campaign = Campaign::fromToml(text);
+        if (!campaign) {
+            EXPECT_FALSE(campaign.error().message.empty());
+            ++refused;
+        }
+    }
+    EXPECT_GT(refused, 0);
 }

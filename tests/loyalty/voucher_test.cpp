@@ -259,3 +259,35 @@ TEST(VoucherPayload, RefusesToEncodeWhatCannotTravel) {
     bad.expiresAt = std::int64_t{1} << 32;
     EXPECT_EQ(loyalty::encodeVoucherPayload(bad, keys()).error(), VoucherError::Malformed);
 }
+
+TEST(VoucherPayload, RandomAndMutatedInputNeverCrashOrPass) {
+    std::mt19937 rng(4);
+    const auto key = keys().publicKey();
+    const std::string good = payload(voucher());
+    const auto goodBytes = loyalty::decodeBase32(std::string_view(good).substr(3)).value();
+    for (int i = 0; i < 3000; ++i) {
+        std::string text;
+        if (i % 3 == 0) {
+            // Random bytes behind our prefix: structure checks only.
+            std::vector<std::uint8_t> bytes(rng() % 140);
+            for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+            if (!bytes.empty()) bytes[0] = 1;
+            text = "LV1" + loyalty::encodeBase32(bytes);
+        } else if (i % 3 == 1) {
+            // The real payload with a few bytes changed, cut or extended.
+            std::vector<std::uint8_t> bytes = goodBytes;
+            for (int n = 0; n < 1 + static_cast<int>(rng() % 3); ++n) {
+                bytes[rng() % bytes.size()] ^= static_cast<std::uint8_t>(1 + rng() % 255);
+            }
+            if (rng() % 4 == 0) bytes.resize(rng() % bytes.size());
+            if (rng() % 4 == 0) bytes.push_back(static_cast<std::uint8_t>(rng()));
+            text = "LV1" + loyalty::encodeBase32(bytes);
+        } else {
+            // Random printable text.
+            text = (rng() % 2 == 0 ? "LV1" : "");
+            for (std::size_t n = rng() % 200; n > 0; --n) text += static_cast<char>(0x20 + rng() % 95);
+        }
+        const auto result = loyalty::verifyVoucherPayload(text, key, kIssued);
+        EXPECT_FALSE(result.has_value()) << text;
+    }
+}
