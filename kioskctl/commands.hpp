@@ -13,4 +13,7 @@ void addReceiptCommands(CLI::App& app, int& exitCode);
 /// voucher verify (cmd_voucher.cpp)
 void addVoucherCommands(CLI::App& app, int& exitCode);
 
+/// scan IMAGE... [--json] (cmd_scan.cpp)
+void addScanCommands(CLI::App& app, int& exitCode);
+
 }  // namespace kioskctl

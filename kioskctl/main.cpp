@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     int exitCode = 0;
     kioskctl::addReceiptCommands(app, exitCode);
     kioskctl::addVoucherCommands(app, exitCode);
+    kioskctl::addScanCommands(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
