@@ -92,11 +92,6 @@ std::string Journey::errorText(std::string_view prefix, const std::string& code,
     return strings.has(key) ? strings.text(key) : strings.text(fallbackKey);
 }
 
-std::string Journey::newKey(std::string_view what, Now now) {
-    return std::string(what) + "-" + m_config.kioskId + "-" + std::to_string(m_config.keySeed) + "-" +
-           std::to_string(now.wall) + "-" + std::to_string(++m_keyCounter);
-}
-
 void Journey::setRewards(std::vector<Reward> rewards) {
     m_config.rewards = std::move(rewards);
     rebuild();
@@ -222,7 +217,7 @@ void Journey::onIntent(const ui::Intent& intent, Now now) {
             if (id.starts_with("key:")) {
                 handleKey(id.substr(4));
             } else if (id == "ok") {
-                submitOtp(now);
+                submitOtp();
             } else if (id == "back") {
                 m_s.digits.clear();
                 setMessage("");
@@ -289,11 +284,10 @@ void Journey::chooseReward(const std::string& id) {
     go(Step::Working);
 }
 
-void Journey::submitOtp(Now now) {
+void Journey::submitOtp() {
     if (m_s.digits.size() != kOtpDigits) {
         return;
     }
-    m_s.otpKey = newKey("redeem", now);
     m_pending = Pending::PrinterBeforeRedeem;
     m_s.workingKey = "working.printer";
     m_commands.emplace_back(CheckPrinter{m_session});
@@ -434,7 +428,6 @@ void Journey::onEvent(const Event& event, Now now) {
                 m_pending = Pending::Redeem;
                 m_s.workingKey = "working.redeeming";
                 net::RedemptionRequest request;
-                request.idempotencyKey = m_s.otpKey;
                 request.phone = m_s.phone->national();
                 request.rewardId = m_s.selectedReward;
                 request.otp = m_s.digits;
@@ -594,17 +587,21 @@ void Journey::buildResult(ui::View& v) const {
         v.lines.push_back({tr("result.earned", {{"points", points(m_s.settled->pointsEarned)}}),
                            ui::TextLine::Style::Big, ui::Tone::Good});
         for (const auto& line : m_s.settled->breakdown) {
-            // Central names its rules; a label this kiosk has no translation for is shown as sent.
-            const auto& strings = m_language == "en" ? m_en : m_vi;
-            const std::string label =
-                strings.has("breakdown." + line.label) ? strings.text("breakdown." + line.label) : line.label;
+            // Central words its own rules (campaign names change without a kiosk release); the kind's
+            // generic text is the fallback.
+            std::string label = m_language == "en" ? line.labelEn : line.label;
+            if (label.empty()) {
+                label = errorText("breakdown.", line.kind, "breakdown.other");
+            }
             v.lines.push_back({tr("result.breakdown_line", {{"label", label}, {"points", points(line.points)}}),
                                ui::TextLine::Style::Body});
         }
         const std::int64_t balance = m_s.member ? m_s.member->balance : m_s.settled->balance;
         v.lines.push_back({tr("result.balance", {{"points", points(balance)}}), ui::TextLine::Style::Heading});
     } else if (refused) {
-        v.lines.push_back({errorText("claim.error.", m_s.settled->code, "claim.error.other"),
+        // Central's own wording says when and where a receipt was claimed; ours is the fallback.
+        const std::string& reason = m_language == "en" ? m_s.settled->reason : m_s.settled->reasonVi;
+        v.lines.push_back({reason.empty() ? errorText("claim.error.", m_s.settled->code, "claim.error.other") : reason,
                            ui::TextLine::Style::Big, ui::Tone::Error});
     } else {
         v.lines.push_back({m_s.provisional ? tr("result.pending_points", {{"points", points(*m_s.provisional)}})
@@ -619,17 +616,16 @@ void Journey::buildResult(ui::View& v) const {
     if (m_s.member && !m_s.member->tier.empty()) {
         ui::TierCard card;
         card.tierId = m_s.member->tier;
-        card.name = errorText("tier.", m_s.member->tier + ".name", "tier.unknown.name");
-        if (m_s.member->nextTier.empty() || m_s.member->nextTierAt <= 0) {
+        const std::string& centralName = m_language == "en" ? m_s.member->tierNameEn : m_s.member->tierNameVi;
+        card.name = centralName.empty() ? errorText("tier.", m_s.member->tier + ".name", "tier.unknown.name")
+                                        : centralName;
+        if (m_s.member->nextTier.empty()) {
             card.progress = 1.0F;
             card.progressText = tr("tier.top");
         } else {
-            card.progress = std::clamp(static_cast<float>(m_s.member->progress) /
-                                           static_cast<float>(m_s.member->nextTierAt),
-                                       0.0F, 1.0F);
+            card.progress = std::clamp(static_cast<float>(m_s.member->progressPermille) / 1000.0F, 0.0F, 1.0F);
             card.progressText =
-                tr("tier.progress", {{"left", points(std::max<std::int64_t>(0, m_s.member->nextTierAt -
-                                                                                   m_s.member->progress))},
+                tr("tier.progress", {{"left", points(std::max<std::int64_t>(0, m_s.member->pointsToNextTier))},
                                      {"next", errorText("tier.", m_s.member->nextTier + ".name", "tier.unknown.name")}});
         }
         for (int i = 1; i <= 3; ++i) {

@@ -75,6 +75,8 @@ protected:
         m.nextTier = "gold";
         m.progress = 300;
         m.nextTierAt = 1000;
+        m.progressPermille = 300;
+        m.pointsToNextTier = 700;
         return m;
     }
 
@@ -112,7 +114,7 @@ TEST_F(JourneyTest, ReturningMemberGoesFromAttractToCreditedPointsInTwelveTouche
     outcome.pointsEarned = 25;
     outcome.balance = 125;
     net::PointsLine line;
-    line.label = "base";
+    line.kind = "base";
     line.points = 25;
     outcome.breakdown = {line};
     post(ClaimSettled{"key-1", outcome});
@@ -259,7 +261,6 @@ TEST_F(JourneyTest, RedeemWithCodePrintsAndSaysSoOrSaysTheVoucherIsSafe) {
     ASSERT_EQ(redeem.size(), 1U);
     EXPECT_EQ(redeem[0].request.otp, "123456");
     EXPECT_EQ(redeem[0].request.rewardId, "R1");
-    EXPECT_FALSE(redeem[0].request.idempotencyKey.empty());
     net::Voucher voucher;
     voucher.code = "V-ABC123";
     voucher.balance = 300;

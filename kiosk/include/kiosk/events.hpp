@@ -39,7 +39,8 @@ struct RequestOtp {
 struct CheckPrinter {
     std::uint64_t session = 0;
 };
-/// Spend points on central. Answer: Redeemed.
+/// Spend points on central. Answer: Redeemed. The worker gives the request its idempotency key (one
+/// per confirmed code entry: a Redeem command is never re-emitted, retries reuse the key).
 struct Redeem {
     std::uint64_t session = 0;
     net::RedemptionRequest request;

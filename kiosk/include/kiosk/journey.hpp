@@ -52,9 +52,6 @@ struct JourneyConfig {
     /// Points the receipt will earn, shown as provisional while central has not confirmed them.
     /// Empty function or empty answer: the screen says "pending" without a figure.
     std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints;
-    /// Mixed into redemption idempotency keys so two runs of the kiosk never produce the same key;
-    /// the app seeds it from std::random_device, tests fix it.
-    std::uint64_t keySeed = 0;
 };
 
 class Journey {
@@ -103,7 +100,6 @@ private:
         std::int64_t pendingPoints = 0;
         std::optional<net::ClaimOutcome> settled;
         std::string selectedReward;
-        std::string otpKey;  ///< idempotency key of the redemption: one per confirmed code entry
         std::optional<net::Voucher> voucher;
         std::string printProblem;  ///< empty: printed
         std::string messageKey;    ///< a message to show on the current screen ("scan.error.token_expired")
@@ -115,7 +111,7 @@ private:
     void handleKey(const std::string& key);
     void submitPhone();
     void chooseReward(const std::string& id);
-    void submitOtp(Now now);
+    void submitOtp();
     void go(Step step);
     void setMessage(std::string key, std::vector<std::pair<std::string_view, std::string>> args = {});
     void rebuild();
@@ -135,7 +131,6 @@ private:
                                  const std::vector<std::pair<std::string_view, std::string>>& args = {}) const;
     [[nodiscard]] std::string errorText(std::string_view prefix, const std::string& code,
                                         const std::string& fallbackKey) const;
-    [[nodiscard]] std::string newKey(std::string_view what, Now now);
 
     JourneyConfig m_config;
     const ui::Strings& m_vi;
@@ -146,7 +141,6 @@ private:
     Pending m_pending = Pending::None;
     Session m_s;
     std::uint64_t m_session = 1;
-    std::uint64_t m_keyCounter = 0;
     std::chrono::milliseconds m_lastActivity{0};
     std::optional<std::int64_t> m_countdownShown;
     bool m_online = false;

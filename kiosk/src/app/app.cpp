@@ -8,7 +8,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <random>
 #include <stdexcept>
 
 #include "hal/scanner.hpp"
@@ -17,6 +16,7 @@
 #include "kiosk/sync/local_store.hpp"
 #include "kiosk/sync/sync_worker.hpp"
 #include "network/central_client.hpp"
+#include "network/idempotency_key.hpp"
 #include "loyalty/signing.hpp"
 #include "worker.hpp"
 
@@ -136,7 +136,6 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     journey.keyring = std::move(*keyring);
     journey.verifyPolicy.maxAge = m_config.receiptMaxAge;
     journey.rewards = m_config.rewards;
-    journey.keySeed = std::random_device{}();
     m_journey = std::make_unique<Journey>(std::move(journey), m_vi, m_en, m_config.language);
 
     std::error_code ec;
@@ -294,7 +293,9 @@ void App::dispatch(std::vector<Command> commands) {
                     m_centralWorker->post([inbox, central, c] {
                         Redeemed event{c.session, std::unexpected(offlineError())};
                         if (central->client) {
-                            event.result = central->client->redeem(c.request);
+                            net::RedemptionRequest request = c.request;
+                            request.idempotencyKey = net::newIdempotencyKey();
+                            event.result = central->client->redeem(request);
                         }
                         inbox->post(std::move(event));
                     });
