@@ -42,13 +42,11 @@ class FakeCentralUnderTest final : public CentralUnderTest {
         return total;
     }
 
-    // The fake keeps one ledger row per receipt by construction; what would show a double claim is a
-    // second key for the same receipt, which it counts as a duplicate refusal.
-    std::expected<void, std::string> eachClaimedOnce(const std::vector<TestReceipt>&) override {
+    std::expected<std::int64_t, std::string> claimCount() override {
         if (m_central.duplicateRefusals.load() != 0)
             return std::unexpected(std::to_string(m_central.duplicateRefusals.load()) +
                                    " claims of an already claimed receipt under a new key");
-        return {};
+        return static_cast<std::int64_t>(m_central.ledger().size());
     }
 
   private:
