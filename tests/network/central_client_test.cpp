@@ -366,7 +366,7 @@ TEST(CentralClientErrors, SilentServerTimesOutOnTime) {
     const auto took = std::chrono::steady_clock::now() - started;
     ASSERT_FALSE(answer.has_value());
     EXPECT_EQ(answer.error().kind, ErrorKind::Timeout);
-    EXPECT_LT(took, config.connectTimeout + config.requestTimeout + 500ms);
+    EXPECT_LT(took, config.connectTimeout + config.requestTimeout + 2000ms);  // slack for a loaded CI box
 }
 
 TEST(CentralClientErrors, NobodyListeningIsANetworkError) {
