@@ -189,3 +189,16 @@ TEST(PointsExpiry, ExpiryTakesWhatIsLeftOfEachLot) {
     EXPECT_EQ(later[0].points, -10);
     EXPECT_TRUE(ledger.dueExpiries(0, at("2030-01-01T00:00:00+07:00")).empty());  // 0 months: never
 }
+
+TEST(PointsExpiry, ALateExpiryRunNeverTakesTheBalanceBelowZero) {
+    Ledger ledger;
+    ASSERT_TRUE(ledger.append(make("e1", EntryKind::Earn, 100, at("2026-01-15T10:00:00+07:00"))));
+    // e1 expired at 2027-02-01 but the expiry run has not written it yet; the shopper spends 60.
+    ASSERT_TRUE(ledger.append(make("r1", EntryKind::Redeem, -60, at("2027-02-15T10:00:00+07:00"))));
+    const auto due = ledger.dueExpiries(12, at("2027-03-01T00:00:00+07:00"));
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0].points, -40);
+    EXPECT_EQ(due[0].at, at("2027-02-01T00:00:00+07:00"));
+    ASSERT_EQ(ledger.append(due[0]), AppendResult::Applied);
+    EXPECT_EQ(ledger.balance(), 0);
+}

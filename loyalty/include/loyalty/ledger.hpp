@@ -11,9 +11,10 @@
 // Points expiry: each credit (Earn, GamePrize, positive Adjustment) is a lot that expires
 // Campaign::pointsExpiryMonths whole months after the end of the local month it was made in. Debits
 // (Redeem, negative Adjustment) consume the oldest lots first (FIFO, by entry time then ledger order),
-// so a shopper always spends the points closest to expiring. An Expiry entry removes what is left of
-// one lot and names it by reference. Pending entries take no part in expiry (only confirmed points
-// expire; central never holds pending entries).
+// so a shopper always spends the points closest to expiring; a lot past its expiry time whose Expiry
+// entry is not written yet can still be spent (the shopper's gain, never a negative balance). An Expiry
+// entry removes what is left of one lot and names it by reference. Pending entries take no part in expiry
+// (only confirmed points expire; central never holds pending entries).
 //
 // Values and pure functions; no I/O; a Ledger is not synchronised (one thread at a time).
 

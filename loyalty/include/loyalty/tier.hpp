@@ -94,7 +94,8 @@ struct TierStatus {
     /// (several entries at the same second leave together). None without qualifying points.
     std::optional<UnixSeconds> oldestPointsLeaveAt;
     Points oldestPointsLeaving = 0;
-    /// None when the tier cannot fall (Silver) or would not fall before all points left (never).
+    /// None at Silver (it cannot fall); above Silver there is always one, at the latest when the last
+    /// counted points leave the window.
     std::optional<TierDrop> drop;
     bool operator==(const TierStatus&) const = default;
 };
