@@ -1,5 +1,6 @@
 #pragma once
 // Vouchers: what redeeming a reward gives the shopper, printed as a QR and a human-readable code.
+// The complete format, for POS vendors, with a worked example: docs/voucher-qr.md.
 //
 // The code, e.g. "K7Q2-M9XD": 7 random symbols + 1 check symbol from the 32-symbol alphabet
 // "0123456789ABCDEFGHJKMNPQRSTVWXYZ" (Crockford's: no I, L, O, U, so nothing reads like another
