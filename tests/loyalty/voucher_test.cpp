@@ -291,3 +291,27 @@ TEST(VoucherPayload, RandomAndMutatedInputNeverCrashOrPass) {
         EXPECT_FALSE(result.has_value()) << text;
     }
 }
+
+TEST(VoucherPayload, TheWorkedExampleOfTheDocsStaysTrue) {
+    // docs/voucher-qr.md: POS vendors test their implementation against this; the format must not drift.
+    const std::string documented =
+        "LV1AGSTZFQPLEEEGQKGIUWTEMCLUCOAC2YD4WOGWK76CD5RNTH7IJAG2FR3SNCMYICWP7PRC5L3LS43RWGA6QANN56J3YWP3LWXM"
+        "SVPKZB"
+        "3O6NYTOUZ54JO7YWEY5LCDSXB74ZYIP23VJCXI6AO";
+    const SigningKeyPair example = keys(0x01);
+    EXPECT_EQ(loyalty::formatPublicKey(example.publicKey()),
+              "LOYALTY-KIOSK ED25519 PUBLIC KEY\nRKEOHXLUBHYZL7KS3MWTZOS5OLFGOCN7DWKBEG7TOSEADNAPN5OA\n");
+    loyalty::Reward reward;
+    reward.id = "CAFE-20K";
+    reward.value = Dong{20'000};
+    reward.voucherValidityDays = 30;
+    const Voucher v =
+        loyalty::issueVoucher(reward, loyalty::makeVoucherCode(Random{0xA5, 0x3C, 0x96, 0x0F, 0x42}),
+                              at("2026-11-23T14:05:00+07:00"), std::nullopt);
+    EXPECT_EQ(v.code.text(), "MMY9-C3TS");
+    EXPECT_EQ(payload(v, example), documented);
+    const auto verified =
+        loyalty::verifyVoucherPayload(documented, example.publicKey(), at("2026-11-24T00:00:00Z"));
+    ASSERT_TRUE(verified.has_value());
+    EXPECT_EQ(verified->expiresAt, 1'798'045'200);
+}
