@@ -1,0 +1,93 @@
+#pragma once
+// Test harness for end-to-end kiosk tests: runs a real binary as a child process (output to a log
+// file) and talks to the kiosk's automation socket. Everything lives in a private temp dir.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace kiosk::test {
+
+/// A private temporary folder, removed with everything in it.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+/// A child process; killed (SIGTERM, then SIGKILL) when destroyed.
+class ChildProcess {
+public:
+    ChildProcess(const std::vector<std::string>& args, const std::vector<std::string>& extraEnv,
+                 const std::filesystem::path& log);
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+    [[nodiscard]] bool running();
+    /// SIGTERM and wait; the exit status (or -1).
+    int stop();
+    [[nodiscard]] pid_t pid() const { return m_pid; }
+
+private:
+    pid_t m_pid = -1;
+};
+
+/// Runs a command to completion; its stdout, or an empty string when it failed.
+std::string runCommand(const std::vector<std::string>& args);
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+int freePort();
+
+class AutomationClient {
+public:
+    /// Connects, retrying until `timeout` (the kiosk creates the socket during start-up).
+    AutomationClient(const std::filesystem::path& socket, std::chrono::milliseconds timeout);
+    ~AutomationClient();
+    AutomationClient(const AutomationClient&) = delete;
+    AutomationClient& operator=(const AutomationClient&) = delete;
+
+    [[nodiscard]] bool connected() const { return m_fd >= 0; }
+    /// Sends one command, returns the answer ({"ok":false,...} on a broken connection).
+    nlohmann::json send(const nlohmann::json& command);
+    /// Polls "state" until the screen is `screen`; the last state either way.
+    nlohmann::json waitForScreen(const std::string& screen, std::chrono::milliseconds timeout);
+    /// Polls "state" until one of its texts contains `needle`; the last state either way.
+    nlohmann::json waitForText(const std::string& needle, std::chrono::milliseconds timeout);
+
+private:
+    int m_fd = -1;
+    std::string m_buffer;
+};
+
+/// True when any text of `state` contains `needle`.
+bool hasText(const nlohmann::json& state, const std::string& needle);
+
+}  // namespace kiosk::test
+
+namespace kiosk::test {
+
+/// A private X server (Xvfb) on a display number it picked itself; stopped when destroyed. When Xvfb
+/// is not installed, `env()` selects SDL's dummy video driver instead (slower software rendering).
+class VirtualDisplay {
+public:
+    VirtualDisplay(const std::filesystem::path& workDir, int width, int height);
+    /// Environment entries for a child process that should draw on this display.
+    [[nodiscard]] std::vector<std::string> env() const;
+
+private:
+    std::unique_ptr<ChildProcess> m_server;
+    std::string m_display;
+};
+
+}  // namespace kiosk::test
