@@ -16,4 +16,7 @@ void addVoucherCommands(CLI::App& app, int& exitCode);
 /// scan IMAGE... [--json] (cmd_scan.cpp)
 void addScanCommands(CLI::App& app, int& exitCode);
 
+/// printer serve | status | test, escpos render (cmd_printer.cpp)
+void addPrinterCommands(CLI::App& app, int& exitCode);
+
 }  // namespace kioskctl

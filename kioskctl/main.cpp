@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     kioskctl::addReceiptCommands(app, exitCode);
     kioskctl::addVoucherCommands(app, exitCode);
     kioskctl::addScanCommands(app, exitCode);
+    kioskctl::addPrinterCommands(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
