@@ -1,0 +1,27 @@
+#pragma once
+// The HTTP face of the Service (docs/api.md): routes, authentication header, JSON bodies, error
+// answers, ETag/304, Retry-After, metrics and one structured log line per refusal.
+//
+// install() registers handlers on a cpp-httplib Server; the Service, Metrics and queue must outlive
+// it. Handlers run on the server's worker threads (see BoundedTaskQueue).
+
+#include <httplib.h>
+
+#include <cstddef>
+
+#include "central/metrics.hpp"
+#include "central/service.hpp"
+
+namespace central {
+
+struct HttpOptions {
+    std::size_t maxBodyBytes = 1u << 20;  ///< a larger body → 413 body_too_large
+    std::string version = "0.1.0";
+    std::string backendName = "sqlite";
+};
+
+/// Registers every route, the error and exception handlers (JSON errors, never an HTML page), the
+/// overload pre-routing check, and the payload limit on `server`.
+void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics, const HttpOptions& options);
+
+}  // namespace central

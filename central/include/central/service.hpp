@@ -1,0 +1,128 @@
+#pragma once
+// The central service's operations, one per API call of docs/api.md, independent of HTTP: each takes
+// the authenticated caller and the parsed JSON body and returns the JSON answer or an ApiError. Every
+// rule comes from the loyalty domain (token verification, earning, tiers, rewards, vouchers, phones);
+// this class adds storage, authentication, idempotency and rate limits.
+//
+// Correctness never relies on this process being alone: each operation is one database transaction
+// whose races are decided by unique keys and conditional updates (see service.cpp), so several
+// processes may serve one PostgreSQL database.
+//
+// Threads: all methods may be called concurrently from any number of threads. They BLOCK on the
+// database (and, for requestOtp, on the notifier).
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "central/api_error.hpp"
+#include "central/database.hpp"
+#include "central/otp_notifier.hpp"
+#include "loyalty/campaign.hpp"
+#include "loyalty/receipt_token.hpp"
+#include "loyalty/reward.hpp"
+#include "loyalty/signing.hpp"
+#include "loyalty/tier.hpp"
+
+namespace central {
+
+using Json = nlohmann::json;
+using JsonResult = std::expected<Json, ApiError>;
+
+/// What the service is seeded with on first start (empty database) and its secrets.
+struct ServiceOptions {
+    std::string campaignToml;  ///< used when the database has no campaign yet
+    std::string tiersToml;     ///< used when the database has no tier rules yet
+    std::string rewardsToml;   ///< catalog seeded when the database has no rewards (may be empty)
+    /// Stores (id, public key text) seeded when the database has no stores.
+    std::vector<std::pair<std::string, std::string>> seedStoreKeys;
+    /// A one-time enrollment code created at start-up if it does not exist (empty = none).
+    std::string seedEnrollmentCode;
+    std::string seedEnrollmentKiosk;
+    std::string seedEnrollmentStore;
+    std::string adminToken;  ///< compared in constant time
+    std::string consentTextVersion = "2026-11";
+    std::string version = "0.1.0";
+};
+
+/// Who is calling, after authentication.
+struct Caller {
+    enum class Kind { Kiosk, Admin };
+    Kind kind = Kind::Kiosk;
+    std::string kioskId;  ///< kiosks only
+    std::string store;    ///< kiosks only
+};
+
+/// The kiosk configuration document and its ETag.
+struct KioskConfig {
+    Json body;
+    std::string etag;  ///< quoted, as sent in the ETag header
+};
+
+class Service {
+  public:
+    /// Seeds an empty database from `options`. Throws std::runtime_error if the seed is invalid or
+    /// the database refuses it (start-up only).
+    /// `voucherKeys` sign every voucher; kiosks and POS verify with its public half (config).
+    Service(Database& db, ServiceOptions options, loyalty::SigningKeyPair voucherKeys,
+            std::unique_ptr<OtpNotifier> notifier);
+    ~Service();
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+
+    /// `authorization`: the Authorization header value ("Bearer …").
+    [[nodiscard]] std::expected<Caller, ApiError> authenticate(std::string_view authorization);
+
+    [[nodiscard]] JsonResult enroll(const Json& body);
+    [[nodiscard]] JsonResult claims(const Caller& caller, const Json& body);
+    [[nodiscard]] JsonResult member(const Caller& caller, std::string_view phone);
+    [[nodiscard]] JsonResult requestOtp(const Caller& caller, const Json& body);
+    [[nodiscard]] JsonResult redeem(const Caller& caller, const Json& body);
+    [[nodiscard]] JsonResult consumeVoucher(const Caller& caller, std::string_view code, const Json& body);
+    [[nodiscard]] std::expected<KioskConfig, ApiError> kioskConfig(const Caller& caller, std::string_view kioskId);
+    [[nodiscard]] JsonResult heartbeat(const Caller& caller, std::string_view kioskId, const Json& body);
+
+    // Admin calls (the caller must be Admin).
+    [[nodiscard]] JsonResult createEnrollmentCode(const Caller& caller, const Json& body);
+    [[nodiscard]] JsonResult listKiosks(const Caller& caller);
+    [[nodiscard]] JsonResult revokeKiosk(const Caller& caller, std::string_view kioskId);
+    [[nodiscard]] JsonResult queueCommand(const Caller& caller, std::string_view kioskId, const Json& body);
+    [[nodiscard]] JsonResult getCampaign(const Caller& caller);
+    [[nodiscard]] JsonResult putCampaign(const Caller& caller, const Json& body);
+    [[nodiscard]] JsonResult listRewards(const Caller& caller);
+    [[nodiscard]] JsonResult putReward(const Caller& caller, std::string_view rewardId, const Json& body);
+    [[nodiscard]] JsonResult listStores(const Caller& caller);
+    [[nodiscard]] JsonResult putStore(const Caller& caller, std::string_view storeId, const Json& body);
+    [[nodiscard]] JsonResult adjustMember(const Caller& caller, std::string_view phone, const Json& body);
+    [[nodiscard]] JsonResult pointsReport(const Caller& caller, std::string_view from, std::string_view to);
+
+    /// For /healthz: true if the database answers.
+    [[nodiscard]] bool databaseHealthy();
+
+  private:
+    struct Catalog;
+    struct ClaimInput;
+    [[nodiscard]] std::expected<std::shared_ptr<const Catalog>, ApiError> catalog();
+    void invalidateCatalog();
+    [[nodiscard]] JsonResult claimOne(const Caller& caller, const Json& claim, const Catalog& catalog);
+    [[nodiscard]] JsonResult storeClaim(const Caller& caller, const ClaimInput& input, const Catalog& catalog);
+    void seed();
+
+    Database& m_db;
+    ServiceOptions m_options;
+    loyalty::SigningKeyPair m_voucherKeys;
+    std::unique_ptr<OtpNotifier> m_notifier;
+    std::mutex m_catalogMutex;
+    std::shared_ptr<const Catalog> m_catalog;
+    std::chrono::steady_clock::time_point m_catalogLoadedAt;
+};
+
+}  // namespace central

@@ -1,0 +1,237 @@
+#include "central/http_api.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "central/bounded_task_queue.hpp"
+
+namespace central {
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+using Clock = std::chrono::steady_clock;
+
+/// Routes whose body may be empty (treated as {}).
+enum class Body { None, Required, Optional };
+enum class Auth { Open, Credential };
+
+struct Reply {
+    int status = 200;
+    Json body;
+    std::string etag;
+};
+
+void writeError(Response& res, const ApiError& error) {
+    res.status = error.status;
+    Json body = error.body();
+    body["server_time"] = static_cast<std::int64_t>(std::time(nullptr));
+    res.set_content(body.dump(), "application/json");
+    if (error.retryAfter) res.set_header("Retry-After", std::to_string(*error.retryAfter));
+}
+
+std::expected<Json, ApiError> parseBody(const Request& req, Body mode) {
+    if (mode == Body::None) return Json::object();
+    if (req.body.empty()) {
+        if (mode == Body::Optional) return Json::object();
+        auto e = apiError("bad_json");
+        e.messageEn = "The request has no body; a JSON object is expected.";
+        return std::unexpected(e);
+    }
+    const auto type = req.get_header_value("Content-Type");
+    if (!type.starts_with("application/json")) return std::unexpected(apiError("unsupported_media_type"));
+    auto json = Json::parse(req.body, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) return std::unexpected(apiError("bad_json"));
+    return json;
+}
+
+class Router {
+  public:
+    Router(httplib::Server& server, Service& service, Metrics& metrics)
+        : m_server(server), m_service(service), m_metrics(metrics) {}
+
+    using Handler = std::function<std::expected<Reply, ApiError>(const Request&, const Caller&, const Json&)>;
+
+    void add(const char* method, const char* pattern, const char* route, Auth auth, Body body, Handler handler) {
+        auto wrapped = [&service = m_service, &metrics = m_metrics, method, route, auth, body, handler](
+                           const Request& req, Response& res) {
+            const auto start = Clock::now();
+            Caller caller;
+            auto compute = [&]() -> std::expected<Reply, ApiError> {
+                if (auth == Auth::Credential) {
+                    auto who = service.authenticate(req.get_header_value("Authorization"));
+                    if (!who) return std::unexpected(who.error());
+                    caller = *who;
+                }
+                auto parsed = parseBody(req, body);
+                if (!parsed) return std::unexpected(parsed.error());
+                return handler(req, caller, *parsed);
+            };
+            const auto reply = compute();
+            if (reply) {
+                res.status = reply->status;
+                if (!reply->etag.empty()) res.set_header("ETag", reply->etag);
+                if (reply->status != 304) res.set_content(reply->body.dump(), "application/json");
+            } else {
+                writeError(res, reply.error());
+                metrics.countError(reply.error().code);
+                const auto level = reply.error().status >= 500 ? spdlog::level::warn : spdlog::level::info;
+                spdlog::log(level, "refused method={} route={} status={} code={} kiosk={} detail=\"{}\"", method, route,
+                            reply.error().status, reply.error().code, caller.kioskId, reply.error().messageEn);
+            }
+            const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+            metrics.observeRequest(route, method, res.status, seconds);
+        };
+        const std::string m = method;
+        if (m == "GET") m_server.Get(pattern, wrapped);
+        else if (m == "POST") m_server.Post(pattern, wrapped);
+        else if (m == "PUT") m_server.Put(pattern, wrapped);
+    }
+
+  private:
+    httplib::Server& m_server;
+    Service& m_service;
+    Metrics& m_metrics;
+};
+
+std::expected<Reply, ApiError> ok(JsonResult result) {
+    if (!result) return std::unexpected(result.error());
+    return Reply{200, std::move(*result), {}};
+}
+
+}  // namespace
+
+void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics, const HttpOptions& options) {
+    server.set_payload_max_length(options.maxBodyBytes);
+    server.set_keep_alive_max_count(1000);
+    server.set_keep_alive_timeout(5);
+    server.set_read_timeout(10);
+    server.set_write_timeout(10);
+
+    server.set_pre_routing_handler([&metrics](const Request&, Response& res) {
+        if (!BoundedTaskQueue::shedding()) return httplib::Server::HandlerResponse::Unhandled;
+        metrics.countOverloadRejection();
+        writeError(res, apiError("overloaded"));
+        res.set_header("Connection", "close");
+        return httplib::Server::HandlerResponse::Handled;
+    });
+    // Anything httplib answers on its own (404 unknown route, 413 too large, 400 unparseable HTTP)
+    // still gets our JSON error shape.
+    server.set_error_handler([](const Request&, Response& res) {
+        if (!res.body.empty()) return;
+        const char* code = "invalid_field";
+        switch (res.status) {
+            case 404: code = "not_found"; break;
+            case 413: code = "body_too_large"; break;
+            case 415: code = "unsupported_media_type"; break;
+            case 503: code = "overloaded"; break;
+            default:
+                if (res.status >= 500) code = "internal";
+                else code = "bad_json";
+        }
+        const int status = res.status;
+        writeError(res, apiError(code));
+        res.status = status;
+    });
+    server.set_exception_handler([](const Request& req, Response& res, std::exception_ptr ep) {
+        std::string what = "unknown";
+        try {
+            if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("exception path={} what=\"{}\"", req.path, what);
+        writeError(res, apiError("internal"));
+    });
+
+    server.Get("/healthz", [&service, options](const Request&, Response& res) {
+        const bool healthy = service.databaseHealthy();
+        res.status = healthy ? 200 : 503;
+        res.set_content(Json{{"status", healthy ? "ok" : "unavailable"},
+                             {"db", options.backendName},
+                             {"version", options.version},
+                             {"server_time", static_cast<std::int64_t>(std::time(nullptr))}}
+                            .dump(),
+                        "application/json");
+        if (!healthy) res.set_header("Retry-After", "5");
+    });
+    server.Get("/metrics", [&metrics](const Request&, Response& res) {
+        res.set_content(metrics.render(), "text/plain; version=0.0.4");
+    });
+
+    Router r(server, service, metrics);
+    Service& s = service;
+    Metrics& m = metrics;
+    r.add("POST", "/v1/kiosks/enroll", "/v1/kiosks/enroll", Auth::Open, Body::Required,
+          [&s](const Request&, const Caller&, const Json& b) { return ok(s.enroll(b)); });
+    r.add("POST", "/v1/claims", "/v1/claims", Auth::Credential, Body::Required,
+          [&s, &m](const Request&, const Caller& c, const Json& b) -> std::expected<Reply, ApiError> {
+              auto result = s.claims(c, b);
+              if (!result) {
+                  m.countClaim(result.error().status >= 500 ? "retry" : "refused");
+                  return std::unexpected(result.error());
+              }
+              auto count = [&m](const Json& one) {
+                  const auto status = one.value("status", "");
+                  m.countClaim(status == "accepted" && one.value("replayed", false) ? "replayed" : status);
+              };
+              if (const auto it = result->find("results"); it != result->end())
+                  for (const auto& one : *it) count(one);
+              else
+                  count(*result);
+              return Reply{200, std::move(*result), {}};
+          });
+    r.add("GET", R"(/v1/members/([^/]{1,64}))", "/v1/members/{phone}", Auth::Credential, Body::None,
+          [&s](const Request& q, const Caller& c, const Json&) { return ok(s.member(c, q.matches[1].str())); });
+    r.add("POST", "/v1/otp", "/v1/otp", Auth::Credential, Body::Required,
+          [&s](const Request&, const Caller& c, const Json& b) { return ok(s.requestOtp(c, b)); });
+    r.add("POST", "/v1/redemptions", "/v1/redemptions", Auth::Credential, Body::Required,
+          [&s](const Request&, const Caller& c, const Json& b) { return ok(s.redeem(c, b)); });
+    r.add("POST", R"(/v1/vouchers/([^/]{1,64})/consume)", "/v1/vouchers/{code}/consume", Auth::Credential,
+          Body::Optional,
+          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.consumeVoucher(c, q.matches[1].str(), b)); });
+    r.add("GET", R"(/v1/kiosks/([^/]{1,64})/config)", "/v1/kiosks/{id}/config", Auth::Credential, Body::None,
+          [&s](const Request& q, const Caller& c, const Json&) -> std::expected<Reply, ApiError> {
+              auto config = s.kioskConfig(c, q.matches[1].str());
+              if (!config) return std::unexpected(config.error());
+              if (q.get_header_value("If-None-Match") == config->etag) return Reply{304, Json(), config->etag};
+              return Reply{200, std::move(config->body), config->etag};
+          });
+    r.add("POST", R"(/v1/kiosks/([^/]{1,64})/heartbeat)", "/v1/kiosks/{id}/heartbeat", Auth::Credential,
+          Body::Optional,
+          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.heartbeat(c, q.matches[1].str(), b)); });
+
+    r.add("POST", "/v1/admin/enrollment-codes", "/v1/admin/enrollment-codes", Auth::Credential, Body::Required,
+          [&s](const Request&, const Caller& c, const Json& b) { return ok(s.createEnrollmentCode(c, b)); });
+    r.add("GET", "/v1/admin/kiosks", "/v1/admin/kiosks", Auth::Credential, Body::None,
+          [&s](const Request&, const Caller& c, const Json&) { return ok(s.listKiosks(c)); });
+    r.add("POST", R"(/v1/admin/kiosks/([^/]{1,64})/revoke)", "/v1/admin/kiosks/{id}/revoke", Auth::Credential,
+          Body::Optional,
+          [&s](const Request& q, const Caller& c, const Json&) { return ok(s.revokeKiosk(c, q.matches[1].str())); });
+    r.add("POST", R"(/v1/admin/kiosks/([^/]{1,64})/commands)", "/v1/admin/kiosks/{id}/commands", Auth::Credential,
+          Body::Required,
+          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.queueCommand(c, q.matches[1].str(), b)); });
+    r.add("GET", "/v1/admin/campaign", "/v1/admin/campaign", Auth::Credential, Body::None,
+          [&s](const Request&, const Caller& c, const Json&) { return ok(s.getCampaign(c)); });
+    r.add("PUT", "/v1/admin/campaign", "/v1/admin/campaign", Auth::Credential, Body::Required,
+          [&s](const Request&, const Caller& c, const Json& b) { return ok(s.putCampaign(c, b)); });
+    r.add("GET", "/v1/admin/rewards", "/v1/admin/rewards", Auth::Credential, Body::None,
+          [&s](const Request&, const Caller& c, const Json&) { return ok(s.listRewards(c)); });
+    r.add("PUT", R"(/v1/admin/rewards/([^/]{1,64}))", "/v1/admin/rewards/{id}", Auth::Credential, Body::Required,
+          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.putReward(c, q.matches[1].str(), b)); });
+    r.add("GET", "/v1/admin/stores", "/v1/admin/stores", Auth::Credential, Body::None,
+          [&s](const Request&, const Caller& c, const Json&) { return ok(s.listStores(c)); });
+    r.add("PUT", R"(/v1/admin/stores/([^/]{1,64}))", "/v1/admin/stores/{id}", Auth::Credential, Body::Required,
+          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.putStore(c, q.matches[1].str(), b)); });
+    r.add("POST", R"(/v1/admin/members/([^/]{1,64})/adjust)", "/v1/admin/members/{phone}/adjust", Auth::Credential,
+          Body::Required,
+          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.adjustMember(c, q.matches[1].str(), b)); });
+    r.add("GET", "/v1/admin/reports/points", "/v1/admin/reports/points", Auth::Credential, Body::None,
+          [&s](const Request& q, const Caller& c, const Json&) {
+              return ok(s.pointsReport(c, q.get_param_value("from"), q.get_param_value("to")));
+          });
+}
+
+}  // namespace central

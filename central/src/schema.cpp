@@ -1,0 +1,142 @@
+// The schema, versioned: migration N (1-based) brings the database from version N-1 to N. Never edit a
+// migration that has shipped; append a new one. The SQL is the same for both engines except for
+// auto-increment keys.
+
+#include <string>
+#include <vector>
+
+#include "connections.hpp"
+
+namespace central {
+namespace {
+
+constexpr const char* kV1 = R"sql(
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE stores (
+  store_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL);
+CREATE TABLE store_keys (
+  store_id TEXT NOT NULL REFERENCES stores(store_id),
+  public_key TEXT NOT NULL,
+  added_at BIGINT NOT NULL,
+  PRIMARY KEY (store_id, public_key));
+CREATE TABLE kiosks (
+  kiosk_id TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL REFERENCES stores(store_id),
+  credential_hash TEXT UNIQUE,
+  enrolled_at BIGINT,
+  revoked_at BIGINT,
+  last_seen BIGINT,
+  version TEXT,
+  uptime_s BIGINT,
+  outbox_depth BIGINT,
+  health TEXT);
+CREATE TABLE enrollment_codes (
+  code_hash TEXT PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  store_id TEXT NOT NULL REFERENCES stores(store_id),
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at BIGINT);
+CREATE TABLE kiosk_commands (
+  command_id @ID@,
+  kiosk_id TEXT NOT NULL,
+  command TEXT NOT NULL,
+  created_at BIGINT NOT NULL);
+CREATE INDEX kiosk_commands_kiosk ON kiosk_commands(kiosk_id);
+CREATE TABLE members (
+  member_id @ID@,
+  phone TEXT NOT NULL UNIQUE,
+  balance BIGINT NOT NULL DEFAULT 0 CHECK (balance >= 0),
+  created_at BIGINT NOT NULL,
+  consent_join INTEGER NOT NULL,
+  consent_marketing INTEGER NOT NULL,
+  consent_text_version TEXT NOT NULL,
+  consent_at BIGINT NOT NULL,
+  consent_kiosk TEXT NOT NULL);
+CREATE TABLE claims (
+  receipt_id TEXT PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  store_id TEXT NOT NULL,
+  receipt_number TEXT NOT NULL,
+  amount_dong BIGINT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  kiosk_id TEXT NOT NULL,
+  kiosk_store TEXT NOT NULL,
+  member_id BIGINT NOT NULL REFERENCES members(member_id),
+  points BIGINT NOT NULL,
+  claimed_at BIGINT NOT NULL,
+  kiosk_time BIGINT NOT NULL,
+  result TEXT NOT NULL);
+CREATE TABLE ledger (
+  entry_id @ID@,
+  member_id BIGINT NOT NULL REFERENCES members(member_id),
+  kind TEXT NOT NULL,
+  points BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  reference TEXT NOT NULL,
+  store_id TEXT NOT NULL DEFAULT '',
+  kiosk_id TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '');
+CREATE INDEX ledger_member ON ledger(member_id, at);
+CREATE INDEX ledger_at ON ledger(at);
+CREATE TABLE rewards (
+  reward_id TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  cost_points BIGINT NOT NULL,
+  stock BIGINT CHECK (stock IS NULL OR stock >= 0),
+  per_member_limit BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL);
+CREATE TABLE vouchers (
+  code TEXT PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  reward_id TEXT NOT NULL REFERENCES rewards(reward_id),
+  member_id BIGINT NOT NULL REFERENCES members(member_id),
+  kiosk_id TEXT NOT NULL,
+  value_dong BIGINT NOT NULL,
+  points_spent BIGINT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  result TEXT NOT NULL,
+  consumed_at BIGINT,
+  consumed_store TEXT,
+  consumed_reference TEXT);
+CREATE INDEX vouchers_member ON vouchers(member_id, reward_id);
+CREATE TABLE otp_codes (
+  phone TEXT PRIMARY KEY,
+  code_hash TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  tries_left BIGINT NOT NULL,
+  kiosk_id TEXT NOT NULL);
+CREATE TABLE otp_events (
+  event_id @ID@,
+  phone TEXT NOT NULL,
+  kiosk_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at BIGINT NOT NULL);
+CREATE INDEX otp_events_phone ON otp_events(phone, at);
+CREATE INDEX otp_events_kiosk ON otp_events(kiosk_id, at);
+)sql";
+
+std::vector<std::string> build(const char* idType) {
+    std::vector<std::string> out;
+    for (const char* sql : {kV1}) {
+        std::string text = sql;
+        for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
+            text.replace(pos, 4, idType);
+        out.push_back(std::move(text));
+    }
+    return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& migrations(Backend backend) {
+    static const std::vector<std::string> sqlite = build("INTEGER PRIMARY KEY AUTOINCREMENT");
+    static const std::vector<std::string> postgres = build("BIGSERIAL PRIMARY KEY");
+    return backend == Backend::Sqlite ? sqlite : postgres;
+}
+
+}  // namespace central

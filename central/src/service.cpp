@@ -1,0 +1,189 @@
+// Service: construction and seeding, the catalog cache, authentication and enrollment.
+
+#include "central/service.hpp"
+
+#include <stdexcept>
+
+#include "loyalty/phone.hpp"
+#include "service_util.hpp"
+
+namespace central {
+namespace {
+
+/// How long a loaded catalog is trusted. Admin changes made through THIS process invalidate it at
+/// once; another process sharing the database sees them within this delay.
+constexpr auto kCatalogTtl = std::chrono::seconds(2);
+constexpr loyalty::UnixSeconds kDevEnrollmentValidity = 10LL * 365 * 86'400;
+
+}  // namespace
+
+Service::Service(Database& db, ServiceOptions options, loyalty::SigningKeyPair voucherKeys,
+                 std::unique_ptr<OtpNotifier> notifier)
+    : m_db(db), m_options(std::move(options)), m_voucherKeys(std::move(voucherKeys)), m_notifier(std::move(notifier)) {
+    seed();
+    if (auto loaded = catalog(); !loaded)
+        throw std::runtime_error("cannot load the catalog: " + loaded.error().messageEn);
+}
+
+Service::~Service() = default;
+
+void Service::seed() {
+    // Validate what we seed with before writing anything.
+    if (auto c = loyalty::Campaign::fromToml(m_options.campaignToml); !c)
+        throw std::runtime_error("campaign: " + c.error().message);
+    if (auto t = loyalty::TierRules::fromToml(m_options.tiersToml); !t)
+        throw std::runtime_error("tiers: " + t.error().message);
+    std::vector<loyalty::Reward> rewards;
+    if (!m_options.rewardsToml.empty()) {
+        auto parsed = loyalty::parseRewardCatalog(m_options.rewardsToml);
+        if (!parsed) throw std::runtime_error("rewards: " + parsed.error().message);
+        rewards = std::move(*parsed);
+    }
+    for (const auto& [store, key] : m_options.seedStoreKeys) {
+        if (!loyalty::isValidStoreId(store)) throw std::runtime_error("seed store id is invalid: " + store);
+        if (!loyalty::parsePublicKey(key)) throw std::runtime_error("seed public key of " + store + " is invalid");
+    }
+    const auto now = nowSeconds();
+    auto seeded = transact(m_db, [&](Connection& c) -> JsonResult {
+        // ON CONFLICT DO NOTHING everywhere: processes starting together on one database seed once.
+        CENTRAL_TRY(a, c.query("INSERT INTO settings (key, value) VALUES ('campaign_toml', $1) ON CONFLICT DO NOTHING",
+                               {m_options.campaignToml}));
+        CENTRAL_TRY(b, c.query("INSERT INTO settings (key, value) VALUES ('tiers_toml', $1) ON CONFLICT DO NOTHING",
+                               {m_options.tiersToml}));
+        CENTRAL_TRY(rewardCount, c.query("SELECT COUNT(*) FROM rewards"));
+        if (rewardCount->at(0).integer(0) == 0) {
+            for (const auto& r : rewards) {
+                const Param stock = r.stock ? Param(static_cast<std::int64_t>(*r.stock)) : Param(nullptr);
+                const Param limit = static_cast<std::int64_t>(r.perMemberLimit.value_or(0));
+                CENTRAL_TRY(ins, c.query("INSERT INTO rewards (reward_id, definition, cost_points, stock, "
+                                         "per_member_limit, updated_at) VALUES ($1, $2, $3, $4, $5, $6) "
+                                         "ON CONFLICT DO NOTHING",
+                                         {r.id, rewardToJson(r).dump(), r.cost, stock, limit, now}));
+            }
+        }
+        CENTRAL_TRY(storeCount, c.query("SELECT COUNT(*) FROM stores"));
+        if (storeCount->at(0).integer(0) == 0) {
+            for (const auto& [store, key] : m_options.seedStoreKeys) {
+                CENTRAL_TRY(s, c.query("INSERT INTO stores (store_id, name, created_at) VALUES ($1, $1, $2) "
+                                       "ON CONFLICT DO NOTHING",
+                                       {store, now}));
+                const auto text = loyalty::formatPublicKey(*loyalty::parsePublicKey(key));
+                CENTRAL_TRY(k, c.query("INSERT INTO store_keys (store_id, public_key, added_at) VALUES ($1, $2, $3) "
+                                       "ON CONFLICT DO NOTHING",
+                                       {store, text, now}));
+            }
+        }
+        if (!m_options.seedEnrollmentCode.empty()) {
+            CENTRAL_TRY(s, c.query("INSERT INTO stores (store_id, name, created_at) VALUES ($1, $1, $2) "
+                                   "ON CONFLICT DO NOTHING",
+                                   {m_options.seedEnrollmentStore, now}));
+            CENTRAL_TRY(e, c.query("INSERT INTO enrollment_codes (code_hash, kiosk_id, store_id, created_at, "
+                                   "expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                                   {sha256Hex(m_options.seedEnrollmentCode), m_options.seedEnrollmentKiosk,
+                                    m_options.seedEnrollmentStore, now, now + kDevEnrollmentValidity}));
+        }
+        return Json::object();
+    });
+    if (!seeded) throw std::runtime_error("seeding the database: " + seeded.error().messageEn);
+}
+
+std::expected<std::shared_ptr<const Service::Catalog>, ApiError> Service::catalog() {
+    {
+        std::lock_guard lock(m_catalogMutex);
+        if (m_catalog && std::chrono::steady_clock::now() - m_catalogLoadedAt < kCatalogTtl) return m_catalog;
+    }
+    auto lease = m_db.lease();
+    if (!lease) return std::unexpected(storageError(lease.error()));
+    Connection& c = **lease;
+    CENTRAL_TRY(settings, c.query("SELECT key, value FROM settings WHERE key IN ('campaign_toml', 'tiers_toml')"));
+    std::string campaignToml, tiersToml;
+    for (const auto& row : *settings) (row.text(0) == "campaign_toml" ? campaignToml : tiersToml) = row.text(1);
+    auto campaign = loyalty::Campaign::fromToml(campaignToml);
+    auto tiers = loyalty::TierRules::fromToml(tiersToml);
+    if (!campaign || !tiers) {
+        auto e = apiError("internal");
+        e.messageEn = "the stored campaign or tier rules do not parse";
+        return std::unexpected(e);
+    }
+    auto catalog = std::make_shared<Catalog>(Catalog{campaignToml, tiersToml, *campaign, *tiers, {}, Json::array(), {},
+                                                     Json::array()});
+    CENTRAL_TRY(keys, c.query("SELECT store_id, public_key FROM store_keys ORDER BY store_id, public_key"));
+    for (const auto& row : *keys) {
+        auto key = loyalty::parsePublicKey(row.text(1));
+        if (!key) continue;  // validated on the way in; never let one bad row stop the fleet
+        catalog->keyring.add(row.text(0), *key);
+        catalog->storeKeys.push_back(Json{{"store", row.text(0)}, {"public_key", row.text(1)}});
+    }
+    CENTRAL_TRY(rewards, c.query("SELECT reward_id, definition FROM rewards ORDER BY reward_id"));
+    for (const auto& row : *rewards) {
+        auto json = Json::parse(row.text(1), nullptr, false);
+        if (json.is_discarded()) continue;
+        json.erase("id");
+        auto reward = rewardFromJson(row.text(0), json);
+        if (!reward) continue;
+        catalog->rewardsJson.push_back(rewardToJson(*reward));
+        catalog->rewards.emplace(reward->id, std::move(*reward));
+    }
+    std::lock_guard lock(m_catalogMutex);
+    m_catalog = std::move(catalog);
+    m_catalogLoadedAt = std::chrono::steady_clock::now();
+    return m_catalog;
+}
+
+void Service::invalidateCatalog() {
+    std::lock_guard lock(m_catalogMutex);
+    m_catalog.reset();
+}
+
+std::expected<Caller, ApiError> Service::authenticate(std::string_view authorization) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (!authorization.starts_with(kBearer)) return std::unexpected(apiError("unauthorized"));
+    const auto secret = authorization.substr(kBearer.size());
+    if (secret.empty() || secret.size() > 256) return std::unexpected(apiError("unauthorized"));
+    if (!m_options.adminToken.empty() && secretEquals(secret, m_options.adminToken))
+        return Caller{Caller::Kind::Admin, "", ""};
+    auto lease = m_db.lease();
+    if (!lease) return std::unexpected(storageError(lease.error()));
+    CENTRAL_TRY(rows, (*lease)->query("SELECT kiosk_id, store_id, revoked_at FROM kiosks WHERE credential_hash = $1",
+                                      {sha256Hex(secret)}));
+    if (rows->empty()) return std::unexpected(apiError("unauthorized"));
+    if (!rows->front().isNull(2)) return std::unexpected(apiError("kiosk_revoked"));
+    return Caller{Caller::Kind::Kiosk, rows->front().text(0), rows->front().text(1)};
+}
+
+JsonResult Service::enroll(const Json& body) {
+    auto code = requireString(body, "enrollment_code", 64);
+    if (!code) return std::unexpected(code.error());
+    auto wanted = optionalString(body, "kiosk_id", 32);
+    if (!wanted) return std::unexpected(wanted.error());
+    if (*wanted && !isToken(**wanted, 32)) return std::unexpected(invalidField("kiosk_id", "1-32 of A-Z a-z 0-9 - _"));
+    const std::string credential = "kc_" + randomBase32(32);
+    const auto now = nowSeconds();
+    return transact(m_db, [&](Connection& c) -> JsonResult {
+        CENTRAL_TRY(known, c.query("SELECT kiosk_id, store_id, used_at, expires_at FROM enrollment_codes "
+                                   "WHERE code_hash = $1",
+                                   {sha256Hex(*code)}));
+        if (known->empty()) return std::unexpected(apiError("unauthorized"));
+        const std::string kioskId = known->front().text(0);
+        const std::string store = known->front().text(1);
+        if (*wanted && **wanted != kioskId) return std::unexpected(apiError("forbidden"));
+        // The conditional update is what makes the code single-use, even across processes.
+        CENTRAL_TRY(used, c.query("UPDATE enrollment_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL "
+                                  "AND expires_at > $1 RETURNING kiosk_id",
+                                  {now, sha256Hex(*code)}));
+        if (used->empty()) return std::unexpected(apiError("enrollment_code_used"));
+        CENTRAL_TRY(k, c.query("INSERT INTO kiosks (kiosk_id, store_id, credential_hash, enrolled_at) "
+                               "VALUES ($1, $2, $3, $4) ON CONFLICT (kiosk_id) DO UPDATE SET "
+                               "store_id = excluded.store_id, credential_hash = excluded.credential_hash, "
+                               "enrolled_at = excluded.enrolled_at, revoked_at = NULL",
+                               {kioskId, store, sha256Hex(credential), now}));
+        return Json{{"kiosk_id", kioskId}, {"store", store}, {"credential", credential}};
+    });
+}
+
+bool Service::databaseHealthy() {
+    auto lease = m_db.lease();
+    return lease && (*lease)->query("SELECT 1").has_value();
+}
+
+}  // namespace central

@@ -1,0 +1,292 @@
+// Service: POST /v1/claims (single and batch) and GET /v1/members/{phone}.
+//
+// How a receipt earns once chain-wide, whatever the number of central processes: the claim row's
+// primary key is the receipt id and its idempotency key is UNIQUE. The claim row is inserted first in
+// the transaction with ON CONFLICT DO NOTHING; a second transaction racing for the same receipt either
+// waits for the first (PostgreSQL: the unique index blocks until it commits or aborts; SQLite: BEGIN
+// IMMEDIATE serialises writers) and then inserts nothing. Inserting nothing means: roll back and tell
+// the caller who got there first — the same kiosk retrying (same idempotency key: its original answer)
+// or someone else (409 already_claimed, with when and where).
+
+#include <algorithm>
+
+#include "loyalty/earn.hpp"
+#include "loyalty/phone.hpp"
+#include "loyalty/time.hpp"
+#include "service_util.hpp"
+
+namespace central {
+namespace {
+
+constexpr std::size_t kMaxBatch = 200;
+constexpr loyalty::UnixSeconds kMaxOfflineSeconds = 14LL * 86'400;
+constexpr std::size_t kHistoryEntries = 20;
+
+std::string_view lineKind(loyalty::EarnLineKind kind) {
+    switch (kind) {
+        case loyalty::EarnLineKind::Base: return "base";
+        case loyalty::EarnLineKind::Items: return "items";
+        case loyalty::EarnLineKind::TierBonus: return "tier_bonus";
+        case loyalty::EarnLineKind::Promotion: return "promotion";
+        case loyalty::EarnLineKind::Cap: return "cap";
+        case loyalty::EarnLineKind::SignUpBonus: return "sign_up_bonus";
+    }
+    return "base";
+}
+
+std::string two(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+
+ApiError alreadyClaimed(loyalty::UnixSeconds at, const std::string& store, const std::string& kiosk) {
+    const auto local = loyalty::localDateTime(at);
+    const std::string time = two(local.hour) + ":" + two(local.minute);
+    auto e = apiError("already_claimed", Json{{"claimed_at", at}, {"store", store}, {"kiosk_id", kiosk}});
+    e.messageVi = "Hoá đơn này đã được tích điểm ngày " + loyalty::formatLocalDateVi(local.date) + " lúc " + time +
+                  " tại cửa hàng " + store + " (kiosk " + kiosk + ").";
+    e.messageEn = "This receipt was already claimed on " + loyalty::formatLocalDate(local.date) + " at " + time +
+                  " at store " + store + " (kiosk " + kiosk + ").";
+    return e;
+}
+
+Json replayOf(const std::string& stored) {
+    auto result = Json::parse(stored, nullptr, false);
+    if (result.is_discarded() || !result.is_object()) result = Json::object();
+    result["replayed"] = true;
+    return result;
+}
+
+}  // namespace
+
+struct Service::ClaimInput {
+    std::string key;
+    std::string token;
+    loyalty::Receipt receipt;
+    std::string phone;  ///< E.164
+    loyalty::UnixSeconds kioskTime = 0;
+    bool join = false;
+    bool marketing = false;
+    std::string textVersion;
+};
+
+JsonResult Service::claims(const Caller& caller, const Json& body) {
+    if (caller.kind != Caller::Kind::Kiosk) return std::unexpected(apiError("forbidden"));
+    if (const auto it = body.find("kiosk_id"); it != body.end() && !it->is_null() &&
+                                              (!it->is_string() || it->get<std::string>() != caller.kioskId))
+        return std::unexpected(apiError("forbidden"));
+    auto loaded = catalog();
+    if (!loaded) return std::unexpected(loaded.error());
+    const auto claimsIt = body.find("claims");
+    if (claimsIt == body.end()) {
+        auto result = claimOne(caller, body, **loaded);
+        if (result) (*result)["server_time"] = nowSeconds();
+        return result;
+    }
+    if (!claimsIt->is_array() || claimsIt->empty())
+        return std::unexpected(invalidField("claims", "must be a non-empty list"));
+    if (claimsIt->size() > kMaxBatch) return std::unexpected(apiError("batch_too_large"));
+    Json results = Json::array();
+    for (const auto& claim : *claimsIt) {
+        auto result = claimOne(caller, claim, **loaded);
+        if (result) {
+            results.push_back(std::move(*result));
+            continue;
+        }
+        Json refused{{"status", result.error().status >= 500 ? "retry" : "refused"}, {"error", result.error().body()["error"]}};
+        if (claim.is_object())
+            if (const auto key = claim.find("idempotency_key"); key != claim.end() && key->is_string())
+                refused["idempotency_key"] = *key;
+        results.push_back(std::move(refused));
+    }
+    return Json{{"results", std::move(results)}, {"server_time", nowSeconds()}};
+}
+
+JsonResult Service::claimOne(const Caller& caller, const Json& claim, const Catalog& catalog) {
+    if (!claim.is_object()) return std::unexpected(invalidField("claims[]", "must be an object"));
+    ClaimInput in;
+    auto key = requireString(claim, "idempotency_key", 64);
+    if (!key) return std::unexpected(key.error());
+    if (!isToken(*key, 64)) return std::unexpected(invalidField("idempotency_key", "1-64 of A-Z a-z 0-9 - _"));
+    in.key = *key;
+    auto token = requireString(claim, "token", 1024);
+    if (!token) return std::unexpected(token.error());
+    in.token = *token;
+    auto phoneText = requireString(claim, "phone", 32);
+    if (!phoneText) return std::unexpected(phoneText.error());
+    auto kioskTime = optionalInt(claim, "kiosk_time", 0, 4'294'967'295LL);
+    if (!kioskTime) return std::unexpected(kioskTime.error());
+    if (const auto it = claim.find("consent"); it != claim.end() && !it->is_null()) {
+        if (!it->is_object()) return std::unexpected(invalidField("consent", "must be an object"));
+        auto join = optionalBool(*it, "join", false);
+        auto marketing = optionalBool(*it, "marketing", false);
+        auto version = optionalString(*it, "text_version", 32);
+        if (!join) return std::unexpected(join.error());
+        if (!marketing) return std::unexpected(marketing.error());
+        if (!version) return std::unexpected(version.error());
+        in.join = *join;
+        in.marketing = *marketing;
+        in.textVersion = version->value_or(m_options.consentTextVersion);
+    }
+
+    // A retry of an earlier claim (same key) gets its original answer, even if the token has since
+    // aged out of the receipt window.
+    {
+        auto lease = m_db.lease();
+        if (!lease) return std::unexpected(storageError(lease.error()));
+        CENTRAL_TRY(rows, (*lease)->query("SELECT receipt_id, result FROM claims WHERE idempotency_key = $1", {in.key}));
+        if (!rows->empty()) {
+            auto decoded = loyalty::decodeReceiptToken(in.token);
+            if (!decoded || decoded->receipt.id() != rows->front().text(0))
+                return std::unexpected(apiError("idempotency_conflict"));
+            return replayOf(rows->front().text(1));
+        }
+    }
+
+    auto phone = parsePhoneField(*phoneText);
+    if (!phone) return std::unexpected(phone.error());
+    in.phone = phone->e164();
+    const auto now = nowSeconds();
+    const auto at = kioskTime->value_or(0) == 0 ? now : std::clamp(**kioskTime, now - kMaxOfflineSeconds, now);
+    in.kioskTime = at;
+    loyalty::VerifyPolicy policy;
+    policy.maxAge = catalog.campaign.receiptWindow();
+    auto receipt = loyalty::verifyReceiptToken(in.token, catalog.keyring, at, policy);
+    if (!receipt)
+        return std::unexpected(
+            domainError(422, loyalty::tokenErrorCode(receipt.error()), loyalty::describe(receipt.error())));
+    if (auto eligible = loyalty::checkReceiptEligible(*receipt, catalog.campaign, at); !eligible)
+        return std::unexpected(domainError(422, loyalty::eligibilityErrorCode(eligible.error()),
+                                           loyalty::describe(eligible.error())));
+    in.receipt = *receipt;
+    return storeClaim(caller, in, catalog);
+}
+
+JsonResult Service::storeClaim(const Caller& caller, const ClaimInput& in, const Catalog& catalog) {
+    const auto now = nowSeconds();
+    const std::string receiptId = in.receipt.id();
+    auto stored = transact(m_db, [&](Connection& c) -> JsonResult {
+        CENTRAL_TRY(found, c.query("SELECT member_id FROM members WHERE phone = $1", {in.phone}));
+        bool isNew = false;
+        std::int64_t memberId = 0;
+        if (found->empty()) {
+            if (!in.join) return std::unexpected(apiError("consent_required"));
+            CENTRAL_TRY(created, c.query("INSERT INTO members (phone, balance, created_at, consent_join, "
+                                         "consent_marketing, consent_text_version, consent_at, consent_kiosk) "
+                                         "VALUES ($1, 0, $2, 1, $3, $4, $5, $6) ON CONFLICT (phone) DO NOTHING "
+                                         "RETURNING member_id",
+                                         {in.phone, now, std::int64_t{in.marketing ? 1 : 0}, in.textVersion,
+                                          in.kioskTime, caller.kioskId}));
+            if (!created->empty()) {
+                isNew = true;
+                memberId = created->front().integer(0);
+            } else {  // created by a concurrent claim a moment ago
+                CENTRAL_TRY(again, c.query("SELECT member_id FROM members WHERE phone = $1", {in.phone}));
+                if (again->empty()) return std::unexpected(apiError("storage_unavailable"));
+                memberId = again->front().integer(0);
+            }
+        } else {
+            memberId = found->front().integer(0);
+        }
+
+        const auto windowStart = now - catalog.tiers.windowDays() * loyalty::kSecondsPerDay;
+        CENTRAL_TRY(entries, loadQualifyingEntries(c, memberId, windowStart));
+        const auto before = loyalty::tierStatus(*entries, catalog.tiers, now);
+        const auto earning = loyalty::computeEarning(in.receipt, {before.tier, isNew}, catalog.campaign);
+        if (earning.total <= 0) return std::unexpected(apiError("below_minimum_spend"));
+
+        // The race for the receipt is decided here (see the top of this file).
+        CENTRAL_TRY(claimed, c.query("INSERT INTO claims (receipt_id, idempotency_key, store_id, receipt_number, "
+                                     "amount_dong, issued_at, kiosk_id, kiosk_store, member_id, points, claimed_at, "
+                                     "kiosk_time, result) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                                     "'{}') ON CONFLICT DO NOTHING RETURNING receipt_id",
+                                     {receiptId, in.key, in.receipt.store, in.receipt.number, in.receipt.amount.value,
+                                      in.receipt.issuedAt, caller.kioskId, caller.store, memberId, earning.total, now,
+                                      in.kioskTime}));
+        if (claimed->empty()) return std::unexpected(apiError("already_claimed"));  // resolved below
+
+        CENTRAL_TRY(entry, c.query("INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, "
+                                   "store_id, kiosk_id) VALUES ($1, 'earn', $2, $3, $4, $5, $6, $7)",
+                                   {memberId, earning.total, now, "claim:" + receiptId, receiptId, caller.store,
+                                    caller.kioskId}));
+        CENTRAL_TRY(balance, c.query("UPDATE members SET balance = balance + $1 WHERE member_id = $2 RETURNING balance",
+                                     {earning.total, memberId}));
+        auto after = *entries;
+        after.push_back(loyalty::LedgerEntry{"claim:" + receiptId, loyalty::EntryKind::Earn, earning.total, now,
+                                             receiptId, false});
+        const auto status = loyalty::tierStatus(after, catalog.tiers, now);
+
+        Json breakdown = Json::array();
+        for (const auto& line : earning.lines)
+            breakdown.push_back(Json{{"kind", lineKind(line.kind)},
+                                     {"label", line.label.vi},
+                                     {"label_en", line.label.en},
+                                     {"points", line.points}});
+        Json result{{"idempotency_key", in.key},
+                    {"status", "accepted"},
+                    {"receipt_id", receiptId},
+                    {"points", earning.total},
+                    {"breakdown", std::move(breakdown)},
+                    {"explain_vi", earning.explain(loyalty::Language::Vietnamese)},
+                    {"explain_en", earning.explain(loyalty::Language::English)},
+                    {"balance", balance->at(0).integer(0)},
+                    {"new_member", isNew},
+                    {"claimed_at", now}};
+        addTierFields(result, status, catalog.tiers);
+        CENTRAL_TRY(saved, c.query("UPDATE claims SET result = $1 WHERE receipt_id = $2", {result.dump(), receiptId}));
+        result["replayed"] = false;
+        return result;
+    });
+    if (stored || stored.error().code != "already_claimed") return stored;
+
+    // Lost the race (or a duplicate): find out to whom.
+    auto lease = m_db.lease();
+    if (!lease) return std::unexpected(storageError(lease.error()));
+    CENTRAL_TRY(rows, (*lease)->query("SELECT idempotency_key, receipt_id, claimed_at, kiosk_store, kiosk_id, result "
+                                      "FROM claims WHERE idempotency_key = $1 OR receipt_id = $2",
+                                      {in.key, receiptId}));
+    for (const auto& row : *rows) {
+        if (row.text(0) == in.key) {
+            if (row.text(1) != receiptId) return std::unexpected(apiError("idempotency_conflict"));
+            return replayOf(row.text(5));
+        }
+    }
+    if (rows->empty()) return std::unexpected(apiError("storage_unavailable"));
+    const auto& row = rows->front();
+    return std::unexpected(alreadyClaimed(row.integer(2), row.text(3), row.text(4)));
+}
+
+JsonResult Service::member(const Caller& caller, std::string_view phoneText) {
+    if (caller.kind != Caller::Kind::Kiosk && caller.kind != Caller::Kind::Admin)
+        return std::unexpected(apiError("forbidden"));
+    if (phoneText.size() > 32) return std::unexpected(domainError(422, "phone_wrong_length", "too long"));
+    auto phone = parsePhoneField(phoneText);
+    if (!phone) return std::unexpected(phone.error());
+    auto loaded = catalog();
+    if (!loaded) return std::unexpected(loaded.error());
+    const auto& tiers = (*loaded)->tiers;
+    auto lease = m_db.lease();
+    if (!lease) return std::unexpected(storageError(lease.error()));
+    Connection& c = **lease;
+    CENTRAL_TRY(found, c.query("SELECT member_id, balance FROM members WHERE phone = $1", {phone->e164()}));
+    if (found->empty()) return std::unexpected(apiError("not_found"));
+    const auto memberId = found->front().integer(0);
+    const auto now = nowSeconds();
+    CENTRAL_TRY(entries, loadQualifyingEntries(c, memberId, now - tiers.windowDays() * loyalty::kSecondsPerDay));
+    CENTRAL_TRY(recent, c.query("SELECT at, kind, points, reference FROM ledger WHERE member_id = $1 "
+                                "ORDER BY at DESC, entry_id DESC LIMIT $2",
+                                {memberId, static_cast<std::int64_t>(kHistoryEntries)}));
+    Json history = Json::array();
+    for (const auto& row : *recent)
+        history.push_back(Json{{"at", row.integer(0)},
+                               {"kind", row.text(1)},
+                               {"points", row.integer(2)},
+                               {"description", row.text(3)}});
+    Json out{{"phone", phone->e164()},
+             {"masked", phone->masked()},
+             {"balance", found->front().integer(1)},
+             {"pending", 0},
+             {"history", std::move(history)},
+             {"server_time", now}};
+    addTierFields(out, loyalty::tierStatus(*entries, tiers, now), tiers);
+    return out;
+}
+
+}  // namespace central
