@@ -20,8 +20,8 @@ constexpr std::uint64_t kMaxU32 = 0xFFFF'FFFF;
 // is what makes every single substitution and every adjacent transposition change the checksum.
 std::uint8_t gfMultiply(std::uint8_t x, std::uint8_t y) {
     std::uint8_t product = 0;
-    for (int bit = 0; bit < 5; ++bit) {
-        if ((y >> bit) & 1U) product ^= x;
+    for (unsigned bit = 0; bit < 5; ++bit) {
+        if ((unsigned{y} >> bit) & 1U) product ^= x;
         x = static_cast<std::uint8_t>(x << 1);
         if (x & 0x20U) x ^= 0x25U;
     }
