@@ -89,20 +89,27 @@ struct QrDecoder::Impl {
         return {};
     }
 
-    /// An upscaled, contrast-normalised crop of each candidate region.
-    std::vector<QrCode> decodeRegions(const cv::Mat& gray, bool binarize) {
+    enum class CropFilter : std::uint8_t { None, Binarize, Sharpen };
+
+    /// An upscaled, contrast-normalised crop of each candidate region, optionally filtered.
+    std::vector<QrCode> decodeRegions(const cv::Mat& gray, CropFilter filter) {
         for (const cv::Rect& region : findCandidateRegions(gray)) {
             const double factor = std::clamp(kCropTargetSide / std::max(region.width, region.height), 1.0, 3.0);
             cv::Mat crop;
             cv::resize(gray(region), crop, {}, factor, factor, factor > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
             if (stages.contrast) clahe->apply(crop, crop);
             const detail::Placement placement{cv::Point2f(static_cast<float>(region.x), static_cast<float>(region.y)),
-                                      static_cast<float>(factor)};
-            if (binarize) {
+                                              static_cast<float>(factor)};
+            if (filter == CropFilter::Binarize) {
                 cv::Mat smooth;
                 cv::GaussianBlur(crop, smooth, {0, 0}, factor);
                 const int block = (static_cast<int>(factor * 12) | 1);
                 cv::adaptiveThreshold(smooth, crop, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY, block, 4);
+            } else if (filter == CropFilter::Sharpen) {
+                // Unsharp mask: out-of-focus and moving receipts smear module edges into each other.
+                cv::Mat smooth;
+                cv::GaussianBlur(crop, smooth, {0, 0}, 2.0 * factor);
+                cv::addWeighted(crop, 2.5, smooth, -1.5, 0, crop);
             }
             auto codes = decodeBoth(crop, placement, true);
             if (!codes.empty()) return codes;
@@ -111,7 +118,7 @@ struct QrDecoder::Impl {
     }
 
     /// The stages that cost a full-frame pass or more. DecodeEffort::Frame runs one per frame.
-    static constexpr std::size_t kHeavyStages = 3;
+    static constexpr std::size_t kHeavyStages = 4;
     std::vector<QrCode> heavyStage(std::size_t which, const cv::Mat& gray) {
         switch (which) {
             case 0:
@@ -131,7 +138,13 @@ struct QrDecoder::Impl {
             case 2:
                 if (stages.regions && stages.binarize) {
                     lastStage = "binarize";
-                    return decodeRegions(gray, true);
+                    return decodeRegions(gray, CropFilter::Binarize);
+                }
+                break;
+            case 3:
+                if (stages.regions && stages.sharpen) {
+                    lastStage = "sharpen";
+                    return decodeRegions(gray, CropFilter::Sharpen);
                 }
                 break;
             default:
@@ -171,7 +184,7 @@ std::vector<QrCode> QrDecoder::Impl::run(const cv::Mat& gray, DecodeEffort effor
     }
     if (stages.regions) {
         lastStage = "region";
-        codes = decodeRegions(gray, false);
+        codes = decodeRegions(gray, CropFilter::None);
         if (!codes.empty()) return codes;
     }
     if (effort == DecodeEffort::Frame) {

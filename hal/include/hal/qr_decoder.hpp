@@ -42,7 +42,8 @@ struct DecoderStages {
     bool zxing = true;      ///< zxing-cpp as second decoder
     bool contrast = true;   ///< CLAHE contrast normalisation
     bool regions = true;    ///< candidate regions, upscaled crops
-    bool binarize = true;   ///< adaptive-threshold variants
+    bool binarize = true;   ///< adaptive-threshold variants of the regions
+    bool sharpen = true;    ///< unsharp-masked variants of the regions (blur, motion)
 };
 
 class QrDecoder {
@@ -56,7 +57,7 @@ class QrDecoder {
     [[nodiscard]] std::vector<QrCode> decode(const Frame& frame, DecodeEffort effort);
 
     /// The stage that produced the last non-empty result ("zbar", "zxing", "clahe", "region",
-    /// "binarize"), or "" — for logs and the benchmark.
+    /// "binarize", "sharpen"), or "" — for logs and the benchmark.
     [[nodiscard]] std::string_view lastStage() const;
 
   private:
