@@ -1,5 +1,7 @@
 #include "loyalty/earn.hpp"
 
+#include <algorithm>
+
 #include "loyalty/money.hpp"
 #include "loyalty/time.hpp"
 
@@ -41,6 +43,13 @@ const Promotion* bestPromotion(const Campaign& campaign, UnixSeconds at) {
     return best;
 }
 
+/// "1.200" in Vietnamese, "1,200" in English: a dot reads as a decimal point to an English reader.
+std::string groupedPoints(Points points, Language language) {
+    std::string text = groupThousands(points);
+    if (language == Language::English) std::replace(text.begin(), text.end(), '.', ',');
+    return text;
+}
+
 }  // namespace
 
 Earning computeEarning(const Receipt& receipt, const MemberContext& member, const Campaign& campaign) {
@@ -75,7 +84,7 @@ Earning computeEarning(const Receipt& receipt, const MemberContext& member, cons
 
 std::string Earning::explain(Language language) const {
     const std::string_view unit = language == Language::Vietnamese ? " điểm" : " points";
-    std::string text = groupThousands(total) + std::string(unit);
+    std::string text = groupedPoints(total, language) + std::string(unit);
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const EarnLine& line = lines[i];
         if (i == 0) {
@@ -84,7 +93,8 @@ std::string Earning::explain(Language language) const {
         } else {
             text += line.points < 0 ? " − " : " + ";
         }
-        text += groupThousands(line.points < 0 ? -line.points : line.points) + " " + line.label.in(language);
+        text += groupedPoints(line.points < 0 ? -line.points : line.points, language) + " " +
+                line.label.in(language);
     }
     return text;
 }

@@ -54,8 +54,8 @@ struct Earning {
     bool belowMinimumSpend = false;
 
     /// "120 điểm = 100 cơ bản + 20 khuyến mãi cuối tuần" / "120 points = 100 base + 20 weekend
-    /// promotion"; a Cap line reads "− 30 giới hạn mỗi hoá đơn"; just "0 điểm" with no lines. Numbers
-    /// are grouped like money ("1.200 điểm").
+    /// promotion"; a Cap line reads "− 30 giới hạn mỗi hoá đơn"; just "0 điểm" with no lines.
+    /// Numbers are grouped the way each language reads them ("1.200 điểm", "1,200 points").
     [[nodiscard]] std::string explain(Language language) const;
     bool operator==(const Earning&) const = default;
 };
