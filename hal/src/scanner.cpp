@@ -2,7 +2,8 @@
 
 #include <chrono>
 #include <exception>
-#include <iostream>
+
+#include <spdlog/spdlog.h>
 
 #include "hal/scan_deduper.hpp"
 
@@ -68,6 +69,8 @@ std::vector<QrCode> Scanner::decodeImage(const Frame& image) {
 void Scanner::run() {
     QrDecoder decoder;
     ScanDeduper deduper(m_config.forgetAfterMs);
+    // Logged on change only: an unplugged camera retries every few seconds for hours.
+    bool cameraWorking = true;
     // Nothing may escape a worker thread silently: an unexpected exception is logged and the loop goes
     // on with the next frame (the decoders are not expected to throw; OpenCV may on a corrupt frame).
     for (;;) {
@@ -78,11 +81,16 @@ void Scanner::run() {
         try {
             auto frame = m_camera.grab();
             if (!frame) {
+                if (cameraWorking && frame.error().kind != CameraError::Kind::NoFrame)
+                    spdlog::warn("camera ({}): {}", m_camera.driverName(), frame.error().message);
+                cameraWorking = cameraWorking && frame.error().kind == CameraError::Kind::NoFrame;
                 std::unique_lock lock(m_mutex);
                 ++m_stats.grabErrors;
                 m_wake.wait_for(lock, std::chrono::milliseconds(m_config.retryDelayMs), [this] { return m_stopRequested; });
                 continue;
             }
+            if (!cameraWorking) spdlog::info("camera ({}): delivering frames again", m_camera.driverName());
+            cameraWorking = true;
             {
                 const std::lock_guard lock(m_mutex);
                 m_latest = *frame;
@@ -109,7 +117,7 @@ void Scanner::run() {
             }
             if (!fresh.empty() && m_notifier) m_notifier();
         } catch (const std::exception& e) {
-            std::cerr << "hal::Scanner: frame skipped: " << e.what() << "\n";
+            spdlog::error("scanner: frame skipped: {}", e.what());
         }
     }
 }

@@ -42,6 +42,15 @@ VirtualCamera::VirtualCamera(CameraConfig config, const Clock& clock) : m_config
 VirtualCamera::~VirtualCamera() = default;
 
 std::expected<void, CameraError> VirtualCamera::open() {
+    auto opened = openSource();
+    const std::lock_guard lock(m_mutex);
+    m_health = CameraHealth{};
+    m_health.state = opened ? CameraState::Streaming : CameraState::Closed;
+    if (!opened) m_health.lastError = opened.error().message;
+    return opened;
+}
+
+std::expected<void, CameraError> VirtualCamera::openSource() {
     auto source = std::make_unique<Source>();
     const fs::path path = m_config.device;
     std::error_code ec;
@@ -64,9 +73,6 @@ std::expected<void, CameraError> VirtualCamera::open() {
         }
     }
     m_source = std::move(source);
-    const std::lock_guard lock(m_mutex);
-    m_health = CameraHealth{};
-    m_health.state = CameraState::Streaming;
     return {};
 }
 

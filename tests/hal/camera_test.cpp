@@ -126,6 +126,8 @@ TEST(VirtualCamera, MissingSourceFailsToOpen) {
     const hal::ManualClock clock;
     hal::VirtualCamera missing({.driver = "virtual", .device = "/nonexistent/clip.avi"}, clock);
     EXPECT_FALSE(missing.open());
+    EXPECT_FALSE(missing.health().healthy());
+    EXPECT_NE(missing.health().lastError.find("/nonexistent/clip.avi"), std::string::npos);
     hal::VirtualCamera empty({.driver = "virtual", .device = dir.path().string()}, clock);
     auto opened = empty.open();
     ASSERT_FALSE(opened);

@@ -42,6 +42,7 @@ class VirtualCamera final : public Camera {
 
   private:
     struct Source;
+    [[nodiscard]] std::expected<void, CameraError> openSource();
     [[nodiscard]] Frame stamp(Frame frame);
 
     CameraConfig m_config;
