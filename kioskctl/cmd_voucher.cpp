@@ -57,7 +57,7 @@ int runVoucherVerify(const VoucherVerifyOptions& o) {
     fmt::print("value:    {} ({} dong)\n", loyalty::formatVnd(voucher->value), voucher->value.value);
     fmt::print("issued:   {}\n", loyalty::formatIso8601(voucher->issuedAt));
     fmt::print("expires:  {} (valid through {})\n", loyalty::formatIso8601(voucher->expiresAt),
-               loyalty::formatLocalDateVi(loyalty::localDate(voucher->expiresAt - 1)));
+               loyalty::formatLocalDateVi(loyalty::voucherLastValidDay(voucher->expiresAt)));
     return 0;
 }
 

@@ -195,6 +195,10 @@ Voucher issueVoucher(const Reward& reward, const VoucherCode& code, UnixSeconds 
                    reward.terms};
 }
 
+LocalDate voucherLastValidDay(UnixSeconds expiresAt) {
+    return localDate(expiresAt - 1);
+}
+
 std::string_view voucherErrorCode(VoucherError error) {
     switch (error) {
         case VoucherError::NotAVoucher:

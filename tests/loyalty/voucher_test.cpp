@@ -162,6 +162,7 @@ TEST(Voucher, IssuedValidThroughTheEndOfTheLastLocalDay) {
     const Voucher v = voucher();
     EXPECT_EQ(v.issuedAt, kIssued);
     EXPECT_EQ(v.expiresAt, at("2026-12-24T00:00:00+07:00"));  // 23/11 + 30 days = 23/12, through 23:59:59
+    EXPECT_EQ(loyalty::voucherLastValidDay(v.expiresAt), (loyalty::LocalDate{2026, 12, 23}));
     EXPECT_EQ(v.value, Dong{20'000});
     EXPECT_EQ(v.rewardId, "CAFE-20K");
     ASSERT_TRUE(v.member.has_value());

@@ -38,6 +38,7 @@
 #include "loyalty/receipt.hpp"
 #include "loyalty/reward.hpp"
 #include "loyalty/signing.hpp"
+#include "loyalty/time.hpp"
 
 namespace loyalty {
 
@@ -91,6 +92,11 @@ struct Voucher {
 /// the local day issuedAt + reward.voucherValidityDays.
 [[nodiscard]] Voucher issueVoucher(const Reward& reward, const VoucherCode& code, UnixSeconds issuedAt,
                                    std::optional<PhoneNumber> member);
+
+/// The last local day on which a voucher expiring at `expiresAt` is valid: what to print or show as the
+/// expiry date ("HSD 23/12/2026"). expiresAt itself is 00:00:00 of the day AFTER, so printing
+/// localDate(expiresAt) would promise one day too many.
+[[nodiscard]] LocalDate voucherLastValidDay(UnixSeconds expiresAt);
 
 /// Why a scanned payload was refused ("voucher_…" codes for i18n and the API):
 ///   NotAVoucher        some other QR code (no "LV1" prefix)
