@@ -134,17 +134,19 @@ TransportResult openTcpTransport(const std::string& host, std::uint16_t port, Tr
 
 TransportResult openDeviceTransport(const std::filesystem::path& path, TransportTimeouts timeouts) {
     struct stat st{};
-    const bool exists = ::stat(path.c_str(), &st) == 0;
-    if (exists && S_ISCHR(st.st_mode)) {
-        const int fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-            return std::unexpected(fmt::format("{}: cannot open ({}); is the printer plugged in, and may this "
-                                               "user use it (group lp)?", path.string(), errnoText()));
-        return std::make_unique<FdTransport>(fd, path.string(), timeouts, true, false);
-    }
-    if (exists && !S_ISREG(st.st_mode))
-        return std::unexpected(fmt::format("{}: neither a printer device nor a regular file", path.string()));
-    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (::stat(path.c_str(), &st) != 0)
+        return std::unexpected(fmt::format("{}: no such device ({}); is the printer plugged in and switched on?",
+                                           path.string(), errnoText()));
+    if (!S_ISCHR(st.st_mode)) return std::unexpected(fmt::format("{}: not a printer device", path.string()));
+    const int fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return std::unexpected(fmt::format("{}: cannot open ({}); may this user use it (group lp)?", path.string(),
+                                           errnoText()));
+    return std::make_unique<FdTransport>(fd, path.string(), timeouts, true, false);
+}
+
+TransportResult openCaptureTransport(const std::filesystem::path& path, TransportTimeouts timeouts) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
     if (fd < 0) return std::unexpected(fmt::format("{}: cannot open ({})", path.string(), errnoText()));
     return std::make_unique<FdTransport>(fd, path.string(), timeouts, false, false);
 }

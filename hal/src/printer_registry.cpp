@@ -56,7 +56,7 @@ PrinterResult makeFile(const PrinterConfig& config) {
     if (config.address.empty()) return std::unexpected(std::string("printer: escpos-file needs address PATH"));
     const std::filesystem::path path = config.address;
     const auto timeouts = config.timeouts;
-    return std::make_unique<EscPosPrinter>([path, timeouts] { return openDeviceTransport(path, timeouts); },
+    return std::make_unique<EscPosPrinter>([path, timeouts] { return openCaptureTransport(path, timeouts); },
                                            optionsFor(config, false));
 }
 

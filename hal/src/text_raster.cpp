@@ -102,6 +102,17 @@ char32_t compose(char32_t base, char32_t mark) {
     return 0;
 }
 
+/// Keyboards and old converters emit a vowel's two marks in either order ("a" + breve + dot below
+/// instead of the canonical dot below first). When `composed` already holds one mark, try the new mark
+/// on its base first and the old mark after.
+char32_t composeReordered(char32_t composed, char32_t mark) {
+    const auto it = std::find_if(kCompositions.begin(), kCompositions.end(),
+                                 [&](const Composition& c) { return c.composed == composed; });
+    if (it == kCompositions.end()) return 0;
+    const char32_t inner = compose(it->base, mark);
+    return inner == 0 ? 0 : compose(inner, it->mark);
+}
+
 bool isDropped(char32_t c) {
     return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
            (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
@@ -132,21 +143,22 @@ std::u32string decodeUtf8(std::string_view in) {
             ++i;
             continue;
         }
-        bool ok = i + static_cast<std::size_t>(extra) < in.size();
+        bool ok = true;
         std::size_t used = 1;
-        for (int k = 1; ok && k <= extra; ++k) {
-            const auto b = static_cast<unsigned char>(in[i + static_cast<std::size_t>(k)]);
-            if ((b & 0xC0U) != 0x80U) {
+        for (int k = 1; k <= extra; ++k) {
+            // A truncated or interrupted sequence is one U+FFFD for its valid prefix (Unicode's
+            // "maximal subpart" rule); the offending byte starts the next character.
+            if (i + used >= in.size() || (static_cast<unsigned char>(in[i + used]) & 0xC0U) != 0x80U) {
                 ok = false;
                 break;
             }
-            cp = (cp << 6) | (b & 0x3FU);
+            cp = (cp << 6) | (static_cast<unsigned char>(in[i + used]) & 0x3FU);
             ++used;
         }
         static constexpr std::array<char32_t, 4> kMinimum{0, 0x80, 0x800, 0x10000};
         if (!ok || cp < kMinimum[static_cast<std::size_t>(extra)] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
             out.push_back(kReplacement);
-            i += used;  // a bad continuation byte is not consumed: it starts the next character
+            i += used;
             continue;
         }
         out.push_back(cp);
@@ -279,6 +291,10 @@ std::u32string TextRaster::sanitize(std::string_view utf8) {
         if (!out.empty()) {
             if (const char32_t composed = compose(out.back(), c); composed != 0) {
                 out.back() = composed;
+                continue;
+            }
+            if (const char32_t reordered = composeReordered(out.back(), c); reordered != 0) {
+                out.back() = reordered;
                 continue;
             }
         }
