@@ -63,9 +63,11 @@ std::expected<std::optional<std::string>, ApiError> optionalString(const Json& o
                                                                    std::size_t maxChars) {
     const auto it = object.find(name);
     if (it == object.end() || it->is_null()) return std::optional<std::string>{};
-    auto text = requireString(object, name, maxChars);
-    if (!text) return std::unexpected(text.error());
-    return std::optional<std::string>(std::move(*text));
+    if (!it->is_string()) return std::unexpected(invalidField(name, "must be a string"));
+    auto text = it->get<std::string>();
+    if (text.size() > maxChars)
+        return std::unexpected(invalidField(name, "longer than " + std::to_string(maxChars) + " bytes"));
+    return std::optional<std::string>(std::move(text));
 }
 
 std::expected<std::int64_t, ApiError> requireInt(const Json& object, const char* name, std::int64_t min,

@@ -1,0 +1,258 @@
+#include "central_harness.hpp"
+
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <sodium.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "loyalty/receipt_token.hpp"
+
+namespace central_test {
+namespace {
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void pgExec(const std::string& url, const std::string& sql) {
+    PGconn* conn = PQconnectdb(url.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+        std::string message = PQerrorMessage(conn);
+        PQfinish(conn);
+        throw std::runtime_error("PostgreSQL: " + message);
+    }
+    PGresult* r = PQexec(conn, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    std::string message = PQresultErrorMessage(r);
+    PQclear(r);
+    PQfinish(conn);
+    if (!ok) throw std::runtime_error("PostgreSQL: " + sql + ": " + message);
+}
+
+std::string withDbName(const std::string& base, const std::string& name) {
+    return base + (base.find('?') == std::string::npos ? "?" : "&") + "dbname=" + name;
+}
+
+}  // namespace
+
+std::optional<std::string> PgDatabase::baseUrl() {
+    const char* url = std::getenv("KIOSK_TEST_PG_URL");
+    if (!url || !*url) return std::nullopt;
+    return std::string(url);
+}
+
+PgDatabase::PgDatabase() {
+    m_name = "central_test_" + newKey();
+    for (auto& ch : m_name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    pgExec(*baseUrl(), "CREATE DATABASE " + m_name);
+    m_url = withDbName(*baseUrl(), m_name);
+}
+
+PgDatabase::~PgDatabase() {
+    try {
+        pgExec(*baseUrl(), "DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
+    } catch (const std::exception&) {
+        // The cluster itself is thrown away after the run.
+    }
+}
+
+TempDir::TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base && *base ? base : "/tmp") + "/central-test.XXXXXX";
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    m_path = pattern;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+}
+
+std::string Response::header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+}
+
+std::string Response::code() const {
+    if (!body.is_object() || !body.contains("error") || !body["error"].is_object()) return "";
+    return body["error"].value("code", "");
+}
+
+CentralProcess::CentralProcess(const Options& options) {
+    m_dataDir = options.dataDir.empty() ? m_temp.path() + "/data" : options.dataDir;
+    m_logPath = m_temp.path() + "/central.log";
+    const std::string config = m_temp.path() + "/central.toml";
+    {
+        std::ofstream out(config);
+        out << "admin_token = \"" << kAdmin << "\"\n"
+            << "campaign_file = \"" << m_temp.path() << "/campaign.toml\"\n"
+            << "log_level = \"info\"\n"
+            << options.extraToml << "\n";
+        std::ofstream(m_temp.path() + "/campaign.toml") << testCampaignToml();
+    }
+    std::vector<std::string> args{KIOSK_BINARY_DIR "/bin/central", "--config", config, "--listen", "127.0.0.1:0",
+                                  "--data", m_dataDir};
+    if (!options.databaseUrl.empty()) {
+        args.emplace_back("--db");
+        args.push_back(options.databaseUrl);
+    }
+    m_pid = fork();
+    if (m_pid < 0) throw std::runtime_error("fork failed");
+    if (m_pid == 0) {
+        const int fd = open(m_logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    static const std::regex kListening(R"(listening on 127\.0\.0\.1:([0-9]+))");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::smatch m;
+        const auto text = log();
+        if (std::regex_search(text, m, kListening)) {
+            m_port = std::stoi(m[1]);
+            return;
+        }
+        if (!running()) throw std::runtime_error("central exited at start-up:\n" + text);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("central did not start listening in time:\n" + log());
+}
+
+CentralProcess::~CentralProcess() {
+    if (m_pid <= 0) return;
+    kill(m_pid, SIGTERM);
+    for (int i = 0; i < 200; ++i) {
+        if (waitpid(m_pid, nullptr, WNOHANG) == m_pid) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    kill(m_pid, SIGKILL);
+    waitpid(m_pid, nullptr, 0);
+}
+
+std::string CentralProcess::log() const { return readFile(m_logPath); }
+
+bool CentralProcess::running() const {
+    int status = 0;
+    return waitpid(m_pid, &status, WNOHANG) == 0;
+}
+
+Response CentralProcess::request(const std::string& method, const std::string& path, const std::string& auth,
+                                 const std::string& body, const std::string& contentType,
+                                 const httplib::Headers& extra) const {
+    httplib::Client client("127.0.0.1", m_port);
+    client.set_connection_timeout(5);
+    client.set_read_timeout(30);
+    httplib::Headers headers = extra;
+    if (!auth.empty()) headers.emplace("Authorization", "Bearer " + auth);
+    httplib::Result result{nullptr, httplib::Error::Unknown};
+    if (method == "GET") result = client.Get(path, headers);
+    else if (method == "POST") result = client.Post(path, headers, body, contentType);
+    else if (method == "PUT") result = client.Put(path, headers, body, contentType);
+    else throw std::invalid_argument(method);
+    Response r;
+    if (!result) return r;
+    r.status = result->status;
+    r.headers = result->headers;
+    r.body = Json::parse(result->body, nullptr, false);
+    if (r.body.is_discarded()) r.body = nullptr;
+    return r;
+}
+
+std::string CentralProcess::lastOtp(const std::string& phoneE164) const {
+    std::istringstream lines(readFile(m_dataDir + "/otp-outbox.jsonl"));
+    std::string line, code;
+    while (std::getline(lines, line)) {
+        auto j = Json::parse(line, nullptr, false);
+        if (!j.is_discarded() && j.value("phone", "") == phoneE164) code = j.value("code", "");
+    }
+    return code;
+}
+
+std::string testCampaignToml() {
+    return R"([campaign]
+id = "TEST"
+name_vi = "Chương trình thử"
+name_en = "Test campaign"
+valid_from = 2000-01-01
+valid_to = 2099-12-31
+dong_per_point = 10000
+points_per_item = 0
+minimum_spend = 20000
+receipt_cap = 5000
+signup_bonus = 50
+receipt_window_days = 30
+points_expiry_months = 12
+[campaign.tier_multiplier_percent]
+silver = 100
+gold = 125
+diamond = 150
+)";
+}
+
+std::string signReceipt(const loyalty::Receipt& receipt, const loyalty::SigningKeyPair& keys) {
+    auto token = loyalty::encodeReceiptToken(receipt, keys);
+    if (!token) throw std::runtime_error("cannot sign the test receipt");
+    return *token;
+}
+
+std::string signReceipt(const std::string& number, std::int64_t amountDong, loyalty::UnixSeconds issuedAt,
+                        const std::string& store) {
+    static const auto keys = [] {
+        auto k = loyalty::parseSecretKey(readFile(KIOSK_SOURCE_DIR "/assets/samples/DEV001.key"));
+        if (!k) throw std::runtime_error("cannot read the development key");
+        return *k;
+    }();
+    return signReceipt(loyalty::Receipt{store, number, loyalty::Dong{amountDong}, issuedAt, 1}, keys);
+}
+
+loyalty::UnixSeconds now() { return static_cast<loyalty::UnixSeconds>(std::time(nullptr)); }
+
+std::string newKey() {
+    unsigned char bytes[12];
+    randombytes_buf(bytes, sizeof bytes);
+    char hex[sizeof bytes * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+    return std::string("k") + hex;
+}
+
+std::string enrollDevKiosk(const CentralProcess& central) {
+    auto r = central.post("/v1/kiosks/enroll", "", Json{{"enrollment_code", "DEV-ENROLL-0001"}});
+    if (r.status != 200) throw std::runtime_error("dev enrollment failed: " + r.body.dump());
+    return r.body["credential"].get<std::string>();
+}
+
+std::string enrollKiosk(const CentralProcess& central, const std::string& kioskId) {
+    auto code = central.post("/v1/admin/enrollment-codes", kAdmin, Json{{"kiosk_id", kioskId}, {"store", "DEV001"}});
+    if (code.status != 200) throw std::runtime_error("enrollment code failed: " + code.body.dump());
+    auto r = central.post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code.body["enrollment_code"]}});
+    if (r.status != 200) throw std::runtime_error("enrollment failed: " + r.body.dump());
+    return r.body["credential"].get<std::string>();
+}
+
+Json claimBody(const std::string& token, const std::string& phone, bool join, const std::string& key) {
+    Json body{{"idempotency_key", key}, {"token", token}, {"phone", phone}, {"kiosk_time", now()}};
+    if (join) body["consent"] = Json{{"join", true}, {"marketing", false}, {"text_version", "2026-11"}};
+    return body;
+}
+
+}  // namespace central_test

@@ -1,0 +1,125 @@
+#pragma once
+// Test harness for central's integration tests: starts the REAL build/bin/central on a free loopback
+// port with a temporary data directory (and, for PostgreSQL, a fresh database of its own), signs
+// receipts with the development store key, and talks JSON over HTTP.
+
+#include <httplib.h>
+#include <sys/types.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/receipt.hpp"
+#include "loyalty/signing.hpp"
+
+namespace central_test {
+
+using Json = nlohmann::json;
+
+enum class Backend { Sqlite, Postgres };
+
+/// A fresh PostgreSQL database on the server of KIOSK_TEST_PG_URL, dropped when this dies.
+class PgDatabase {
+  public:
+    /// nullopt when KIOSK_TEST_PG_URL is not set (the caller skips).
+    static std::optional<std::string> baseUrl();
+    PgDatabase();
+    ~PgDatabase();
+    PgDatabase(const PgDatabase&) = delete;
+    PgDatabase& operator=(const PgDatabase&) = delete;
+    [[nodiscard]] const std::string& url() const { return m_url; }
+
+  private:
+    std::string m_name;
+    std::string m_url;
+};
+
+/// A temporary directory removed with everything in it when this dies.
+class TempDir {
+  public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::string& path() const { return m_path; }
+
+  private:
+    std::string m_path;
+};
+
+struct Response {
+    int status = 0;  ///< 0 = no HTTP answer
+    Json body;       ///< null if the body is not JSON
+    httplib::Headers headers;
+    [[nodiscard]] std::string header(const std::string& name) const;
+    [[nodiscard]] std::string code() const;  ///< body.error.code or ""
+};
+
+/// One running central process. Stopped with SIGTERM (then SIGKILL) when this dies.
+class CentralProcess {
+  public:
+    struct Options {
+        std::string databaseUrl;  ///< empty = SQLite in the data dir
+        std::string dataDir;      ///< empty = a directory of the process's own temp dir
+        std::string extraToml;    ///< appended to the generated config file
+    };
+    explicit CentralProcess(const Options& options);
+    ~CentralProcess();
+    CentralProcess(const CentralProcess&) = delete;
+    CentralProcess& operator=(const CentralProcess&) = delete;
+
+    [[nodiscard]] int port() const { return m_port; }
+    [[nodiscard]] const std::string& dataDir() const { return m_dataDir; }
+    [[nodiscard]] std::string log() const;
+    [[nodiscard]] bool running() const;
+
+    /// Sends a request; `auth` is the bearer secret ("" = none). `body` as given (raw text).
+    Response request(const std::string& method, const std::string& path, const std::string& auth,
+                     const std::string& body = "", const std::string& contentType = "application/json",
+                     const httplib::Headers& headers = {}) const;
+    Response get(const std::string& path, const std::string& auth) const { return request("GET", path, auth); }
+    Response post(const std::string& path, const std::string& auth, const Json& body) const {
+        return request("POST", path, auth, body.dump());
+    }
+    Response put(const std::string& path, const std::string& auth, const Json& body) const {
+        return request("PUT", path, auth, body.dump());
+    }
+
+    /// The last OTP code the file sink wrote for `phoneE164`.
+    [[nodiscard]] std::string lastOtp(const std::string& phoneE164) const;
+
+  private:
+    TempDir m_temp;
+    std::string m_dataDir;
+    std::string m_logPath;
+    pid_t m_pid = -1;
+    int m_port = 0;
+};
+
+inline constexpr const char* kAdmin = "test-admin-token";
+
+/// The test campaign: the development rules without promotions and valid 2000-2099, so points do not
+/// depend on the day the tests run: 1 point per 10.000 ₫, minimum 20.000 ₫, sign-up bonus 50.
+std::string testCampaignToml();
+
+/// Signs a receipt of the development store DEV001 (assets/samples/DEV001.key).
+std::string signReceipt(const std::string& number, std::int64_t amountDong, loyalty::UnixSeconds issuedAt,
+                        const std::string& store = "DEV001");
+std::string signReceipt(const loyalty::Receipt& receipt, const loyalty::SigningKeyPair& keys);
+[[nodiscard]] loyalty::UnixSeconds now();
+/// A unique idempotency key.
+[[nodiscard]] std::string newKey();
+
+/// Enrolls the development kiosk K-DEV-01 with the seeded code; returns its credential.
+[[nodiscard]] std::string enrollDevKiosk(const CentralProcess& central);
+/// Admin creates an enrollment code for `kioskId` at DEV001 and the kiosk enrolls; its credential.
+[[nodiscard]] std::string enrollKiosk(const CentralProcess& central, const std::string& kioskId);
+
+/// A claim body for one receipt.
+[[nodiscard]] Json claimBody(const std::string& token, const std::string& phone, bool join = true,
+                             const std::string& key = newKey());
+
+}  // namespace central_test
