@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <cstdio>
+
 #include "loyalty/money.hpp"
+#include "loyalty/time.hpp"
 
 namespace kiosk {
 namespace {
@@ -344,6 +347,8 @@ void Journey::onEvent(const Event& event, Now now) {
                     claim.receiptId = m_s.receipt->id();
                     claim.token = m_s.token;
                     claim.phone = m_s.phone->national();
+                    // Central wants the text version on every claim; join=false records no consent.
+                    claim.consentTextVersion = m_config.consentTextVersion;
                     claim.acceptedAt = now.wall;
                     claim.provisionalPoints = m_s.provisional.value_or(0);
                     m_commands.emplace_back(QueueClaim{m_session, std::move(claim)});
@@ -457,9 +462,25 @@ void Journey::onEvent(const Event& event, Now now) {
                 }
                 m_pending = Pending::Print;
                 m_s.workingKey = "working.printing";
+                const net::Voucher& voucher = *e.result;
                 const Reward* r = reward(m_s.selectedReward);
-                m_commands.emplace_back(PrintVoucher{m_session, *e.result, r != nullptr ? rewardTitle(*r) : "",
-                                                     m_s.phone->masked()});
+                hal::VoucherTicket ticket;
+                const std::string& centralName = m_language == "en" ? voucher.nameEn : voucher.nameVi;
+                ticket.title = !centralName.empty() ? centralName : (r != nullptr ? rewardTitle(*r) : "");
+                ticket.valueText = voucher.valueDong > 0 ? loyalty::formatVnd(loyalty::Dong{voucher.valueDong}) : "";
+                ticket.expiryText = tr("ticket.expiry",
+                                       {{"date", loyalty::formatLocalDateVi(loyalty::localDate(voucher.expiresAt))}});
+                ticket.terms = m_language == "en" && !voucher.termsEn.empty() ? voucher.termsEn : voucher.terms;
+                ticket.code = voucher.code;
+                ticket.qrPayload = voucher.qrPayload;
+                ticket.memberLine = tr("ticket.member", {{"phone", m_s.phone->masked()}});
+                const auto issued = loyalty::localDateTime(voucher.issuedAt > 0 ? voucher.issuedAt : now.wall);
+                char clock[8];
+                std::snprintf(clock, sizeof(clock), "%02d:%02d", issued.hour % 24, issued.minute % 60);
+                ticket.storeLine = tr("ticket.store", {{"kiosk", m_config.kioskId},
+                                                       {"date", loyalty::formatLocalDateVi(issued.date)},
+                                                       {"time", clock}});
+                m_commands.emplace_back(PrintVoucher{m_session, std::move(ticket)});
                 rebuild();
             },
             [&](const Printed& e) {
@@ -674,6 +695,7 @@ void Journey::buildVoucher(ui::View& v) const {
     if (m_s.voucher) {
         if (m_s.printProblem.empty()) {
             v.lines.push_back({tr("voucher.printed"), ui::TextLine::Style::Big, ui::Tone::Good});
+            v.lines.push_back({tr("voucher.code", {{"code", m_s.voucher->code}}), ui::TextLine::Style::Heading});
         } else {
             v.lines.push_back({tr("voucher.print_failed"), ui::TextLine::Style::Big, ui::Tone::Error});
             v.lines.push_back({errorText("printer.problem.", m_s.printProblem, "printer.problem.other"),

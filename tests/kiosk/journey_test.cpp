@@ -267,7 +267,9 @@ TEST_F(JourneyTest, RedeemWithCodePrintsAndSaysSoOrSaysTheVoucherIsSafe) {
     post(Redeemed{m_journey->session(), voucher});
     auto print = commands<PrintVoucher>();
     ASSERT_EQ(print.size(), 1U);
-    EXPECT_EQ(print[0].maskedPhone, "090****567");
+    EXPECT_EQ(print[0].ticket.memberLine, "Khách hàng: 090****567");
+    EXPECT_EQ(print[0].ticket.code, "V-ABC123");
+    EXPECT_EQ(print[0].ticket.title, "Phiếu 50.000 ₫");
     post(Printed{m_journey->session(), "paper_out"});
     ASSERT_EQ(screen(), ui::ScreenId::Voucher);
     EXPECT_TRUE(shows("V-ABC123"));

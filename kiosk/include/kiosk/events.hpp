@@ -12,6 +12,7 @@
 #include <string>
 #include <variant>
 
+#include "hal/voucher_ticket.hpp"
 #include "kiosk/sync/local_store.hpp"
 #include "network/central_client.hpp"
 
@@ -45,12 +46,10 @@ struct Redeem {
     std::uint64_t session = 0;
     net::RedemptionRequest request;
 };
-/// Print a voucher central issued. Answer: Printed.
+/// Print a voucher central issued, worded in the shopper's language. Answer: Printed.
 struct PrintVoucher {
     std::uint64_t session = 0;
-    net::Voucher voucher;
-    std::string rewardTitle;
-    std::string maskedPhone;
+    hal::VoucherTicket ticket;
 };
 
 using Command = std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher>;

@@ -10,13 +10,17 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "hal/printer_registry.hpp"
 #include "hal/scanner.hpp"
+#include "hal/text_raster.hpp"
 #include "hal/virtual_camera.hpp"
 #include "inbox.hpp"
 #include "kiosk/sync/local_store.hpp"
 #include "kiosk/sync/sync_worker.hpp"
 #include "network/central_client.hpp"
 #include "network/idempotency_key.hpp"
+#include "loyalty/campaign.hpp"
+#include "loyalty/earn.hpp"
 #include "loyalty/signing.hpp"
 #include "worker.hpp"
 
@@ -84,6 +88,23 @@ json stateOf(const ui::View& view) {
         state["tier"] = {{"id", view.tier->tierId}, {"name", view.tier->name}, {"progress", view.tier->progress}};
     }
     return state;
+}
+
+/// The printer's state as the journey's problem code: empty when a job may start.
+std::string printerProblem(const hal::PrinterStatus& status) {
+    if (status.ready()) {
+        return {};
+    }
+    if (!status.online) {
+        return "offline";
+    }
+    if (status.paper == hal::PaperLevel::Out) {
+        return "paper_out";
+    }
+    if (status.coverOpen) {
+        return "cover_open";
+    }
+    return "other";
 }
 
 json failure(const std::string& message) { return {{"ok", false}, {"error", message}}; }
@@ -215,6 +236,23 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     m_scanner->setNotifier([hostPtr] { hostPtr->wake(); });
     m_scanner->start();
 
+    if (m_config.printerDriver != "none") {
+        hal::PrinterConfig printer;
+        printer.driver = m_config.printerDriver;
+        printer.address = m_config.printerAddress;
+        auto created = hal::PrinterRegistry::withBuiltins().create(printer);
+        if (!created) {
+            throw std::runtime_error("[printer] " + created.error());
+        }
+        auto text = hal::TextRaster::openNoto();
+        if (!text) {
+            throw std::runtime_error("printer fonts: " + text.error());
+        }
+        m_printer = std::move(*created);
+        m_ticketText = std::make_unique<hal::TextRaster>(std::move(*text));
+    }
+
+    m_printerWorker = std::make_unique<Worker>("printer");
     m_centralWorker = std::make_unique<Worker>("central");
     m_storeWorker = std::make_unique<Worker>("store");
 
@@ -231,6 +269,7 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
 App::~App() {
     // Workers first: their jobs hold pointers to the store, the client and the inbox.
     m_automation.reset();
+    m_printerWorker.reset();
     m_centralWorker.reset();
     m_storeWorker.reset();
     if (m_scanner) {
@@ -300,12 +339,31 @@ void App::dispatch(std::vector<Command> commands) {
                         inbox->post(std::move(event));
                     });
                 } else if constexpr (std::is_same_v<T, CheckPrinter>) {
-                    // The receipt printer (hal::ReceiptPrinter, engineer P) plugs in here and only here.
-                    // Until it is wired, the kiosk truthfully reports no printer, so it offers no
-                    // redemption it could not print.
-                    inbox->post(PrinterChecked{c.session, "offline"});
+                    hal::ReceiptPrinter* printer = m_printer.get();
+                    m_printerWorker->post([inbox, printer, c] {
+                        inbox->post(PrinterChecked{c.session, printer == nullptr ? "offline"
+                                                                                 : printerProblem(printer->status())});
+                    });
                 } else if constexpr (std::is_same_v<T, PrintVoucher>) {
-                    inbox->post(Printed{c.session, "offline"});
+                    hal::ReceiptPrinter* printer = m_printer.get();
+                    hal::TextRaster* text = m_ticketText.get();
+                    m_printerWorker->post([inbox, printer, text, c] {
+                        std::string problem = "offline";
+                        if (printer != nullptr) {
+                            auto job = c.ticket.layout(*text, printer->widthDots());
+                            if (!job) {
+                                spdlog::error("voucher {}: cannot lay out the ticket: {}", c.ticket.code, job.error());
+                                problem = "other";
+                            } else if (auto printed = printer->print(*job); !printed) {
+                                spdlog::warn("voucher {} not printed: {}", c.ticket.code, printed.error().message);
+                                problem = printerProblem(printed.error().status);
+                                problem = problem.empty() ? "other" : problem;
+                            } else {
+                                problem.clear();
+                            }
+                        }
+                        inbox->post(Printed{c.session, problem});
+                    });
                 }
             },
             command);
@@ -442,20 +500,32 @@ void App::applyCentralConfig(const std::string& body) {
     if (config.contains("rewards") && config["rewards"].is_array()) {
         std::vector<Reward> rewards;
         for (const auto& r : config["rewards"]) {
-            if (!r.is_object() || !r.contains("id") || !r["id"].is_string() || !r.contains("cost_points") ||
-                !r["cost_points"].is_number_integer()) {
+            if (!r.is_object() || !r.contains("id") || !r["id"].is_string() || !r.contains("cost") ||
+                !r["cost"].is_number_integer()) {
                 continue;
             }
             Reward reward;
             reward.id = r["id"].get<std::string>();
             reward.titleVi = r.value("name_vi", reward.id);
             reward.titleEn = r.value("name_en", reward.titleVi);
-            reward.points = r["cost_points"].get<std::int64_t>();
+            reward.points = r["cost"].get<std::int64_t>();
             if (reward.points > 0) {
                 rewards.push_back(std::move(reward));
             }
         }
         m_journey->setRewards(std::move(rewards));
+    }
+    if (config.contains("campaign_toml") && config["campaign_toml"].is_string()) {
+        auto campaign = loyalty::Campaign::fromToml(config["campaign_toml"].get<std::string>());
+        if (campaign) {
+            // Offline the member's tier is unknown: the provisional figure is the base tier's, the
+            // lowest; central's answer replaces it once the claim syncs.
+            m_journey->setEstimator([c = std::move(*campaign)](const loyalty::Receipt& receipt) {
+                return std::optional<std::int64_t>(loyalty::computeEarning(receipt, {}, c).total);
+            });
+        } else {
+            spdlog::warn("central config: campaign not usable ({}); no provisional points", campaign.error().message);
+        }
     }
     if (config.contains("store_keys") && config["store_keys"].is_array()) {
         auto keyring = loadStoreKeys(m_config.storeKeys);

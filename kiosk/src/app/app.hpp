@@ -25,6 +25,8 @@ namespace hal {
 class Scanner;
 class VirtualCamera;
 class Camera;
+class ReceiptPrinter;
+class TextRaster;
 }  // namespace hal
 
 namespace kiosk::sync {
@@ -76,6 +78,9 @@ private:
     std::unique_ptr<hal::Camera> m_camera;
     hal::VirtualCamera* m_virtualCamera = nullptr;  ///< m_camera when the driver is "virtual"
     std::unique_ptr<hal::Scanner> m_scanner;
+    std::unique_ptr<hal::ReceiptPrinter> m_printer;  ///< printer worker only; empty: no printer configured
+    std::unique_ptr<hal::TextRaster> m_ticketText;   ///< printer worker only
+    std::unique_ptr<Worker> m_printerWorker;
     std::unique_ptr<Worker> m_centralWorker;
     std::unique_ptr<Worker> m_storeWorker;
     std::unique_ptr<AutomationServer> m_automation;
