@@ -106,7 +106,6 @@ bool setStage(hal::DecoderStages& stages, std::string_view name) {
     else if (name == "zxing") stages.zxing = false;
     else if (name == "contrast") stages.contrast = false;
     else if (name == "regions") stages.regions = false;
-    else if (name == "binarize") stages.binarize = false;
     else if (name == "sharpen") stages.sharpen = false;
     else return false;
     return true;
@@ -133,7 +132,7 @@ int main(int argc, char** argv) {
         else {
             fmt::print(stderr,
                        "usage: bench_scan [--per-kind N] [--seed S] [--no-zbarimg] [--keep DIR] [--list-misses]\n"
-                       "                  [--without zbar|zxing|contrast|regions|binarize|sharpen]...\n");
+                       "                  [--without zbar|zxing|contrast|regions|sharpen]...\n");
             return 2;
         }
     }

@@ -3,13 +3,15 @@
 // (tilted, curled, blurred, faded thermal print, glare, small in the frame, dim light).
 //
 // The pipeline runs stages from cheap to expensive and stops at the first that reads a code:
-//   ZBar on the gray frame -> zxing-cpp on the gray frame -> contrast-normalised (CLAHE) frame ->
-//   candidate regions (finder-pattern-like dark/light texture) cropped, upscaled and sharpened ->
-//   binarised variants. docs/performance.md has the measured effect of each.
-// DecodeEffort::Frame keeps one camera frame within a small time budget: it runs the cheap stages and
-// ONE of the expensive ones, rotating through them on successive frames (a receipt is held for many
-// frames, so a retry on the next frame with another strategy costs nothing). DecodeEffort::Still
-// runs every stage (kioskctl scan, printed-voucher checks).
+//   cheap, every frame:  zxing-cpp on the gray frame (about 2 ms at 1280x720) ->
+//                        candidate regions (dense dark/light texture found on a 1/4-size image),
+//                        cropped, upscaled to ~360 px, CLAHE-normalised, zxing-cpp try-harder
+//   heavy, in turn:      zxing-cpp on unsharp-masked region crops | zxing-cpp on the
+//                        CLAHE-normalised frame | ZBar on the region crops | ZBar on the gray frame
+// DecodeEffort::Frame keeps one camera frame within budget: the cheap stages and ONE heavy stage,
+// a different one on each successive frame (a receipt is held for many frames, so the retry on the
+// next frame costs the shopper nothing). DecodeEffort::Still runs every stage (kioskctl scan).
+// docs/performance.md has the measured effect of each stage.
 //
 // Threads: a QrDecoder is not synchronised; use one per thread. Never throws on any image content.
 
@@ -42,7 +44,6 @@ struct DecoderStages {
     bool zxing = true;      ///< zxing-cpp as second decoder
     bool contrast = true;   ///< CLAHE contrast normalisation
     bool regions = true;    ///< candidate regions, upscaled crops
-    bool binarize = true;   ///< adaptive-threshold variants of the regions
     bool sharpen = true;    ///< unsharp-masked variants of the regions (blur, motion)
 };
 
@@ -57,7 +58,7 @@ class QrDecoder {
     [[nodiscard]] std::vector<QrCode> decode(const Frame& frame, DecodeEffort effort);
 
     /// The stage that produced the last non-empty result ("zbar", "zxing", "clahe", "region",
-    /// "binarize", "sharpen"), or "" — for logs and the benchmark.
+    /// "region-zbar", "sharpen"), or "" — for logs and the benchmark.
     [[nodiscard]] std::string_view lastStage() const;
 
   private:
