@@ -14,13 +14,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <map>
 #include <random>
 #include <set>
 #include <sstream>
 #include <thread>
 
-#include "central_under_test.hpp"
+#include "central_process.hpp"
 #include "fault_proxy.hpp"
 #include "hal/clock.hpp"
 #include "kiosk/sync/sync_worker.hpp"
@@ -89,8 +88,8 @@ bool waitUntil(const std::function<bool()>& done, std::chrono::seconds limit) {
 // ---- 3 kiosks, 2,000 claims, 30% of every fault -------------------------------------------------------
 
 TEST(SyncFaults, ThreeKiosksThroughA30PercentFaultyNetworkCountEveryClaimOnce) {
-    auto central = CentralUnderTest::start();
-    ASSERT_TRUE(central) << CentralUnderTest::lastError();
+    auto central = CentralProcess::start();
+    ASSERT_TRUE(central) << CentralProcess::lastError();
     FaultRates rates{0.3, 0.3, 0.3, 0.3, 0.3, 30ms};
     FaultProxy proxy(central->port(), rates, 20261123);
 
@@ -212,8 +211,8 @@ std::string drain(int fd) {
 }
 
 TEST(SyncFaults, KillNineDuringAClaimStormLosesNothingAndChargesNothingTwice) {
-    auto central = CentralUnderTest::start();
-    ASSERT_TRUE(central) << CentralUnderTest::lastError();
+    auto central = CentralProcess::start();
+    ASSERT_TRUE(central) << CentralProcess::lastError();
     // Answers lost after central committed are the dangerous case for a dying kiosk: inject them.
     FaultRates rates{0.0, 0.1, 0.2, 0.3, 0.1, 20ms};
     FaultProxy proxy(central->port(), rates, 7);
@@ -299,8 +298,8 @@ TEST(SyncFaults, KillNineDuringAClaimStormLosesNothingAndChargesNothingTwice) {
 // ---- a week offline, 10,000 claims ---------------------------------------------------------------------
 
 TEST(SyncFaults, AWeekOfflineDrainsAfterReconnect) {
-    auto central = CentralUnderTest::start();
-    ASSERT_TRUE(central) << CentralUnderTest::lastError();
+    auto central = CentralProcess::start();
+    ASSERT_TRUE(central) << CentralProcess::lastError();
     FaultProxy link(central->port(), FaultRates{1.0, 0, 0, 0, 0, 1ms}, 1);  // the shop's link is down
 
     const int total = envInt("KIOSK_OFFLINE_CLAIMS", 10'000);

@@ -1,0 +1,268 @@
+// The real `central` for the fault suite (see central_process.hpp). The test campaign earns exactly
+// floor(amount / 10.000 ₫) points per receipt — no tier bonus, promotion, sign-up bonus or cap — so the
+// expected ledger is known without asking central. Receipts are signed with the DEVELOPMENT-ONLY DEV001 key
+// of assets/samples.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "central_process.hpp"
+#include "loyalty/receipt_token.hpp"
+
+extern char** environ;
+
+namespace {
+
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kAdminToken = "dev-admin-token";  // central's development default (docs/api.md)
+constexpr const char* kStore = "DEV001";
+constexpr std::int64_t kDongPerPoint = 10'000;
+
+constexpr const char* kTestCampaign = R"toml(
+[campaign]
+id = "SYNC-FAULT-TEST"
+name_vi = "Kiểm thử đồng bộ"
+name_en = "Sync fault test"
+valid_from = 2000-01-01
+valid_to = 2099-12-31
+dong_per_point = 10000
+points_per_item = 0
+minimum_spend = 0
+signup_bonus = 0
+receipt_window_days = 30
+points_expiry_months = 0
+[campaign.tier_multiplier_percent]
+silver = 100
+gold = 100
+diamond = 100
+)toml";
+
+std::string g_lastError;
+
+bool fail(std::string message) {
+    g_lastError = std::move(message);
+    return false;
+}
+
+int freeLoopbackPort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof addr;
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0)
+        port = ntohs(addr.sin_port);
+    ::close(fd);
+    return port;
+}
+
+std::string readFile(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+CentralProcess::~CentralProcess() {
+    if (m_pid > 0) {
+        ::kill(m_pid, SIGTERM);
+        int status = 0;
+        for (int i = 0; i < 200 && ::waitpid(m_pid, &status, WNOHANG) == 0; ++i)
+            std::this_thread::sleep_for(10ms);
+        if (::waitpid(m_pid, &status, WNOHANG) == 0) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, &status, 0);
+        }
+    }
+}
+
+bool CentralProcess::launch() {
+    const std::string binary = std::string(KIOSK_BINARY_DIR) + "/bin/central";
+    for (int attempt = 0; attempt < 3 && m_pid <= 0; ++attempt) {
+        m_port = freeLoopbackPort();
+        const std::vector<std::string> args = {binary, "--listen", "127.0.0.1:" + std::to_string(m_port),
+                                               "--data", (m_dir.path() / "data").string()};
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        const auto log = (m_dir.path() / "central.log").string();
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                         0644);
+        posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+        posix_spawn_file_actions_addchdir_np(&actions, m_dir.path().c_str());
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        pid_t pid = -1;
+        const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (rc != 0) return fail("cannot start " + binary);
+        m_pid = pid;
+        if (!waitHealthy()) {
+            int status = 0;
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, &status, 0);
+            m_pid = -1;  // perhaps the port was taken meanwhile: try another
+        }
+    }
+    if (m_pid <= 0)
+        return fail("central did not become healthy; log:\n" + readFile(m_dir.path() / "central.log"));
+    return setUp();
+}
+
+std::vector<TestReceipt> CentralProcess::makeReceipts(int count, int phones) {
+    std::vector<TestReceipt> receipts;
+    std::mt19937 random(static_cast<std::uint32_t>(count * 31 + m_batch));
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    for (int i = 0; i < count; ++i) {
+        loyalty::Receipt receipt;
+        receipt.store = kStore;
+        receipt.number = "FT" + std::to_string(m_batch) + "-" + std::to_string(i);
+        receipt.amount = loyalty::Dong{std::uniform_int_distribution<std::int64_t>(10, 2000)(random) * 1000};
+        // Bought within the last six days: still inside the receipt window after a week offline.
+        receipt.issuedAt = now - 3600 - std::uniform_int_distribution<std::int64_t>(0, 6 * 86'400)(random);
+        receipt.items = 1;
+        auto token = loyalty::encodeReceiptToken(receipt, *m_storeKeys);
+        if (!token) {
+            g_lastError = "cannot sign a test receipt";
+            return {};
+        }
+        TestReceipt r;
+        r.receiptId = receipt.id();
+        r.token = *token;
+        r.phone = "0901" + std::to_string(100'000 + i % phones);
+        r.expectedPoints = receipt.amount.value / kDongPerPoint;
+        r.issuedAt = receipt.issuedAt;
+        receipts.push_back(std::move(r));
+    }
+    ++m_batch;
+    return receipts;
+}
+
+std::expected<std::int64_t, std::string> CentralProcess::ledgerTotal(
+    const std::vector<TestReceipt>& receipts) {
+    std::set<std::string> phones;
+    for (const auto& r : receipts) phones.insert(r.phone);
+    httplib::Client client("127.0.0.1", m_port);
+    client.set_read_timeout(10, 0);
+    const httplib::Headers auth = {{"Authorization", "Bearer " + m_kiosks.front().credential}};
+    std::int64_t total = 0;
+    for (const auto& phone : phones) {
+        auto res = client.Get(("/v1/members/" + phone).c_str(), auth);
+        if (!res) return std::unexpected("GET /v1/members/" + phone + " failed");
+        if (res->status == 404) continue;  // never claimed anything
+        const auto body = Json::parse(res->body, nullptr, false);
+        if (res->status != 200 || !body.is_object() || !body["balance"].is_number_integer())
+            return std::unexpected("GET /v1/members/" + phone + ": " + std::to_string(res->status) + " " +
+                                   res->body);
+        total += body["balance"].get<std::int64_t>();
+    }
+    return total;
+}
+
+std::expected<std::int64_t, std::string> CentralProcess::claimCount() {
+    httplib::Client client("127.0.0.1", m_port);
+    client.set_read_timeout(10, 0);
+    // Every test receipt was bought in the last week; the report takes local dates (UTC+7).
+    const auto now = std::chrono::system_clock::now() + 7h;
+    const auto day = [](std::chrono::system_clock::time_point t) {
+        const std::chrono::year_month_day date{std::chrono::floor<std::chrono::days>(t)};
+        char text[16];
+        std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+        return std::string(text);
+    };
+    const auto path = "/v1/admin/reports/points?from=" + day(now - std::chrono::days(30)) +
+                      "&to=" + day(now + std::chrono::days(1));
+    auto res =
+        client.Get(path.c_str(), httplib::Headers{{"Authorization", std::string("Bearer ") + kAdminToken}});
+    if (!res || res->status != 200)
+        return std::unexpected("GET " + path + ": " + (res ? res->body : std::string("no answer")));
+    const auto body = Json::parse(res->body, nullptr, false);
+    if (!body.is_object() || !body["rows"].is_array()) return std::unexpected("report: " + res->body);
+    std::int64_t claims = 0;
+    for (const auto& row : body["rows"])
+        if (row.is_object() && row["claims"].is_number_integer()) claims += row["claims"].get<std::int64_t>();
+    return claims;
+}
+
+bool CentralProcess::waitHealthy() {
+    httplib::Client client("127.0.0.1", m_port);
+    client.set_connection_timeout(0, 200'000);
+    for (int i = 0; i < 200; ++i) {
+        int status = 0;
+        if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+            m_pid = -1;
+            return false;
+        }
+        if (auto res = client.Get("/healthz"); res && res->status == 200) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
+bool CentralProcess::setUp() {
+    auto keys = loyalty::parseSecretKey(
+        readFile(std::filesystem::path(KIOSK_SOURCE_DIR) / "assets/samples/DEV001.key"));
+    if (!keys) return fail("cannot read assets/samples/DEV001.key");
+    m_storeKeys = std::make_unique<loyalty::SigningKeyPair>(*keys);
+
+    httplib::Client admin("127.0.0.1", m_port);
+    admin.set_read_timeout(10, 0);
+    const httplib::Headers auth = {{"Authorization", std::string("Bearer ") + kAdminToken}};
+    auto campaign = admin.Put("/v1/admin/campaign", auth, Json{{"campaign_toml", kTestCampaign}}.dump(),
+                              "application/json");
+    if (!campaign || campaign->status != 200)
+        return fail("PUT /v1/admin/campaign: " + (campaign ? campaign->body : std::string("no answer")));
+    for (int k = 0; k < 3; ++k) {
+        const std::string id = "FT-0" + std::to_string(k + 1);
+        auto code = admin.Post("/v1/admin/enrollment-codes", auth,
+                               Json{{"kiosk_id", id}, {"store", kStore}}.dump(), "application/json");
+        const auto codeBody = code ? Json::parse(code->body, nullptr, false) : Json();
+        if (!code || code->status != 200 || !codeBody.is_object() || !codeBody["enrollment_code"].is_string())
+            return fail("POST /v1/admin/enrollment-codes: " + (code ? code->body : std::string("no answer")));
+        auto enrolled =
+            admin.Post("/v1/kiosks/enroll",
+                       Json{{"enrollment_code", codeBody["enrollment_code"]}, {"kiosk_id", id}}.dump(),
+                       "application/json");
+        const auto body = enrolled ? Json::parse(enrolled->body, nullptr, false) : Json();
+        if (!enrolled || enrolled->status != 200 || !body.is_object() || !body["credential"].is_string())
+            return fail("POST /v1/kiosks/enroll: " + (enrolled ? enrolled->body : std::string("no answer")));
+        m_kiosks.push_back({id, body["credential"].get<std::string>()});
+    }
+    return true;
+}
+
+std::unique_ptr<CentralProcess> CentralProcess::start() {
+    std::unique_ptr<CentralProcess> central(new CentralProcess());
+    if (!central->launch()) return nullptr;
+    return central;
+}
+
+std::string CentralProcess::lastError() {
+    return g_lastError;
+}
