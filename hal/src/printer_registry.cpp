@@ -76,6 +76,10 @@ PrinterResult makeSerial(const PrinterConfig& config) {
 }
 
 PrinterResult makeVirtual(const PrinterConfig& config) {
+    // "HOST:PORT" is the virtual printer run by `kioskctl printer serve` (demo and end-to-end tests);
+    // a path (or nothing) is one inside this process.
+    if (config.address.find(':') != std::string::npos && config.address.find('/') == std::string::npos)
+        return makeTcp(config);
     auto printer = VirtualPrinter::create({config.widthDots, config.address});
     if (!printer) return std::unexpected(printer.error());
     std::shared_ptr<VirtualPrinter> shared = std::move(*printer);

@@ -159,6 +159,25 @@ TEST(PrinterEndToEnd, PaperRunningOutMidJobIsInterrupted) {
     EXPECT_EQ(printed.error().status.paper, hal::PaperLevel::Out);
 }
 
+TEST(PrinterEndToEnd, VirtualDriverNameReachesTheServerOrRunsInProcess) {
+    // The kiosk config says driver "virtual": with HOST:PORT it is `kioskctl printer serve`.
+    Served served(576);
+    hal::PrinterConfig config;
+    config.driver = "virtual";
+    config.address = "127.0.0.1:" + std::to_string(served.server->port());
+    auto remote = hal::PrinterRegistry::withBuiltins().create(config);
+    ASSERT_TRUE(remote);
+    ASSERT_TRUE((*remote)->print(*ticket(kPayload).layout(fonts(), 576)));
+    EXPECT_EQ(served.printer->jobCount(), 1U);
+    // With a directory it runs inside the process and writes the PNG there.
+    const TempDir dir;
+    config.address = (dir.path() / "pngs").string();
+    auto local = hal::PrinterRegistry::withBuiltins().create(config);
+    ASSERT_TRUE(local);
+    ASSERT_TRUE((*local)->print(*ticket(kPayload).layout(fonts(), 576)));
+    EXPECT_EQ(decodeQr(dir.path() / "pngs" / "job-0001.png"), kPayload);
+}
+
 /// `kioskctl printer serve` as a child process, stopped with SIGTERM.
 class ServeProcess {
   public:

@@ -1,15 +1,23 @@
 #pragma once
 // Helpers for the printer tests: printed pages as camera frames for the kiosk's own QR decoder, and
-// ZBar for the 1-D barcodes the virtual printer draws.
+// ZBar for the 1-D barcodes the virtual printer draws; a pty playing a serial/USB printer.
 
+#include <poll.h>
+#include <pty.h>
+#include <unistd.h>
 #include <zbar.h>
 
+#include <array>
+#include <atomic>
 #include <memory>
+#include <stdexcept>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "hal/bitmap.hpp"
 #include "hal/frame.hpp"
+#include "hal/virtual_printer.hpp"
 
 namespace printer_test {
 
@@ -45,5 +53,39 @@ inline std::vector<std::string> zbarSymbols(const hal::Bitmap& page) {
     image.set_data(nullptr, 0);
     return out;
 }
+
+/// Plays a printer on the master side of a pty: what the driver writes to the slave goes into a
+/// VirtualPrinter and its answers come back.
+struct PtyPrinter {
+    int master = -1;
+    int slave = -1;
+    std::string slavePath;
+    std::shared_ptr<hal::VirtualPrinter> printer;
+    std::atomic<bool> stop{false};
+    std::thread thread;
+
+    explicit PtyPrinter(int width = hal::kPaper58mmDots) : printer(*hal::VirtualPrinter::create({width, {}})) {
+        std::array<char, 128> name{};
+        if (::openpty(&master, &slave, name.data(), nullptr, nullptr) != 0) throw std::runtime_error("openpty failed");
+        slavePath = name.data();
+        thread = std::thread([this] {
+            std::array<std::uint8_t, 4096> buffer{};
+            while (!stop) {
+                pollfd pfd{master, POLLIN, 0};
+                if (::poll(&pfd, 1, 50) <= 0) continue;
+                const ssize_t n = ::read(master, buffer.data(), buffer.size());
+                if (n <= 0) continue;
+                const auto answer = printer->receive(std::span(buffer.data(), static_cast<std::size_t>(n)));
+                if (!answer.empty()) (void)!::write(master, answer.data(), answer.size());
+            }
+        });
+    }
+    ~PtyPrinter() {
+        stop = true;
+        thread.join();
+        ::close(slave);  // kept open so the pty survives between the driver's open/close
+        ::close(master);
+    }
+};
 
 }  // namespace printer_test

@@ -20,6 +20,7 @@
 #include "hal/printer_registry.hpp"
 #include "hal/virtual_printer.hpp"
 #include "hal/voucher_ticket.hpp"
+#include "printer_test_util.hpp"
 
 namespace {
 
@@ -111,42 +112,8 @@ TEST(PrinterTransport, TcpConnectionLostMidJobIsInterrupted) {
     EXPECT_FALSE(printed.error().status.online);
 }
 
-/// Plays a printer on the master side of a pty: what the driver writes to the slave goes into a
-/// VirtualPrinter and its answers come back.
-struct PtyPrinter {
-    int master = -1;
-    int slave = -1;
-    std::string slavePath;
-    std::shared_ptr<hal::VirtualPrinter> printer = *hal::VirtualPrinter::create({384, {}});
-    std::atomic<bool> stop{false};
-    std::thread thread;
-
-    PtyPrinter() {
-        std::array<char, 128> name{};
-        EXPECT_EQ(::openpty(&master, &slave, name.data(), nullptr, nullptr), 0);
-        slavePath = name.data();
-        thread = std::thread([this] {
-            std::array<std::uint8_t, 4096> buffer{};
-            while (!stop) {
-                pollfd pfd{master, POLLIN, 0};
-                if (::poll(&pfd, 1, 50) <= 0) continue;
-                const ssize_t n = ::read(master, buffer.data(), buffer.size());
-                if (n <= 0) continue;
-                const auto answer = printer->receive(std::span(buffer.data(), static_cast<std::size_t>(n)));
-                if (!answer.empty()) (void)!::write(master, answer.data(), answer.size());
-            }
-        });
-    }
-    ~PtyPrinter() {
-        stop = true;
-        thread.join();
-        ::close(slave);  // kept open so the pty survives between the driver's open/close
-        ::close(master);
-    }
-};
-
 TEST(PrinterTransport, SerialPortThroughAPty) {
-    PtyPrinter pty;
+    printer_test::PtyPrinter pty;
     hal::PrinterConfig config;
     config.driver = "escpos-serial";
     config.address = pty.slavePath + "@115200";
@@ -174,7 +141,7 @@ TEST(PrinterTransport, SerialPortThroughAPty) {
 
 TEST(PrinterTransport, UsbDeviceNodeThroughAPty) {
     // /dev/usb/lp* is a character device read and written like this pty slave.
-    PtyPrinter pty;
+    printer_test::PtyPrinter pty;
     // The device transport does not set a line discipline (a USB printer has none): make it raw here.
     termios tio{};
     ::tcgetattr(pty.slave, &tio);

@@ -9,7 +9,9 @@
 //   "escpos-usb"     "/dev/usb/lp0" — USB printer class device (the user needs group lp).
 //   "escpos-serial"  "/dev/ttyUSB0" or "/dev/ttyS0@19200" — baud after '@', else PrinterConfig::baud.
 //   "escpos-file"    "PATH"         — appends the ESC/POS bytes to a file (captures; no status).
-//   "virtual"        "DIR" or ""    — an in-process VirtualPrinter writing job PNGs to DIR.
+//   "virtual"        "DIR" or ""    — an in-process VirtualPrinter writing job PNGs to DIR (or keeping
+//                    them in memory); "HOST:PORT" — the virtual printer of `kioskctl printer serve`,
+//                    reached exactly like "escpos-tcp".
 //
 // Threads: build once at start-up; create() may be called from any thread afterwards (const).
 
