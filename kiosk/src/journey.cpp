@@ -468,8 +468,9 @@ void Journey::onEvent(const Event& event, Now now) {
                 const std::string& centralName = m_language == "en" ? voucher.nameEn : voucher.nameVi;
                 ticket.title = !centralName.empty() ? centralName : (r != nullptr ? rewardTitle(*r) : "");
                 ticket.valueText = voucher.valueDong > 0 ? loyalty::formatVnd(loyalty::Dong{voucher.valueDong}) : "";
+                // expiresAt is the first second it is no longer valid: the last valid day is the one before.
                 ticket.expiryText = tr("ticket.expiry",
-                                       {{"date", loyalty::formatLocalDateVi(loyalty::localDate(voucher.expiresAt))}});
+                                       {{"date", loyalty::formatLocalDateVi(loyalty::localDate(voucher.expiresAt - 1))}});
                 ticket.terms = m_language == "en" && !voucher.termsEn.empty() ? voucher.termsEn : voucher.terms;
                 ticket.code = voucher.code;
                 ticket.qrPayload = voucher.qrPayload;

@@ -22,6 +22,7 @@ struct KioskOptions {
     std::string language = "vi";
     bool landscape = false;
     std::string centralUrl;
+    std::string printerAddress;  ///< a `kioskctl printer serve` port; empty: no printer
     bool trustDevStore = true;
 };
 
@@ -32,11 +33,13 @@ public:
           m_display(dir.path(), options.landscape ? 1920 : 1080, options.landscape ? 1080 : 1920) {
         const fs::path config = m_dir / "kiosk.toml";
         std::ofstream out(config);
-        out << "[kiosk]\nid = \"K-E2E-01\"\nassets_dir = \"" << (kSource / "assets").string() << "\"\n"
+        out << "[kiosk]\nid = \"K-DEV-01\"\nassets_dir = \"" << (kSource / "assets").string() << "\"\n"
             << "data_dir = \"" << (m_dir / "data").string() << "\"\nlanguage = \"" << options.language << "\"\n"
             << "[screen]\norientation = \"" << (options.landscape ? "landscape" : "portrait") << "\"\n"
             << "[central]\nurl = \"" << options.centralUrl << "\"\nenrollment_code = \"DEV-ENROLL-0001\"\n"
             << "[camera]\ndriver = \"virtual\"\ndevice = \"\"\nfps = 15\n"
+            << "[printer]\ndriver = \"" << (options.printerAddress.empty() ? "none" : "escpos-tcp")
+            << "\"\naddress = \"" << options.printerAddress << "\"\n"
             << "[timeouts]\nidle_seconds = 45\ncountdown_seconds = 10\n"
             << "[receipts]\nmax_age_days = 30\n";
         if (options.trustDevStore) {
@@ -233,6 +236,252 @@ INSTANTIATE_TEST_SUITE_P(LanguagesAndOrientations, KioskScreenshots,
                          [](const auto& test) {
                              return std::get<0>(test.param) + (std::get<1>(test.param) ? "_landscape" : "_portrait");
                          });
+
+// ---- with the real central and the virtual printer --------------------------------------------------
+
+/// The real `central` (development defaults: enrollment code DEV-ENROLL-0001 for kiosk K-DEV-01, OTP
+/// file sink, admin token dev-admin-token) and `kioskctl printer serve`, on free loopback ports.
+class Backend {
+public:
+    explicit Backend(const fs::path& dir) : m_dir(dir), m_centralPort(freePort()), m_printerPort(freePort()) {
+        m_central = std::make_unique<ChildProcess>(
+            std::vector<std::string>{(kBuild / "bin/central").string(), "--listen",
+                                     "127.0.0.1:" + std::to_string(m_centralPort), "--data", (dir / "central").string()},
+            std::vector<std::string>{}, dir / "central.log");
+        m_printer = std::make_unique<ChildProcess>(
+            std::vector<std::string>{(kBuild / "bin/kioskctl").string(), "printer", "serve", "--port",
+                                     std::to_string(m_printerPort), "--out", (dir / "printed").string(), "--control",
+                                     (dir / "printer.sock").string()},
+            std::vector<std::string>{}, dir / "printer.log");
+        m_ready = waitForPort(m_centralPort) && waitForPort(m_printerPort);
+    }
+
+    [[nodiscard]] bool ready() const { return m_ready; }
+    [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(m_centralPort); }
+    [[nodiscard]] std::string printerAddress() const { return "127.0.0.1:" + std::to_string(m_printerPort); }
+    [[nodiscard]] fs::path printedDir() const { return m_dir / "printed"; }
+
+    /// The newest one-time code the development file sink wrote for `e164`.
+    [[nodiscard]] std::string lastOtp(const std::string& e164) const {
+        std::ifstream in(m_dir / "central/otp-outbox.jsonl");
+        std::string line;
+        std::string code;
+        while (std::getline(in, line)) {
+            const json entry = json::parse(line, nullptr, false);
+            if (!entry.is_discarded() && entry.value("phone", "") == e164) {
+                code = entry.value("code", "");
+            }
+        }
+        return code;
+    }
+
+    /// One command on the virtual printer's control channel ("paper out", "paper ok", ...).
+    std::string printerControl(const std::string& command) const {
+        return runCommand({"python3", "-c",
+                           "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
+                           "s.sendall((sys.argv[2]+'\\n').encode())\nprint(s.makefile().readline().strip())",
+                           (m_dir / "printer.sock").string(), command});
+    }
+
+    /// POST /v1/vouchers/{code}/consume with the development admin token; the HTTP status.
+    [[nodiscard]] int consumeVoucher(const std::string& code) const {
+        const std::string status =
+            runCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
+                        "Authorization: Bearer dev-admin-token", "-H", "Content-Type: application/json", "-d", "{}",
+                        url() + "/v1/vouchers/" + code + "/consume"});
+        return status.empty() ? 0 : std::stoi(status);
+    }
+
+    /// GET a kiosk API path the way the kiosk does (its credential is in the kiosk's data dir).
+    [[nodiscard]] json asKiosk(const fs::path& kioskData, const std::string& path) const {
+        std::ifstream in(kioskData / "credential");
+        std::string credential;
+        std::getline(in, credential);
+        return json::parse(runCommand({"curl", "-s", "-H", "Authorization: Bearer " + credential, url() + path}),
+                           nullptr, false);
+    }
+
+    [[nodiscard]] std::int64_t balance(const fs::path& kioskData, const std::string& phone) const {
+        const json member = asKiosk(kioskData, "/v1/members/" + phone);
+        return member.is_object() ? member.value("balance", std::int64_t{-1}) : -1;
+    }
+
+private:
+    static bool waitForPort(int port) {
+        const auto deadline = std::chrono::steady_clock::now() + 15s;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (portOpen(port)) {
+                return true;
+            }
+            std::this_thread::sleep_for(100ms);
+        }
+        return false;
+    }
+
+    fs::path m_dir;
+    int m_centralPort;
+    int m_printerPort;
+    std::unique_ptr<ChildProcess> m_central;
+    std::unique_ptr<ChildProcess> m_printer;
+    bool m_ready = false;
+};
+
+/// Attract -> receipt -> phone -> (consent for a new member) -> credited points on central.
+json earn(AutomationClient& kiosk, const fs::path& receipt, const std::string& phone) {
+    kiosk.send({{"cmd", "tap"}, {"id", "start"}});
+    kiosk.send({{"cmd", "camera"}, {"image", receipt.string()}});
+    kiosk.waitForScreen("phone", 10s);
+    kiosk.send({{"cmd", "type"}, {"text", phone}});
+    kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    json state;
+    while (std::chrono::steady_clock::now() < deadline) {
+        state = kiosk.send({{"cmd", "state"}});
+        if (state.value("screen", "") == "consent") {
+            kiosk.send({{"cmd", "tap"}, {"id", "consent:join"}});
+            kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
+        } else if (state.value("screen", "") == "result" && state.contains("tier")) {
+            break;
+        }
+        std::this_thread::sleep_for(30ms);
+    }
+    return state;
+}
+
+class KioskWithCentral : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!fs::exists(kBuild / "bin/central")) {
+            GTEST_SKIP() << "central is not built in " << kBuild;
+        }
+        m_backend = std::make_unique<Backend>(m_dir.path());
+        ASSERT_TRUE(m_backend->ready()) << "central or the virtual printer did not start (see " << m_dir.path() << ")";
+        KioskOptions options;
+        options.centralUrl = m_backend->url();
+        options.printerAddress = m_backend->printerAddress();
+        m_kiosk = std::make_unique<KioskRun>(m_dir, options);
+        ASSERT_TRUE(m_kiosk->client().connected()) << m_kiosk->log();
+    }
+
+    AutomationClient& kiosk() { return m_kiosk->client(); }
+
+    TempDir m_dir;
+    std::unique_ptr<Backend> m_backend;
+    std::unique_ptr<KioskRun> m_kiosk;
+};
+
+TEST_F(KioskWithCentral, ReturningShopperIsCreditedInTwelveTouchesUnderEightSeconds) {
+    const std::string phone = "0912345678";
+    json state = earn(kiosk(), signReceipt(m_dir.path(), uniqueNumber("FIRST"), "256000"), phone);
+    ASSERT_TRUE(state.contains("tier")) << state.dump();
+    kiosk().send({{"cmd", "tap"}, {"id", "done"}});
+    const std::int64_t before = m_backend->balance(m_dir.path() / "data", phone);
+    ASSERT_GT(before, 0);
+
+    const fs::path receipt = signReceipt(m_dir.path(), uniqueNumber("AGAIN"), "1250000");
+    int touches = 0;
+    const auto started = std::chrono::steady_clock::now();
+    auto touch = [&](const json& command) {
+        const json answer = kiosk().send(command);
+        touches += command["cmd"] == "tap" ? 1 : static_cast<int>(command.value("text", "").size());
+        return answer;
+    };
+    touch({{"cmd", "tap"}, {"id", "start"}});
+    kiosk().send({{"cmd", "camera"}, {"image", receipt.string()}});
+    ASSERT_EQ(kiosk().waitForScreen("phone", 10s).value("screen", ""), "phone");
+    touch({{"cmd", "type"}, {"text", phone}});
+    touch({{"cmd", "tap"}, {"id", "ok"}});
+    state = kiosk().waitForText("+", 10s);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf("[ measure ] returning shopper: %d touches, %.2f s from Attract to credited points\n", touches,
+                seconds);
+    ASSERT_EQ(state.value("screen", ""), "result") << state.dump();
+    EXPECT_FALSE(hasText(state, "đang chờ")) << state.dump();
+    EXPECT_LE(touches, 12);
+    EXPECT_LT(seconds, 8.0);
+    EXPECT_GT(m_backend->balance(m_dir.path() / "data", phone), before);
+}
+
+TEST_F(KioskWithCentral, RedeemPrintsAVoucherCentralAcceptsOnce) {
+    const std::string phone = "0987654321";
+    json state = earn(kiosk(), signReceipt(m_dir.path(), uniqueNumber("BIG"), "12750000"), phone);
+    ASSERT_TRUE(state.contains("tier")) << state.dump();
+    state = kiosk().send({{"cmd", "tap"}, {"id", "rewards"}});
+    ASSERT_EQ(state.value("screen", ""), "rewards") << state.dump();
+    screenshot(kiosk(), screenshotDir({}) / "10-rewards.png");
+    std::string reward;
+    for (const auto& control : state["controls"]) {
+        const std::string id = control.value("id", "");
+        if (id.starts_with("reward:") && control.value("enabled", false)) {
+            reward = id;
+            break;
+        }
+    }
+    ASSERT_FALSE(reward.empty()) << state.dump();
+    kiosk().send({{"cmd", "tap"}, {"id", reward}});
+    ASSERT_EQ(kiosk().waitForScreen("otp", 10s).value("screen", ""), "otp");
+    const std::string code = m_backend->lastOtp("+84987654321");
+    ASSERT_EQ(code.size(), 6U);
+    kiosk().send({{"cmd", "type"}, {"text", code}});
+    screenshot(kiosk(), screenshotDir({}) / "11-otp.png");
+    kiosk().send({{"cmd", "tap"}, {"id", "ok"}});
+    state = kiosk().waitForScreen("voucher", 20s);
+    ASSERT_EQ(state.value("screen", ""), "voucher") << state.dump();
+    EXPECT_TRUE(hasText(state, "đã được in")) << state.dump();
+    screenshot(kiosk(), screenshotDir({}) / "12-voucher.png");
+
+    const fs::path printed = m_backend->printedDir() / "job-0001.png";
+    ASSERT_TRUE(fs::exists(printed));
+    fs::copy_file(printed, screenshotDir({}) / "13-printed-voucher.png", fs::copy_options::overwrite_existing);
+    std::string payload = runCommand({"zbarimg", "-q", "--raw", printed.string()});
+    while (!payload.empty() && (payload.back() == '\n' || payload.back() == '\r')) {
+        payload.pop_back();
+    }
+    ASSERT_TRUE(payload.starts_with("LV1")) << payload;
+    // The human-readable code printed under the QR is the one the screen shows; central takes it once.
+    std::string voucherCode;
+    for (const auto& text : state["texts"]) {
+        const std::string t = text.get<std::string>();
+        if (const auto colon = t.find(": "); t.starts_with("Mã phiếu") && colon != std::string::npos) {
+            voucherCode = t.substr(colon + 2);
+        }
+    }
+    ASSERT_FALSE(voucherCode.empty()) << state.dump();
+    // The QR is central's signed voucher for that very code (checked offline with central's key).
+    const json config = m_backend->asKiosk(m_dir.path() / "data", "/v1/kiosks/K-DEV-01/config");
+    ASSERT_TRUE(config.is_object() && config.contains("voucher_public_key")) << config.dump();
+    const fs::path voucherKey = m_dir.path() / "voucher.pub";
+    std::ofstream(voucherKey) << config["voucher_public_key"].get<std::string>();
+    const std::string verified = runCommand(
+        {(kBuild / "bin/kioskctl").string(), "voucher", "verify", payload, "--pubkey", voucherKey.string()});
+    EXPECT_NE(verified.find(voucherCode), std::string::npos) << verified;
+    EXPECT_EQ(m_backend->consumeVoucher(voucherCode), 200);
+    EXPECT_EQ(m_backend->consumeVoucher(voucherCode), 409);
+}
+
+TEST_F(KioskWithCentral, APrinterOutOfPaperSpendsNothingAndSendsNoCode) {
+    const std::string phone = "0934567890";
+    json state = earn(kiosk(), signReceipt(m_dir.path(), uniqueNumber("PAPER"), "12750000"), phone);
+    ASSERT_TRUE(state.contains("tier")) << state.dump();
+    const std::int64_t before = m_backend->balance(m_dir.path() / "data", phone);
+    m_backend->printerControl("paper out");
+    state = kiosk().send({{"cmd", "tap"}, {"id", "rewards"}});
+    std::string reward;
+    for (const auto& control : state["controls"]) {
+        if (control.value("id", "").starts_with("reward:") && control.value("enabled", false)) {
+            reward = control.value("id", "");
+            break;
+        }
+    }
+    ASSERT_FALSE(reward.empty()) << state.dump();
+    kiosk().send({{"cmd", "tap"}, {"id", reward}});
+    state = kiosk().waitForText("hết giấy", 10s);
+    EXPECT_EQ(state.value("screen", ""), "rewards");
+    EXPECT_TRUE(hasText(state, "hết giấy")) << state.dump();
+    screenshot(kiosk(), screenshotDir({}) / "14-rewards-paper-out.png");
+    EXPECT_TRUE(m_backend->lastOtp("+84934567890").empty());
+    EXPECT_EQ(m_backend->balance(m_dir.path() / "data", phone), before);
+}
 
 }  // namespace
 }  // namespace kiosk::test

@@ -48,6 +48,8 @@ std::string runCommand(const std::vector<std::string>& args);
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 int freePort();
+/// True when something accepts TCP connections on 127.0.0.1:`port`.
+bool portOpen(int port);
 
 class AutomationClient {
 public:

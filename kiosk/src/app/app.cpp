@@ -95,16 +95,15 @@ std::string printerProblem(const hal::PrinterStatus& status) {
     if (status.ready()) {
         return {};
     }
-    if (!status.online) {
-        return "offline";
-    }
+    // A printer out of paper or with its cover open also reports itself offline (ESC/POS status
+    // bits): the specific cause is what staff need to read.
     if (status.paper == hal::PaperLevel::Out) {
         return "paper_out";
     }
     if (status.coverOpen) {
         return "cover_open";
     }
-    return "other";
+    return status.online ? "other" : "offline";
 }
 
 json failure(const std::string& message) { return {{"ok", false}, {"error", message}}; }
