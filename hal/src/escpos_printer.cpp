@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <array>
+#include <optional>
 
 #include "hal/escpos.hpp"
 
@@ -24,41 +25,60 @@ std::string notReadyMessage(const PrinterStatus& status) {
 EscPosPrinter::EscPosPrinter(Connector connector, Options options)
     : m_connector(std::move(connector)), m_options(options) {}
 
+std::expected<std::optional<std::uint8_t>, std::string> EscPosPrinter::ask(PrinterTransport& link,
+                                                                          std::span<const std::uint8_t> query,
+                                                                          bool (*isAnswer)(std::uint8_t)) const {
+    if (auto sent = link.write(query); !sent) return std::unexpected(sent.error());
+    // Skip anything that is not the answer (an automatic status block, a late answer to an earlier
+    // query) until the answer arrives or the timeout passes.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        std::array<std::uint8_t, 1> byte{};
+        auto got = link.read(byte, m_options.statusTimeout);
+        if (!got) return std::unexpected(got.error());
+        if (*got == 0) break;
+        if (isAnswer(byte[0])) return byte[0];
+    }
+    return std::nullopt;
+}
+
 PrinterStatus EscPosPrinter::queryStatus(PrinterTransport& link) const {
     PrinterStatus offline;
     if (!m_options.queryStatus) {
         offline.online = true;
         return offline;
     }
-    std::array<std::uint8_t, 4> answers{};
-    for (std::uint8_t n = 1; n <= 4; ++n) {
-        if (auto sent = link.write(escpos::statusQuery(n)); !sent) {
-            offline.error = sent.error();
+    const auto noAnswer = [&] {
+        offline.error = fmt::format("{}: no answer to a status query within {} ms; is it an ESC/POS printer, "
+                                    "switched on?", link.describe(), m_options.statusTimeout.count());
+        return offline;
+    };
+    std::array<std::uint8_t, 3> answers{};
+    for (std::uint8_t n = 1; n <= 3; ++n) {
+        auto answer = ask(link, escpos::statusQuery(n), escpos::isStatusByte);
+        if (!answer) {
+            offline.error = answer.error();
             return offline;
         }
-        // Skip anything that is not a status byte (an automatic status block, a late answer to an
-        // earlier query) until the answer arrives or the timeout passes.
-        bool answered = false;
-        for (int attempt = 0; attempt < 8 && !answered; ++attempt) {
-            std::array<std::uint8_t, 1> byte{};
-            auto got = link.read(byte, m_options.statusTimeout);
-            if (!got) {
-                offline.error = got.error();
-                return offline;
-            }
-            if (*got == 0) break;
-            if (escpos::isStatusByte(byte[0])) {
-                answers[n - 1U] = byte[0];
-                answered = true;
-            }
-        }
-        if (!answered) {
-            offline.error = fmt::format("{}: no answer to a status query within {} ms; is it an ESC/POS printer, "
-                                        "switched on?", link.describe(), m_options.statusTimeout.count());
-            return offline;
-        }
+        if (!*answer) return noAnswer();
+        answers[n - 1U] = **answer;
     }
-    return escpos::parseStatus({answers[0], answers[1], answers[2], answers[3]});
+    auto paper = ask(link, escpos::statusQuery(4), escpos::isStatusByte);
+    if (!paper) {
+        offline.error = paper.error();
+        return offline;
+    }
+    if (*paper) return escpos::parseStatus({answers[0], answers[1], answers[2], **paper});
+    // Some compatibles answer DLE EOT 1-3 but not 4; their paper sensor answers GS r 1 instead
+    // (bit 4 clear, unlike every DLE EOT answer).
+    auto sensor = ask(link, escpos::paperSensorQuery(), [](std::uint8_t b) { return (b & 0x90U) == 0; });
+    if (!sensor) {
+        offline.error = sensor.error();
+        return offline;
+    }
+    if (!*sensor) return noAnswer();
+    PrinterStatus status = escpos::parseStatus({answers[0], answers[1], answers[2], 0x12});
+    if (status.paper == PaperLevel::Ok) status.paper = escpos::parsePaperSensor(**sensor);
+    return status;
 }
 
 PrinterStatus EscPosPrinter::status() {

@@ -112,6 +112,35 @@ TEST(PrinterTransport, TcpConnectionLostMidJobIsInterrupted) {
     EXPECT_FALSE(printed.error().status.online);
 }
 
+TEST(PrinterTransport, PaperSensorByGsRWhenDleEot4IsUnanswered) {
+    // A compatible that knows DLE EOT 1-3 but not 4, and reports its paper sensor through GS r 1.
+    const Listener listener;
+    std::thread peer([&] {
+        const int fd = ::accept(listener.fd, nullptr, nullptr);
+        std::vector<std::uint8_t> seen;
+        std::array<std::uint8_t, 64> buffer{};
+        for (;;) {
+            const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+            if (n <= 0) break;
+            seen.insert(seen.end(), buffer.begin(), buffer.begin() + n);
+            while (seen.size() >= 3) {
+                std::vector<std::uint8_t> answer;
+                if (seen[0] == 0x10 && seen[1] == 0x04 && seen[2] >= 1 && seen[2] <= 3) answer = {0x12};
+                if (seen[0] == 0x1D && seen[1] == 'r' && seen[2] == 1) answer = {0x0C};
+                seen.erase(seen.begin(), seen.begin() + 3);
+                if (!answer.empty()) (void)!::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+            }
+        }
+        ::close(fd);
+    });
+    auto printer = hal::PrinterRegistry::withBuiltins().create(tcpConfig(listener.port));
+    ASSERT_TRUE(printer);
+    const auto status = (*printer)->status();
+    peer.join();
+    EXPECT_TRUE(status.online);
+    EXPECT_EQ(status.paper, hal::PaperLevel::Out) << status.describe();
+}
+
 TEST(PrinterTransport, SerialPortThroughAPty) {
     printer_test::PtyPrinter pty;
     hal::PrinterConfig config;

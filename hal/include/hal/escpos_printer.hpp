@@ -3,7 +3,8 @@
 // any PrinterTransport: USB (/dev/usb/lp*), serial, TCP 9100, or the in-process virtual printer.
 //
 // What it sends (docs/escpos.md): ESC @, the job as GS v 0 raster bands, ESC J feeds, GS V cut; status
-// via DLE EOT 1-4. Text is never sent as text: jobs are dots (see PrintJob, TextRaster).
+// via DLE EOT 1-4 (GS r 1 for the paper sensor when DLE EOT 4 goes unanswered). Text is never sent as
+// text: jobs are dots (see PrintJob, TextRaster).
 //
 // Each status() / print() opens the transport, works, and closes it again, so the printer is free for
 // others between jobs and a printer that was power-cycled is found again. Between raster bands
@@ -14,6 +15,8 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <span>
 
 #include "hal/printer_transport.hpp"
 #include "hal/receipt_printer.hpp"
@@ -42,6 +45,9 @@ class EscPosPrinter final : public ReceiptPrinter {
 
   private:
     [[nodiscard]] PrinterStatus queryStatus(PrinterTransport& link) const;
+    /// Sends `query` and waits for one byte `isAnswer` accepts; nullopt when none came in time.
+    [[nodiscard]] std::expected<std::optional<std::uint8_t>, std::string> ask(
+        PrinterTransport& link, std::span<const std::uint8_t> query, bool (*isAnswer)(std::uint8_t)) const;
 
     Connector m_connector;
     Options m_options;
