@@ -1,5 +1,6 @@
 // The virtual printer's ESC/POS interpreter. Supported (rendered): ESC @ ! E G - a d J 2 3 M t SP $
-// (and ESC backslash) * i m, GS ! B h w H f v0 k (CODE39, CODE128, EAN13, UPC-A) ( k (QR) V, LF HT. Answered: DLE EOT 1-4,
+// (and ESC backslash) * i m, GS ! B h w H f v0 k (CODE39, CODE128, EAN13, UPC-A) ( k (QR) ( L and 8 L
+// (raster graphics) V, LF HT. Answered: DLE EOT 1-4,
 // GS r 1/2, GS I 1-3. Everything else documented for the TM-T20/TM-T88 family is skipped by its
 // length and logged; see docs/escpos.md.
 #include "hal/virtual_printer.hpp"
@@ -26,6 +27,8 @@ constexpr std::uint8_t kFs = 0x1C;
 constexpr int kDefaultLineSpacing = 30;  // dots, ESC 2 (1/6 inch on a 180 dpi TM-T88 = 30 dots)
 constexpr std::size_t kMaxLogLines = 1000;
 constexpr std::size_t kMaxNulTerminated = 255;
+/// GS 8 L declares up to 4 GB; a full-width graphic of 20,000 rows is 1.44 MB, so more is not a picture.
+constexpr std::size_t kMaxGraphicsBytes = 4U * 1024U * 1024U;
 
 struct FontCell {
     int width;
@@ -54,7 +57,7 @@ struct Modes {
     QrEcc qrEcc = QrEcc::L;
 };
 
-enum class Sink : std::uint8_t { None, Raster, BitImage, QrOrTwoD, Skip, UserChars, NvImages };
+enum class Sink : std::uint8_t { None, Raster, BitImage, QrOrTwoD, Graphics, Skip, UserChars, NvImages };
 
 /// Encodings for ESC t n (Epson numbering) through glibc iconv; others fall back to PC437.
 const char* codePageName(std::uint8_t n) {
@@ -135,6 +138,7 @@ struct VirtualPrinter::Impl {
     int nvImagesLeft = 0;
 
     std::string qrData;
+    Bitmap graphics;  ///< GS ( L / GS 8 L graphics stored in the print buffer, printed by fn 50
     std::map<std::uint8_t, std::array<char32_t, 128>> codePages;
     std::map<std::tuple<char32_t, bool, bool>, Bitmap> glyphs;
 
@@ -382,6 +386,42 @@ struct VirtualPrinter::Impl {
         }
     }
 
+    /// GS ( L / GS 8 L with m = 48: fn 112 stores a raster graphic (the way Epson's own drivers send
+    /// logos), fn 50 prints it. Other functions (NV graphics by key code, densities) are logged.
+    void graphicsCommand(const std::vector<std::uint8_t>& params) {
+        if (params.size() < 2) {
+            note("GS ( L: too short");
+            return;
+        }
+        const std::uint8_t fn = params[1];
+        if (fn == 112 && params.size() >= 10) {
+            const int scaleX = params[3] == 2 ? 2 : 1, scaleY = params[4] == 2 ? 2 : 1;
+            const int width = params[6] + params[7] * 256, height = params[8] + params[9] * 256;
+            const std::size_t bytesPerRow = static_cast<std::size_t>((width + 7) / 8);
+            if (params[2] != 48 || params[5] != 49) {
+                note("GS ( L: only monochrome raster graphics (a=48, colour 1) are rendered");
+                return;
+            }
+            if (params.size() - 10 < bytesPerRow * static_cast<std::size_t>(height) || width * scaleX > options.widthDots) {
+                note(fmt::format("GS ( L: graphic {}x{} does not fit its data or the paper; ignored", width, height));
+                return;
+            }
+            Bitmap image(width, height);
+            for (int y = 0; y < height; ++y)
+                for (int x = 0; x < width; ++x)
+                    if ((params[10 + static_cast<std::size_t>(y) * bytesPerRow + static_cast<std::size_t>(x / 8)] &
+                         (0x80U >> (x % 8))) != 0)
+                        image.set(x, y);
+            graphics = image.scaled(scaleX, scaleY);
+        } else if (fn == 50 || fn == 2) {
+            printLine(false);
+            printImage(graphics);
+            graphics = Bitmap();
+        } else {
+            note(fmt::format("GS ( L: function {} not rendered", fn));
+        }
+    }
+
     void bitImage(const std::vector<std::uint8_t>& data) {
         const bool tall = bitImageMode >= 32;
         const int bytesPerColumn = tall ? 3 : 1;
@@ -429,6 +469,7 @@ struct VirtualPrinter::Impl {
         sink = Sink::None;
         if (done == Sink::BitImage) bitImage(collected);
         if (done == Sink::QrOrTwoD) twoDimensional(collected);
+        if (done == Sink::Graphics) graphicsCommand(collected);
         collected.clear();
     }
 
@@ -728,6 +769,8 @@ struct VirtualPrinter::Impl {
                 const std::size_t len = p[3] + p[4] * 256U;
                 if (p[2] == 'k') {
                     startSink(Sink::QrOrTwoD, len);
+                } else if (p[2] == 'L') {
+                    startSink(Sink::Graphics, len);
                 } else {
                     unknown(fmt::format("GS ( {} ({} bytes)", static_cast<char>(p[2] >= 0x20 && p[2] < 0x7F ? p[2] : '?'), len),
                             p, 5);
@@ -739,8 +782,12 @@ struct VirtualPrinter::Impl {
                 if (n < 7) return 0;
                 const std::size_t len = p[3] + (static_cast<std::size_t>(p[4]) << 8U) + (static_cast<std::size_t>(p[5]) << 16U) +
                                         (static_cast<std::size_t>(p[6]) << 24U);
-                unknown("GS 8 L (graphics)", p, 7);
-                startSink(Sink::Skip, len);
+                if (p[2] != 'L' || len > kMaxGraphicsBytes) {
+                    unknown("GS 8 (not L, or larger than any page)", p, 7);
+                    startSink(Sink::Skip, len);
+                } else {
+                    startSink(Sink::Graphics, len);
+                }
                 return 7;
             }
             case '*': {

@@ -203,6 +203,24 @@ TEST(VirtualPrinter, BitImageColumnsLikeOlderDrivers) {
     EXPECT_FALSE(jobs[0].page.at(0, 10));
 }
 
+TEST(VirtualPrinter, GraphicsStoredAndPrintedLikeEpsonDrivers) {
+    // GS ( L fn 112: a 16x3 checker stored at double width, then GS ( L fn 50 prints it; the same
+    // through GS 8 L with its 4-byte length.
+    const Bytes data = {0xAA, 0x55, 0x55, 0xAA, 0xFF, 0x00};
+    const Bytes store = Bytes{48, 112, 48, 2, 1, 49, 16, 0, 3, 0} + data;
+    const Bytes print = {0x1D, '(', 'L', 2, 0, 48, 50};
+    const auto small = render(kInit + Bytes{0x1D, '(', 'L', static_cast<std::uint8_t>(store.size()), 0} + store + print + kCut);
+    const auto large = render(kInit + Bytes{0x1D, '8', 'L', static_cast<std::uint8_t>(store.size()), 0, 0, 0} + store + print + kCut);
+    ASSERT_EQ(small.size(), 1U);
+    ASSERT_EQ(large.size(), 1U);
+    const hal::Bitmap& page = small[0].page;
+    ASSERT_EQ(page.height(), 3);
+    EXPECT_TRUE(page.at(0, 0) && page.at(1, 0) && !page.at(2, 0)) << "double width";
+    EXPECT_TRUE(!page.at(0, 1) && page.at(2, 1));
+    EXPECT_EQ(page.blackCount(), 2U * (8U + 8U + 8U));
+    EXPECT_EQ(large[0].page.blackCount(), page.blackCount());
+}
+
 TEST(VirtualPrinter, PaperRunningOutMidJobDropsTheRest) {
     auto printer = makePrinter(hal::kPaper58mmDots);
     printer->setPaperLimit(100);
