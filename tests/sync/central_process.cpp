@@ -185,8 +185,6 @@ std::expected<std::int64_t, std::string> CentralProcess::ledgerTotal(
 }
 
 std::expected<std::int64_t, std::string> CentralProcess::claimCount() {
-    httplib::Client client("127.0.0.1", m_port);
-    client.set_read_timeout(10, 0);
     // Every test receipt was bought in the last week; the report takes local dates (UTC+7).
     const auto now = std::chrono::system_clock::now() + 7h;
     const auto day = [](std::chrono::system_clock::time_point t) {
@@ -198,14 +196,11 @@ std::expected<std::int64_t, std::string> CentralProcess::claimCount() {
     };
     const auto path = "/v1/admin/reports/points?from=" + day(now - std::chrono::days(30)) +
                       "&to=" + day(now + std::chrono::days(1));
-    auto res =
-        client.Get(path.c_str(), httplib::Headers{{"Authorization", std::string("Bearer ") + kAdminToken}});
-    if (!res || res->status != 200)
-        return std::unexpected("GET " + path + ": " + (res ? res->body : std::string("no answer")));
-    const auto body = Json::parse(res->body, nullptr, false);
-    if (!body.is_object() || !body["rows"].is_array()) return std::unexpected("report: " + res->body);
+    auto body = admin("GET", path);
+    if (!body) return std::unexpected(body.error());
+    if (!(*body)["rows"].is_array()) return std::unexpected("report: " + body->dump());
     std::int64_t claims = 0;
-    for (const auto& row : body["rows"])
+    for (const auto& row : (*body)["rows"])
         if (row.is_object() && row["claims"].is_number_integer()) claims += row["claims"].get<std::int64_t>();
     return claims;
 }
@@ -231,30 +226,42 @@ bool CentralProcess::setUp() {
     if (!keys) return fail("cannot read assets/samples/DEV001.key");
     m_storeKeys = std::make_unique<loyalty::SigningKeyPair>(*keys);
 
-    httplib::Client admin("127.0.0.1", m_port);
-    admin.set_read_timeout(10, 0);
-    const httplib::Headers auth = {{"Authorization", std::string("Bearer ") + kAdminToken}};
-    auto campaign = admin.Put("/v1/admin/campaign", auth, Json{{"campaign_toml", kTestCampaign}}.dump(),
-                              "application/json");
-    if (!campaign || campaign->status != 200)
-        return fail("PUT /v1/admin/campaign: " + (campaign ? campaign->body : std::string("no answer")));
+    if (auto campaign = admin("PUT", "/v1/admin/campaign", Json{{"campaign_toml", kTestCampaign}}); !campaign)
+        return fail(campaign.error());
+    httplib::Client client("127.0.0.1", m_port);
+    client.set_read_timeout(10, 0);
     for (int k = 0; k < 3; ++k) {
         const std::string id = "FT-0" + std::to_string(k + 1);
-        auto code = admin.Post("/v1/admin/enrollment-codes", auth,
-                               Json{{"kiosk_id", id}, {"store", kStore}}.dump(), "application/json");
-        const auto codeBody = code ? Json::parse(code->body, nullptr, false) : Json();
-        if (!code || code->status != 200 || !codeBody.is_object() || !codeBody["enrollment_code"].is_string())
-            return fail("POST /v1/admin/enrollment-codes: " + (code ? code->body : std::string("no answer")));
+        auto code = admin("POST", "/v1/admin/enrollment-codes", Json{{"kiosk_id", id}, {"store", kStore}});
+        if (!code || !(*code)["enrollment_code"].is_string())
+            return fail("enrollment code: " + (code ? code->dump() : code.error()));
         auto enrolled =
-            admin.Post("/v1/kiosks/enroll",
-                       Json{{"enrollment_code", codeBody["enrollment_code"]}, {"kiosk_id", id}}.dump(),
-                       "application/json");
+            client.Post("/v1/kiosks/enroll",
+                        Json{{"enrollment_code", (*code)["enrollment_code"]}, {"kiosk_id", id}}.dump(),
+                        "application/json");
         const auto body = enrolled ? Json::parse(enrolled->body, nullptr, false) : Json();
         if (!enrolled || enrolled->status != 200 || !body.is_object() || !body["credential"].is_string())
             return fail("POST /v1/kiosks/enroll: " + (enrolled ? enrolled->body : std::string("no answer")));
         m_kiosks.push_back({id, body["credential"].get<std::string>()});
     }
     return true;
+}
+
+std::expected<nlohmann::json, std::string> CentralProcess::admin(const std::string& method,
+                                                                 const std::string& path,
+                                                                 const nlohmann::json& body) {
+    httplib::Client client("127.0.0.1", m_port);
+    client.set_read_timeout(10, 0);
+    const httplib::Headers auth = {{"Authorization", std::string("Bearer ") + kAdminToken}};
+    httplib::Result res = method == "GET" ? client.Get(path.c_str(), auth)
+                          : method == "PUT"
+                              ? client.Put(path.c_str(), auth, body.dump(), "application/json")
+                              : client.Post(path.c_str(), auth, body.dump(), "application/json");
+    if (!res) return std::unexpected(method + " " + path + ": no answer");
+    auto json = Json::parse(res->body, nullptr, false);
+    if (res->status / 100 != 2 || !json.is_object())
+        return std::unexpected(method + " " + path + ": " + std::to_string(res->status) + " " + res->body);
+    return json;
 }
 
 std::unique_ptr<CentralProcess> CentralProcess::start() {

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <expected>
+#include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,13 @@ class CentralProcess {
     /// How many receipts central has credited in all (admin report): a receipt credited twice would
     /// show as more claims than distinct receipts.
     [[nodiscard]] std::expected<std::int64_t, std::string> claimCount();
+
+    /// An admin call (admin token) answering 2xx with a JSON body, or a description of what went wrong.
+    [[nodiscard]] std::expected<nlohmann::json, std::string> admin(
+        const std::string& method, const std::string& path,
+        const nlohmann::json& body = nlohmann::json::object());
+    /// central's data directory (the development OTP file sink writes otp-outbox.jsonl there).
+    [[nodiscard]] std::filesystem::path dataDir() const { return m_dir.path() / "data"; }
 
   private:
     CentralProcess() = default;

@@ -1,0 +1,224 @@
+// net::CentralClient and the SyncWorker against the real `central` binary: every call the kiosk makes
+// (docs/api.md), the way the kiosk makes it. Label integration.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "central_process.hpp"
+#include "hal/clock.hpp"
+#include "kiosk/sync/sync_worker.hpp"
+#include "network/central_client.hpp"
+#include "network/idempotency_key.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using Json = nlohmann::json;
+
+net::CentralClient clientFor(const CentralProcess& central, const KioskCredential& kiosk) {
+    net::ClientConfig config;
+    config.baseUrl = "http://127.0.0.1:" + std::to_string(central.port());
+    config.kioskId = kiosk.id;
+    config.credential = kiosk.credential;
+    auto client = net::CentralClient::create(config);
+    EXPECT_TRUE(client.has_value()) << client.error().message;
+    return std::move(*client);
+}
+
+net::ClaimRequest requestFor(const TestReceipt& receipt, std::string key = net::newIdempotencyKey()) {
+    return net::ClaimRequest{std::move(key), receipt.token, receipt.phone, receipt.issuedAt,
+                             true,           false,         "test-v1"};
+}
+
+class CentralContract : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        m_central = CentralProcess::start();
+        ASSERT_TRUE(m_central) << CentralProcess::lastError();
+    }
+    std::unique_ptr<CentralProcess> m_central;
+};
+
+TEST_F(CentralContract, EnrollThenClaimReplayAndRefuse) {
+    auto code =
+        m_central->admin("POST", "/v1/admin/enrollment-codes", {{"kiosk_id", "CT-01"}, {"store", "DEV001"}});
+    ASSERT_TRUE(code.has_value()) << code.error();
+    auto client = clientFor(*m_central, {"CT-01", ""});
+    auto enrolled = client.enroll((*code)["enrollment_code"].get<std::string>());
+    ASSERT_TRUE(enrolled.has_value()) << enrolled.error().message;
+    EXPECT_EQ(enrolled->kioskId, "CT-01");
+    EXPECT_EQ(enrolled->store, "DEV001");
+    client.setCredential(enrolled->credential);
+    // The code is single use.
+    auto again = client.enroll((*code)["enrollment_code"].get<std::string>());
+    ASSERT_FALSE(again.has_value());
+    EXPECT_TRUE(again.error().definitive());
+
+    const auto receipts = m_central->makeReceipts(2, 1);
+    const auto first = requestFor(receipts[0]);
+    const auto second = requestFor(receipts[1]);
+    auto answer = client.claimBatch({first, second});
+    ASSERT_TRUE(answer.has_value()) << answer.error().message;
+    ASSERT_TRUE(answer->serverTime.has_value());
+    ASSERT_EQ(answer->outcomes.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto& outcome = answer->outcomes[i];
+        EXPECT_EQ(outcome.status, net::ClaimOutcome::Status::Accepted)
+            << outcome.code << " " << outcome.reason;
+        EXPECT_EQ(outcome.pointsEarned, receipts[i].expectedPoints);
+        EXPECT_EQ(outcome.receiptId, receipts[i].receiptId);
+        EXPECT_FALSE(outcome.replayed);
+        EXPECT_FALSE(outcome.breakdown.empty());
+    }
+    EXPECT_TRUE(answer->outcomes[0].newMember);
+    EXPECT_EQ(answer->outcomes[1].balance, receipts[0].expectedPoints + receipts[1].expectedPoints);
+
+    // A retry after a lost answer: same key, same result, nothing counted twice.
+    auto replay = client.claim(first);
+    ASSERT_TRUE(replay.has_value()) << replay.error().message;
+    EXPECT_EQ(replay->status, net::ClaimOutcome::Status::Accepted);
+    EXPECT_TRUE(replay->replayed);
+    EXPECT_EQ(replay->pointsEarned, receipts[0].expectedPoints);
+
+    // The same paper receipt from another kiosk (another key): a definitive refusal with its reason.
+    auto other = clientFor(*m_central, m_central->kiosk(1));
+    auto refused = other.claim(requestFor(receipts[0]));
+    ASSERT_TRUE(refused.has_value()) << refused.error().message;
+    EXPECT_EQ(refused->status, net::ClaimOutcome::Status::Refused);
+    EXPECT_EQ(refused->code, "already_claimed");
+    EXPECT_FALSE(refused->reason.empty());
+    EXPECT_FALSE(refused->reasonVi.empty());
+
+    // A forged or garbled token in a batch is refused on its own; the batch's other claim still earns.
+    auto forged = requestFor(receipts[1]);
+    forged.token.back() = forged.token.back() == 'A' ? 'B' : 'A';
+    const auto fresh = m_central->makeReceipts(1, 1);
+    auto mixed = other.claimBatch({forged, requestFor(fresh[0])});
+    ASSERT_TRUE(mixed.has_value()) << mixed.error().message;
+    EXPECT_EQ(mixed->outcomes[0].status, net::ClaimOutcome::Status::Refused);
+    EXPECT_TRUE(mixed->outcomes[0].code.starts_with("token_")) << mixed->outcomes[0].code;
+    EXPECT_EQ(mixed->outcomes[1].status, net::ClaimOutcome::Status::Accepted);
+
+    auto member = client.member(receipts[0].phone);
+    ASSERT_TRUE(member.has_value()) << member.error().message;
+    EXPECT_EQ(member->balance,
+              receipts[0].expectedPoints + receipts[1].expectedPoints + fresh[0].expectedPoints);
+    EXPECT_FALSE(member->masked.empty());
+    EXPECT_EQ(member->phone.find("****"), std::string::npos);
+    EXPECT_FALSE(member->history.empty());
+
+    // A revoked kiosk is refused, and its claims would stay queued (not refused).
+    ASSERT_TRUE(m_central->admin("POST", "/v1/admin/kiosks/CT-01/revoke").has_value());
+    auto revoked = client.claimBatch({requestFor(m_central->makeReceipts(1, 1)[0])});
+    ASSERT_FALSE(revoked.has_value());
+    EXPECT_EQ(revoked.error().kind, net::ErrorKind::Unauthorized);
+    EXPECT_EQ(revoked.error().code, "kiosk_revoked");
+}
+
+TEST_F(CentralContract, ConfigHeartbeatCommandsOtpAndRedemption) {
+    auto client = clientFor(*m_central, m_central->kiosk(0));
+    auto config = client.pullConfig("");
+    ASSERT_TRUE(config.has_value()) << config.error().message;
+    EXPECT_FALSE(config->notModified);
+    EXPECT_FALSE(config->etag.empty());
+    const auto document = Json::parse(config->body);
+    EXPECT_TRUE(document["store_keys"].is_array());
+    EXPECT_TRUE(document["campaign_toml"].is_string());
+    auto unchanged = client.pullConfig(config->etag);
+    ASSERT_TRUE(unchanged.has_value()) << unchanged.error().message;
+    EXPECT_TRUE(unchanged->notModified);
+
+    auto beat = client.heartbeat({"1.0.0", 12, 3, {{"camera", "ok"}, {"printer", "paper_low"}}});
+    ASSERT_TRUE(beat.has_value()) << beat.error().message;
+    EXPECT_TRUE(beat->commands.empty());
+    ASSERT_TRUE(
+        m_central->admin("POST", "/v1/admin/kiosks/FT-01/commands", {{"command", "resync"}}).has_value());
+    beat = client.heartbeat({"1.0.0", 13, 3, {}});
+    ASSERT_TRUE(beat.has_value()) << beat.error().message;
+    EXPECT_EQ(beat->commands, std::vector<std::string>{"resync"});
+
+    // Earn enough for the cheapest reward, then spend it with the one-time code from the file sink.
+    const auto receipts = m_central->makeReceipts(30, 1);
+    std::vector<net::ClaimRequest> requests;
+    for (const auto& r : receipts) requests.push_back(requestFor(r));
+    auto earned = client.claimBatch(requests);
+    ASSERT_TRUE(earned.has_value()) << earned.error().message;
+    const auto phone = receipts[0].phone;
+    auto rewards = m_central->admin("GET", "/v1/admin/rewards");
+    ASSERT_TRUE(rewards.has_value()) << rewards.error();
+    ASSERT_FALSE((*rewards)["rewards"].empty());
+    Json cheapest;
+    for (const auto& reward : (*rewards)["rewards"])
+        if (cheapest.is_null() || reward["cost"].get<std::int64_t>() < cheapest["cost"].get<std::int64_t>())
+            cheapest = reward;
+    const auto balanceBefore = earned->outcomes.back().balance;
+    ASSERT_GE(balanceBefore, cheapest["cost"].get<std::int64_t>());
+
+    auto sent = client.requestOtp(phone);
+    ASSERT_TRUE(sent.has_value()) << sent.error().message;
+    EXPECT_GT(sent->expiresInSeconds, 0);
+    std::string line, otp;
+    std::ifstream sink(m_central->dataDir() / "otp-outbox.jsonl");
+    while (std::getline(sink, line)) otp = Json::parse(line)["code"].get<std::string>();
+    ASSERT_EQ(otp.size(), 6u);
+
+    const std::string rewardId = cheapest["id"].get<std::string>();
+    auto wrong =
+        client.redeem({net::newIdempotencyKey(), phone, rewardId, otp == "000000" ? "111111" : "000000"});
+    ASSERT_FALSE(wrong.has_value());
+    EXPECT_EQ(wrong.error().kind, net::ErrorKind::Refused);
+    EXPECT_EQ(wrong.error().code, "otp_invalid");
+
+    const auto key = net::newIdempotencyKey();
+    auto voucher = client.redeem({key, phone, rewardId, otp});
+    ASSERT_TRUE(voucher.has_value()) << voucher.error().message;
+    EXPECT_FALSE(voucher->code.empty());
+    EXPECT_FALSE(voucher->qrPayload.empty());
+    EXPECT_EQ(voucher->pointsSpent, cheapest["cost"].get<std::int64_t>());
+    EXPECT_EQ(voucher->balance, balanceBefore - voucher->pointsSpent);
+    // The print failed and the kiosk asks again: same key, same voucher, spent once.
+    auto retried = client.redeem({key, phone, rewardId, otp});
+    ASSERT_TRUE(retried.has_value()) << retried.error().message;
+    EXPECT_EQ(retried->code, voucher->code);
+    auto member = client.member(phone);
+    ASSERT_TRUE(member.has_value());
+    EXPECT_EQ(member->balance, balanceBefore - voucher->pointsSpent);
+}
+
+TEST_F(CentralContract, SyncWorkerStoresConfigAndLearnsCentralsClock) {
+    TempDir dir;
+    auto store = kiosk::sync::LocalStore::open(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store.has_value());
+    // This kiosk's clock is two hours slow; central's time is the truth.
+    hal::ManualClock clock(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count() -
+        7200);
+    std::atomic<int> configs{0};
+    kiosk::sync::SyncEvents events;
+    events.configChanged = [&](const kiosk::sync::CachedConfig&) { ++configs; };
+    kiosk::sync::SyncWorker worker(**store, clientFor(*m_central, m_central->kiosk(0)), clock, {}, events);
+    worker.start();
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while ((configs.load() == 0 || std::abs(worker.status().clockOffsetSeconds - 7200) > 2) &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(configs.load(), 1);
+    EXPECT_NEAR(static_cast<double>(worker.status().clockOffsetSeconds), 7200.0, 2.0);
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    EXPECT_NEAR(static_cast<double>(worker.centralNow()), static_cast<double>(now), 3.0);
+    worker.stop();
+    const auto cached = (*store)->loadConfig();
+    ASSERT_TRUE(cached.has_value() && cached->has_value());
+    EXPECT_FALSE((*cached)->etag.empty());
+}
+
+}  // namespace
