@@ -13,7 +13,7 @@ std::uint8_t hi(int v) {
     return static_cast<std::uint8_t>((v >> 8) & 0xFF);
 }
 constexpr bool bit(std::uint8_t b, int n) {
-    return ((b >> n) & 1U) != 0;
+    return ((static_cast<unsigned>(b) >> n) & 1U) != 0;
 }
 }  // namespace
 
