@@ -718,7 +718,8 @@ void Journey::buildHistory(ui::View& v) const {
         }
         for (const auto& h : m_s.member->history) {
             const std::string kind = errorText("history.kind.", h.kind, "history.kind.other");
-            v.lines.push_back({tr("history.line", {{"kind", kind},
+            v.lines.push_back({tr("history.line", {{"date", loyalty::formatLocalDateVi(loyalty::localDate(h.at))},
+                                                   {"kind", kind},
                                                    {"points", (h.points > 0 ? "+" : "") + points(h.points)},
                                                    {"text", h.description}}),
                                ui::TextLine::Style::Body, h.points >= 0 ? ui::Tone::Good : ui::Tone::Normal});

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     std::string automation;
     std::string orientation;
     std::string language;
+    std::string dataDir;
     bool demo = false;
     auto* config = cli.add_option("--config", configFile, "kiosk configuration (TOML)")->check(CLI::ExistingFile);
     cli.add_flag("--demo", demo, "run the demo configuration (assets/config/kiosk-demo.toml)")->excludes(config);
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
     cli.add_option("--orientation", orientation, "override the screen orientation")
         ->check(CLI::IsMember({"portrait", "landscape"}));
     cli.add_option("--language", language, "override the start language")->check(CLI::IsMember({"vi", "en"}));
+    cli.add_option("--data-dir", dataDir, "override [kiosk] data_dir (the outbox and the credential)");
     CLI11_PARSE(cli, argc, argv);
     if (!demo && configFile.empty()) {
         spdlog::error("give --config FILE or --demo");
@@ -41,6 +43,9 @@ int main(int argc, char** argv) {
         }
         if (!language.empty()) {
             loaded->language = language;
+        }
+        if (!dataDir.empty()) {
+            loaded->dataDir = dataDir;
         }
         kiosk::App app(std::move(*loaded), processStart);
         return app.run();

@@ -191,52 +191,6 @@ TEST(KioskE2E, AutomationRefusesNonsenseWithoutCrashing) {
     EXPECT_TRUE(kiosk.send({{"cmd", "state"}}).value("ok", false));
 }
 
-/// Every screen reachable without central, in both languages and both orientations.
-class KioskScreenshots : public ::testing::TestWithParam<std::tuple<std::string, bool>> {};
-
-TEST_P(KioskScreenshots, EveryOfflineScreen) {
-    KioskOptions options;
-    options.language = std::get<0>(GetParam());
-    options.landscape = std::get<1>(GetParam());
-    TempDir dir;
-    KioskRun run(dir, options);
-    auto& kiosk = run.client();
-    ASSERT_TRUE(kiosk.connected()) << run.log();
-    const fs::path out = screenshotDir(options);
-    const fs::path receipt = signReceipt(dir.path(), uniqueNumber("SHOT"), "1250000");
-    ASSERT_FALSE(receipt.empty());
-
-    screenshot(kiosk, out / "01-attract.png");
-    kiosk.send({{"cmd", "tap"}, {"id", "start"}});
-    screenshot(kiosk, out / "02-scan.png");
-    kiosk.send({{"cmd", "camera"}, {"image", receipt.string()}});
-    ASSERT_EQ(kiosk.waitForScreen("phone", 10s).value("screen", ""), "phone");
-    kiosk.send({{"cmd", "type"}, {"text", "028123"}});
-    screenshot(kiosk, out / "04-phone-typing.png");
-    kiosk.send({{"cmd", "type"}, {"text", "4567"}});
-    kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
-    screenshot(kiosk, out / "05-phone-landline.png");
-    for (int i = 0; i < 10; ++i) {
-        kiosk.send({{"cmd", "tap"}, {"id", "key:del"}});
-    }
-    kiosk.send({{"cmd", "type"}, {"text", "0987654321"}});
-    kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
-    ASSERT_EQ(kiosk.waitForScreen("consent", 10s).value("screen", ""), "consent");
-    kiosk.send({{"cmd", "tap"}, {"id", "consent:join"}});
-    screenshot(kiosk, out / "06-consent.png");
-    kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
-    ASSERT_EQ(kiosk.waitForScreen("result", 10s).value("screen", ""), "result");
-    screenshot(kiosk, out / "07-result-pending.png");
-    kiosk.send({{"cmd", "idle"}, {"advance_ms", 40'000}});
-    screenshot(kiosk, out / "08-countdown.png");
-}
-
-INSTANTIATE_TEST_SUITE_P(LanguagesAndOrientations, KioskScreenshots,
-                         ::testing::Combine(::testing::Values("vi", "en"), ::testing::Bool()),
-                         [](const auto& test) {
-                             return std::get<0>(test.param) + (std::get<1>(test.param) ? "_landscape" : "_portrait");
-                         });
-
 // ---- with the real central and the virtual printer --------------------------------------------------
 
 /// The real `central` (development defaults: enrollment code DEV-ENROLL-0001 for kiosk K-DEV-01, OTP
@@ -408,7 +362,6 @@ TEST_F(KioskWithCentral, RedeemPrintsAVoucherCentralAcceptsOnce) {
     ASSERT_TRUE(state.contains("tier")) << state.dump();
     state = kiosk().send({{"cmd", "tap"}, {"id", "rewards"}});
     ASSERT_EQ(state.value("screen", ""), "rewards") << state.dump();
-    screenshot(kiosk(), screenshotDir({}) / "10-rewards.png");
     std::string reward;
     for (const auto& control : state["controls"]) {
         const std::string id = control.value("id", "");
@@ -423,16 +376,13 @@ TEST_F(KioskWithCentral, RedeemPrintsAVoucherCentralAcceptsOnce) {
     const std::string code = m_backend->lastOtp("+84987654321");
     ASSERT_EQ(code.size(), 6U);
     kiosk().send({{"cmd", "type"}, {"text", code}});
-    screenshot(kiosk(), screenshotDir({}) / "11-otp.png");
     kiosk().send({{"cmd", "tap"}, {"id", "ok"}});
     state = kiosk().waitForScreen("voucher", 20s);
     ASSERT_EQ(state.value("screen", ""), "voucher") << state.dump();
     EXPECT_TRUE(hasText(state, "đã được in")) << state.dump();
-    screenshot(kiosk(), screenshotDir({}) / "12-voucher.png");
 
     const fs::path printed = m_backend->printedDir() / "job-0001.png";
     ASSERT_TRUE(fs::exists(printed));
-    fs::copy_file(printed, screenshotDir({}) / "13-printed-voucher.png", fs::copy_options::overwrite_existing);
     std::string payload = runCommand({"zbarimg", "-q", "--raw", printed.string()});
     while (!payload.empty() && (payload.back() == '\n' || payload.back() == '\r')) {
         payload.pop_back();
@@ -478,10 +428,87 @@ TEST_F(KioskWithCentral, APrinterOutOfPaperSpendsNothingAndSendsNoCode) {
     state = kiosk().waitForText("hết giấy", 10s);
     EXPECT_EQ(state.value("screen", ""), "rewards");
     EXPECT_TRUE(hasText(state, "hết giấy")) << state.dump();
-    screenshot(kiosk(), screenshotDir({}) / "14-rewards-paper-out.png");
+    screenshot(kiosk(), screenshotDir({}) / "15-rewards-paper-out.png");
     EXPECT_TRUE(m_backend->lastOtp("+84934567890").empty());
     EXPECT_EQ(m_backend->balance(m_dir.path() / "data", phone), before);
 }
+
+/// Every screen, in both languages and both orientations: first offline (pending points), then with
+/// the real central and printer (credited points, tier card, history, rewards, code, voucher).
+class KioskScreenshots : public ::testing::TestWithParam<std::tuple<std::string, bool>> {};
+
+TEST_P(KioskScreenshots, EveryScreen) {
+    KioskOptions options;
+    options.language = std::get<0>(GetParam());
+    options.landscape = std::get<1>(GetParam());
+    TempDir dir;
+    KioskRun run(dir, options);
+    auto& kiosk = run.client();
+    ASSERT_TRUE(kiosk.connected()) << run.log();
+    const fs::path out = screenshotDir(options);
+    const fs::path receipt = signReceipt(dir.path(), uniqueNumber("SHOT"), "1250000");
+    ASSERT_FALSE(receipt.empty());
+
+    screenshot(kiosk, out / "01-attract.png");
+    kiosk.send({{"cmd", "tap"}, {"id", "start"}});
+    screenshot(kiosk, out / "02-scan.png");
+    kiosk.send({{"cmd", "camera"}, {"image", receipt.string()}});
+    ASSERT_EQ(kiosk.waitForScreen("phone", 10s).value("screen", ""), "phone");
+    kiosk.send({{"cmd", "type"}, {"text", "028123"}});
+    screenshot(kiosk, out / "04-phone-typing.png");
+    kiosk.send({{"cmd", "type"}, {"text", "4567"}});
+    kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
+    screenshot(kiosk, out / "05-phone-landline.png");
+    for (int i = 0; i < 10; ++i) {
+        kiosk.send({{"cmd", "tap"}, {"id", "key:del"}});
+    }
+    kiosk.send({{"cmd", "type"}, {"text", "0987654321"}});
+    kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
+    ASSERT_EQ(kiosk.waitForScreen("consent", 10s).value("screen", ""), "consent");
+    kiosk.send({{"cmd", "tap"}, {"id", "consent:join"}});
+    screenshot(kiosk, out / "06-consent.png");
+    kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
+    ASSERT_EQ(kiosk.waitForScreen("result", 10s).value("screen", ""), "result");
+    screenshot(kiosk, out / "07-result-pending.png");
+    kiosk.send({{"cmd", "idle"}, {"advance_ms", 40'000}});
+    screenshot(kiosk, out / "08-countdown.png");
+
+    if (!fs::exists(kBuild / "bin/central")) {
+        GTEST_SKIP() << "central is not built: online screens not taken";
+    }
+    TempDir onlineDir;
+    Backend backend(onlineDir.path());
+    ASSERT_TRUE(backend.ready());
+    options.centralUrl = backend.url();
+    options.printerAddress = backend.printerAddress();
+    KioskRun online(onlineDir, options);
+    auto& shop = online.client();
+    ASSERT_TRUE(shop.connected()) << online.log();
+    const json state = earn(shop, signReceipt(onlineDir.path(), uniqueNumber("ONLINE"), "12750000"), "0901234567");
+    ASSERT_TRUE(state.contains("tier")) << state.dump();
+    screenshot(shop, out / "09-result-credited.png");
+    shop.send({{"cmd", "tap"}, {"id", "history"}});
+    screenshot(shop, out / "10-history.png");
+    shop.send({{"cmd", "tap"}, {"id", "back"}});
+    shop.send({{"cmd", "tap"}, {"id", "rewards"}});
+    screenshot(shop, out / "11-rewards.png");
+    shop.send({{"cmd", "tap"}, {"id", "reward:CAFE-20K"}});
+    ASSERT_EQ(shop.waitForScreen("otp", 10s).value("screen", ""), "otp");
+    shop.send({{"cmd", "type"}, {"text", backend.lastOtp("+84901234567").substr(0, 4)}});
+    screenshot(shop, out / "12-otp.png");
+    shop.send({{"cmd", "type"}, {"text", backend.lastOtp("+84901234567").substr(4)}});
+    shop.send({{"cmd", "tap"}, {"id", "ok"}});
+    ASSERT_EQ(shop.waitForScreen("voucher", 20s).value("screen", ""), "voucher");
+    screenshot(shop, out / "13-voucher.png");
+    fs::copy_file(backend.printedDir() / "job-0001.png", out / "14-printed-voucher.png",
+                  fs::copy_options::overwrite_existing);
+}
+
+INSTANTIATE_TEST_SUITE_P(LanguagesAndOrientations, KioskScreenshots,
+                         ::testing::Combine(::testing::Values("vi", "en"), ::testing::Bool()),
+                         [](const auto& test) {
+                             return std::get<0>(test.param) + (std::get<1>(test.param) ? "_landscape" : "_portrait");
+                         });
 
 }  // namespace
 }  // namespace kiosk::test

@@ -64,19 +64,14 @@ void ResultScreen::body(Canvas& canvas, ImVec2 area) {
     }
     const float buttonsHeight = static_cast<float>(buttonCount) * (buttonHeight + canvas.px(12));
     if (canvas.landscape()) {
+        // Texts and actions on the left (actions at the bottom, where the hand is), the card on the right.
         const float column = (area.x - gap) / 2;
         canvas.lines(column);
-        ImGui::SetCursorPos(ImVec2(top.x + column + gap, top.y));
+        ImGui::SetCursorPos(ImVec2(top.x, top.y + area.y - buttonsHeight));
+        canvas.buttons(column, buttonHeight);
         if (view.tier) {
+            ImGui::SetCursorPos(ImVec2(top.x + column + gap, top.y));
             tierCard(canvas, *view.tier, column);
-        }
-        ImGui::SetCursorPos(ImVec2(top.x + column + gap, top.y + area.y - buttonsHeight));
-        for (const auto& control : view.controls) {
-            if (control.kind == Control::Kind::Button && control.id != "lang") {
-                ImGui::SetCursorPosX(top.x + column + gap);
-                canvas.button(control, ImVec2(column, buttonHeight));
-                ImGui::Dummy(ImVec2(0, canvas.px(12)));
-            }
         }
         return;
     }
