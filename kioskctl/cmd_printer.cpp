@@ -84,8 +84,8 @@ int runServe(const ServeOptions& o) {
         return kExitBadInput;
     }
     // One line on stdout, flushed, so a script started with --port 0 can learn the port.
-    std::cout << fmt::format("listening on 127.0.0.1:{} width {} out {}{}", (*server)->port(), o.width, o.outDir,
-                             o.control.empty() ? "" : " control " + o.control)
+    std::cout << fmt::format("listening on 127.0.0.1:{} width {} out {}{}", (*server)->port(), o.width,
+                             o.outDir, o.control.empty() ? "" : " control " + o.control)
               << std::endl;
     int signal = 0;
     sigwait(&stopSignals, &signal);
@@ -137,8 +137,9 @@ int runTest(const PrinterOptions& o) {
         .title = "Phiếu mua hàng — bản in thử",
         .valueText = "50.000 ₫",
         .expiryText = "Hạn dùng đến 31/12/2026",
-        .terms = "Bản in thử của máy in: không có giá trị thanh toán. Kiểm tra chữ tiếng Việt: Ấ Ầ Ẩ Ẫ Ậ "
-                 "ế ề ể ễ ệ ố ồ ổ ỗ ộ ứ ừ ử ữ ự — Đổi quà tại quầy thu ngân.",
+        .terms =
+            "Bản in thử của máy in: không có giá trị thanh toán. Kiểm tra chữ tiếng Việt: Ấ Ầ Ẩ Ẫ Ậ "
+            "ế ề ể ễ ệ ố ồ ổ ỗ ộ ứ ừ ử ữ ự — Đổi quà tại quầy thu ngân.",
         .code = "TEST-0001",
         .qrPayload = o.qr,
         .memberLine = "",
@@ -161,11 +162,13 @@ int runRender(const RenderOptions& o) {
     std::error_code ec;
     const auto size = fs::file_size(o.in, ec);
     if (ec || size > kMaxStreamBytes) {
-        std::cerr << "escpos render: cannot read " << o.in << (ec ? ": " + ec.message() : ": too large") << "\n";
+        std::cerr << "escpos render: cannot read " << o.in << (ec ? ": " + ec.message() : ": too large")
+                  << "\n";
         return kExitBadInput;
     }
     std::ifstream in(o.in, std::ios::binary);
-    const std::vector<std::uint8_t> stream((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<std::uint8_t> stream((std::istreambuf_iterator<char>(in)),
+                                           std::istreambuf_iterator<char>());
     std::vector<std::string> log;
     auto jobs = hal::renderEscPos(stream, o.width, &log);
     for (const auto& line : log) std::cerr << "escpos: " << line << "\n";
@@ -181,13 +184,15 @@ int runRender(const RenderOptions& o) {
     const fs::path out = o.out;
     for (std::size_t i = 0; i < jobs->size(); ++i) {
         fs::path file = out;
-        if (i > 0) file.replace_filename(fmt::format("{}-{}{}", out.stem().string(), i + 1, out.extension().string()));
+        if (i > 0)
+            file.replace_filename(
+                fmt::format("{}-{}{}", out.stem().string(), i + 1, out.extension().string()));
         if (auto saved = hal::savePng((*jobs)[i].page, file); !saved) {
             std::cerr << "escpos render: " << saved.error() << "\n";
             return kExitBadInput;
         }
-        std::cout << fmt::format("{} {}x{}{}\n", file.string(), (*jobs)[i].page.width(), (*jobs)[i].page.height(),
-                                 (*jobs)[i].complete ? "" : " incomplete");
+        std::cout << fmt::format("{} {}x{}{}\n", file.string(), (*jobs)[i].page.width(),
+                                 (*jobs)[i].page.height(), (*jobs)[i].complete ? "" : " incomplete");
     }
     return 0;
 }
@@ -206,7 +211,8 @@ void addPrinterOptions(CLI::App* cmd, PrinterOptions& o) {
 }  // namespace
 
 void addPrinterCommands(CLI::App& app, int& exitCode) {
-    CLI::App* printer = app.add_subcommand("printer", "Serve the virtual printer, check or test a receipt printer");
+    CLI::App* printer =
+        app.add_subcommand("printer", "Serve the virtual printer, check or test a receipt printer");
     printer->require_subcommand(1);
 
     auto serveOptions = std::make_shared<ServeOptions>();
@@ -218,12 +224,14 @@ void addPrinterCommands(CLI::App& app, int& exitCode) {
     serve->add_option("--width", serveOptions->width, "Paper width in dots: 384 (58 mm) or 576 (80 mm)")
         ->check(CLI::IsMember({hal::kPaper58mmDots, hal::kPaper80mmDots}))
         ->capture_default_str();
-    serve->add_option("--control", serveOptions->control,
-                      "Unix socket taking 'paper out|paper near-end|paper ok|cover open|cover closed|status|jobs'");
+    serve->add_option(
+        "--control", serveOptions->control,
+        "Unix socket taking 'paper out|paper near-end|paper ok|cover open|cover closed|status|jobs'");
     serve->callback([serveOptions, &exitCode] { exitCode = runServe(*serveOptions); });
 
     auto statusOptions = std::make_shared<PrinterOptions>();
-    CLI::App* status = printer->add_subcommand("status", "Ask a printer for its status (exit 1 when not ready)");
+    CLI::App* status =
+        printer->add_subcommand("status", "Ask a printer for its status (exit 1 when not ready)");
     addPrinterOptions(status, *statusOptions);
     status->callback([statusOptions, &exitCode] { exitCode = runStatus(*statusOptions); });
 
@@ -237,8 +245,8 @@ void addPrinterCommands(CLI::App& app, int& exitCode) {
     CLI::App* escpos = app.add_subcommand("escpos", "Work with captured ESC/POS byte streams");
     escpos->require_subcommand(1);
     auto renderOptions = std::make_shared<RenderOptions>();
-    CLI::App* render =
-        escpos->add_subcommand("render", "Render a captured stream like the virtual printer (one PNG per job)");
+    CLI::App* render = escpos->add_subcommand(
+        "render", "Render a captured stream like the virtual printer (one PNG per job)");
     render->add_option("in", renderOptions->in, "The captured bytes")->required();
     render->add_option("out", renderOptions->out, "The PNG (more jobs: OUT-2.png, …)")->required();
     render->add_option("--width", renderOptions->width, "Paper width in dots: 384 (58 mm) or 576 (80 mm)")

@@ -88,14 +88,30 @@ std::expected<Symbol, std::string> code128(std::string_view data) {
         if (c == '{' && i + 1 < data.size()) {
             const char next = data[++i];
             switch (next) {
-                case 'A': values.push_back(kCodeA), set = 'A'; continue;
-                case 'B': values.push_back(kCodeB), set = 'B'; continue;
-                case 'C': values.push_back(kCodeC), set = 'C'; continue;
-                case 'S': values.push_back(kShift); continue;
-                case '1': values.push_back(102); continue;  // FNC1
-                case '2': values.push_back(set == 'C' ? -1 : 97); break;
-                case '3': values.push_back(set == 'C' ? -1 : 96); break;
-                case '4': values.push_back(set == 'A' ? 101 : set == 'B' ? 100 : -1); break;
+                case 'A':
+                    values.push_back(kCodeA), set = 'A';
+                    continue;
+                case 'B':
+                    values.push_back(kCodeB), set = 'B';
+                    continue;
+                case 'C':
+                    values.push_back(kCodeC), set = 'C';
+                    continue;
+                case 'S':
+                    values.push_back(kShift);
+                    continue;
+                case '1':
+                    values.push_back(102);
+                    continue;  // FNC1
+                case '2':
+                    values.push_back(set == 'C' ? -1 : 97);
+                    break;
+                case '3':
+                    values.push_back(set == 'C' ? -1 : 96);
+                    break;
+                case '4':
+                    values.push_back(set == 'A' ? 101 : set == 'B' ? 100 : -1);
+                    break;
                 case '{':
                     if (set == 'C') return std::unexpected(std::string("CODE128: '{' not in code set C"));
                     values.push_back('{' - 32);
@@ -104,7 +120,8 @@ std::expected<Symbol, std::string> code128(std::string_view data) {
                 default:
                     return std::unexpected(fmt::format("CODE128: unknown escape {{{}", next));
             }
-            if (values.back() < 0) return std::unexpected(std::string("CODE128: function code not in code set C"));
+            if (values.back() < 0)
+                return std::unexpected(std::string("CODE128: function code not in code set C"));
             continue;
         }
         if (set == 'C') {
@@ -118,7 +135,8 @@ std::expected<Symbol, std::string> code128(std::string_view data) {
             values.push_back(c >= 32 ? c - 32 : c + 64);
             if (c >= 32) s.text.push_back(static_cast<char>(c));
         } else {
-            if (c < 32 || c > 127) return std::unexpected(fmt::format("CODE128: 0x{:02X} not in code set B", c));
+            if (c < 32 || c > 127)
+                return std::unexpected(fmt::format("CODE128: 0x{:02X} not in code set B", c));
             values.push_back(c - 32);
             s.text.push_back(static_cast<char>(c));
         }

@@ -98,7 +98,8 @@ std::size_t Bitmap::blackCount() const {
 }
 
 std::expected<void, std::string> savePng(const Bitmap& bitmap, const std::filesystem::path& path) {
-    if (bitmap.empty()) return std::unexpected(fmt::format("{}: nothing to write (empty bitmap)", path.string()));
+    if (bitmap.empty())
+        return std::unexpected(fmt::format("{}: nothing to write (empty bitmap)", path.string()));
     cv::Mat gray(bitmap.height(), bitmap.width(), CV_8UC1);
     for (int y = 0; y < bitmap.height(); ++y) {
         auto* row = gray.ptr<std::uint8_t>(y);

@@ -77,8 +77,8 @@ PrinterStatus parseStatus(const StatusBytes& bytes) {
     const bool paperOut = bit(bytes.paper, 5) && bit(bytes.paper, 6);
     const bool nearEnd = bit(bytes.paper, 2) && bit(bytes.paper, 3);
     status.paper = paperOut || bit(bytes.offlineCause, 5) ? PaperLevel::Out
-                   : nearEnd                               ? PaperLevel::NearEnd
-                                                           : PaperLevel::Ok;
+                   : nearEnd                              ? PaperLevel::NearEnd
+                                                          : PaperLevel::Ok;
     std::string error;
     auto add = [&](const char* what) { error += error.empty() ? what : std::string(", ") + what; };
     if (bit(bytes.errorCause, 3)) add("autocutter error: open the cover, clear the paper, close it");

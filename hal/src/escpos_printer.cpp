@@ -25,9 +25,8 @@ std::string notReadyMessage(const PrinterStatus& status) {
 EscPosPrinter::EscPosPrinter(Connector connector, Options options)
     : m_connector(std::move(connector)), m_options(options) {}
 
-std::expected<std::optional<std::uint8_t>, std::string> EscPosPrinter::ask(PrinterTransport& link,
-                                                                          std::span<const std::uint8_t> query,
-                                                                          bool (*isAnswer)(std::uint8_t)) const {
+std::expected<std::optional<std::uint8_t>, std::string> EscPosPrinter::ask(
+    PrinterTransport& link, std::span<const std::uint8_t> query, bool (*isAnswer)(std::uint8_t)) const {
     if (auto sent = link.write(query); !sent) return std::unexpected(sent.error());
     // Skip anything that is not the answer (an automatic status block, a late answer to an earlier
     // query) until the answer arrives or the timeout passes.
@@ -48,8 +47,10 @@ PrinterStatus EscPosPrinter::queryStatus(PrinterTransport& link) const {
         return offline;
     }
     const auto noAnswer = [&] {
-        offline.error = fmt::format("{}: no answer to a status query within {} ms; is it an ESC/POS printer, "
-                                    "switched on?", link.describe(), m_options.statusTimeout.count());
+        offline.error = fmt::format(
+            "{}: no answer to a status query within {} ms; is it an ESC/POS printer, "
+            "switched on?",
+            link.describe(), m_options.statusTimeout.count());
         return offline;
     };
     std::array<std::uint8_t, 3> answers{};
@@ -93,9 +94,12 @@ PrinterStatus EscPosPrinter::status() {
 
 std::expected<void, PrintError> EscPosPrinter::print(const PrintJob& job) {
     if (job.widthDots() > m_options.widthDots)
-        return std::unexpected(PrintError{PrintErrorKind::BadJob, {},
-                                          fmt::format("job is {} dots wide, the paper only {}: build it for this "
-                                                      "printer's width", job.widthDots(), m_options.widthDots)});
+        return std::unexpected(
+            PrintError{PrintErrorKind::BadJob,
+                       {},
+                       fmt::format("job is {} dots wide, the paper only {}: build it for this "
+                                   "printer's width",
+                                   job.widthDots(), m_options.widthDots)});
     auto link = m_connector();
     if (!link) {
         PrinterStatus offline;
@@ -104,16 +108,17 @@ std::expected<void, PrintError> EscPosPrinter::print(const PrintJob& job) {
     }
     PrinterTransport& out = **link;
     const PrinterStatus before = queryStatus(out);
-    if (!before.ready()) return std::unexpected(PrintError{PrintErrorKind::NotReady, before, notReadyMessage(before)});
+    if (!before.ready())
+        return std::unexpected(PrintError{PrintErrorKind::NotReady, before, notReadyMessage(before)});
 
     const auto pieces = escpos::encode(job);
     for (std::size_t i = 0; i < pieces.size(); ++i) {
         if (auto sent = out.write(pieces[i]); !sent) {
             PrinterStatus lost;
             lost.error = sent.error();
-            return std::unexpected(PrintError{PrintErrorKind::Interrupted, lost,
-                                              fmt::format("print failed after {} of {} parts: {}", i, pieces.size(),
-                                                          sent.error())});
+            return std::unexpected(PrintError{
+                PrintErrorKind::Interrupted, lost,
+                fmt::format("print failed after {} of {} parts: {}", i, pieces.size(), sent.error())});
         }
         // Check after every part but the last: the final check below covers the end.
         if (i + 1 < pieces.size() && m_options.queryStatus) {
@@ -126,8 +131,9 @@ std::expected<void, PrintError> EscPosPrinter::print(const PrintJob& job) {
     }
     const PrinterStatus after = queryStatus(out);
     if (!after.ready())
-        return std::unexpected(PrintError{PrintErrorKind::Interrupted, after,
-                                          fmt::format("print may be incomplete: {}", notReadyMessage(after))});
+        return std::unexpected(
+            PrintError{PrintErrorKind::Interrupted, after,
+                       fmt::format("print may be incomplete: {}", notReadyMessage(after))});
     return {};
 }
 

@@ -31,8 +31,13 @@ int toPollMs(std::chrono::milliseconds ms) {
 
 }  // namespace
 
-FdTransport::FdTransport(int fd, std::string description, TransportTimeouts timeouts, bool readable, bool isSocket)
-    : m_fd(fd), m_description(std::move(description)), m_timeouts(timeouts), m_readable(readable), m_isSocket(isSocket) {}
+FdTransport::FdTransport(int fd, std::string description, TransportTimeouts timeouts, bool readable,
+                         bool isSocket)
+    : m_fd(fd),
+      m_description(std::move(description)),
+      m_timeouts(timeouts),
+      m_readable(readable),
+      m_isSocket(isSocket) {}
 
 FdTransport::~FdTransport() {
     if (m_fd >= 0) ::close(m_fd);
@@ -46,8 +51,8 @@ std::expected<void, std::string> FdTransport::write(std::span<const std::uint8_t
         if (ready < 0 && errno == EINTR) continue;
         if (ready < 0) return std::unexpected(fmt::format("{}: {}", m_description, errnoText()));
         if (ready == 0)
-            return std::unexpected(fmt::format("{}: printer accepted no data for {} ms", m_description,
-                                               m_timeouts.io.count()));
+            return std::unexpected(
+                fmt::format("{}: printer accepted no data for {} ms", m_description, m_timeouts.io.count()));
         if ((pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (pfd.revents & POLLOUT) == 0)
             return std::unexpected(fmt::format("{}: connection lost", m_description));
         const std::size_t chunk = bytes.size() - sent;
@@ -78,7 +83,8 @@ std::expected<std::size_t, std::string> FdTransport::read(std::span<std::uint8_t
             return std::unexpected(fmt::format("{}: connection lost ({})", m_description, errnoText()));
         }
         if (n == 0) {
-            if (m_isSocket) return std::unexpected(fmt::format("{}: printer closed the connection", m_description));
+            if (m_isSocket)
+                return std::unexpected(fmt::format("{}: printer closed the connection", m_description));
             return 0;
         }
         return static_cast<std::size_t>(n);
@@ -96,7 +102,8 @@ TransportResult openTcpTransport(const std::string& host, std::uint16_t port, Tr
         return std::unexpected(fmt::format("{}: cannot resolve host ({})", description, ::gai_strerror(rc)));
     std::string lastError = "no address";
     for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-        const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        const int fd =
+            ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if (fd < 0) {
             lastError = errnoText();
             continue;
@@ -133,15 +140,16 @@ TransportResult openTcpTransport(const std::string& host, std::uint16_t port, Tr
 }
 
 TransportResult openDeviceTransport(const std::filesystem::path& path, TransportTimeouts timeouts) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
-        return std::unexpected(fmt::format("{}: no such device ({}); is the printer plugged in and switched on?",
-                                           path.string(), errnoText()));
+        return std::unexpected(
+            fmt::format("{}: no such device ({}); is the printer plugged in and switched on?", path.string(),
+                        errnoText()));
     if (!S_ISCHR(st.st_mode)) return std::unexpected(fmt::format("{}: not a printer device", path.string()));
     const int fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return std::unexpected(fmt::format("{}: cannot open ({}); may this user use it (group lp)?", path.string(),
-                                           errnoText()));
+        return std::unexpected(fmt::format("{}: cannot open ({}); may this user use it (group lp)?",
+                                           path.string(), errnoText()));
     return std::make_unique<FdTransport>(fd, path.string(), timeouts, true, false);
 }
 
@@ -160,10 +168,13 @@ TransportResult openSerialTransport(const std::filesystem::path& path, int baud,
                                                                     {38400, B38400},
                                                                     {57600, B57600},
                                                                     {115200, B115200}}};
-    const auto speed = std::find_if(kBauds.begin(), kBauds.end(), [&](const auto& b) { return b.first == baud; });
+    const auto speed =
+        std::find_if(kBauds.begin(), kBauds.end(), [&](const auto& b) { return b.first == baud; });
     if (speed == kBauds.end())
-        return std::unexpected(fmt::format("{}: unsupported baud {} (1200, 2400, 4800, 9600, 19200, 38400, "
-                                           "57600 or 115200)", path.string(), baud));
+        return std::unexpected(
+            fmt::format("{}: unsupported baud {} (1200, 2400, 4800, 9600, 19200, 38400, "
+                        "57600 or 115200)",
+                        path.string(), baud));
     const int fd = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return std::unexpected(fmt::format("{}: cannot open ({})", path.string(), errnoText()));
     termios tio{};
@@ -183,7 +194,8 @@ TransportResult openSerialTransport(const std::filesystem::path& path, int baud,
         ::close(fd);
         return std::unexpected(fmt::format("{}: cannot configure ({})", path.string(), why));
     }
-    return std::make_unique<FdTransport>(fd, fmt::format("{} @{}", path.string(), baud), timeouts, true, false);
+    return std::make_unique<FdTransport>(fd, fmt::format("{} @{}", path.string(), baud), timeouts, true,
+                                         false);
 }
 
 }  // namespace hal

@@ -21,7 +21,8 @@ std::expected<int, std::string> parseNumber(std::string_view text, int min, int 
     int value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max)
-        return std::unexpected(fmt::format("printer: {} \"{}\" is not a number in {}..{}", what, text, min, max));
+        return std::unexpected(
+            fmt::format("printer: {} \"{}\" is not a number in {}..{}", what, text, min, max));
     return value;
 }
 
@@ -45,7 +46,8 @@ PrinterResult makeTcp(const PrinterConfig& config) {
 }
 
 PrinterResult makeUsb(const PrinterConfig& config) {
-    if (config.address.empty()) return std::unexpected(std::string("printer: escpos-usb needs address /dev/usb/lpN"));
+    if (config.address.empty())
+        return std::unexpected(std::string("printer: escpos-usb needs address /dev/usb/lpN"));
     const std::filesystem::path path = config.address;
     const auto timeouts = config.timeouts;
     return std::make_unique<EscPosPrinter>([path, timeouts] { return openDeviceTransport(path, timeouts); },
@@ -53,7 +55,8 @@ PrinterResult makeUsb(const PrinterConfig& config) {
 }
 
 PrinterResult makeFile(const PrinterConfig& config) {
-    if (config.address.empty()) return std::unexpected(std::string("printer: escpos-file needs address PATH"));
+    if (config.address.empty())
+        return std::unexpected(std::string("printer: escpos-file needs address PATH"));
     const std::filesystem::path path = config.address;
     const auto timeouts = config.timeouts;
     return std::make_unique<EscPosPrinter>([path, timeouts] { return openCaptureTransport(path, timeouts); },
@@ -69,10 +72,12 @@ PrinterResult makeSerial(const PrinterConfig& config) {
         baud = *parsed;
         path.resize(at);
     }
-    if (path.empty()) return std::unexpected(std::string("printer: escpos-serial needs address /dev/ttyXXX[@BAUD]"));
+    if (path.empty())
+        return std::unexpected(std::string("printer: escpos-serial needs address /dev/ttyXXX[@BAUD]"));
     const auto timeouts = config.timeouts;
     return std::make_unique<EscPosPrinter>(
-        [path, baud, timeouts] { return openSerialTransport(path, baud, timeouts); }, optionsFor(config, true));
+        [path, baud, timeouts] { return openSerialTransport(path, baud, timeouts); },
+        optionsFor(config, true));
 }
 
 PrinterResult makeVirtual(const PrinterConfig& config) {
@@ -83,8 +88,8 @@ PrinterResult makeVirtual(const PrinterConfig& config) {
     auto printer = VirtualPrinter::create({config.widthDots, config.address});
     if (!printer) return std::unexpected(printer.error());
     std::shared_ptr<VirtualPrinter> shared = std::move(*printer);
-    return std::make_unique<EscPosPrinter>([shared]() -> TransportResult { return openVirtualTransport(shared); },
-                                           optionsFor(config, true));
+    return std::make_unique<EscPosPrinter>(
+        [shared]() -> TransportResult { return openVirtualTransport(shared); }, optionsFor(config, true));
 }
 
 }  // namespace
@@ -109,7 +114,8 @@ std::vector<std::string> PrinterRegistry::names() const {
     return out;
 }
 
-std::expected<std::unique_ptr<ReceiptPrinter>, std::string> PrinterRegistry::create(const PrinterConfig& config) const {
+std::expected<std::unique_ptr<ReceiptPrinter>, std::string> PrinterRegistry::create(
+    const PrinterConfig& config) const {
     const auto it = m_factories.find(config.driver);
     if (it == m_factories.end()) {
         std::string valid;
@@ -117,7 +123,8 @@ std::expected<std::unique_ptr<ReceiptPrinter>, std::string> PrinterRegistry::cre
         return std::unexpected(fmt::format("unknown printer driver \"{}\"; valid: {}", config.driver, valid));
     }
     if (config.widthDots != kPaper58mmDots && config.widthDots != kPaper80mmDots)
-        return std::unexpected(fmt::format("printer width {} dots: use 384 (58 mm) or 576 (80 mm)", config.widthDots));
+        return std::unexpected(
+            fmt::format("printer width {} dots: use 384 (58 mm) or 576 (80 mm)", config.widthDots));
     return it->second(config);
 }
 

@@ -62,15 +62,24 @@ enum class Sink : std::uint8_t { None, Raster, BitImage, QrOrTwoD, Graphics, Ski
 /// Encodings for ESC t n (Epson numbering) through glibc iconv; others fall back to PC437.
 const char* codePageName(std::uint8_t n) {
     switch (n) {
-        case 2: return "CP850";
-        case 3: return "CP860";
-        case 4: return "CP863";
-        case 5: return "CP865";
-        case 16: return "CP1252";
-        case 17: return "CP866";
-        case 18: return "CP852";
-        case 19: return "CP858";
-        default: return "CP437";
+        case 2:
+            return "CP850";
+        case 3:
+            return "CP860";
+        case 4:
+            return "CP863";
+        case 5:
+            return "CP865";
+        case 16:
+            return "CP1252";
+        case 17:
+            return "CP866";
+        case 18:
+            return "CP852";
+        case 19:
+            return "CP858";
+        default:
+            return "CP437";
     }
 }
 
@@ -87,7 +96,8 @@ std::array<char32_t, 128> buildCodePage(const char* name) {
         std::size_t inLeft = 1, outLeft = out.size();
         if (::iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != static_cast<std::size_t>(-1) && outLeft == 4) {
             char32_t cp = 0;
-            for (int k = 3; k >= 0; --k) cp = (cp << 8) | static_cast<unsigned char>(out[static_cast<std::size_t>(k)]);
+            for (int k = 3; k >= 0; --k)
+                cp = (cp << 8) | static_cast<unsigned char>(out[static_cast<std::size_t>(k)]);
             table[i] = cp;
         }
         ::iconv(cd, nullptr, nullptr, nullptr, nullptr);
@@ -154,9 +164,12 @@ struct VirtualPrinter::Impl {
     std::optional<int> reserve(int dots) {
         if (dots <= 0) return page.height();
         const char* why = nullptr;
-        if (coverOpen) why = "cover open";
-        else if (paper == PaperLevel::Out) why = "paper out";
-        else if (page.height() + dots > kMaxPageDots) why = "page longer than the printer's limit";
+        if (coverOpen)
+            why = "cover open";
+        else if (paper == PaperLevel::Out)
+            why = "paper out";
+        else if (page.height() + dots > kMaxPageDots)
+            why = "page longer than the printer's limit";
         else if (paperLimit && *paperLimit < dots) {
             paper = PaperLevel::Out;
             paperLimit = 0;
@@ -194,7 +207,8 @@ struct VirtualPrinter::Impl {
     char32_t decodeByte(std::uint8_t b) {
         if (b < 0x80) return b;
         auto it = codePages.find(modes.codePage);
-        if (it == codePages.end()) it = codePages.emplace(modes.codePage, buildCodePage(codePageName(modes.codePage))).first;
+        if (it == codePages.end())
+            it = codePages.emplace(modes.codePage, buildCodePage(codePageName(modes.codePage))).first;
         return it->second[b - 0x80U];
     }
 
@@ -203,12 +217,14 @@ struct VirtualPrinter::Impl {
         const char32_t cp = decodeByte(b);
         const auto key = std::tuple{cp, modes.fontB, modes.bold};
         auto it = glyphs.find(key);
-        if (it == glyphs.end()) it = glyphs.emplace(key, font.renderCell(cp, cell.width, cell.height, modes.bold)).first;
+        if (it == glyphs.end())
+            it = glyphs.emplace(key, font.renderCell(cp, cell.width, cell.height, modes.bold)).first;
         Bitmap ink = it->second.scaled(modes.widthMul, modes.heightMul);
         const int advance = ink.width() + modes.rightSpacing * modes.widthMul;
         Bitmap placed(advance, ink.height());
         placed.draw(ink, 0, 0);
-        if (modes.underline > 0) placed.fillRect(0, placed.height() - modes.underline, advance, modes.underline);
+        if (modes.underline > 0)
+            placed.fillRect(0, placed.height() - modes.underline, advance, modes.underline);
         if (modes.reverse) {
             for (int y = 0; y < placed.height(); ++y)
                 for (int x = 0; x < placed.width(); ++x) placed.set(x, y, !placed.at(x, y));
@@ -313,12 +329,24 @@ struct VirtualPrinter::Impl {
         printLine(false);
         std::expected<barcode::Symbol, std::string> symbol = std::unexpected(std::string());
         switch (type) {
-            case 0: case 65: symbol = barcode::ean13("0" + std::string(data.substr(0, 11))); break;  // UPC-A
-            case 2: case 67: symbol = barcode::ean13(data); break;
-            case 4: case 69: symbol = barcode::code39(data); break;
-            case 73: symbol = barcode::code128(data); break;
+            case 0:
+            case 65:
+                symbol = barcode::ean13("0" + std::string(data.substr(0, 11)));
+                break;  // UPC-A
+            case 2:
+            case 67:
+                symbol = barcode::ean13(data);
+                break;
+            case 4:
+            case 69:
+                symbol = barcode::code39(data);
+                break;
+            case 73:
+                symbol = barcode::code128(data);
+                break;
             default:
-                note(fmt::format("GS k: barcode type {} not rendered (CODE39, CODE128, EAN13, UPC-A are)", type));
+                note(fmt::format("GS k: barcode type {} not rendered (CODE39, CODE128, EAN13, UPC-A are)",
+                                 type));
                 return;
         }
         if (!symbol) {
@@ -339,9 +367,11 @@ struct VirtualPrinter::Impl {
             note(fmt::format("GS k: barcode {} dots wide does not fit the paper; not printed", bars.width()));
             return;
         }
-        if (modes.hriPosition == 1 || modes.hriPosition == 3) printCentred(hriText(symbol->text), bars.width());
+        if (modes.hriPosition == 1 || modes.hriPosition == 3)
+            printCentred(hriText(symbol->text), bars.width());
         printImage(bars);
-        if (modes.hriPosition == 2 || modes.hriPosition == 3) printCentred(hriText(symbol->text), bars.width());
+        if (modes.hriPosition == 2 || modes.hriPosition == 3)
+            printCentred(hriText(symbol->text), bars.width());
     }
 
     void printCentred(const Bitmap& text, int width) {
@@ -357,11 +387,13 @@ struct VirtualPrinter::Impl {
         }
         const std::uint8_t cn = params[0], fn = params[1];
         if (cn != 49) {
-            note(fmt::format("GS ( k: symbol cn={} (PDF417, MaxiCode, DataBar, Aztec or DataMatrix) not rendered", cn));
+            note(fmt::format(
+                "GS ( k: symbol cn={} (PDF417, MaxiCode, DataBar, Aztec or DataMatrix) not rendered", cn));
             return;
         }
         switch (fn) {
-            case 65: break;  // QR model: model 2 is what every reader wants; accepted and ignored
+            case 65:
+                break;  // QR model: model 2 is what every reader wants; accepted and ignored
             case 67:
                 if (params.size() >= 3 && params[2] >= 1 && params[2] <= 16) modes.qrModule = params[2];
                 break;
@@ -370,15 +402,19 @@ struct VirtualPrinter::Impl {
                     modes.qrEcc = static_cast<QrEcc>(params[2] - 48);
                 break;
             case 80:
-                qrData.assign(params.begin() + std::min<std::ptrdiff_t>(3, static_cast<std::ptrdiff_t>(params.size())),
-                              params.end());
+                qrData.assign(
+                    params.begin() + std::min<std::ptrdiff_t>(3, static_cast<std::ptrdiff_t>(params.size())),
+                    params.end());
                 break;
             case 81: {
                 printLine(false);
                 auto qr = renderQr(qrData, modes.qrModule, modes.qrEcc);
-                if (!qr) note(fmt::format("GS ( k print: {}", qr.error()));
-                else if (qr->width() > options.widthDots) note("GS ( k: QR wider than the paper; not printed");
-                else printImage(*qr);
+                if (!qr)
+                    note(fmt::format("GS ( k print: {}", qr.error()));
+                else if (qr->width() > options.widthDots)
+                    note("GS ( k: QR wider than the paper; not printed");
+                else
+                    printImage(*qr);
                 break;
             }
             default:
@@ -402,14 +438,17 @@ struct VirtualPrinter::Impl {
                 note("GS ( L: only monochrome raster graphics (a=48, colour 1) are rendered");
                 return;
             }
-            if (params.size() - 10 < bytesPerRow * static_cast<std::size_t>(height) || width * scaleX > options.widthDots) {
-                note(fmt::format("GS ( L: graphic {}x{} does not fit its data or the paper; ignored", width, height));
+            if (params.size() - 10 < bytesPerRow * static_cast<std::size_t>(height) ||
+                width * scaleX > options.widthDots) {
+                note(fmt::format("GS ( L: graphic {}x{} does not fit its data or the paper; ignored", width,
+                                 height));
                 return;
             }
             Bitmap image(width, height);
             for (int y = 0; y < height; ++y)
                 for (int x = 0; x < width; ++x)
-                    if ((params[10 + static_cast<std::size_t>(y) * bytesPerRow + static_cast<std::size_t>(x / 8)] &
+                    if ((params[10 + static_cast<std::size_t>(y) * bytesPerRow +
+                                static_cast<std::size_t>(x / 8)] &
                          (0x80U >> (x % 8))) != 0)
                         image.set(x, y);
             graphics = image.scaled(scaleX, scaleY);
@@ -491,8 +530,9 @@ struct VirtualPrinter::Impl {
                                 if (byte == 0) continue;
                                 for (int bitIndex = 0; bitIndex < 8; ++bitIndex)
                                     if ((byte & (0x80U >> bitIndex)) != 0)
-                                        page.fillRect(rasterLeft + (static_cast<int>(i) * 8 + bitIndex) * rasterScaleX,
-                                                      *top, rasterScaleX, rasterScaleY);
+                                        page.fillRect(
+                                            rasterLeft + (static_cast<int>(i) * 8 + bitIndex) * rasterScaleX,
+                                            *top, rasterScaleX, rasterScaleY);
                             }
                         }
                         collected.clear();
@@ -502,7 +542,8 @@ struct VirtualPrinter::Impl {
                 return used;
             }
             case Sink::UserChars:
-            case Sink::NvImages: return feedDefinitions(p, n);
+            case Sink::NvImages:
+                return feedDefinitions(p, n);
             case Sink::Skip: {
                 const std::size_t take = std::min(n, sinkLeft);
                 sinkLeft -= take;
@@ -539,7 +580,8 @@ struct VirtualPrinter::Impl {
                 if (nvImagesLeft == 0) break;
                 collected.push_back(p[used++]);
                 if (collected.size() == 4) {
-                    const std::size_t x = collected[0] + collected[1] * 256U, y = collected[2] + collected[3] * 256U;
+                    const std::size_t x = collected[0] + collected[1] * 256U,
+                                      y = collected[2] + collected[3] * 256U;
                     sinkLeft = x * y * 8;
                     collected.clear();
                     --nvImagesLeft;
@@ -560,13 +602,22 @@ struct VirtualPrinter::Impl {
             return 1;
         }
         switch (b) {
-            case escpos::kLf: printLine(true); return 1;
-            case 0x09: tab(); return 1;
-            case escpos::kDle: return parseDle(p, n);
-            case escpos::kEsc: return parseEsc(p, n);
-            case escpos::kGs: return parseGs(p, n);
-            case kFs: return parseFs(p, n);
-            default: return 1;  // CR, FF, CAN, NUL and other controls: nothing to print in standard mode
+            case escpos::kLf:
+                printLine(true);
+                return 1;
+            case 0x09:
+                tab();
+                return 1;
+            case escpos::kDle:
+                return parseDle(p, n);
+            case escpos::kEsc:
+                return parseEsc(p, n);
+            case escpos::kGs:
+                return parseGs(p, n);
+            case kFs:
+                return parseFs(p, n);
+            default:
+                return 1;  // CR, FF, CAN, NUL and other controls: nothing to print in standard mode
         }
     }
 
@@ -574,8 +625,10 @@ struct VirtualPrinter::Impl {
         if (n < 2) return 0;
         if (p[1] == escpos::kEot || p[1] == 0x05) {
             if (n < 3) return 0;
-            if (p[1] == escpos::kEot && p[2] >= 1 && p[2] <= 4) answers.push_back(statusByte(p[2]));
-            else if (p[1] == escpos::kEot) unknown("DLE EOT with bad n", p, 3);
+            if (p[1] == escpos::kEot && p[2] >= 1 && p[2] <= 4)
+                answers.push_back(statusByte(p[2]));
+            else if (p[1] == escpos::kEot)
+                unknown("DLE EOT with bad n", p, 3);
             return 3;
         }
         if (p[1] == 0x14) {  // DLE DC4 fn …: pulse, power-off, clear buffer — all 5 bytes but fn 8 (10)
@@ -593,13 +646,47 @@ struct VirtualPrinter::Impl {
         const std::uint8_t c = p[1];
         auto need = [&](std::size_t len) { return n >= len; };
         switch (c) {
-            case '@': printLine(false); resetModes(); return 2;
-            case '2': modes.lineSpacing = kDefaultLineSpacing; return 2;
-            case 'i': case 'm': finishJob(); return 2;
-            case 'L': case 'S': case '<': return 2;
-            case '!': case 'E': case 'G': case '-': case 'a': case 'd': case 'J': case '3': case 'M': case 't':
-            case 'R': case ' ': case '{': case 'V': case 'r': case '=': case '%': case '?': case 'T': case 'e':
-            case 'K': case 'U': case 'u': case 'I': case 'v': case 'y': {
+            case '@':
+                printLine(false);
+                resetModes();
+                return 2;
+            case '2':
+                modes.lineSpacing = kDefaultLineSpacing;
+                return 2;
+            case 'i':
+            case 'm':
+                finishJob();
+                return 2;
+            case 'L':
+            case 'S':
+            case '<':
+                return 2;
+            case '!':
+            case 'E':
+            case 'G':
+            case '-':
+            case 'a':
+            case 'd':
+            case 'J':
+            case '3':
+            case 'M':
+            case 't':
+            case 'R':
+            case ' ':
+            case '{':
+            case 'V':
+            case 'r':
+            case '=':
+            case '%':
+            case '?':
+            case 'T':
+            case 'e':
+            case 'K':
+            case 'U':
+            case 'u':
+            case 'I':
+            case 'v':
+            case 'y': {
                 if (!need(3)) return 0;
                 const std::uint8_t v = p[2];
                 switch (c) {
@@ -610,32 +697,58 @@ struct VirtualPrinter::Impl {
                         modes.widthMul = (v & 0x20U) != 0 ? 2 : 1;
                         modes.underline = (v & 0x80U) != 0 ? 1 : 0;
                         break;
-                    case 'E': case 'G': modes.bold = (v & 1U) != 0; break;
-                    case '-': modes.underline = (v == 1 || v == '1') ? 1 : (v == 2 || v == '2') ? 2 : 0; break;
+                    case 'E':
+                    case 'G':
+                        modes.bold = (v & 1U) != 0;
+                        break;
+                    case '-':
+                        modes.underline = (v == 1 || v == '1') ? 1 : (v == 2 || v == '2') ? 2 : 0;
+                        break;
                     case 'a':
                         if (v <= 2 || (v >= '0' && v <= '2')) modes.align = static_cast<Align>(v % 48);
                         break;
-                    case 'd': printLine(true); for (int i = 1; i < v; ++i) printLine(true); break;
-                    case 'J': feedDots(v); break;
-                    case '3': modes.lineSpacing = v; break;
-                    case 'M': modes.fontB = (v == 1 || v == '1'); break;
-                    case 't': modes.codePage = v; break;
-                    case ' ': modes.rightSpacing = v; break;
-                    case 'e': case 'K': note("skipped reverse feed (ESC e / ESC K): paper cannot go back"); break;
-                    default: break;  // accepted, no effect on a rendered page (direction, colour, sensors …)
+                    case 'd':
+                        printLine(true);
+                        for (int i = 1; i < v; ++i) printLine(true);
+                        break;
+                    case 'J':
+                        feedDots(v);
+                        break;
+                    case '3':
+                        modes.lineSpacing = v;
+                        break;
+                    case 'M':
+                        modes.fontB = (v == 1 || v == '1');
+                        break;
+                    case 't':
+                        modes.codePage = v;
+                        break;
+                    case ' ':
+                        modes.rightSpacing = v;
+                        break;
+                    case 'e':
+                    case 'K':
+                        note("skipped reverse feed (ESC e / ESC K): paper cannot go back");
+                        break;
+                    default:
+                        break;  // accepted, no effect on a rendered page (direction, colour, sensors …)
                 }
                 return 3;
             }
-            case '$': case '\\': {
+            case '$':
+            case '\\': {
                 if (!need(4)) return 0;
                 const int v = p[2] + p[3] * 256;
                 const int x = c == '$' ? v : lineX + static_cast<std::int16_t>(v);
                 if (x >= 0 && x < options.widthDots) lineX = x;
                 return 4;
             }
-            case 'c': return need(4) ? 4 : 0;
-            case 'p': return need(5) ? 5 : 0;
-            case 'W': return need(10) ? 10 : 0;
+            case 'c':
+                return need(4) ? 4 : 0;
+            case 'p':
+                return need(5) ? 5 : 0;
+            case 'W':
+                return need(10) ? 10 : 0;
             case 'D': {
                 const auto* end = std::find(p + 2, p + std::min(n, kMaxNulTerminated + 3), 0);
                 if (end == p + std::min(n, kMaxNulTerminated + 3)) {
@@ -676,8 +789,21 @@ struct VirtualPrinter::Impl {
         if (n < 2) return 0;
         const std::uint8_t c = p[1];
         switch (c) {
-            case '!': case 'B': case 'H': case 'f': case 'h': case 'w': case 'a': case 'b': case 'I': case 'r':
-            case 'T': case '/': case 'E': case 'g': case 'j': {
+            case '!':
+            case 'B':
+            case 'H':
+            case 'f':
+            case 'h':
+            case 'w':
+            case 'a':
+            case 'b':
+            case 'I':
+            case 'r':
+            case 'T':
+            case '/':
+            case 'E':
+            case 'g':
+            case 'j': {
                 if (n < 3) return 0;
                 const std::uint8_t v = p[2];
                 switch (c) {
@@ -685,40 +811,67 @@ struct VirtualPrinter::Impl {
                         modes.widthMul = std::min((v >> 4) + 1, 8);
                         modes.heightMul = std::min((v & 0x0F) + 1, 8);
                         break;
-                    case 'B': modes.reverse = (v & 1U) != 0; break;
-                    case 'H': modes.hriPosition = v % 48 <= 3 ? v % 48 : 0; break;
-                    case 'f': modes.hriFontB = v == 1 || v == '1'; break;
-                    case 'h': if (v > 0) modes.barcodeHeight = v; break;
-                    case 'w': if (v >= 1 && v <= 6) modes.barcodeModule = v; break;
+                    case 'B':
+                        modes.reverse = (v & 1U) != 0;
+                        break;
+                    case 'H':
+                        modes.hriPosition = v % 48 <= 3 ? v % 48 : 0;
+                        break;
+                    case 'f':
+                        modes.hriFontB = v == 1 || v == '1';
+                        break;
+                    case 'h':
+                        if (v > 0) modes.barcodeHeight = v;
+                        break;
+                    case 'w':
+                        if (v >= 1 && v <= 6) modes.barcodeModule = v;
+                        break;
                     case 'r':
                         if (v == 1 || v == 49)
-                            answers.push_back(static_cast<std::uint8_t>(
-                                (paper != PaperLevel::Ok ? 0x03 : 0) | (paper == PaperLevel::Out ? 0x0C : 0)));
+                            answers.push_back(
+                                static_cast<std::uint8_t>((paper != PaperLevel::Ok ? 0x03 : 0) |
+                                                          (paper == PaperLevel::Out ? 0x0C : 0)));
                         else if (v == 2 || v == 50)
                             answers.push_back(0);
                         break;
                     case 'I':
                         // Model ID / type / ROM of a TM-T88-class printer; answered so drivers that
                         // identify the printer first carry on.
-                        if (v == 1 || v == 49) answers.push_back(0x20);
-                        else if (v == 2 || v == 50) answers.push_back(0x02);
-                        else if (v == 3 || v == 51) answers.push_back(0x01);
-                        else unknown("GS I (extended printer information)", p, 3);
+                        if (v == 1 || v == 49)
+                            answers.push_back(0x20);
+                        else if (v == 2 || v == 50)
+                            answers.push_back(0x02);
+                        else if (v == 3 || v == 51)
+                            answers.push_back(0x01);
+                        else
+                            unknown("GS I (extended printer information)", p, 3);
                         break;
-                    case '/': unknown("GS / (downloaded bit image)", p, 3); break;
-                    default: break;
+                    case '/':
+                        unknown("GS / (downloaded bit image)", p, 3);
+                        break;
+                    default:
+                        break;
                 }
                 return 3;
             }
-            case 'L': case 'W': case 'P': case '$': case '\\': return n >= 4 ? 4 : 0;
-            case ':': return 2;
-            case '^': return n >= 5 ? 5 : 0;
+            case 'L':
+            case 'W':
+            case 'P':
+            case '$':
+            case '\\':
+                return n >= 4 ? 4 : 0;
+            case ':':
+                return 2;
+            case '^':
+                return n >= 5 ? 5 : 0;
             case 'V': {
                 if (n < 3) return 0;
                 const std::uint8_t m = p[2];
                 std::size_t len = 3;
-                if (m == 65 || m == 66 || m == 97 || m == 98 || m == 103 || m == 104) len = 4;
-                else if (m != 0 && m != 1 && m != 48 && m != 49) unknown("GS V with unknown mode", p, 3);
+                if (m == 65 || m == 66 || m == 97 || m == 98 || m == 103 || m == 104)
+                    len = 4;
+                else if (m != 0 && m != 1 && m != 48 && m != 49)
+                    unknown("GS V with unknown mode", p, 3);
                 if (n < len) return 0;
                 finishJob();
                 return len;
@@ -738,9 +891,11 @@ struct VirtualPrinter::Impl {
                 rasterBytesPerRow = bytesPerRow;
                 rasterLeft = alignedX(bytesPerRow * 8 * rasterScaleX);
                 if (bytesPerRow * 8 * rasterScaleX > options.widthDots)
-                    note(fmt::format("GS v 0: image {} dots wide clipped to the paper", bytesPerRow * 8 * rasterScaleX));
+                    note(fmt::format("GS v 0: image {} dots wide clipped to the paper",
+                                     bytesPerRow * 8 * rasterScaleX));
                 if (bytesPerRow == 0 || rows == 0) return 8;
-                startSink(Sink::Raster, static_cast<std::size_t>(bytesPerRow) * static_cast<std::size_t>(rows));
+                startSink(Sink::Raster,
+                          static_cast<std::size_t>(bytesPerRow) * static_cast<std::size_t>(rows));
                 return 8;
             }
             case 'k': {
@@ -772,7 +927,8 @@ struct VirtualPrinter::Impl {
                 } else if (p[2] == 'L') {
                     startSink(Sink::Graphics, len);
                 } else {
-                    unknown(fmt::format("GS ( {} ({} bytes)", static_cast<char>(p[2] >= 0x20 && p[2] < 0x7F ? p[2] : '?'), len),
+                    unknown(fmt::format("GS ( {} ({} bytes)",
+                                        static_cast<char>(p[2] >= 0x20 && p[2] < 0x7F ? p[2] : '?'), len),
                             p, 5);
                     startSink(Sink::Skip, len);
                 }
@@ -780,7 +936,8 @@ struct VirtualPrinter::Impl {
             }
             case '8': {
                 if (n < 7) return 0;
-                const std::size_t len = p[3] + (static_cast<std::size_t>(p[4]) << 8U) + (static_cast<std::size_t>(p[5]) << 16U) +
+                const std::size_t len = p[3] + (static_cast<std::size_t>(p[4]) << 8U) +
+                                        (static_cast<std::size_t>(p[5]) << 16U) +
                                         (static_cast<std::size_t>(p[6]) << 24U);
                 if (p[2] != 'L' || len > kMaxGraphicsBytes) {
                     unknown("GS 8 (not L, or larger than any page)", p, 7);
@@ -805,9 +962,16 @@ struct VirtualPrinter::Impl {
     std::size_t parseFs(const std::uint8_t* p, std::size_t n) {
         if (n < 2) return 0;
         switch (p[1]) {
-            case '&': case '.': return 2;
-            case '!': case '-': case 'C': case 'W': return n >= 3 ? 3 : 0;
-            case 'S': return n >= 4 ? 4 : 0;
+            case '&':
+            case '.':
+                return 2;
+            case '!':
+            case '-':
+            case 'C':
+            case 'W':
+                return n >= 3 ? 3 : 0;
+            case 'S':
+                return n >= 4 ? 4 : 0;
             case 'p':
                 if (n < 4) return 0;
                 unknown("FS p (NV bit image)", p, 4);
@@ -833,8 +997,9 @@ struct VirtualPrinter::Impl {
         pending.insert(pending.end(), bytes.begin(), bytes.end());
         std::size_t pos = 0;
         while (pos < pending.size()) {
-            const std::size_t used = sink != Sink::None ? feedSink(pending.data() + pos, pending.size() - pos)
-                                                        : parseCommand(pending.data() + pos, pending.size() - pos);
+            const std::size_t used = sink != Sink::None
+                                         ? feedSink(pending.data() + pos, pending.size() - pos)
+                                         : parseCommand(pending.data() + pos, pending.size() - pos);
             if (used == 0) break;
             pos += used;
         }
@@ -859,14 +1024,15 @@ VirtualPrinter::~VirtualPrinter() = default;
 
 std::expected<std::unique_ptr<VirtualPrinter>, std::string> VirtualPrinter::create(Options options) {
     if (options.widthDots != kPaper58mmDots && options.widthDots != kPaper80mmDots)
-        return std::unexpected(fmt::format("virtual printer: width {} dots; use 384 (58 mm) or 576 (80 mm)",
-                                           options.widthDots));
+        return std::unexpected(
+            fmt::format("virtual printer: width {} dots; use 384 (58 mm) or 576 (80 mm)", options.widthDots));
     if (!options.outputDir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(options.outputDir, ec);
         if (ec || !std::filesystem::is_directory(options.outputDir))
             return std::unexpected(fmt::format("virtual printer: cannot use output dir {}: {}",
-                                               options.outputDir.string(), ec ? ec.message() : "not a directory"));
+                                               options.outputDir.string(),
+                                               ec ? ec.message() : "not a directory"));
     }
     auto font = TextRaster::openNoto();
     if (!font) return std::unexpected(font.error());
@@ -888,7 +1054,8 @@ void VirtualPrinter::endOfStream() {
 void VirtualPrinter::setPaper(PaperLevel level) {
     const std::lock_guard lock(m_impl->mutex);
     m_impl->paper = level;
-    if (level != PaperLevel::Out && m_impl->paperLimit && *m_impl->paperLimit == 0) m_impl->paperLimit.reset();
+    if (level != PaperLevel::Out && m_impl->paperLimit && *m_impl->paperLimit == 0)
+        m_impl->paperLimit.reset();
 }
 
 void VirtualPrinter::setCoverOpen(bool open) {
@@ -903,8 +1070,8 @@ void VirtualPrinter::setPaperLimit(std::optional<int> dots) {
 
 PrinterStatus VirtualPrinter::state() const {
     const std::lock_guard lock(m_impl->mutex);
-    return escpos::parseStatus({m_impl->statusByte(1), m_impl->statusByte(2), m_impl->statusByte(3),
-                                m_impl->statusByte(4)});
+    return escpos::parseStatus(
+        {m_impl->statusByte(1), m_impl->statusByte(2), m_impl->statusByte(3), m_impl->statusByte(4)});
 }
 
 std::vector<VirtualPrinter::Job> VirtualPrinter::jobs() const {
@@ -927,9 +1094,8 @@ std::vector<std::string> VirtualPrinter::takeLog() {
     return std::exchange(m_impl->log, {});
 }
 
-std::expected<std::vector<VirtualPrinter::Job>, std::string> renderEscPos(std::span<const std::uint8_t> stream,
-                                                                          int widthDots,
-                                                                          std::vector<std::string>* log) {
+std::expected<std::vector<VirtualPrinter::Job>, std::string> renderEscPos(
+    std::span<const std::uint8_t> stream, int widthDots, std::vector<std::string>* log) {
     auto printer = VirtualPrinter::create({widthDots, {}});
     if (!printer) return std::unexpected(printer.error());
     (void)(*printer)->receive(stream);
@@ -956,7 +1122,8 @@ class VirtualTransport final : public PrinterTransport {
         m_answers.insert(m_answers.end(), answer.begin(), answer.end());
         return {};
     }
-    std::expected<std::size_t, std::string> read(std::span<std::uint8_t> into, std::chrono::milliseconds) override {
+    std::expected<std::size_t, std::string> read(std::span<std::uint8_t> into,
+                                                 std::chrono::milliseconds) override {
         // The printer answers synchronously inside write(): nothing later will come.
         const std::size_t n = std::min(into.size(), m_answers.size());
         std::copy_n(m_answers.begin(), n, into.begin());

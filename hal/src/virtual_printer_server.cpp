@@ -31,7 +31,9 @@ std::string trim(std::string_view s) {
 
 std::string describeState(const PrinterStatus& s) {
     return fmt::format("{}, paper {}, cover {}", s.online ? "online" : "offline",
-                       s.paper == PaperLevel::Ok ? "ok" : s.paper == PaperLevel::NearEnd ? "near-end" : "out",
+                       s.paper == PaperLevel::Ok        ? "ok"
+                       : s.paper == PaperLevel::NearEnd ? "near-end"
+                                                        : "out",
                        s.coverOpen ? "open" : "closed");
 }
 
@@ -44,14 +46,21 @@ struct ControlClient {
 
 std::string applyControlCommand(VirtualPrinter& printer, std::string_view command) {
     const std::string c = trim(command);
-    if (c == "paper out") printer.setPaper(PaperLevel::Out);
-    else if (c == "paper near-end") printer.setPaper(PaperLevel::NearEnd);
-    else if (c == "paper ok") printer.setPaper(PaperLevel::Ok);
-    else if (c == "cover open") printer.setCoverOpen(true);
-    else if (c == "cover closed") printer.setCoverOpen(false);
-    else if (c == "jobs") return fmt::format("ok {}", printer.jobCount());
+    if (c == "paper out")
+        printer.setPaper(PaperLevel::Out);
+    else if (c == "paper near-end")
+        printer.setPaper(PaperLevel::NearEnd);
+    else if (c == "paper ok")
+        printer.setPaper(PaperLevel::Ok);
+    else if (c == "cover open")
+        printer.setCoverOpen(true);
+    else if (c == "cover closed")
+        printer.setCoverOpen(false);
+    else if (c == "jobs")
+        return fmt::format("ok {}", printer.jobCount());
     else if (c != "status")
-        return "error: unknown command; use paper out|paper near-end|paper ok|cover open|cover closed|status|jobs";
+        return "error: unknown command; use paper out|paper near-end|paper ok|cover open|cover "
+               "closed|status|jobs";
     return "ok " + describeState(printer.state());
 }
 
@@ -199,7 +208,9 @@ std::expected<std::unique_ptr<VirtualPrinterServer>, std::string> VirtualPrinter
     auto impl = std::make_unique<Impl>();
     impl->printer = std::move(printer);
     impl->options = std::move(options);
-    auto fail = [](std::string what) { return std::unexpected(fmt::format("{}: {}", what, std::strerror(errno))); };
+    auto fail = [](std::string what) {
+        return std::unexpected(fmt::format("{}: {}", what, std::strerror(errno)));
+    };
 
     if (::pipe2(impl->wake.data(), O_CLOEXEC) != 0) return fail("virtual printer: pipe");
     impl->listenFd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -221,10 +232,12 @@ std::expected<std::unique_ptr<VirtualPrinterServer>, std::string> VirtualPrinter
         sockaddr_un unixAddress{};
         unixAddress.sun_family = AF_UNIX;
         if (path.native().size() >= sizeof unixAddress.sun_path)
-            return std::unexpected(fmt::format("virtual printer: control socket path too long: {}", path.string()));
+            return std::unexpected(
+                fmt::format("virtual printer: control socket path too long: {}", path.string()));
         std::strncpy(unixAddress.sun_path, path.c_str(), sizeof unixAddress.sun_path - 1);
         std::error_code ec;
-        if (std::filesystem::is_socket(path, ec)) std::filesystem::remove(path, ec);  // left by a killed server
+        if (std::filesystem::is_socket(path, ec))
+            std::filesystem::remove(path, ec);  // left by a killed server
         impl->controlFd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (impl->controlFd < 0) return fail("virtual printer: control socket");
         if (::bind(impl->controlFd, reinterpret_cast<sockaddr*>(&unixAddress), sizeof unixAddress) != 0)

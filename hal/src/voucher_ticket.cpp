@@ -23,7 +23,8 @@ Bitmap rule(int widthDots) {
 
 }  // namespace
 
-std::expected<PrintJob, std::string> VoucherTicket::layout(TextRaster& text, int widthDots, const Bitmap* logo) const {
+std::expected<PrintJob, std::string> VoucherTicket::layout(TextRaster& text, int widthDots,
+                                                           const Bitmap* logo) const {
     if (qrPayload.empty()) return std::unexpected(std::string("voucher has no QR payload"));
     if (code.empty()) return std::unexpected(std::string("voucher has no code"));
     const bool narrow = widthDots < kPaper80mmDots;
@@ -40,25 +41,34 @@ std::expected<PrintJob, std::string> VoucherTicket::layout(TextRaster& text, int
         job.feed(kGap / 2);
         return added;
     };
-    if (auto r = addText(title, {narrow ? 26 : 30, true, Align::Center, 4}); !r) return std::unexpected(r.error());
-    if (auto r = addText(valueText, {narrow ? 48 : 64, true, Align::Center, 4}); !r) return std::unexpected(r.error());
-    if (auto r = addText(expiryText, {narrow ? 22 : 24, false, Align::Center, 4}); !r) return std::unexpected(r.error());
-    if (auto r = addText(memberLine, {narrow ? 20 : 22, false, Align::Center, 4}); !r) return std::unexpected(r.error());
+    if (auto r = addText(title, {narrow ? 26 : 30, true, Align::Center, 4}); !r)
+        return std::unexpected(r.error());
+    if (auto r = addText(valueText, {narrow ? 48 : 64, true, Align::Center, 4}); !r)
+        return std::unexpected(r.error());
+    if (auto r = addText(expiryText, {narrow ? 22 : 24, false, Align::Center, 4}); !r)
+        return std::unexpected(r.error());
+    if (auto r = addText(memberLine, {narrow ? 20 : 22, false, Align::Center, 4}); !r)
+        return std::unexpected(r.error());
     (void)add(rule(widthDots));
     job.feed(kGap);
 
     int module = kQrModuleDots;
     std::expected<Bitmap, std::string> qr = renderQr(qrPayload, module, QrEcc::M);
-    while (qr && qr->width() > widthDots && module > kQrMinModuleDots) qr = renderQr(qrPayload, --module, QrEcc::M);
+    while (qr && qr->width() > widthDots && module > kQrMinModuleDots)
+        qr = renderQr(qrPayload, --module, QrEcc::M);
     if (!qr) return std::unexpected("voucher QR: " + qr.error());
     if (qr->width() > widthDots)
-        return std::unexpected(fmt::format("voucher QR needs {} dots, the paper has {}", qr->width(), widthDots));
+        return std::unexpected(
+            fmt::format("voucher QR needs {} dots, the paper has {}", qr->width(), widthDots));
     if (auto r = add(*qr); !r) return std::unexpected(r.error());
-    if (auto r = addText(code, {narrow ? 28 : 34, true, Align::Center, 4}); !r) return std::unexpected(r.error());
+    if (auto r = addText(code, {narrow ? 28 : 34, true, Align::Center, 4}); !r)
+        return std::unexpected(r.error());
     (void)add(rule(widthDots));
     job.feed(kGap);
-    if (auto r = addText(terms, {narrow ? 18 : 20, false, Align::Left, 3}); !r) return std::unexpected(r.error());
-    if (auto r = addText(storeLine, {narrow ? 18 : 20, false, Align::Center, 3}); !r) return std::unexpected(r.error());
+    if (auto r = addText(terms, {narrow ? 18 : 20, false, Align::Left, 3}); !r)
+        return std::unexpected(r.error());
+    if (auto r = addText(storeLine, {narrow ? 18 : 20, false, Align::Center, 3}); !r)
+        return std::unexpected(r.error());
     job.feed(kGap * 2);
     job.cut();
     return job;

@@ -75,8 +75,8 @@ TEST(EscPosEncode, JobBytesAreExactlyOurCommands) {
     ASSERT_EQ(band.size(), 8U + 48U * 128U);
     EXPECT_EQ(std::vector<std::uint8_t>(band.begin(), band.begin() + 8),
               (std::vector<std::uint8_t>{0x1D, 'v', '0', 0, 48, 0, 128, 0}));
-    EXPECT_EQ(band[8], 0xFF);  // first 8 dots black, MSB leftmost
-    EXPECT_EQ(band[9], 0x80);  // ninth dot
+    EXPECT_EQ(band[8], 0xFF);            // first 8 dots black, MSB leftmost
+    EXPECT_EQ(band[9], 0x80);            // ninth dot
     EXPECT_EQ(pieces[3][6], 300 - 256);  // last band: 44 rows
     EXPECT_EQ(pieces[4], (std::vector<std::uint8_t>{0x1B, 'J', 255, 0x1B, 'J', 45}));
     EXPECT_EQ(pieces[5], (std::vector<std::uint8_t>{0x1D, 'V', 66, 0}));

@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <cstring>
+#include <fstream>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -181,13 +181,16 @@ TEST(PrinterEndToEnd, VirtualDriverNameReachesTheServerOrRunsInProcess) {
 /// `kioskctl printer serve` as a child process, stopped with SIGTERM.
 class ServeProcess {
   public:
-    ServeProcess(const std::filesystem::path& dir, const std::vector<std::string>& extra) : m_log(dir / "serve.out") {
-        std::vector<std::string> argv{std::string(KIOSK_BINARY_DIR) + "/bin/kioskctl", "printer", "serve", "--port", "0"};
+    ServeProcess(const std::filesystem::path& dir, const std::vector<std::string>& extra)
+        : m_log(dir / "serve.out") {
+        std::vector<std::string> argv{std::string(KIOSK_BINARY_DIR) + "/bin/kioskctl", "printer", "serve",
+                                      "--port", "0"};
         argv.insert(argv.end(), extra.begin(), extra.end());
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_addopen(&actions, 1, m_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_addopen(&actions, 2, (dir / "serve.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_addopen(&actions, 2, (dir / "serve.err").c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
         std::vector<char*> args;
         for (auto& a : argv) args.push_back(a.data());
         args.push_back(nullptr);
@@ -199,8 +202,10 @@ class ServeProcess {
             std::stringstream text;
             text << in.rdbuf();
             const std::string s = text.str();
-            if (std::smatch m; std::regex_search(s, m, listening)) m_port = std::stoi(m[1]);
-            else std::this_thread::sleep_for(50ms);
+            if (std::smatch m; std::regex_search(s, m, listening))
+                m_port = std::stoi(m[1]);
+            else
+                std::this_thread::sleep_for(50ms);
         }
     }
     ~ServeProcess() {
@@ -228,13 +233,15 @@ TEST(KioskctlPrinter, ServeTestStatusAndRender) {
     const TempDir dir;
     const std::string kioskctl = std::string(KIOSK_BINARY_DIR) + "/bin/kioskctl";
     const std::string control = (dir.path() / "ctl.sock").string();
-    ServeProcess serve(dir.path(), {"--out", (dir.path() / "out").string(), "--width", "384", "--control", control});
+    ServeProcess serve(dir.path(),
+                       {"--out", (dir.path() / "out").string(), "--width", "384", "--control", control});
     ASSERT_GT(serve.port(), 0) << "serve did not start";
     const std::string address = "127.0.0.1:" + std::to_string(serve.port());
 
-    auto r = kiosk_test::runProcess({kioskctl, "printer", "test", "--address", address, "--width", "384", "--qr", kPayload,
-                                     "--logo", std::string(KIOSK_SOURCE_DIR) + "/assets/images/logo.png"},
-                                    dir.path());
+    auto r = kiosk_test::runProcess(
+        {kioskctl, "printer", "test", "--address", address, "--width", "384", "--qr", kPayload, "--logo",
+         std::string(KIOSK_SOURCE_DIR) + "/assets/images/logo.png"},
+        dir.path());
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(decodeQr(dir.path() / "out" / "job-0001.png"), kPayload);
 
@@ -261,10 +268,12 @@ TEST(KioskctlPrinter, ServeTestStatusAndRender) {
 
     // A capture rendered offline gives the same voucher.
     const std::string capture = (dir.path() / "voucher.bin").string();
-    r = kiosk_test::runProcess({kioskctl, "printer", "test", "--driver", "escpos-file", "--address", capture, "--qr", kPayload},
-                               dir.path());
+    r = kiosk_test::runProcess(
+        {kioskctl, "printer", "test", "--driver", "escpos-file", "--address", capture, "--qr", kPayload},
+        dir.path());
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    r = kiosk_test::runProcess({kioskctl, "escpos", "render", capture, (dir.path() / "render.png").string()}, dir.path());
+    r = kiosk_test::runProcess({kioskctl, "escpos", "render", capture, (dir.path() / "render.png").string()},
+                               dir.path());
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(decodeQr(dir.path() / "render.png"), kPayload);
     r = kiosk_test::runProcess({kioskctl, "escpos", "render", (dir.path() / "missing.bin").string(),

@@ -11,8 +11,8 @@
 #include <atomic>
 #include <memory>
 #include <stdexcept>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "hal/bitmap.hpp"
@@ -64,9 +64,11 @@ struct PtyPrinter {
     std::atomic<bool> stop{false};
     std::thread thread;
 
-    explicit PtyPrinter(int width = hal::kPaper58mmDots) : printer(*hal::VirtualPrinter::create({width, {}})) {
+    explicit PtyPrinter(int width = hal::kPaper58mmDots)
+        : printer(*hal::VirtualPrinter::create({width, {}})) {
         std::array<char, 128> name{};
-        if (::openpty(&master, &slave, name.data(), nullptr, nullptr) != 0) throw std::runtime_error("openpty failed");
+        if (::openpty(&master, &slave, name.data(), nullptr, nullptr) != 0)
+            throw std::runtime_error("openpty failed");
         slavePath = name.data();
         thread = std::thread([this] {
             std::array<std::uint8_t, 4096> buffer{};

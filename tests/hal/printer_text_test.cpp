@@ -18,8 +18,12 @@ TextRaster& fonts() {
 }
 
 /// Every ESC/POS introducer and real-time command we could think of, inside a member name.
-const std::string kHostile = std::string("Nguy\x1B@\x1D" "V\x00\x10\x04\x01\x1B!\x30\x1D(k\x03\x00\x31\x51\x30", 23) +
-                             "\x1C\x2E\x0A\x0D\x07\x7F\xC2\x9B[31m\xE2\x80\xAE" "ễn \xFF\xC0\xAF Văn A";
+const std::string kHostile = std::string(
+                                 "Nguy\x1B@\x1D"
+                                 "V\x00\x10\x04\x01\x1B!\x30\x1D(k\x03\x00\x31\x51\x30",
+                                 23) +
+                             "\x1C\x2E\x0A\x0D\x07\x7F\xC2\x9B[31m\xE2\x80\xAE"
+                             "ễn \xFF\xC0\xAF Văn A";
 
 TEST(TextRaster, ComposesDecomposedVietnamese) {
     // "Nguyễn" written NFD: e + circumflex + tilde.
@@ -58,7 +62,8 @@ TEST(TextRaster, StackedDiacriticsAreNotClipped) {
 TEST(TextRaster, WrapsToTheWidthAndAligns) {
     const hal::TextStyle style{24, false, hal::Align::Center, 4};
     const hal::Bitmap one = fonts().render("Đổi quà", style, 384);
-    const hal::Bitmap many = fonts().render(std::string(40, 'x') + " Tích điểm đổi quà tại quầy thu ngân cửa hàng", style, 384);
+    const hal::Bitmap many =
+        fonts().render(std::string(40, 'x') + " Tích điểm đổi quà tại quầy thu ngân cửa hàng", style, 384);
     EXPECT_EQ(many.width(), 384);
     EXPECT_GE(many.height(), 3 * one.height()) << "long words are broken, text wraps";
     // Centred: as much white left of the ink as right of it (within a dot or two).
@@ -74,8 +79,8 @@ TEST(TextRaster, WrapsToTheWidthAndAligns) {
 }
 
 TEST(HostileText, VoucherJobCarriesOnlyOurCommands) {
-    hal::VoucherTicket ticket{kHostile, kHostile, kHostile, kHostile + kHostile, "ABCD-EFGH", "QR-PAYLOAD",
-                              kHostile, kHostile};
+    hal::VoucherTicket ticket{kHostile,    kHostile,     kHostile, kHostile + kHostile,
+                              "ABCD-EFGH", "QR-PAYLOAD", kHostile, kHostile};
     auto job = ticket.layout(fonts(), hal::kPaper58mmDots);
     ASSERT_TRUE(job) << job.error();
     // Walk the stream: each piece must be exactly one of our commands with its exact length, so no

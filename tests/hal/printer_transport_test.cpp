@@ -28,8 +28,9 @@ using namespace std::chrono_literals;
 
 hal::PrintJob voucherJob(int width) {
     static hal::TextRaster text = *hal::TextRaster::openNoto();
-    const hal::VoucherTicket ticket{"Phiếu mua hàng", "50.000 ₫", "Hạn dùng đến 31/12/2026", "Áp dụng tại quầy.",
-                                    "ABCD-1234", "LV1.TEST.PAYLOAD", "", "Cửa hàng Quận 1"};
+    const hal::VoucherTicket ticket{
+        "Phiếu mua hàng",   "50.000 ₫", "Hạn dùng đến 31/12/2026", "Áp dụng tại quầy.", "ABCD-1234",
+        "LV1.TEST.PAYLOAD", "",         "Cửa hàng Quận 1"};
     return *ticket.layout(text, width);
 }
 
@@ -197,8 +198,9 @@ TEST(PrinterTransport, UsbDeviceNodeThroughAPty) {
     EXPECT_NE((*missing)->status().error.find("no such device"), std::string::npos);
     const TempDir dir;
     config.address = dir.path().string();
-    EXPECT_NE((*hal::PrinterRegistry::withBuiltins().create(config))->status().error.find("not a printer device"),
-              std::string::npos);
+    EXPECT_NE(
+        (*hal::PrinterRegistry::withBuiltins().create(config))->status().error.find("not a printer device"),
+        std::string::npos);
 }
 
 TEST(PrinterTransport, CaptureFileRendersLikeThePrinter) {
@@ -213,7 +215,8 @@ TEST(PrinterTransport, CaptureFileRendersLikeThePrinter) {
     ASSERT_TRUE((*printer)->print(job));
 
     std::ifstream in(dir.path() / "capture.bin", std::ios::binary);
-    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                          std::istreambuf_iterator<char>());
     const auto jobs = hal::renderEscPos(bytes, 576);
     ASSERT_TRUE(jobs);
     ASSERT_EQ(jobs->size(), 1U);
@@ -221,7 +224,8 @@ TEST(PrinterTransport, CaptureFileRendersLikeThePrinter) {
     auto direct = hal::VirtualPrinter::create({576, {}});
     ASSERT_TRUE(direct);
     std::shared_ptr<hal::VirtualPrinter> shared = std::move(*direct);
-    hal::EscPosPrinter inProcess([shared]() -> hal::TransportResult { return hal::openVirtualTransport(shared); }, {});
+    hal::EscPosPrinter inProcess(
+        [shared]() -> hal::TransportResult { return hal::openVirtualTransport(shared); }, {});
     ASSERT_TRUE(inProcess.print(job));
     ASSERT_EQ(shared->jobCount(), 1U);
     EXPECT_EQ(shared->jobs()[0].page.height(), (*jobs)[0].page.height());

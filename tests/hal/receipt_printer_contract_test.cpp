@@ -14,10 +14,10 @@
 namespace {
 
 struct Rig {
-    std::shared_ptr<hal::VirtualPrinter> device;             ///< the printer end, for faults and jobs
-    std::unique_ptr<hal::ReceiptPrinter> printer;            ///< the implementation under test
-    std::unique_ptr<hal::VirtualPrinterServer> server;       ///< kept alive for the TCP rig
-    std::unique_ptr<printer_test::PtyPrinter> pty;           ///< kept alive for the serial rig
+    std::shared_ptr<hal::VirtualPrinter> device;        ///< the printer end, for faults and jobs
+    std::unique_ptr<hal::ReceiptPrinter> printer;       ///< the implementation under test
+    std::unique_ptr<hal::VirtualPrinterServer> server;  ///< kept alive for the TCP rig
+    std::unique_ptr<printer_test::PtyPrinter> pty;      ///< kept alive for the serial rig
 };
 
 struct Implementation {
@@ -65,8 +65,8 @@ class ReceiptPrinterContract : public ::testing::TestWithParam<Implementation> {
   protected:
     static hal::PrintJob voucher(int width) {
         static hal::TextRaster text = *hal::TextRaster::openNoto();
-        return *hal::VoucherTicket{"Phiếu", "20.000 ₫", "Hạn 31/12/2026", "", "CODE-1", "PAYLOAD", "", ""}.layout(
-            text, width);
+        return *hal::VoucherTicket{"Phiếu", "20.000 ₫", "Hạn 31/12/2026", "", "CODE-1", "PAYLOAD", "", ""}
+                    .layout(text, width);
     }
 };
 

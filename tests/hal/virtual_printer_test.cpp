@@ -55,9 +55,9 @@ const Bytes kCut = {0x1D, 'V', 0};
 
 TEST(VirtualPrinter, TextAlignmentAndSizes) {
     // Like a POS app's receipt header: centred title, right-aligned total, double size.
-    const Bytes stream = kInit + Bytes{0x1B, 'a', 1} + bytes("CENTER\n") + Bytes{0x1B, 'a', 2} + bytes("RIGHT\n") +
-                         Bytes{0x1B, 'a', 0, 0x1D, '!', 0x11} + bytes("BIG\n") + Bytes{0x1D, '!', 0} + bytes("small\n") +
-                         kCut;
+    const Bytes stream = kInit + Bytes{0x1B, 'a', 1} + bytes("CENTER\n") + Bytes{0x1B, 'a', 2} +
+                         bytes("RIGHT\n") + Bytes{0x1B, 'a', 0, 0x1D, '!', 0x11} + bytes("BIG\n") +
+                         Bytes{0x1D, '!', 0} + bytes("small\n") + kCut;
     const auto jobs = render(stream);
     ASSERT_EQ(jobs.size(), 1U);
     const hal::Bitmap& page = jobs[0].page;
@@ -82,7 +82,8 @@ TEST(VirtualPrinter, EmphasisAndUnderlineAddInk) {
     ASSERT_EQ(bold.size(), 1U);
     ASSERT_EQ(under.size(), 1U);
     EXPECT_GT(bold[0].page.blackCount(), plain[0].page.blackCount());
-    EXPECT_GT(under[0].page.blackCount(), plain[0].page.blackCount() + 100) << "two dots under 72 dots of text";
+    EXPECT_GT(under[0].page.blackCount(), plain[0].page.blackCount() + 100)
+        << "two dots under 72 dots of text";
 }
 
 TEST(VirtualPrinter, RasterReproducedExactlyAndAcrossChunks) {
@@ -98,7 +99,8 @@ TEST(VirtualPrinter, RasterReproducedExactlyAndAcrossChunks) {
     ASSERT_EQ(page.height(), rows);
     for (int y = 0; y < rows; ++y)
         for (int x = 0; x < bytesPerRow * 8; ++x)
-            ASSERT_EQ(page.at(x, y), ((data[static_cast<std::size_t>(y * bytesPerRow + x / 8)] >> (7 - x % 8)) & 1) != 0)
+            ASSERT_EQ(page.at(x, y),
+                      ((data[static_cast<std::size_t>(y * bytesPerRow + x / 8)] >> (7 - x % 8)) & 1) != 0)
                 << x << "," << y;
     // Byte by byte (a slow serial line) gives the same page.
     auto printer = makePrinter(hal::kPaper58mmDots);
@@ -112,9 +114,9 @@ TEST(VirtualPrinter, NativeQrCodeDecodes) {
     const std::string payload = "LV1.VOUCHER.TEST-QR-0042.signature";
     const auto len = static_cast<std::uint8_t>(payload.size() + 3);
     const Bytes stream = kInit + Bytes{0x1B, 'a', 1} +
-                         Bytes{0x1D, '(', 'k', 4, 0, 49, 65, 50, 0} +   // model 2
-                         Bytes{0x1D, '(', 'k', 3, 0, 49, 67, 6} +       // module 6 dots
-                         Bytes{0x1D, '(', 'k', 3, 0, 49, 69, 49} +      // level M
+                         Bytes{0x1D, '(', 'k', 4, 0, 49, 65, 50, 0} +  // model 2
+                         Bytes{0x1D, '(', 'k', 3, 0, 49, 67, 6} +      // module 6 dots
+                         Bytes{0x1D, '(', 'k', 3, 0, 49, 69, 49} +     // level M
                          Bytes{0x1D, '(', 'k', len, 0, 49, 80, 48} + bytes(payload) +
                          Bytes{0x1D, '(', 'k', 3, 0, 49, 81, 48} + kCut;
     const auto jobs = render(stream);
@@ -130,14 +132,16 @@ TEST(VirtualPrinter, NativeQrCodeDecodes) {
 TEST(VirtualPrinter, OneDimensionalBarcodesDecode) {
     const std::string code128 = "{BKIOSK-0042";
     const Bytes stream = kInit + Bytes{0x1D, 'H', 2, 0x1D, 'h', 80, 0x1D, 'w', 2} +
-                         Bytes{0x1D, 'k', 73, static_cast<std::uint8_t>(code128.size())} + bytes(code128) + bytes("\n") +
-                         Bytes{0x1D, 'k', 69, 7} + bytes("ABC-123") + bytes("\n") +
-                         Bytes{0x1D, 'k', 2} + bytes("893123456789") + Bytes{0} + kCut;  // EAN13, function A form
+                         Bytes{0x1D, 'k', 73, static_cast<std::uint8_t>(code128.size())} + bytes(code128) +
+                         bytes("\n") + Bytes{0x1D, 'k', 69, 7} + bytes("ABC-123") + bytes("\n") +
+                         Bytes{0x1D, 'k', 2} + bytes("893123456789") + Bytes{0} +
+                         kCut;  // EAN13, function A form
     const auto jobs = render(stream);
     ASSERT_EQ(jobs.size(), 1U);
     auto found = printer_test::zbarSymbols(jobs[0].page);
     std::sort(found.begin(), found.end());
-    EXPECT_EQ(found, (std::vector<std::string>{"CODE-128:KIOSK-0042", "CODE-39:ABC-123", "EAN-13:8931234567897"}));
+    EXPECT_EQ(found,
+              (std::vector<std::string>{"CODE-128:KIOSK-0042", "CODE-39:ABC-123", "EAN-13:8931234567897"}));
 }
 
 TEST(VirtualPrinter, AnswersStatusFromItsState) {
@@ -167,7 +171,8 @@ TEST(VirtualPrinter, UnknownCommandsSkippedByTheirLength) {
     const Bytes pdf417 = Bytes{0x1D, '(', 'k', 7, 0, 48, 80, 48} + bytes("FFFF");
     const Bytes misc = Bytes{0x1B, 'Z', 0x1B, 'p', 0, 25, 250, 0x10, 0x14, 1, 0, 1, 0x1D, 'P', 180, 180};
     const Bytes text = bytes("OK\n");
-    const auto noisy = render(kInit + graphics + graphics8 + userChars + nvImage + pdf417 + misc + text + kCut);
+    const auto noisy =
+        render(kInit + graphics + graphics8 + userChars + nvImage + pdf417 + misc + text + kCut);
     const auto clean = render(kInit + text + kCut);
     ASSERT_EQ(noisy.size(), 1U);
     ASSERT_EQ(clean.size(), 1U);
@@ -177,12 +182,14 @@ TEST(VirtualPrinter, UnknownCommandsSkippedByTheirLength) {
     std::vector<std::string> log;
     ASSERT_TRUE(hal::renderEscPos(kInit + graphics + pdf417 + misc, 576, &log));
     EXPECT_GE(log.size(), 4U);
-    EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const auto& l) { return l.find("GS ( L") != std::string::npos; }));
+    EXPECT_TRUE(std::any_of(log.begin(), log.end(),
+                            [](const auto& l) { return l.find("GS ( L") != std::string::npos; }));
 }
 
 TEST(VirtualPrinter, JobsEndAtCutOrEndOfStream) {
     auto printer = makePrinter();
-    (void)printer->receive(kInit + bytes("one\n") + kCut + bytes("two\n") + Bytes{0x1D, 'V', 66, 3} + bytes("three"));
+    (void)printer->receive(kInit + bytes("one\n") + kCut + bytes("two\n") + Bytes{0x1D, 'V', 66, 3} +
+                           bytes("three"));
     EXPECT_EQ(printer->jobCount(), 2U);
     printer->endOfStream();
     EXPECT_EQ(printer->jobCount(), 3U);
@@ -209,8 +216,11 @@ TEST(VirtualPrinter, GraphicsStoredAndPrintedLikeEpsonDrivers) {
     const Bytes data = {0xAA, 0x55, 0x55, 0xAA, 0xFF, 0x00};
     const Bytes store = Bytes{48, 112, 48, 2, 1, 49, 16, 0, 3, 0} + data;
     const Bytes print = {0x1D, '(', 'L', 2, 0, 48, 50};
-    const auto small = render(kInit + Bytes{0x1D, '(', 'L', static_cast<std::uint8_t>(store.size()), 0} + store + print + kCut);
-    const auto large = render(kInit + Bytes{0x1D, '8', 'L', static_cast<std::uint8_t>(store.size()), 0, 0, 0} + store + print + kCut);
+    const auto small = render(kInit + Bytes{0x1D, '(', 'L', static_cast<std::uint8_t>(store.size()), 0} +
+                              store + print + kCut);
+    const auto large =
+        render(kInit + Bytes{0x1D, '8', 'L', static_cast<std::uint8_t>(store.size()), 0, 0, 0} + store +
+               print + kCut);
     ASSERT_EQ(small.size(), 1U);
     ASSERT_EQ(large.size(), 1U);
     const hal::Bitmap& page = small[0].page;
@@ -238,16 +248,21 @@ TEST(VirtualPrinter, FuzzedStreamsNeverCrash) {
     // Mutations of a real voucher stream plus pure noise, fed in random chunks.
     auto text = hal::TextRaster::openNoto();
     ASSERT_TRUE(text);
-    hal::VoucherTicket ticket{"Phiếu", "50.000 ₫", "Hạn dùng", "Điều kiện", "CODE-1", "PAYLOAD", "", "Cửa hàng"};
+    hal::VoucherTicket ticket{"Phiếu",  "50.000 ₫", "Hạn dùng", "Điều kiện",
+                              "CODE-1", "PAYLOAD",  "",         "Cửa hàng"};
     auto job = ticket.layout(*text, hal::kPaper58mmDots);
     ASSERT_TRUE(job);
     Bytes voucher;
     for (const auto& piece : hal::escpos::encode(*job)) voucher = voucher + piece;
     // Commands with length fields are where parsers go wrong: seed them in.
-    const std::vector<Bytes> seeds = {{0x1D, 'v', '0', 3, 0xFF, 0xFF, 0xFF, 0xFF}, {0x1D, '(', 'k', 0xFF, 0xFF, 49, 80},
-                                      {0x1D, '8', 'L', 0xFF, 0xFF, 0xFF, 0x7F},   {0x1B, '*', 33, 0xFF, 0xFF},
-                                      {0x1D, 'k', 73, 255},                      {0x1B, '&', 255, 0, 255},
-                                      {0x1C, 'q', 255},                          {0x1D, 'k', 4}};
+    const std::vector<Bytes> seeds = {{0x1D, 'v', '0', 3, 0xFF, 0xFF, 0xFF, 0xFF},
+                                      {0x1D, '(', 'k', 0xFF, 0xFF, 49, 80},
+                                      {0x1D, '8', 'L', 0xFF, 0xFF, 0xFF, 0x7F},
+                                      {0x1B, '*', 33, 0xFF, 0xFF},
+                                      {0x1D, 'k', 73, 255},
+                                      {0x1B, '&', 255, 0, 255},
+                                      {0x1C, 'q', 255},
+                                      {0x1D, 'k', 4}};
     std::mt19937 rng(20261123);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(8);
     int rounds = 0;
@@ -262,11 +277,16 @@ TEST(VirtualPrinter, FuzzedStreamsNeverCrash) {
             for (int m = 0; m < mutations; ++m) {
                 const std::size_t at = rng() % stream.size();
                 switch (rng() % 3) {
-                    case 0: stream[at] = static_cast<std::uint8_t>(rng()); break;
-                    case 1: stream.erase(stream.begin() + static_cast<std::ptrdiff_t>(at)); break;
+                    case 0:
+                        stream[at] = static_cast<std::uint8_t>(rng());
+                        break;
+                    case 1:
+                        stream.erase(stream.begin() + static_cast<std::ptrdiff_t>(at));
+                        break;
                     default: {
                         const Bytes& seed = seeds[rng() % seeds.size()];
-                        stream.insert(stream.begin() + static_cast<std::ptrdiff_t>(at), seed.begin(), seed.end());
+                        stream.insert(stream.begin() + static_cast<std::ptrdiff_t>(at), seed.begin(),
+                                      seed.end());
                     }
                 }
             }

@@ -51,7 +51,8 @@ class Bitmap {
 
 /// Writes an 8-bit gray PNG (black dots on white). Written to a temporary name and moved into
 /// place, so a reader never sees half a file. Blocks on disk I/O.
-[[nodiscard]] std::expected<void, std::string> savePng(const Bitmap& bitmap, const std::filesystem::path& path);
+[[nodiscard]] std::expected<void, std::string> savePng(const Bitmap& bitmap,
+                                                       const std::filesystem::path& path);
 
 /// Loads any image OpenCV reads, scales it down to at most `maxWidth` dots wide (never up) and
 /// thresholds it to 1 bit (dark = dot). For logos.

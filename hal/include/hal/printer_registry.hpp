@@ -39,7 +39,8 @@ struct PrinterConfig {
 
 class PrinterRegistry {
   public:
-    using Factory = std::function<std::expected<std::unique_ptr<ReceiptPrinter>, std::string>(const PrinterConfig&)>;
+    using Factory =
+        std::function<std::expected<std::unique_ptr<ReceiptPrinter>, std::string>(const PrinterConfig&)>;
 
     /// A registry holding the built-in drivers listed above.
     [[nodiscard]] static PrinterRegistry withBuiltins();
@@ -49,7 +50,8 @@ class PrinterRegistry {
     [[nodiscard]] std::vector<std::string> names() const;
     /// The printer for `config`; errors name the problem (unknown driver: lists the valid ones; bad
     /// address or width). Does not touch the printer itself: status() is the first contact.
-    [[nodiscard]] std::expected<std::unique_ptr<ReceiptPrinter>, std::string> create(const PrinterConfig& config) const;
+    [[nodiscard]] std::expected<std::unique_ptr<ReceiptPrinter>, std::string> create(
+        const PrinterConfig& config) const;
 
   private:
     std::map<std::string, Factory> m_factories;

@@ -38,12 +38,15 @@ class PrinterTransport {
 using TransportResult = std::expected<std::unique_ptr<PrinterTransport>, std::string>;
 
 /// TCP to host:port (raw ESC/POS, usually 9100), with connect and I/O timeouts.
-[[nodiscard]] TransportResult openTcpTransport(const std::string& host, std::uint16_t port, TransportTimeouts timeouts);
+[[nodiscard]] TransportResult openTcpTransport(const std::string& host, std::uint16_t port,
+                                               TransportTimeouts timeouts);
 /// A printer device node (/dev/usb/lp0), read+write; anything but a character device is refused.
-[[nodiscard]] TransportResult openDeviceTransport(const std::filesystem::path& path, TransportTimeouts timeouts);
+[[nodiscard]] TransportResult openDeviceTransport(const std::filesystem::path& path,
+                                                  TransportTimeouts timeouts);
 /// A plain file the bytes are appended to (a capture for `kioskctl escpos render`); write only:
 /// reads return nothing.
-[[nodiscard]] TransportResult openCaptureTransport(const std::filesystem::path& path, TransportTimeouts timeouts);
+[[nodiscard]] TransportResult openCaptureTransport(const std::filesystem::path& path,
+                                                   TransportTimeouts timeouts);
 /// A serial port, raw 8N1, no flow control at the given baud (1200 … 115200; anything else refused).
 [[nodiscard]] TransportResult openSerialTransport(const std::filesystem::path& path, int baud,
                                                   TransportTimeouts timeouts);

@@ -24,11 +24,11 @@ namespace hal {
 enum class PaperLevel : std::uint8_t { Ok, NearEnd, Out };
 
 struct PrinterStatus {
-    bool online = false;       ///< connected and answering, not in an offline state
+    bool online = false;  ///< connected and answering, not in an offline state
     PaperLevel paper = PaperLevel::Ok;
     bool coverOpen = false;
-    std::string error;         ///< why it is unusable beyond paper/cover ("no answer from …",
-                               ///< "autocutter error"); empty when none
+    std::string error;  ///< why it is unusable beyond paper/cover ("no answer from …",
+                        ///< "autocutter error"); empty when none
 
     /// True when a job may be started: online, paper present, cover closed, no error. Paper near
     /// its end still prints (show a warning to staff).

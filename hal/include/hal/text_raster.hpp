@@ -25,10 +25,10 @@ namespace hal {
 enum class Align : std::uint8_t { Left, Center, Right };
 
 struct TextStyle {
-    int pixelSize = 24;   ///< em size in dots (24 dots = 3 mm at 203 dpi)
+    int pixelSize = 24;  ///< em size in dots (24 dots = 3 mm at 203 dpi)
     bool bold = false;
     Align align = Align::Left;
-    int lineGap = 4;      ///< extra dots between wrapped lines
+    int lineGap = 4;  ///< extra dots between wrapped lines
 };
 
 class TextRaster {

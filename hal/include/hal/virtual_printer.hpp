@@ -34,14 +34,14 @@ class VirtualPrinter {
     static constexpr int kMaxPageDots = 20'000;
 
     struct Options {
-        int widthDots = kPaper80mmDots;     ///< 384 (58 mm) or 576 (80 mm)
-        std::filesystem::path outputDir;    ///< where job-NNNN.png go; empty = keep jobs in memory only
+        int widthDots = kPaper80mmDots;   ///< 384 (58 mm) or 576 (80 mm)
+        std::filesystem::path outputDir;  ///< where job-NNNN.png go; empty = keep jobs in memory only
     };
 
     struct Job {
-        Bitmap page;                  ///< what was printed, widthDots wide
-        std::filesystem::path file;   ///< the PNG written, or empty
-        bool complete = true;         ///< false when part was dropped (paper out, cover open, too long)
+        Bitmap page;                 ///< what was printed, widthDots wide
+        std::filesystem::path file;  ///< the PNG written, or empty
+        bool complete = true;        ///< false when part was dropped (paper out, cover open, too long)
     };
 
     /// Loads the fonts (Noto Sans, for the built-in character fonts) and checks the output dir.

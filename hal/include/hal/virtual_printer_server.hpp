@@ -29,8 +29,8 @@ namespace hal {
 class VirtualPrinterServer {
   public:
     struct Options {
-        std::uint16_t port = 9100;             ///< 0 = any free port (see port())
-        std::filesystem::path controlSocket;   ///< empty = no control channel
+        std::uint16_t port = 9100;            ///< 0 = any free port (see port())
+        std::filesystem::path controlSocket;  ///< empty = no control channel
         std::chrono::milliseconds idleTimeout{60'000};
         std::function<void(const std::string&)> onLog;  ///< connection events and the printer's log
     };
