@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -117,7 +119,8 @@ struct VirtualPrinter::Impl {
     bool coverOpen = false;
     std::optional<int> paperLimit;
 
-    std::vector<Job> jobs;
+    std::deque<Job> jobs;  ///< the most recent options.keepJobs
+    std::size_t jobTotal = 0;
     std::vector<std::string> log;
     int nextFile = 1;
 
@@ -276,13 +279,15 @@ struct VirtualPrinter::Impl {
             } while (std::filesystem::exists(file));
             if (auto saved = savePng(job.page, file); saved) {
                 job.file = file;
-                note(fmt::format("job {} written: {} ({}x{} dots{})", jobs.size() + 1, file.string(),
+                note(fmt::format("job {} written: {} ({}x{} dots{})", jobTotal + 1, file.string(),
                                  job.page.width(), job.page.height(), complete ? "" : ", incomplete"));
             } else {
                 note(saved.error());
             }
         }
         jobs.push_back(std::move(job));
+        ++jobTotal;
+        while (jobs.size() > std::max<std::size_t>(options.keepJobs, 1)) jobs.pop_front();
         page = Bitmap(options.widthDots, 0);
         pageDirty = false;
         complete = true;
@@ -1076,12 +1081,12 @@ PrinterStatus VirtualPrinter::state() const {
 
 std::vector<VirtualPrinter::Job> VirtualPrinter::jobs() const {
     const std::lock_guard lock(m_impl->mutex);
-    return m_impl->jobs;
+    return {m_impl->jobs.begin(), m_impl->jobs.end()};
 }
 
 std::size_t VirtualPrinter::jobCount() const {
     const std::lock_guard lock(m_impl->mutex);
-    return m_impl->jobs.size();
+    return m_impl->jobTotal;
 }
 
 std::vector<std::string> VirtualPrinter::log() const {
@@ -1096,7 +1101,7 @@ std::vector<std::string> VirtualPrinter::takeLog() {
 
 std::expected<std::vector<VirtualPrinter::Job>, std::string> renderEscPos(
     std::span<const std::uint8_t> stream, int widthDots, std::vector<std::string>* log) {
-    auto printer = VirtualPrinter::create({widthDots, {}});
+    auto printer = VirtualPrinter::create({widthDots, {}, std::numeric_limits<std::size_t>::max()});
     if (!printer) return std::unexpected(printer.error());
     (void)(*printer)->receive(stream);
     (*printer)->endOfStream();

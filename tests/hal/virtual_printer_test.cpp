@@ -197,6 +197,18 @@ TEST(VirtualPrinter, JobsEndAtCutOrEndOfStream) {
     EXPECT_EQ(printer->jobCount(), 3U) << "nothing pending, no empty page";
 }
 
+TEST(VirtualPrinter, KeepsOnlyRecentJobsInMemory) {
+    auto printer = hal::VirtualPrinter::create({hal::kPaper58mmDots, {}, 3});
+    ASSERT_TRUE(printer);
+    for (int i = 0; i < 10; ++i) (void)(*printer)->receive(bytes("job " + std::to_string(i) + "\n") + kCut);
+    EXPECT_EQ((*printer)->jobCount(), 10U);
+    EXPECT_EQ((*printer)->jobs().size(), 3U);
+    // A capture is rendered whole, however many jobs it holds.
+    Bytes capture;
+    for (int i = 0; i < 40; ++i) capture = capture + bytes("x\n") + kCut;
+    EXPECT_EQ(render(capture).size(), 40U);
+}
+
 TEST(VirtualPrinter, BitImageColumnsLikeOlderDrivers) {
     // ESC * 33: 24-dot double density, the way many Windows/Android POS drivers send logos.
     Bytes stream = kInit + Bytes{0x1B, '3', 24, 0x1B, '*', 33, 10, 0};

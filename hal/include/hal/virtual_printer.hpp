@@ -36,6 +36,9 @@ class VirtualPrinter {
     struct Options {
         int widthDots = kPaper80mmDots;   ///< 384 (58 mm) or 576 (80 mm)
         std::filesystem::path outputDir;  ///< where job-NNNN.png go; empty = keep jobs in memory only
+        /// Jobs kept in memory for jobs(); older ones live on as PNGs only, so a printer serving a
+        /// demo all day does not grow without bound.
+        std::size_t keepJobs = 32;
     };
 
     struct Job {
@@ -62,7 +65,9 @@ class VirtualPrinter {
     /// What DLE EOT would report now.
     [[nodiscard]] PrinterStatus state() const;
 
+    /// The most recent Options::keepJobs jobs, oldest first.
     [[nodiscard]] std::vector<Job> jobs() const;
+    /// Every job finished since creation.
     [[nodiscard]] std::size_t jobCount() const;
     /// Diagnostics: unknown or unsupported commands, dropped data, files written.
     [[nodiscard]] std::vector<std::string> log() const;
