@@ -233,6 +233,27 @@ TEST_F(SyncWorkerTest, PullsConfigWithEtagAndObeysCommands) {
     worker.stop();
 }
 
+TEST_F(SyncWorkerTest, AnUnusableConfigNeverReplacesTheLastGoodOne) {
+    FakeCentral central;
+    std::atomic<int> configs{0};
+    SyncEvents events;
+    events.configChanged = [&](const CachedConfig&) { ++configs; };
+    events.validateConfig = [](const std::string& body) -> std::optional<std::string> {
+        if (body.find("\"version\":2") != std::string::npos) return "campaign does not parse";
+        return std::nullopt;
+    };
+    SyncWorker worker(*m_store, clientFor(central.url()), m_systemClock, {}, events);
+    worker.start();
+    ASSERT_TRUE(eventually([&] { return configs.load() == 1; }));
+    central.bumpConfig();
+    worker.reloadConfigNow();
+    ASSERT_TRUE(
+        eventually([&] { return worker.status().lastError.find("config refused") != std::string::npos; }));
+    EXPECT_EQ(configs.load(), 1);
+    EXPECT_EQ(m_store->loadConfig().value()->etag, "\"1\"");
+    worker.stop();
+}
+
 TEST_F(SyncWorkerTest, LearnsAndKeepsTheClockOffset) {
     FakeCentral central;
     central.setClockSkew(3600);  // central is an hour ahead of this kiosk

@@ -249,6 +249,15 @@ void SyncWorker::pullConfig() {
     pushIfReconnected();
     m_configDue = now + m_options.configInterval;
     if (answer->notModified) return;
+    // A configuration the kiosk cannot run on never replaces the last good one; asked again at the next
+    // interval (central's ETag changes once someone fixes it).
+    if (m_events.validateConfig) {
+        if (auto why = m_events.validateConfig(answer->body)) {
+            std::lock_guard lock(m_mutex);
+            m_status.lastError = "config refused: " + *why;
+            return;
+        }
+    }
     CachedConfig config{answer->etag, answer->body, centralNow()};
     if (auto saved = m_store.saveConfig(config); !saved) {
         m_configDue = now + kConfigRetry;

@@ -57,8 +57,11 @@ struct ClaimSettled {
 };
 
 struct SyncEvents {
-    std::function<void(const ClaimSettled&)> claimSettled;             ///< per settled outbox entry
-    std::function<void(const CachedConfig&)> configChanged;            ///< a new configuration was stored
+    std::function<void(const ClaimSettled&)> claimSettled;   ///< per settled outbox entry
+    std::function<void(const CachedConfig&)> configChanged;  ///< a new configuration was stored
+    /// Checks a configuration central sent before it replaces the last good copy: returns why it is
+    /// unusable (a campaign that does not parse …), or nothing to accept it. Unset: any JSON object.
+    std::function<std::optional<std::string>(const std::string& body)> validateConfig;
     std::function<void(const SyncStatus&)> statusChanged;              ///< online/offline, depth, errors
     std::function<std::map<std::string, std::string>()> deviceHealth;  ///< sampled for heartbeats
 };
