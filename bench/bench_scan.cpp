@@ -9,6 +9,7 @@
 //   pipeline/4   the same over up to 4 successive frames of the held receipt (0.13 s of camera at
 //                30 fps: every heavy stage gets its turn); times are per frame
 //   still        QrDecoder, DecodeEffort::Still (kioskctl scan)
+// and then the cost of frames in which nothing can be read (an idle kiosk's camera).
 // Times are CPU milliseconds of the decoding thread (getrusage of the child for zbarimg), so a busy
 // machine does not inflate them; OpenCV runs single-threaded, so they are per core.
 //
@@ -101,6 +102,18 @@ bool runZbarimg(const fs::path& file, const std::string& expected, double& ms) {
     return output.find(expected) != std::string::npos;
 }
 
+hal::Frame toFrame(const cv::Mat& bgr) {
+    cv::Mat rgb;
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+    hal::Frame frame;
+    frame.width = rgb.cols;
+    frame.height = rgb.rows;
+    frame.stride = rgb.cols * 3;
+    frame.format = hal::PixelFormat::Rgb24;
+    frame.pixels = std::make_shared<std::vector<std::uint8_t>>(rgb.datastart, rgb.dataend);
+    return frame;
+}
+
 bool setStage(hal::DecoderStages& stages, std::string_view name) {
     if (name == "zbar") stages.zbar = false;
     else if (name == "zxing") stages.zxing = false;
@@ -162,18 +175,11 @@ int main(int argc, char** argv) {
         }
     };
 
+    std::vector<double> emptyZbarMs;
+    std::vector<double> emptyZxingMs;
+    std::vector<double> emptyPipelineMs;
     for (const bench::TestImage& image : images) {
-        const hal::Frame frame = [&] {
-            cv::Mat rgb;
-            cv::cvtColor(image.bgr, rgb, cv::COLOR_BGR2RGB);
-            hal::Frame f;
-            f.width = rgb.cols;
-            f.height = rgb.rows;
-            f.stride = rgb.cols * 3;
-            f.format = hal::PixelFormat::Rgb24;
-            f.pixels = std::make_shared<std::vector<std::uint8_t>>(rgb.datastart, rgb.dataend);
-            return f;
-        }();
+        const hal::Frame frame = toFrame(image.bgr);
         if (withZbarimg) {
             double ms = 0;
             const bool hit = runZbarimg(dir / (image.name + ".png"), image.expected, ms);
@@ -201,6 +207,17 @@ int main(int argc, char** argv) {
         ms = timeMs([&] { codes = still.decode(frame, hal::DecodeEffort::Still); });
         record(column("still"), image, contains(codes, image.expected), ms);
         if (listMisses && !contains(codes, image.expected)) fmt::print("missed by the pipeline: {}\n", image.name);
+
+        // The same scene with the code blurred beyond reading: what an idle kiosk pays per frame
+        // while the camera sees a counter, hands and receipts not yet in focus.
+        cv::Mat unreadable;
+        cv::GaussianBlur(image.bgr, unreadable, {0, 0}, 10);
+        const hal::Frame idle = toFrame(unreadable);
+        emptyZbarMs.push_back(timeMs([&] { codes = hal::decodeWithZbarOnly(idle); }));
+        emptyZxingMs.push_back(timeMs([&] { codes = hal::decodeWithZxingOnly(idle); }));
+        hal::QrDecoder idleDecoder(stages);
+        for (int attempt = 0; attempt < kHeldFrames; ++attempt)
+            emptyPipelineMs.push_back(timeMs([&] { codes = idleDecoder.decode(idle, hal::DecodeEffort::Frame); }));
     }
 
     const auto total = static_cast<double>(images.size());
@@ -220,6 +237,12 @@ int main(int argc, char** argv) {
         for (Column& c : columns) fmt::print(" {}/{} |", c.hitsByKind[name], perKind);
         fmt::print("\n");
     }
+    fmt::print("\nFrames with no readable code (the same scenes, code blurred away), ms per frame:\n\n"
+               "| decoder | median ms | p90 ms | max ms |\n|---|---|---|---|\n");
+    for (const auto& [name, ms] : {std::pair{"zbar", &emptyZbarMs}, std::pair{"zxing", &emptyZxingMs},
+                                   std::pair{"pipeline (Frame, 4 in a row)", &emptyPipelineMs}})
+        fmt::print("| {} | {:.1f} | {:.1f} | {:.1f} |\n", name, percentile(*ms, 0.5), percentile(*ms, 0.9),
+                   percentile(*ms, 1.0));
     if (withZbarimg && keep.empty()) fs::remove_all(dir);
     return 0;
 }

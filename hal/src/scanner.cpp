@@ -71,6 +71,8 @@ void Scanner::run() {
     ScanDeduper deduper(m_config.forgetAfterMs);
     // Logged on change only: an unplugged camera retries every few seconds for hours.
     bool cameraWorking = true;
+    bool decodedAny = false;
+    MonotonicMs lastDecodeAt = 0;
     // Nothing may escape a worker thread silently: an unexpected exception is logged and the loop goes
     // on with the next frame (the decoders are not expected to throw; OpenCV may on a corrupt frame).
     for (;;) {
@@ -94,7 +96,11 @@ void Scanner::run() {
             {
                 const std::lock_guard lock(m_mutex);
                 m_latest = *frame;
+                ++m_stats.framesGrabbed;
             }
+            if (decodedAny && m_clock.monotonicMs() - lastDecodeAt < m_config.minDecodeIntervalMs) continue;
+            decodedAny = true;
+            lastDecodeAt = m_clock.monotonicMs();
             const auto started = std::chrono::steady_clock::now();
             const std::vector<QrCode> codes = decoder.decode(*frame, DecodeEffort::Frame);
             const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

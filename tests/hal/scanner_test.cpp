@@ -78,7 +78,7 @@ ShownReceipt receiptPhoto(std::uint64_t seed) {
 TEST(Scanner, HeldReceiptIsOneEventAndComesBackAfterTheForgetTime) {
     hal::ManualClock clock;
     hal::VirtualCamera camera({.driver = "virtual", .device = ""}, clock);
-    hal::Scanner scanner(camera, clock, {.forgetAfterMs = 3000, .retryDelayMs = 5});
+    hal::Scanner scanner(camera, clock, {.forgetAfterMs = 3000, .retryDelayMs = 5, .minDecodeIntervalMs = 0});
     std::atomic<int> notified{0};
     scanner.setNotifier([&] { ++notified; });
     scanner.start();
@@ -118,7 +118,7 @@ TEST(Scanner, HeldReceiptIsOneEventAndComesBackAfterTheForgetTime) {
 TEST(Scanner, TwoReceiptsAreTwoEventsAndTheLatestFrameIsHandedOutOnce) {
     hal::ManualClock clock;
     hal::VirtualCamera camera({.driver = "virtual", .device = ""}, clock);
-    hal::Scanner scanner(camera, clock, {.forgetAfterMs = 3000, .retryDelayMs = 5});
+    hal::Scanner scanner(camera, clock, {.forgetAfterMs = 3000, .retryDelayMs = 5, .minDecodeIntervalMs = 0});
     EXPECT_FALSE(scanner.latestFrame().has_value());
     scanner.start();
     const ShownReceipt first = receiptPhoto(21);
@@ -143,7 +143,7 @@ TEST(Scanner, TwoReceiptsAreTwoEventsAndTheLatestFrameIsHandedOutOnce) {
 TEST(Scanner, UndrainedEventsAreBounded) {
     hal::ManualClock clock;
     hal::VirtualCamera camera({.driver = "virtual", .device = ""}, clock);
-    hal::Scanner scanner(camera, clock, {.forgetAfterMs = 3000, .retryDelayMs = 5, .maxQueuedEvents = 2});
+    hal::Scanner scanner(camera, clock, {.forgetAfterMs = 3000, .retryDelayMs = 5, .maxQueuedEvents = 2, .minDecodeIntervalMs = 0});
     scanner.start();
     for (std::uint64_t seed = 31; seed < 34; ++seed) {
         const auto target = scanner.stats().eventsPosted + 1;
@@ -166,4 +166,22 @@ TEST(Scanner, MissingCameraIsReportedAndStopIsPrompt) {
     const auto started = std::chrono::steady_clock::now();
     scanner.stop();
     EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+}
+
+TEST(Scanner, DecodesAtMostOncePerIntervalButKeepsThePreviewFresh) {
+    hal::ManualClock clock;
+    hal::VirtualCamera camera({.driver = "virtual", .device = ""}, clock);
+    hal::Scanner scanner(camera, clock, {.retryDelayMs = 5, .minDecodeIntervalMs = 100});
+    scanner.start();
+    camera.show(receiptPhoto(41).frame);
+    ASSERT_TRUE(waitFor([&] { return scanner.stats().framesGrabbed >= 20; }));
+    EXPECT_EQ(scanner.stats().framesDecoded, 1U);  // time has not moved: no second decode
+    EXPECT_EQ(scanner.stats().eventsPosted, 1U);
+    ASSERT_TRUE(scanner.latestFrame().has_value());
+    const auto grabbed = scanner.stats().framesGrabbed;
+    ASSERT_TRUE(waitFor([&] { return scanner.stats().framesGrabbed > grabbed + 1; }));
+    EXPECT_TRUE(scanner.latestFrame().has_value());  // newer frames reach the preview
+    clock.advance(std::chrono::milliseconds(100));
+    ASSERT_TRUE(waitFor([&] { return scanner.stats().framesDecoded == 2; }));
+    scanner.stop();
 }

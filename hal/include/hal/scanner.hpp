@@ -47,9 +47,14 @@ struct ScannerConfig {
     std::int64_t retryDelayMs = 50;
     /// Events not drained are dropped beyond this many (oldest first): a stalled UI cannot eat memory.
     std::size_t maxQueuedEvents = 32;
+    /// Frames are decoded at most this often (Clock::monotonicMs); the others only refresh the preview.
+    /// A frame in which nothing is readable costs ~9 ms of CPU (docs/performance.md): decoding all 30
+    /// a second would keep a quarter of a core busy all day on an idle kiosk. 0 = decode every frame.
+    std::int64_t minDecodeIntervalMs = 66;
 };
 
 struct ScannerStats {
+    std::uint64_t framesGrabbed = 0;
     std::uint64_t framesDecoded = 0;
     std::uint64_t eventsPosted = 0;
     std::uint64_t grabErrors = 0;
