@@ -138,7 +138,8 @@ std::expected<Bitmap, std::string> loadBitmap(const std::filesystem::path& path,
     Bitmap out(gray.cols, gray.rows);
     for (int y = 0; y < gray.rows; ++y) {
         const auto* row = gray.ptr<std::uint8_t>(y);
-        for (int x = 0; x < gray.cols; ++x) out.set(x, y, row[x] < 128);
+        // Slightly dark-biased: thin strokes of a scaled-down logo stay printable.
+        for (int x = 0; x < gray.cols; ++x) out.set(x, y, row[x] < 160);
     }
     return out;
 }

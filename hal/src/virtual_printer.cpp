@@ -713,8 +713,9 @@ struct VirtualPrinter::Impl {
                         if (v <= 2 || (v >= '0' && v <= '2')) modes.align = static_cast<Align>(v % 48);
                         break;
                     case 'd':
-                        printLine(true);
-                        for (int i = 1; i < v; ++i) printLine(true);
+                        // Prints the buffer and feeds n lines; n = 0 prints without feeding.
+                        if (v == 0) printLine(false);
+                        for (int i = 0; i < v; ++i) printLine(true);
                         break;
                     case 'J':
                         feedDots(v);
