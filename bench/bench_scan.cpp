@@ -23,9 +23,9 @@
 
 #include <algorithm>
 #include <array>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -74,14 +74,17 @@ double timeMs(F&& work) {
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
     work();
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
-    return static_cast<double>(end.tv_sec - start.tv_sec) * 1e3 + static_cast<double>(end.tv_nsec - start.tv_nsec) / 1e6;
+    return static_cast<double>(end.tv_sec - start.tv_sec) * 1e3 +
+           static_cast<double>(end.tv_nsec - start.tv_nsec) / 1e6;
 }
 
 /// CPU milliseconds (user + system) of the children that finished so far.
 double childrenCpuMs() {
     rusage usage{};
     getrusage(RUSAGE_CHILDREN, &usage);
-    const auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
+    const auto ms = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3;
+    };
     return ms(usage.ru_utime) + ms(usage.ru_stime);
 }
 
@@ -95,7 +98,8 @@ bool runZbarimg(const fs::path& file, const std::string& expected, double& ms) {
         const std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
         if (!pipe) return false;
         std::array<char, 512> buffer{};
-        while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe.get()) != nullptr) output += buffer.data();
+        while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe.get()) != nullptr)
+            output += buffer.data();
     }
     // The shell and zbarimg together: process start, PNG decoding and the scan.
     ms = childrenCpuMs() - before;
@@ -115,12 +119,18 @@ hal::Frame toFrame(const cv::Mat& bgr) {
 }
 
 bool setStage(hal::DecoderStages& stages, std::string_view name) {
-    if (name == "zbar") stages.zbar = false;
-    else if (name == "zxing") stages.zxing = false;
-    else if (name == "contrast") stages.contrast = false;
-    else if (name == "regions") stages.regions = false;
-    else if (name == "sharpen") stages.sharpen = false;
-    else return false;
+    if (name == "zbar")
+        stages.zbar = false;
+    else if (name == "zxing")
+        stages.zxing = false;
+    else if (name == "contrast")
+        stages.contrast = false;
+    else if (name == "regions")
+        stages.regions = false;
+    else if (name == "sharpen")
+        stages.sharpen = false;
+    else
+        return false;
     return true;
 }
 
@@ -136,16 +146,23 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         const bool hasValue = i + 1 < argc;
-        if (arg == "--per-kind" && hasValue) perKind = std::atoi(argv[++i]);
-        else if (arg == "--seed" && hasValue) seed = std::strtoull(argv[++i], nullptr, 10);
-        else if (arg == "--no-zbarimg") withZbarimg = false;
-        else if (arg == "--keep" && hasValue) keep = argv[++i];
-        else if (arg == "--list-misses") listMisses = true;
-        else if (arg == "--without" && hasValue && setStage(stages, argv[i + 1])) ++i;
+        if (arg == "--per-kind" && hasValue)
+            perKind = std::atoi(argv[++i]);
+        else if (arg == "--seed" && hasValue)
+            seed = std::strtoull(argv[++i], nullptr, 10);
+        else if (arg == "--no-zbarimg")
+            withZbarimg = false;
+        else if (arg == "--keep" && hasValue)
+            keep = argv[++i];
+        else if (arg == "--list-misses")
+            listMisses = true;
+        else if (arg == "--without" && hasValue && setStage(stages, argv[i + 1]))
+            ++i;
         else {
-            fmt::print(stderr,
-                       "usage: bench_scan [--per-kind N] [--seed S] [--no-zbarimg] [--keep DIR] [--list-misses]\n"
-                       "                  [--without zbar|zxing|contrast|regions|sharpen]...\n");
+            fmt::print(
+                stderr,
+                "usage: bench_scan [--per-kind N] [--seed S] [--no-zbarimg] [--keep DIR] [--list-misses]\n"
+                "                  [--without zbar|zxing|contrast|regions|sharpen]...\n");
             return 2;
         }
     }
@@ -156,7 +173,8 @@ int main(int argc, char** argv) {
     cv::setNumThreads(1);
 
     const auto images = bench::generateTestSet(seed, perKind);
-    const fs::path dir = keep.empty() ? fs::temp_directory_path() / fmt::format("bench_scan-{}", ::getpid()) : fs::path(keep);
+    const fs::path dir =
+        keep.empty() ? fs::temp_directory_path() / fmt::format("bench_scan-{}", ::getpid()) : fs::path(keep);
     if (withZbarimg) bench::writeTestSet(images, dir);
 
     std::vector<Column> columns;
@@ -206,7 +224,8 @@ int main(int argc, char** argv) {
         hal::QrDecoder still(stages);
         ms = timeMs([&] { codes = still.decode(frame, hal::DecodeEffort::Still); });
         record(column("still"), image, contains(codes, image.expected), ms);
-        if (listMisses && !contains(codes, image.expected)) fmt::print("missed by the pipeline: {}\n", image.name);
+        if (listMisses && !contains(codes, image.expected))
+            fmt::print("missed by the pipeline: {}\n", image.name);
 
         // The same scene with the code blurred beyond reading: what an idle kiosk pays per frame
         // while the camera sees a counter, hands and receipts not yet in focus.
@@ -217,7 +236,8 @@ int main(int argc, char** argv) {
         emptyZxingMs.push_back(timeMs([&] { codes = hal::decodeWithZxingOnly(idle); }));
         hal::QrDecoder idleDecoder(stages);
         for (int attempt = 0; attempt < kHeldFrames; ++attempt)
-            emptyPipelineMs.push_back(timeMs([&] { codes = idleDecoder.decode(idle, hal::DecodeEffort::Frame); }));
+            emptyPipelineMs.push_back(
+                timeMs([&] { codes = idleDecoder.decode(idle, hal::DecodeEffort::Frame); }));
     }
 
     const auto total = static_cast<double>(images.size());
@@ -225,7 +245,8 @@ int main(int argc, char** argv) {
     fmt::print("| decoder | decoded | rate | median ms | p90 ms | max ms |\n|---|---|---|---|---|---|\n");
     for (const Column& c : columns)
         fmt::print("| {} | {}/{} | {:.1f} % | {:.1f} | {:.1f} | {:.1f} |\n", c.name, c.hits, images.size(),
-                   100.0 * c.hits / total, percentile(c.ms, 0.5), percentile(c.ms, 0.9), percentile(c.ms, 1.0));
+                   100.0 * c.hits / total, percentile(c.ms, 0.5), percentile(c.ms, 0.9),
+                   percentile(c.ms, 1.0));
     fmt::print("\n| kind |");
     for (const Column& c : columns) fmt::print(" {} |", c.name);
     fmt::print("\n|---|");
@@ -237,8 +258,9 @@ int main(int argc, char** argv) {
         for (Column& c : columns) fmt::print(" {}/{} |", c.hitsByKind[name], perKind);
         fmt::print("\n");
     }
-    fmt::print("\nFrames with no readable code (the same scenes, code blurred away), ms per frame:\n\n"
-               "| decoder | median ms | p90 ms | max ms |\n|---|---|---|---|\n");
+    fmt::print(
+        "\nFrames with no readable code (the same scenes, code blurred away), ms per frame:\n\n"
+        "| decoder | median ms | p90 ms | max ms |\n|---|---|---|---|\n");
     for (const auto& [name, ms] : {std::pair{"zbar", &emptyZbarMs}, std::pair{"zxing", &emptyZxingMs},
                                    std::pair{"pipeline (Frame, 4 in a row)", &emptyPipelineMs}})
         fmt::print("| {} | {:.1f} | {:.1f} | {:.1f} |\n", name, percentile(*ms, 0.5), percentile(*ms, 0.9),

@@ -27,7 +27,9 @@ namespace {
 class Random {
   public:
     explicit Random(std::uint64_t seed) : m_engine(seed) {}
-    double real(double low, double high) { return std::uniform_real_distribution<double>(low, high)(m_engine); }
+    double real(double low, double high) {
+        return std::uniform_real_distribution<double>(low, high)(m_engine);
+    }
     int integer(int low, int high) { return std::uniform_int_distribution<int>(low, high)(m_engine); }
     bool chance(double p) { return real(0, 1) < p; }
     std::uint64_t next() { return m_engine(); }
@@ -38,19 +40,19 @@ class Random {
 
 /// The strength of each distortion in one image; zero means off.
 struct Recipe {
-    double qrSidePx = 0;        ///< side of the code (without quiet zone) in the frame
+    double qrSidePx = 0;  ///< side of the code (without quiet zone) in the frame
     double rotationDeg = 0;
     double perspective = 0.03;  ///< corner jitter as a fraction of the paper size
     double blurSigma = 0;
     int motionLength = 0;
     double noiseSigma = 2.5;
-    double inkLevel = 25;       ///< gray level of the printed modules
+    double inkLevel = 25;  ///< gray level of the printed modules
     double paperLevel = 245;
     int glareBlobs = 0;
-    double curl = 0;            ///< 0..1
-    double light = 1.0;         ///< overall illumination factor
+    double curl = 0;     ///< 0..1
+    double light = 1.0;  ///< overall illumination factor
     double lightGradient = 0.1;
-    int jpegQuality = 0;        ///< 0 = no JPEG round trip
+    int jpegQuality = 0;  ///< 0 = no JPEG round trip
 };
 
 void applyDistortion(Distortion distortion, Recipe& recipe, Random& random, double strength) {
@@ -137,8 +139,10 @@ cv::Mat drawPaper(const QrModules& qr, const Recipe& recipe, Random& random, cv:
     for (int my = 0; my < qr.size; ++my)
         for (int mx = 0; mx < qr.size; ++mx)
             if (qr.dark[static_cast<std::size_t>(my * qr.size + mx)] != 0)
-                cv::rectangle(sheet, cv::Rect(qrRect.x + mx * kModulePx, qrRect.y + my * kModulePx, kModulePx, kModulePx),
-                              ink, cv::FILLED);
+                cv::rectangle(
+                    sheet,
+                    cv::Rect(qrRect.x + mx * kModulePx, qrRect.y + my * kModulePx, kModulePx, kModulePx), ink,
+                    cv::FILLED);
     return sheet;
 }
 
@@ -186,7 +190,8 @@ void applyLight(cv::Mat& image, const Recipe& recipe, Random& random) {
     for (int y = 0; y < image.rows; ++y)
         for (int x = 0; x < image.cols; ++x)
             light.at<float>(y, x) = static_cast<float>(
-                recipe.light * (1.0 - recipe.lightGradient * (0.5 + 0.5 * ((x - image.cols / 2) * dx + (y - image.rows / 2) * dy))));
+                recipe.light * (1.0 - recipe.lightGradient * (0.5 + 0.5 * ((x - image.cols / 2) * dx +
+                                                                           (y - image.rows / 2) * dy))));
     cv::Mat light3;
     cv::merge(std::vector<cv::Mat>{light, light, light}, light3);
     cv::Mat asFloat;
@@ -228,18 +233,30 @@ void motionBlur(cv::Mat& image, int length, Random& random) {
 
 std::string_view distortionName(Distortion distortion) {
     switch (distortion) {
-        case Distortion::Clean: return "clean";
-        case Distortion::Perspective: return "perspective";
-        case Distortion::Blur: return "blur";
-        case Distortion::Motion: return "motion";
-        case Distortion::Noise: return "noise";
-        case Distortion::Faded: return "faded";
-        case Distortion::Glare: return "glare";
-        case Distortion::Curl: return "curl";
-        case Distortion::Small: return "small";
-        case Distortion::Dim: return "dim";
-        case Distortion::Jpeg: return "jpeg";
-        case Distortion::Mixed: return "mixed";
+        case Distortion::Clean:
+            return "clean";
+        case Distortion::Perspective:
+            return "perspective";
+        case Distortion::Blur:
+            return "blur";
+        case Distortion::Motion:
+            return "motion";
+        case Distortion::Noise:
+            return "noise";
+        case Distortion::Faded:
+            return "faded";
+        case Distortion::Glare:
+            return "glare";
+        case Distortion::Curl:
+            return "curl";
+        case Distortion::Small:
+            return "small";
+        case Distortion::Dim:
+            return "dim";
+        case Distortion::Jpeg:
+            return "jpeg";
+        case Distortion::Mixed:
+            return "mixed";
     }
     return "?";
 }
@@ -268,7 +285,8 @@ std::string makeReceiptToken(std::uint64_t seed) {
     return *token;
 }
 
-cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std::uint64_t seed, cv::Size size) {
+cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std::uint64_t seed,
+                           cv::Size size) {
     Random random(seed);
     Recipe recipe;
     recipe.qrSidePx = random.real(170, 300);
@@ -279,7 +297,8 @@ cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std:
                                         Distortion::Small,       Distortion::Dim,   Distortion::Jpeg};
         std::shuffle(pool.begin(), pool.end(), std::mt19937_64(random.next()));
         const int count = random.integer(2, 3);
-        for (int i = 0; i < count; ++i) applyDistortion(pool[static_cast<std::size_t>(i)], recipe, random, 0.7);
+        for (int i = 0; i < count; ++i)
+            applyDistortion(pool[static_cast<std::size_t>(i)], recipe, random, 0.7);
     } else {
         applyDistortion(distortion, recipe, random, 1.0);
     }
@@ -319,15 +338,17 @@ cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std:
         for (std::size_t i = 0; i < 4; ++i) {
             const double px = static_cast<double>(paperCorners[i].x - qrCenter.x) * scale;
             const double py = static_cast<double>(paperCorners[i].y - qrCenter.y) * scale;
-            dest[i] = cv::Point2f(
-                static_cast<float>(target.x + px * std::cos(angle) - py * std::sin(angle) + random.real(-jitter, jitter)),
-                static_cast<float>(target.y + px * std::sin(angle) + py * std::cos(angle) + random.real(-jitter, jitter)));
+            dest[i] = cv::Point2f(static_cast<float>(target.x + px * std::cos(angle) - py * std::sin(angle) +
+                                                     random.real(-jitter, jitter)),
+                                  static_cast<float>(target.y + px * std::sin(angle) + py * std::cos(angle) +
+                                                     random.real(-jitter, jitter)));
         }
         transform = cv::getPerspectiveTransform(paperCorners.data(), dest.data());
         cv::perspectiveTransform(qrCorners, qrInFrame, transform);
         const cv::Rect box = cv::boundingRect(qrInFrame);
         const int quiet = static_cast<int>(recipe.qrSidePx * 0.1);
-        if ((box.x > quiet && box.y > quiet && box.br().x < size.width - quiet && box.br().y < size.height - quiet) ||
+        if ((box.x > quiet && box.y > quiet && box.br().x < size.width - quiet &&
+             box.br().y < size.height - quiet) ||
             attempt >= 60)
             break;
     }
@@ -365,7 +386,8 @@ std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind) {
     int index = 0;
     for (int round = 0; round < perKind; ++round) {
         for (const Distortion distortion : allDistortions()) {
-            const std::uint64_t imageSeed = seed * std::uint64_t{1'000'003} + static_cast<std::uint64_t>(index);
+            const std::uint64_t imageSeed =
+                seed * std::uint64_t{1'000'003} + static_cast<std::uint64_t>(index);
             TestImage image;
             image.name = fmt::format("{:04}-{}", index, distortionName(distortion));
             image.expected = makeReceiptToken(imageSeed);

@@ -16,8 +16,10 @@ using Factory = std::function<std::unique_ptr<Camera>(const CameraConfig&, const
 
 const std::vector<std::pair<std::string, Factory>>& registry() {
     static const std::vector<std::pair<std::string, Factory>> kDrivers = {
-        {"opencv", [](const CameraConfig& c, const Clock& k) { return std::make_unique<OpenCvCamera>(c, k); }},
-        {"virtual", [](const CameraConfig& c, const Clock& k) { return std::make_unique<VirtualCamera>(c, k); }},
+        {"opencv",
+         [](const CameraConfig& c, const Clock& k) { return std::make_unique<OpenCvCamera>(c, k); }},
+        {"virtual",
+         [](const CameraConfig& c, const Clock& k) { return std::make_unique<VirtualCamera>(c, k); }},
     };
     return kDrivers;
 }
@@ -30,18 +32,21 @@ std::vector<std::string> cameraDriverNames() {
     return names;
 }
 
-std::expected<std::unique_ptr<Camera>, CameraError> makeCamera(const CameraConfig& config, const Clock& clock) {
-    if (config.width <= 0 || config.height <= 0 || config.width > 8192 || config.height > 8192 || config.fps <= 0 ||
-        config.fps > 240 || config.reconnectIntervalMs < 0)
-        return std::unexpected(CameraError{CameraError::Kind::BadConfig,
-                                           fmt::format("camera: size {}x{} at {} fps is out of range (1-8192 px, 1-240 fps)",
-                                                       config.width, config.height, config.fps)});
+std::expected<std::unique_ptr<Camera>, CameraError> makeCamera(const CameraConfig& config,
+                                                               const Clock& clock) {
+    if (config.width <= 0 || config.height <= 0 || config.width > 8192 || config.height > 8192 ||
+        config.fps <= 0 || config.fps > 240 || config.reconnectIntervalMs < 0)
+        return std::unexpected(
+            CameraError{CameraError::Kind::BadConfig,
+                        fmt::format("camera: size {}x{} at {} fps is out of range (1-8192 px, 1-240 fps)",
+                                    config.width, config.height, config.fps)});
     for (const auto& [name, factory] : registry())
         if (name == config.driver) return factory(config, clock);
     std::string valid;
     for (const auto& name : cameraDriverNames()) valid += (valid.empty() ? "" : ", ") + name;
-    return std::unexpected(CameraError{CameraError::Kind::UnknownDriver,
-                                       fmt::format("camera: unknown driver \"{}\" (valid: {})", config.driver, valid)});
+    return std::unexpected(
+        CameraError{CameraError::Kind::UnknownDriver,
+                    fmt::format("camera: unknown driver \"{}\" (valid: {})", config.driver, valid)});
 }
 
 }  // namespace hal

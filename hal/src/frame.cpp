@@ -71,8 +71,8 @@ std::expected<Frame, std::string> loadFrameFromFile(const std::filesystem::path&
     }
     if (image.empty()) return std::unexpected(fmt::format("{}: not an image OpenCV can read", path.string()));
     if (image.cols > kMaxImageSide || image.rows > kMaxImageSide)
-        return std::unexpected(fmt::format("{}: {}x{} is larger than {} pixels a side", path.string(), image.cols,
-                                           image.rows, kMaxImageSide));
+        return std::unexpected(fmt::format("{}: {}x{} is larger than {} pixels a side", path.string(),
+                                           image.cols, image.rows, kMaxImageSide));
     return detail::frameFromMat(image);
 }
 

@@ -22,19 +22,22 @@ namespace {
 std::string devicePath(const std::string& device) {
     int index = 0;
     const auto [end, ec] = std::from_chars(device.data(), device.data() + device.size(), index);
-    if (ec == std::errc{} && end == device.data() + device.size() && index >= 0) return fmt::format("/dev/video{}", index);
+    if (ec == std::errc{} && end == device.data() + device.size() && index >= 0)
+        return fmt::format("/dev/video{}", index);
     return device;
 }
 
 }  // namespace
 
-OpenCvCamera::OpenCvCamera(CameraConfig config, const Clock& clock) : m_config(std::move(config)), m_clock(clock) {}
+OpenCvCamera::OpenCvCamera(CameraConfig config, const Clock& clock)
+    : m_config(std::move(config)), m_clock(clock) {}
 
 OpenCvCamera::~OpenCvCamera() = default;
 
 void OpenCvCamera::setState(CameraState state, std::string error) {
     const std::lock_guard lock(m_mutex);
-    if (state == CameraState::Reconnecting && m_health.state == CameraState::Reconnecting) ++m_health.reconnectAttempts;
+    if (state == CameraState::Reconnecting && m_health.state == CameraState::Reconnecting)
+        ++m_health.reconnectAttempts;
     if (state == CameraState::Streaming) m_health.reconnectAttempts = 0;
     m_health.state = state;
     m_health.lastError = std::move(error);
@@ -46,7 +49,8 @@ std::expected<void, CameraError> OpenCvCamera::tryOpen() {
     std::error_code ec;
     // Checking the node first keeps OpenCV from logging a warning every few seconds while unplugged.
     if (!fs::exists(path, ec)) {
-        auto message = fmt::format("camera {} is not connected; retrying every {} ms", path, m_config.reconnectIntervalMs);
+        auto message = fmt::format("camera {} is not connected; retrying every {} ms", path,
+                                   m_config.reconnectIntervalMs);
         setState(CameraState::Reconnecting, message);
         return std::unexpected(CameraError{CameraError::Kind::NotFound, std::move(message)});
     }
@@ -59,11 +63,12 @@ std::expected<void, CameraError> OpenCvCamera::tryOpen() {
         } else {
             // The capture format is requested before the size: on UVC cameras 1280x720 at 30 fps is only
             // offered as MJPG; YUYV drops to a few fps at that size.
-            const int fourcc = m_config.fourcc == CaptureFourcc::Mjpg   ? cv::VideoWriter::fourcc('M', 'J', 'P', 'G')
-                               : m_config.fourcc == CaptureFourcc::Yuyv ? cv::VideoWriter::fourcc('Y', 'U', 'Y', 'V')
-                                                                        : 0;
-            std::vector<int> params = {cv::CAP_PROP_FRAME_WIDTH, m_config.width, cv::CAP_PROP_FRAME_HEIGHT,
-                                       m_config.height, cv::CAP_PROP_FPS, m_config.fps};
+            const int fourcc =
+                m_config.fourcc == CaptureFourcc::Mjpg   ? cv::VideoWriter::fourcc('M', 'J', 'P', 'G')
+                : m_config.fourcc == CaptureFourcc::Yuyv ? cv::VideoWriter::fourcc('Y', 'U', 'Y', 'V')
+                                                         : 0;
+            std::vector<int> params = {cv::CAP_PROP_FRAME_WIDTH, m_config.width,   cv::CAP_PROP_FRAME_HEIGHT,
+                                       m_config.height,          cv::CAP_PROP_FPS, m_config.fps};
             if (fourcc != 0) params.insert(params.begin(), {cv::CAP_PROP_FOURCC, fourcc});
             opened = device->capture.open(path, cv::CAP_V4L2, params);
         }
@@ -74,8 +79,8 @@ std::expected<void, CameraError> OpenCvCamera::tryOpen() {
         return std::unexpected(CameraError{CameraError::Kind::Disconnected, std::move(message)});
     }
     if (!opened || !device->capture.isOpened()) {
-        auto message = fmt::format("camera {} exists but cannot be opened (busy, or not a capture device); retrying",
-                                   path);
+        auto message = fmt::format(
+            "camera {} exists but cannot be opened (busy, or not a capture device); retrying", path);
         setState(CameraState::Reconnecting, message);
         return std::unexpected(CameraError{CameraError::Kind::Disconnected, std::move(message)});
     }
@@ -114,7 +119,8 @@ std::expected<Frame, CameraError> OpenCvCamera::grab() {
         // A USB camera that was unplugged fails its reads; close it and reopen later.
         m_device.reset();
         m_nextAttemptAt = m_clock.monotonicMs() + m_config.reconnectIntervalMs;
-        auto message = fmt::format("camera {} stopped delivering frames; reconnecting", devicePath(m_config.device));
+        auto message =
+            fmt::format("camera {} stopped delivering frames; reconnecting", devicePath(m_config.device));
         setState(CameraState::Reconnecting, message);
         return std::unexpected(CameraError{CameraError::Kind::Disconnected, std::move(message)});
     }

@@ -52,7 +52,8 @@ std::vector<cv::Rect> findCandidateRegions(const cv::Mat& gray) {
         const double density = cv::mean(gradient(box))[0];
         candidates.push_back({box, density * std::sqrt(area)});
     }
-    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     std::vector<cv::Rect> regions;
     const cv::Rect frameRect(0, 0, gray.cols, gray.rows);
     for (const Candidate& candidate : candidates) {
@@ -60,8 +61,9 @@ std::vector<cv::Rect> findCandidateRegions(const cv::Mat& gray) {
         const cv::Rect box(candidate.box.x * kRegionScale, candidate.box.y * kRegionScale,
                            candidate.box.width * kRegionScale, candidate.box.height * kRegionScale);
         const int margin = std::max(box.width, box.height) / 5 + 8;
-        regions.push_back(cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
-                          frameRect);
+        regions.push_back(
+            cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
+            frameRect);
     }
     return regions;
 }
@@ -87,12 +89,15 @@ struct QrDecoder::Impl {
     std::vector<QrCode> decodeRegions(const cv::Mat& gray, CropFilter filter, CropReader reader) {
         if (!stages.regions || (reader == CropReader::Zxing ? !stages.zxing : !stages.zbar)) return {};
         for (const cv::Rect& region : findCandidateRegions(gray)) {
-            const double factor = std::clamp(kCropTargetSide / std::max(region.width, region.height), 1.0, 3.0);
+            const double factor =
+                std::clamp(kCropTargetSide / std::max(region.width, region.height), 1.0, 3.0);
             cv::Mat crop;
-            cv::resize(gray(region), crop, {}, factor, factor, factor > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
+            cv::resize(gray(region), crop, {}, factor, factor,
+                       factor > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
             if (stages.contrast) clahe->apply(crop, crop);
-            const detail::Placement placement{cv::Point2f(static_cast<float>(region.x), static_cast<float>(region.y)),
-                                              static_cast<float>(factor)};
+            const detail::Placement placement{
+                cv::Point2f(static_cast<float>(region.x), static_cast<float>(region.y)),
+                static_cast<float>(factor)};
             if (filter == CropFilter::Sharpen) {
                 // Unsharp mask: out-of-focus and moving receipts smear module edges into each other.
                 cv::Mat smooth;

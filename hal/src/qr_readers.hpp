@@ -16,7 +16,9 @@ struct Placement {
     cv::Point2f origin{0, 0};
     float scale = 1.0F;  ///< image pixels per frame pixel
 
-    [[nodiscard]] PointF toFrame(float x, float y) const { return {origin.x + x / scale, origin.y + y / scale}; }
+    [[nodiscard]] PointF toFrame(float x, float y) const {
+        return {origin.x + x / scale, origin.y + y / scale};
+    }
 };
 
 /// Appends `code` unless its text is empty or already in `into`.
@@ -39,6 +41,7 @@ class ZbarReader {
 };
 
 /// zxing-cpp, QR only. `tryHarder` spends more time on damaged or small codes.
-[[nodiscard]] std::vector<QrCode> zxingDecode(const cv::Mat& gray, const Placement& placement, bool tryHarder);
+[[nodiscard]] std::vector<QrCode> zxingDecode(const cv::Mat& gray, const Placement& placement,
+                                              bool tryHarder);
 
 }  // namespace hal::detail

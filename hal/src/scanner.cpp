@@ -44,7 +44,8 @@ void Scanner::stop() {
 
 std::vector<ScanEvent> Scanner::drainEvents() {
     const std::lock_guard lock(m_mutex);
-    std::vector<ScanEvent> events(std::make_move_iterator(m_events.begin()), std::make_move_iterator(m_events.end()));
+    std::vector<ScanEvent> events(std::make_move_iterator(m_events.begin()),
+                                  std::make_move_iterator(m_events.end()));
     m_events.clear();
     return events;
 }
@@ -88,7 +89,8 @@ void Scanner::run() {
                 cameraWorking = cameraWorking && frame.error().kind == CameraError::Kind::NoFrame;
                 std::unique_lock lock(m_mutex);
                 ++m_stats.grabErrors;
-                m_wake.wait_for(lock, std::chrono::milliseconds(m_config.retryDelayMs), [this] { return m_stopRequested; });
+                m_wake.wait_for(lock, std::chrono::milliseconds(m_config.retryDelayMs),
+                                [this] { return m_stopRequested; });
                 continue;
             }
             if (!cameraWorking) spdlog::info("camera ({}): delivering frames again", m_camera.driverName());
@@ -103,13 +105,14 @@ void Scanner::run() {
             lastDecodeAt = m_clock.monotonicMs();
             const auto started = std::chrono::steady_clock::now();
             const std::vector<QrCode> codes = decoder.decode(*frame, DecodeEffort::Frame);
-            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            const double ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
             const MonotonicMs now = m_clock.monotonicMs();
             std::vector<ScanEvent> fresh;
             for (const QrCode& code : codes) {
                 if (!deduper.sighted(code.text, now)) continue;
-                fresh.push_back(ScanEvent{code.text, code.corners, frame->width, frame->height, frame->sequence, now,
-                                          m_clock.now()});
+                fresh.push_back(ScanEvent{code.text, code.corners, frame->width, frame->height,
+                                          frame->sequence, now, m_clock.now()});
             }
             {
                 const std::lock_guard lock(m_mutex);

@@ -16,8 +16,8 @@ namespace fs = std::filesystem;
 
 /// The configured file source. Driving thread only.
 struct VirtualCamera::Source {
-    cv::VideoCapture video;         ///< a video file, or
-    std::vector<fs::path> images;   ///< a folder of images
+    cv::VideoCapture video;        ///< a video file, or
+    std::vector<fs::path> images;  ///< a folder of images
     std::size_t nextImage = 0;
     /// Real-time pacing simulates the device, so it uses the real clock even when hal::Clock is manual.
     std::chrono::steady_clock::time_point nextFrameDue = std::chrono::steady_clock::now();
@@ -27,8 +27,10 @@ namespace {
 
 bool isImageFile(const fs::path& path) {
     std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".pgm" || ext == ".ppm";
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".pgm" ||
+           ext == ".ppm";
 }
 
 CameraError error(CameraError::Kind kind, std::string message) {
@@ -37,7 +39,8 @@ CameraError error(CameraError::Kind kind, std::string message) {
 
 }  // namespace
 
-VirtualCamera::VirtualCamera(CameraConfig config, const Clock& clock) : m_config(std::move(config)), m_clock(clock) {}
+VirtualCamera::VirtualCamera(CameraConfig config, const Clock& clock)
+    : m_config(std::move(config)), m_clock(clock) {}
 
 VirtualCamera::~VirtualCamera() = default;
 
@@ -57,19 +60,22 @@ std::expected<void, CameraError> VirtualCamera::openSource() {
     if (!m_config.device.empty()) {
         if (fs::is_directory(path, ec)) {
             for (const auto& entry : fs::directory_iterator(path, ec))
-                if (entry.is_regular_file() && isImageFile(entry.path())) source->images.push_back(entry.path());
+                if (entry.is_regular_file() && isImageFile(entry.path()))
+                    source->images.push_back(entry.path());
             std::sort(source->images.begin(), source->images.end());
             if (source->images.empty())
-                return std::unexpected(error(CameraError::Kind::NotFound,
-                                             fmt::format("virtual camera: no images in folder {}", path.string())));
+                return std::unexpected(
+                    error(CameraError::Kind::NotFound,
+                          fmt::format("virtual camera: no images in folder {}", path.string())));
         } else if (fs::is_regular_file(path, ec)) {
             if (!source->video.open(path.string(), cv::CAP_ANY) || !source->video.isOpened())
-                return std::unexpected(error(CameraError::Kind::NotFound,
-                                             fmt::format("virtual camera: cannot play video {}", path.string())));
+                return std::unexpected(
+                    error(CameraError::Kind::NotFound,
+                          fmt::format("virtual camera: cannot play video {}", path.string())));
         } else {
-            return std::unexpected(error(CameraError::Kind::NotFound,
-                                         fmt::format("virtual camera: {} is neither a video file nor a folder",
-                                                     path.string())));
+            return std::unexpected(
+                error(CameraError::Kind::NotFound,
+                      fmt::format("virtual camera: {} is neither a video file nor a folder", path.string())));
         }
     }
     m_source = std::move(source);
@@ -111,14 +117,17 @@ std::expected<Frame, CameraError> VirtualCamera::grab() {
     cv::Mat image;
     if (source.video.isOpened()) {
         if (!source.video.read(image) || image.empty()) {
-            if (!m_config.loop) return std::unexpected(error(CameraError::Kind::NoFrame, "virtual camera: end of video"));
+            if (!m_config.loop)
+                return std::unexpected(error(CameraError::Kind::NoFrame, "virtual camera: end of video"));
             source.video.set(cv::CAP_PROP_POS_FRAMES, 0);
             if (!source.video.read(image) || image.empty())
-                return std::unexpected(error(CameraError::Kind::NoFrame, "virtual camera: video has no frames"));
+                return std::unexpected(
+                    error(CameraError::Kind::NoFrame, "virtual camera: video has no frames"));
         }
     } else if (!source.images.empty()) {
         if (source.nextImage == source.images.size()) {
-            if (!m_config.loop) return std::unexpected(error(CameraError::Kind::NoFrame, "virtual camera: end of folder"));
+            if (!m_config.loop)
+                return std::unexpected(error(CameraError::Kind::NoFrame, "virtual camera: end of folder"));
             source.nextImage = 0;
         }
         const fs::path& path = source.images[source.nextImage++];

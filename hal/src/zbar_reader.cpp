@@ -8,7 +8,8 @@
 namespace hal::detail {
 
 void addUnique(std::vector<QrCode>& into, QrCode code) {
-    const bool known = std::any_of(into.begin(), into.end(), [&](const QrCode& c) { return c.text == code.text; });
+    const bool known =
+        std::any_of(into.begin(), into.end(), [&](const QrCode& c) { return c.text == code.text; });
     if (!known && !code.text.empty()) into.push_back(std::move(code));
 }
 
@@ -27,8 +28,8 @@ std::vector<QrCode> ZbarReader::decode(const cv::Mat& gray, const Placement& pla
     std::vector<QrCode> codes;
     const cv::Mat packed = gray.isContinuous() ? gray : gray.clone();
     // ZBar only reads the buffer; its API wants a non-owning pointer and a length.
-    zbar::Image image(static_cast<unsigned>(packed.cols), static_cast<unsigned>(packed.rows), "Y800", packed.data,
-                      packed.total());
+    zbar::Image image(static_cast<unsigned>(packed.cols), static_cast<unsigned>(packed.rows), "Y800",
+                      packed.data, packed.total());
     if (m_scanner->scanner.scan(image) > 0) {
         for (auto symbol = image.symbol_begin(); symbol != image.symbol_end(); ++symbol) {
             if (symbol->get_type() != zbar::ZBAR_QRCODE) continue;
@@ -38,8 +39,9 @@ std::vector<QrCode> ZbarReader::decode(const cv::Mat& gray, const Placement& pla
             static constexpr std::array<unsigned, 4> kClockwise = {0, 3, 2, 1};
             if (symbol->get_location_size() == 4)
                 for (std::size_t i = 0; i < 4; ++i)
-                    code.corners[i] = placement.toFrame(static_cast<float>(symbol->get_location_x(kClockwise[i])),
-                                                        static_cast<float>(symbol->get_location_y(kClockwise[i])));
+                    code.corners[i] =
+                        placement.toFrame(static_cast<float>(symbol->get_location_x(kClockwise[i])),
+                                          static_cast<float>(symbol->get_location_y(kClockwise[i])));
             addUnique(codes, std::move(code));
         }
     }

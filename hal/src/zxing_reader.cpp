@@ -20,7 +20,8 @@ std::vector<QrCode> zxingDecode(const cv::Mat& gray, const Placement& placement,
         code.text = result.text();
         const auto& position = result.position();  // top-left, top-right, bottom-right, bottom-left
         for (std::size_t i = 0; i < 4; ++i)
-            code.corners[i] = placement.toFrame(static_cast<float>(position[i].x), static_cast<float>(position[i].y));
+            code.corners[i] =
+                placement.toFrame(static_cast<float>(position[i].x), static_cast<float>(position[i].y));
         addUnique(codes, std::move(code));
     }
     return codes;

@@ -87,7 +87,8 @@ TEST(VirtualCamera, ShowFileRefusesWhatIsNotAnImage) {
 
 TEST(VirtualCamera, LoopsAFolderOfImagesInNameOrder) {
     const TempDir dir;
-    for (int i : {2, 0, 1}) cv::imwrite((dir.path() / ("frame_" + std::to_string(i) + ".png")).string(), numberedImage(i));
+    for (int i : {2, 0, 1})
+        cv::imwrite((dir.path() / ("frame_" + std::to_string(i) + ".png")).string(), numberedImage(i));
     std::ofstream(dir.path() / "notes.txt") << "not an image";
     const hal::ManualClock clock;
     hal::VirtualCamera camera({.driver = "virtual", .device = dir.path().string()}, clock);
@@ -139,8 +140,8 @@ TEST(VirtualCamera, MissingSourceFailsToOpen) {
 
 TEST(OpenCvCamera, MissingDeviceIsUnhealthyAndRetriedOnlyEveryInterval) {
     hal::ManualClock clock;
-    hal::OpenCvCamera camera({.driver = "opencv", .device = "/dev/video-kiosk-test-missing", .reconnectIntervalMs = 2000},
-                             clock);
+    hal::OpenCvCamera camera(
+        {.driver = "opencv", .device = "/dev/video-kiosk-test-missing", .reconnectIntervalMs = 2000}, clock);
     auto opened = camera.open();
     ASSERT_FALSE(opened);
     EXPECT_EQ(opened.error().kind, hal::CameraError::Kind::NotFound);
@@ -163,8 +164,9 @@ TEST(OpenCvCamera, ReconnectsWhenTheDeviceComesBack) {
     const fs::path unplugged = dir.path() / "unplugged.avi";
     writeVideo(unplugged, 3);
     hal::ManualClock clock;
-    hal::OpenCvCamera camera({.driver = "opencv", .device = device.string(), .reconnectIntervalMs = 1000}, clock);
-    ASSERT_FALSE(camera.open());  // not plugged in at start-up
+    hal::OpenCvCamera camera({.driver = "opencv", .device = device.string(), .reconnectIntervalMs = 1000},
+                             clock);
+    ASSERT_FALSE(camera.open());    // not plugged in at start-up
     fs::rename(unplugged, device);  // plugged in
     EXPECT_FALSE(camera.grab());    // not retried before the interval
     clock.advance(1001ms);

@@ -33,9 +33,9 @@ TEST(ManualClock, WallTimeCanJumpWithoutMovingMonotonicTime) {
 
 TEST(SystemClock, ReadsRealTime) {
     const hal::SystemClock clock;
-    const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+    const auto wall =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     EXPECT_NEAR(static_cast<double>(clock.now()), static_cast<double>(wall), 2.0);
     const auto first = clock.monotonicMs();
     std::this_thread::sleep_for(20ms);

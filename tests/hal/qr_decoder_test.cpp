@@ -57,8 +57,8 @@ TEST(QrDecoder, ReadsHardPhotographsThatRawZbarMisses) {
         EXPECT_FALSE(zbar && !pipeline) << image.name << ": raw ZBar reads it, the pipeline must too";
     }
     const int total = static_cast<int>(hardCases().size());
-    std::cout << "hard cases decoded: pipeline " << pipelineHits << ", zbar " << zbarHits << ", zxing " << zxingHits
-              << " of " << total << "\n";
+    std::cout << "hard cases decoded: pipeline " << pipelineHits << ", zbar " << zbarHits << ", zxing "
+              << zxingHits << " of " << total << "\n";
     EXPECT_GE(zbarOnlyMisses, 3) << "the set must contain cases raw ZBar fails and the pipeline reads";
     EXPECT_GT(pipelineHits, zbarHits);
     EXPECT_GT(pipelineHits, zxingHits);
@@ -94,7 +94,8 @@ TEST(QrDecoder, FrameEffortRetriesOtherStrategiesOnTheNextFrames) {
         stillHits += decodes(still.decode(frame, hal::DecodeEffort::Still), image.expected) ? 1 : 0;
         hal::QrDecoder held;
         bool hit = false;
-        for (int i = 0; i < 4 && !hit; ++i) hit = decodes(held.decode(frame, hal::DecodeEffort::Frame), image.expected);
+        for (int i = 0; i < 4 && !hit; ++i)
+            hit = decodes(held.decode(frame, hal::DecodeEffort::Frame), image.expected);
         heldHits += hit ? 1 : 0;
     }
     EXPECT_EQ(heldHits, stillHits);

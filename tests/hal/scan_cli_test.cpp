@@ -21,7 +21,8 @@ TEST(KioskctlScan, PrintsTheTokenAndMillisecondsPerImage) {
     const TempDir dir;
     const std::string token = bench::makeReceiptToken(4711);
     const auto photo = dir.path() / "faded.png";
-    ASSERT_TRUE(cv::imwrite(photo.string(), bench::renderReceiptPhoto(token, bench::Distortion::Faded, 4711)));
+    ASSERT_TRUE(
+        cv::imwrite(photo.string(), bench::renderReceiptPhoto(token, bench::Distortion::Faded, 4711)));
     const auto result =
         kiosk_test::runProcess({kKioskctl, "scan", kSamples + "receipt-01.png", photo.string()}, dir.path());
     ASSERT_EQ(result.exitCode, 0) << result.err;

@@ -69,7 +69,8 @@ struct ShownReceipt {
 
 ShownReceipt receiptPhoto(std::uint64_t seed) {
     ShownReceipt receipt{bench::makeReceiptToken(seed), {}};
-    receipt.frame = hal::detail::frameFromMat(bench::renderReceiptPhoto(receipt.token, bench::Distortion::Clean, seed));
+    receipt.frame =
+        hal::detail::frameFromMat(bench::renderReceiptPhoto(receipt.token, bench::Distortion::Clean, seed));
     return receipt;
 }
 
@@ -143,7 +144,9 @@ TEST(Scanner, TwoReceiptsAreTwoEventsAndTheLatestFrameIsHandedOutOnce) {
 TEST(Scanner, UndrainedEventsAreBounded) {
     hal::ManualClock clock;
     hal::VirtualCamera camera({.driver = "virtual", .device = ""}, clock);
-    hal::Scanner scanner(camera, clock, {.forgetAfterMs = 3000, .retryDelayMs = 5, .maxQueuedEvents = 2, .minDecodeIntervalMs = 0});
+    hal::Scanner scanner(
+        camera, clock,
+        {.forgetAfterMs = 3000, .retryDelayMs = 5, .maxQueuedEvents = 2, .minDecodeIntervalMs = 0});
     scanner.start();
     for (std::uint64_t seed = 31; seed < 34; ++seed) {
         const auto target = scanner.stats().eventsPosted + 1;

@@ -31,7 +31,8 @@ void writeReceiptVideo(const std::filesystem::path& path, const std::string& tok
         const double shift = photo.cols * left;
         const cv::Mat move = (cv::Mat_<double>(2, 3) << 1, 0, shift, 0, 1, 0);
         cv::Mat frame;
-        cv::warpAffine(photo, frame, move, photo.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(90, 95, 100));
+        cv::warpAffine(photo, frame, move, photo.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                       cv::Scalar(90, 95, 100));
         if (i < kMovingFrames) cv::blur(frame, frame, {9, 1});  // the hand is moving
         writer.write(frame);
     }
@@ -50,7 +51,8 @@ bool waitFor(Predicate done, std::chrono::milliseconds limit) {
 void expectOneEvent(hal::Camera& camera, const std::string& token) {
     const hal::SystemClock clock;
     // Every frame of the file is decoded: the file plays faster than real time.
-    hal::Scanner scanner(camera, clock, {.forgetAfterMs = 3000, .retryDelayMs = 20, .minDecodeIntervalMs = 0});
+    hal::Scanner scanner(camera, clock,
+                         {.forgetAfterMs = 3000, .retryDelayMs = 20, .minDecodeIntervalMs = 0});
     scanner.start();
     ASSERT_TRUE(waitFor([&] { return scanner.stats().framesDecoded >= kMovingFrames + kHeldFrames; }, 60s))
         << scanner.stats().framesDecoded << " frames decoded";
@@ -84,6 +86,7 @@ TEST(ScannerVideo, SameVideoThroughTheOpenCvDriver) {
     hal::SystemClock clock;
     // At the end of the file the driver sees a lost device and retries later; the interval is long
     // enough that the test has stopped before it could replay the file.
-    hal::OpenCvCamera camera({.driver = "opencv", .device = video.string(), .reconnectIntervalMs = 600'000}, clock);
+    hal::OpenCvCamera camera({.driver = "opencv", .device = video.string(), .reconnectIntervalMs = 600'000},
+                             clock);
     expectOneEvent(camera, token);
 }

@@ -32,19 +32,19 @@ struct PointF {
 };
 
 struct QrCode {
-    std::string text;                  ///< the decoded content, as bytes (receipt tokens are ASCII)
-    std::array<PointF, 4> corners{};   ///< clockwise from the code's own top-left, frame pixels
+    std::string text;                 ///< the decoded content, as bytes (receipt tokens are ASCII)
+    std::array<PointF, 4> corners{};  ///< clockwise from the code's own top-left, frame pixels
 };
 
 enum class DecodeEffort : std::uint8_t { Frame, Still };
 
 /// Which stages the pipeline may use; the benchmark turns them off one by one to measure each.
 struct DecoderStages {
-    bool zbar = true;       ///< ZBar on the gray frame
-    bool zxing = true;      ///< zxing-cpp as second decoder
-    bool contrast = true;   ///< CLAHE contrast normalisation
-    bool regions = true;    ///< candidate regions, upscaled crops
-    bool sharpen = true;    ///< unsharp-masked variants of the regions (blur, motion)
+    bool zbar = true;      ///< ZBar on the gray frame
+    bool zxing = true;     ///< zxing-cpp as second decoder
+    bool contrast = true;  ///< CLAHE contrast normalisation
+    bool regions = true;   ///< candidate regions, upscaled crops
+    bool sharpen = true;   ///< unsharp-masked variants of the regions (blur, motion)
 };
 
 class QrDecoder {

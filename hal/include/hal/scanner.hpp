@@ -36,7 +36,7 @@ struct ScanEvent {
     int frameWidth = 0;               ///< size of the frame the corners refer to
     int frameHeight = 0;
     std::uint64_t frameSequence = 0;
-    MonotonicMs at = 0;                ///< Clock::monotonicMs() when decoded
+    MonotonicMs at = 0;                 ///< Clock::monotonicMs() when decoded
     loyalty::UnixSeconds wallTime = 0;  ///< Clock::now() when decoded
 };
 
