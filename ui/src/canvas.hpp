@@ -18,7 +18,7 @@ struct Fonts {
     ImFont* body = nullptr;
     ImFont* heading = nullptr;
     ImFont* big = nullptr;
-    ImFont* huge = nullptr;
+    ImFont* entry = nullptr;  ///< digits, space, '*' and '_' only: the typed phone number or code
 };
 
 struct ControlRect {

@@ -24,6 +24,9 @@ namespace {
 
 // Dear ImGui's Vietnamese ranges lack the general punctuation (– “ ” • …) and currency signs (₫).
 constexpr std::array<ImWchar, 5> kExtraRanges{0x2000, 0x206F, 0x20A0, 0x20CF, 0};
+// The largest size draws only typed digits (phone number, one-time code): a full Vietnamese set at
+// that size would add some 40 MB of font texture for nothing.
+constexpr std::array<ImWchar, 9> kEntryRanges{0x20, 0x20, 0x2A, 0x2A, 0x30, 0x39, 0x5F, 0x5F, 0};
 
 }  // namespace
 
@@ -111,6 +114,11 @@ struct Host::Impl {
         ImGui::End();
         ImGui::PopStyleVar(2);
         ImGui::Render();
+        // The backend uploaded the font atlas on the first NewFrame; the CPU copy (tens of MB at
+        // these font sizes) is never needed again.
+        if (io.Fonts->IsBuilt() && io.Fonts->TexPixelsAlpha8 != nullptr) {
+            io.Fonts->ClearTexData();
+        }
         SDL_SetRenderDrawColor(renderer, 0xF7, 0xF5, 0xF0, 0xFF);
         SDL_RenderClear(renderer);
         ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
@@ -174,15 +182,15 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
     ranges.AddRanges(kExtraRanges.data());
     ranges.BuildRanges(&impl->glyphRanges);
     const float scale = static_cast<float>(std::min(impl->width, impl->height)) / 1080.0F;
-    auto load = [&](const std::filesystem::path& file, float size) {
-        return io.Fonts->AddFontFromFileTTF(file.c_str(), size * scale, nullptr, impl->glyphRanges.Data);
+    auto load = [&](const std::filesystem::path& file, float size, const ImWchar* glyphs) {
+        return io.Fonts->AddFontFromFileTTF(file.c_str(), size * scale, nullptr, glyphs);
     };
-    impl->fonts.small = load(regular, 32);
-    impl->fonts.body = load(regular, 42);
-    impl->fonts.heading = load(bold, 54);
-    impl->fonts.big = load(bold, 80);
-    impl->fonts.huge = load(bold, 104);
-    if (impl->fonts.small == nullptr || impl->fonts.huge == nullptr) {
+    impl->fonts.small = load(regular, 32, impl->glyphRanges.Data);
+    impl->fonts.body = load(regular, 42, impl->glyphRanges.Data);
+    impl->fonts.heading = load(bold, 54, impl->glyphRanges.Data);
+    impl->fonts.big = load(bold, 80, impl->glyphRanges.Data);
+    impl->fonts.entry = load(bold, 104, kEntryRanges.data());
+    if (impl->fonts.small == nullptr || impl->fonts.entry == nullptr) {
         return std::unexpected("cannot load the Noto Sans fonts from " + options.fontDir.string());
     }
     io.FontDefault = impl->fonts.body;

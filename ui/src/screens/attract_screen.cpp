@@ -8,9 +8,7 @@ void AttractScreen::body(Canvas& canvas, ImVec2 area) {
     // "Touching anywhere starts": the start control takes all the room the texts leave.
     const float used = ImGui::GetCursorPosY() - top.y;
     if (const Control* start = canvas.view().control("start")) {
-        ImGui::PushFont(canvas.fonts().huge);
         canvas.button(*start, ImVec2(area.x, area.y - used));
-        ImGui::PopFont();
     }
 }
 

@@ -11,7 +11,7 @@ void entryField(Canvas& canvas, const std::string& text, float width) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->AddRectFilled(at, ImVec2(at.x + width, at.y + height), theme::kButton, canvas.px(16));
     draw->AddRect(at, ImVec2(at.x + width, at.y + height), theme::kPrimary, canvas.px(16), 0, canvas.px(4));
-    ImFont* font = canvas.fonts().huge;
+    ImFont* font = canvas.fonts().entry;
     const ImVec2 size = font->CalcTextSizeA(font->FontSize, width, 0.0F, text.c_str());
     draw->AddText(font, font->FontSize, ImVec2(at.x + (width - size.x) / 2, at.y + (height - size.y) / 2),
                   theme::kText, text.c_str());
