@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -176,6 +177,31 @@ TEST(PrinterEndToEnd, VirtualDriverNameReachesTheServerOrRunsInProcess) {
     ASSERT_TRUE(local);
     ASSERT_TRUE((*local)->print(*ticket(kPayload).layout(fonts(), 576)));
     EXPECT_EQ(decodeQr(dir.path() / "pngs" / "job-0001.png"), kPayload);
+}
+
+TEST(PrinterEndToEnd, ServerSurvivesHostileControlInputAndServesOneHostAtATime) {
+    Served served(384);
+    // Garbage and an over-long line on the control socket: the connection is dropped, nothing else.
+    EXPECT_EQ(served.control(std::string("\x00\xFF\x1B@ paper out", 13)).rfind("error:", 0), 0U);
+    EXPECT_EQ(served.control(std::string(4096, 'x')), "");
+    EXPECT_EQ(served.control("status"), "ok online, paper ok, cover closed");
+
+    // While one host holds the printer, a second one waits (its status query goes unanswered).
+    auto first = hal::openTcpTransport("127.0.0.1", served.server->port(), {});
+    ASSERT_TRUE(first);
+    const std::vector<std::uint8_t> query{0x10, 0x04, 0x01};
+    ASSERT_TRUE((*first)->write(query));
+    std::array<std::uint8_t, 1> answer{};
+    ASSERT_EQ((*first)->read(answer, 2s).value_or(0), 1U);
+    hal::PrinterConfig config;
+    config.driver = "escpos-tcp";
+    config.address = "127.0.0.1:" + std::to_string(served.server->port());
+    config.statusTimeout = 200ms;
+    auto second = hal::PrinterRegistry::withBuiltins().create(config);
+    ASSERT_TRUE(second);
+    EXPECT_FALSE((*second)->status().online) << "busy with the first host";
+    first->reset();
+    EXPECT_TRUE((*second)->status().ready()) << "free again once the first host is gone";
 }
 
 /// `kioskctl printer serve` as a child process, stopped with SIGTERM.
