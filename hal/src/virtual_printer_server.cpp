@@ -93,9 +93,10 @@ struct VirtualPrinterServer::Impl {
 
     void closeHost(const char* why) {
         if (hostFd < 0) return;
+        // The job is rendered before the socket closes, so a host that sees the close finds its PNG.
+        printer->endOfStream();
         ::close(hostFd);
         hostFd = -1;
-        printer->endOfStream();
         say(fmt::format("host disconnected ({})", why));
         flushPrinterLog();
     }

@@ -204,6 +204,25 @@ TEST(PrinterEndToEnd, ServerSurvivesHostileControlInputAndServesOneHostAtATime) 
     EXPECT_TRUE((*second)->status().ready()) << "free again once the first host is gone";
 }
 
+TEST(PrinterEndToEnd, SilentHostIsDisconnectedAndItsJobFinished) {
+    const TempDir dir;
+    std::shared_ptr<hal::VirtualPrinter> printer = std::move(*hal::VirtualPrinter::create({384, dir.path()}));
+    hal::VirtualPrinterServer::Options options;
+    options.port = 0;
+    options.idleTimeout = 300ms;
+    auto server = hal::VirtualPrinterServer::start(printer, options);
+    ASSERT_TRUE(server);
+    auto host = hal::openTcpTransport("127.0.0.1", (*server)->port(), {});
+    ASSERT_TRUE(host);
+    const std::string text = "half a receipt, then silence\n";
+    ASSERT_TRUE((*host)->write(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())));
+    std::array<std::uint8_t, 1> byte{};
+    const auto got = (*host)->read(byte, 3s);
+    EXPECT_FALSE(got) << "the server hung up on the silent host";
+    EXPECT_EQ(printer->jobCount(), 1U);
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "job-0001.png"));
+}
+
 /// `kioskctl printer serve` as a child process, stopped with SIGTERM.
 class ServeProcess {
   public:
