@@ -59,6 +59,13 @@ class Router {
             const auto start = Clock::now();
             Caller caller;
             auto compute = [&]() -> std::expected<Reply, ApiError> {
+                // Checked here, after httplib has read the body: answering before it would reset the
+                // connection under a client still sending, and the client would see no answer at all.
+                if (BoundedTaskQueue::shedding()) {
+                    metrics.countOverloadRejection();
+                    res.set_header("Connection", "close");
+                    return std::unexpected(apiError("overloaded"));
+                }
                 if (auth == Auth::Credential) {
                     auto who = service.authenticate(req.get_header_value("Authorization"));
                     if (!who) return std::unexpected(who.error());
@@ -109,13 +116,6 @@ void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics,
     server.set_read_timeout(10);
     server.set_write_timeout(10);
 
-    server.set_pre_routing_handler([&metrics](const Request&, Response& res) {
-        if (!BoundedTaskQueue::shedding()) return httplib::Server::HandlerResponse::Unhandled;
-        metrics.countOverloadRejection();
-        writeError(res, apiError("overloaded"));
-        res.set_header("Connection", "close");
-        return httplib::Server::HandlerResponse::Handled;
-    });
     // Anything httplib answers on its own (404 unknown route, 413 too large, 400 unparseable HTTP)
     // still gets our JSON error shape.
     server.set_error_handler([](const Request&, Response& res) {

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <csignal>
@@ -47,6 +48,16 @@ loyalty::SigningKeyPair loadOrCreateVoucherKey(const std::string& path) {
     spdlog::warn("created a new voucher signing key at {}", path);
     return keys;
 }
+
+/// cpp-httplib 0.11 listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, compiled into Debian's
+/// shared library). A burst of connections overflowed it and clients saw resets instead of answers
+/// (or 503s); calling listen() again on the bound socket widens the backlog (Linux allows it).
+class CentralHttpServer final : public httplib::Server {
+  public:
+    void widenBacklog(int backlog) { ::listen(svr_sock_, backlog); }
+};
+
+constexpr int kListenBacklog = 1024;
 
 }  // namespace
 
@@ -99,7 +110,7 @@ int runCentral(Settings settings) {
 
     Service service(*db, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile), std::move(notifier));
     Metrics metrics;
-    httplib::Server server;
+    CentralHttpServer server;
     BoundedTaskQueue* queue = nullptr;
     server.new_task_queue = [&settings, &queue, &metrics] {
         queue = new BoundedTaskQueue(settings.workers, settings.maxQueued);
@@ -113,6 +124,8 @@ int runCentral(Settings settings) {
     else if (!server.bind_to_port(settings.listenHost, port)) port = -1;
     if (port <= 0) throw std::runtime_error("cannot listen on " + settings.listenHost + ":" +
                                             std::to_string(settings.listenPort));
+
+    server.widenBacklog(kListenBacklog);
 
     std::thread waiter([&server, signals] {
         int received = 0;

@@ -170,7 +170,10 @@ Response CentralProcess::request(const std::string& method, const std::string& p
     else if (method == "PUT") result = client.Put(path, headers, body, contentType);
     else throw std::invalid_argument(method);
     Response r;
-    if (!result) return r;
+    if (!result) {
+        r.transportError = httplib::to_string(result.error());
+        return r;
+    }
     r.status = result->status;
     r.headers = result->headers;
     r.body = Json::parse(result->body, nullptr, false);

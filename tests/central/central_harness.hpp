@@ -54,6 +54,7 @@ struct Response {
     int status = 0;  ///< 0 = no HTTP answer
     Json body;       ///< null if the body is not JSON
     httplib::Headers headers;
+    std::string transportError;  ///< why there is no answer, when status is 0
     [[nodiscard]] std::string header(const std::string& name) const;
     [[nodiscard]] std::string code() const;  ///< body.error.code or ""
 };

@@ -1,0 +1,189 @@
+// Concurrency against the real central: races are decided by the database, so they hold with many
+// threads and with several central processes on one PostgreSQL.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <barrier>
+#include <cctype>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "central_harness.hpp"
+
+namespace central_test {
+namespace {
+
+std::string uniqueNumber() {
+    std::string n = newKey().substr(1, 20);
+    for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return n;
+}
+
+/// Runs `work(i)` on `n` threads released together.
+void race(int n, const std::function<void(int)>& work) {
+    std::barrier start(n);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            work(i);
+        });
+    for (auto& t : threads) t.join();
+}
+
+class CentralConcurrency : public ::testing::TestWithParam<Backend> {
+  protected:
+    void SetUp() override {
+        if (GetParam() == Backend::Postgres) {
+            if (!PgDatabase::baseUrl())
+                GTEST_SKIP() << "KIOSK_TEST_PG_URL is not set: PostgreSQL case skipped (scripts/test provides it)";
+            m_pg = std::make_unique<PgDatabase>();
+        }
+        m_central = std::make_unique<CentralProcess>(CentralProcess::Options{url(), "", ""});
+        m_kiosk = enrollDevKiosk(*m_central);
+    }
+    std::string url() const { return m_pg ? m_pg->url() : ""; }
+
+    std::unique_ptr<PgDatabase> m_pg;
+    std::unique_ptr<CentralProcess> m_central;
+    std::string m_kiosk;
+};
+
+TEST_P(CentralConcurrency, SameReceiptFrom16ThreadsEarnsExactlyOnce) {
+    for (int round = 0; round < 3; ++round) {
+        const auto token = signReceipt(uniqueNumber(), 500'000, now() - 60);
+        std::atomic<int> accepted{0}, duplicate{0}, other{0};
+        race(16, [&](int i) {
+            const auto phone = i % 2 ? "0901234567" : "0912345678";
+            auto r = m_central->post("/v1/claims", m_kiosk, claimBody(token, phone));
+            if (r.status == 200 && r.body["status"] == "accepted") ++accepted;
+            else if (r.status == 409 && r.code() == "already_claimed") ++duplicate;
+            else ++other;
+        });
+        EXPECT_EQ(accepted.load(), 1) << "round " << round;
+        EXPECT_EQ(duplicate.load(), 15) << "round " << round;
+        EXPECT_EQ(other.load(), 0);
+    }
+    // Three receipts of 500.000 ₫ (50 points each) and one sign-up bonus per member that won one.
+    std::int64_t total = 0;
+    for (const char* phone : {"0901234567", "0912345678"}) {
+        auto m = m_central->get(std::string("/v1/members/") + phone, m_kiosk);
+        if (m.status == 200) total += m.body["balance"].get<std::int64_t>() - 50;
+    }
+    EXPECT_EQ(total, 150);
+}
+
+TEST_P(CentralConcurrency, ConcurrentSpendingNeverTakesABalanceBelowZero) {
+    // 16 debits of 100 against a balance of 1.000: exactly 10 pass.
+    auto claim = m_central->post("/v1/claims", m_kiosk, claimBody(signReceipt(uniqueNumber(), 20'000, now() - 60), "0901234567"));
+    ASSERT_EQ(claim.status, 200);
+    ASSERT_EQ(m_central->post("/v1/admin/members/0901234567/adjust", kAdmin,
+                              Json{{"points", 1000 - 52}, {"reason", "test"}, {"idempotency_key", newKey()}})
+                  .status,
+              200);
+    std::atomic<int> passed{0}, refused{0};
+    race(16, [&](int) {
+        auto r = m_central->post("/v1/admin/members/0901234567/adjust", kAdmin,
+                                 Json{{"points", -100}, {"reason", "race"}, {"idempotency_key", newKey()}});
+        if (r.status == 200) ++passed;
+        else if (r.code() == "insufficient_points") ++refused;
+    });
+    EXPECT_EQ(passed.load(), 10);
+    EXPECT_EQ(refused.load(), 6);
+    EXPECT_EQ(m_central->get("/v1/members/0901234567", m_kiosk).body["balance"], 0);
+
+    // A reward with stock 3, redeemed at once by 8 members holding valid codes: exactly 3 vouchers.
+    ASSERT_EQ(m_central->put("/v1/admin/rewards/LIMITED", kAdmin,
+                             Json{{"name_vi", "Giới hạn"}, {"name_en", "Limited"}, {"cost", 10}, {"value_dong", 1000},
+                                  {"stock", 3}, {"voucher_validity_days", 7}})
+                  .status,
+              200);
+    std::vector<std::string> phones;
+    std::vector<std::string> codes;
+    for (int i = 0; i < 8; ++i) {
+        const std::string phone = "09" + std::to_string(10'000'000 + i * 1111);
+        phones.push_back(phone);
+        ASSERT_EQ(m_central->post("/v1/claims", m_kiosk, claimBody(signReceipt(uniqueNumber(), 20'000, now() - 60), phone))
+                      .status,
+                  200);
+        ASSERT_EQ(m_central->post("/v1/otp", m_kiosk, Json{{"phone", phone}}).status, 200);
+        codes.push_back(m_central->lastOtp("+84" + phone.substr(1)));
+    }
+    std::atomic<int> vouchers{0}, outOfStock{0};
+    race(8, [&](int i) {
+        auto r = m_central->post("/v1/redemptions", m_kiosk,
+                                 Json{{"idempotency_key", newKey()}, {"phone", phones[static_cast<std::size_t>(i)]},
+                                      {"reward_id", "LIMITED"}, {"otp", codes[static_cast<std::size_t>(i)]}});
+        if (r.status == 200) ++vouchers;
+        else if (r.code() == "reward_out_of_stock") ++outOfStock;
+    });
+    EXPECT_EQ(vouchers.load(), 3);
+    EXPECT_EQ(outOfStock.load(), 5);
+}
+
+TEST_P(CentralConcurrency, OverloadAnswers503WithRetryAfterAndRecovers) {
+    // A tiny server: 1 worker, 1 waiting connection. 48 connections at once must not all be served.
+    CentralProcess tiny(CentralProcess::Options{url().empty() ? "" : url(), "", "workers = 1\nmax_queued = 1\n"});
+    const auto kiosk = [&] {
+        if (!m_pg) return enrollDevKiosk(tiny);
+        return m_kiosk;  // same PostgreSQL database: the dev kiosk is already enrolled there
+    }();
+    std::atomic<int> ok{0}, overloaded{0}, other{0};
+    std::mutex mutex;
+    std::string retryAfter, unexpected;
+    race(48, [&](int i) {
+        auto r = tiny.post("/v1/claims", kiosk,
+                           claimBody(signReceipt(uniqueNumber(), 100'000, now() - 60), i % 2 ? "0901234567" : "0912345678"));
+        if (r.status == 200) ++ok;
+        else if (r.status == 503 && r.code() == "overloaded") {
+            ++overloaded;
+            std::lock_guard lock(mutex);
+            retryAfter = r.header("Retry-After");
+        } else {
+            ++other;
+            std::lock_guard lock(mutex);
+            unexpected += std::to_string(r.status) + " " + r.code() + r.transportError + "; ";
+        }
+    });
+    EXPECT_GT(ok.load(), 0);
+    EXPECT_GT(overloaded.load(), 0);
+    EXPECT_EQ(other.load(), 0) << unexpected;
+    EXPECT_EQ(retryAfter, "1");
+    EXPECT_EQ(tiny.get("/healthz", "").status, 200);
+    EXPECT_TRUE(tiny.running());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CentralConcurrency, ::testing::Values(Backend::Sqlite, Backend::Postgres),
+                         [](const ::testing::TestParamInfo<Backend>& p) {
+                             return p.param == Backend::Sqlite ? "Sqlite" : "Postgres";
+                         });
+
+TEST(CentralTwoProcesses, SameReceiptThroughTwoProcessesOnOnePostgresEarnsOnce) {
+    if (!PgDatabase::baseUrl()) GTEST_SKIP() << "KIOSK_TEST_PG_URL is not set (scripts/test provides it)";
+    PgDatabase db;
+    CentralProcess a(CentralProcess::Options{db.url(), "", ""});
+    CentralProcess b(CentralProcess::Options{db.url(), "", ""});
+    const auto kiosk = enrollDevKiosk(a);  // one database: the credential works on both
+    std::int64_t expected = 0;
+    for (int round = 0; round < 10; ++round) {
+        const auto token = signReceipt(uniqueNumber(), 300'000, now() - 60);
+        std::atomic<int> accepted{0}, duplicate{0};
+        race(16, [&](int i) {
+            const CentralProcess& via = i % 2 ? a : b;
+            auto r = via.post("/v1/claims", kiosk, claimBody(token, "0901234567"));
+            if (r.status == 200 && r.body["status"] == "accepted") ++accepted;
+            else if (r.code() == "already_claimed") ++duplicate;
+        });
+        EXPECT_EQ(accepted.load(), 1) << "round " << round;
+        EXPECT_EQ(duplicate.load(), 15) << "round " << round;
+        expected += 30;
+    }
+    auto member = b.get("/v1/members/0901234567", kiosk);
+    ASSERT_EQ(member.status, 200);
+    EXPECT_EQ(member.body["balance"], expected + 50);
+}
+
+}  // namespace
+}  // namespace central_test
