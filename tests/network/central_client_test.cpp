@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -33,6 +35,7 @@ class FakeCentral {
 
     httplib::Server& server() { return m_server; }
     void start() {
+        m_server.set_tcp_nodelay(true);  // else each answer waits out the client's delayed ACK (~40 ms)
         m_port = m_server.bind_to_any_port("127.0.0.1");
         ASSERT_GT(m_port, 0);
         m_thread = std::thread([this] { m_server.listen_after_bind(); });
@@ -286,6 +289,66 @@ INSTANTIATE_TEST_SUITE_P(
                     ErrorKind::Server},
         HostileCase{"bad_gateway", 502, "", ErrorKind::Server}),
     [](const auto& testInfo) { return std::string(testInfo.param.name); });
+
+// Random corruptions of a valid answer: never a crash, and a success only when what came back still
+// accounts for every claim with well-typed fields.
+TEST(CentralClientHostileAnswers, MutatedAnswersNeverCrashOrHalfSucceed) {
+    const std::string valid =
+        R"({"server_time":1795925000,"results":[)"
+        R"({"idempotency_key":"k1","status":"accepted","receipt_id":"DEV001/1","points":120,"balance":1520,)"
+        R"("breakdown":[{"kind":"base","label":"cơ bản","label_en":"base","points":120}],"tier":"silver"},)"
+        R"({"idempotency_key":"k2","status":"refused","error":{"code":"already_claimed","message_en":"x"}}]})";
+    std::mt19937 random(2026);
+    std::mutex mutex;
+    std::string next;
+    FakeCentral central;
+    central.server().Post("/v1/claims", [&](const httplib::Request&, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        res.set_content(next, "application/json");
+    });
+    central.start();
+    auto client = clientFor(central.url());
+    int successes = 0;
+    for (int round = 0; round < 300; ++round) {
+        std::string body = valid;
+        const int edits = std::uniform_int_distribution<int>(1, 4)(random);
+        for (int e = 0; e < edits; ++e) {
+            const auto at = std::uniform_int_distribution<std::size_t>(0, body.size() - 1)(random);
+            switch (std::uniform_int_distribution<int>(0, 2)(random)) {
+                case 0:
+                    body[at] = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(random));
+                    break;
+                case 1:
+                    body.erase(at, std::uniform_int_distribution<std::size_t>(1, 12)(random));
+                    break;
+                default:
+                    body.insert(at, body.substr(at / 2, 8));
+                    break;
+            }
+            if (body.empty()) body = "{";
+        }
+        {
+            std::lock_guard lock(mutex);
+            next = body;
+        }
+        auto answer = client.claimBatch({sampleClaim("k1"), sampleClaim("k2")});
+        if (!answer) {
+            EXPECT_FALSE(answer.error().definitive()) << body;
+            continue;
+        }
+        ++successes;
+        ASSERT_EQ(answer->outcomes.size(), 2u) << body;
+        for (const auto& outcome : answer->outcomes) {
+            if (outcome.status == ClaimOutcome::Status::Accepted) {
+                EXPECT_GE(outcome.pointsEarned, 0) << body;
+            }
+            if (outcome.status == ClaimOutcome::Status::Refused) {
+                EXPECT_FALSE(outcome.code.empty()) << body;
+            }
+        }
+    }
+    EXPECT_LT(successes, 300);  // most corruptions must be caught
+}
 
 TEST(CentralClientErrors, OverloadedCarriesRetryAfter) {
     FakeCentral central;

@@ -82,6 +82,7 @@ class FakeCentral {
                             "application/json");
             m_commands.clear();
         });
+        m_server.set_tcp_nodelay(true);  // else each answer waits out the client's delayed ACK (~40 ms)
         m_port = m_server.bind_to_any_port("127.0.0.1");
         m_thread = std::thread([this] { m_server.listen_after_bind(); });
         while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
