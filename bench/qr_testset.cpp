@@ -285,8 +285,8 @@ std::string makeReceiptToken(std::uint64_t seed) {
     return *token;
 }
 
-cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std::uint64_t seed,
-                           cv::Size size) {
+cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std::uint64_t seed, cv::Size size,
+                           std::array<cv::Point2f, 4>* qrCornersOut) {
     Random random(seed);
     Recipe recipe;
     recipe.qrSidePx = random.real(170, 300);
@@ -352,6 +352,8 @@ cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std:
             attempt >= 60)
             break;
     }
+
+    if (qrCornersOut != nullptr) std::copy(qrInFrame.begin(), qrInFrame.end(), qrCornersOut->begin());
 
     cv::Mat image = drawCounter(size, random);
     cv::Mat warped;

@@ -5,6 +5,7 @@
 // way (perspective, blur, curl, glare, ...). Deterministic: the same seed gives the same pixels on the
 // same build. Nothing is committed; images are generated at test/bench time.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -46,8 +47,11 @@ struct TestImage {
 [[nodiscard]] std::string makeReceiptToken(std::uint64_t seed);
 
 /// One photograph of a receipt carrying `token`, distorted as `distortion`, randomised by `seed`.
+/// `qrCorners`, if given, receives the code's outer corners in the frame, clockwise from the code's
+/// own top-left (exact for flat paper; before the bend for Distortion::Curl).
 [[nodiscard]] cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std::uint64_t seed,
-                                         cv::Size size = {1280, 720});
+                                         cv::Size size = {1280, 720},
+                                         std::array<cv::Point2f, 4>* qrCorners = nullptr);
 
 /// `perKind` images of every distortion kind, in a fixed order, from `seed`.
 [[nodiscard]] std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind);

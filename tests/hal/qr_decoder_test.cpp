@@ -84,6 +84,38 @@ TEST(QrDecoder, SpecificHardCasesDecode) {
     }
 }
 
+TEST(QrDecoder, CornersAreWhereTheCodeIsInTheFrame) {
+    // The UI draws its guide from these: each reported corner must be near the true corner of the
+    // same orientation, whichever stage read the code.
+    for (const auto kind : {bench::Distortion::Clean, bench::Distortion::Perspective,
+                            bench::Distortion::Small, bench::Distortion::Faded}) {
+        for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+            const std::string token = bench::makeReceiptToken(seed);
+            std::array<cv::Point2f, 4> truth{};
+            const hal::Frame frame =
+                toFrame(bench::renderReceiptPhoto(token, kind, seed, {1280, 720}, &truth));
+            hal::QrDecoder decoder;
+            const auto codes = decoder.decode(frame, hal::DecodeEffort::Still);
+            ASSERT_EQ(codes.size(), 1U) << bench::distortionName(kind) << " " << seed;
+            const double side = cv::norm(truth[1] - truth[0]);
+            for (std::size_t i = 0; i < 4; ++i) {
+                const cv::Point2f found(codes[0].corners[i].x, codes[0].corners[i].y);
+                EXPECT_LT(cv::norm(found - truth[i]), 0.1 * side)
+                    << bench::distortionName(kind) << " seed " << seed << " corner " << i << " via "
+                    << decoder.lastStage() << ": " << found << " vs " << truth[i];
+            }
+            if (kind != bench::Distortion::Clean) continue;
+            // ZBar reports its corners in another order; they must come out the same way.
+            const auto viaZbar = hal::decodeWithZbarOnly(frame);
+            ASSERT_EQ(viaZbar.size(), 1U) << "seed " << seed;
+            for (std::size_t i = 0; i < 4; ++i) {
+                const cv::Point2f found(viaZbar[0].corners[i].x, viaZbar[0].corners[i].y);
+                EXPECT_LT(cv::norm(found - truth[i]), 0.1 * side) << "ZBar, seed " << seed << " corner " << i;
+            }
+        }
+    }
+}
+
 TEST(QrDecoder, FrameEffortRetriesOtherStrategiesOnTheNextFrames) {
     // Over a few frames of the same held receipt, Frame effort reaches what Still reads in one go.
     int stillHits = 0;
