@@ -345,7 +345,12 @@ TEST_F(KioskWithCentral, ReturningShopperIsCreditedInTwelveTouchesUnderEightSeco
     ASSERT_EQ(kiosk().waitForScreen("phone", 10s).value("screen", ""), "phone");
     touch({{"cmd", "type"}, {"text", phone}});
     touch({{"cmd", "tap"}, {"id", "ok"}});
-    state = kiosk().waitForText("+", 10s);
+    // Credited means central's answer is on screen: no longer the provisional "pending" figure.
+    const auto deadline = started + 10s;
+    do {
+        state = kiosk().send({{"cmd", "state"}});
+    } while ((state.value("screen", "") != "result" || hasText(state, "đang chờ") || !hasText(state, "+")) &&
+             std::chrono::steady_clock::now() < deadline);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::printf("[ measure ] returning shopper: %d touches, %.2f s from Attract to credited points\n", touches,
                 seconds);
@@ -354,6 +359,20 @@ TEST_F(KioskWithCentral, ReturningShopperIsCreditedInTwelveTouchesUnderEightSeco
     EXPECT_LE(touches, 12);
     EXPECT_LT(seconds, 8.0);
     EXPECT_GT(m_backend->balance(m_dir.path() / "data", phone), before);
+
+    // The same receipt a second time earns nothing, and the shopper is told why.
+    kiosk().send({{"cmd", "tap"}, {"id", "done"}});
+    kiosk().send({{"cmd", "tap"}, {"id", "start"}});
+    // The scanner reports a code again only once it has been out of sight for 3 s (hal::ScanDeduper).
+    kiosk().send({{"cmd", "camera"}, {"image", ""}});
+    std::this_thread::sleep_for(3500ms);
+    kiosk().send({{"cmd", "camera"}, {"image", receipt.string()}});
+    ASSERT_EQ(kiosk().waitForScreen("phone", 10s).value("screen", ""), "phone");
+    kiosk().send({{"cmd", "type"}, {"text", phone}});
+    kiosk().send({{"cmd", "tap"}, {"id", "ok"}});
+    state = kiosk().waitForText("đã được tích điểm", 10s);
+    EXPECT_EQ(state.value("screen", ""), "scan");
+    EXPECT_TRUE(hasText(state, "đã được tích điểm")) << state.dump();
 }
 
 TEST_F(KioskWithCentral, RedeemPrintsAVoucherCentralAcceptsOnce) {

@@ -266,6 +266,11 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
 }
 
 App::~App() {
+    // A touch still being injected gets its answer now: the listener must not wait for a UI that stopped.
+    if (m_job) {
+        m_job->command.reply(failure("the kiosk is shutting down"));
+        m_job.reset();
+    }
     // Workers first: their jobs hold pointers to the store, the client and the inbox.
     m_automation.reset();
     m_printerWorker.reset();

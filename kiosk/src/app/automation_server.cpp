@@ -133,9 +133,14 @@ void AutomationServer::serve(int client) {
                 m_queue.push_back(std::move(command));
             }
             m_wake();
-            response = future.wait_for(kAnswerTimeout) == std::future_status::ready
+            // Waits in slices so a shutdown never waits for a UI loop that has already stopped.
+            const auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
+            while (!m_stop && std::chrono::steady_clock::now() < deadline &&
+                   future.wait_for(std::chrono::milliseconds{200}) != std::future_status::ready) {
+            }
+            response = future.wait_for(std::chrono::seconds{0}) == std::future_status::ready
                            ? future.get()
-                           : error("the kiosk did not answer within 30 s");
+                           : error(m_stop ? "the kiosk is shutting down" : "the kiosk did not answer within 30 s");
         }
         if (!writeAll(client, response.dump() + "\n")) {
             return;
