@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cctype>
 #include <functional>
 #include <utility>
 
@@ -25,6 +27,18 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
 }
 
 }  // namespace
+
+std::expected<CaptureFourcc, CameraError> parseCaptureFourcc(std::string_view text) {
+    std::string upper(text);
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (upper == "MJPG") return CaptureFourcc::Mjpg;
+    if (upper == "YUYV") return CaptureFourcc::Yuyv;
+    if (upper == "DEFAULT") return CaptureFourcc::Default;
+    return std::unexpected(
+        CameraError{CameraError::Kind::BadConfig,
+                    fmt::format("camera: unknown capture format \"{}\" (valid: MJPG, YUYV, default)", text)});
+}
 
 std::vector<std::string> cameraDriverNames() {
     std::vector<std::string> names;

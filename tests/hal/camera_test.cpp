@@ -57,6 +57,18 @@ TEST(CameraRegistry, KnowsItsDriversAndListsThemOnAnUnknownName) {
     }
 }
 
+TEST(CameraConfig, CaptureFormatFromConfigText) {
+    EXPECT_EQ(hal::parseCaptureFourcc("MJPG"), hal::CaptureFourcc::Mjpg);
+    EXPECT_EQ(hal::parseCaptureFourcc("yuyv"), hal::CaptureFourcc::Yuyv);
+    EXPECT_EQ(hal::parseCaptureFourcc("Default"), hal::CaptureFourcc::Default);
+    for (const char* bad : {"", "H264", "MJPG ", "mjpeg"}) {
+        auto parsed = hal::parseCaptureFourcc(bad);
+        ASSERT_FALSE(parsed) << bad;
+        EXPECT_EQ(parsed.error().kind, hal::CameraError::Kind::BadConfig);
+        EXPECT_NE(parsed.error().message.find("MJPG, YUYV"), std::string::npos);
+    }
+}
+
 TEST(VirtualCamera, ShowsPushedImagesUntilCleared) {
     hal::ManualClock clock;
     hal::VirtualCamera camera({.driver = "virtual", .device = ""}, clock);

@@ -49,6 +49,10 @@ struct CameraHealth {
 
 enum class CaptureFourcc : std::uint8_t { Default, Mjpg, Yuyv };
 
+/// The config spelling of a capture format: "MJPG", "YUYV" or "default" (any case). BadConfig error
+/// lists the valid ones.
+[[nodiscard]] std::expected<CaptureFourcc, CameraError> parseCaptureFourcc(std::string_view text);
+
 /// The [camera] section of the kiosk config.
 struct CameraConfig {
     std::string driver = "opencv";  ///< a name from cameraDriverNames()
