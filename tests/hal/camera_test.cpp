@@ -207,3 +207,57 @@ TEST(OpenCvCamera, ReconnectsWhenTheDeviceComesBack) {
     EXPECT_TRUE(camera.health().healthy());
     EXPECT_EQ(camera.health().reconnectAttempts, 0U);
 }
+
+// The Camera contract, once, run against every driver of the registry (each fed the same recorded
+// MJPG file: the real driver through V4L2's sibling path in VideoCapture, the virtual one as a source).
+class CameraContract : public testing::TestWithParam<std::string> {};
+
+TEST_P(CameraContract, DeliversNumberedRgbFramesAndReportsHealth) {
+    const TempDir dir;
+    const fs::path video = dir.path() / "clip.avi";
+    writeVideo(video, 5);
+    hal::ManualClock clock;
+    auto made =
+        hal::makeCamera({.driver = GetParam(), .device = video.string(), .width = 64, .height = 48}, clock);
+    ASSERT_TRUE(made) << made.error().message;
+    hal::Camera& camera = **made;
+    EXPECT_EQ(camera.driverName(), GetParam());
+    EXPECT_EQ(camera.health().state, hal::CameraState::Closed);
+    ASSERT_TRUE(camera.open());
+    EXPECT_TRUE(camera.health().healthy());
+    for (std::uint64_t i = 0; i < 3; ++i) {
+        clock.advance(33ms);
+        auto frame = camera.grab();
+        ASSERT_TRUE(frame) << frame.error().message;
+        EXPECT_EQ(frame->format, hal::PixelFormat::Rgb24);
+        EXPECT_EQ(frame->width, 64);
+        EXPECT_EQ(frame->height, 48);
+        EXPECT_GE(frame->stride, 64 * 3);
+        ASSERT_EQ(frame->pixels->size(), static_cast<std::size_t>(frame->stride) * 48U);
+        EXPECT_EQ(frame->sequence, i);
+        EXPECT_EQ(frame->capturedAt, clock.monotonicMs());
+        EXPECT_EQ(frameNumber(*frame), static_cast<int>(i));
+    }
+    const hal::CameraHealth health = camera.health();
+    EXPECT_TRUE(health.healthy());
+    EXPECT_EQ(health.framesDelivered, 3U);
+    EXPECT_EQ(health.lastFrameAt, clock.monotonicMs());
+    EXPECT_TRUE(health.lastError.empty());
+    camera.close();
+    EXPECT_EQ(camera.health().state, hal::CameraState::Closed);
+    EXPECT_FALSE(camera.grab());
+}
+
+TEST_P(CameraContract, MissingSourceIsAnErrorNotACrash) {
+    const hal::ManualClock clock;
+    auto made = hal::makeCamera({.driver = GetParam(), .device = "/nonexistent/kiosk-camera"}, clock);
+    ASSERT_TRUE(made);
+    auto opened = (*made)->open();
+    ASSERT_FALSE(opened);
+    EXPECT_FALSE(opened.error().message.empty());
+    EXPECT_FALSE((*made)->health().healthy());
+    EXPECT_FALSE((*made)->grab());
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryDriver, CameraContract, testing::ValuesIn(hal::cameraDriverNames()),
+                         [](const testing::TestParamInfo<std::string>& param) { return param.param; });
