@@ -26,8 +26,6 @@ void Scanner::start() {
         const std::lock_guard lock(m_mutex);
         m_stopRequested = false;
     }
-    // A missing camera is not fatal here: its health says so and grab() keeps reconnecting.
-    (void)m_camera.open();
     m_worker = std::thread([this] { run(); });
 }
 
@@ -68,10 +66,19 @@ std::vector<QrCode> Scanner::decodeImage(const Frame& image) {
 }
 
 void Scanner::run() {
+    // Opened here, not in start(): opening a V4L2 device can take a moment, which the UI thread
+    // must not wait for. A missing camera is not fatal: its health says so and grab() reconnects.
+    // Camera trouble is logged on change only: an unplugged camera retries every few seconds for hours.
+    bool cameraWorking = false;
+    try {
+        auto opened = m_camera.open();
+        cameraWorking = opened.has_value();
+        if (!opened) spdlog::warn("camera ({}): {}", m_camera.driverName(), opened.error().message);
+    } catch (const std::exception& e) {
+        spdlog::error("camera ({}): open failed: {}", m_camera.driverName(), e.what());
+    }
     QrDecoder decoder;
     ScanDeduper deduper(m_config.forgetAfterMs);
-    // Logged on change only: an unplugged camera retries every few seconds for hours.
-    bool cameraWorking = true;
     bool decodedAny = false;
     MonotonicMs lastDecodeAt = 0;
     // Nothing may escape a worker thread silently: an unexpected exception is logged and the loop goes
@@ -93,7 +100,7 @@ void Scanner::run() {
                                 [this] { return m_stopRequested; });
                 continue;
             }
-            if (!cameraWorking) spdlog::info("camera ({}): delivering frames again", m_camera.driverName());
+            if (!cameraWorking) spdlog::info("camera ({}): delivering frames", m_camera.driverName());
             cameraWorking = true;
             {
                 const std::lock_guard lock(m_mutex);

@@ -72,8 +72,8 @@ class Scanner {
     /// start().
     void setNotifier(std::function<void()> notifier);
 
-    /// Opens the camera (a missing device is not fatal: the worker keeps retrying) and starts the
-    /// worker. Calling it twice is a no-op.
+    /// Starts the worker, which opens the camera (a missing device is not fatal: the worker keeps
+    /// retrying). Does not block. Calling it twice is a no-op.
     void start();
     /// Stops and joins the worker, closes the camera. Blocks for at most one grab + one decode.
     void stop();
