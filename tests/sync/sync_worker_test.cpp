@@ -285,11 +285,12 @@ TEST_F(SyncWorkerTest, UnreachableCentralMeansOfflineAndNothingLost) {
                       events);
     worker.start();
     ASSERT_TRUE(eventually([&] { return m_store->entry(key).value().attempts >= 1; }));
+    // The status is published after the round of push, config and heartbeat that failed.
+    ASSERT_TRUE(eventually([&] { return statuses.load() >= 1; }));
     const auto status = worker.status();
     EXPECT_FALSE(status.online);
     EXPECT_EQ(status.outboxDepth, 1);
     EXPECT_FALSE(status.lastError.empty());
-    EXPECT_GE(statuses.load(), 1);
     worker.stop();
     EXPECT_EQ(m_store->entry(key).value().state, EntryState::Pending);
 }
