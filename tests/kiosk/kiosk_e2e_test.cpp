@@ -110,13 +110,13 @@ TEST(KioskE2E, OfflineScanPhoneConsentKeepsTheClaimPendingAndIdleWipesIt) {
     EXPECT_EQ(kiosk.send({{"cmd", "state"}}).value("screen", ""), "attract");
     EXPECT_EQ(kiosk.send({{"cmd", "tap"}, {"id", "start"}}).value("screen", ""), "scan");
     ASSERT_TRUE(kiosk.send({{"cmd", "camera"}, {"image", receipt.string()}}).value("ok", false));
-    json state = kiosk.waitForScreen("phone", 10s);
+    json state = kiosk.waitForScreen("phone", 20s);
     ASSERT_EQ(state.value("screen", ""), "phone") << state.dump();
     EXPECT_TRUE(hasText(state, "256.000"));
     state = kiosk.send({{"cmd", "type"}, {"text", "0901234567"}});
     EXPECT_EQ(state.value("entry", ""), "090 123 4567");
     kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
-    state = kiosk.waitForScreen("consent", 10s);
+    state = kiosk.waitForScreen("consent", 20s);
     ASSERT_EQ(state.value("screen", ""), "consent") << state.dump();
     EXPECT_TRUE(hasText(state, "090****567"));
     // Marketing is a separate choice, unticked; joining must be ticked before continuing.
@@ -131,7 +131,7 @@ TEST(KioskE2E, OfflineScanPhoneConsentKeepsTheClaimPendingAndIdleWipesIt) {
     EXPECT_FALSE(kiosk.send({{"cmd", "tap"}, {"id", "ok"}}).value("ok", true));
     kiosk.send({{"cmd", "tap"}, {"id", "consent:join"}});
     kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
-    state = kiosk.waitForScreen("result", 10s);
+    state = kiosk.waitForScreen("result", 20s);
     ASSERT_EQ(state.value("screen", ""), "result") << state.dump();
     EXPECT_TRUE(hasText(state, "đang chờ đồng bộ")) << state.dump();
     for (const auto& text : state["texts"]) {
@@ -163,7 +163,7 @@ TEST(KioskE2E, RefusedReceiptsShowTheirReason) {
         signReceipt(dir.path(), uniqueNumber("FOREIGN"), "90000", (dir.path() / "OTHER1.key").string(), "OTHER1");
     ASSERT_FALSE(foreign.empty());
     kiosk.send({{"cmd", "camera"}, {"image", foreign.string()}});
-    json state = kiosk.waitForText("không phải của chuỗi", 10s);
+    json state = kiosk.waitForText("không phải của chuỗi", 20s);
     EXPECT_EQ(state.value("screen", ""), "scan");
     EXPECT_TRUE(hasText(state, "không phải của chuỗi cửa hàng này")) << state.dump();
     screenshot(kiosk, screenshotDir({}) / "03-scan-refused.png");
@@ -172,7 +172,7 @@ TEST(KioskE2E, RefusedReceiptsShowTheirReason) {
     const fs::path url = dir.path() / "url.png";
     ASSERT_EQ(std::system(("qrencode -s 8 -o " + url.string() + " https://example.com/khuyen-mai").c_str()), 0);
     kiosk.send({{"cmd", "camera"}, {"image", url.string()}});
-    state = kiosk.waitForText("không phải mã QR tích điểm", 10s);
+    state = kiosk.waitForText("không phải mã QR tích điểm", 20s);
     EXPECT_TRUE(hasText(state, "không phải mã QR tích điểm")) << state.dump();
 }
 
@@ -262,7 +262,7 @@ public:
 
 private:
     static bool waitForPort(int port) {
-        const auto deadline = std::chrono::steady_clock::now() + 15s;
+        const auto deadline = std::chrono::steady_clock::now() + 30s;
         while (std::chrono::steady_clock::now() < deadline) {
             if (portOpen(port)) {
                 return true;
@@ -284,10 +284,10 @@ private:
 json earn(AutomationClient& kiosk, const fs::path& receipt, const std::string& phone) {
     kiosk.send({{"cmd", "tap"}, {"id", "start"}});
     kiosk.send({{"cmd", "camera"}, {"image", receipt.string()}});
-    kiosk.waitForScreen("phone", 10s);
+    kiosk.waitForScreen("phone", 20s);
     kiosk.send({{"cmd", "type"}, {"text", phone}});
     kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
-    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
     json state;
     while (std::chrono::steady_clock::now() < deadline) {
         state = kiosk.send({{"cmd", "state"}});
@@ -342,7 +342,7 @@ TEST_F(KioskWithCentral, ReturningShopperIsCreditedInTwelveTouchesUnderEightSeco
     };
     touch({{"cmd", "tap"}, {"id", "start"}});
     kiosk().send({{"cmd", "camera"}, {"image", receipt.string()}});
-    ASSERT_EQ(kiosk().waitForScreen("phone", 10s).value("screen", ""), "phone");
+    ASSERT_EQ(kiosk().waitForScreen("phone", 20s).value("screen", ""), "phone");
     touch({{"cmd", "type"}, {"text", phone}});
     touch({{"cmd", "tap"}, {"id", "ok"}});
     // Credited means central's answer is on screen: no longer the provisional "pending" figure.
@@ -367,10 +367,10 @@ TEST_F(KioskWithCentral, ReturningShopperIsCreditedInTwelveTouchesUnderEightSeco
     kiosk().send({{"cmd", "camera"}, {"image", ""}});
     std::this_thread::sleep_for(3500ms);
     kiosk().send({{"cmd", "camera"}, {"image", receipt.string()}});
-    ASSERT_EQ(kiosk().waitForScreen("phone", 10s).value("screen", ""), "phone");
+    ASSERT_EQ(kiosk().waitForScreen("phone", 20s).value("screen", ""), "phone");
     kiosk().send({{"cmd", "type"}, {"text", phone}});
     kiosk().send({{"cmd", "tap"}, {"id", "ok"}});
-    state = kiosk().waitForText("đã được tích điểm", 10s);
+    state = kiosk().waitForText("đã được tích điểm", 20s);
     EXPECT_EQ(state.value("screen", ""), "scan");
     EXPECT_TRUE(hasText(state, "đã được tích điểm")) << state.dump();
 }
@@ -391,7 +391,7 @@ TEST_F(KioskWithCentral, RedeemPrintsAVoucherCentralAcceptsOnce) {
     }
     ASSERT_FALSE(reward.empty()) << state.dump();
     kiosk().send({{"cmd", "tap"}, {"id", reward}});
-    ASSERT_EQ(kiosk().waitForScreen("otp", 10s).value("screen", ""), "otp");
+    ASSERT_EQ(kiosk().waitForScreen("otp", 20s).value("screen", ""), "otp");
     const std::string code = m_backend->lastOtp("+84987654321");
     ASSERT_EQ(code.size(), 6U);
     kiosk().send({{"cmd", "type"}, {"text", code}});
@@ -444,7 +444,7 @@ TEST_F(KioskWithCentral, APrinterOutOfPaperSpendsNothingAndSendsNoCode) {
     }
     ASSERT_FALSE(reward.empty()) << state.dump();
     kiosk().send({{"cmd", "tap"}, {"id", reward}});
-    state = kiosk().waitForText("hết giấy", 10s);
+    state = kiosk().waitForText("hết giấy", 20s);
     EXPECT_EQ(state.value("screen", ""), "rewards");
     EXPECT_TRUE(hasText(state, "hết giấy")) << state.dump();
     screenshot(kiosk(), screenshotDir({}) / "15-rewards-paper-out.png");
@@ -472,7 +472,7 @@ TEST_P(KioskScreenshots, EveryScreen) {
     kiosk.send({{"cmd", "tap"}, {"id", "start"}});
     screenshot(kiosk, out / "02-scan.png");
     kiosk.send({{"cmd", "camera"}, {"image", receipt.string()}});
-    ASSERT_EQ(kiosk.waitForScreen("phone", 10s).value("screen", ""), "phone");
+    ASSERT_EQ(kiosk.waitForScreen("phone", 20s).value("screen", ""), "phone");
     kiosk.send({{"cmd", "type"}, {"text", "028123"}});
     screenshot(kiosk, out / "04-phone-typing.png");
     kiosk.send({{"cmd", "type"}, {"text", "4567"}});
@@ -483,11 +483,11 @@ TEST_P(KioskScreenshots, EveryScreen) {
     }
     kiosk.send({{"cmd", "type"}, {"text", "0987654321"}});
     kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
-    ASSERT_EQ(kiosk.waitForScreen("consent", 10s).value("screen", ""), "consent");
+    ASSERT_EQ(kiosk.waitForScreen("consent", 20s).value("screen", ""), "consent");
     kiosk.send({{"cmd", "tap"}, {"id", "consent:join"}});
     screenshot(kiosk, out / "06-consent.png");
     kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
-    ASSERT_EQ(kiosk.waitForScreen("result", 10s).value("screen", ""), "result");
+    ASSERT_EQ(kiosk.waitForScreen("result", 20s).value("screen", ""), "result");
     screenshot(kiosk, out / "07-result-pending.png");
     kiosk.send({{"cmd", "idle"}, {"advance_ms", 40'000}});
     screenshot(kiosk, out / "08-countdown.png");
@@ -512,12 +512,12 @@ TEST_P(KioskScreenshots, EveryScreen) {
     shop.send({{"cmd", "tap"}, {"id", "rewards"}});
     screenshot(shop, out / "11-rewards.png");
     shop.send({{"cmd", "tap"}, {"id", "reward:CAFE-20K"}});
-    ASSERT_EQ(shop.waitForScreen("otp", 10s).value("screen", ""), "otp");
+    ASSERT_EQ(shop.waitForScreen("otp", 20s).value("screen", ""), "otp");
     shop.send({{"cmd", "type"}, {"text", backend.lastOtp("+84901234567").substr(0, 4)}});
     screenshot(shop, out / "12-otp.png");
     shop.send({{"cmd", "type"}, {"text", backend.lastOtp("+84901234567").substr(4)}});
     shop.send({{"cmd", "tap"}, {"id", "ok"}});
-    ASSERT_EQ(shop.waitForScreen("voucher", 20s).value("screen", ""), "voucher");
+    ASSERT_EQ(shop.waitForScreen("voucher", 30s).value("screen", ""), "voucher");
     screenshot(shop, out / "13-voucher.png");
     fs::copy_file(backend.printedDir() / "job-0001.png", out / "14-printed-voucher.png",
                   fs::copy_options::overwrite_existing);

@@ -24,7 +24,9 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
         return {};
     }
     const std::filesystem::path p(path);
-    return p.is_absolute() ? p : (base / p).lexically_normal();
+    auto resolved = p.is_absolute() ? p : (base / p).lexically_normal();
+    // "a/b/.." normalises to "a/": drop the trailing separator so paths compare and print cleanly.
+    return resolved.has_filename() ? resolved : resolved.parent_path();
 }
 
 /// Reads an optional key of type T; a key present with another type is an error, never ignored.
