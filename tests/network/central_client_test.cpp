@@ -433,12 +433,8 @@ TEST(CentralClientErrors, SilentServerTimesOutOnTime) {
 }
 
 TEST(CentralClientErrors, NobodyListeningIsANetworkError) {
-    int port = 0;
-    {
-        ScriptedServer server([](int) {});
-        port = server.port();
-    }
-    auto client = clientFor("http://127.0.0.1:" + std::to_string(port));
+    RefusingPort nobody;
+    auto client = clientFor(nobody.url());
     auto answer = client.heartbeat(Heartbeat{});
     ASSERT_FALSE(answer.has_value());
     EXPECT_EQ(answer.error().kind, ErrorKind::Network);

@@ -94,3 +94,28 @@ class ScriptedServer {
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
 };
+
+/// A loopback port that is bound but never listens: connecting to it is refused at once, and no other
+/// test can take it while this object lives.
+class RefusingPort {
+  public:
+    RefusingPort() {
+        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof addr;
+        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+            ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0)
+            throw std::runtime_error("RefusingPort: cannot bind 127.0.0.1");
+        m_port = ntohs(addr.sin_port);
+    }
+    ~RefusingPort() { ::close(m_fd); }
+    RefusingPort(const RefusingPort&) = delete;
+    RefusingPort& operator=(const RefusingPort&) = delete;
+    [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+  private:
+    int m_fd = -1;
+    int m_port = 0;
+};

@@ -272,17 +272,12 @@ TEST_F(SyncWorkerTest, LearnsAndKeepsTheClockOffset) {
 }
 
 TEST_F(SyncWorkerTest, UnreachableCentralMeansOfflineAndNothingLost) {
-    int port = 0;
-    {
-        ScriptedServer probe([](int) {});
-        port = probe.port();
-    }
+    RefusingPort nobody;
     const auto key = m_store->enqueue(fakeClaim("S1/1", 5)).value();
     std::atomic<int> statuses{0};
     SyncEvents events;
     events.statusChanged = [&](const SyncStatus&) { ++statuses; };
-    SyncWorker worker(*m_store, clientFor("http://127.0.0.1:" + std::to_string(port)), m_systemClock, {},
-                      events);
+    SyncWorker worker(*m_store, clientFor(nobody.url()), m_systemClock, {}, events);
     worker.start();
     ASSERT_TRUE(eventually([&] { return m_store->entry(key).value().attempts >= 1; }));
     // The status is published after the round of push, config and heartbeat that failed.
