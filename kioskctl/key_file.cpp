@@ -13,7 +13,9 @@ constexpr std::uintmax_t kMaxKeyFileBytes = 64 * 1024;
 
 }  // namespace
 
-std::expected<loyalty::PublicKey, std::string> readPublicKeyFile(const std::filesystem::path& path) {
+namespace {
+
+std::expected<std::string, std::string> readKeyText(const std::filesystem::path& path) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) return std::unexpected(fmt::format("cannot read {}: {}", path.string(), ec.message()));
@@ -23,9 +25,25 @@ std::expected<loyalty::PublicKey, std::string> readPublicKeyFile(const std::file
     std::stringstream buffer;
     buffer << in.rdbuf();
     if (!in) return std::unexpected(fmt::format("cannot read {}", path.string()));
-    const auto key = loyalty::parsePublicKey(buffer.str());
+    return buffer.str();
+}
+
+}  // namespace
+
+std::expected<loyalty::PublicKey, std::string> readPublicKeyFile(const std::filesystem::path& path) {
+    const auto text = readKeyText(path);
+    if (!text) return std::unexpected(text.error());
+    const auto key = loyalty::parsePublicKey(*text);
     if (!key) return std::unexpected(fmt::format("{}: {}", path.string(), loyalty::describe(key.error())));
     return *key;
+}
+
+std::expected<loyalty::SigningKeyPair, std::string> readSecretKeyFile(const std::filesystem::path& path) {
+    const auto text = readKeyText(path);
+    if (!text) return std::unexpected(text.error());
+    auto keys = loyalty::parseSecretKey(*text);
+    if (!keys) return std::unexpected(fmt::format("{}: {}", path.string(), loyalty::describe(keys.error())));
+    return std::move(*keys);
 }
 
 }  // namespace kioskctl

@@ -14,4 +14,8 @@ namespace kioskctl {
 [[nodiscard]] std::expected<loyalty::PublicKey, std::string> readPublicKeyFile(
     const std::filesystem::path& path);
 
+/// The key pair in the secret key file `path` (same errors).
+[[nodiscard]] std::expected<loyalty::SigningKeyPair, std::string> readSecretKeyFile(
+    const std::filesystem::path& path);
+
 }  // namespace kioskctl

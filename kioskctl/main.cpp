@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     kioskctl::addVoucherCommands(app, exitCode);
     kioskctl::addScanCommands(app, exitCode);
     kioskctl::addPrinterCommands(app, exitCode);
+    kioskctl::addCentralCommands(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

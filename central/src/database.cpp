@@ -89,7 +89,8 @@ std::unique_ptr<Database> Database::open(const std::string& url) {
         if (path.empty()) throw std::runtime_error("empty SQLite path in database URL");
         if (const auto dir = std::filesystem::path(path).parent_path(); !dir.empty())
             std::filesystem::create_directories(dir);
-        db.reset(new Database(Backend::Sqlite, [path] { return openSqlite(path); }));
+        auto gate = std::make_shared<std::mutex>();
+        db.reset(new Database(Backend::Sqlite, [path, gate] { return openSqlite(path, gate); }));
     }
     auto lease = db->lease();
     if (!lease) throw std::runtime_error("cannot open the database: " + lease.error().message);

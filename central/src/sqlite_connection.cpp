@@ -28,7 +28,8 @@ struct Prepared {
 
 class SqliteConnection final : public Connection {
   public:
-    explicit SqliteConnection(sqlite3* db) : m_db(db) {}
+    SqliteConnection(sqlite3* db, std::shared_ptr<std::mutex> writeGate)
+        : m_db(db), m_writeGate(std::move(writeGate)) {}
     ~SqliteConnection() override {
         for (auto& [sql, prepared] : m_cache) sqlite3_finalize(prepared.stmt);
         sqlite3_close_v2(m_db);
@@ -52,7 +53,14 @@ class SqliteConnection final : public Connection {
         return std::unexpected(error);
     }
 
-    DbResult<void> begin() override { return execute("BEGIN IMMEDIATE"); }
+    DbResult<void> begin() override {
+        std::unique_lock gate(*m_writeGate);
+        auto begun = execute("BEGIN IMMEDIATE");
+        if (begun) m_gate = std::move(gate);
+        return begun;
+    }
+    DbResult<void> commit() override { return finish("COMMIT"); }
+    DbResult<void> rollback() override { return finish("ROLLBACK"); }
 
     DbResult<Rows> query(std::string_view sql, std::span<const Param> params) override {
         auto prepared = prepare(sql, params.size());
@@ -100,6 +108,13 @@ class SqliteConnection final : public Connection {
     }
 
   private:
+    DbResult<void> finish(const char* sql) {
+        auto done = execute(sql);
+        // A failed COMMIT leaves the transaction open: keep the gate until the rollback that follows.
+        if (done || sqlite3_get_autocommit(m_db)) m_gate = {};
+        return done;
+    }
+
     DbResult<const Prepared*> prepare(std::string_view sql, std::size_t paramCount) {
         std::string key(sql);
         if (auto it = m_cache.find(key); it != m_cache.end()) return &it->second;
@@ -125,12 +140,14 @@ class SqliteConnection final : public Connection {
     }
 
     sqlite3* m_db;
+    std::shared_ptr<std::mutex> m_writeGate;
+    std::unique_lock<std::mutex> m_gate;  ///< held from begin() to commit()/rollback()
     std::unordered_map<std::string, Prepared> m_cache;
 };
 
 }  // namespace
 
-DbResult<std::unique_ptr<Connection>> openSqlite(const std::string& path) {
+DbResult<std::unique_ptr<Connection>> openSqlite(const std::string& path, std::shared_ptr<std::mutex> writeGate) {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                    nullptr);
@@ -140,7 +157,7 @@ DbResult<std::unique_ptr<Connection>> openSqlite(const std::string& path) {
         return std::unexpected(error);
     }
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
-    auto connection = std::make_unique<SqliteConnection>(db);
+    auto connection = std::make_unique<SqliteConnection>(db, std::move(writeGate));
     if (auto ok = connection->execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
         !ok)
         return std::unexpected(ok.error());

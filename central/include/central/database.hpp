@@ -83,8 +83,8 @@ class Connection {
         return query(sql, std::span<const Param>(params.begin(), params.size()));
     }
     [[nodiscard]] DbResult<Rows> query(std::string_view sql) { return query(sql, std::span<const Param>{}); }
-    [[nodiscard]] DbResult<void> commit() { return execute("COMMIT"); }
-    [[nodiscard]] DbResult<void> rollback() { return execute("ROLLBACK"); }
+    [[nodiscard]] virtual DbResult<void> commit() { return execute("COMMIT"); }
+    [[nodiscard]] virtual DbResult<void> rollback() { return execute("ROLLBACK"); }
 };
 
 class Database;
