@@ -3,12 +3,9 @@
 // expected ledger is known without asking central. Receipts are signed with the DEVELOPMENT-ONLY DEV001 key
 // of assets/samples.
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +16,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -63,20 +61,6 @@ bool fail(std::string message) {
     return false;
 }
 
-int freeLoopbackPort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof addr;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0)
-        port = ntohs(addr.sin_port);
-    ::close(fd);
-    return port;
-}
-
 std::string readFile(const std::filesystem::path& path) {
     std::ifstream in(path);
     std::stringstream text;
@@ -100,35 +84,27 @@ CentralProcess::~CentralProcess() {
 }
 
 bool CentralProcess::launch() {
+    // Port 0: central binds a free port itself and logs it, so no other test can take it in between.
     const std::string binary = std::string(KIOSK_BINARY_DIR) + "/bin/central";
-    for (int attempt = 0; attempt < 3 && m_pid <= 0; ++attempt) {
-        m_port = freeLoopbackPort();
-        const std::vector<std::string> args = {binary, "--listen", "127.0.0.1:" + std::to_string(m_port),
-                                               "--data", (m_dir.path() / "data").string()};
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        const auto log = (m_dir.path() / "central.log").string();
-        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                         0644);
-        posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-        posix_spawn_file_actions_addchdir_np(&actions, m_dir.path().c_str());
-        std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        pid_t pid = -1;
-        const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        if (rc != 0) return fail("cannot start " + binary);
-        m_pid = pid;
-        if (!waitHealthy()) {
-            int status = 0;
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, &status, 0);
-            m_pid = -1;  // perhaps the port was taken meanwhile: try another
-        }
+    const std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--data",
+                                           (m_dir.path() / "data").string()};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    const auto log = (m_dir.path() / "central.log").string();
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                     0644);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    posix_spawn_file_actions_addchdir_np(&actions, m_dir.path().c_str());
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const int rc = posix_spawn(&m_pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        m_pid = -1;
+        return fail("cannot start " + binary);
     }
-    if (m_pid <= 0)
-        return fail("central did not become healthy; log:\n" + readFile(m_dir.path() / "central.log"));
+    if (!waitHealthy()) return fail("central did not become healthy; log:\n" + readFile(log));
     return setUp();
 }
 
@@ -206,16 +182,22 @@ std::expected<std::int64_t, std::string> CentralProcess::claimCount() {
 }
 
 bool CentralProcess::waitHealthy() {
-    httplib::Client client("127.0.0.1", m_port);
-    client.set_connection_timeout(0, 200'000);
-    for (int i = 0; i < 200; ++i) {
+    const std::regex listening(R"(listening on 127\.0\.0\.1:([0-9]+))");
+    for (int i = 0; i < 400; ++i) {
         int status = 0;
         if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
             m_pid = -1;
             return false;
         }
-        if (auto res = client.Get("/healthz"); res && res->status == 200) return true;
-        std::this_thread::sleep_for(50ms);
+        std::smatch match;
+        const auto text = readFile(m_dir.path() / "central.log");
+        if (m_port == 0 && std::regex_search(text, match, listening)) m_port = std::stoi(match[1].str());
+        if (m_port != 0) {
+            httplib::Client client("127.0.0.1", m_port);
+            client.set_connection_timeout(0, 200'000);
+            if (auto res = client.Get("/healthz"); res && res->status == 200) return true;
+        }
+        std::this_thread::sleep_for(25ms);
     }
     return false;
 }
