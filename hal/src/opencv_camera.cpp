@@ -59,7 +59,7 @@ std::expected<void, CameraError> OpenCvCamera::tryOpen() {
     bool opened = false;
     try {
         if (isFile) {
-            opened = device->capture.open(path, cv::CAP_ANY);
+            opened = device->capture.open(path, cv::CAP_FFMPEG);
         } else {
             // The capture format is requested before the size: on UVC cameras 1280x720 at 30 fps is only
             // offered as MJPG; YUYV drops to a few fps at that size.

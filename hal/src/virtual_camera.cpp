@@ -68,7 +68,9 @@ std::expected<void, CameraError> VirtualCamera::openSource() {
                     error(CameraError::Kind::NotFound,
                           fmt::format("virtual camera: no images in folder {}", path.string())));
         } else if (fs::is_regular_file(path, ec)) {
-            if (!source->video.open(path.string(), cv::CAP_ANY) || !source->video.isOpened())
+            // FFmpeg only: letting OpenCV probe every backend (GStreamer, image sequences) on a file that
+            // is not a video costs a third of a second and leaks inside GStreamer's plugins.
+            if (!source->video.open(path.string(), cv::CAP_FFMPEG) || !source->video.isOpened())
                 return std::unexpected(
                     error(CameraError::Kind::NotFound,
                           fmt::format("virtual camera: cannot play video {}", path.string())));

@@ -7,7 +7,7 @@
 // CameraConfig::reconnectIntervalMs (timed with the hal::Clock), returning Disconnected/NotFound
 // until it succeeds. Nothing throws.
 //
-// A path that is a regular file is opened with OpenCV's default backend instead of V4L2 — the same
+// A path that is a regular file is opened with OpenCV's FFmpeg backend instead of V4L2 — the same
 // read/convert/reconnect code then runs on a recorded video (tests; a kiosk has no use for it).
 //
 // Threads: see hal::Camera.
