@@ -115,7 +115,9 @@ void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics,
     // delayed ACK (~40 ms per answer on a keep-alive connection).
     server.set_tcp_nodelay(true);
     server.set_keep_alive_max_count(1000);
-    server.set_keep_alive_timeout(5);
+    // httplib serves a connection on one worker until it closes: an idle kiosk connection must not
+    // hold a worker long, or a fleet of mostly idle kiosks starves the pool.
+    server.set_keep_alive_timeout(1);
     server.set_read_timeout(10);
     server.set_write_timeout(10);
 

@@ -27,8 +27,8 @@ struct Settings {
     std::string devEnrollmentCode = "DEV-ENROLL-0001";  ///< empty = none
     std::string devKioskId = "K-DEV-01";
     std::string devStore = "DEV001";
-    std::size_t workers = 16;
-    std::size_t maxQueued = 64;
+    std::size_t workers = 32;     ///< threads serving connections (one connection each at a time)
+    std::size_t maxQueued = 256;  ///< connections waiting for a worker; beyond: 503 + Retry-After
     std::size_t maxBodyBytes = 1u << 20;
     std::string logLevel = "info";
 };
