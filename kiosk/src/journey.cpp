@@ -106,6 +106,18 @@ void Journey::setEstimator(std::function<std::optional<std::int64_t>(const loyal
     m_config.estimatePoints = std::move(estimatePoints);
 }
 
+void Journey::setCampaign(const loyalty::Campaign& campaign, Now now) {
+    m_campaignName = campaign.name;
+    m_promotions.clear();
+    const loyalty::LocalDate today = loyalty::localDate(now.wall);
+    for (const auto& promotion : campaign.promotions) {
+        if (promotion.kind == loyalty::Promotion::Kind::Weekend || promotion.to >= today) {
+            m_promotions.push_back(promotion);
+        }
+    }
+    rebuild();
+}
+
 // ---- inputs ------------------------------------------------------------------------------------------
 
 void Journey::tick(Now now) {
@@ -543,7 +555,25 @@ void Journey::buildAttract(ui::View& v) const {
     v.screen = ui::ScreenId::Attract;
     v.title = tr("attract.title");
     v.lines.push_back({tr("attract.offer"), ui::TextLine::Style::Big});
-    v.lines.push_back({tr("attract.promotion"), ui::TextLine::Style::Body, ui::Tone::Good});
+    const bool en = m_language == "en";
+    if (m_campaignName) {
+        v.lines.push_back({en ? m_campaignName->en : m_campaignName->vi, ui::TextLine::Style::Heading});
+    }
+    for (const auto& promotion : m_promotions) {
+        const std::string label = en ? promotion.label.en : promotion.label.vi;
+        const std::string times = std::to_string(promotion.multiplierPercent / 100) +
+                                  (promotion.multiplierPercent % 100 == 0
+                                       ? ""
+                                       : (en ? "." : ",") + std::to_string(promotion.multiplierPercent % 100 / 10));
+        v.lines.push_back(
+            {promotion.kind == loyalty::Promotion::Kind::Weekend
+                 ? tr("attract.promotion_weekend", {{"label", label}, {"times", times}})
+                 : tr("attract.promotion_dates", {{"label", label},
+                                                  {"times", times},
+                                                  {"from", loyalty::formatLocalDateVi(promotion.from)},
+                                                  {"to", loyalty::formatLocalDateVi(promotion.to)}}),
+             ui::TextLine::Style::Body, ui::Tone::Good});
+    }
     v.cameraPreview = false;
     v.controls.push_back({"start", tr("attract.start"), ui::Control::Kind::Button, true, true});
 }

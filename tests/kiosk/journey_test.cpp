@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include "hal/clock.hpp"
 #include "loyalty/receipt_token.hpp"
@@ -307,6 +309,20 @@ TEST_F(JourneyTest, OfflineClaimShowsPendingAndDuplicateIsRefused) {
     post(ClaimQueued{m_journey->session(), std::unexpected(sync::StoreError{sync::StoreError::Kind::Duplicate, "dup"}), 0});
     EXPECT_EQ(screen(), ui::ScreenId::Scan);
     EXPECT_TRUE(shows("đã được tích điểm"));
+}
+
+TEST_F(JourneyTest, AttractAdvertisesTheCampaignCentralSent) {
+    std::ifstream in(std::string(KIOSK_SOURCE_DIR) + "/assets/config/campaign.toml");
+    const std::string toml{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    auto campaign = loyalty::Campaign::fromToml(toml);
+    ASSERT_TRUE(campaign.has_value()) << campaign.error().message;
+    m_journey->setCampaign(*campaign, now());
+    EXPECT_TRUE(shows(campaign->name.vi));
+    for (const auto& promotion : campaign->promotions) {
+        if (promotion.kind == loyalty::Promotion::Kind::Weekend) {
+            EXPECT_TRUE(shows(promotion.label.vi));
+        }
+    }
 }
 
 TEST_F(JourneyTest, EnglishIsOneTapAway) {

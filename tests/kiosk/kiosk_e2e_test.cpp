@@ -521,6 +521,9 @@ TEST_P(KioskScreenshots, EveryScreen) {
     screenshot(shop, out / "13-voucher.png");
     fs::copy_file(backend.printedDir() / "job-0001.png", out / "14-printed-voucher.png",
                   fs::copy_options::overwrite_existing);
+    shop.send({{"cmd", "tap"}, {"id", "done"}});
+    ASSERT_EQ(shop.waitForScreen("attract", 20s).value("screen", ""), "attract");
+    screenshot(shop, out / "16-attract-with-campaign.png");
 }
 
 INSTANTIATE_TEST_SUITE_P(LanguagesAndOrientations, KioskScreenshots,

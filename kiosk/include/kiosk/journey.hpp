@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "kiosk/events.hpp"
+#include "loyalty/campaign.hpp"
 #include "loyalty/phone.hpp"
 #include "loyalty/receipt_token.hpp"
 #include "ui/strings.hpp"
@@ -67,6 +68,8 @@ public:
     void setRewards(std::vector<Reward> rewards);
     void setKeyring(loyalty::StoreKeyring keyring);
     void setEstimator(std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints);
+    /// The campaign the Attract screen advertises: its name and the promotions not over at `now`.
+    void setCampaign(const loyalty::Campaign& campaign, Now now);
     void onEvent(const Event& event, Now now);
     /// Runs the idle timeout; call at least every second while not on Attract (see nextWake).
     void tick(Now now);
@@ -133,6 +136,8 @@ private:
                                         const std::string& fallbackKey) const;
 
     JourneyConfig m_config;
+    std::optional<loyalty::LocalizedText> m_campaignName;
+    std::vector<loyalty::Promotion> m_promotions;
     const ui::Strings& m_vi;
     const ui::Strings& m_en;
     std::string m_language;

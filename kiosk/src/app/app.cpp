@@ -522,6 +522,7 @@ void App::applyCentralConfig(const std::string& body) {
     if (config.contains("campaign_toml") && config["campaign_toml"].is_string()) {
         auto campaign = loyalty::Campaign::fromToml(config["campaign_toml"].get<std::string>());
         if (campaign) {
+            m_journey->setCampaign(*campaign, now());
             // Offline the member's tier is unknown: the provisional figure is the base tier's, the
             // lowest; central's answer replaces it once the claim syncs.
             m_journey->setEstimator([c = std::move(*campaign)](const loyalty::Receipt& receipt) {
