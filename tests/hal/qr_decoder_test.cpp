@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 
 #include "../../hal/src/frame_mat.hpp"
+#include "../network/temp_dir.hpp"
 #include "hal/scanner.hpp"
 #include "qr_testset.hpp"
 
@@ -170,6 +172,43 @@ TEST(QrDecoder, HostileImagesDecodeToNothing) {
     }
     EXPECT_TRUE(hal::decodeWithZbarOnly(hal::Frame{}).empty());
     EXPECT_TRUE(hal::decodeWithZxingOnly(hal::Frame{}).empty());
+}
+
+TEST(LoadFrameFromFile, RefusesImagesThatDeclareAHugeSize) {
+    // A few bytes can declare a gigapixel image; it must be refused before anything is decoded.
+    const TempDir dir;
+    std::vector<std::uint8_t> png;
+    cv::imencode(".png", cv::Mat(16, 16, CV_8UC3, cv::Scalar(1, 2, 3)), png);
+    const std::array<std::uint8_t, 4> width = {0x00, 0x01, 0x00, 0x00};  // IHDR width: 65536
+    std::copy(width.begin(), width.end(), png.begin() + 16);
+    std::ofstream(dir.path() / "bomb.png", std::ios::binary)
+        .write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+    auto loaded = hal::loadFrameFromFile(dir.path() / "bomb.png");
+    ASSERT_FALSE(loaded);
+    EXPECT_NE(loaded.error().find("65536x16"), std::string::npos) << loaded.error();
+
+    std::vector<std::uint8_t> jpeg;
+    cv::imencode(".jpg", cv::Mat(16, 16, CV_8UC3, cv::Scalar(1, 2, 3)), jpeg);
+    for (std::size_t i = 2; i + 8 < jpeg.size(); ++i) {
+        if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0) {  // baseline start-of-frame: height, width at +5, +7
+            jpeg[i + 5] = 0xEA;
+            jpeg[i + 6] = 0x60;
+            break;
+        }
+    }
+    std::ofstream(dir.path() / "bomb.jpg", std::ios::binary)
+        .write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
+    loaded = hal::loadFrameFromFile(dir.path() / "bomb.jpg");
+    ASSERT_FALSE(loaded);
+    EXPECT_NE(loaded.error().find("16x60000"), std::string::npos) << loaded.error();
+
+    cv::imwrite((dir.path() / "fine.png").string(), cv::Mat(48, 64, CV_8UC3, cv::Scalar(1, 2, 3)));
+    auto fine = hal::loadFrameFromFile(dir.path() / "fine.png");
+    ASSERT_TRUE(fine) << fine.error();
+    EXPECT_EQ(fine->width, 64);
+    EXPECT_EQ(fine->height, 48);
+    EXPECT_EQ(fine->format, hal::PixelFormat::Rgb24);
+    EXPECT_EQ(fine->pixels->at(0), 3);  // RGB order: red first
 }
 
 TEST(LoadFrameFromFile, RefusesWhatIsNotAnImage) {
