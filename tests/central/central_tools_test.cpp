@@ -1,0 +1,89 @@
+// central with the tools and services around it: `kioskctl load` (the real binary) and the OTP webhook
+// notifier (a fake SMS gateway on loopback, run by this test).
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "central_harness.hpp"
+
+namespace central_test {
+namespace {
+
+std::string run(const std::string& command) {
+    std::string out;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return out;
+    std::array<char, 512> buffer{};
+    while (fgets(buffer.data(), static_cast<int>(buffer.size()), pipe)) out += buffer.data();
+    pclose(pipe);
+    return out;
+}
+
+TEST(CentralTools, KioskctlLoadReportsClaimsPerSecondAndLatency) {
+    CentralProcess central(CentralProcess::Options{});
+    const auto out = run(std::string(KIOSK_BINARY_DIR "/bin/kioskctl load --url http://127.0.0.1:") +
+                         std::to_string(central.port()) + " --admin-token " + kAdmin +
+                         " --claims 200 --concurrency 4 --members 50 --key " KIOSK_SOURCE_DIR
+                         "/assets/samples/DEV001.key 2>&1");
+    EXPECT_NE(out.find("accepted      200 ("), std::string::npos) << out;
+    EXPECT_NE(out.find("claims/s"), std::string::npos) << out;
+    EXPECT_NE(out.find("p99"), std::string::npos) << out;
+    EXPECT_NE(out.find("status 200    200"), std::string::npos) << out;
+    const auto bad = run(std::string(KIOSK_BINARY_DIR "/bin/kioskctl load --url http://127.0.0.1:") +
+                         std::to_string(central.port()) + " --admin-token wrong --claims 5 --key " KIOSK_SOURCE_DIR
+                         "/assets/samples/DEV001.key 2>&1; echo exit=$?");
+    EXPECT_NE(bad.find("exit=1"), std::string::npos) << bad;
+}
+
+TEST(CentralTools, OtpGoesThroughTheWebhookAndAFailingGatewayIssuesNoCode) {
+    httplib::Server gateway;
+    std::mutex mutex;
+    std::vector<Json> received;
+    int answer = 200;
+    gateway.Post("/sms", [&](const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        received.push_back(Json::parse(req.body, nullptr, false));
+        res.status = answer;
+    });
+    const int port = gateway.bind_to_any_port("127.0.0.1");
+    std::thread serving([&] { gateway.listen_after_bind(); });
+
+    CentralProcess central(CentralProcess::Options{
+        "", "", "otp_webhook_url = \"http://127.0.0.1:" + std::to_string(port) + "/sms\"\n"});
+    const auto kiosk = enrollDevKiosk(central);
+    ASSERT_EQ(central.post("/v1/claims", kiosk, claimBody(signReceipt("W-1", 5'000'000, now() - 60), "0901234567")).status,
+              200);
+    ASSERT_EQ(central.post("/v1/otp", kiosk, Json{{"phone", "0901234567"}}).status, 200);
+    std::string code;
+    {
+        std::lock_guard lock(mutex);
+        ASSERT_EQ(received.size(), 1u);
+        EXPECT_EQ(received[0]["phone"], "+84901234567");
+        code = received[0]["code"].get<std::string>();
+        answer = 500;
+    }
+    EXPECT_EQ(code.size(), 6u);
+    auto failed = central.post("/v1/otp", kiosk, Json{{"phone", "0901234567"}});
+    EXPECT_EQ(failed.status, 503);
+    EXPECT_EQ(failed.code(), "notifier_unavailable");
+    std::string undelivered;
+    {
+        std::lock_guard lock(mutex);
+        ASSERT_EQ(received.size(), 2u);
+        undelivered = received[1]["code"].get<std::string>();
+    }
+    // The code the gateway never delivered was withdrawn: it does not redeem.
+    auto r = central.post("/v1/redemptions", kiosk,
+                          Json{{"idempotency_key", newKey()}, {"phone", "0901234567"}, {"reward_id", "CAFE-20K"},
+                               {"otp", undelivered}});
+    EXPECT_EQ(r.code(), "otp_invalid");
+    gateway.stop();
+    serving.join();
+}
+
+}  // namespace
+}  // namespace central_test
