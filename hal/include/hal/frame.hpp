@@ -41,7 +41,8 @@ struct Frame {
 };
 
 /// Reads a still image (PNG, JPEG, BMP, ...) into an Rgb24 frame. Error: a message naming the file
-/// and what went wrong (missing, unreadable, not an image, larger than 8192 x 8192).
+/// and what went wrong (missing, unreadable, not an image, a file over 64 MB, or more than 8192 pixels
+/// a side — checked in the PNG/JPEG header before decoding).
 [[nodiscard]] std::expected<Frame, std::string> loadFrameFromFile(const std::filesystem::path& path);
 
 }  // namespace hal
