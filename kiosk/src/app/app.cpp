@@ -166,6 +166,16 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     }
     m_store = std::move(*store);
 
+    auto camera = hal::makeCamera(m_config.camera, m_clock);
+    if (!camera) {
+        throw std::runtime_error("[camera] " + camera.error().message);
+    }
+    m_camera = std::move(*camera);
+    m_virtualCamera = dynamic_cast<hal::VirtualCamera*>(m_camera.get());
+    m_scanner = std::make_unique<hal::Scanner>(*m_camera, m_clock);
+    m_scanner->setNotifier([hostPtr] { hostPtr->wake(); });
+    m_scanner->start();
+
     m_central = std::make_unique<CentralLink>();
     if (!m_config.centralUrl.empty()) {
         net::ClientConfig client;
@@ -214,6 +224,11 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
             }
             waker->wake();
         };
+        hal::Scanner* scanner = m_scanner.get();
+        events.deviceHealth = [scanner] {
+            const auto health = scanner->cameraHealth();
+            return std::map<std::string, std::string>{{"camera", health.healthy() ? "ok" : health.lastError}};
+        };
         sync::SyncOptions syncOptions;
         syncOptions.version = "0.1.0";
         m_central->sync = std::make_unique<sync::SyncWorker>(*m_store, std::move(*forSync), m_clock, syncOptions,
@@ -225,15 +240,6 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
         applyCentralConfig((*cached)->body);
     }
 
-    auto camera = hal::makeCamera(m_config.camera, m_clock);
-    if (!camera) {
-        throw std::runtime_error("[camera] " + camera.error().message);
-    }
-    m_camera = std::move(*camera);
-    m_virtualCamera = dynamic_cast<hal::VirtualCamera*>(m_camera.get());
-    m_scanner = std::make_unique<hal::Scanner>(*m_camera, m_clock);
-    m_scanner->setNotifier([hostPtr] { hostPtr->wake(); });
-    m_scanner->start();
 
     if (m_config.printerDriver != "none") {
         hal::PrinterConfig printer;
