@@ -1,6 +1,7 @@
 #include "hal/qr_decoder.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "frame_mat.hpp"
@@ -10,8 +11,9 @@ namespace hal {
 
 namespace {
 
-/// Crops are decoded with modules of at least this many pixels: both decoders lose small codes long
-/// before the optics do, and upscaling a crop is cheap compared with a full-frame pass.
+/// Region crops are scaled (up to 3x) so their longer side is about this many pixels: both decoders
+/// lose codes of 2 px per module long before the optics do, and upscaling a crop is cheap compared
+/// with a full-frame pass.
 constexpr double kCropTargetSide = 360.0;
 /// Candidate regions examined per frame (the most texture-dense first).
 constexpr std::size_t kMaxRegions = 3;
