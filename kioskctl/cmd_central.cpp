@@ -106,8 +106,10 @@ int runLoad(const LoadOptions& o) {
     bodies.reserve(static_cast<std::size_t>(o.claims));
     for (int i = 0; i < o.claims; ++i) {
         std::string number = "L" + run + "-" + std::to_string(i);
-        std::transform(number.begin(), number.end(), number.begin(), [](unsigned char ch) { return std::toupper(ch); });
-        const loyalty::Receipt receipt{o.store, number, loyalty::Dong{50'000 + 1'000 * (i % 200)}, issuedAt, 1};
+        std::transform(number.begin(), number.end(), number.begin(),
+                       [](unsigned char ch) { return std::toupper(ch); });
+        const loyalty::Receipt receipt{o.store, number, loyalty::Dong{50'000 + 1'000 * (i % 200)}, issuedAt,
+                                       1};
         auto token = loyalty::encodeReceiptToken(receipt, *keys);
         if (!token) {
             fmt::print(stderr, "kioskctl: cannot sign a receipt for store {}\n", o.store);
@@ -158,12 +160,13 @@ int runLoad(const LoadOptions& o) {
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     std::sort(latencies.begin(), latencies.end());
     const int accepted = outcomes.contains("200") ? outcomes["200"] : 0;
-    fmt::print("claims sent   {} from {} connections in {:.2f} s ({} members)\n", o.claims, o.concurrency, seconds,
-               std::min(o.members, o.claims));
+    fmt::print("claims sent   {} from {} connections in {:.2f} s ({} members)\n", o.claims, o.concurrency,
+               seconds, std::min(o.members, o.claims));
     fmt::print("accepted      {} ({:.0f} claims/s)\n", accepted, accepted / seconds);
     fmt::print("requests      {:.0f} answered/s\n", static_cast<double>(latencies.size()) / seconds);
     fmt::print("latency ms    p50 {:.2f}  p90 {:.2f}  p99 {:.2f}  max {:.2f}\n", percentile(latencies, 0.50),
-               percentile(latencies, 0.90), percentile(latencies, 0.99), latencies.empty() ? 0.0 : latencies.back());
+               percentile(latencies, 0.90), percentile(latencies, 0.99),
+               latencies.empty() ? 0.0 : latencies.back());
     for (const auto& [status, n] : outcomes) fmt::print("status {:<7}{}\n", status, n);
     return 0;
 }
@@ -172,14 +175,18 @@ int runLoad(const LoadOptions& o) {
 
 void addCentralCommands(CLI::App& app, int& exitCode) {
     auto options = std::make_shared<LoadOptions>();
-    auto* load = app.add_subcommand("load", "Load-test central: N signed claims from C connections; claims/s, p50/p99");
+    auto* load = app.add_subcommand(
+        "load", "Load-test central: N signed claims from C connections; claims/s, p50/p99");
     load->add_option("--url", options->url, "central's base URL")->capture_default_str();
-    load->add_option("--admin-token", options->adminToken, "admin token (enrolls a throw-away kiosk)")->required();
+    load->add_option("--admin-token", options->adminToken, "admin token (enrolls a throw-away kiosk)")
+        ->required();
     load->add_option("--key", options->keyFile, "the store's secret key file that signs the receipts")
         ->capture_default_str();
     load->add_option("--store", options->store, "the store id of that key")->capture_default_str();
-    load->add_option("--claims", options->claims, "number of distinct receipts to claim")->capture_default_str();
-    load->add_option("--concurrency", options->concurrency, "parallel keep-alive connections")->capture_default_str();
+    load->add_option("--claims", options->claims, "number of distinct receipts to claim")
+        ->capture_default_str();
+    load->add_option("--concurrency", options->concurrency, "parallel keep-alive connections")
+        ->capture_default_str();
     load->add_option("--members", options->members, "distinct phone numbers the claims spread over")
         ->capture_default_str();
     load->callback([options, &exitCode] { exitCode = runLoad(*options); });

@@ -13,12 +13,15 @@ struct Known {
 };
 
 constexpr std::array kKnown{
-    Known{"bad_json", 400, "Dữ liệu gửi lên không phải JSON hợp lệ.", "The request body is not a valid JSON object."},
+    Known{"bad_json", 400, "Dữ liệu gửi lên không phải JSON hợp lệ.",
+          "The request body is not a valid JSON object."},
     Known{"invalid_field", 400, "Một trường dữ liệu không hợp lệ.", "A field is missing or invalid."},
-    Known{"unknown_field", 400, "Có trường dữ liệu không được hỗ trợ.", "The request has a field central does not know."},
+    Known{"unknown_field", 400, "Có trường dữ liệu không được hỗ trợ.",
+          "The request has a field central does not know."},
     Known{"batch_too_large", 400, "Quá nhiều hoá đơn trong một lần gửi (tối đa 200).",
           "Too many claims in one request (at most 200)."},
-    Known{"unauthorized", 401, "Chưa xác thực hoặc thông tin xác thực không đúng.", "Missing or unknown credential."},
+    Known{"unauthorized", 401, "Chưa xác thực hoặc thông tin xác thực không đúng.",
+          "Missing or unknown credential."},
     Known{"kiosk_revoked", 403, "Kiosk này đã bị thu hồi quyền truy cập. Vui lòng đăng ký lại.",
           "This kiosk was revoked. Enroll it again."},
     Known{"forbidden", 403, "Không được phép thực hiện thao tác này.", "This credential may not do that."},
@@ -29,7 +32,8 @@ constexpr std::array kKnown{
           "This idempotency key was used for a different request."},
     Known{"enrollment_code_used", 409, "Mã đăng ký đã được sử dụng hoặc đã hết hạn.",
           "The enrollment code was already used or has expired."},
-    Known{"voucher_already_consumed", 409, "Phiếu quà tặng đã được sử dụng.", "The voucher was already used."},
+    Known{"voucher_already_consumed", 409, "Phiếu quà tặng đã được sử dụng.",
+          "The voucher was already used."},
     Known{"insufficient_points", 409, "Số điểm không đủ.", "Not enough points."},
     Known{"voucher_expired", 410, "Phiếu quà tặng đã hết hạn.", "The voucher has expired."},
     Known{"body_too_large", 413, "Dữ liệu gửi lên quá lớn.", "The request body is too large."},
@@ -42,7 +46,8 @@ constexpr std::array kKnown{
           "The receipt is below the minimum spend and earns no points."},
     Known{"otp_locked", 429, "Số điện thoại tạm thời bị khoá do quá nhiều lần thử. Vui lòng thử lại sau.",
           "Too many attempts for this phone. Try again later."},
-    Known{"rate_limited", 429, "Quá nhiều yêu cầu. Vui lòng thử lại sau.", "Too many requests. Try again later."},
+    Known{"rate_limited", 429, "Quá nhiều yêu cầu. Vui lòng thử lại sau.",
+          "Too many requests. Try again later."},
     Known{"overloaded", 503, "Hệ thống đang quá tải. Vui lòng thử lại sau giây lát.",
           "Central is overloaded. Retry shortly."},
     Known{"storage_unavailable", 503, "Cơ sở dữ liệu tạm thời không sẵn sàng. Vui lòng thử lại.",
@@ -63,13 +68,15 @@ nlohmann::json ApiError::body() const {
 ApiError apiError(std::string_view code) {
     for (const auto& k : kKnown) {
         if (k.code == code) {
-            ApiError e{k.status, std::string(code), std::string(k.vi), std::string(k.en), nullptr, std::nullopt};
+            ApiError e{k.status,          std::string(code), std::string(k.vi),
+                       std::string(k.en), nullptr,           std::nullopt};
             if (k.status == 429 || k.status == 503) e.retryAfter = 1;
             return e;
         }
     }
-    return ApiError{500, "internal", "Lỗi hệ thống.", "Internal error: unknown code " + std::string(code), nullptr,
-                    std::nullopt};
+    return ApiError{
+        500,     "internal",  "Lỗi hệ thống.", "Internal error: unknown code " + std::string(code),
+        nullptr, std::nullopt};
 }
 
 ApiError apiError(std::string_view code, nlohmann::json details) {
@@ -88,13 +95,19 @@ ApiError invalidField(std::string_view field, std::string_view why) {
 ApiError domainError(int status, std::string_view code, std::string_view descriptionEn) {
     // The kiosk shows shoppers its own i18n text of the code; this Vietnamese text is for staff/logs.
     std::string vi = "Bị từ chối";
-    if (code.starts_with("token_")) vi = "Mã QR hoá đơn không hợp lệ";
-    else if (code.starts_with("phone_")) vi = "Số điện thoại không hợp lệ";
-    else if (code.starts_with("receipt_")) vi = "Hoá đơn không đủ điều kiện tích điểm";
-    else if (code.starts_with("reward_")) vi = "Không thể đổi quà này";
-    else if (code.starts_with("voucher_")) vi = "Mã phiếu quà tặng không hợp lệ";
-    return ApiError{status, std::string(code), vi + " (" + std::string(code) + ").", std::string(descriptionEn),
-                    nullptr, std::nullopt};
+    if (code.starts_with("token_"))
+        vi = "Mã QR hoá đơn không hợp lệ";
+    else if (code.starts_with("phone_"))
+        vi = "Số điện thoại không hợp lệ";
+    else if (code.starts_with("receipt_"))
+        vi = "Hoá đơn không đủ điều kiện tích điểm";
+    else if (code.starts_with("reward_"))
+        vi = "Không thể đổi quà này";
+    else if (code.starts_with("voucher_"))
+        vi = "Mã phiếu quà tặng không hợp lệ";
+    return ApiError{
+        status,  std::string(code), vi + " (" + std::string(code) + ").", std::string(descriptionEn),
+        nullptr, std::nullopt};
 }
 
 ApiError storageError(const DbError& error) {

@@ -11,9 +11,13 @@ BoundedTaskQueue::BoundedTaskQueue(std::size_t workers, std::size_t maxQueued) :
     for (std::size_t i = 0; i < kShedThreads; ++i) m_shed.threads.emplace_back([this] { run(m_shed, true); });
 }
 
-BoundedTaskQueue::~BoundedTaskQueue() { shutdown(); }
+BoundedTaskQueue::~BoundedTaskQueue() {
+    shutdown();
+}
 
-bool BoundedTaskQueue::shedding() { return tl_shedding; }
+bool BoundedTaskQueue::shedding() {
+    return tl_shedding;
+}
 
 void BoundedTaskQueue::enqueue(std::function<void()> fn) {
     {

@@ -16,7 +16,7 @@ namespace central {
 /// 100 ms, so writers contending inside SQLite wait far longer than the lock is held. Correctness
 /// still comes from BEGIN IMMEDIATE (another process on the same file waits on the busy timeout).
 [[nodiscard]] DbResult<std::unique_ptr<Connection>> openSqlite(const std::string& path,
-                                                              std::shared_ptr<std::mutex> writeGate);
+                                                               std::shared_ptr<std::mutex> writeGate);
 
 /// Connects to PostgreSQL with a libpq conninfo string or URI.
 [[nodiscard]] DbResult<std::unique_ptr<Connection>> openPostgres(const std::string& conninfo);

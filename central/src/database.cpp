@@ -9,7 +9,9 @@
 
 namespace central {
 
-std::int64_t Row::integer(std::size_t i) const { return optionalInteger(i).value_or(0); }
+std::int64_t Row::integer(std::size_t i) const {
+    return optionalInteger(i).value_or(0);
+}
 
 std::optional<std::int64_t> Row::optionalInteger(std::size_t i) const {
     const auto& value = m_columns.at(i);
@@ -71,7 +73,8 @@ void migrate(Connection& c, int& version) {
         if (auto ok = c.execute(steps[i]); !ok) fail("version " + std::to_string(i + 1), ok.error());
         const Param v = static_cast<std::int64_t>(i + 1);
         const Param now = static_cast<std::int64_t>(std::time(nullptr));
-        if (auto ok = c.query("INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", {v, now}); !ok)
+        if (auto ok = c.query("INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", {v, now});
+            !ok)
             fail("record version", ok.error());
         version = static_cast<int>(i + 1);
     }

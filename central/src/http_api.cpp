@@ -53,7 +53,8 @@ class Router {
 
     using Handler = std::function<std::expected<Reply, ApiError>(const Request&, const Caller&, const Json&)>;
 
-    void add(const char* method, const char* pattern, const char* route, Auth auth, Body body, Handler handler) {
+    void add(const char* method, const char* pattern, const char* route, Auth auth, Body body,
+             Handler handler) {
         auto wrapped = [&service = m_service, &metrics = m_metrics, method, route, auth, body, handler](
                            const Request& req, Response& res) {
             const auto start = Clock::now();
@@ -84,16 +85,20 @@ class Router {
                 writeError(res, reply.error());
                 metrics.countError(reply.error().code);
                 const auto level = reply.error().status >= 500 ? spdlog::level::warn : spdlog::level::info;
-                spdlog::log(level, "refused method={} route={} status={} code={} kiosk={} detail=\"{}\"", method, route,
-                            reply.error().status, reply.error().code, caller.kioskId, reply.error().messageEn);
+                spdlog::log(level, "refused method={} route={} status={} code={} kiosk={} detail=\"{}\"",
+                            method, route, reply.error().status, reply.error().code, caller.kioskId,
+                            reply.error().messageEn);
             }
             const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
             metrics.observeRequest(route, method, res.status, seconds);
         };
         const std::string m = method;
-        if (m == "GET") m_server.Get(pattern, wrapped);
-        else if (m == "POST") m_server.Post(pattern, wrapped);
-        else if (m == "PUT") m_server.Put(pattern, wrapped);
+        if (m == "GET")
+            m_server.Get(pattern, wrapped);
+        else if (m == "POST")
+            m_server.Post(pattern, wrapped);
+        else if (m == "PUT")
+            m_server.Put(pattern, wrapped);
     }
 
   private:
@@ -127,13 +132,23 @@ void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics,
         if (!res.body.empty()) return;
         const char* code = "invalid_field";
         switch (res.status) {
-            case 404: code = "not_found"; break;
-            case 413: code = "body_too_large"; break;
-            case 415: code = "unsupported_media_type"; break;
-            case 503: code = "overloaded"; break;
+            case 404:
+                code = "not_found";
+                break;
+            case 413:
+                code = "body_too_large";
+                break;
+            case 415:
+                code = "unsupported_media_type";
+                break;
+            case 503:
+                code = "overloaded";
+                break;
             default:
-                if (res.status >= 500) code = "internal";
-                else code = "bad_json";
+                if (res.status >= 500)
+                    code = "internal";
+                else
+                    code = "bad_json";
         }
         const int status = res.status;
         writeError(res, apiError(code));
@@ -188,51 +203,63 @@ void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics,
                   count(*result);
               return Reply{200, std::move(*result), {}};
           });
-    r.add("GET", R"(/v1/members/([^/]{1,64}))", "/v1/members/{phone}", Auth::Credential, Body::None,
-          [&s](const Request& q, const Caller& c, const Json&) { return ok(s.member(c, q.matches[1].str())); });
+    r.add(
+        "GET", R"(/v1/members/([^/]{1,64}))", "/v1/members/{phone}", Auth::Credential, Body::None,
+        [&s](const Request& q, const Caller& c, const Json&) { return ok(s.member(c, q.matches[1].str())); });
     r.add("POST", "/v1/otp", "/v1/otp", Auth::Credential, Body::Required,
           [&s](const Request&, const Caller& c, const Json& b) { return ok(s.requestOtp(c, b)); });
     r.add("POST", "/v1/redemptions", "/v1/redemptions", Auth::Credential, Body::Required,
           [&s](const Request&, const Caller& c, const Json& b) { return ok(s.redeem(c, b)); });
     r.add("POST", R"(/v1/vouchers/([^/]{1,64})/consume)", "/v1/vouchers/{code}/consume", Auth::Credential,
-          Body::Optional,
-          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.consumeVoucher(c, q.matches[1].str(), b)); });
+          Body::Optional, [&s](const Request& q, const Caller& c, const Json& b) {
+              return ok(s.consumeVoucher(c, q.matches[1].str(), b));
+          });
     r.add("GET", R"(/v1/kiosks/([^/]{1,64})/config)", "/v1/kiosks/{id}/config", Auth::Credential, Body::None,
           [&s](const Request& q, const Caller& c, const Json&) -> std::expected<Reply, ApiError> {
               auto config = s.kioskConfig(c, q.matches[1].str());
               if (!config) return std::unexpected(config.error());
-              if (q.get_header_value("If-None-Match") == config->etag) return Reply{304, Json(), config->etag};
+              if (q.get_header_value("If-None-Match") == config->etag)
+                  return Reply{304, Json(), config->etag};
               return Reply{200, std::move(config->body), config->etag};
           });
     r.add("POST", R"(/v1/kiosks/([^/]{1,64})/heartbeat)", "/v1/kiosks/{id}/heartbeat", Auth::Credential,
-          Body::Optional,
-          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.heartbeat(c, q.matches[1].str(), b)); });
+          Body::Optional, [&s](const Request& q, const Caller& c, const Json& b) {
+              return ok(s.heartbeat(c, q.matches[1].str(), b));
+          });
 
-    r.add("POST", "/v1/admin/enrollment-codes", "/v1/admin/enrollment-codes", Auth::Credential, Body::Required,
+    r.add("POST", "/v1/admin/enrollment-codes", "/v1/admin/enrollment-codes", Auth::Credential,
+          Body::Required,
           [&s](const Request&, const Caller& c, const Json& b) { return ok(s.createEnrollmentCode(c, b)); });
     r.add("GET", "/v1/admin/kiosks", "/v1/admin/kiosks", Auth::Credential, Body::None,
           [&s](const Request&, const Caller& c, const Json&) { return ok(s.listKiosks(c)); });
     r.add("POST", R"(/v1/admin/kiosks/([^/]{1,64})/revoke)", "/v1/admin/kiosks/{id}/revoke", Auth::Credential,
-          Body::Optional,
-          [&s](const Request& q, const Caller& c, const Json&) { return ok(s.revokeKiosk(c, q.matches[1].str())); });
-    r.add("POST", R"(/v1/admin/kiosks/([^/]{1,64})/commands)", "/v1/admin/kiosks/{id}/commands", Auth::Credential,
-          Body::Required,
-          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.queueCommand(c, q.matches[1].str(), b)); });
+          Body::Optional, [&s](const Request& q, const Caller& c, const Json&) {
+              return ok(s.revokeKiosk(c, q.matches[1].str()));
+          });
+    r.add("POST", R"(/v1/admin/kiosks/([^/]{1,64})/commands)", "/v1/admin/kiosks/{id}/commands",
+          Auth::Credential, Body::Required, [&s](const Request& q, const Caller& c, const Json& b) {
+              return ok(s.queueCommand(c, q.matches[1].str(), b));
+          });
     r.add("GET", "/v1/admin/campaign", "/v1/admin/campaign", Auth::Credential, Body::None,
           [&s](const Request&, const Caller& c, const Json&) { return ok(s.getCampaign(c)); });
     r.add("PUT", "/v1/admin/campaign", "/v1/admin/campaign", Auth::Credential, Body::Required,
           [&s](const Request&, const Caller& c, const Json& b) { return ok(s.putCampaign(c, b)); });
     r.add("GET", "/v1/admin/rewards", "/v1/admin/rewards", Auth::Credential, Body::None,
           [&s](const Request&, const Caller& c, const Json&) { return ok(s.listRewards(c)); });
-    r.add("PUT", R"(/v1/admin/rewards/([^/]{1,64}))", "/v1/admin/rewards/{id}", Auth::Credential, Body::Required,
-          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.putReward(c, q.matches[1].str(), b)); });
+    r.add("PUT", R"(/v1/admin/rewards/([^/]{1,64}))", "/v1/admin/rewards/{id}", Auth::Credential,
+          Body::Required, [&s](const Request& q, const Caller& c, const Json& b) {
+              return ok(s.putReward(c, q.matches[1].str(), b));
+          });
     r.add("GET", "/v1/admin/stores", "/v1/admin/stores", Auth::Credential, Body::None,
           [&s](const Request&, const Caller& c, const Json&) { return ok(s.listStores(c)); });
-    r.add("PUT", R"(/v1/admin/stores/([^/]{1,64}))", "/v1/admin/stores/{id}", Auth::Credential, Body::Required,
-          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.putStore(c, q.matches[1].str(), b)); });
-    r.add("POST", R"(/v1/admin/members/([^/]{1,64})/adjust)", "/v1/admin/members/{phone}/adjust", Auth::Credential,
-          Body::Required,
-          [&s](const Request& q, const Caller& c, const Json& b) { return ok(s.adjustMember(c, q.matches[1].str(), b)); });
+    r.add("PUT", R"(/v1/admin/stores/([^/]{1,64}))", "/v1/admin/stores/{id}", Auth::Credential,
+          Body::Required, [&s](const Request& q, const Caller& c, const Json& b) {
+              return ok(s.putStore(c, q.matches[1].str(), b));
+          });
+    r.add("POST", R"(/v1/admin/members/([^/]{1,64})/adjust)", "/v1/admin/members/{phone}/adjust",
+          Auth::Credential, Body::Required, [&s](const Request& q, const Caller& c, const Json& b) {
+              return ok(s.adjustMember(c, q.matches[1].str(), b));
+          });
     r.add("GET", "/v1/admin/reports/points", "/v1/admin/reports/points", Auth::Credential, Body::None,
           [&s](const Request& q, const Caller& c, const Json&) {
               return ok(s.pointsReport(c, q.get_param_value("from"), q.get_param_value("to")));

@@ -52,17 +52,21 @@ std::string Metrics::render() const {
     out += "# TYPE central_http_request_duration_seconds histogram\n";
     for (const auto& [route, h] : m_latency) {
         for (std::size_t i = 0; i < kBuckets.size(); ++i)
-            out += fmt::format("central_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", route,
-                               kBuckets[i], h.buckets[i]);
-        out += fmt::format("central_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route,
-                           h.count);
+            out += fmt::format("central_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                               route, kBuckets[i], h.buckets[i]);
+        out += fmt::format("central_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
+                           route, h.count);
         out += fmt::format("central_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route, h.sum);
-        out += fmt::format("central_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route, h.count);
+        out +=
+            fmt::format("central_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route, h.count);
     }
     out += "# HELP central_claims_total Claims by outcome.\n# TYPE central_claims_total counter\n";
-    for (const auto& [result, n] : m_claims) out += fmt::format("central_claims_total{{result=\"{}\"}} {}\n", result, n);
-    out += "# HELP central_errors_total Refusals by stable error code.\n# TYPE central_errors_total counter\n";
-    for (const auto& [code, n] : m_errors) out += fmt::format("central_errors_total{{code=\"{}\"}} {}\n", code, n);
+    for (const auto& [result, n] : m_claims)
+        out += fmt::format("central_claims_total{{result=\"{}\"}} {}\n", result, n);
+    out +=
+        "# HELP central_errors_total Refusals by stable error code.\n# TYPE central_errors_total counter\n";
+    for (const auto& [code, n] : m_errors)
+        out += fmt::format("central_errors_total{{code=\"{}\"}} {}\n", code, n);
     out += "# HELP central_overload_rejections_total Requests answered 503 because the queue was full.\n";
     out += "# TYPE central_overload_rejections_total counter\n";
     out += fmt::format("central_overload_rejections_total {}\n", m_overload);

@@ -11,7 +11,8 @@ namespace central {
 namespace {
 
 std::string lineOf(const OtpMessage& m) {
-    return nlohmann::json{{"phone", m.phoneE164}, {"code", m.code}, {"expires_at", m.expiresAt}, {"kiosk_id", m.kioskId}}
+    return nlohmann::json{
+        {"phone", m.phoneE164}, {"code", m.code}, {"expires_at", m.expiresAt}, {"kiosk_id", m.kioskId}}
         .dump();
 }
 
@@ -41,9 +42,11 @@ std::expected<void, std::string> WebhookOtpNotifier::send(const OtpMessage& mess
     client.set_read_timeout(5);
     client.set_write_timeout(5);
     auto res = client.Post(m_path, lineOf(message), "application/json");
-    if (!res) return std::unexpected("OTP webhook " + m_origin + m_path + ": " + httplib::to_string(res.error()));
+    if (!res)
+        return std::unexpected("OTP webhook " + m_origin + m_path + ": " + httplib::to_string(res.error()));
     if (res->status < 200 || res->status >= 300)
-        return std::unexpected("OTP webhook " + m_origin + m_path + " answered HTTP " + std::to_string(res->status));
+        return std::unexpected("OTP webhook " + m_origin + m_path + " answered HTTP " +
+                               std::to_string(res->status));
     return {};
 }
 

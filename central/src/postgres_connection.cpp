@@ -11,9 +11,12 @@ DbError errorOf(PGconn* conn, const PGresult* result) {
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const std::string sqlstate = state ? state : "";
     DbError::Kind kind = DbError::Kind::Other;
-    if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") kind = DbError::Kind::Busy;
-    else if (sqlstate.starts_with("23")) kind = DbError::Kind::Constraint;
-    else if (sqlstate.starts_with("08") || PQstatus(conn) != CONNECTION_OK) kind = DbError::Kind::Unavailable;
+    if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03")
+        kind = DbError::Kind::Busy;
+    else if (sqlstate.starts_with("23"))
+        kind = DbError::Kind::Constraint;
+    else if (sqlstate.starts_with("08") || PQstatus(conn) != CONNECTION_OK)
+        kind = DbError::Kind::Unavailable;
     std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     return {kind, "postgresql: " + message};
@@ -56,8 +59,8 @@ class PostgresConnection final : public Connection {
                 values[i] = s->c_str();
             }
         }
-        ResultPtr result(PQexecParams(m_conn, text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                                      nullptr, nullptr, 0));
+        ResultPtr result(PQexecParams(m_conn, text.c_str(), static_cast<int>(params.size()), nullptr,
+                                      values.data(), nullptr, nullptr, 0));
         const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
             return std::unexpected(errorOf(m_conn, result.get()));
@@ -69,7 +72,8 @@ class PostgresConnection final : public Connection {
             std::vector<std::optional<std::string>> row;
             row.reserve(static_cast<std::size_t>(columns));
             for (int c = 0; c < columns; ++c) {
-                if (PQgetisnull(result.get(), r, c)) row.emplace_back(std::nullopt);
+                if (PQgetisnull(result.get(), r, c))
+                    row.emplace_back(std::nullopt);
                 else
                     row.emplace_back(std::string(PQgetvalue(result.get(), r, c),
                                                  static_cast<std::size_t>(PQgetlength(result.get(), r, c))));
@@ -96,7 +100,8 @@ DbResult<std::unique_ptr<Connection>> openPostgres(const std::string& conninfo) 
     }
     auto connection = std::make_unique<PostgresConnection>(conn);
     // Central's messages are for logs; keep the server quiet about NOTICEs (e.g. IF NOT EXISTS).
-    if (auto ok = connection->execute("SET client_min_messages = warning"); !ok) return std::unexpected(ok.error());
+    if (auto ok = connection->execute("SET client_min_messages = warning"); !ok)
+        return std::unexpected(ok.error());
     return std::unique_ptr<Connection>(std::move(connection));
 }
 

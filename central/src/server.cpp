@@ -32,7 +32,9 @@ std::string readFile(const std::string& path) {
 loyalty::SigningKeyPair loadOrCreateVoucherKey(const std::string& path) {
     if (std::filesystem::exists(path)) {
         auto keys = loyalty::parseSecretKey(readFile(path));
-        if (!keys) throw std::runtime_error("voucher key " + path + ": " + std::string(loyalty::describe(keys.error())));
+        if (!keys)
+            throw std::runtime_error("voucher key " + path + ": " +
+                                     std::string(loyalty::describe(keys.error())));
         return *keys;
     }
     auto keys = loyalty::SigningKeyPair::generate();
@@ -91,8 +93,9 @@ int runCentral(Settings settings) {
     options.seedEnrollmentKiosk = settings.devKioskId;
     options.seedEnrollmentStore = settings.devStore;
     if (!settings.devEnrollmentCode.empty())
-        spdlog::warn("development enrollment code in use for kiosk {} (set dev_enrollment.code = \"\" in production)",
-                     settings.devKioskId);
+        spdlog::warn(
+            "development enrollment code in use for kiosk {} (set dev_enrollment.code = \"\" in production)",
+            settings.devKioskId);
     options.adminToken = settings.adminToken;
     if (options.adminToken.empty()) {
         options.adminToken = kDevAdminToken;
@@ -108,7 +111,8 @@ int runCentral(Settings settings) {
         notifier = std::make_unique<WebhookOtpNotifier>(settings.otpWebhookUrl);
     }
 
-    Service service(*db, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile), std::move(notifier));
+    Service service(*db, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile),
+                    std::move(notifier));
     Metrics metrics;
     CentralHttpServer server;
     BoundedTaskQueue* queue = nullptr;
@@ -120,10 +124,13 @@ int runCentral(Settings settings) {
     installHttpApi(server, service, metrics, HttpOptions{settings.maxBodyBytes, "0.1.0", backend});
 
     int port = settings.listenPort;
-    if (port == 0) port = server.bind_to_any_port(settings.listenHost);
-    else if (!server.bind_to_port(settings.listenHost, port)) port = -1;
-    if (port <= 0) throw std::runtime_error("cannot listen on " + settings.listenHost + ":" +
-                                            std::to_string(settings.listenPort));
+    if (port == 0)
+        port = server.bind_to_any_port(settings.listenHost);
+    else if (!server.bind_to_port(settings.listenHost, port))
+        port = -1;
+    if (port <= 0)
+        throw std::runtime_error("cannot listen on " + settings.listenHost + ":" +
+                                 std::to_string(settings.listenPort));
 
     server.widenBacklog(kListenBacklog);
 

@@ -19,7 +19,10 @@ constexpr loyalty::UnixSeconds kDevEnrollmentValidity = 10LL * 365 * 86'400;
 
 Service::Service(Database& db, ServiceOptions options, loyalty::SigningKeyPair voucherKeys,
                  std::unique_ptr<OtpNotifier> notifier)
-    : m_db(db), m_options(std::move(options)), m_voucherKeys(std::move(voucherKeys)), m_notifier(std::move(notifier)) {
+    : m_db(db),
+      m_options(std::move(options)),
+      m_voucherKeys(std::move(voucherKeys)),
+      m_notifier(std::move(notifier)) {
     seed();
     if (auto loaded = catalog(); !loaded)
         throw std::runtime_error("cannot load the catalog: " + loaded.error().messageEn);
@@ -41,15 +44,19 @@ void Service::seed() {
     }
     for (const auto& [store, key] : m_options.seedStoreKeys) {
         if (!loyalty::isValidStoreId(store)) throw std::runtime_error("seed store id is invalid: " + store);
-        if (!loyalty::parsePublicKey(key)) throw std::runtime_error("seed public key of " + store + " is invalid");
+        if (!loyalty::parsePublicKey(key))
+            throw std::runtime_error("seed public key of " + store + " is invalid");
     }
     const auto now = nowSeconds();
     auto seeded = transact(m_db, [&](Connection& c) -> JsonResult {
         // ON CONFLICT DO NOTHING everywhere: processes starting together on one database seed once.
-        CENTRAL_TRY(a, c.query("INSERT INTO settings (key, value) VALUES ('campaign_toml', $1) ON CONFLICT DO NOTHING",
-                               {m_options.campaignToml}));
-        CENTRAL_TRY(b, c.query("INSERT INTO settings (key, value) VALUES ('tiers_toml', $1) ON CONFLICT DO NOTHING",
-                               {m_options.tiersToml}));
+        CENTRAL_TRY(
+            a,
+            c.query("INSERT INTO settings (key, value) VALUES ('campaign_toml', $1) ON CONFLICT DO NOTHING",
+                    {m_options.campaignToml}));
+        CENTRAL_TRY(
+            b, c.query("INSERT INTO settings (key, value) VALUES ('tiers_toml', $1) ON CONFLICT DO NOTHING",
+                       {m_options.tiersToml}));
         CENTRAL_TRY(rewardCount, c.query("SELECT COUNT(*) FROM rewards"));
         if (rewardCount->at(0).integer(0) == 0) {
             for (const auto& r : rewards) {
@@ -68,9 +75,10 @@ void Service::seed() {
                                        "ON CONFLICT DO NOTHING",
                                        {store, now}));
                 const auto text = loyalty::formatPublicKey(*loyalty::parsePublicKey(key));
-                CENTRAL_TRY(k, c.query("INSERT INTO store_keys (store_id, public_key, added_at) VALUES ($1, $2, $3) "
-                                       "ON CONFLICT DO NOTHING",
-                                       {store, text, now}));
+                CENTRAL_TRY(
+                    k, c.query("INSERT INTO store_keys (store_id, public_key, added_at) VALUES ($1, $2, $3) "
+                               "ON CONFLICT DO NOTHING",
+                               {store, text, now}));
             }
         }
         if (!m_options.seedEnrollmentCode.empty()) {
@@ -95,9 +103,11 @@ std::expected<std::shared_ptr<const Service::Catalog>, ApiError> Service::catalo
     auto lease = m_db.lease();
     if (!lease) return std::unexpected(storageError(lease.error()));
     Connection& c = **lease;
-    CENTRAL_TRY(settings, c.query("SELECT key, value FROM settings WHERE key IN ('campaign_toml', 'tiers_toml')"));
+    CENTRAL_TRY(settings,
+                c.query("SELECT key, value FROM settings WHERE key IN ('campaign_toml', 'tiers_toml')"));
     std::string campaignToml, tiersToml;
-    for (const auto& row : *settings) (row.text(0) == "campaign_toml" ? campaignToml : tiersToml) = row.text(1);
+    for (const auto& row : *settings)
+        (row.text(0) == "campaign_toml" ? campaignToml : tiersToml) = row.text(1);
     auto campaign = loyalty::Campaign::fromToml(campaignToml);
     auto tiers = loyalty::TierRules::fromToml(tiersToml);
     if (!campaign || !tiers) {
@@ -105,8 +115,8 @@ std::expected<std::shared_ptr<const Service::Catalog>, ApiError> Service::catalo
         e.messageEn = "the stored campaign or tier rules do not parse";
         return std::unexpected(e);
     }
-    auto catalog = std::make_shared<Catalog>(Catalog{campaignToml, tiersToml, *campaign, *tiers, {}, Json::array(), {},
-                                                     Json::array()});
+    auto catalog = std::make_shared<Catalog>(
+        Catalog{campaignToml, tiersToml, *campaign, *tiers, {}, Json::array(), {}, Json::array()});
     CENTRAL_TRY(keys, c.query("SELECT store_id, public_key FROM store_keys ORDER BY store_id, public_key"));
     for (const auto& row : *keys) {
         auto key = loyalty::parsePublicKey(row.text(1));
@@ -144,8 +154,9 @@ std::expected<Caller, ApiError> Service::authenticate(std::string_view authoriza
         return Caller{Caller::Kind::Admin, "", ""};
     auto lease = m_db.lease();
     if (!lease) return std::unexpected(storageError(lease.error()));
-    CENTRAL_TRY(rows, (*lease)->query("SELECT kiosk_id, store_id, revoked_at FROM kiosks WHERE credential_hash = $1",
-                                      {sha256Hex(secret)}));
+    CENTRAL_TRY(
+        rows, (*lease)->query("SELECT kiosk_id, store_id, revoked_at FROM kiosks WHERE credential_hash = $1",
+                              {sha256Hex(secret)}));
     if (rows->empty()) return std::unexpected(apiError("unauthorized"));
     if (!rows->front().isNull(2)) return std::unexpected(apiError("kiosk_revoked"));
     return Caller{Caller::Kind::Kiosk, rows->front().text(0), rows->front().text(1)};
@@ -156,7 +167,8 @@ JsonResult Service::enroll(const Json& body) {
     if (!code) return std::unexpected(code.error());
     auto wanted = optionalString(body, "kiosk_id", 32);
     if (!wanted) return std::unexpected(wanted.error());
-    if (*wanted && !isToken(**wanted, 32)) return std::unexpected(invalidField("kiosk_id", "1-32 of A-Z a-z 0-9 - _"));
+    if (*wanted && !isToken(**wanted, 32))
+        return std::unexpected(invalidField("kiosk_id", "1-32 of A-Z a-z 0-9 - _"));
     const std::string credential = "kc_" + randomBase32(32);
     const auto now = nowSeconds();
     return transact(m_db, [&](Connection& c) -> JsonResult {
@@ -168,9 +180,10 @@ JsonResult Service::enroll(const Json& body) {
         const std::string store = known->front().text(1);
         if (*wanted && **wanted != kioskId) return std::unexpected(apiError("forbidden"));
         // The conditional update is what makes the code single-use, even across processes.
-        CENTRAL_TRY(used, c.query("UPDATE enrollment_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL "
-                                  "AND expires_at > $1 RETURNING kiosk_id",
-                                  {now, sha256Hex(*code)}));
+        CENTRAL_TRY(
+            used, c.query("UPDATE enrollment_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL "
+                          "AND expires_at > $1 RETURNING kiosk_id",
+                          {now, sha256Hex(*code)}));
         if (used->empty()) return std::unexpected(apiError("enrollment_code_used"));
         CENTRAL_TRY(k, c.query("INSERT INTO kiosks (kiosk_id, store_id, credential_hash, enrolled_at) "
                                "VALUES ($1, $2, $3, $4) ON CONFLICT (kiosk_id) DO UPDATE SET "

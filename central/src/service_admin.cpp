@@ -23,7 +23,8 @@ JsonResult Service::putCampaign(const Caller& caller, const Json& body) {
     auto tiers = optionalString(body, "tiers_toml", 256 * 1024);
     if (!campaign) return std::unexpected(campaign.error());
     if (!tiers) return std::unexpected(tiers.error());
-    if (!*campaign && !*tiers) return std::unexpected(invalidField("campaign_toml", "give campaign_toml or tiers_toml"));
+    if (!*campaign && !*tiers)
+        return std::unexpected(invalidField("campaign_toml", "give campaign_toml or tiers_toml"));
     if (*campaign)
         if (auto parsed = loyalty::Campaign::fromToml(**campaign); !parsed)
             return std::unexpected(invalidField("campaign_toml", parsed.error().message));
@@ -31,11 +32,13 @@ JsonResult Service::putCampaign(const Caller& caller, const Json& body) {
         if (auto parsed = loyalty::TierRules::fromToml(**tiers); !parsed)
             return std::unexpected(invalidField("tiers_toml", parsed.error().message));
     auto saved = transact(m_db, [&](Connection& c) -> JsonResult {
-        for (const auto& [key, value] : {std::pair{"campaign_toml", *campaign}, std::pair{"tiers_toml", *tiers}}) {
+        for (const auto& [key, value] :
+             {std::pair{"campaign_toml", *campaign}, std::pair{"tiers_toml", *tiers}}) {
             if (!value) continue;
-            CENTRAL_TRY(up, c.query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE "
-                                    "SET value = excluded.value",
-                                    {std::string(key), *value}));
+            CENTRAL_TRY(
+                up, c.query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE "
+                            "SET value = excluded.value",
+                            {std::string(key), *value}));
         }
         return Json::object();
     });
@@ -67,13 +70,14 @@ JsonResult Service::putReward(const Caller& caller, std::string_view rewardId, c
     auto definition = rewardToJson(*reward);
     const Param stock = reward->stock ? Param(static_cast<std::int64_t>(*reward->stock)) : Param(nullptr);
     auto saved = transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(up, c.query("INSERT INTO rewards (reward_id, definition, cost_points, stock, per_member_limit, "
-                                "updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (reward_id) DO UPDATE SET "
-                                "definition = excluded.definition, cost_points = excluded.cost_points, "
-                                "stock = excluded.stock, per_member_limit = excluded.per_member_limit, "
-                                "updated_at = excluded.updated_at",
-                                {reward->id, definition.dump(), reward->cost, stock,
-                                 static_cast<std::int64_t>(reward->perMemberLimit.value_or(0)), now}));
+        CENTRAL_TRY(
+            up, c.query("INSERT INTO rewards (reward_id, definition, cost_points, stock, per_member_limit, "
+                        "updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (reward_id) DO UPDATE SET "
+                        "definition = excluded.definition, cost_points = excluded.cost_points, "
+                        "stock = excluded.stock, per_member_limit = excluded.per_member_limit, "
+                        "updated_at = excluded.updated_at",
+                        {reward->id, definition.dump(), reward->cost, stock,
+                         static_cast<std::int64_t>(reward->perMemberLimit.value_or(0)), now}));
         return Json::object();
     });
     if (!saved) return saved;
@@ -87,7 +91,8 @@ JsonResult Service::listStores(const Caller& caller) {
     auto lease = m_db.lease();
     if (!lease) return std::unexpected(storageError(lease.error()));
     CENTRAL_TRY(stores, (*lease)->query("SELECT store_id, name FROM stores ORDER BY store_id"));
-    CENTRAL_TRY(keys, (*lease)->query("SELECT store_id, public_key FROM store_keys ORDER BY added_at, public_key"));
+    CENTRAL_TRY(keys,
+                (*lease)->query("SELECT store_id, public_key FROM store_keys ORDER BY added_at, public_key"));
     Json out = Json::array();
     for (const auto& s : *stores) {
         Json list = Json::array();
@@ -101,12 +106,14 @@ JsonResult Service::listStores(const Caller& caller) {
 JsonResult Service::putStore(const Caller& caller, std::string_view storeId, const Json& body) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
     if (auto ok = onlyFields(body, {"name", "public_keys"}); !ok) return std::unexpected(ok.error());
-    if (!loyalty::isValidStoreId(storeId)) return std::unexpected(invalidField("store", "1-16 characters of A-Z 0-9 -"));
+    if (!loyalty::isValidStoreId(storeId))
+        return std::unexpected(invalidField("store", "1-16 characters of A-Z 0-9 -"));
     auto name = optionalString(body, "name", 200);
     if (!name) return std::unexpected(name.error());
     std::vector<std::string> keys;
     if (const auto it = body.find("public_keys"); it != body.end()) {
-        if (!it->is_array() || it->size() > 16) return std::unexpected(invalidField("public_keys", "a list of key texts"));
+        if (!it->is_array() || it->size() > 16)
+            return std::unexpected(invalidField("public_keys", "a list of key texts"));
         for (const auto& k : *it) {
             if (!k.is_string() || k.get<std::string>().size() > 1024)
                 return std::unexpected(invalidField("public_keys", "a list of key texts"));
@@ -118,13 +125,15 @@ JsonResult Service::putStore(const Caller& caller, std::string_view storeId, con
     const std::string id(storeId);
     const auto now = nowSeconds();
     auto saved = transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(up, c.query("INSERT INTO stores (store_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT "
-                                "(store_id) DO UPDATE SET name = excluded.name",
-                                {id, name->value_or(id), now}));
+        CENTRAL_TRY(up,
+                    c.query("INSERT INTO stores (store_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT "
+                            "(store_id) DO UPDATE SET name = excluded.name",
+                            {id, name->value_or(id), now}));
         for (const auto& key : keys) {
-            CENTRAL_TRY(k, c.query("INSERT INTO store_keys (store_id, public_key, added_at) VALUES ($1, $2, $3) "
-                                   "ON CONFLICT DO NOTHING",
-                                   {id, key, now}));
+            CENTRAL_TRY(k,
+                        c.query("INSERT INTO store_keys (store_id, public_key, added_at) VALUES ($1, $2, $3) "
+                                "ON CONFLICT DO NOTHING",
+                                {id, key, now}));
         }
         return Json::object();
     });
@@ -139,7 +148,8 @@ JsonResult Service::putStore(const Caller& caller, std::string_view storeId, con
 
 JsonResult Service::adjustMember(const Caller& caller, std::string_view phoneText, const Json& body) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
-    if (auto ok = onlyFields(body, {"points", "reason", "idempotency_key"}); !ok) return std::unexpected(ok.error());
+    if (auto ok = onlyFields(body, {"points", "reason", "idempotency_key"}); !ok)
+        return std::unexpected(ok.error());
     if (phoneText.size() > 32) return std::unexpected(domainError(422, "phone_wrong_length", "too long"));
     auto phone = parsePhoneField(phoneText);
     if (!phone) return std::unexpected(phone.error());
@@ -150,15 +160,20 @@ JsonResult Service::adjustMember(const Caller& caller, std::string_view phoneTex
     if (!reason) return std::unexpected(reason.error());
     auto key = requireString(body, "idempotency_key", 64);
     if (!key) return std::unexpected(key.error());
-    if (!isToken(*key, 64)) return std::unexpected(invalidField("idempotency_key", "1-64 of A-Z a-z 0-9 - _"));
+    if (!isToken(*key, 64))
+        return std::unexpected(invalidField("idempotency_key", "1-64 of A-Z a-z 0-9 - _"));
     const auto now = nowSeconds();
     const std::string entryKey = "adjust:" + *key;
     return transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(member, c.query("UPDATE members SET balance = balance WHERE phone = $1 RETURNING member_id, balance",
-                                    {phone->e164()}));
+        CENTRAL_TRY(
+            member,
+            c.query("UPDATE members SET balance = balance WHERE phone = $1 RETURNING member_id, balance",
+                    {phone->e164()}));
         if (member->empty()) return std::unexpected(apiError("not_found"));
         const auto memberId = member->front().integer(0);
-        CENTRAL_TRY(earlier, c.query("SELECT member_id, points, reason FROM ledger WHERE idempotency_key = $1", {entryKey}));
+        CENTRAL_TRY(
+            earlier,
+            c.query("SELECT member_id, points, reason FROM ledger WHERE idempotency_key = $1", {entryKey}));
         if (!earlier->empty()) {
             const auto& row = earlier->front();
             if (row.integer(0) != memberId || row.integer(1) != *points || row.text(2) != *reason)
@@ -169,10 +184,12 @@ JsonResult Service::adjustMember(const Caller& caller, std::string_view phoneTex
                                      "balance + $1 >= 0 RETURNING balance",
                                      {*points, memberId}));
         if (balance->empty())
-            return std::unexpected(apiError("insufficient_points", Json{{"balance", member->front().integer(1)}}));
-        CENTRAL_TRY(entry, c.query("INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, "
-                                   "reason) VALUES ($1, 'adjustment', $2, $3, $4, 'admin', $5)",
-                                   {memberId, *points, now, entryKey, *reason}));
+            return std::unexpected(
+                apiError("insufficient_points", Json{{"balance", member->front().integer(1)}}));
+        CENTRAL_TRY(entry,
+                    c.query("INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, "
+                            "reason) VALUES ($1, 'adjustment', $2, $3, $4, 'admin', $5)",
+                            {memberId, *points, now, entryKey, *reason}));
         return Json{{"balance", balance->front().integer(0)}, {"replayed", false}};
     });
 }
@@ -186,12 +203,14 @@ JsonResult Service::pointsReport(const Caller& caller, std::string_view fromText
     if (*to < *from) return std::unexpected(invalidField("to", "before from"));
     const auto start = loyalty::startOfLocalDay(*from);
     const auto end = loyalty::startOfLocalDay(loyalty::addDays(*to, 1));
-    if (end - start > 400 * loyalty::kSecondsPerDay) return std::unexpected(invalidField("to", "at most 400 days"));
+    if (end - start > 400 * loyalty::kSecondsPerDay)
+        return std::unexpected(invalidField("to", "at most 400 days"));
     auto lease = m_db.lease();
     if (!lease) return std::unexpected(storageError(lease.error()));
-    CENTRAL_TRY(rows, (*lease)->query("SELECT at, store_id, kind, points FROM ledger WHERE at >= $1 AND at < $2 AND "
-                                      "kind IN ('earn', 'redeem')",
-                                      {start, end}));
+    CENTRAL_TRY(
+        rows, (*lease)->query("SELECT at, store_id, kind, points FROM ledger WHERE at >= $1 AND at < $2 AND "
+                              "kind IN ('earn', 'redeem')",
+                              {start, end}));
     struct Totals {
         std::int64_t issued = 0, redeemed = 0, claims = 0;
     };
@@ -207,7 +226,10 @@ JsonResult Service::pointsReport(const Caller& caller, std::string_view fromText
     }
     Json out = Json::array();
     for (const auto& [k, t] : byDayStore)
-        out.push_back(Json{{"date", k.first}, {"store", k.second}, {"issued", t.issued}, {"redeemed", t.redeemed},
+        out.push_back(Json{{"date", k.first},
+                           {"store", k.second},
+                           {"issued", t.issued},
+                           {"redeemed", t.redeemed},
                            {"claims", t.claims}});
     return Json{{"rows", std::move(out)}};
 }

@@ -24,26 +24,34 @@ constexpr std::size_t kHistoryEntries = 20;
 
 std::string_view lineKind(loyalty::EarnLineKind kind) {
     switch (kind) {
-        case loyalty::EarnLineKind::Base: return "base";
-        case loyalty::EarnLineKind::Items: return "items";
-        case loyalty::EarnLineKind::TierBonus: return "tier_bonus";
-        case loyalty::EarnLineKind::Promotion: return "promotion";
-        case loyalty::EarnLineKind::Cap: return "cap";
-        case loyalty::EarnLineKind::SignUpBonus: return "sign_up_bonus";
+        case loyalty::EarnLineKind::Base:
+            return "base";
+        case loyalty::EarnLineKind::Items:
+            return "items";
+        case loyalty::EarnLineKind::TierBonus:
+            return "tier_bonus";
+        case loyalty::EarnLineKind::Promotion:
+            return "promotion";
+        case loyalty::EarnLineKind::Cap:
+            return "cap";
+        case loyalty::EarnLineKind::SignUpBonus:
+            return "sign_up_bonus";
     }
     return "base";
 }
 
-std::string two(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+std::string two(int n) {
+    return (n < 10 ? "0" : "") + std::to_string(n);
+}
 
 ApiError alreadyClaimed(loyalty::UnixSeconds at, const std::string& store, const std::string& kiosk) {
     const auto local = loyalty::localDateTime(at);
     const std::string time = two(local.hour) + ":" + two(local.minute);
     auto e = apiError("already_claimed", Json{{"claimed_at", at}, {"store", store}, {"kiosk_id", kiosk}});
-    e.messageVi = "Hoá đơn này đã được tích điểm ngày " + loyalty::formatLocalDateVi(local.date) + " lúc " + time +
-                  " tại cửa hàng " + store + " (kiosk " + kiosk + ").";
-    e.messageEn = "This receipt was already claimed on " + loyalty::formatLocalDate(local.date) + " at " + time +
-                  " at store " + store + " (kiosk " + kiosk + ").";
+    e.messageVi = "Hoá đơn này đã được tích điểm ngày " + loyalty::formatLocalDateVi(local.date) + " lúc " +
+                  time + " tại cửa hàng " + store + " (kiosk " + kiosk + ").";
+    e.messageEn = "This receipt was already claimed on " + loyalty::formatLocalDate(local.date) + " at " +
+                  time + " at store " + store + " (kiosk " + kiosk + ").";
     return e;
 }
 
@@ -69,8 +77,8 @@ struct Service::ClaimInput {
 
 JsonResult Service::claims(const Caller& caller, const Json& body) {
     if (caller.kind != Caller::Kind::Kiosk) return std::unexpected(apiError("forbidden"));
-    if (const auto it = body.find("kiosk_id"); it != body.end() && !it->is_null() &&
-                                              (!it->is_string() || it->get<std::string>() != caller.kioskId))
+    if (const auto it = body.find("kiosk_id");
+        it != body.end() && !it->is_null() && (!it->is_string() || it->get<std::string>() != caller.kioskId))
         return std::unexpected(apiError("forbidden"));
     auto loaded = catalog();
     if (!loaded) return std::unexpected(loaded.error());
@@ -90,7 +98,8 @@ JsonResult Service::claims(const Caller& caller, const Json& body) {
             results.push_back(std::move(*result));
             continue;
         }
-        Json refused{{"status", result.error().status >= 500 ? "retry" : "refused"}, {"error", result.error().body()["error"]}};
+        Json refused{{"status", result.error().status >= 500 ? "retry" : "refused"},
+                     {"error", result.error().body()["error"]}};
         if (claim.is_object())
             if (const auto key = claim.find("idempotency_key"); key != claim.end() && key->is_string())
                 refused["idempotency_key"] = *key;
@@ -104,7 +113,8 @@ JsonResult Service::claimOne(const Caller& caller, const Json& claim, const Cata
     ClaimInput in;
     auto key = requireString(claim, "idempotency_key", 64);
     if (!key) return std::unexpected(key.error());
-    if (!isToken(*key, 64)) return std::unexpected(invalidField("idempotency_key", "1-64 of A-Z a-z 0-9 - _"));
+    if (!isToken(*key, 64))
+        return std::unexpected(invalidField("idempotency_key", "1-64 of A-Z a-z 0-9 - _"));
     in.key = *key;
     auto token = requireString(claim, "token", 1024);
     if (!token) return std::unexpected(token.error());
@@ -131,7 +141,8 @@ JsonResult Service::claimOne(const Caller& caller, const Json& claim, const Cata
     {
         auto lease = m_db.lease();
         if (!lease) return std::unexpected(storageError(lease.error()));
-        CENTRAL_TRY(rows, (*lease)->query("SELECT receipt_id, result FROM claims WHERE idempotency_key = $1", {in.key}));
+        CENTRAL_TRY(rows, (*lease)->query("SELECT receipt_id, result FROM claims WHERE idempotency_key = $1",
+                                          {in.key}));
         if (!rows->empty()) {
             auto decoded = loyalty::decodeReceiptToken(in.token);
             if (!decoded || decoded->receipt.id() != rows->front().text(0))
@@ -144,7 +155,8 @@ JsonResult Service::claimOne(const Caller& caller, const Json& claim, const Cata
     if (!phone) return std::unexpected(phone.error());
     in.phone = phone->e164();
     const auto now = nowSeconds();
-    const auto at = kioskTime->value_or(0) == 0 ? now : std::clamp(**kioskTime, now - kMaxOfflineSeconds, now);
+    const auto at =
+        kioskTime->value_or(0) == 0 ? now : std::clamp(**kioskTime, now - kMaxOfflineSeconds, now);
     in.kioskTime = at;
     loyalty::VerifyPolicy policy;
     policy.maxAge = catalog.campaign.receiptWindow();
@@ -168,12 +180,13 @@ JsonResult Service::storeClaim(const Caller& caller, const ClaimInput& in, const
         std::int64_t memberId = 0;
         if (found->empty()) {
             if (!in.join) return std::unexpected(apiError("consent_required"));
-            CENTRAL_TRY(created, c.query("INSERT INTO members (phone, balance, created_at, consent_join, "
-                                         "consent_marketing, consent_text_version, consent_at, consent_kiosk) "
-                                         "VALUES ($1, 0, $2, 1, $3, $4, $5, $6) ON CONFLICT (phone) DO NOTHING "
-                                         "RETURNING member_id",
-                                         {in.phone, now, std::int64_t{in.marketing ? 1 : 0}, in.textVersion,
-                                          in.kioskTime, caller.kioskId}));
+            CENTRAL_TRY(created,
+                        c.query("INSERT INTO members (phone, balance, created_at, consent_join, "
+                                "consent_marketing, consent_text_version, consent_at, consent_kiosk) "
+                                "VALUES ($1, 0, $2, 1, $3, $4, $5, $6) ON CONFLICT (phone) DO NOTHING "
+                                "RETURNING member_id",
+                                {in.phone, now, std::int64_t{in.marketing ? 1 : 0}, in.textVersion,
+                                 in.kioskTime, caller.kioskId}));
             if (!created->empty()) {
                 isNew = true;
                 memberId = created->front().integer(0);
@@ -193,24 +206,28 @@ JsonResult Service::storeClaim(const Caller& caller, const ClaimInput& in, const
         if (earning.total <= 0) return std::unexpected(apiError("below_minimum_spend"));
 
         // The race for the receipt is decided here (see the top of this file).
-        CENTRAL_TRY(claimed, c.query("INSERT INTO claims (receipt_id, idempotency_key, store_id, receipt_number, "
-                                     "amount_dong, issued_at, kiosk_id, kiosk_store, member_id, points, claimed_at, "
-                                     "kiosk_time, result) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                                     "'{}') ON CONFLICT DO NOTHING RETURNING receipt_id",
-                                     {receiptId, in.key, in.receipt.store, in.receipt.number, in.receipt.amount.value,
-                                      in.receipt.issuedAt, caller.kioskId, caller.store, memberId, earning.total, now,
-                                      in.kioskTime}));
+        CENTRAL_TRY(claimed,
+                    c.query("INSERT INTO claims (receipt_id, idempotency_key, store_id, receipt_number, "
+                            "amount_dong, issued_at, kiosk_id, kiosk_store, member_id, points, claimed_at, "
+                            "kiosk_time, result) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                            "'{}') ON CONFLICT DO NOTHING RETURNING receipt_id",
+                            {receiptId, in.key, in.receipt.store, in.receipt.number, in.receipt.amount.value,
+                             in.receipt.issuedAt, caller.kioskId, caller.store, memberId, earning.total, now,
+                             in.kioskTime}));
         if (claimed->empty()) return std::unexpected(apiError("already_claimed"));  // resolved below
 
-        CENTRAL_TRY(entry, c.query("INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, "
-                                   "store_id, kiosk_id) VALUES ($1, 'earn', $2, $3, $4, $5, $6, $7)",
-                                   {memberId, earning.total, now, "claim:" + receiptId, receiptId, caller.store,
-                                    caller.kioskId}));
-        CENTRAL_TRY(balance, c.query("UPDATE members SET balance = balance + $1 WHERE member_id = $2 RETURNING balance",
-                                     {earning.total, memberId}));
+        CENTRAL_TRY(entry,
+                    c.query("INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, "
+                            "store_id, kiosk_id) VALUES ($1, 'earn', $2, $3, $4, $5, $6, $7)",
+                            {memberId, earning.total, now, "claim:" + receiptId, receiptId, caller.store,
+                             caller.kioskId}));
+        CENTRAL_TRY(
+            balance,
+            c.query("UPDATE members SET balance = balance + $1 WHERE member_id = $2 RETURNING balance",
+                    {earning.total, memberId}));
         auto after = *entries;
-        after.push_back(loyalty::LedgerEntry{"claim:" + receiptId, loyalty::EntryKind::Earn, earning.total, now,
-                                             receiptId, false});
+        after.push_back(loyalty::LedgerEntry{"claim:" + receiptId, loyalty::EntryKind::Earn, earning.total,
+                                             now, receiptId, false});
         const auto status = loyalty::tierStatus(after, catalog.tiers, now);
 
         Json breakdown = Json::array();
@@ -230,7 +247,8 @@ JsonResult Service::storeClaim(const Caller& caller, const ClaimInput& in, const
                     {"new_member", isNew},
                     {"claimed_at", now}};
         addTierFields(result, status, catalog.tiers);
-        CENTRAL_TRY(saved, c.query("UPDATE claims SET result = $1 WHERE receipt_id = $2", {result.dump(), receiptId}));
+        CENTRAL_TRY(saved, c.query("UPDATE claims SET result = $1 WHERE receipt_id = $2",
+                                   {result.dump(), receiptId}));
         result["replayed"] = false;
         return result;
     });
@@ -239,9 +257,10 @@ JsonResult Service::storeClaim(const Caller& caller, const ClaimInput& in, const
     // Lost the race (or a duplicate): find out to whom.
     auto lease = m_db.lease();
     if (!lease) return std::unexpected(storageError(lease.error()));
-    CENTRAL_TRY(rows, (*lease)->query("SELECT idempotency_key, receipt_id, claimed_at, kiosk_store, kiosk_id, result "
-                                      "FROM claims WHERE idempotency_key = $1 OR receipt_id = $2",
-                                      {in.key, receiptId}));
+    CENTRAL_TRY(
+        rows, (*lease)->query("SELECT idempotency_key, receipt_id, claimed_at, kiosk_store, kiosk_id, result "
+                              "FROM claims WHERE idempotency_key = $1 OR receipt_id = $2",
+                              {in.key, receiptId}));
     for (const auto& row : *rows) {
         if (row.text(0) == in.key) {
             if (row.text(1) != receiptId) return std::unexpected(apiError("idempotency_conflict"));
@@ -269,7 +288,8 @@ JsonResult Service::member(const Caller& caller, std::string_view phoneText) {
     if (found->empty()) return std::unexpected(apiError("not_found"));
     const auto memberId = found->front().integer(0);
     const auto now = nowSeconds();
-    CENTRAL_TRY(entries, loadQualifyingEntries(c, memberId, now - tiers.windowDays() * loyalty::kSecondsPerDay));
+    CENTRAL_TRY(entries,
+                loadQualifyingEntries(c, memberId, now - tiers.windowDays() * loyalty::kSecondsPerDay));
     CENTRAL_TRY(recent, c.query("SELECT at, kind, points, reference FROM ledger WHERE member_id = $1 "
                                 "ORDER BY at DESC, entry_id DESC LIMIT $2",
                                 {memberId, static_cast<std::int64_t>(kHistoryEntries)}));
@@ -279,12 +299,9 @@ JsonResult Service::member(const Caller& caller, std::string_view phoneText) {
                                {"kind", row.text(1)},
                                {"points", row.integer(2)},
                                {"description", row.text(3)}});
-    Json out{{"phone", phone->e164()},
-             {"masked", phone->masked()},
-             {"balance", found->front().integer(1)},
-             {"pending", 0},
-             {"history", std::move(history)},
-             {"server_time", now}};
+    Json out{
+        {"phone", phone->e164()}, {"masked", phone->masked()},     {"balance", found->front().integer(1)},
+        {"pending", 0},           {"history", std::move(history)}, {"server_time", now}};
     addTierFields(out, loyalty::tierStatus(*entries, tiers, now), tiers);
     return out;
 }

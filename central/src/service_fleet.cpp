@@ -19,14 +19,15 @@ std::expected<KioskConfig, ApiError> Service::kioskConfig(const Caller& caller, 
     auto loaded = catalog();
     if (!loaded) return std::unexpected(loaded.error());
     const Catalog& cat = **loaded;
-    Json body{{"kiosk_id", caller.kioskId},
-              {"store", caller.store},
-              {"campaign_toml", cat.campaignToml},
-              {"tiers_toml", cat.tiersToml},
-              {"rewards", cat.rewardsJson},
-              {"store_keys", cat.storeKeys},
-              {"voucher_public_key", loyalty::formatPublicKey(m_voucherKeys.publicKey(), "central voucher key")},
-              {"texts", {{"consent_text_version", m_options.consentTextVersion}}}};
+    Json body{
+        {"kiosk_id", caller.kioskId},
+        {"store", caller.store},
+        {"campaign_toml", cat.campaignToml},
+        {"tiers_toml", cat.tiersToml},
+        {"rewards", cat.rewardsJson},
+        {"store_keys", cat.storeKeys},
+        {"voucher_public_key", loyalty::formatPublicKey(m_voucherKeys.publicKey(), "central voucher key")},
+        {"texts", {{"consent_text_version", m_options.consentTextVersion}}}};
     // The ETag covers everything but server_time: equal documents, equal tags, across processes.
     const std::string version = sha256Hex(body.dump()).substr(0, 32);
     body["config_version"] = version;
@@ -44,7 +45,8 @@ JsonResult Service::heartbeat(const Caller& caller, std::string_view kioskId, co
     if (!depth) return std::unexpected(depth.error());
     Json health = Json::object();
     if (const auto it = body.find("health"); it != body.end() && !it->is_null()) {
-        if (!it->is_object() || it->size() > 32) return std::unexpected(invalidField("health", "an object of strings"));
+        if (!it->is_object() || it->size() > 32)
+            return std::unexpected(invalidField("health", "an object of strings"));
         for (const auto& [name, value] : it->items()) {
             if (!value.is_string() || name.size() > 32 || value.get<std::string>().size() > 64)
                 return std::unexpected(invalidField("health", "an object of short strings"));
@@ -53,13 +55,15 @@ JsonResult Service::heartbeat(const Caller& caller, std::string_view kioskId, co
     }
     const auto now = nowSeconds();
     return transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(seen, c.query("UPDATE kiosks SET last_seen = $1, version = $2, uptime_s = $3, outbox_depth = $4, "
-                                  "health = $5 WHERE kiosk_id = $6",
-                                  {now, version->value_or(""), uptime->value_or(0), depth->value_or(0), health.dump(),
-                                   caller.kioskId}));
+        CENTRAL_TRY(
+            seen, c.query("UPDATE kiosks SET last_seen = $1, version = $2, uptime_s = $3, outbox_depth = $4, "
+                          "health = $5 WHERE kiosk_id = $6",
+                          {now, version->value_or(""), uptime->value_or(0), depth->value_or(0), health.dump(),
+                           caller.kioskId}));
         // Delivered once: taken out of the queue in the same transaction that answers.
-        CENTRAL_TRY(taken, c.query("DELETE FROM kiosk_commands WHERE kiosk_id = $1 RETURNING command_id, command",
-                                   {caller.kioskId}));
+        CENTRAL_TRY(taken,
+                    c.query("DELETE FROM kiosk_commands WHERE kiosk_id = $1 RETURNING command_id, command",
+                            {caller.kioskId}));
         std::vector<std::pair<std::int64_t, std::string>> commands;
         for (const auto& row : *taken) commands.emplace_back(row.integer(0), row.text(1));
         std::sort(commands.begin(), commands.end());
@@ -71,7 +75,8 @@ JsonResult Service::heartbeat(const Caller& caller, std::string_view kioskId, co
 
 JsonResult Service::createEnrollmentCode(const Caller& caller, const Json& body) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
-    if (auto ok = onlyFields(body, {"kiosk_id", "store", "valid_hours"}); !ok) return std::unexpected(ok.error());
+    if (auto ok = onlyFields(body, {"kiosk_id", "store", "valid_hours"}); !ok)
+        return std::unexpected(ok.error());
     auto kioskId = requireString(body, "kiosk_id", 32);
     if (!kioskId) return std::unexpected(kioskId.error());
     if (!isToken(*kioskId, 32)) return std::unexpected(invalidField("kiosk_id", "1-32 of A-Z a-z 0-9 - _"));
@@ -80,17 +85,20 @@ JsonResult Service::createEnrollmentCode(const Caller& caller, const Json& body)
     auto hours = optionalInt(body, "valid_hours", 1, kMaxEnrollmentHours);
     if (!hours) return std::unexpected(hours.error());
     const auto random = randomBase32(10);  // 16 characters, 80 bits
-    const std::string code = "ENR-" + random.substr(0, 4) + "-" + random.substr(4, 4) + "-" + random.substr(8, 4) +
-                             "-" + random.substr(12, 4);
+    const std::string code = "ENR-" + random.substr(0, 4) + "-" + random.substr(4, 4) + "-" +
+                             random.substr(8, 4) + "-" + random.substr(12, 4);
     const auto now = nowSeconds();
     const auto expires = now + hours->value_or(72) * 3600;
     return transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(known, c.query("SELECT store_id FROM stores WHERE store_id = $1", {*store}));
         if (known->empty()) return std::unexpected(apiError("not_found", Json{{"store", *store}}));
-        CENTRAL_TRY(ins, c.query("INSERT INTO enrollment_codes (code_hash, kiosk_id, store_id, created_at, expires_at) "
-                                 "VALUES ($1, $2, $3, $4, $5)",
-                                 {sha256Hex(code), *kioskId, *store, now, expires}));
-        return Json{{"enrollment_code", code}, {"kiosk_id", *kioskId}, {"store", *store}, {"expires_at", expires}};
+        CENTRAL_TRY(
+            ins,
+            c.query("INSERT INTO enrollment_codes (code_hash, kiosk_id, store_id, created_at, expires_at) "
+                    "VALUES ($1, $2, $3, $4, $5)",
+                    {sha256Hex(code), *kioskId, *store, now, expires}));
+        return Json{
+            {"enrollment_code", code}, {"kiosk_id", *kioskId}, {"store", *store}, {"expires_at", expires}};
     });
 }
 
@@ -98,8 +106,9 @@ JsonResult Service::listKiosks(const Caller& caller) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
     auto lease = m_db.lease();
     if (!lease) return std::unexpected(storageError(lease.error()));
-    CENTRAL_TRY(rows, (*lease)->query("SELECT kiosk_id, store_id, enrolled_at, revoked_at, last_seen, version, "
-                                      "outbox_depth, health FROM kiosks ORDER BY kiosk_id"));
+    CENTRAL_TRY(rows,
+                (*lease)->query("SELECT kiosk_id, store_id, enrolled_at, revoked_at, last_seen, version, "
+                                "outbox_depth, health FROM kiosks ORDER BY kiosk_id"));
     Json kiosks = Json::array();
     for (const auto& row : *rows) {
         auto health = Json::parse(row.text(7), nullptr, false);
@@ -120,9 +129,10 @@ JsonResult Service::revokeKiosk(const Caller& caller, std::string_view kioskId) 
     const auto now = nowSeconds();
     const std::string id(kioskId);
     return transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(rows, c.query("UPDATE kiosks SET revoked_at = COALESCE(revoked_at, $1) WHERE kiosk_id = $2 "
-                                  "RETURNING kiosk_id",
-                                  {now, id}));
+        CENTRAL_TRY(rows,
+                    c.query("UPDATE kiosks SET revoked_at = COALESCE(revoked_at, $1) WHERE kiosk_id = $2 "
+                            "RETURNING kiosk_id",
+                            {now, id}));
         if (rows->empty()) return std::unexpected(apiError("not_found"));
         return Json{{"kiosk_id", id}, {"revoked", true}};
     });
@@ -140,8 +150,9 @@ JsonResult Service::queueCommand(const Caller& caller, std::string_view kioskId,
     return transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(known, c.query("SELECT kiosk_id FROM kiosks WHERE kiosk_id = $1", {id}));
         if (known->empty()) return std::unexpected(apiError("not_found"));
-        CENTRAL_TRY(ins, c.query("INSERT INTO kiosk_commands (kiosk_id, command, created_at) VALUES ($1, $2, $3)",
-                                 {id, *command, now}));
+        CENTRAL_TRY(ins,
+                    c.query("INSERT INTO kiosk_commands (kiosk_id, command, created_at) VALUES ($1, $2, $3)",
+                            {id, *command, now}));
         return Json{{"queued", *command}, {"kiosk_id", id}};
     });
 }

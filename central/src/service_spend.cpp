@@ -28,7 +28,9 @@ constexpr std::int64_t kOtpRequestsPerKiosk = 30;
 constexpr std::int64_t kOtpFailuresBeforeLock = 5;
 
 /// Codes are hashed with the phone, so equal codes of two phones do not share a hash.
-std::string otpHash(const std::string& phone, std::string_view code) { return sha256Hex(phone + ":" + std::string(code)); }
+std::string otpHash(const std::string& phone, std::string_view code) {
+    return sha256Hex(phone + ":" + std::string(code));
+}
 
 ApiError locked(std::string code, loyalty::UnixSeconds retryAfter) {
     auto e = apiError(code);
@@ -39,15 +41,19 @@ ApiError locked(std::string code, loyalty::UnixSeconds retryAfter) {
 int refusalStatus(loyalty::RedeemRefusal refusal) {
     switch (refusal) {
         case loyalty::RedeemRefusal::NotYetAvailable:
-        case loyalty::RedeemRefusal::NoLongerAvailable: return 410;
-        default: return 409;
+        case loyalty::RedeemRefusal::NoLongerAvailable:
+            return 410;
+        default:
+            return 409;
     }
 }
 
 /// The lockout of a phone after too many wrong codes: seconds left, or 0.
-DbResult<loyalty::UnixSeconds> lockoutLeft(Connection& c, const std::string& phone, loyalty::UnixSeconds now) {
-    auto rows = c.query("SELECT COUNT(*), MAX(at) FROM otp_events WHERE phone = $1 AND kind = 'fail' AND at > $2",
-                        {phone, now - kOtpWindow});
+DbResult<loyalty::UnixSeconds> lockoutLeft(Connection& c, const std::string& phone,
+                                           loyalty::UnixSeconds now) {
+    auto rows =
+        c.query("SELECT COUNT(*), MAX(at) FROM otp_events WHERE phone = $1 AND kind = 'fail' AND at > $2",
+                {phone, now - kOtpWindow});
     if (!rows) return std::unexpected(rows.error());
     if (rows->front().integer(0) < kOtpFailuresBeforeLock) return 0;
     return rows->front().integer(1) + kOtpWindow - now;
@@ -69,13 +75,16 @@ JsonResult Service::requestOtp(const Caller& caller, const Json& body) {
         return std::string(6 - digits.size(), '0') + digits;
     }();
     auto issued = transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(member, c.query("UPDATE members SET balance = balance WHERE phone = $1 RETURNING member_id", {e164}));
+        CENTRAL_TRY(
+            member,
+            c.query("UPDATE members SET balance = balance WHERE phone = $1 RETURNING member_id", {e164}));
         if (member->empty()) return std::unexpected(apiError("not_found"));
         CENTRAL_TRY(lockLeft, lockoutLeft(c, e164, now));
         if (*lockLeft > 0) return std::unexpected(locked("otp_locked", *lockLeft));
-        CENTRAL_TRY(byPhone, c.query("SELECT COUNT(*), MIN(at) FROM otp_events WHERE phone = $1 AND kind = 'request' "
-                                     "AND at > $2",
-                                     {e164, now - kOtpWindow}));
+        CENTRAL_TRY(byPhone,
+                    c.query("SELECT COUNT(*), MIN(at) FROM otp_events WHERE phone = $1 AND kind = 'request' "
+                            "AND at > $2",
+                            {e164, now - kOtpWindow}));
         if (byPhone->front().integer(0) >= kOtpRequestsPerPhone)
             return std::unexpected(locked("otp_locked", byPhone->front().integer(1) + kOtpWindow - now));
         CENTRAL_TRY(byKiosk, c.query("SELECT COUNT(*), MIN(at) FROM otp_events WHERE kiosk_id = $1 AND "
@@ -83,20 +92,24 @@ JsonResult Service::requestOtp(const Caller& caller, const Json& body) {
                                      {caller.kioskId, now - kOtpWindow}));
         if (byKiosk->front().integer(0) >= kOtpRequestsPerKiosk)
             return std::unexpected(locked("rate_limited", byKiosk->front().integer(1) + kOtpWindow - now));
-        CENTRAL_TRY(saved, c.query("INSERT INTO otp_codes (phone, code_hash, expires_at, tries_left, kiosk_id) "
-                                   "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (phone) DO UPDATE SET "
-                                   "code_hash = excluded.code_hash, expires_at = excluded.expires_at, "
-                                   "tries_left = excluded.tries_left, kiosk_id = excluded.kiosk_id",
-                                   {e164, otpHash(e164, code), now + kOtpLifetime, kOtpTries, caller.kioskId}));
-        CENTRAL_TRY(event, c.query("INSERT INTO otp_events (phone, kiosk_id, kind, at) VALUES ($1, $2, 'request', $3)",
-                                   {e164, caller.kioskId, now}));
+        CENTRAL_TRY(saved,
+                    c.query("INSERT INTO otp_codes (phone, code_hash, expires_at, tries_left, kiosk_id) "
+                            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (phone) DO UPDATE SET "
+                            "code_hash = excluded.code_hash, expires_at = excluded.expires_at, "
+                            "tries_left = excluded.tries_left, kiosk_id = excluded.kiosk_id",
+                            {e164, otpHash(e164, code), now + kOtpLifetime, kOtpTries, caller.kioskId}));
+        CENTRAL_TRY(
+            event,
+            c.query("INSERT INTO otp_events (phone, kiosk_id, kind, at) VALUES ($1, $2, 'request', $3)",
+                    {e164, caller.kioskId, now}));
         return Json::object();
     });
     if (!issued) return issued;
     if (auto sent = m_notifier->send(OtpMessage{e164, code, now + kOtpLifetime, caller.kioskId}); !sent) {
         // The shopper never got it: withdraw the code (best effort; it expires anyway).
         if (auto lease = m_db.lease())
-            (void)(*lease)->query("DELETE FROM otp_codes WHERE phone = $1 AND code_hash = $2", {e164, otpHash(e164, code)});
+            (void)(*lease)->query("DELETE FROM otp_codes WHERE phone = $1 AND code_hash = $2",
+                                  {e164, otpHash(e164, code)});
         auto e = apiError("notifier_unavailable");
         e.messageEn += " (" + sent.error() + ")";
         return std::unexpected(e);
@@ -108,7 +121,8 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
     if (caller.kind != Caller::Kind::Kiosk) return std::unexpected(apiError("forbidden"));
     auto key = requireString(body, "idempotency_key", 64);
     if (!key) return std::unexpected(key.error());
-    if (!isToken(*key, 64)) return std::unexpected(invalidField("idempotency_key", "1-64 of A-Z a-z 0-9 - _"));
+    if (!isToken(*key, 64))
+        return std::unexpected(invalidField("idempotency_key", "1-64 of A-Z a-z 0-9 - _"));
     auto phoneText = requireString(body, "phone", 32);
     if (!phoneText) return std::unexpected(phoneText.error());
     auto rewardId = requireString(body, "reward_id", 64);
@@ -126,9 +140,10 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
     const auto now = nowSeconds();
 
     auto replay = [&](Connection& c) -> std::optional<JsonResult> {
-        auto rows = c.query("SELECT v.result, v.reward_id, m.phone FROM vouchers v JOIN members m ON "
-                            "m.member_id = v.member_id WHERE v.idempotency_key = $1",
-                            {*key});
+        auto rows = c.query(
+            "SELECT v.result, v.reward_id, m.phone FROM vouchers v JOIN members m ON "
+            "m.member_id = v.member_id WHERE v.idempotency_key = $1",
+            {*key});
         if (!rows) return JsonResult(std::unexpected(storageError(rows.error())));
         if (rows->empty()) return std::nullopt;
         const auto& row = rows->front();
@@ -141,8 +156,10 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
     };
 
     return transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(member, c.query("UPDATE members SET balance = balance WHERE phone = $1 RETURNING member_id, balance",
-                                    {e164}));
+        CENTRAL_TRY(
+            member,
+            c.query("UPDATE members SET balance = balance WHERE phone = $1 RETURNING member_id, balance",
+                    {e164}));
         if (member->empty()) return std::unexpected(apiError("not_found"));
         if (auto earlier = replay(c)) return *earlier;
         const auto memberId = member->front().integer(0);
@@ -151,17 +168,22 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
         // The one-time code: locked phone, then present, unexpired, matching.
         CENTRAL_TRY(lockLeft, lockoutLeft(c, e164, now));
         if (*lockLeft > 0) return std::unexpected(locked("otp_locked", *lockLeft));
-        CENTRAL_TRY(stored, c.query("SELECT code_hash, expires_at, tries_left FROM otp_codes WHERE phone = $1", {e164}));
-        const bool usable = !stored->empty() && stored->front().integer(1) > now && stored->front().integer(2) > 0;
+        CENTRAL_TRY(
+            stored,
+            c.query("SELECT code_hash, expires_at, tries_left FROM otp_codes WHERE phone = $1", {e164}));
+        const bool usable =
+            !stored->empty() && stored->front().integer(1) > now && stored->front().integer(2) > 0;
         const bool matches = usable && secretEquals(stored->front().text(0), otpHash(e164, *otp));
         if (!matches) {
             // Counted, and kept (commitAnyway) so repeated guessing locks the phone.
             CENTRAL_TRY(dec, c.query("UPDATE otp_codes SET tries_left = tries_left - 1 WHERE phone = $1 AND "
                                      "tries_left > 0 RETURNING tries_left",
                                      {e164}));
-            CENTRAL_TRY(ev, c.query("INSERT INTO otp_events (phone, kiosk_id, kind, at) VALUES ($1, $2, 'fail', $3)",
-                                    {e164, caller.kioskId, now}));
-            auto e = apiError("otp_invalid", Json{{"tries_left", dec->empty() ? 0 : dec->front().integer(0)}});
+            CENTRAL_TRY(
+                ev, c.query("INSERT INTO otp_events (phone, kiosk_id, kind, at) VALUES ($1, $2, 'fail', $3)",
+                            {e164, caller.kioskId, now}));
+            auto e =
+                apiError("otp_invalid", Json{{"tries_left", dec->empty() ? 0 : dec->front().integer(0)}});
             e.commitAnyway = true;
             return std::unexpected(e);
         }
@@ -172,9 +194,12 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
         CENTRAL_TRY(count, c.query("SELECT COUNT(*) FROM vouchers WHERE member_id = $1 AND reward_id = $2",
                                    {memberId, *rewardId}));
         loyalty::Reward reward = catalogReward;
-        if (auto stock = rewardRow->front().optionalInteger(0)) reward.stock = static_cast<std::uint32_t>(*stock);
-        else reward.stock.reset();
-        if (auto ok = loyalty::checkRedeemable(reward, balance, static_cast<std::uint32_t>(count->front().integer(0)), now);
+        if (auto stock = rewardRow->front().optionalInteger(0))
+            reward.stock = static_cast<std::uint32_t>(*stock);
+        else
+            reward.stock.reset();
+        if (auto ok = loyalty::checkRedeemable(reward, balance,
+                                               static_cast<std::uint32_t>(count->front().integer(0)), now);
             !ok) {
             auto e = domainError(refusalStatus(ok.error()), loyalty::redeemRefusalCode(ok.error()),
                                  loyalty::describe(ok.error()));
@@ -183,16 +208,19 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
             return std::unexpected(e);
         }
         if (reward.stock) {
-            CENTRAL_TRY(taken, c.query("UPDATE rewards SET stock = stock - 1 WHERE reward_id = $1 AND stock > 0 "
-                                       "RETURNING stock",
-                                       {*rewardId}));
+            CENTRAL_TRY(taken,
+                        c.query("UPDATE rewards SET stock = stock - 1 WHERE reward_id = $1 AND stock > 0 "
+                                "RETURNING stock",
+                                {*rewardId}));
             if (taken->empty())
-                return std::unexpected(domainError(409, loyalty::redeemRefusalCode(loyalty::RedeemRefusal::OutOfStock),
-                                                   loyalty::describe(loyalty::RedeemRefusal::OutOfStock)));
+                return std::unexpected(
+                    domainError(409, loyalty::redeemRefusalCode(loyalty::RedeemRefusal::OutOfStock),
+                                loyalty::describe(loyalty::RedeemRefusal::OutOfStock)));
         }
-        CENTRAL_TRY(spent, c.query("UPDATE members SET balance = balance - $1 WHERE member_id = $2 AND balance >= $1 "
-                                   "RETURNING balance",
-                                   {reward.cost, memberId}));
+        CENTRAL_TRY(
+            spent, c.query("UPDATE members SET balance = balance - $1 WHERE member_id = $2 AND balance >= $1 "
+                           "RETURNING balance",
+                           {reward.cost, memberId}));
         if (spent->empty())
             return std::unexpected(domainError(409, "reward_insufficient_points", "not enough points"));
 
@@ -219,21 +247,24 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
                           {"masked_phone", phone->masked()}}},
                         {"balance", spent->front().integer(0)},
                         {"server_time", now}};
-            CENTRAL_TRY(inserted, c.query("INSERT INTO vouchers (code, idempotency_key, reward_id, member_id, kiosk_id, "
-                                          "value_dong, points_spent, issued_at, expires_at, result) VALUES ($1, $2, $3, "
-                                          "$4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING code",
-                                          {code.text(), *key, reward.id, memberId, caller.kioskId, reward.value.value,
-                                           reward.cost, now, voucher.expiresAt, result.dump()}));
+            CENTRAL_TRY(
+                inserted,
+                c.query("INSERT INTO vouchers (code, idempotency_key, reward_id, member_id, kiosk_id, "
+                        "value_dong, points_spent, issued_at, expires_at, result) VALUES ($1, $2, $3, "
+                        "$4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING code",
+                        {code.text(), *key, reward.id, memberId, caller.kioskId, reward.value.value,
+                         reward.cost, now, voucher.expiresAt, result.dump()}));
             if (inserted->empty()) {
                 // Same idempotency key committed by a concurrent request: the member lock makes
                 // this unreachable, but never hand out a second voucher for one key.
                 if (auto earlier = replay(c)) return std::unexpected(apiError("storage_unavailable"));
                 continue;
             }
-            CENTRAL_TRY(entry, c.query("INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, "
-                                       "store_id, kiosk_id) VALUES ($1, 'redeem', $2, $3, $4, $5, $6, $7)",
-                                       {memberId, -reward.cost, now, "redeem:" + *key, code.text(), caller.store,
-                                        caller.kioskId}));
+            CENTRAL_TRY(
+                entry, c.query("INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, "
+                               "store_id, kiosk_id) VALUES ($1, 'redeem', $2, $3, $4, $5, $6, $7)",
+                               {memberId, -reward.cost, now, "redeem:" + *key, code.text(), caller.store,
+                                caller.kioskId}));
             result["replayed"] = false;
             return result;
         }
@@ -253,20 +284,24 @@ JsonResult Service::consumeVoucher(const Caller& caller, std::string_view codeTe
     const std::string where = store->value_or(caller.store);
     const auto now = nowSeconds();
     return transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(done, c.query("UPDATE vouchers SET consumed_at = $1, consumed_store = $2, consumed_reference = $3 "
-                                  "WHERE code = $4 AND consumed_at IS NULL AND expires_at > $1 "
-                                  "RETURNING value_dong, reward_id",
-                                  {now, where, reference->value_or(""), code->text()}));
+        CENTRAL_TRY(
+            done,
+            c.query("UPDATE vouchers SET consumed_at = $1, consumed_store = $2, consumed_reference = $3 "
+                    "WHERE code = $4 AND consumed_at IS NULL AND expires_at > $1 "
+                    "RETURNING value_dong, reward_id",
+                    {now, where, reference->value_or(""), code->text()}));
         if (!done->empty())
             return Json{{"code", code->text()},
                         {"value_dong", done->front().integer(0)},
                         {"reward_id", done->front().text(1)},
                         {"consumed_at", now},
                         {"server_time", now}};
-        CENTRAL_TRY(row, c.query("SELECT consumed_at, expires_at FROM vouchers WHERE code = $1", {code->text()}));
+        CENTRAL_TRY(row,
+                    c.query("SELECT consumed_at, expires_at FROM vouchers WHERE code = $1", {code->text()}));
         if (row->empty()) return std::unexpected(apiError("not_found"));
         if (!row->front().isNull(0))
-            return std::unexpected(apiError("voucher_already_consumed", Json{{"consumed_at", row->front().integer(0)}}));
+            return std::unexpected(
+                apiError("voucher_already_consumed", Json{{"consumed_at", row->front().integer(0)}}));
         return std::unexpected(apiError("voucher_expired", Json{{"expires_at", row->front().integer(1)}}));
     });
 }

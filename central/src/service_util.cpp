@@ -48,7 +48,8 @@ JsonResult transact(Database& db, const std::function<JsonResult(Connection&)>& 
     return std::unexpected(last);
 }
 
-std::expected<std::string, ApiError> requireString(const Json& object, const char* name, std::size_t maxChars) {
+std::expected<std::string, ApiError> requireString(const Json& object, const char* name,
+                                                   std::size_t maxChars) {
     const auto it = object.find(name);
     if (it == object.end()) return std::unexpected(invalidField(name, "missing"));
     if (!it->is_string()) return std::unexpected(invalidField(name, "must be a string"));
@@ -101,7 +102,8 @@ std::expected<bool, ApiError> optionalBool(const Json& object, const char* name,
     return it->get<bool>();
 }
 
-std::expected<void, ApiError> onlyFields(const Json& object, std::initializer_list<std::string_view> allowed) {
+std::expected<void, ApiError> onlyFields(const Json& object,
+                                         std::initializer_list<std::string_view> allowed) {
     for (const auto& [key, value] : object.items()) {
         bool known = false;
         for (auto a : allowed) known = known || key == a;
@@ -118,8 +120,8 @@ std::expected<void, ApiError> onlyFields(const Json& object, std::initializer_li
 bool isToken(std::string_view text, std::size_t maxChars) {
     if (text.empty() || text.size() > maxChars) return false;
     for (char ch : text) {
-        const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-                        ch == '_';
+        const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                        ch == '-' || ch == '_';
         if (!ok) return false;
     }
     return true;
@@ -154,7 +156,7 @@ std::expected<loyalty::PhoneNumber, ApiError> parsePhoneField(std::string_view t
 }
 
 DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c, std::int64_t memberId,
-                                                                 loyalty::UnixSeconds since) {
+                                                                  loyalty::UnixSeconds since) {
     auto rows = c.query(
         "SELECT kind, points, at, idempotency_key, reference FROM ledger "
         "WHERE member_id = $1 AND at > $2 AND kind IN ('earn', 'game_prize')",
@@ -203,12 +205,13 @@ Json rewardToJson(const loyalty::Reward& r) {
 }
 
 std::expected<loyalty::Reward, ApiError> rewardFromJson(std::string_view id, const Json& body) {
-    if (auto ok = onlyFields(body, {"name_vi", "name_en", "cost", "value_dong", "stock", "per_member_limit",
-                                    "available_from", "available_until", "voucher_validity_days", "terms_vi",
-                                    "terms_en"});
+    if (auto ok = onlyFields(
+            body, {"name_vi", "name_en", "cost", "value_dong", "stock", "per_member_limit", "available_from",
+                   "available_until", "voucher_validity_days", "terms_vi", "terms_en"});
         !ok)
         return std::unexpected(ok.error());
-    if (!loyalty::isValidRewardId(id)) return std::unexpected(invalidField("id", "1-16 characters of A-Z 0-9 -"));
+    if (!loyalty::isValidRewardId(id))
+        return std::unexpected(invalidField("id", "1-16 characters of A-Z 0-9 -"));
     loyalty::Reward r;
     r.id = std::string(id);
     auto nameVi = requireString(body, "name_vi", 200);
@@ -222,12 +225,12 @@ std::expected<loyalty::Reward, ApiError> rewardFromJson(std::string_view id, con
     auto until = optionalString(body, "available_until", 10);
     auto termsVi = optionalString(body, "terms_vi", 2000);
     auto termsEn = optionalString(body, "terms_en", 2000);
-    for (const ApiError* e : {nameVi ? nullptr : &nameVi.error(), nameEn ? nullptr : &nameEn.error(),
-                              cost ? nullptr : &cost.error(), value ? nullptr : &value.error(),
-                              stock ? nullptr : &stock.error(), limit ? nullptr : &limit.error(),
-                              validity ? nullptr : &validity.error(), from ? nullptr : &from.error(),
-                              until ? nullptr : &until.error(), termsVi ? nullptr : &termsVi.error(),
-                              termsEn ? nullptr : &termsEn.error()})
+    for (const ApiError* e :
+         {nameVi ? nullptr : &nameVi.error(), nameEn ? nullptr : &nameEn.error(),
+          cost ? nullptr : &cost.error(), value ? nullptr : &value.error(), stock ? nullptr : &stock.error(),
+          limit ? nullptr : &limit.error(), validity ? nullptr : &validity.error(),
+          from ? nullptr : &from.error(), until ? nullptr : &until.error(),
+          termsVi ? nullptr : &termsVi.error(), termsEn ? nullptr : &termsEn.error()})
         if (e) return std::unexpected(*e);
     r.name = {*nameVi, *nameEn};
     r.cost = *cost;
@@ -257,7 +260,8 @@ std::expected<void, ApiError> requireAdmin(const Caller& caller) {
 }
 
 std::expected<void, ApiError> requireKiosk(const Caller& caller, std::string_view kioskId) {
-    if (caller.kind != Caller::Kind::Kiosk || caller.kioskId != kioskId) return std::unexpected(apiError("forbidden"));
+    if (caller.kind != Caller::Kind::Kiosk || caller.kioskId != kioskId)
+        return std::unexpected(apiError("forbidden"));
     return {};
 }
 

@@ -17,8 +17,8 @@
 namespace central {
 
 /// Evaluates a DbResult expression; on error returns it from the enclosing function as an ApiError.
-#define CENTRAL_TRY(var, expr)                                                  \
-    auto var = (expr);                                                          \
+#define CENTRAL_TRY(var, expr) \
+    auto var = (expr);         \
     if (!var) return std::unexpected(::central::storageError(var.error()))
 
 /// The loaded catalog: what the config document and every claim/redemption needs. Immutable; shared.
@@ -33,7 +33,9 @@ struct Service::Catalog {
     Json rewardsJson;  ///< as in the config document
 };
 
-[[nodiscard]] inline loyalty::UnixSeconds nowSeconds() { return static_cast<loyalty::UnixSeconds>(std::time(nullptr)); }
+[[nodiscard]] inline loyalty::UnixSeconds nowSeconds() {
+    return static_cast<loyalty::UnixSeconds>(std::time(nullptr));
+}
 
 /// Runs `work` in one write transaction: commit on success (or when the error says commitAnyway),
 /// roll back otherwise. Busy/unavailable storage retries the whole transaction a few times.
@@ -42,15 +44,19 @@ struct Service::Catalog {
 // Strict field readers: a missing field, a wrong type, an out-of-range value → 400 invalid_field.
 [[nodiscard]] std::expected<std::string, ApiError> requireString(const Json& object, const char* name,
                                                                  std::size_t maxChars);
-[[nodiscard]] std::expected<std::optional<std::string>, ApiError> optionalString(const Json& object, const char* name,
+[[nodiscard]] std::expected<std::optional<std::string>, ApiError> optionalString(const Json& object,
+                                                                                 const char* name,
                                                                                  std::size_t maxChars);
-[[nodiscard]] std::expected<std::int64_t, ApiError> requireInt(const Json& object, const char* name, std::int64_t min,
-                                                               std::int64_t max);
-[[nodiscard]] std::expected<std::optional<std::int64_t>, ApiError> optionalInt(const Json& object, const char* name,
-                                                                               std::int64_t min, std::int64_t max);
+[[nodiscard]] std::expected<std::int64_t, ApiError> requireInt(const Json& object, const char* name,
+                                                               std::int64_t min, std::int64_t max);
+[[nodiscard]] std::expected<std::optional<std::int64_t>, ApiError> optionalInt(const Json& object,
+                                                                               const char* name,
+                                                                               std::int64_t min,
+                                                                               std::int64_t max);
 [[nodiscard]] std::expected<bool, ApiError> optionalBool(const Json& object, const char* name, bool fallback);
 /// Refuses any member of `object` not in `allowed` (400 unknown_field).
-[[nodiscard]] std::expected<void, ApiError> onlyFields(const Json& object, std::initializer_list<std::string_view> allowed);
+[[nodiscard]] std::expected<void, ApiError> onlyFields(const Json& object,
+                                                       std::initializer_list<std::string_view> allowed);
 
 /// 1-64 characters of [A-Za-z0-9_-] (idempotency keys, kiosk ids up to 32).
 [[nodiscard]] bool isToken(std::string_view text, std::size_t maxChars);
@@ -65,8 +71,9 @@ struct Service::Catalog {
 [[nodiscard]] std::expected<loyalty::PhoneNumber, ApiError> parsePhoneField(std::string_view typed);
 
 /// One member's ledger entries (kinds that count for tiers) newer than `since`.
-[[nodiscard]] DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c, std::int64_t memberId,
-                                                                               loyalty::UnixSeconds since);
+[[nodiscard]] DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c,
+                                                                                std::int64_t memberId,
+                                                                                loyalty::UnixSeconds since);
 
 /// Tier fields of an answer: tier, tier names, next_tier, progress, next_tier_at, progress_permille,
 /// points_to_next_tier.

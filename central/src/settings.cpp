@@ -1,7 +1,7 @@
 #include "central/settings.hpp"
 
-#include <CLI/CLI.hpp>
 #include <toml++/toml.h>
+#include <CLI/CLI.hpp>
 
 #include <charconv>
 #include <cstdlib>
@@ -16,8 +16,8 @@ void parseListen(const std::string& text, Settings& s) {
     const auto colon = text.rfind(':');
     int port = -1;
     if (colon == std::string::npos || colon == 0 ||
-        std::from_chars(text.data() + colon + 1, text.data() + text.size(), port).ec != std::errc{} || port < 0 ||
-        port > 65535)
+        std::from_chars(text.data() + colon + 1, text.data() + text.size(), port).ec != std::errc{} ||
+        port < 0 || port > 65535)
         throw std::runtime_error("listen must be HOST:PORT (e.g. 127.0.0.1:8080), got \"" + text + "\"");
     s.listenHost = text.substr(0, colon);
     s.listenPort = port;
@@ -45,10 +45,10 @@ void applyToml(const std::string& path, Settings& s) {
         throw std::runtime_error("config " + path + ": " + std::string(e.description()));
     }
     static const std::vector<std::string> kKnown{
-        "listen",      "data_dir",      "database",         "admin_token",     "assets_dir",
-        "campaign_file", "tiers_file",  "rewards_file",     "voucher_key_file", "otp_webhook_url",
-        "workers",     "max_queued",    "max_body_bytes",   "log_level",       "dev_enrollment",
-        "stores"};
+        "listen",           "data_dir",        "database",       "admin_token",
+        "assets_dir",       "campaign_file",   "tiers_file",     "rewards_file",
+        "voucher_key_file", "otp_webhook_url", "workers",        "max_queued",
+        "max_body_bytes",   "log_level",       "dev_enrollment", "stores"};
     for (const auto& [key, value] : t)
         if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
             throw std::runtime_error("config " + path + ": unknown key " + std::string(key.str()));
@@ -75,13 +75,15 @@ void applyToml(const std::string& path, Settings& s) {
         read(*dev->as_table(), "store", s.devStore);
     }
     if (const auto* stores = t.get("stores")) {
-        if (!stores->is_array_of_tables()) throw std::runtime_error("stores must be an array of tables [[stores]]");
+        if (!stores->is_array_of_tables())
+            throw std::runtime_error("stores must be an array of tables [[stores]]");
         s.stores.clear();
         for (const auto& node : *stores->as_array()) {
             std::string id, file;
             read(*node.as_table(), "id", id);
             read(*node.as_table(), "public_key_file", file);
-            if (id.empty() || file.empty()) throw std::runtime_error("each [[stores]] needs id and public_key_file");
+            if (id.empty() || file.empty())
+                throw std::runtime_error("each [[stores]] needs id and public_key_file");
             s.stores.emplace_back(id, file);
         }
     }
@@ -115,8 +117,10 @@ void resolveDefaults(Settings& s) {
     if (s.assetsDir.empty()) s.assetsDir = KIOSK_ASSETS_DIR;
     const fs::path assets(s.assetsDir);
     auto under = [&](std::string& file, const fs::path& fallback) {
-        if (file.empty()) file = fallback.string();
-        else if (fs::path(file).is_relative() && !fs::exists(file)) file = (assets / file).string();
+        if (file.empty())
+            file = fallback.string();
+        else if (fs::path(file).is_relative() && !fs::exists(file))
+            file = (assets / file).string();
     };
     under(s.campaignFile, assets / "config/campaign.toml");
     under(s.tiersFile, assets / "config/tiers.toml");
@@ -128,7 +132,8 @@ void resolveDefaults(Settings& s) {
     for (const auto* file : {&s.campaignFile, &s.tiersFile})
         if (!fs::exists(*file)) throw std::runtime_error("missing file " + *file);
     for (const auto& [id, file] : s.stores)
-        if (!fs::exists(file)) throw std::runtime_error("missing public key file of store " + id + ": " + file);
+        if (!fs::exists(file))
+            throw std::runtime_error("missing public key file of store " + id + ": " + file);
 }
 
 }  // namespace central

@@ -13,8 +13,10 @@ constexpr int kBusyTimeoutMs = 5'000;
 DbError errorOf(sqlite3* db, int rc) {
     const int primary = rc & 0xff;
     DbError::Kind kind = DbError::Kind::Other;
-    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) kind = DbError::Kind::Busy;
-    else if (primary == SQLITE_CONSTRAINT) kind = DbError::Kind::Constraint;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        kind = DbError::Kind::Busy;
+    else if (primary == SQLITE_CONSTRAINT)
+        kind = DbError::Kind::Constraint;
     else if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL)
         kind = DbError::Kind::Unavailable;
     return {kind, std::string("sqlite: ") + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};
@@ -78,8 +80,10 @@ class SqliteConnection final : public Connection {
             const Param& p = params[(*prepared)->paramIndex[slot]];
             const int i = static_cast<int>(slot + 1);
             int rc = SQLITE_OK;
-            if (std::holds_alternative<std::nullptr_t>(p)) rc = sqlite3_bind_null(stmt, i);
-            else if (const auto* n = std::get_if<std::int64_t>(&p)) rc = sqlite3_bind_int64(stmt, i, *n);
+            if (std::holds_alternative<std::nullptr_t>(p))
+                rc = sqlite3_bind_null(stmt, i);
+            else if (const auto* n = std::get_if<std::int64_t>(&p))
+                rc = sqlite3_bind_int64(stmt, i, *n);
             else {
                 const auto& s = std::get<std::string>(p);
                 rc = sqlite3_bind_text(stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
@@ -99,7 +103,8 @@ class SqliteConnection final : public Connection {
                     values.emplace_back(std::nullopt);
                 } else {
                     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-                    values.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+                    values.emplace_back(
+                        std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
                 }
             }
             rows.emplace_back(std::move(values));
@@ -119,8 +124,8 @@ class SqliteConnection final : public Connection {
         std::string key(sql);
         if (auto it = m_cache.find(key); it != m_cache.end()) return &it->second;
         Prepared prepared;
-        const int rc = sqlite3_prepare_v3(m_db, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT,
-                                          &prepared.stmt, nullptr);
+        const int rc = sqlite3_prepare_v3(m_db, key.c_str(), static_cast<int>(key.size()),
+                                          SQLITE_PREPARE_PERSISTENT, &prepared.stmt, nullptr);
         if (rc != SQLITE_OK) return std::unexpected(errorOf(m_db, rc));
         const int slots = sqlite3_bind_parameter_count(prepared.stmt);
         for (int i = 1; i <= slots; ++i) {
@@ -128,11 +133,12 @@ class SqliteConnection final : public Connection {
             std::size_t number = 0;
             const std::string_view text = name ? std::string_view(name) : std::string_view();
             if (text.size() < 2 || text[0] != '$' ||
-                std::from_chars(text.data() + 1, text.data() + text.size(), number).ec != std::errc{} || number == 0 ||
-                number > paramCount) {
+                std::from_chars(text.data() + 1, text.data() + text.size(), number).ec != std::errc{} ||
+                number == 0 || number > paramCount) {
                 sqlite3_finalize(prepared.stmt);
-                return std::unexpected(DbError{DbError::Kind::Other, "sqlite: parameter " + std::string(text) +
-                                                                         " not bound in: " + key});
+                return std::unexpected(
+                    DbError{DbError::Kind::Other,
+                            "sqlite: parameter " + std::string(text) + " not bound in: " + key});
             }
             prepared.paramIndex.push_back(number - 1);
         }
@@ -147,10 +153,11 @@ class SqliteConnection final : public Connection {
 
 }  // namespace
 
-DbResult<std::unique_ptr<Connection>> openSqlite(const std::string& path, std::shared_ptr<std::mutex> writeGate) {
+DbResult<std::unique_ptr<Connection>> openSqlite(const std::string& path,
+                                                 std::shared_ptr<std::mutex> writeGate) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         DbError error{DbError::Kind::Unavailable, "sqlite: cannot open " + path + ": " + sqlite3_errstr(rc)};
         sqlite3_close_v2(db);
@@ -158,7 +165,8 @@ DbResult<std::unique_ptr<Connection>> openSqlite(const std::string& path, std::s
     }
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
     auto connection = std::make_unique<SqliteConnection>(db, std::move(writeGate));
-    if (auto ok = connection->execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+    if (auto ok =
+            connection->execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
         !ok)
         return std::unexpected(ok.error());
     return std::unique_ptr<Connection>(std::move(connection));

@@ -33,24 +33,30 @@ class CentralApi : public ::testing::TestWithParam<Backend> {
     void SetUp() override {
         if (GetParam() == Backend::Postgres) {
             if (!PgDatabase::baseUrl())
-                GTEST_SKIP() << "KIOSK_TEST_PG_URL is not set: PostgreSQL case skipped (scripts/test provides it)";
+                GTEST_SKIP()
+                    << "KIOSK_TEST_PG_URL is not set: PostgreSQL case skipped (scripts/test provides it)";
             m_pg = std::make_unique<PgDatabase>();
         }
-        m_central = std::make_unique<CentralProcess>(CentralProcess::Options{m_pg ? m_pg->url() : "", "", ""});
+        m_central =
+            std::make_unique<CentralProcess>(CentralProcess::Options{m_pg ? m_pg->url() : "", "", ""});
         m_kiosk = enrollDevKiosk(*m_central);
     }
 
     const CentralProcess& central() const { return *m_central; }
     /// A fresh receipt of `amount` dong issued a minute ago.
-    std::string receipt(std::int64_t amount = 250'000) const { return signReceipt(uniqueNumber(), amount, now() - 60); }
+    std::string receipt(std::int64_t amount = 250'000) const {
+        return signReceipt(uniqueNumber(), amount, now() - 60);
+    }
     /// Makes `phone` a member with `points` points (one claim + an adjustment).
     void memberWith(const std::string& phone, std::int64_t points) const {
-        auto claim = central().post("/v1/claims", m_kiosk, claimBody(receipt(20'000), phone));  // 2 + 50 bonus
+        auto claim =
+            central().post("/v1/claims", m_kiosk, claimBody(receipt(20'000), phone));  // 2 + 50 bonus
         ASSERT_EQ(claim.status, 200) << claim.body.dump();
         const auto balance = claim.body["balance"].get<std::int64_t>();
         if (points != balance) {
-            auto adjust = central().post("/v1/admin/members/" + phone + "/adjust", kAdmin,
-                                         Json{{"points", points - balance}, {"reason", "test"}, {"idempotency_key", newKey()}});
+            auto adjust = central().post(
+                "/v1/admin/members/" + phone + "/adjust", kAdmin,
+                Json{{"points", points - balance}, {"reason", "test"}, {"idempotency_key", newKey()}});
             ASSERT_EQ(adjust.status, 200) << adjust.body.dump();
         }
     }
@@ -79,11 +85,13 @@ TEST_P(CentralApi, HealthAndMetrics) {
     httplib::Client client("127.0.0.1", central().port());
     auto metrics = client.Get("/metrics");
     ASSERT_TRUE(metrics);
-    EXPECT_NE(metrics->body.find("central_http_requests_total{route=\"/v1/claims\",method=\"POST\",status=\"200\"} 1"),
+    EXPECT_NE(metrics->body.find(
+                  "central_http_requests_total{route=\"/v1/claims\",method=\"POST\",status=\"200\"} 1"),
               std::string::npos)
         << metrics->body;
     EXPECT_NE(metrics->body.find("central_claims_total{result=\"accepted\"} 1"), std::string::npos);
-    EXPECT_NE(metrics->body.find("central_http_request_duration_seconds_bucket{route=\"/v1/claims\",le=\"+Inf\"} 1"),
+    EXPECT_NE(metrics->body.find(
+                  "central_http_request_duration_seconds_bucket{route=\"/v1/claims\",le=\"+Inf\"} 1"),
               std::string::npos);
 }
 
@@ -91,12 +99,15 @@ TEST_P(CentralApi, EnrollmentIsOneTimeAndEveryCallNeedsItsCredential) {
     auto again = central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", "DEV-ENROLL-0001"}});
     EXPECT_EQ(again.status, 409);
     EXPECT_EQ(again.code(), "enrollment_code_used");
-    EXPECT_EQ(central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", "NOPE"}}).code(), "unauthorized");
+    EXPECT_EQ(central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", "NOPE"}}).code(),
+              "unauthorized");
 
     const auto body = claimBody(receipt(), "0901234567");
     EXPECT_EQ(central().post("/v1/claims", "", body).status, 401);
     EXPECT_EQ(central().post("/v1/claims", "kc_forged", body).status, 401);
-    EXPECT_EQ(central().post("/v1/admin/enrollment-codes", m_kiosk, Json{{"kiosk_id", "X"}, {"store", "DEV001"}}).code(),
+    EXPECT_EQ(central()
+                  .post("/v1/admin/enrollment-codes", m_kiosk, Json{{"kiosk_id", "X"}, {"store", "DEV001"}})
+                  .code(),
               "forbidden");
     EXPECT_EQ(central().get("/v1/admin/kiosks", "").status, 401);
 
@@ -140,11 +151,14 @@ TEST_P(CentralApi, ClaimEarnsOnceChainWideAndRepliesToRetries) {
     EXPECT_EQ(duplicate.status, 409);
     EXPECT_EQ(duplicate.code(), "already_claimed");
     EXPECT_EQ(duplicate.body["error"]["details"]["kiosk_id"], "K-DEV-01");
-    EXPECT_NE(duplicate.body["error"]["message_en"].get<std::string>().find("already claimed on"), std::string::npos);
-    EXPECT_NE(duplicate.body["error"]["message_vi"].get<std::string>().find("đã được tích điểm"), std::string::npos);
+    EXPECT_NE(duplicate.body["error"]["message_en"].get<std::string>().find("already claimed on"),
+              std::string::npos);
+    EXPECT_NE(duplicate.body["error"]["message_vi"].get<std::string>().find("đã được tích điểm"),
+              std::string::npos);
 
     // The same key reused for another receipt is a conflict, not a claim.
-    auto conflict = central().post("/v1/claims", m_kiosk, claimBody(receipt(), "0901234567", true, first["idempotency_key"]));
+    auto conflict = central().post("/v1/claims", m_kiosk,
+                                   claimBody(receipt(), "0901234567", true, first["idempotency_key"]));
     EXPECT_EQ(conflict.code(), "idempotency_conflict");
 
     auto member = central().get("/v1/members/0901234567", m_kiosk);
@@ -158,18 +172,22 @@ TEST_P(CentralApi, ClaimEarnsOnceChainWideAndRepliesToRetries) {
 }
 
 TEST_P(CentralApi, ClaimRefusalsAreDefinitiveAndWriteNothing) {
-    EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody(receipt(), "0901234567", false)).code(), "consent_required");
+    EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody(receipt(), "0901234567", false)).code(),
+              "consent_required");
     EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody("https://example.com", "0901234567")).code(),
               "token_not_receipt");
     auto tampered = receipt();
     tampered[10] = tampered[10] == 'A' ? 'B' : 'A';
     const auto code = central().post("/v1/claims", m_kiosk, claimBody(tampered, "0901234567")).code();
-    EXPECT_TRUE(code == "token_bad_signature" || code == "token_malformed" || code == "token_invalid_field") << code;
+    EXPECT_TRUE(code == "token_bad_signature" || code == "token_malformed" || code == "token_invalid_field")
+        << code;
     const auto old = signReceipt(uniqueNumber(), 100'000, now() - 40 * 86'400);
     EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody(old, "0901234567")).code(), "token_expired");
     const auto unknown = signReceipt(uniqueNumber(), 100'000, now() - 60, "NOSTORE");
-    EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody(unknown, "0901234567")).code(), "token_unknown_store");
-    EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody(receipt(), "12345")).code(), "phone_wrong_length");
+    EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody(unknown, "0901234567")).code(),
+              "token_unknown_store");
+    EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody(receipt(), "12345")).code(),
+              "phone_wrong_length");
     EXPECT_EQ(central().get("/v1/members/0901234567", m_kiosk).status, 404);  // nobody was created
 
     // Below the minimum spend a new member still gets the sign-up bonus (loyalty's rule); a member
@@ -178,7 +196,8 @@ TEST_P(CentralApi, ClaimRefusalsAreDefinitiveAndWriteNothing) {
     ASSERT_EQ(joined.status, 200) << joined.body.dump();
     EXPECT_EQ(joined.body["points"], 50);
     const auto small = receipt(10'000);
-    EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody(small, "0901234567")).code(), "below_minimum_spend");
+    EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody(small, "0901234567")).code(),
+              "below_minimum_spend");
     EXPECT_EQ(central().post("/v1/claims", m_kiosk, claimBody(small, "0912345678")).status, 200);
 }
 
@@ -199,7 +218,8 @@ TEST_P(CentralApi, BatchAnswersEveryClaimInOrder) {
     EXPECT_EQ(results[3]["error"]["code"], "phone_bad_characters");
     EXPECT_EQ(results[4]["status"], "accepted");
     EXPECT_EQ(results[5]["error"]["code"], "invalid_field");
-    for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(results[i]["idempotency_key"], claims[i]["idempotency_key"]);
+    for (std::size_t i = 0; i < 5; ++i)
+        EXPECT_EQ(results[i]["idempotency_key"], claims[i]["idempotency_key"]);
 
     EXPECT_EQ(central().post("/v1/claims", m_kiosk, Json{{"kiosk_id", "K-OTHER"}, {"claims", claims}}).code(),
               "forbidden");
@@ -237,16 +257,23 @@ TEST_P(CentralApi, HostileInputGets4xxAndNoPartialWrite) {
     EXPECT_EQ(field("token", std::string(5000, 'A')).code(), "invalid_field");
     EXPECT_EQ(field("consent", "yes").code(), "invalid_field");
     EXPECT_EQ(central().get("/v1/members/'%20OR%201=1", m_kiosk).status, 422);
-    EXPECT_EQ(central().post("/v1/redemptions", m_kiosk,
-                             Json{{"idempotency_key", "r1"}, {"phone", "0901234567"}, {"reward_id", "' OR 1=1 --"}, {"otp", "1"}})
+    EXPECT_EQ(central()
+                  .post("/v1/redemptions", m_kiosk,
+                        Json{{"idempotency_key", "r1"},
+                             {"phone", "0901234567"},
+                             {"reward_id", "' OR 1=1 --"},
+                             {"otp", "1"}})
                   .code(),
               "not_found");
-    EXPECT_EQ(central().post("/v1/admin/members/0901234567/adjust", kAdmin,
-                             Json{{"points", 1e300}, {"reason", "x"}, {"idempotency_key", "a"}})
+    EXPECT_EQ(central()
+                  .post("/v1/admin/members/0901234567/adjust", kAdmin,
+                        Json{{"points", 1e300}, {"reason", "x"}, {"idempotency_key", "a"}})
                   .code(),
               "invalid_field");
-    EXPECT_EQ(central().put("/v1/admin/rewards/BAD", kAdmin, Json{{"name_vi", "x"}, {"cost", -1}}).code(), "invalid_field");
-    EXPECT_EQ(central().put("/v1/admin/stores/S1", kAdmin, Json{{"name", "x"}, {"colour", "red"}}).code(), "unknown_field");
+    EXPECT_EQ(central().put("/v1/admin/rewards/BAD", kAdmin, Json{{"name_vi", "x"}, {"cost", -1}}).code(),
+              "invalid_field");
+    EXPECT_EQ(central().put("/v1/admin/stores/S1", kAdmin, Json{{"name", "x"}, {"colour", "red"}}).code(),
+              "unknown_field");
     auto unknownRoute = central().get("/v1/nothing", m_kiosk);
     EXPECT_EQ(unknownRoute.status, 404);
     EXPECT_EQ(unknownRoute.code(), "not_found");
@@ -263,7 +290,8 @@ TEST_P(CentralApi, OtpRedemptionVoucherAndConsume) {
     std::ifstream sink(central().dataDir() + "/otp-outbox.jsonl");
     ASSERT_TRUE(sink.good());
 
-    Json body{{"idempotency_key", newKey()}, {"phone", "0901234567"}, {"reward_id", "CAFE-20K"}, {"otp", "000000"}};
+    Json body{
+        {"idempotency_key", newKey()}, {"phone", "0901234567"}, {"reward_id", "CAFE-20K"}, {"otp", "000000"}};
     if (code == "000000") body["otp"] = "111111";
     auto wrong = central().post("/v1/redemptions", m_kiosk, body);
     EXPECT_EQ(wrong.code(), "otp_invalid");
@@ -298,7 +326,10 @@ TEST_P(CentralApi, OtpRedemptionVoucherAndConsume) {
     EXPECT_EQ(consumed.status, 200) << consumed.body.dump();
     EXPECT_EQ(central().post(path, kAdmin, Json::object()).code(), "voucher_already_consumed");
     EXPECT_EQ(central().post("/v1/vouchers/0000-0000/consume", kAdmin, Json::object()).status / 100, 4);
-    EXPECT_TRUE(central().post("/v1/vouchers/ABCD-EFGH/consume", kAdmin, Json::object()).code().starts_with("voucher_code_"));
+    EXPECT_TRUE(central()
+                    .post("/v1/vouchers/ABCD-EFGH/consume", kAdmin, Json::object())
+                    .code()
+                    .starts_with("voucher_code_"));
 
     auto history = central().get("/v1/members/0901234567", m_kiosk);
     EXPECT_EQ(history.body["history"][0]["kind"], "redeem");
@@ -322,7 +353,8 @@ TEST_P(CentralApi, OtpLocksAfterFiveWrongCodesAndRateLimitsRequests) {
     EXPECT_EQ(balanceOf("0901234567"), 1000);
 
     memberWith("0912345678", 10);
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(central().post("/v1/otp", m_kiosk, Json{{"phone", "0912345678"}}).status, 200);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(central().post("/v1/otp", m_kiosk, Json{{"phone", "0912345678"}}).status, 200);
     auto limited = central().post("/v1/otp", m_kiosk, Json{{"phone", "0912345678"}});
     EXPECT_EQ(limited.status, 429);
     EXPECT_FALSE(limited.header("Retry-After").empty());
@@ -332,20 +364,31 @@ TEST_P(CentralApi, OtpLocksAfterFiveWrongCodesAndRateLimitsRequests) {
 TEST_P(CentralApi, RedemptionRefusesMissingPointsStockAndMemberLimit) {
     memberWith("0901234567", 100);
     auto poor = central().post("/v1/redemptions", m_kiosk,
-                               Json{{"idempotency_key", newKey()}, {"phone", "0901234567"}, {"reward_id", "CAFE-20K"},
+                               Json{{"idempotency_key", newKey()},
+                                    {"phone", "0901234567"},
+                                    {"reward_id", "CAFE-20K"},
                                     {"otp", otpFor("0901234567")}});
     EXPECT_EQ(poor.code(), "reward_insufficient_points");
     EXPECT_EQ(balanceOf("0901234567"), 100);
 
-    ASSERT_EQ(central().put("/v1/admin/rewards/RARE", kAdmin,
-                            Json{{"name_vi", "Hiếm"}, {"name_en", "Rare"}, {"cost", 10}, {"value_dong", 1000},
-                                 {"stock", 2}, {"per_member_limit", 1}, {"voucher_validity_days", 7}})
+    ASSERT_EQ(central()
+                  .put("/v1/admin/rewards/RARE", kAdmin,
+                       Json{{"name_vi", "Hiếm"},
+                            {"name_en", "Rare"},
+                            {"cost", 10},
+                            {"value_dong", 1000},
+                            {"stock", 2},
+                            {"per_member_limit", 1},
+                            {"voucher_validity_days", 7}})
                   .status,
               200);
     memberWith("0912345678", 100);
     auto redeem = [&](const std::string& phone) {
         return central().post("/v1/redemptions", m_kiosk,
-                              Json{{"idempotency_key", newKey()}, {"phone", phone}, {"reward_id", "RARE"}, {"otp", otpFor(phone)}});
+                              Json{{"idempotency_key", newKey()},
+                                   {"phone", phone},
+                                   {"reward_id", "RARE"},
+                                   {"otp", otpFor(phone)}});
     };
     EXPECT_EQ(redeem("0912345678").status, 200);
     EXPECT_EQ(redeem("0912345678").code(), "reward_member_limit");
@@ -371,22 +414,32 @@ TEST_P(CentralApi, ConfigCarriesETagAndHeartbeatDeliversCommandsOnce) {
     EXPECT_FALSE(config.body["tiers_toml"].get<std::string>().empty());
     EXPECT_FALSE(config.body["rewards"].empty());
     EXPECT_EQ(config.body["store_keys"][0]["store"], "DEV001");
-    auto same = central().request("GET", "/v1/kiosks/K-DEV-01/config", m_kiosk, "", "", {{"If-None-Match", etag}});
+    auto same =
+        central().request("GET", "/v1/kiosks/K-DEV-01/config", m_kiosk, "", "", {{"If-None-Match", etag}});
     EXPECT_EQ(same.status, 304);
 
-    ASSERT_EQ(central().put("/v1/admin/rewards/NEW-1", kAdmin,
-                            Json{{"name_vi", "Mới"}, {"name_en", "New"}, {"cost", 10}, {"value_dong", 1000},
-                                 {"voucher_validity_days", 7}})
+    ASSERT_EQ(central()
+                  .put("/v1/admin/rewards/NEW-1", kAdmin,
+                       Json{{"name_vi", "Mới"},
+                            {"name_en", "New"},
+                            {"cost", 10},
+                            {"value_dong", 1000},
+                            {"voucher_validity_days", 7}})
                   .status,
               200);
-    auto changed = central().request("GET", "/v1/kiosks/K-DEV-01/config", m_kiosk, "", "", {{"If-None-Match", etag}});
+    auto changed =
+        central().request("GET", "/v1/kiosks/K-DEV-01/config", m_kiosk, "", "", {{"If-None-Match", etag}});
     EXPECT_EQ(changed.status, 200);
     EXPECT_NE(changed.header("ETag"), etag);
 
-    EXPECT_EQ(central().post("/v1/admin/kiosks/K-DEV-01/commands", kAdmin, Json{{"command", "resync"}}).status, 200);
-    EXPECT_EQ(central().post("/v1/admin/kiosks/K-DEV-01/commands", kAdmin, Json{{"command", "format_disk"}}).code(),
-              "invalid_field");
-    const Json beat{{"version", "0.1.0"}, {"uptime_s", 60}, {"outbox_depth", 3}, {"health", {{"printer", "paper_low"}}}};
+    EXPECT_EQ(
+        central().post("/v1/admin/kiosks/K-DEV-01/commands", kAdmin, Json{{"command", "resync"}}).status,
+        200);
+    EXPECT_EQ(
+        central().post("/v1/admin/kiosks/K-DEV-01/commands", kAdmin, Json{{"command", "format_disk"}}).code(),
+        "invalid_field");
+    const Json beat{
+        {"version", "0.1.0"}, {"uptime_s", 60}, {"outbox_depth", 3}, {"health", {{"printer", "paper_low"}}}};
     auto first = central().post("/v1/kiosks/K-DEV-01/heartbeat", m_kiosk, beat);
     ASSERT_EQ(first.status, 200);
     EXPECT_EQ(first.body["commands"], Json::array({"resync"}));
@@ -397,17 +450,20 @@ TEST_P(CentralApi, ConfigCarriesETagAndHeartbeatDeliversCommandsOnce) {
 }
 
 TEST_P(CentralApi, AdminCampaignStoresAdjustAndReport) {
-    EXPECT_EQ(central().put("/v1/admin/campaign", kAdmin, Json{{"campaign_toml", "[campaign]\nid = 5\n"}}).code(),
-              "invalid_field");
+    EXPECT_EQ(
+        central().put("/v1/admin/campaign", kAdmin, Json{{"campaign_toml", "[campaign]\nid = 5\n"}}).code(),
+        "invalid_field");
     auto campaign = testCampaignToml();
     campaign.replace(campaign.find("signup_bonus = 50"), 17, "signup_bonus = 70");
     ASSERT_EQ(central().put("/v1/admin/campaign", kAdmin, Json{{"campaign_toml", campaign}}).status, 200);
 
     const auto keys = loyalty::SigningKeyPair::generate();
-    auto store = central().put("/v1/admin/stores/HCM002", kAdmin,
-                               Json{{"name", "Quận 2"}, {"public_keys", {loyalty::formatPublicKey(keys.publicKey())}}});
+    auto store = central().put(
+        "/v1/admin/stores/HCM002", kAdmin,
+        Json{{"name", "Quận 2"}, {"public_keys", {loyalty::formatPublicKey(keys.publicKey())}}});
     ASSERT_EQ(store.status, 200) << store.body.dump();
-    const auto token = signReceipt(loyalty::Receipt{"HCM002", "R-1", loyalty::Dong{100'000}, now() - 60, 2}, keys);
+    const auto token =
+        signReceipt(loyalty::Receipt{"HCM002", "R-1", loyalty::Dong{100'000}, now() - 60, 2}, keys);
     auto claim = central().post("/v1/claims", m_kiosk, claimBody(token, "0901234567"));
     ASSERT_EQ(claim.status, 200) << claim.body.dump();
     EXPECT_EQ(claim.body["points"], 10 + 70);
@@ -416,12 +472,14 @@ TEST_P(CentralApi, AdminCampaignStoresAdjustAndReport) {
     auto adjusted = central().post("/v1/admin/members/0901234567/adjust", kAdmin, adjust);
     EXPECT_EQ(adjusted.body["balance"], 50);
     EXPECT_EQ(central().post("/v1/admin/members/0901234567/adjust", kAdmin, adjust).body["balance"], 50);
-    EXPECT_EQ(central().post("/v1/admin/members/0901234567/adjust", kAdmin,
-                             Json{{"points", -51}, {"reason", "x"}, {"idempotency_key", "adj-43"}})
+    EXPECT_EQ(central()
+                  .post("/v1/admin/members/0901234567/adjust", kAdmin,
+                        Json{{"points", -51}, {"reason", "x"}, {"idempotency_key", "adj-43"}})
                   .code(),
               "insufficient_points");
-    EXPECT_EQ(central().post("/v1/admin/members/0901234567/adjust", kAdmin,
-                             Json{{"points", 5}, {"idempotency_key", "adj-44"}})
+    EXPECT_EQ(central()
+                  .post("/v1/admin/members/0901234567/adjust", kAdmin,
+                        Json{{"points", 5}, {"idempotency_key", "adj-44"}})
                   .code(),
               "invalid_field");
 
@@ -431,7 +489,8 @@ TEST_P(CentralApi, AdminCampaignStoresAdjustAndReport) {
     EXPECT_EQ(report.body["rows"][0]["issued"], 80);
     EXPECT_EQ(report.body["rows"][0]["claims"], 1);
     EXPECT_EQ(report.body["rows"][0]["store"], "DEV001");
-    EXPECT_EQ(central().get("/v1/admin/reports/points?from=2026-13-01&to=2026-12-01", kAdmin).code(), "invalid_field");
+    EXPECT_EQ(central().get("/v1/admin/reports/points?from=2026-13-01&to=2026-12-01", kAdmin).code(),
+              "invalid_field");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CentralApi, ::testing::Values(Backend::Sqlite, Backend::Postgres),

@@ -38,7 +38,8 @@ class CentralConcurrency : public ::testing::TestWithParam<Backend> {
     void SetUp() override {
         if (GetParam() == Backend::Postgres) {
             if (!PgDatabase::baseUrl())
-                GTEST_SKIP() << "KIOSK_TEST_PG_URL is not set: PostgreSQL case skipped (scripts/test provides it)";
+                GTEST_SKIP()
+                    << "KIOSK_TEST_PG_URL is not set: PostgreSQL case skipped (scripts/test provides it)";
             m_pg = std::make_unique<PgDatabase>();
         }
         m_central = std::make_unique<CentralProcess>(CentralProcess::Options{url(), "", ""});
@@ -58,9 +59,12 @@ TEST_P(CentralConcurrency, SameReceiptFrom16ThreadsEarnsExactlyOnce) {
         race(16, [&](int i) {
             const auto phone = i % 2 ? "0901234567" : "0912345678";
             auto r = m_central->post("/v1/claims", m_kiosk, claimBody(token, phone));
-            if (r.status == 200 && r.body["status"] == "accepted") ++accepted;
-            else if (r.status == 409 && r.code() == "already_claimed") ++duplicate;
-            else ++other;
+            if (r.status == 200 && r.body["status"] == "accepted")
+                ++accepted;
+            else if (r.status == 409 && r.code() == "already_claimed")
+                ++duplicate;
+            else
+                ++other;
         });
         EXPECT_EQ(accepted.load(), 1) << "round " << round;
         EXPECT_EQ(duplicate.load(), 15) << "round " << round;
@@ -77,27 +81,36 @@ TEST_P(CentralConcurrency, SameReceiptFrom16ThreadsEarnsExactlyOnce) {
 
 TEST_P(CentralConcurrency, ConcurrentSpendingNeverTakesABalanceBelowZero) {
     // 16 debits of 100 against a balance of 1.000: exactly 10 pass.
-    auto claim = m_central->post("/v1/claims", m_kiosk, claimBody(signReceipt(uniqueNumber(), 20'000, now() - 60), "0901234567"));
+    auto claim = m_central->post("/v1/claims", m_kiosk,
+                                 claimBody(signReceipt(uniqueNumber(), 20'000, now() - 60), "0901234567"));
     ASSERT_EQ(claim.status, 200);
-    ASSERT_EQ(m_central->post("/v1/admin/members/0901234567/adjust", kAdmin,
-                              Json{{"points", 1000 - 52}, {"reason", "test"}, {"idempotency_key", newKey()}})
+    ASSERT_EQ(m_central
+                  ->post("/v1/admin/members/0901234567/adjust", kAdmin,
+                         Json{{"points", 1000 - 52}, {"reason", "test"}, {"idempotency_key", newKey()}})
                   .status,
               200);
     std::atomic<int> passed{0}, refused{0};
     race(16, [&](int) {
         auto r = m_central->post("/v1/admin/members/0901234567/adjust", kAdmin,
                                  Json{{"points", -100}, {"reason", "race"}, {"idempotency_key", newKey()}});
-        if (r.status == 200) ++passed;
-        else if (r.code() == "insufficient_points") ++refused;
+        if (r.status == 200)
+            ++passed;
+        else if (r.code() == "insufficient_points")
+            ++refused;
     });
     EXPECT_EQ(passed.load(), 10);
     EXPECT_EQ(refused.load(), 6);
     EXPECT_EQ(m_central->get("/v1/members/0901234567", m_kiosk).body["balance"], 0);
 
     // A reward with stock 3, redeemed at once by 8 members holding valid codes: exactly 3 vouchers.
-    ASSERT_EQ(m_central->put("/v1/admin/rewards/LIMITED", kAdmin,
-                             Json{{"name_vi", "Giới hạn"}, {"name_en", "Limited"}, {"cost", 10}, {"value_dong", 1000},
-                                  {"stock", 3}, {"voucher_validity_days", 7}})
+    ASSERT_EQ(m_central
+                  ->put("/v1/admin/rewards/LIMITED", kAdmin,
+                        Json{{"name_vi", "Giới hạn"},
+                             {"name_en", "Limited"},
+                             {"cost", 10},
+                             {"value_dong", 1000},
+                             {"stock", 3},
+                             {"voucher_validity_days", 7}})
                   .status,
               200);
     std::vector<std::string> phones;
@@ -105,7 +118,9 @@ TEST_P(CentralConcurrency, ConcurrentSpendingNeverTakesABalanceBelowZero) {
     for (int i = 0; i < 8; ++i) {
         const std::string phone = "09" + std::to_string(10'000'000 + i * 1111);
         phones.push_back(phone);
-        ASSERT_EQ(m_central->post("/v1/claims", m_kiosk, claimBody(signReceipt(uniqueNumber(), 20'000, now() - 60), phone))
+        ASSERT_EQ(m_central
+                      ->post("/v1/claims", m_kiosk,
+                             claimBody(signReceipt(uniqueNumber(), 20'000, now() - 60), phone))
                       .status,
                   200);
         ASSERT_EQ(m_central->post("/v1/otp", m_kiosk, Json{{"phone", phone}}).status, 200);
@@ -114,10 +129,14 @@ TEST_P(CentralConcurrency, ConcurrentSpendingNeverTakesABalanceBelowZero) {
     std::atomic<int> vouchers{0}, outOfStock{0};
     race(8, [&](int i) {
         auto r = m_central->post("/v1/redemptions", m_kiosk,
-                                 Json{{"idempotency_key", newKey()}, {"phone", phones[static_cast<std::size_t>(i)]},
-                                      {"reward_id", "LIMITED"}, {"otp", codes[static_cast<std::size_t>(i)]}});
-        if (r.status == 200) ++vouchers;
-        else if (r.code() == "reward_out_of_stock") ++outOfStock;
+                                 Json{{"idempotency_key", newKey()},
+                                      {"phone", phones[static_cast<std::size_t>(i)]},
+                                      {"reward_id", "LIMITED"},
+                                      {"otp", codes[static_cast<std::size_t>(i)]}});
+        if (r.status == 200)
+            ++vouchers;
+        else if (r.code() == "reward_out_of_stock")
+            ++outOfStock;
     });
     EXPECT_EQ(vouchers.load(), 3);
     EXPECT_EQ(outOfStock.load(), 5);
@@ -125,7 +144,8 @@ TEST_P(CentralConcurrency, ConcurrentSpendingNeverTakesABalanceBelowZero) {
 
 TEST_P(CentralConcurrency, OverloadAnswers503WithRetryAfterAndRecovers) {
     // A tiny server: 1 worker, 1 waiting connection. 48 connections at once must not all be served.
-    CentralProcess tiny(CentralProcess::Options{url().empty() ? "" : url(), "", "workers = 1\nmax_queued = 1\n"});
+    CentralProcess tiny(
+        CentralProcess::Options{url().empty() ? "" : url(), "", "workers = 1\nmax_queued = 1\n"});
     const auto kiosk = [&] {
         if (!m_pg) return enrollDevKiosk(tiny);
         return m_kiosk;  // same PostgreSQL database: the dev kiosk is already enrolled there
@@ -134,9 +154,11 @@ TEST_P(CentralConcurrency, OverloadAnswers503WithRetryAfterAndRecovers) {
     std::mutex mutex;
     std::string retryAfter, unexpected;
     race(48, [&](int i) {
-        auto r = tiny.post("/v1/claims", kiosk,
-                           claimBody(signReceipt(uniqueNumber(), 100'000, now() - 60), i % 2 ? "0901234567" : "0912345678"));
-        if (r.status == 200) ++ok;
+        auto r = tiny.post(
+            "/v1/claims", kiosk,
+            claimBody(signReceipt(uniqueNumber(), 100'000, now() - 60), i % 2 ? "0901234567" : "0912345678"));
+        if (r.status == 200)
+            ++ok;
         else if (r.status == 503 && r.code() == "overloaded") {
             ++overloaded;
             std::lock_guard lock(mutex);
@@ -173,8 +195,10 @@ TEST(CentralTwoProcesses, SameReceiptThroughTwoProcessesOnOnePostgresEarnsOnce) 
         race(16, [&](int i) {
             const CentralProcess& via = i % 2 ? a : b;
             auto r = via.post("/v1/claims", kiosk, claimBody(token, "0901234567"));
-            if (r.status == 200 && r.body["status"] == "accepted") ++accepted;
-            else if (r.code() == "already_claimed") ++duplicate;
+            if (r.status == 200 && r.body["status"] == "accepted")
+                ++accepted;
+            else if (r.code() == "already_claimed")
+                ++duplicate;
         });
         EXPECT_EQ(accepted.load(), 1) << "round " << round;
         EXPECT_EQ(duplicate.load(), 15) << "round " << round;

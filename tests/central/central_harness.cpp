@@ -105,8 +105,8 @@ CentralProcess::CentralProcess(const Options& options) {
             << options.extraToml << "\n";
         std::ofstream(m_temp.path() + "/campaign.toml") << testCampaignToml();
     }
-    std::vector<std::string> args{KIOSK_BINARY_DIR "/bin/central", "--config", config, "--listen", "127.0.0.1:0",
-                                  "--data", m_dataDir};
+    std::vector<std::string> args{
+        KIOSK_BINARY_DIR "/bin/central", "--config", config, "--listen", "127.0.0.1:0", "--data", m_dataDir};
     if (!options.databaseUrl.empty()) {
         args.emplace_back("--db");
         args.push_back(options.databaseUrl);
@@ -149,7 +149,9 @@ CentralProcess::~CentralProcess() {
     waitpid(m_pid, nullptr, 0);
 }
 
-std::string CentralProcess::log() const { return readFile(m_logPath); }
+std::string CentralProcess::log() const {
+    return readFile(m_logPath);
+}
 
 bool CentralProcess::running() const {
     int status = 0;
@@ -165,10 +167,14 @@ Response CentralProcess::request(const std::string& method, const std::string& p
     httplib::Headers headers = extra;
     if (!auth.empty()) headers.emplace("Authorization", "Bearer " + auth);
     httplib::Result result{nullptr, httplib::Error::Unknown};
-    if (method == "GET") result = client.Get(path, headers);
-    else if (method == "POST") result = client.Post(path, headers, body, contentType);
-    else if (method == "PUT") result = client.Put(path, headers, body, contentType);
-    else throw std::invalid_argument(method);
+    if (method == "GET")
+        result = client.Get(path, headers);
+    else if (method == "POST")
+        result = client.Post(path, headers, body, contentType);
+    else if (method == "PUT")
+        result = client.Put(path, headers, body, contentType);
+    else
+        throw std::invalid_argument(method);
     Response r;
     if (!result) {
         r.transportError = httplib::to_string(result.error());
@@ -228,7 +234,9 @@ std::string signReceipt(const std::string& number, std::int64_t amountDong, loya
     return signReceipt(loyalty::Receipt{store, number, loyalty::Dong{amountDong}, issuedAt, 1}, keys);
 }
 
-loyalty::UnixSeconds now() { return static_cast<loyalty::UnixSeconds>(std::time(nullptr)); }
+loyalty::UnixSeconds now() {
+    return static_cast<loyalty::UnixSeconds>(std::time(nullptr));
+}
 
 std::string newKey() {
     unsigned char bytes[12];
@@ -245,7 +253,8 @@ std::string enrollDevKiosk(const CentralProcess& central) {
 }
 
 std::string enrollKiosk(const CentralProcess& central, const std::string& kioskId) {
-    auto code = central.post("/v1/admin/enrollment-codes", kAdmin, Json{{"kiosk_id", kioskId}, {"store", "DEV001"}});
+    auto code =
+        central.post("/v1/admin/enrollment-codes", kAdmin, Json{{"kiosk_id", kioskId}, {"store", "DEV001"}});
     if (code.status != 200) throw std::runtime_error("enrollment code failed: " + code.body.dump());
     auto r = central.post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code.body["enrollment_code"]}});
     if (r.status != 200) throw std::runtime_error("enrollment failed: " + r.body.dump());

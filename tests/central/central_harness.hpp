@@ -81,7 +81,9 @@ class CentralProcess {
     Response request(const std::string& method, const std::string& path, const std::string& auth,
                      const std::string& body = "", const std::string& contentType = "application/json",
                      const httplib::Headers& headers = {}) const;
-    Response get(const std::string& path, const std::string& auth) const { return request("GET", path, auth); }
+    Response get(const std::string& path, const std::string& auth) const {
+        return request("GET", path, auth);
+    }
     Response post(const std::string& path, const std::string& auth, const Json& body) const {
         return request("POST", path, auth, body.dump());
     }

@@ -34,7 +34,8 @@ TEST(CentralTools, KioskctlLoadReportsClaimsPerSecondAndLatency) {
     EXPECT_NE(out.find("p99"), std::string::npos) << out;
     EXPECT_NE(out.find("status 200    200"), std::string::npos) << out;
     const auto bad = run(std::string(KIOSK_BINARY_DIR "/bin/kioskctl load --url http://127.0.0.1:") +
-                         std::to_string(central.port()) + " --admin-token wrong --claims 5 --key " KIOSK_SOURCE_DIR
+                         std::to_string(central.port()) +
+                         " --admin-token wrong --claims 5 --key " KIOSK_SOURCE_DIR
                          "/assets/samples/DEV001.key 2>&1; echo exit=$?");
     EXPECT_NE(bad.find("exit=1"), std::string::npos) << bad;
 }
@@ -55,8 +56,10 @@ TEST(CentralTools, OtpGoesThroughTheWebhookAndAFailingGatewayIssuesNoCode) {
     CentralProcess central(CentralProcess::Options{
         "", "", "otp_webhook_url = \"http://127.0.0.1:" + std::to_string(port) + "/sms\"\n"});
     const auto kiosk = enrollDevKiosk(central);
-    ASSERT_EQ(central.post("/v1/claims", kiosk, claimBody(signReceipt("W-1", 5'000'000, now() - 60), "0901234567")).status,
-              200);
+    ASSERT_EQ(
+        central.post("/v1/claims", kiosk, claimBody(signReceipt("W-1", 5'000'000, now() - 60), "0901234567"))
+            .status,
+        200);
     ASSERT_EQ(central.post("/v1/otp", kiosk, Json{{"phone", "0901234567"}}).status, 200);
     std::string code;
     {
@@ -78,7 +81,9 @@ TEST(CentralTools, OtpGoesThroughTheWebhookAndAFailingGatewayIssuesNoCode) {
     }
     // The code the gateway never delivered was withdrawn: it does not redeem.
     auto r = central.post("/v1/redemptions", kiosk,
-                          Json{{"idempotency_key", newKey()}, {"phone", "0901234567"}, {"reward_id", "CAFE-20K"},
+                          Json{{"idempotency_key", newKey()},
+                               {"phone", "0901234567"},
+                               {"reward_id", "CAFE-20K"},
                                {"otp", undelivered}});
     EXPECT_EQ(r.code(), "otp_invalid");
     gateway.stop();

@@ -17,9 +17,9 @@ struct ApiError {
     std::string code;
     std::string messageVi;
     std::string messageEn;
-    nlohmann::json details;          ///< null when there are none
-    std::optional<int> retryAfter;   ///< seconds, for 429/503
-    bool commitAnyway = false;       ///< keep the transaction's writes (e.g. a counted OTP failure)
+    nlohmann::json details;         ///< null when there are none
+    std::optional<int> retryAfter;  ///< seconds, for 429/503
+    bool commitAnyway = false;      ///< keep the transaction's writes (e.g. a counted OTP failure)
 
     /// {"error": {"code", "message_vi", "message_en"[, "details"]}}
     [[nodiscard]] nlohmann::json body() const;

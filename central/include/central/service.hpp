@@ -87,7 +87,8 @@ class Service {
     [[nodiscard]] JsonResult requestOtp(const Caller& caller, const Json& body);
     [[nodiscard]] JsonResult redeem(const Caller& caller, const Json& body);
     [[nodiscard]] JsonResult consumeVoucher(const Caller& caller, std::string_view code, const Json& body);
-    [[nodiscard]] std::expected<KioskConfig, ApiError> kioskConfig(const Caller& caller, std::string_view kioskId);
+    [[nodiscard]] std::expected<KioskConfig, ApiError> kioskConfig(const Caller& caller,
+                                                                   std::string_view kioskId);
     [[nodiscard]] JsonResult heartbeat(const Caller& caller, std::string_view kioskId, const Json& body);
 
     // Admin calls (the caller must be Admin).
@@ -113,7 +114,8 @@ class Service {
     [[nodiscard]] std::expected<std::shared_ptr<const Catalog>, ApiError> catalog();
     void invalidateCatalog();
     [[nodiscard]] JsonResult claimOne(const Caller& caller, const Json& claim, const Catalog& catalog);
-    [[nodiscard]] JsonResult storeClaim(const Caller& caller, const ClaimInput& input, const Catalog& catalog);
+    [[nodiscard]] JsonResult storeClaim(const Caller& caller, const ClaimInput& input,
+                                        const Catalog& catalog);
     void seed();
 
     Database& m_db;
