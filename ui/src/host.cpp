@@ -279,7 +279,5 @@ bool Host::tap(const std::string& id) {
 }
 
 bool Host::injecting() const { return m_impl->tapPhase >= 0; }
-int Host::width() const { return m_impl->width; }
-int Host::height() const { return m_impl->height; }
 
 }  // namespace ui

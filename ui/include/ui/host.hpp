@@ -73,9 +73,6 @@ public:
     /// True while an injected touch has not completed: keep drawing frames.
     [[nodiscard]] bool injecting() const;
 
-    [[nodiscard]] int width() const;
-    [[nodiscard]] int height() const;
-
 private:
     struct Impl;
     explicit Host(std::unique_ptr<Impl> impl);
