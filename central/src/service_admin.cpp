@@ -162,6 +162,8 @@ JsonResult Service::adjustMember(const Caller& caller, std::string_view phoneTex
     if (!key) return std::unexpected(key.error());
     if (!isToken(*key, 64))
         return std::unexpected(invalidField("idempotency_key", "1-64 of A-Z a-z 0-9 - _"));
+    auto loaded = catalog();
+    if (!loaded) return std::unexpected(loaded.error());
     const auto now = nowSeconds();
     const std::string entryKey = "adjust:" + *key;
     return transact(m_db, [&](Connection& c) -> JsonResult {
@@ -171,6 +173,7 @@ JsonResult Service::adjustMember(const Caller& caller, std::string_view phoneTex
                     {phone->e164()}));
         if (member->empty()) return std::unexpected(apiError("not_found"));
         const auto memberId = member->front().integer(0);
+        CENTRAL_TRY(expired, expireDuePoints(c, memberId, (*loaded)->campaign.pointsExpiryMonths, now, true));
         CENTRAL_TRY(
             earlier,
             c.query("SELECT member_id, points, reason FROM ledger WHERE idempotency_key = $1", {entryKey}));
@@ -178,14 +181,14 @@ JsonResult Service::adjustMember(const Caller& caller, std::string_view phoneTex
             const auto& row = earlier->front();
             if (row.integer(0) != memberId || row.integer(1) != *points || row.text(2) != *reason)
                 return std::unexpected(apiError("idempotency_conflict"));
-            return Json{{"balance", member->front().integer(1)}, {"replayed", true}};
+            return Json{{"balance", member->front().integer(1) - *expired}, {"replayed", true}};
         }
         CENTRAL_TRY(balance, c.query("UPDATE members SET balance = balance + $1 WHERE member_id = $2 AND "
                                      "balance + $1 >= 0 RETURNING balance",
                                      {*points, memberId}));
         if (balance->empty())
             return std::unexpected(
-                apiError("insufficient_points", Json{{"balance", member->front().integer(1)}}));
+                apiError("insufficient_points", Json{{"balance", member->front().integer(1) - *expired}}));
         CENTRAL_TRY(entry,
                     c.query("INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, "
                             "reason) VALUES ($1, 'adjustment', $2, $3, $4, 'admin', $5)",

@@ -299,9 +299,15 @@ JsonResult Service::member(const Caller& caller, std::string_view phoneText) {
                                {"kind", row.text(1)},
                                {"points", row.integer(2)},
                                {"description", row.text(3)}});
-    Json out{
-        {"phone", phone->e164()}, {"masked", phone->masked()},     {"balance", found->front().integer(1)},
-        {"pending", 0},           {"history", std::move(history)}, {"server_time", now}};
+    // A read shows what the member can spend now: points past expiry are left out (they are written
+    // off at the member's next redemption or adjustment).
+    CENTRAL_TRY(expiring, expireDuePoints(c, memberId, (*loaded)->campaign.pointsExpiryMonths, now, false));
+    Json out{{"phone", phone->e164()},
+             {"masked", phone->masked()},
+             {"balance", found->front().integer(1) - *expiring},
+             {"pending", 0},
+             {"history", std::move(history)},
+             {"server_time", now}};
     addTierFields(out, loyalty::tierStatus(*entries, tiers, now), tiers);
     return out;
 }

@@ -163,7 +163,9 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
         if (member->empty()) return std::unexpected(apiError("not_found"));
         if (auto earlier = replay(c)) return *earlier;
         const auto memberId = member->front().integer(0);
-        const auto balance = member->front().integer(1);
+        // Points past their expiry cannot be spent: expire them first (FIFO lots, loyalty's rule).
+        CENTRAL_TRY(expired, expireDuePoints(c, memberId, (*loaded)->campaign.pointsExpiryMonths, now, true));
+        const auto balance = member->front().integer(1) - *expired;
 
         // The one-time code: locked phone, then present, unexpired, matching.
         CENTRAL_TRY(lockLeft, lockoutLeft(c, e164, now));

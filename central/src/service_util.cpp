@@ -176,6 +176,40 @@ DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c,
     return entries;
 }
 
+DbResult<loyalty::Points> expireDuePoints(Connection& c, std::int64_t memberId, unsigned expiryMonths,
+                                          loyalty::UnixSeconds now, bool apply) {
+    if (expiryMonths == 0) return loyalty::Points{0};
+    auto rows = c.query(
+        "SELECT kind, points, at, idempotency_key, reference FROM ledger WHERE member_id = $1 "
+        "ORDER BY entry_id",
+        {memberId});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<loyalty::LedgerEntry> entries;
+    entries.reserve(rows->size());
+    for (const auto& row : *rows) {
+        auto kind = loyalty::entryKindFromCode(row.text(0));
+        if (!kind) continue;
+        entries.push_back(
+            loyalty::LedgerEntry{row.text(3), *kind, row.integer(1), row.integer(2), row.text(4), false});
+    }
+    loyalty::Points expired = 0;
+    for (const auto& due : loyalty::dueExpiries(entries, expiryMonths, now)) {
+        if (apply) {
+            auto added = c.query(
+                "INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference) "
+                "VALUES ($1, 'expiry', $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING entry_id",
+                {memberId, due.points, due.at, due.idempotencyKey, due.reference});
+            if (!added) return std::unexpected(added.error());
+            if (added->empty()) continue;  // applied by a concurrent transaction
+            auto lowered = c.query("UPDATE members SET balance = balance + $1 WHERE member_id = $2",
+                                   {due.points, memberId});
+            if (!lowered) return std::unexpected(lowered.error());
+        }
+        expired -= due.points;
+    }
+    return expired;
+}
+
 void addTierFields(Json& out, const loyalty::TierStatus& status, const loyalty::TierRules& rules) {
     out["tier"] = loyalty::tierCode(status.tier);
     out["tier_name_vi"] = loyalty::tierName(status.tier, loyalty::Language::Vietnamese);

@@ -75,6 +75,14 @@ struct Service::Catalog {
                                                                                 std::int64_t memberId,
                                                                                 loyalty::UnixSeconds since);
 
+/// Points expiry (loyalty::dueExpiries over the member's whole ledger): the expiry entries due at
+/// `now`. `apply` = false only computes them (for a read); true appends them (idempotent: keyed
+/// "expiry:<lot key>") and lowers the balance — call it inside a transaction holding the member row.
+/// Returns the points that expired (as a positive number).
+[[nodiscard]] DbResult<loyalty::Points> expireDuePoints(Connection& c, std::int64_t memberId,
+                                                        unsigned expiryMonths, loyalty::UnixSeconds now,
+                                                        bool apply);
+
 /// Tier fields of an answer: tier, tier names, next_tier, progress, next_tier_at, progress_permille,
 /// points_to_next_tier.
 void addTierFields(Json& out, const loyalty::TierStatus& status, const loyalty::TierRules& rules);

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -88,6 +89,38 @@ TEST(CentralTools, OtpGoesThroughTheWebhookAndAFailingGatewayIssuesNoCode) {
     EXPECT_EQ(r.code(), "otp_invalid");
     gateway.stop();
     serving.join();
+}
+
+TEST(CentralTools, PointsExpireFifoAfterTheCampaignsMonths) {
+    CentralProcess central(CentralProcess::Options{});
+    const auto kiosk = enrollDevKiosk(central);
+    ASSERT_EQ(
+        central.post("/v1/claims", kiosk, claimBody(signReceipt("E-1", 250'000, now() - 60), "0901234567"))
+            .status,
+        200);  // 25 + 50 sign-up bonus
+    ASSERT_EQ(central
+                  .post("/v1/admin/members/0901234567/adjust", kAdmin,
+                        Json{{"points", 500}, {"reason", "goodwill"}, {"idempotency_key", "e-adj-1"}})
+                  .status,
+              200);
+    // Age the earned lot by 800 days, past its expiry (12 months after the end of its month), with
+    // the sqlite3 tool on the live WAL database.
+    const auto db = central.dataDir() + "/central.db";
+    ASSERT_EQ(std::system(("sqlite3 -cmd '.timeout 5000' " + db +
+                           " \"UPDATE ledger SET at = at - 800 * 86400 WHERE kind = 'earn'\"")
+                              .c_str()),
+              0);
+    EXPECT_EQ(central.get("/v1/members/0901234567", kiosk).body["balance"], 500);
+    auto spent = central.post("/v1/admin/members/0901234567/adjust", kAdmin,
+                              Json{{"points", -10}, {"reason", "test"}, {"idempotency_key", "e-adj-2"}});
+    ASSERT_EQ(spent.status, 200) << spent.body.dump();
+    EXPECT_EQ(spent.body["balance"], 490);
+    auto member = central.get("/v1/members/0901234567", kiosk);
+    EXPECT_EQ(member.body["balance"], 490);
+    bool sawExpiry = false;
+    for (const auto& e : member.body["history"])
+        sawExpiry = sawExpiry || (e["kind"] == "expiry" && e["points"] == -75);
+    EXPECT_TRUE(sawExpiry) << member.body.dump();
 }
 
 }  // namespace
