@@ -17,16 +17,15 @@
 #include <cstring>
 #include <expected>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
+#include "key_file.hpp"
 #include "loyalty/money.hpp"
 #include "loyalty/receipt_token.hpp"
 #include "loyalty/signing.hpp"
@@ -40,8 +39,6 @@ namespace fs = std::filesystem;
 
 constexpr int kExitRefused = 1;
 constexpr int kExitBadInput = 2;
-/// Key files are a few hundred bytes; anything much larger is not a key.
-constexpr std::uintmax_t kMaxKeyFileBytes = 64 * 1024;
 /// QR rendering: 8 px per module and the 4-module quiet zone the QR standard asks for — about 3 cm
 /// at 300 dpi for a version 7 code, comfortable for a kiosk camera.
 constexpr int kModulePixels = 8;
@@ -51,17 +48,10 @@ std::string errnoText() {
     return std::strerror(errno);
 }
 
-std::expected<std::string, std::string> readSmallFile(const fs::path& path) {
-    std::error_code ec;
-    const auto size = fs::file_size(path, ec);
-    if (ec) return std::unexpected(fmt::format("cannot read {}: {}", path.string(), ec.message()));
-    if (size > kMaxKeyFileBytes)
-        return std::unexpected(fmt::format("{} is too large to be a key file", path.string()));
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    if (!in) return std::unexpected(fmt::format("cannot read {}", path.string()));
-    return buffer.str();
+/// Reports `message` and returns the exit code of bad input.
+int failBadInput(const std::string& message) {
+    fmt::print(stderr, "kioskctl: {}\n", message);
+    return kExitBadInput;
 }
 
 /// Writes `content` to `path` with permission `mode`, created with that mode from the first byte (the
@@ -95,6 +85,8 @@ std::expected<void, std::string> writeFileAtomically(const fs::path& path, std::
     return {};
 }
 
+/// The store's key pair from `path`, with a warning (not a refusal: the POS owner decides) when the
+/// file is open to other users.
 std::expected<loyalty::SigningKeyPair, std::string> readSecretKey(const fs::path& path) {
     struct stat info {};
     if (::stat(path.c_str(), &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
@@ -103,19 +95,7 @@ std::expected<loyalty::SigningKeyPair, std::string> readSecretKey(const fs::path
                    "mode 0600\n",
                    path.string());
     }
-    auto text = readSmallFile(path);
-    if (!text) return std::unexpected(text.error());
-    auto keys = loyalty::parseSecretKey(*text);
-    if (!keys) return std::unexpected(fmt::format("{}: {}", path.string(), loyalty::describe(keys.error())));
-    return std::move(*keys);
-}
-
-std::expected<loyalty::PublicKey, std::string> readPublicKey(const fs::path& path) {
-    auto text = readSmallFile(path);
-    if (!text) return std::unexpected(text.error());
-    auto key = loyalty::parsePublicKey(*text);
-    if (!key) return std::unexpected(fmt::format("{}: {}", path.string(), loyalty::describe(key.error())));
-    return *key;
+    return readSecretKeyFile(path);
 }
 
 /// The QR of `text` at error-correction level M, as PNG bytes. libqrencode splits the text into
@@ -164,22 +144,19 @@ struct KeygenOptions {
 
 int runKeygen(const KeygenOptions& o) {
     if (!loyalty::isValidStoreId(o.store)) {
-        fmt::print(stderr, "kioskctl: store id \"{}\" must be 1-{} characters of A-Z, 0-9 and -\n", o.store,
-                   loyalty::kMaxStoreIdChars);
-        return kExitBadInput;
+        return failBadInput(fmt::format("store id \"{}\" must be 1-{} characters of A-Z, 0-9 and -", o.store,
+                                        loyalty::kMaxStoreIdChars));
     }
     std::error_code ec;
     fs::create_directories(o.outDir, ec);
     if (ec) {
-        fmt::print(stderr, "kioskctl: cannot create {}: {}\n", o.outDir, ec.message());
-        return kExitBadInput;
+        return failBadInput(fmt::format("cannot create {}: {}", o.outDir, ec.message()));
     }
     const fs::path secretPath = fs::path(o.outDir) / (o.store + ".key");
     const fs::path publicPath = fs::path(o.outDir) / (o.store + ".pub");
     for (const auto& path : {secretPath, publicPath}) {
         if (fs::exists(path, ec)) {
-            fmt::print(stderr, "kioskctl: {} exists; refusing to replace a store key\n", path.string());
-            return kExitBadInput;
+            return failBadInput(fmt::format("{} exists; refusing to replace a store key", path.string()));
         }
     }
     const auto keys = loyalty::SigningKeyPair::generate();
@@ -190,14 +167,11 @@ int runKeygen(const KeygenOptions& o) {
     const std::string publicText = loyalty::formatPublicKey(
         keys.publicKey(),
         fmt::format("store {}: Ed25519 public key; kiosks and central verify receipts with it.", o.store));
-    if (auto ok = writeFileAtomically(secretPath, secretText, 0600, true); !ok) {
-        fmt::print(stderr, "kioskctl: {}\n", ok.error());
-        return kExitBadInput;
-    }
+    if (auto ok = writeFileAtomically(secretPath, secretText, 0600, true); !ok)
+        return failBadInput(ok.error());
     if (auto ok = writeFileAtomically(publicPath, publicText, 0644, true); !ok) {
         ::unlink(secretPath.c_str());
-        fmt::print(stderr, "kioskctl: {}\n", ok.error());
-        return kExitBadInput;
+        return failBadInput(ok.error());
     }
     fmt::print("{}\n{}\n", secretPath.string(), publicPath.string());
     return 0;
@@ -214,38 +188,36 @@ struct SignOptions {
 };
 
 int runSign(const SignOptions& o) {
-    const auto fail = [](const std::string& message) {
-        fmt::print(stderr, "kioskctl: {}\n", message);
-        return kExitBadInput;
-    };
     if (!loyalty::isValidStoreId(o.store)) {
-        return fail(fmt::format("store id \"{}\" must be 1-{} characters of A-Z, 0-9 and -", o.store,
-                                loyalty::kMaxStoreIdChars));
+        return failBadInput(fmt::format("store id \"{}\" must be 1-{} characters of A-Z, 0-9 and -", o.store,
+                                        loyalty::kMaxStoreIdChars));
     }
     if (!loyalty::isValidReceiptNumber(o.receipt)) {
-        return fail(fmt::format("receipt number \"{}\" must be 1-{} characters of A-Z, 0-9 and -", o.receipt,
-                                loyalty::kMaxReceiptNumberChars));
+        return failBadInput(fmt::format("receipt number \"{}\" must be 1-{} characters of A-Z, 0-9 and -",
+                                        o.receipt, loyalty::kMaxReceiptNumberChars));
     }
     const auto amount = loyalty::parseDong(o.amount);
-    if (!amount) return fail(fmt::format("amount \"{}\": {}", o.amount, loyalty::describe(amount.error())));
+    if (!amount)
+        return failBadInput(fmt::format("amount \"{}\": {}", o.amount, loyalty::describe(amount.error())));
     if (o.items > loyalty::kMaxReceiptItems) {
-        return fail(fmt::format("--items {} is more than {}", o.items, loyalty::kMaxReceiptItems));
+        return failBadInput(fmt::format("--items {} is more than {}", o.items, loyalty::kMaxReceiptItems));
     }
     const auto issuedAt = timeArgument(o.time, "--time");
-    if (!issuedAt) return fail(issuedAt.error());
+    if (!issuedAt) return failBadInput(issuedAt.error());
     const auto keys = readSecretKey(o.keyFile);
-    if (!keys) return fail(keys.error());
+    if (!keys) return failBadInput(keys.error());
 
     const loyalty::Receipt receipt{
         .store = o.store, .number = o.receipt, .amount = *amount, .issuedAt = *issuedAt, .items = o.items};
     const auto token = loyalty::encodeReceiptToken(receipt, *keys);
-    if (!token) return fail(std::string(loyalty::describe(token.error())));
+    if (!token) return failBadInput(std::string(loyalty::describe(token.error())));
 
     if (o.qrFile) {
         const auto png = renderQrPng(*token);
-        if (!png) return fail(png.error());
+        if (!png) return failBadInput(png.error());
         const std::string_view bytes(reinterpret_cast<const char*>(png->data()), png->size());
-        if (auto ok = writeFileAtomically(*o.qrFile, bytes, 0644, false); !ok) return fail(ok.error());
+        if (auto ok = writeFileAtomically(*o.qrFile, bytes, 0644, false); !ok)
+            return failBadInput(ok.error());
     }
     fmt::print("{}\n", *token);
     return 0;
@@ -260,16 +232,12 @@ struct VerifyOptions {
 };
 
 int runVerify(const VerifyOptions& o) {
-    const auto fail = [](const std::string& message) {
-        fmt::print(stderr, "kioskctl: {}\n", message);
-        return kExitBadInput;
-    };
     const auto now = timeArgument(o.now, "--now");
-    if (!now) return fail(now.error());
+    if (!now) return failBadInput(now.error());
     loyalty::VerifyPolicy policy;
     if (o.maxAgeDays) policy.maxAge = std::chrono::days{*o.maxAgeDays};
-    const auto key = readPublicKey(o.pubkeyFile);
-    if (!key) return fail(key.error());
+    const auto key = readPublicKeyFile(o.pubkeyFile);
+    if (!key) return failBadInput(key.error());
 
     // One key file: it vouches for the store named by --store, or else for the store the token names.
     loyalty::StoreKeyring keyring;

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -10,10 +11,6 @@ namespace {
 
 /// Key files are a few hundred bytes; anything much larger is not a key.
 constexpr std::uintmax_t kMaxKeyFileBytes = 64 * 1024;
-
-}  // namespace
-
-namespace {
 
 std::expected<std::string, std::string> readKeyText(const std::filesystem::path& path) {
     std::error_code ec;
