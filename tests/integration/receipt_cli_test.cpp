@@ -1,10 +1,7 @@
 // The real kioskctl binary, end to end: keygen -> receipt sign --qr -> zbarimg reads the PNG back ->
 // receipt verify accepts; a changed character or a wrong key is refused with its reason.
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 
@@ -15,71 +12,34 @@
 #include <vector>
 
 #include "../network/temp_dir.hpp"
-
-extern char** environ;
+#include "run_process.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
+using kiosk_test::ProcessResult;
+using kiosk_test::slurp;
 
 std::string firstLine(const std::string& text) {
     return text.substr(0, text.find('\n'));
 }
 
-/// Runs `argv` (argv[0] looked up in PATH), capturing stdout and stderr through files in `dir`.
-Result run(const std::vector<std::string>& argv, const fs::path& dir) {
-    const fs::path outPath = dir / "stdout.txt";
-    const fs::path errPath = dir / "stderr.txt";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid = 0;
-    Result result;
-    const int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) {
-        result.err = "cannot start " + argv[0];
-        return result;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = slurp(outPath);
-    result.err = slurp(errPath);
-    return result;
-}
-
 class ReceiptCli : public ::testing::Test {
   protected:
-    Result kioskctl(std::vector<std::string> args) {
+    ProcessResult kioskctl(std::vector<std::string> args) {
         args.insert(args.begin(), m_kioskctl);
-        return run(args, m_dir.path());
+        return kiosk_test::runProcess(args, m_dir.path());
     }
 
     /// keygen DEV001 into the temp dir, then sign one receipt; returns the token.
     std::string signedToken(const fs::path& qr) {
-        const Result keygen = kioskctl({"keygen", "--store", "DEV001", "--out", keys().string()});
+        const ProcessResult keygen = kioskctl({"keygen", "--store", "DEV001", "--out", keys().string()});
         EXPECT_EQ(keygen.exitCode, 0) << keygen.err;
-        const Result sign = kioskctl({"receipt", "sign", "--key", (keys() / "DEV001.key").string(), "--store",
-                                      "DEV001", "--receipt", "R-0001", "--amount", "256.000", "--items", "4",
-                                      "--time", "2026-11-23T14:05:00+07:00", "--qr", qr.string()});
+        const ProcessResult sign =
+            kioskctl({"receipt", "sign", "--key", (keys() / "DEV001.key").string(), "--store", "DEV001",
+                      "--receipt", "R-0001", "--amount", "256.000", "--items", "4", "--time",
+                      "2026-11-23T14:05:00+07:00", "--qr", qr.string()});
         EXPECT_EQ(sign.exitCode, 0) << sign.err;
         return firstLine(sign.out);
     }
@@ -93,7 +53,7 @@ class ReceiptCli : public ::testing::Test {
 }  // namespace
 
 TEST_F(ReceiptCli, KeygenWritesAPrivateSecretAndAPublicKey) {
-    const Result keygen = kioskctl({"keygen", "--store", "DEV001", "--out", keys().string()});
+    const ProcessResult keygen = kioskctl({"keygen", "--store", "DEV001", "--out", keys().string()});
     ASSERT_EQ(keygen.exitCode, 0) << keygen.err;
     struct stat info {};
     ASSERT_EQ(stat((keys() / "DEV001.key").c_str(), &info), 0);
@@ -104,12 +64,12 @@ TEST_F(ReceiptCli, KeygenWritesAPrivateSecretAndAPublicKey) {
     EXPECT_EQ(std::distance(fs::directory_iterator(keys()), fs::directory_iterator()), 2);
 
     const std::string before = slurp(keys() / "DEV001.key");
-    const Result again = kioskctl({"keygen", "--store", "DEV001", "--out", keys().string()});
+    const ProcessResult again = kioskctl({"keygen", "--store", "DEV001", "--out", keys().string()});
     EXPECT_EQ(again.exitCode, 2);
     EXPECT_NE(again.err.find("refusing to replace"), std::string::npos) << again.err;
     EXPECT_EQ(slurp(keys() / "DEV001.key"), before);
 
-    const Result badStore = kioskctl({"keygen", "--store", "dev/001", "--out", keys().string()});
+    const ProcessResult badStore = kioskctl({"keygen", "--store", "dev/001", "--out", keys().string()});
     EXPECT_EQ(badStore.exitCode, 2);
 }
 
@@ -119,12 +79,13 @@ TEST_F(ReceiptCli, SignedQrScansBackAndVerifies) {
     ASSERT_TRUE(token.starts_with("LK1")) << token;
     ASSERT_TRUE(fs::exists(qr));
 
-    const Result scan = run({"zbarimg", "--raw", "-q", qr.string()}, m_dir.path());
+    const ProcessResult scan = kiosk_test::runProcess({"zbarimg", "--raw", "-q", qr.string()}, m_dir.path());
     ASSERT_EQ(scan.exitCode, 0) << "zbarimg (package zbar-tools) failed: " << scan.err;
     EXPECT_EQ(firstLine(scan.out), token);
 
-    const Result verify = kioskctl({"receipt", "verify", firstLine(scan.out), "--pubkey",
-                                    (keys() / "DEV001.pub").string(), "--now", "2026-11-24T09:00:00+07:00"});
+    const ProcessResult verify =
+        kioskctl({"receipt", "verify", firstLine(scan.out), "--pubkey", (keys() / "DEV001.pub").string(),
+                  "--now", "2026-11-24T09:00:00+07:00"});
     EXPECT_EQ(verify.exitCode, 0) << verify.err;
     EXPECT_NE(verify.out.find("id:       DEV001/R-0001"), std::string::npos) << verify.out;
     EXPECT_NE(verify.out.find("256000 dong"), std::string::npos) << verify.out;
@@ -139,7 +100,7 @@ TEST_F(ReceiptCli, OneChangedCharacterIsRefusedWithItsReason) {
     std::string flipped = token;
     const std::size_t at = token.size() - 20;
     flipped[at] = token[at] == 'A' ? 'B' : 'A';
-    const Result verify =
+    const ProcessResult verify =
         kioskctl({"receipt", "verify", flipped, "--pubkey", pub, "--now", "2026-11-24T09:00:00+07:00"});
     EXPECT_EQ(verify.exitCode, 1);
     EXPECT_NE(verify.err.find("token_bad_signature"), std::string::npos) << verify.err;
@@ -149,7 +110,7 @@ TEST_F(ReceiptCli, OneChangedCharacterIsRefusedWithItsReason) {
     for (std::size_t i = 3; i < token.size(); i += 11) {
         std::string changed = token;
         changed[i] = token[i] == '7' ? '6' : '7';
-        const Result r =
+        const ProcessResult r =
             kioskctl({"receipt", "verify", changed, "--pubkey", pub, "--now", "2026-11-24T09:00:00+07:00"});
         EXPECT_EQ(r.exitCode, 1) << "position " << i;
         EXPECT_NE(r.err.find("refused: "), std::string::npos) << r.err;
@@ -159,26 +120,27 @@ TEST_F(ReceiptCli, OneChangedCharacterIsRefusedWithItsReason) {
 TEST_F(ReceiptCli, VerifyRefusesExpiredFutureAndForeignTokens) {
     const std::string token = signedToken(m_dir.path() / "r.png");
     const std::string pub = (keys() / "DEV001.pub").string();
-    const Result expired = kioskctl({"receipt", "verify", token, "--pubkey", pub, "--now",
-                                     "2026-12-01T14:05:01+07:00", "--max-age-days", "7"});
+    const ProcessResult expired = kioskctl({"receipt", "verify", token, "--pubkey", pub, "--now",
+                                            "2026-12-01T14:05:01+07:00", "--max-age-days", "7"});
     EXPECT_EQ(expired.exitCode, 1);
     EXPECT_NE(expired.err.find("token_expired"), std::string::npos) << expired.err;
-    const Result future =
+    const ProcessResult future =
         kioskctl({"receipt", "verify", token, "--pubkey", pub, "--now", "2026-11-23T06:00:00Z"});
     EXPECT_EQ(future.exitCode, 1);
     EXPECT_NE(future.err.find("token_future_dated"), std::string::npos) << future.err;
-    const Result otherStore = kioskctl({"receipt", "verify", token, "--pubkey", pub, "--store", "HCM001",
-                                        "--now", "2026-11-24T09:00:00+07:00"});
+    const ProcessResult otherStore = kioskctl({"receipt", "verify", token, "--pubkey", pub, "--store",
+                                               "HCM001", "--now", "2026-11-24T09:00:00+07:00"});
     EXPECT_EQ(otherStore.exitCode, 1);
     EXPECT_NE(otherStore.err.find("token_unknown_store"), std::string::npos) << otherStore.err;
-    const Result notOurs = kioskctl({"receipt", "verify", "https://example.vn", "--pubkey", pub});
+    const ProcessResult notOurs = kioskctl({"receipt", "verify", "https://example.vn", "--pubkey", pub});
     EXPECT_EQ(notOurs.exitCode, 1);
     EXPECT_NE(notOurs.err.find("token_not_receipt"), std::string::npos) << notOurs.err;
 
     // Someone else's key: a second store key pair.
     ASSERT_EQ(kioskctl({"keygen", "--store", "OTHER", "--out", keys().string()}).exitCode, 0);
-    const Result wrongKey = kioskctl({"receipt", "verify", token, "--pubkey", (keys() / "OTHER.pub").string(),
-                                      "--now", "2026-11-24T09:00:00+07:00"});
+    const ProcessResult wrongKey =
+        kioskctl({"receipt", "verify", token, "--pubkey", (keys() / "OTHER.pub").string(), "--now",
+                  "2026-11-24T09:00:00+07:00"});
     EXPECT_EQ(wrongKey.exitCode, 1);
     EXPECT_NE(wrongKey.err.find("token_bad_signature"), std::string::npos) << wrongKey.err;
 }
@@ -197,17 +159,17 @@ TEST_F(ReceiptCli, BadArgumentsAreRefusedWithoutWritingAnything) {
         std::vector<std::string> full = {"receipt", "sign",      "--key", key,    "--store",
                                          "DEV001",  "--receipt", "R1",    "--qr", qr.string()};
         full.insert(full.end(), args.begin(), args.end());
-        const Result r = kioskctl(full);
+        const ProcessResult r = kioskctl(full);
         EXPECT_EQ(r.exitCode, 2) << args[1] << " " << r.err;
         EXPECT_FALSE(r.err.empty());
     }
     EXPECT_FALSE(fs::exists(qr));
     // A public key where the secret key belongs, and the other way round.
-    const Result swapped = kioskctl({"receipt", "sign", "--key", (keys() / "DEV001.pub").string(), "--store",
-                                     "DEV001", "--receipt", "R1", "--amount", "1000"});
+    const ProcessResult swapped = kioskctl({"receipt", "sign", "--key", (keys() / "DEV001.pub").string(),
+                                            "--store", "DEV001", "--receipt", "R1", "--amount", "1000"});
     EXPECT_EQ(swapped.exitCode, 2);
     EXPECT_NE(swapped.err.find("not the expected kind of key"), std::string::npos) << swapped.err;
-    const Result missing =
+    const ProcessResult missing =
         kioskctl({"receipt", "verify", "LK1AAAA", "--pubkey", (m_dir.path() / "none.pub").string()});
     EXPECT_EQ(missing.exitCode, 2);
 }
@@ -225,10 +187,11 @@ TEST_F(ReceiptCli, SamplePngsScanToTheirListedTokensAndVerify) {
         for (std::string field; std::getline(row, field, '\t');) fields.push_back(field);
         ASSERT_EQ(fields.size(), 7U) << line;
         const std::string& token = fields[6];
-        const Result scan = run({"zbarimg", "--raw", "-q", (samples / fields[0]).string()}, m_dir.path());
+        const ProcessResult scan =
+            kiosk_test::runProcess({"zbarimg", "--raw", "-q", (samples / fields[0]).string()}, m_dir.path());
         EXPECT_EQ(firstLine(scan.out), token) << fields[0];
         // Judged at their issue time, so the samples never expire for this test.
-        const Result verify =
+        const ProcessResult verify =
             kioskctl({"receipt", "verify", token, "--pubkey", (samples / "DEV001.pub").string(),
                       "--max-age-days", "1", "--now", fields[5]});
         EXPECT_EQ(verify.exitCode, 0) << fields[0] << ": " << verify.err;

@@ -1,6 +1,6 @@
 #pragma once
-// Test helper: run a real binary and capture its exit code, stdout and stderr (through files in a
-// test's own temp dir, so parallel tests never share them).
+// Test helpers: run a real binary and capture its exit code, stdout and stderr (through files in a
+// test's own temp dir, so parallel tests never share them); read back a file it wrote.
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -22,14 +22,16 @@ struct ProcessResult {
     std::string err;
 };
 
+/// The whole content of the file at `path`, or "" if it cannot be read.
+inline std::string slurp(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
 /// Runs `argv` (argv[0] looked up in PATH) to completion.
 inline ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& dir) {
-    const auto slurp = [](const std::filesystem::path& path) {
-        std::ifstream in(path, std::ios::binary);
-        std::stringstream buffer;
-        buffer << in.rdbuf();
-        return buffer.str();
-    };
     const std::filesystem::path outPath = dir / "stdout.txt";
     const std::filesystem::path errPath = dir / "stderr.txt";
     posix_spawn_file_actions_t actions;
