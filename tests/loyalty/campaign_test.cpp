@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 
+#include "iso_time.hpp"
 #include "loyalty/time.hpp"
 #include "read_file.hpp"
 
@@ -15,14 +16,9 @@ using loyalty::Tier;
 using loyalty::TimeError;
 using loyalty::UnixSeconds;
 using loyalty::Weekday;
+using loyalty::test::at;
 
 namespace {
-
-UnixSeconds at(std::string_view iso) {
-    const auto t = loyalty::parseIso8601(iso);
-    EXPECT_TRUE(t.has_value()) << iso;
-    return t.value_or(0);
-}
 
 constexpr std::string_view kMinimal = R"(
 [campaign]

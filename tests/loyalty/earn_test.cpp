@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "iso_time.hpp"
 #include "loyalty/receipt_token.hpp"
 #include "loyalty/time.hpp"
 
@@ -17,14 +18,9 @@ using loyalty::Promotion;
 using loyalty::Receipt;
 using loyalty::Tier;
 using loyalty::UnixSeconds;
+using loyalty::test::at;
 
 namespace {
-
-UnixSeconds at(std::string_view iso) {
-    const auto t = loyalty::parseIso8601(iso);
-    EXPECT_TRUE(t.has_value()) << iso;
-    return t.value_or(0);
-}
 
 // 2026-11-25 is a Wednesday, 2026-11-28 a Saturday.
 const UnixSeconds kWeekday = at("2026-11-25T10:00:00+07:00");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "iso_time.hpp"
 #include "loyalty/time.hpp"
 
 using loyalty::AppendResult;
@@ -11,14 +12,9 @@ using loyalty::LedgerEntry;
 using loyalty::LedgerError;
 using loyalty::Points;
 using loyalty::UnixSeconds;
+using loyalty::test::at;
 
 namespace {
-
-UnixSeconds at(std::string_view iso) {
-    const auto t = loyalty::parseIso8601(iso);
-    EXPECT_TRUE(t.has_value()) << iso;
-    return t.value_or(0);
-}
 
 LedgerEntry make(std::string key, EntryKind kind, Points points, UnixSeconds when, bool pending = false) {
     return LedgerEntry{std::move(key), kind, points, when, "HCM001/R1", pending};

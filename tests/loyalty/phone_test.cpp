@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
+
+#include "read_file.hpp"
 
 using loyalty::PhoneError;
 using loyalty::PhonePolicy;
@@ -15,13 +15,6 @@ namespace {
 std::string e164Of(std::string_view typed) {
     const auto phone = loyalty::parsePhone(typed);
     return phone ? phone->e164() : std::string(loyalty::phoneErrorCode(phone.error()));
-}
-
-std::string readFile(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
 }
 
 PhonePolicy policyOf(std::string_view toml) {
@@ -134,7 +127,7 @@ TEST(Phone, ComparesByE164) {
 }
 
 TEST(PhonePolicy, BuiltInEqualsTheConfigFile) {
-    const std::string text = readFile(std::string(KIOSK_SOURCE_DIR) + "/assets/config/phone_prefixes.toml");
+    const std::string text = loyalty::test::readSourceFile("assets/config/phone_prefixes.toml");
     ASSERT_FALSE(text.empty());
     EXPECT_EQ(policyOf(text), PhonePolicy::builtIn());
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "loyalty/base32.hpp"
+#include "qr_version.hpp"
 
 using loyalty::Dong;
 using loyalty::Receipt;
@@ -18,6 +19,7 @@ using loyalty::SigningKeyPair;
 using loyalty::StoreKeyring;
 using loyalty::TokenError;
 using loyalty::VerifyPolicy;
+using loyalty::test::qrVersionAlphanumericM;
 
 namespace {
 
@@ -85,18 +87,6 @@ int qrVersionOptimised(const std::string& text) {
     return code ? code->version : -1;
 }
 
-/// The QR version for `text` as one alphanumeric segment at level M — what the simplest POS encoder does.
-int qrVersion(const std::string& text) {
-    std::unique_ptr<QRinput, decltype(&QRinput_free)> input(QRinput_new2(0, QR_ECLEVEL_M), &QRinput_free);
-    if (!input) return -1;
-    if (QRinput_append(input.get(), QR_MODE_AN, static_cast<int>(text.size()),
-                       reinterpret_cast<const unsigned char*>(text.data())) != 0) {
-        return -1;
-    }
-    std::unique_ptr<QRcode, decltype(&QRcode_free)> code(QRcode_encodeInput(input.get()), &QRcode_free);
-    return code ? code->version : -1;
-}
-
 }  // namespace
 
 TEST(ReceiptToken, RoundTripsThroughVerify) {
@@ -141,17 +131,17 @@ TEST(ReceiptToken, IsQrAlphanumericAndSmall) {
     const std::string qrAlphanumeric = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
     for (const char c : typical) EXPECT_NE(qrAlphanumeric.find(c), std::string::npos) << c;
     // Measured with libqrencode, alphanumeric mode, error correction M.
-    EXPECT_LE(qrVersion(typical), 7) << typical.size() << " characters";
-    EXPECT_GE(qrVersion(typical), 1);
-    const int longest = qrVersion(encodeOk(longestReceipt(), keys));
+    EXPECT_LE(qrVersionAlphanumericM(typical), 7) << typical.size() << " characters";
+    EXPECT_GE(qrVersionAlphanumericM(typical), 1);
+    const int longest = qrVersionAlphanumericM(encodeOk(longestReceipt(), keys));
     EXPECT_GE(longest, 1);
     EXPECT_LE(longest, 10);
     // Letting the encoder switch to numeric mode for digit runs never makes the code bigger.
-    EXPECT_LE(qrVersionOptimised(typical), qrVersion(typical));
+    EXPECT_LE(qrVersionOptimised(typical), qrVersionAlphanumericM(typical));
     EXPECT_GE(qrVersionOptimised(typical), 1);
     RecordProperty("typical_chars", static_cast<int>(typical.size()));
     RecordProperty("typical_qr_version_optimised", qrVersionOptimised(typical));
-    RecordProperty("typical_qr_version", qrVersion(typical));
+    RecordProperty("typical_qr_version", qrVersionAlphanumericM(typical));
     RecordProperty("longest_qr_version", longest);
 }
 

@@ -2,21 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include "iso_time.hpp"
 #include "loyalty/time.hpp"
 #include "read_file.hpp"
+#include "replaced_once.hpp"
 
 using loyalty::Dong;
 using loyalty::RedeemRefusal;
 using loyalty::Reward;
 using loyalty::UnixSeconds;
+using loyalty::test::at;
 
 namespace {
-
-UnixSeconds at(std::string_view iso) {
-    const auto t = loyalty::parseIso8601(iso);
-    EXPECT_TRUE(t.has_value()) << iso;
-    return t.value_or(0);
-}
 
 Reward reward() {
     Reward r;
@@ -49,9 +46,7 @@ std::string errorOf(std::string_view toml) {
 }
 
 std::string with(std::string_view from, std::string_view to) {
-    std::string text(kOne);
-    text.replace(text.find(from), from.size(), to);
-    return text;
+    return loyalty::test::replacedOnce(kOne, from, to);
 }
 
 }  // namespace

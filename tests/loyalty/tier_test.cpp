@@ -7,6 +7,7 @@
 #include "loyalty/ledger.hpp"
 #include "loyalty/time.hpp"
 #include "read_file.hpp"
+#include "replaced_once.hpp"
 
 using loyalty::EntryKind;
 using loyalty::Language;
@@ -58,9 +59,7 @@ benefits_en = "c"
 )";
 
 std::string replaced(std::string_view from, std::string_view to) {
-    std::string text(kRules);
-    text.replace(text.find(from), from.size(), to);
-    return text;
+    return loyalty::test::replacedOnce(kRules, from, to);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "iso_time.hpp"
 #include "loyalty/base32.hpp"
 #include "loyalty/time.hpp"
 #include "qr_version.hpp"
@@ -17,14 +18,9 @@ using loyalty::Voucher;
 using loyalty::VoucherCode;
 using loyalty::VoucherCodeError;
 using loyalty::VoucherError;
+using loyalty::test::at;
 
 namespace {
-
-UnixSeconds at(std::string_view iso) {
-    const auto t = loyalty::parseIso8601(iso);
-    EXPECT_TRUE(t.has_value()) << iso;
-    return t.value_or(0);
-}
 
 using Random = std::array<std::uint8_t, loyalty::kVoucherCodeRandomBytes>;
 
