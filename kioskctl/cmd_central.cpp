@@ -1,3 +1,5 @@
+// kioskctl enroll-code / revoke — a field technician's kiosk enrollment through central's admin API.
+//
 // kioskctl load — a load generator for `central`: enrolls a throw-away kiosk with the admin token,
 // signs N distinct receipts with a store key (the development key by default), then fires them as
 // single POST /v1/claims from C keep-alive connections and reports claims per second, latency
@@ -60,9 +62,61 @@ double percentile(const std::vector<double>& sorted, double p) {
     return sorted[std::min(index, sorted.size() - 1)];
 }
 
-int runLoad(const LoadOptions& o) {
+bool isBaseUrl(const std::string& url) {
     static const std::regex kUrl(R"(^(https?://[A-Za-z0-9.\-\[\]:]+)/?$)");
-    if (!std::regex_match(o.url, kUrl)) {
+    return std::regex_match(url, kUrl);
+}
+
+struct EnrollOptions {
+    std::string url = "http://127.0.0.1:8080";
+    std::string adminToken;
+    std::string kioskId;
+    std::string store;
+    int validHours = 72;
+    bool revoke = false;
+};
+
+/// enroll-code: a one-time code a technician types on a new kiosk; revoke: shut a kiosk out.
+int runEnroll(const EnrollOptions& o) {
+    if (!isBaseUrl(o.url)) {
+        fmt::print(stderr, "kioskctl: --url must be http(s)://host[:port]\n");
+        return kExitBadInput;
+    }
+    httplib::Client client(o.url);
+    client.set_connection_timeout(5);
+    client.set_read_timeout(30);
+    const httplib::Headers auth{{"Authorization", "Bearer " + o.adminToken}};
+    auto r =
+        o.revoke
+            ? client.Post("/v1/admin/kiosks/" + o.kioskId + "/revoke", auth, "{}", "application/json")
+            : client.Post(
+                  "/v1/admin/enrollment-codes", auth,
+                  Json{{"kiosk_id", o.kioskId}, {"store", o.store}, {"valid_hours", o.validHours}}.dump(),
+                  "application/json");
+    if (!r) {
+        fmt::print(stderr, "kioskctl: central unreachable: {}\n", httplib::to_string(r.error()));
+        return kExitFailed;
+    }
+    const auto body = Json::parse(r->body, nullptr, false);
+    if (r->status != 200 || !body.is_object()) {
+        const std::string message =
+            body.is_object() && body.contains("error")
+                ? body["error"].value("code", "") + ": " + body["error"].value("message_en", "")
+                : "HTTP " + std::to_string(r->status);
+        fmt::print(stderr, "kioskctl: central refused: {}\n", message);
+        return kExitFailed;
+    }
+    if (o.revoke)
+        fmt::print("kiosk {} revoked\n", o.kioskId);
+    else
+        fmt::print("{}\n(kiosk {} at store {}, single use, valid until {})\n",
+                   body.value("enrollment_code", ""), o.kioskId, o.store,
+                   body.value("expires_at", std::int64_t{0}));
+    return 0;
+}
+
+int runLoad(const LoadOptions& o) {
+    if (!isBaseUrl(o.url)) {
         fmt::print(stderr, "kioskctl: --url must be http(s)://host[:port]\n");
         return kExitBadInput;
     }
@@ -190,6 +244,25 @@ void addCentralCommands(CLI::App& app, int& exitCode) {
     load->add_option("--members", options->members, "distinct phone numbers the claims spread over")
         ->capture_default_str();
     load->callback([options, &exitCode] { exitCode = runLoad(*options); });
+
+    auto enroll = std::make_shared<EnrollOptions>();
+    auto* code =
+        app.add_subcommand("enroll-code", "Create a one-time enrollment code for a kiosk (prints it)");
+    code->add_option("--url", enroll->url, "central's base URL")->capture_default_str();
+    code->add_option("--admin-token", enroll->adminToken, "admin token")->required();
+    code->add_option("--kiosk", enroll->kioskId, "the kiosk id (1-32 of A-Z a-z 0-9 - _)")->required();
+    code->add_option("--store", enroll->store, "the store the kiosk stands in")->required();
+    code->add_option("--valid-hours", enroll->validHours, "hours the code stays usable")
+        ->capture_default_str();
+    code->callback([enroll, &exitCode] { exitCode = runEnroll(*enroll); });
+
+    auto revoke = std::make_shared<EnrollOptions>();
+    revoke->revoke = true;
+    auto* off = app.add_subcommand("revoke", "Revoke a kiosk's credential (it must enroll again)");
+    off->add_option("--url", revoke->url, "central's base URL")->capture_default_str();
+    off->add_option("--admin-token", revoke->adminToken, "admin token")->required();
+    off->add_option("--kiosk", revoke->kioskId, "the kiosk id")->required();
+    off->callback([revoke, &exitCode] { exitCode = runEnroll(*revoke); });
 }
 
 }  // namespace kioskctl

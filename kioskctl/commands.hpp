@@ -19,7 +19,7 @@ void addScanCommands(CLI::App& app, int& exitCode);
 /// printer serve | status | test, escpos render (cmd_printer.cpp)
 void addPrinterCommands(CLI::App& app, int& exitCode);
 
-/// load: claims/s and latency of a running central (cmd_central.cpp)
+/// load (claims/s and latency of a running central), enroll-code, revoke (cmd_central.cpp)
 void addCentralCommands(CLI::App& app, int& exitCode);
 
 }  // namespace kioskctl

@@ -41,6 +41,26 @@ TEST(CentralTools, KioskctlLoadReportsClaimsPerSecondAndLatency) {
     EXPECT_NE(bad.find("exit=1"), std::string::npos) << bad;
 }
 
+TEST(CentralTools, KioskctlEnrollCodeAndRevoke) {
+    CentralProcess central(CentralProcess::Options{});
+    const std::string base = std::string(KIOSK_BINARY_DIR "/bin/kioskctl ");
+    const std::string url =
+        " --url http://127.0.0.1:" + std::to_string(central.port()) + " --admin-token " + kAdmin;
+    const auto out = run(base + "enroll-code" + url + " --kiosk K-77 --store DEV001 2>&1");
+    ASSERT_EQ(out.rfind("ENR-", 0), 0u) << out;
+    const auto code = out.substr(0, out.find('\n'));
+    auto enrolled = central.post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code}});
+    ASSERT_EQ(enrolled.status, 200) << enrolled.body.dump();
+    EXPECT_EQ(enrolled.body["kiosk_id"], "K-77");
+    const auto credential = enrolled.body["credential"].get<std::string>();
+    EXPECT_EQ(central.get("/v1/kiosks/K-77/config", credential).status, 200);
+    EXPECT_NE(run(base + "revoke" + url + " --kiosk K-77 2>&1").find("revoked"), std::string::npos);
+    EXPECT_EQ(central.get("/v1/kiosks/K-77/config", credential).code(), "kiosk_revoked");
+    const auto refused = run(base + "enroll-code" + url + " --kiosk K-78 --store NOPE 2>&1; echo exit=$?");
+    EXPECT_NE(refused.find("not_found"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("exit=1"), std::string::npos) << refused;
+}
+
 TEST(CentralTools, OtpGoesThroughTheWebhookAndAFailingGatewayIssuesNoCode) {
     httplib::Server gateway;
     std::mutex mutex;
