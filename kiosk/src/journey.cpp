@@ -25,7 +25,9 @@ std::string groupPhone(const std::string& digits) {
     return out;
 }
 
-std::string points(std::int64_t n) { return loyalty::groupThousands(n); }
+std::string points(std::int64_t n) {
+    return loyalty::groupThousands(n);
+}
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -35,7 +37,10 @@ struct Overloaded : Ts... {
 }  // namespace
 
 Journey::Journey(JourneyConfig config, const ui::Strings& vi, const ui::Strings& en, std::string language)
-    : m_config(std::move(config)), m_vi(vi), m_en(en), m_language(std::move(language)),
+    : m_config(std::move(config)),
+      m_vi(vi),
+      m_en(en),
+      m_language(std::move(language)),
       m_defaultLanguage(m_language) {
     rebuild();
 }
@@ -46,7 +51,9 @@ std::vector<Command> Journey::takeCommands() {
     return out;
 }
 
-bool Journey::wantsCamera() const { return m_step == Step::Attract || m_step == Step::Scan; }
+bool Journey::wantsCamera() const {
+    return m_step == Step::Attract || m_step == Step::Scan;
+}
 
 std::optional<std::chrono::milliseconds> Journey::nextWake(Now now) const {
     if (m_step == Step::Attract) {
@@ -100,9 +107,12 @@ void Journey::setRewards(std::vector<Reward> rewards) {
     rebuild();
 }
 
-void Journey::setKeyring(loyalty::StoreKeyring keyring) { m_config.keyring = std::move(keyring); }
+void Journey::setKeyring(loyalty::StoreKeyring keyring) {
+    m_config.keyring = std::move(keyring);
+}
 
-void Journey::setEstimator(std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints) {
+void Journey::setEstimator(
+    std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints) {
     m_config.estimatePoints = std::move(estimatePoints);
 }
 
@@ -479,15 +489,19 @@ void Journey::onEvent(const Event& event, Now now) {
                 hal::VoucherTicket ticket;
                 const std::string& centralName = m_language == "en" ? voucher.nameEn : voucher.nameVi;
                 ticket.title = !centralName.empty() ? centralName : (r != nullptr ? rewardTitle(*r) : "");
-                ticket.valueText = voucher.valueDong > 0 ? loyalty::formatVnd(loyalty::Dong{voucher.valueDong}) : "";
+                ticket.valueText =
+                    voucher.valueDong > 0 ? loyalty::formatVnd(loyalty::Dong{voucher.valueDong}) : "";
                 // expiresAt is the first second it is no longer valid: the last valid day is the one before.
-                ticket.expiryText = tr("ticket.expiry",
-                                       {{"date", loyalty::formatLocalDateVi(loyalty::localDate(voucher.expiresAt - 1))}});
-                ticket.terms = m_language == "en" && !voucher.termsEn.empty() ? voucher.termsEn : voucher.terms;
+                ticket.expiryText =
+                    tr("ticket.expiry",
+                       {{"date", loyalty::formatLocalDateVi(loyalty::localDate(voucher.expiresAt - 1))}});
+                ticket.terms =
+                    m_language == "en" && !voucher.termsEn.empty() ? voucher.termsEn : voucher.terms;
                 ticket.code = voucher.code;
                 ticket.qrPayload = voucher.qrPayload;
                 ticket.memberLine = tr("ticket.member", {{"phone", m_s.phone->masked()}});
-                const auto issued = loyalty::localDateTime(voucher.issuedAt > 0 ? voucher.issuedAt : now.wall);
+                const auto issued =
+                    loyalty::localDateTime(voucher.issuedAt > 0 ? voucher.issuedAt : now.wall);
                 char clock[8];
                 std::snprintf(clock, sizeof(clock), "%02d:%02d", issued.hour % 24, issued.minute % 60);
                 ticket.storeLine = tr("ticket.store", {{"kiosk", m_config.kioskId},
@@ -516,27 +530,47 @@ const Reward* Journey::reward(const std::string& id) const {
     return found == m_config.rewards.end() ? nullptr : &*found;
 }
 
-std::string Journey::rewardTitle(const Reward& r) const { return m_language == "en" ? r.titleEn : r.titleVi; }
+std::string Journey::rewardTitle(const Reward& r) const {
+    return m_language == "en" ? r.titleEn : r.titleVi;
+}
 
 void Journey::rebuild() {
     ui::View v;
     v.language = m_language;
     v.revision = m_view.revision + 1;
     switch (m_step) {
-        case Step::Attract: buildAttract(v); break;
-        case Step::Scan: buildScan(v); break;
-        case Step::Phone: buildPhone(v); break;
-        case Step::Consent: buildConsent(v); break;
+        case Step::Attract:
+            buildAttract(v);
+            break;
+        case Step::Scan:
+            buildScan(v);
+            break;
+        case Step::Phone:
+            buildPhone(v);
+            break;
+        case Step::Consent:
+            buildConsent(v);
+            break;
         case Step::Working:
             v.screen = ui::ScreenId::Working;
             v.title = tr("working.title");
             v.lines.push_back({tr(m_s.workingKey), ui::TextLine::Style::Big});
             break;
-        case Step::Result: buildResult(v); break;
-        case Step::Rewards: buildRewards(v); break;
-        case Step::Otp: buildOtp(v); break;
-        case Step::Voucher: buildVoucher(v); break;
-        case Step::History: buildHistory(v); break;
+        case Step::Result:
+            buildResult(v);
+            break;
+        case Step::Rewards:
+            buildRewards(v);
+            break;
+        case Step::Otp:
+            buildOtp(v);
+            break;
+        case Step::Voucher:
+            buildVoucher(v);
+            break;
+        case Step::History:
+            buildHistory(v);
+            break;
     }
     if (!m_s.messageKey.empty()) {
         v.lines.push_back({tr(m_s.messageKey, m_s.messageArgs), ui::TextLine::Style::Body, ui::Tone::Error});
@@ -545,9 +579,10 @@ void Journey::rebuild() {
     if (m_countdownShown) {
         v.countdown = tr("common.countdown", {{"seconds", std::to_string(*m_countdownShown)}});
     }
-    v.status = m_online ? (m_outboxDepth > 0 ? tr("status.syncing", {{"count", std::to_string(m_outboxDepth)}})
-                                             : tr("status.online"))
-                        : tr("status.offline");
+    v.status = m_online
+                   ? (m_outboxDepth > 0 ? tr("status.syncing", {{"count", std::to_string(m_outboxDepth)}})
+                                        : tr("status.online"))
+                   : tr("status.offline");
     m_view = std::move(v);
 }
 
@@ -561,10 +596,11 @@ void Journey::buildAttract(ui::View& v) const {
     }
     for (const auto& promotion : m_promotions) {
         const std::string label = en ? promotion.label.en : promotion.label.vi;
-        const std::string times = std::to_string(promotion.multiplierPercent / 100) +
-                                  (promotion.multiplierPercent % 100 == 0
-                                       ? ""
-                                       : (en ? "." : ",") + std::to_string(promotion.multiplierPercent % 100 / 10));
+        const std::string times =
+            std::to_string(promotion.multiplierPercent / 100) +
+            (promotion.multiplierPercent % 100 == 0
+                 ? ""
+                 : (en ? "." : ",") + std::to_string(promotion.multiplierPercent % 100 / 10));
         v.lines.push_back(
             {promotion.kind == loyalty::Promotion::Kind::Weekend
                  ? tr("attract.promotion_weekend", {{"label", label}, {"times", times}})
@@ -617,7 +653,8 @@ void Journey::buildConsent(ui::View& v) const {
         v.lines.push_back({tr("consent.offline_note"), ui::TextLine::Style::Small});
     }
     v.lines.push_back({tr("consent.text"), ui::TextLine::Style::Body});
-    v.lines.push_back({tr("consent.version", {{"version", m_config.consentTextVersion}}), ui::TextLine::Style::Small});
+    v.lines.push_back(
+        {tr("consent.version", {{"version", m_config.consentTextVersion}}), ui::TextLine::Style::Small});
     ui::Control join{"consent:join", tr("consent.join"), ui::Control::Kind::Checkbox};
     join.checked = m_s.consentJoin;
     ui::Control marketing{"consent:marketing", tr("consent.marketing"), ui::Control::Kind::Checkbox};
@@ -645,19 +682,23 @@ void Journey::buildResult(ui::View& v) const {
             if (label.empty()) {
                 label = errorText("breakdown.", line.kind, "breakdown.other");
             }
-            v.lines.push_back({tr("result.breakdown_line", {{"label", label}, {"points", points(line.points)}}),
-                               ui::TextLine::Style::Body});
+            v.lines.push_back(
+                {tr("result.breakdown_line", {{"label", label}, {"points", points(line.points)}}),
+                 ui::TextLine::Style::Body});
         }
         const std::int64_t balance = m_s.member ? m_s.member->balance : m_s.settled->balance;
-        v.lines.push_back({tr("result.balance", {{"points", points(balance)}}), ui::TextLine::Style::Heading});
+        v.lines.push_back(
+            {tr("result.balance", {{"points", points(balance)}}), ui::TextLine::Style::Heading});
     } else if (refused) {
         // Central's own wording says when and where a receipt was claimed; ours is the fallback.
         const std::string& reason = m_language == "en" ? m_s.settled->reason : m_s.settled->reasonVi;
-        v.lines.push_back({reason.empty() ? errorText("claim.error.", m_s.settled->code, "claim.error.other") : reason,
-                           ui::TextLine::Style::Big, ui::Tone::Error});
+        v.lines.push_back(
+            {reason.empty() ? errorText("claim.error.", m_s.settled->code, "claim.error.other") : reason,
+             ui::TextLine::Style::Big, ui::Tone::Error});
     } else {
-        v.lines.push_back({m_s.provisional ? tr("result.pending_points", {{"points", points(*m_s.provisional)}})
-                                           : tr("result.pending"),
+        v.lines.push_back({m_s.provisional
+                               ? tr("result.pending_points", {{"points", points(*m_s.provisional)}})
+                               : tr("result.pending"),
                            ui::TextLine::Style::Big, ui::Tone::Warning});
         v.lines.push_back({tr("result.pending_note"), ui::TextLine::Style::Body});
         if (m_s.member) {
@@ -675,10 +716,12 @@ void Journey::buildResult(ui::View& v) const {
             card.progress = 1.0F;
             card.progressText = tr("tier.top");
         } else {
-            card.progress = std::clamp(static_cast<float>(m_s.member->progressPermille) / 1000.0F, 0.0F, 1.0F);
+            card.progress =
+                std::clamp(static_cast<float>(m_s.member->progressPermille) / 1000.0F, 0.0F, 1.0F);
             card.progressText =
-                tr("tier.progress", {{"left", points(std::max<std::int64_t>(0, m_s.member->pointsToNextTier))},
-                                     {"next", errorText("tier.", m_s.member->nextTier + ".name", "tier.unknown.name")}});
+                tr("tier.progress",
+                   {{"left", points(std::max<std::int64_t>(0, m_s.member->pointsToNextTier))},
+                    {"next", errorText("tier.", m_s.member->nextTier + ".name", "tier.unknown.name")}});
         }
         for (int i = 1; i <= 3; ++i) {
             const std::string key = "tier." + m_s.member->tier + ".benefit" + std::to_string(i);
@@ -690,7 +733,8 @@ void Journey::buildResult(ui::View& v) const {
     }
     const bool canSpend = m_online && m_s.member.has_value() && !m_config.rewards.empty();
     v.controls.push_back({"rewards", tr("result.rewards"), ui::Control::Kind::Button, canSpend});
-    v.controls.push_back({"history", tr("result.history"), ui::Control::Kind::Button, m_s.member.has_value()});
+    v.controls.push_back(
+        {"history", tr("result.history"), ui::Control::Kind::Button, m_s.member.has_value()});
     v.controls.push_back({"done", tr("result.done"), ui::Control::Kind::Button, true, true});
 }
 
@@ -713,7 +757,8 @@ void Journey::buildRewards(ui::View& v) const {
 void Journey::buildOtp(ui::View& v) const {
     v.screen = ui::ScreenId::Otp;
     v.title = tr("otp.title");
-    v.lines.push_back({tr("otp.hint", {{"phone", m_s.phone ? m_s.phone->masked() : ""}}), ui::TextLine::Style::Body});
+    v.lines.push_back(
+        {tr("otp.hint", {{"phone", m_s.phone ? m_s.phone->masked() : ""}}), ui::TextLine::Style::Body});
     std::string shown = m_s.digits;
     shown.append(kOtpDigits - m_s.digits.size(), '_');
     v.entry = shown;
@@ -726,14 +771,17 @@ void Journey::buildVoucher(ui::View& v) const {
     if (m_s.voucher) {
         if (m_s.printProblem.empty()) {
             v.lines.push_back({tr("voucher.printed"), ui::TextLine::Style::Big, ui::Tone::Good});
-            v.lines.push_back({tr("voucher.code", {{"code", m_s.voucher->code}}), ui::TextLine::Style::Heading});
+            v.lines.push_back(
+                {tr("voucher.code", {{"code", m_s.voucher->code}}), ui::TextLine::Style::Heading});
         } else {
             v.lines.push_back({tr("voucher.print_failed"), ui::TextLine::Style::Big, ui::Tone::Error});
             v.lines.push_back({errorText("printer.problem.", m_s.printProblem, "printer.problem.other"),
                                ui::TextLine::Style::Body});
-            v.lines.push_back({tr("voucher.safe", {{"code", m_s.voucher->code}}), ui::TextLine::Style::Heading});
+            v.lines.push_back(
+                {tr("voucher.safe", {{"code", m_s.voucher->code}}), ui::TextLine::Style::Heading});
         }
-        v.lines.push_back({tr("result.balance", {{"points", points(m_s.voucher->balance)}}), ui::TextLine::Style::Body});
+        v.lines.push_back(
+            {tr("result.balance", {{"points", points(m_s.voucher->balance)}}), ui::TextLine::Style::Body});
     }
     v.controls.push_back({"back", tr("voucher.more")});
     v.controls.push_back({"done", tr("result.done"), ui::Control::Kind::Button, true, true});
@@ -748,11 +796,12 @@ void Journey::buildHistory(ui::View& v) const {
         }
         for (const auto& h : m_s.member->history) {
             const std::string kind = errorText("history.kind.", h.kind, "history.kind.other");
-            v.lines.push_back({tr("history.line", {{"date", loyalty::formatLocalDateVi(loyalty::localDate(h.at))},
-                                                   {"kind", kind},
-                                                   {"points", (h.points > 0 ? "+" : "") + points(h.points)},
-                                                   {"text", h.description}}),
-                               ui::TextLine::Style::Body, h.points >= 0 ? ui::Tone::Good : ui::Tone::Normal});
+            v.lines.push_back(
+                {tr("history.line", {{"date", loyalty::formatLocalDateVi(loyalty::localDate(h.at))},
+                                     {"kind", kind},
+                                     {"points", (h.points > 0 ? "+" : "") + points(h.points)},
+                                     {"text", h.description}}),
+                 ui::TextLine::Style::Body, h.points >= 0 ? ui::Tone::Good : ui::Tone::Normal});
         }
     }
     v.controls.push_back({"back", tr("common.back"), ui::Control::Kind::Button, true, true});

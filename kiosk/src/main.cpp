@@ -1,6 +1,6 @@
 // kiosk — the loyalty kiosk's touchscreen app. See docs/automation.md for --automation.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <exception>
@@ -17,8 +17,10 @@ int main(int argc, char** argv) {
     std::string language;
     std::string dataDir;
     bool demo = false;
-    auto* config = cli.add_option("--config", configFile, "kiosk configuration (TOML)")->check(CLI::ExistingFile);
-    cli.add_flag("--demo", demo, "run the demo configuration (assets/config/kiosk-demo.toml)")->excludes(config);
+    auto* config =
+        cli.add_option("--config", configFile, "kiosk configuration (TOML)")->check(CLI::ExistingFile);
+    cli.add_flag("--demo", demo, "run the demo configuration (assets/config/kiosk-demo.toml)")
+        ->excludes(config);
     cli.add_option("--automation", automation, "open the automation socket at this path (tests only)");
     cli.add_option("--orientation", orientation, "override the screen orientation")
         ->check(CLI::IsMember({"portrait", "landscape"}));

@@ -23,13 +23,16 @@ const ui::Strings& strings(const char* lang) {
 }
 
 class JourneyTest : public ::testing::Test {
-protected:
+  protected:
     JourneyTest() : m_keys(loyalty::SigningKeyPair::fromSeed(loyalty::KeySeed{7})), m_clock(1'795'417'500) {
         JourneyConfig config;
         config.kioskId = "K1";
         config.keyring.add("HCM001", m_keys.publicKey());
-        config.rewards = {{"R1", "Phiếu 50.000 ₫", "50,000 ₫ voucher", 500}, {"R2", "Phiếu 200.000 ₫", "200,000 ₫ voucher", 2000}};
-        config.estimatePoints = [](const loyalty::Receipt& r) { return std::optional<std::int64_t>(r.amount.value / 10'000); };
+        config.rewards = {{"R1", "Phiếu 50.000 ₫", "50,000 ₫ voucher", 500},
+                          {"R2", "Phiếu 200.000 ₫", "200,000 ₫ voucher", 2000}};
+        config.estimatePoints = [](const loyalty::Receipt& r) {
+            return std::optional<std::int64_t>(r.amount.value / 10'000);
+        };
         m_journey = std::make_unique<Journey>(std::move(config), strings("vi"), strings("en"));
     }
 
@@ -48,7 +51,8 @@ protected:
     ui::ScreenId screen() const { return m_journey->view().screen; }
     bool shows(const std::string& needle) const {
         const auto& v = m_journey->view();
-        return std::any_of(v.lines.begin(), v.lines.end(), [&](const ui::TextLine& l) { return l.text.find(needle) != std::string::npos; });
+        return std::any_of(v.lines.begin(), v.lines.end(),
+                           [&](const ui::TextLine& l) { return l.text.find(needle) != std::string::npos; });
     }
     template <class T>
     std::vector<T> commands() {
@@ -89,7 +93,10 @@ protected:
 
 TEST_F(JourneyTest, ReturningMemberGoesFromAttractToCreditedPointsInTwelveTouches) {
     int touches = 0;
-    auto counted = [&](const std::string& id) { ++touches; tap(id); };
+    auto counted = [&](const std::string& id) {
+        ++touches;
+        tap(id);
+    };
     counted("start");
     post(CodeScanned{token("0001", 256'000, m_clock.now() - 3600)});
     EXPECT_EQ(screen(), ui::ScreenId::Phone);
@@ -306,7 +313,8 @@ TEST_F(JourneyTest, OfflineClaimShowsPendingAndDuplicateIsRefused) {
     ASSERT_EQ(screen(), ui::ScreenId::Consent);
     tap("consent:join");
     tap("ok");
-    post(ClaimQueued{m_journey->session(), std::unexpected(sync::StoreError{sync::StoreError::Kind::Duplicate, "dup"}), 0});
+    post(ClaimQueued{m_journey->session(),
+                     std::unexpected(sync::StoreError{sync::StoreError::Kind::Duplicate, "dup"}), 0});
     EXPECT_EQ(screen(), ui::ScreenId::Scan);
     EXPECT_TRUE(shows("đã được tích điểm"));
 }

@@ -27,14 +27,15 @@ struct KioskOptions {
 };
 
 class KioskRun {
-public:
+  public:
     KioskRun(const TempDir& dir, const KioskOptions& options)
         : m_dir(dir.path()),
           m_display(dir.path(), options.landscape ? 1920 : 1080, options.landscape ? 1080 : 1920) {
         const fs::path config = m_dir / "kiosk.toml";
         std::ofstream out(config);
         out << "[kiosk]\nid = \"K-DEV-01\"\nassets_dir = \"" << (kSource / "assets").string() << "\"\n"
-            << "data_dir = \"" << (m_dir / "data").string() << "\"\nlanguage = \"" << options.language << "\"\n"
+            << "data_dir = \"" << (m_dir / "data").string() << "\"\nlanguage = \"" << options.language
+            << "\"\n"
             << "[screen]\norientation = \"" << (options.landscape ? "landscape" : "portrait") << "\"\n"
             << "[central]\nurl = \"" << options.centralUrl << "\"\nenrollment_code = \"DEV-ENROLL-0001\"\n"
             << "[camera]\ndriver = \"virtual\"\ndevice = \"\"\nfps = 15\n"
@@ -43,16 +44,17 @@ public:
             << "[timeouts]\nidle_seconds = 45\ncountdown_seconds = 10\n"
             << "[receipts]\nmax_age_days = 30\n";
         if (options.trustDevStore) {
-            out << "[[stores]]\nid = \"DEV001\"\npublic_key = \"" << (kSource / "assets/samples/DEV001.pub").string()
-                << "\"\n";
+            out << "[[stores]]\nid = \"DEV001\"\npublic_key = \""
+                << (kSource / "assets/samples/DEV001.pub").string() << "\"\n";
         }
-        out << "[[rewards]]\nid = \"COFFEE\"\ntitle_vi = \"Một ly cà phê sữa đá\"\ntitle_en = \"One iced coffee\"\n"
+        out << "[[rewards]]\nid = \"COFFEE\"\ntitle_vi = \"Một ly cà phê sữa đá\"\ntitle_en = \"One iced "
+               "coffee\"\n"
             << "points = 25\n";
         out.close();
         auto env = m_display.env();
         m_kiosk = std::make_unique<ChildProcess>(
-            std::vector<std::string>{(kBuild / "bin/kiosk").string(), "--config", config.string(), "--automation",
-                                     (m_dir / "kiosk.sock").string()},
+            std::vector<std::string>{(kBuild / "bin/kiosk").string(), "--config", config.string(),
+                                     "--automation", (m_dir / "kiosk.sock").string()},
             env, m_dir / "kiosk.log");
         m_client = std::make_unique<AutomationClient>(m_dir / "kiosk.sock", 20s);
     }
@@ -63,7 +65,7 @@ public:
         return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     }
 
-private:
+  private:
     fs::path m_dir;
     VirtualDisplay m_display;
     std::unique_ptr<ChildProcess> m_kiosk;
@@ -75,9 +77,9 @@ fs::path signReceipt(const fs::path& dir, const std::string& number, const std::
                      const std::string& keyFile = (kSource / "assets/samples/DEV001.key").string(),
                      const std::string& store = "DEV001") {
     const fs::path png = dir / (number + ".png");
-    const std::string token = runCommand({(kBuild / "bin/kioskctl").string(), "receipt", "sign", "--key", keyFile,
-                                          "--store", store, "--receipt", number, "--amount", amount, "--items", "2",
-                                          "--qr", png.string()});
+    const std::string token =
+        runCommand({(kBuild / "bin/kioskctl").string(), "receipt", "sign", "--key", keyFile, "--store", store,
+                    "--receipt", number, "--amount", amount, "--items", "2", "--qr", png.string()});
     return token.empty() ? fs::path() : png;
 }
 
@@ -156,11 +158,11 @@ TEST(KioskE2E, RefusedReceiptsShowTheirReason) {
     kiosk.send({{"cmd", "tap"}, {"id", "start"}});
 
     // Another chain's receipt: a store this kiosk has no key for.
-    static_cast<void>(runCommand({(kBuild / "bin/kioskctl").string(), "keygen", "--store", "OTHER1", "--out",
-                                  dir.path().string()}));
+    static_cast<void>(runCommand(
+        {(kBuild / "bin/kioskctl").string(), "keygen", "--store", "OTHER1", "--out", dir.path().string()}));
     ASSERT_TRUE(fs::exists(dir.path() / "OTHER1.key"));
-    const fs::path foreign =
-        signReceipt(dir.path(), uniqueNumber("FOREIGN"), "90000", (dir.path() / "OTHER1.key").string(), "OTHER1");
+    const fs::path foreign = signReceipt(dir.path(), uniqueNumber("FOREIGN"), "90000",
+                                         (dir.path() / "OTHER1.key").string(), "OTHER1");
     ASSERT_FALSE(foreign.empty());
     kiosk.send({{"cmd", "camera"}, {"image", foreign.string()}});
     json state = kiosk.waitForText("không phải của chuỗi", 20s);
@@ -170,7 +172,8 @@ TEST(KioskE2E, RefusedReceiptsShowTheirReason) {
 
     // Some other QR code entirely.
     const fs::path url = dir.path() / "url.png";
-    ASSERT_EQ(std::system(("qrencode -s 8 -o " + url.string() + " https://example.com/khuyen-mai").c_str()), 0);
+    ASSERT_EQ(std::system(("qrencode -s 8 -o " + url.string() + " https://example.com/khuyen-mai").c_str()),
+              0);
     kiosk.send({{"cmd", "camera"}, {"image", url.string()}});
     state = kiosk.waitForText("không phải mã QR tích điểm", 20s);
     EXPECT_TRUE(hasText(state, "không phải mã QR tích điểm")) << state.dump();
@@ -196,16 +199,17 @@ TEST(KioskE2E, AutomationRefusesNonsenseWithoutCrashing) {
 /// The real `central` (development defaults: enrollment code DEV-ENROLL-0001 for kiosk K-DEV-01, OTP
 /// file sink, admin token dev-admin-token) and `kioskctl printer serve`, on free loopback ports.
 class Backend {
-public:
+  public:
     explicit Backend(const fs::path& dir) : m_dir(dir), m_centralPort(freePort()), m_printerPort(freePort()) {
         m_central = std::make_unique<ChildProcess>(
             std::vector<std::string>{(kBuild / "bin/central").string(), "--listen",
-                                     "127.0.0.1:" + std::to_string(m_centralPort), "--data", (dir / "central").string()},
+                                     "127.0.0.1:" + std::to_string(m_centralPort), "--data",
+                                     (dir / "central").string()},
             std::vector<std::string>{}, dir / "central.log");
         m_printer = std::make_unique<ChildProcess>(
             std::vector<std::string>{(kBuild / "bin/kioskctl").string(), "printer", "serve", "--port",
-                                     std::to_string(m_printerPort), "--out", (dir / "printed").string(), "--control",
-                                     (dir / "printer.sock").string()},
+                                     std::to_string(m_printerPort), "--out", (dir / "printed").string(),
+                                     "--control", (dir / "printer.sock").string()},
             std::vector<std::string>{}, dir / "printer.log");
         m_ready = waitForPort(m_centralPort) && waitForPort(m_printerPort);
     }
@@ -241,8 +245,8 @@ public:
     [[nodiscard]] int consumeVoucher(const std::string& code) const {
         const std::string status =
             runCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
-                        "Authorization: Bearer dev-admin-token", "-H", "Content-Type: application/json", "-d", "{}",
-                        url() + "/v1/vouchers/" + code + "/consume"});
+                        "Authorization: Bearer dev-admin-token", "-H", "Content-Type: application/json", "-d",
+                        "{}", url() + "/v1/vouchers/" + code + "/consume"});
         return status.empty() ? 0 : std::stoi(status);
     }
 
@@ -251,8 +255,9 @@ public:
         std::ifstream in(kioskData / "credential");
         std::string credential;
         std::getline(in, credential);
-        return json::parse(runCommand({"curl", "-s", "-H", "Authorization: Bearer " + credential, url() + path}),
-                           nullptr, false);
+        return json::parse(
+            runCommand({"curl", "-s", "-H", "Authorization: Bearer " + credential, url() + path}), nullptr,
+            false);
     }
 
     [[nodiscard]] std::int64_t balance(const fs::path& kioskData, const std::string& phone) const {
@@ -260,7 +265,7 @@ public:
         return member.is_object() ? member.value("balance", std::int64_t{-1}) : -1;
     }
 
-private:
+  private:
     static bool waitForPort(int port) {
         const auto deadline = std::chrono::steady_clock::now() + 30s;
         while (std::chrono::steady_clock::now() < deadline) {
@@ -303,13 +308,14 @@ json earn(AutomationClient& kiosk, const fs::path& receipt, const std::string& p
 }
 
 class KioskWithCentral : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (!fs::exists(kBuild / "bin/central")) {
             GTEST_SKIP() << "central is not built in " << kBuild;
         }
         m_backend = std::make_unique<Backend>(m_dir.path());
-        ASSERT_TRUE(m_backend->ready()) << "central or the virtual printer did not start (see " << m_dir.path() << ")";
+        ASSERT_TRUE(m_backend->ready())
+            << "central or the virtual printer did not start (see " << m_dir.path() << ")";
         KioskOptions options;
         options.centralUrl = m_backend->url();
         options.printerAddress = m_backend->printerAddress();
@@ -352,8 +358,8 @@ TEST_F(KioskWithCentral, ReturningShopperIsCreditedInTwelveTouchesUnderEightSeco
     } while ((state.value("screen", "") != "result" || hasText(state, "đang chờ") || !hasText(state, "+")) &&
              std::chrono::steady_clock::now() < deadline);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("[ measure ] returning shopper: %d touches, %.2f s from Attract to credited points\n", touches,
-                seconds);
+    std::printf("[ measure ] returning shopper: %d touches, %.2f s from Attract to credited points\n",
+                touches, seconds);
     ASSERT_EQ(state.value("screen", ""), "result") << state.dump();
     EXPECT_FALSE(hasText(state, "đang chờ")) << state.dump();
     EXPECT_LE(touches, 12);
@@ -503,7 +509,8 @@ TEST_P(KioskScreenshots, EveryScreen) {
     KioskRun online(onlineDir, options);
     auto& shop = online.client();
     ASSERT_TRUE(shop.connected()) << online.log();
-    const json state = earn(shop, signReceipt(onlineDir.path(), uniqueNumber("ONLINE"), "12750000"), "0901234567");
+    const json state =
+        earn(shop, signReceipt(onlineDir.path(), uniqueNumber("ONLINE"), "12750000"), "0901234567");
     ASSERT_TRUE(state.contains("tier")) << state.dump();
     screenshot(shop, out / "09-result-credited.png");
     shop.send({{"cmd", "tap"}, {"id", "history"}});
@@ -529,7 +536,8 @@ TEST_P(KioskScreenshots, EveryScreen) {
 INSTANTIATE_TEST_SUITE_P(LanguagesAndOrientations, KioskScreenshots,
                          ::testing::Combine(::testing::Values("vi", "en"), ::testing::Bool()),
                          [](const auto& test) {
-                             return std::get<0>(test.param) + (std::get<1>(test.param) ? "_landscape" : "_portrait");
+                             return std::get<0>(test.param) +
+                                    (std::get<1>(test.param) ? "_landscape" : "_portrait");
                          });
 
 }  // namespace

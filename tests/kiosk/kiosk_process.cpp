@@ -73,7 +73,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& args, const std::vect
                            const std::filesystem::path& log)
     : m_pid(spawn(args, extraEnv, log, log)) {}
 
-ChildProcess::~ChildProcess() { stop(); }
+ChildProcess::~ChildProcess() {
+    stop();
+}
 
 bool ChildProcess::running() {
     if (m_pid <= 0) {
@@ -173,7 +175,8 @@ AutomationClient::~AutomationClient() {
 
 nlohmann::json AutomationClient::send(const nlohmann::json& command) {
     const std::string line = command.dump() + "\n";
-    if (m_fd < 0 || ::send(m_fd, line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size())) {
+    if (m_fd < 0 ||
+        ::send(m_fd, line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size())) {
         return {{"ok", false}, {"error", "not connected"}};
     }
     for (;;) {
@@ -182,7 +185,8 @@ nlohmann::json AutomationClient::send(const nlohmann::json& command) {
             const std::string answer = m_buffer.substr(0, newline);
             m_buffer.erase(0, newline + 1);
             auto parsed = nlohmann::json::parse(answer, nullptr, false);
-            return parsed.is_discarded() ? nlohmann::json{{"ok", false}, {"error", "bad answer: " + answer}} : parsed;
+            return parsed.is_discarded() ? nlohmann::json{{"ok", false}, {"error", "bad answer: " + answer}}
+                                         : parsed;
         }
         char chunk[4096];
         const ssize_t n = ::recv(m_fd, chunk, sizeof(chunk), 0);
@@ -227,8 +231,9 @@ VirtualDisplay::VirtualDisplay(const std::filesystem::path& workDir, int width, 
     const auto numberFile = workDir / "xvfb-display";
     const std::string screen = std::to_string(width) + "x" + std::to_string(height) + "x24";
     m_server = std::make_unique<ChildProcess>(
-        std::vector<std::string>{"sh", "-c", "exec Xvfb -displayfd 3 -screen 0 " + screen + " -nolisten tcp 3>" +
-                                                 numberFile.string()},
+        std::vector<std::string>{
+            "sh", "-c",
+            "exec Xvfb -displayfd 3 -screen 0 " + screen + " -nolisten tcp 3>" + numberFile.string()},
         std::vector<std::string>{}, workDir / "xvfb.log");
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline) {

@@ -15,20 +15,20 @@ namespace kiosk::test {
 
 /// A private temporary folder, removed with everything in it.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 
 /// A child process; killed (SIGTERM, then SIGKILL) when destroyed.
 class ChildProcess {
-public:
+  public:
     ChildProcess(const std::vector<std::string>& args, const std::vector<std::string>& extraEnv,
                  const std::filesystem::path& log);
     ~ChildProcess();
@@ -39,7 +39,7 @@ public:
     int stop();
     [[nodiscard]] pid_t pid() const { return m_pid; }
 
-private:
+  private:
     pid_t m_pid = -1;
 };
 
@@ -52,7 +52,7 @@ int freePort();
 bool portOpen(int port);
 
 class AutomationClient {
-public:
+  public:
     /// Connects, retrying until `timeout` (the kiosk creates the socket during start-up).
     AutomationClient(const std::filesystem::path& socket, std::chrono::milliseconds timeout);
     ~AutomationClient();
@@ -67,7 +67,7 @@ public:
     /// Polls "state" until one of its texts contains `needle`; the last state either way.
     nlohmann::json waitForText(const std::string& needle, std::chrono::milliseconds timeout);
 
-private:
+  private:
     int m_fd = -1;
     std::string m_buffer;
 };
@@ -82,12 +82,12 @@ namespace kiosk::test {
 /// A private X server (Xvfb) on a display number it picked itself; stopped when destroyed. When Xvfb
 /// is not installed, `env()` selects SDL's dummy video driver instead (slower software rendering).
 class VirtualDisplay {
-public:
+  public:
     VirtualDisplay(const std::filesystem::path& workDir, int width, int height);
     /// Environment entries for a child process that should draw on this display.
     [[nodiscard]] std::vector<std::string> env() const;
 
-private:
+  private:
     std::unique_ptr<ChildProcess> m_server;
     std::string m_display;
 };

@@ -7,10 +7,14 @@ namespace {
 
 ImU32 toneColour(Tone tone) {
     switch (tone) {
-        case Tone::Good: return theme::kGood;
-        case Tone::Warning: return theme::kWarning;
-        case Tone::Error: return theme::kError;
-        case Tone::Normal: break;
+        case Tone::Good:
+            return theme::kGood;
+        case Tone::Warning:
+            return theme::kWarning;
+        case Tone::Error:
+            return theme::kError;
+        case Tone::Normal:
+            break;
     }
     return theme::kText;
 }
@@ -18,7 +22,11 @@ ImU32 toneColour(Tone tone) {
 }  // namespace
 
 Canvas::Canvas(const View& view, const Fonts& fonts, ImVec2 size, ImTextureID camera, ImVec2 cameraSize)
-    : m_view(view), m_fonts(fonts), m_size(size), m_scale(std::min(size.x, size.y) / 1080.0F), m_camera(camera),
+    : m_view(view),
+      m_fonts(fonts),
+      m_size(size),
+      m_scale(std::min(size.x, size.y) / 1080.0F),
+      m_camera(camera),
       m_cameraSize(cameraSize) {}
 
 void Canvas::button(const Control& control, ImVec2 size) {
@@ -27,7 +35,8 @@ void Canvas::button(const Control& control, ImVec2 size) {
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, primary ? theme::kPrimary : theme::kButton);
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, primary ? theme::kPrimaryActive : theme::kButtonActive);
     ImGui::PushStyleColor(ImGuiCol_Text, primary ? theme::kOnDark : theme::kText);
-    ImGui::PushFont(control.kind == Control::Kind::Key && control.label.size() == 1 ? m_fonts.big : m_fonts.heading);
+    ImGui::PushFont(control.kind == Control::Kind::Key && control.label.size() == 1 ? m_fonts.big
+                                                                                    : m_fonts.heading);
     ImGui::BeginDisabled(!control.enabled);
     std::string label = control.label;
     if (!control.detail.empty()) {
@@ -67,8 +76,8 @@ void Canvas::checkbox(const Control& control, float width) {
         draw->AddLine(b, c, theme::kOnDark, px(8));
     }
     draw->AddText(m_fonts.body, m_fonts.body->FontSize,
-                  ImVec2(boxMax.x + gap, origin.y + (height - textSize.y) / 2), theme::kText, control.label.c_str(),
-                  nullptr, width - box - gap);
+                  ImVec2(boxMax.x + gap, origin.y + (height - textSize.y) / 2), theme::kText,
+                  control.label.c_str(), nullptr, width - box - gap);
     ImGui::PopFont();
 }
 
@@ -85,10 +94,17 @@ void Canvas::buttons(float width, float height) {
 void Canvas::text(const TextLine& line, float width) {
     ImFont* font = m_fonts.body;
     switch (line.style) {
-        case TextLine::Style::Heading: font = m_fonts.heading; break;
-        case TextLine::Style::Big: font = m_fonts.big; break;
-        case TextLine::Style::Small: font = m_fonts.small; break;
-        case TextLine::Style::Body: break;
+        case TextLine::Style::Heading:
+            font = m_fonts.heading;
+            break;
+        case TextLine::Style::Big:
+            font = m_fonts.big;
+            break;
+        case TextLine::Style::Small:
+            font = m_fonts.small;
+            break;
+        case TextLine::Style::Body:
+            break;
     }
     ImGui::PushFont(font);
     ImGui::PushStyleColor(ImGuiCol_Text, toneColour(line.tone));
@@ -128,7 +144,8 @@ void Canvas::keypad(ImVec2 size) {
 void Canvas::cameraPreview(ImVec2 size) {
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), IM_COL32(0x20, 0x20, 0x20, 0xFF), px(16));
+    draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y),
+                        IM_COL32(0x20, 0x20, 0x20, 0xFF), px(16));
     if (m_camera != nullptr && m_cameraSize.x > 0 && m_cameraSize.y > 0) {
         // Fit the whole picture (letterbox), so what the camera sees is what the shopper sees.
         const float k = std::min(size.x / m_cameraSize.x, size.y / m_cameraSize.y);

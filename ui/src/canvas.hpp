@@ -45,7 +45,7 @@ inline constexpr ImU32 kGuide = IM_COL32(0x2E, 0xE5, 0x8A, 0xFF);
 }  // namespace theme
 
 class Canvas {
-public:
+  public:
     Canvas(const View& view, const Fonts& fonts, ImVec2 size, ImTextureID camera, ImVec2 cameraSize);
 
     [[nodiscard]] const View& view() const { return m_view; }
@@ -72,7 +72,7 @@ public:
     [[nodiscard]] std::vector<Intent> takeIntents() { return std::move(m_intents); }
     [[nodiscard]] std::map<std::string, ControlRect> takeRects() { return std::move(m_rects); }
 
-private:
+  private:
     const View& m_view;
     Fonts m_fonts;
     ImVec2 m_size;

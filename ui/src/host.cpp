@@ -69,16 +69,28 @@ struct Host::Impl {
         auto& slot = screens[id];
         if (!slot) {
             switch (id) {
-                case ScreenId::Attract: slot = std::make_unique<AttractScreen>(); break;
-                case ScreenId::Scan: slot = std::make_unique<ScanScreen>(); break;
+                case ScreenId::Attract:
+                    slot = std::make_unique<AttractScreen>();
+                    break;
+                case ScreenId::Scan:
+                    slot = std::make_unique<ScanScreen>();
+                    break;
                 case ScreenId::Phone:
-                case ScreenId::Otp: slot = std::make_unique<KeypadScreen>(); break;
-                case ScreenId::Consent: slot = std::make_unique<ConsentScreen>(); break;
-                case ScreenId::Result: slot = std::make_unique<ResultScreen>(); break;
+                case ScreenId::Otp:
+                    slot = std::make_unique<KeypadScreen>();
+                    break;
+                case ScreenId::Consent:
+                    slot = std::make_unique<ConsentScreen>();
+                    break;
+                case ScreenId::Result:
+                    slot = std::make_unique<ResultScreen>();
+                    break;
                 case ScreenId::Working:
                 case ScreenId::Rewards:
                 case ScreenId::Voucher:
-                case ScreenId::History: slot = std::make_unique<ListScreen>(); break;
+                case ScreenId::History:
+                    slot = std::make_unique<ListScreen>();
+                    break;
             }
         }
         return *slot;
@@ -105,8 +117,9 @@ struct Host::Impl {
         ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
         ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0F);
         ImGui::Begin("kiosk", nullptr,
-                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                         ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                         ImGuiWindowFlags_NoScrollWithMouse);
         Canvas canvas(view, fonts, ImVec2(static_cast<float>(width), static_cast<float>(height)),
                       reinterpret_cast<ImTextureID>(camera),
                       ImVec2(static_cast<float>(cameraWidth), static_cast<float>(cameraHeight)));
@@ -258,8 +271,8 @@ void Host::setCameraImage(const Image& rgb) {
         if (m_impl->camera != nullptr) {
             SDL_DestroyTexture(m_impl->camera);
         }
-        m_impl->camera = SDL_CreateTexture(m_impl->renderer, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STREAMING,
-                                           rgb.width, rgb.height);
+        m_impl->camera = SDL_CreateTexture(m_impl->renderer, SDL_PIXELFORMAT_RGB24,
+                                           SDL_TEXTUREACCESS_STREAMING, rgb.width, rgb.height);
         m_impl->cameraWidth = rgb.width;
         m_impl->cameraHeight = rgb.height;
     }
@@ -278,6 +291,8 @@ bool Host::tap(const std::string& id) {
     return true;
 }
 
-bool Host::injecting() const { return m_impl->tapPhase >= 0; }
+bool Host::injecting() const {
+    return m_impl->tapPhase >= 0;
+}
 
 }  // namespace ui

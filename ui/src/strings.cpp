@@ -1,14 +1,14 @@
 #include "ui/strings.hpp"
 
+#include <toml++/toml.h>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace ui {
 namespace {
 
-void flatten(const toml::table& table, const std::string& prefix, std::map<std::string, std::string, std::less<>>& out,
-             std::string& error) {
+void flatten(const toml::table& table, const std::string& prefix,
+             std::map<std::string, std::string, std::less<>>& out, std::string& error) {
     for (const auto& [key, node] : table) {
         std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
         if (const auto* sub = node.as_table()) {
@@ -72,7 +72,9 @@ std::string Strings::text(std::string_view key,
     return out;
 }
 
-bool Strings::has(std::string_view key) const { return m_texts.contains(key); }
+bool Strings::has(std::string_view key) const {
+    return m_texts.contains(key);
+}
 
 std::vector<std::string> Strings::keys() const {
     std::vector<std::string> out;

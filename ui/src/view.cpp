@@ -4,16 +4,26 @@ namespace ui {
 
 std::string_view screenName(ScreenId screen) {
     switch (screen) {
-        case ScreenId::Attract: return "attract";
-        case ScreenId::Scan: return "scan";
-        case ScreenId::Phone: return "phone";
-        case ScreenId::Consent: return "consent";
-        case ScreenId::Working: return "working";
-        case ScreenId::Result: return "result";
-        case ScreenId::Rewards: return "rewards";
-        case ScreenId::Otp: return "otp";
-        case ScreenId::Voucher: return "voucher";
-        case ScreenId::History: return "history";
+        case ScreenId::Attract:
+            return "attract";
+        case ScreenId::Scan:
+            return "scan";
+        case ScreenId::Phone:
+            return "phone";
+        case ScreenId::Consent:
+            return "consent";
+        case ScreenId::Working:
+            return "working";
+        case ScreenId::Result:
+            return "result";
+        case ScreenId::Rewards:
+            return "rewards";
+        case ScreenId::Otp:
+            return "otp";
+        case ScreenId::Voucher:
+            return "voucher";
+        case ScreenId::History:
+            return "history";
     }
     return "unknown";
 }

@@ -56,7 +56,7 @@ struct JourneyConfig {
 };
 
 class Journey {
-public:
+  public:
     /// `vi` and `en` must outlive the journey. Starts on Attract in `language` ("vi" | "en").
     Journey(JourneyConfig config, const ui::Strings& vi, const ui::Strings& en, std::string language = "vi");
 
@@ -85,7 +85,7 @@ public:
     void wipe();
     [[nodiscard]] std::uint64_t session() const { return m_session; }
 
-private:
+  private:
     enum class Step { Attract, Scan, Phone, Consent, Working, Result, Rewards, Otp, Voucher, History };
     enum class Pending { None, Member, Queue, PrinterBeforeOtp, Otp, PrinterBeforeRedeem, Redeem, Print };
 
@@ -107,7 +107,7 @@ private:
         std::string printProblem;  ///< empty: printed
         std::string messageKey;    ///< a message to show on the current screen ("scan.error.token_expired")
         std::vector<std::pair<std::string_view, std::string>> messageArgs;
-        std::string workingKey;    ///< what the Working screen says
+        std::string workingKey;  ///< what the Working screen says
     };
 
     void handleScan(const std::string& text, Now now);
@@ -130,8 +130,8 @@ private:
     void addKeypad(ui::View& v, bool okEnabled) const;
     [[nodiscard]] const Reward* reward(const std::string& id) const;
     [[nodiscard]] std::string rewardTitle(const Reward& r) const;
-    [[nodiscard]] std::string tr(std::string_view key,
-                                 const std::vector<std::pair<std::string_view, std::string>>& args = {}) const;
+    [[nodiscard]] std::string tr(
+        std::string_view key, const std::vector<std::pair<std::string_view, std::string>>& args = {}) const;
     [[nodiscard]] std::string errorText(std::string_view prefix, const std::string& code,
                                         const std::string& fallbackKey) const;
 

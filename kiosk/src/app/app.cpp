@@ -1,10 +1,10 @@
 #include "app.hpp"
 
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -17,11 +17,11 @@
 #include "inbox.hpp"
 #include "kiosk/sync/local_store.hpp"
 #include "kiosk/sync/sync_worker.hpp"
-#include "network/central_client.hpp"
-#include "network/idempotency_key.hpp"
 #include "loyalty/campaign.hpp"
 #include "loyalty/earn.hpp"
 #include "loyalty/signing.hpp"
+#include "network/central_client.hpp"
+#include "network/idempotency_key.hpp"
 #include "worker.hpp"
 
 namespace kiosk {
@@ -75,8 +75,12 @@ json stateOf(const ui::View& view) {
             texts.push_back(control.detail);
         }
     }
-    json state = {{"ok", true},       {"screen", ui::screenName(view.screen)}, {"language", view.language},
-                  {"texts", texts},   {"controls", controls},                  {"status", view.status},
+    json state = {{"ok", true},
+                  {"screen", ui::screenName(view.screen)},
+                  {"language", view.language},
+                  {"texts", texts},
+                  {"controls", controls},
+                  {"status", view.status},
                   {"revision", view.revision}};
     if (view.entry) {
         state["entry"] = *view.entry;
@@ -85,7 +89,8 @@ json stateOf(const ui::View& view) {
         state["countdown"] = *view.countdown;
     }
     if (view.tier) {
-        state["tier"] = {{"id", view.tier->tierId}, {"name", view.tier->name}, {"progress", view.tier->progress}};
+        state["tier"] = {
+            {"id", view.tier->tierId}, {"name", view.tier->name}, {"progress", view.tier->progress}};
     }
     return state;
 }
@@ -106,7 +111,34 @@ std::string printerProblem(const hal::PrinterStatus& status) {
     return status.online ? "other" : "offline";
 }
 
-json failure(const std::string& message) { return {{"ok", false}, {"error", message}}; }
+json failure(const std::string& message) {
+    return {{"ok", false}, {"error", message}};
+}
+
+/// Why central's configuration document cannot be used by this kiosk, or nothing. A rejected
+/// document never replaces the last good one (kiosk_sync keeps it).
+std::optional<std::string> configProblem(const std::string& body) {
+    const json config = json::parse(body, nullptr, false);
+    if (config.is_discarded() || !config.is_object()) {
+        return "not a JSON object";
+    }
+    if (config.contains("campaign_toml")) {
+        if (!config["campaign_toml"].is_string()) {
+            return "campaign_toml is not text";
+        }
+        if (auto campaign = loyalty::Campaign::fromToml(config["campaign_toml"].get<std::string>());
+            !campaign) {
+            return "campaign: " + campaign.error().message;
+        }
+    }
+    if (config.contains("rewards") && !config["rewards"].is_array()) {
+        return "rewards is not a list";
+    }
+    if (config.contains("store_keys") && !config["store_keys"].is_array()) {
+        return "store_keys is not a list";
+    }
+    return std::nullopt;
+}
 
 /// Resident memory of this process (VmRSS), kilobytes; 0 if unknown.
 std::int64_t residentKb() {
@@ -162,7 +194,8 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     std::filesystem::create_directories(m_config.dataDir, ec);
     auto store = sync::LocalStore::open(m_config.dataDir / "kiosk.sqlite");
     if (!store) {
-        throw std::runtime_error("local store in " + m_config.dataDir.string() + ": " + store.error().message);
+        throw std::runtime_error("local store in " + m_config.dataDir.string() + ": " +
+                                 store.error().message);
     }
     m_store = std::move(*store);
 
@@ -215,7 +248,10 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
         events.claimSettled = [inbox](const sync::ClaimSettled& s) {
             inbox->post(ClaimSettled{s.idempotencyKey, s.outcome});
         };
-        events.statusChanged = [inbox](const sync::SyncStatus& s) { inbox->post(SyncChanged{s.online, s.outboxDepth}); };
+        events.statusChanged = [inbox](const sync::SyncStatus& s) {
+            inbox->post(SyncChanged{s.online, s.outboxDepth});
+        };
+        events.validateConfig = [](const std::string& body) { return configProblem(body); };
         ui::Host* waker = m_host.get();
         events.configChanged = [this, waker](const sync::CachedConfig& c) {
             {
@@ -231,15 +267,14 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
         };
         sync::SyncOptions syncOptions;
         syncOptions.version = "0.1.0";
-        m_central->sync = std::make_unique<sync::SyncWorker>(*m_store, std::move(*forSync), m_clock, syncOptions,
-                                                             std::move(events));
+        m_central->sync = std::make_unique<sync::SyncWorker>(*m_store, std::move(*forSync), m_clock,
+                                                             syncOptions, std::move(events));
         m_central->sync->start();
     }
 
     if (auto cached = m_store->loadConfig(); cached && *cached) {
         applyCentralConfig((*cached)->body);
     }
-
 
     if (m_config.printerDriver != "none") {
         hal::PrinterConfig printer;
@@ -351,8 +386,8 @@ void App::dispatch(std::vector<Command> commands) {
                 } else if constexpr (std::is_same_v<T, CheckPrinter>) {
                     hal::ReceiptPrinter* printer = m_printer.get();
                     m_printerWorker->post([inbox, printer, c] {
-                        inbox->post(PrinterChecked{c.session, printer == nullptr ? "offline"
-                                                                                 : printerProblem(printer->status())});
+                        inbox->post(PrinterChecked{
+                            c.session, printer == nullptr ? "offline" : printerProblem(printer->status())});
                     });
                 } else if constexpr (std::is_same_v<T, PrintVoucher>) {
                     hal::ReceiptPrinter* printer = m_printer.get();
@@ -362,10 +397,12 @@ void App::dispatch(std::vector<Command> commands) {
                         if (printer != nullptr) {
                             auto job = c.ticket.layout(*text, printer->widthDots());
                             if (!job) {
-                                spdlog::error("voucher {}: cannot lay out the ticket: {}", c.ticket.code, job.error());
+                                spdlog::error("voucher {}: cannot lay out the ticket: {}", c.ticket.code,
+                                              job.error());
                                 problem = "other";
                             } else if (auto printed = printer->print(*job); !printed) {
-                                spdlog::warn("voucher {} not printed: {}", c.ticket.code, printed.error().message);
+                                spdlog::warn("voucher {} not printed: {}", c.ticket.code,
+                                             printed.error().message);
                                 problem = printerProblem(printed.error().status);
                                 problem = problem.empty() ? "other" : problem;
                             } else {
@@ -448,8 +485,9 @@ void App::handleAutomation(AutomationServer::Command command) {
         } catch (const cv::Exception& e) {
             spdlog::warn("screenshot {}: {}", path, e.what());
         }
-        command.reply(written ? json{{"ok", true}, {"path", path}, {"width", image->width}, {"height", image->height}}
-                              : failure("cannot write " + path));
+        command.reply(
+            written ? json{{"ok", true}, {"path", path}, {"width", image->width}, {"height", image->height}}
+                    : failure("cannot write " + path));
     } else if (cmd == "idle") {
         if (!request.contains("advance_ms") || !request["advance_ms"].is_number_integer() ||
             request["advance_ms"].get<std::int64_t>() < 0) {
@@ -535,15 +573,16 @@ void App::applyCentralConfig(const std::string& body) {
                 return std::optional<std::int64_t>(loyalty::computeEarning(receipt, {}, c).total);
             });
         } else {
-            spdlog::warn("central config: campaign not usable ({}); no provisional points", campaign.error().message);
+            spdlog::warn("central config: campaign not usable ({}); no provisional points",
+                         campaign.error().message);
         }
     }
     if (config.contains("store_keys") && config["store_keys"].is_array()) {
         auto keyring = loadStoreKeys(m_config.storeKeys);
         if (keyring) {
             for (const auto& k : config["store_keys"]) {
-                if (!k.is_object() || !k.contains("store") || !k["store"].is_string() || !k.contains("public_key") ||
-                    !k["public_key"].is_string()) {
+                if (!k.is_object() || !k.contains("store") || !k["store"].is_string() ||
+                    !k.contains("public_key") || !k["public_key"].is_string()) {
                     continue;
                 }
                 if (auto key = loyalty::parsePublicKey(k["public_key"].get<std::string>())) {
@@ -576,7 +615,8 @@ int App::run() {
                 timeout = std::clamp(*wake - now().mono, 0ms, 60'000ms);
             }
             if (m_journey->view().cameraPreview) {
-                timeout = std::min(timeout, std::chrono::milliseconds{1000 / std::max(1, m_config.camera.fps)});
+                timeout =
+                    std::min(timeout, std::chrono::milliseconds{1000 / std::max(1, m_config.camera.fps)});
             }
         }
         const auto woken = m_host->waitForInput(timeout);
@@ -598,7 +638,8 @@ int App::run() {
                 rgb.width = frame->width;
                 rgb.height = frame->height;
                 rgb.channels = 3;
-                rgb.pixels.resize(static_cast<std::size_t>(frame->width) * static_cast<std::size_t>(frame->height) * 3U);
+                rgb.pixels.resize(static_cast<std::size_t>(frame->width) *
+                                  static_cast<std::size_t>(frame->height) * 3U);
                 for (int y = 0; y < frame->height; ++y) {
                     std::copy_n(frame->row(y), static_cast<std::size_t>(frame->width) * 3U,
                                 rgb.pixels.begin() + static_cast<std::ptrdiff_t>(y) * frame->width * 3);
@@ -617,13 +658,15 @@ int App::run() {
             const auto started = std::chrono::steady_clock::now();
             drawnRevision = m_journey->view().revision;
             const auto intents = m_host->frame(m_journey->view());
-            m_lastFrameMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            m_lastFrameMs =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
             m_maxFrameMs = std::max(m_maxFrameMs, m_lastFrameMs);
             ++m_framesDrawn;
             if (firstFrame) {
                 firstFrame = false;
                 spdlog::info("first frame {:.0f} ms after start",
-                             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_processStart)
+                             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                       m_processStart)
                                  .count());
             }
             framesToDraw = std::max(0, framesToDraw - 1);

@@ -41,7 +41,7 @@ class Worker;
 struct CentralLink;
 
 class App {
-public:
+  public:
     /// Opens everything; throws std::runtime_error with a clear message on a start-up failure
     /// (bad config, no display, unwritable data dir, busy automation socket).
     App(KioskConfig config, std::chrono::steady_clock::time_point processStart);
@@ -53,7 +53,7 @@ public:
     /// a quit event). Exit code.
     int run();
 
-private:
+  private:
     struct AutomationJob;
 
     [[nodiscard]] Now now() const;

@@ -27,7 +27,9 @@ bool writeAll(int fd, const std::string& data) {
     return true;
 }
 
-nlohmann::json error(const std::string& message) { return {{"ok", false}, {"error", message}}; }
+nlohmann::json error(const std::string& message) {
+    return {{"ok", false}, {"error", message}};
+}
 
 }  // namespace
 
@@ -138,9 +140,10 @@ void AutomationServer::serve(int client) {
             while (!m_stop && std::chrono::steady_clock::now() < deadline &&
                    future.wait_for(std::chrono::milliseconds{200}) != std::future_status::ready) {
             }
-            response = future.wait_for(std::chrono::seconds{0}) == std::future_status::ready
-                           ? future.get()
-                           : error(m_stop ? "the kiosk is shutting down" : "the kiosk did not answer within 30 s");
+            response =
+                future.wait_for(std::chrono::seconds{0}) == std::future_status::ready
+                    ? future.get()
+                    : error(m_stop ? "the kiosk is shutting down" : "the kiosk did not answer within 30 s");
         }
         if (!writeAll(client, response.dump() + "\n")) {
             return;

@@ -23,7 +23,7 @@
 namespace kiosk {
 
 class AutomationServer {
-public:
+  public:
     struct Command {
         nlohmann::json request;
         std::shared_ptr<std::promise<nlohmann::json>> answer;
@@ -41,7 +41,7 @@ public:
     /// UI thread: the next command, if any.
     [[nodiscard]] std::optional<Command> take();
 
-private:
+  private:
     AutomationServer(std::filesystem::path path, int listenFd, std::function<void()> wake);
     void run();
     void serve(int client);

@@ -1,8 +1,8 @@
 #include "config.hpp"
 
+#include <toml++/toml.h>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "loyalty/signing.hpp"
 
@@ -31,7 +31,8 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
 
 /// Reads an optional key of type T; a key present with another type is an error, never ignored.
 template <class T>
-bool read(const toml::table& table, std::string_view section, std::string_view key, T& out, std::string& error) {
+bool read(const toml::table& table, std::string_view section, std::string_view key, T& out,
+          std::string& error) {
     const toml::node* node = table.at_path(std::string(section) + "." + std::string(key)).node();
     if (node == nullptr) {
         return true;
@@ -69,22 +70,26 @@ std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlTe
     std::int64_t cameraWidth = c.camera.width;
     std::int64_t cameraHeight = c.camera.height;
     std::int64_t cameraFps = c.camera.fps;
-    bool ok = read(t, "kiosk", "id", c.kioskId, error) && read(t, "kiosk", "credential", c.credential, error) &&
-              read(t, "kiosk", "language", c.language, error) &&
-              read(t, "screen", "orientation", orientation, error) &&
-              read(t, "screen", "fullscreen", c.fullscreen, error) && read(t, "kiosk", "assets_dir", assets, error) &&
-              read(t, "kiosk", "data_dir", data, error) && read(t, "kiosk", "automation_socket", socket, error) &&
-              read(t, "central", "url", c.centralUrl, error) && read(t, "central", "ca_file", c.centralCaFile, error) &&
-              read(t, "central", "enrollment_code", c.enrollmentCode, error) &&
-              read(t, "camera", "driver", c.camera.driver, error) && read(t, "camera", "device", cameraDevice, error) &&
-              read(t, "camera", "width", cameraWidth, error) && read(t, "camera", "height", cameraHeight, error) &&
-              read(t, "camera", "fps", cameraFps, error) && read(t, "camera", "realtime", c.camera.realtime, error) &&
-              read(t, "printer", "driver", c.printerDriver, error) &&
-              read(t, "printer", "address", c.printerAddress, error) &&
-              read(t, "timeouts", "idle_seconds", idleSeconds, error) &&
-              read(t, "timeouts", "countdown_seconds", countdownSeconds, error) &&
-              read(t, "receipts", "max_age_days", receiptDays, error) &&
-              read(t, "consent", "text_version", c.consentTextVersion, error);
+    bool ok =
+        read(t, "kiosk", "id", c.kioskId, error) && read(t, "kiosk", "credential", c.credential, error) &&
+        read(t, "kiosk", "language", c.language, error) &&
+        read(t, "screen", "orientation", orientation, error) &&
+        read(t, "screen", "fullscreen", c.fullscreen, error) &&
+        read(t, "kiosk", "assets_dir", assets, error) && read(t, "kiosk", "data_dir", data, error) &&
+        read(t, "kiosk", "automation_socket", socket, error) &&
+        read(t, "central", "url", c.centralUrl, error) &&
+        read(t, "central", "ca_file", c.centralCaFile, error) &&
+        read(t, "central", "enrollment_code", c.enrollmentCode, error) &&
+        read(t, "camera", "driver", c.camera.driver, error) &&
+        read(t, "camera", "device", cameraDevice, error) && read(t, "camera", "width", cameraWidth, error) &&
+        read(t, "camera", "height", cameraHeight, error) && read(t, "camera", "fps", cameraFps, error) &&
+        read(t, "camera", "realtime", c.camera.realtime, error) &&
+        read(t, "printer", "driver", c.printerDriver, error) &&
+        read(t, "printer", "address", c.printerAddress, error) &&
+        read(t, "timeouts", "idle_seconds", idleSeconds, error) &&
+        read(t, "timeouts", "countdown_seconds", countdownSeconds, error) &&
+        read(t, "receipts", "max_age_days", receiptDays, error) &&
+        read(t, "consent", "text_version", c.consentTextVersion, error);
     if (!ok) {
         return std::unexpected(error);
     }
@@ -161,7 +166,8 @@ std::expected<KioskConfig, std::string> loadKioskConfig(const std::filesystem::p
     return config;
 }
 
-std::expected<loyalty::StoreKeyring, std::string> loadStoreKeys(const std::vector<KioskConfig::StoreKey>& keys) {
+std::expected<loyalty::StoreKeyring, std::string> loadStoreKeys(
+    const std::vector<KioskConfig::StoreKey>& keys) {
     loyalty::StoreKeyring ring;
     for (const auto& key : keys) {
         auto text = readFile(key.publicKey);
@@ -170,7 +176,8 @@ std::expected<loyalty::StoreKeyring, std::string> loadStoreKeys(const std::vecto
         }
         auto parsed = loyalty::parsePublicKey(*text);
         if (!parsed) {
-            return std::unexpected(key.publicKey.string() + ": " + std::string(loyalty::describe(parsed.error())));
+            return std::unexpected(key.publicKey.string() + ": " +
+                                   std::string(loyalty::describe(parsed.error())));
         }
         ring.add(key.store, *parsed);
     }

@@ -25,15 +25,15 @@ struct KioskConfig {
     std::string centralCaFile;
     std::string enrollmentCode;  ///< one-time code traded for the credential on first start
     hal::CameraConfig camera;
-    std::string printerDriver = "none";  ///< see docs/automation.md; "none" = no printer configured
-    std::string printerAddress;          ///< e.g. "127.0.0.1:9100" for a TCP / virtual printer
+    std::string printerDriver = "none";      ///< see docs/automation.md; "none" = no printer configured
+    std::string printerAddress;              ///< e.g. "127.0.0.1:9100" for a TCP / virtual printer
     std::filesystem::path automationSocket;  ///< empty: automation off
     std::chrono::milliseconds idleTimeout{45'000};
     std::chrono::milliseconds countdownFrom{10'000};
     std::string consentTextVersion = "consent-2026-11";
     std::chrono::seconds receiptMaxAge{std::chrono::days{30}};
     struct StoreKey {
-        std::string store;               ///< e.g. "DEV001"
+        std::string store;                ///< e.g. "DEV001"
         std::filesystem::path publicKey;  ///< a key file as `kioskctl keygen` writes it
     };
     /// Stores whose receipts are accepted offline (central checks them again).
@@ -43,7 +43,7 @@ struct KioskConfig {
 
 /// Parses the TOML text; `baseDir` resolves relative paths. Error: a message naming the key.
 [[nodiscard]] std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlText,
-                                                                      const std::filesystem::path& baseDir);
+                                                                       const std::filesystem::path& baseDir);
 /// Reads and parses a file. Error: a message naming the file.
 [[nodiscard]] std::expected<KioskConfig, std::string> loadKioskConfig(const std::filesystem::path& file);
 

@@ -12,7 +12,7 @@
 namespace kiosk {
 
 class Inbox {
-public:
+  public:
     explicit Inbox(std::function<void()> wake) : m_wake(std::move(wake)) {}
 
     void post(Event event) {
@@ -30,7 +30,7 @@ public:
         return out;
     }
 
-private:
+  private:
     std::function<void()> m_wake;
     std::mutex m_mutex;
     std::vector<Event> m_events;

@@ -13,7 +13,7 @@
 namespace kiosk {
 
 class Worker {
-public:
+  public:
     explicit Worker(std::string name);
     ~Worker();  ///< finishes the running job, drops the rest, joins
     Worker(const Worker&) = delete;
@@ -21,7 +21,7 @@ public:
 
     void post(std::function<void()> job);
 
-private:
+  private:
     void run();
 
     std::string m_name;

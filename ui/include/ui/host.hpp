@@ -35,14 +35,14 @@ struct Image {
 
 struct HostOptions {
     std::string title = "Loyalty kiosk";
-    int width = 1080;   ///< pixels; 1080x1920 portrait, 1920x1080 landscape
+    int width = 1080;  ///< pixels; 1080x1920 portrait, 1920x1080 landscape
     int height = 1920;
     bool fullscreen = false;
     std::filesystem::path fontDir = "/usr/share/fonts/truetype/noto";  ///< NotoSans-Regular/Bold.ttf
 };
 
 class Host {
-public:
+  public:
     /// Opens the window and loads the fonts. Error: a message (no display, missing font, ...).
     [[nodiscard]] static std::expected<std::unique_ptr<Host>, std::string> create(const HostOptions& options);
     ~Host();
@@ -73,7 +73,7 @@ public:
     /// True while an injected touch has not completed: keep drawing frames.
     [[nodiscard]] bool injecting() const;
 
-private:
+  private:
     struct Impl;
     explicit Host(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;

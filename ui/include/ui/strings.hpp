@@ -17,19 +17,19 @@
 namespace ui {
 
 class Strings {
-public:
+  public:
     /// Parses the TOML text. Error: a message naming the problem (syntax, a value that is not text).
     [[nodiscard]] static std::expected<Strings, std::string> fromToml(std::string_view tomlText);
     /// Reads and parses a file. Error: a message naming the file.
     [[nodiscard]] static std::expected<Strings, std::string> load(const std::filesystem::path& file);
 
     /// The text of `key`, with every "{name}" replaced by its value from `args`.
-    [[nodiscard]] std::string text(std::string_view key,
-                                   const std::vector<std::pair<std::string_view, std::string>>& args = {}) const;
+    [[nodiscard]] std::string text(
+        std::string_view key, const std::vector<std::pair<std::string_view, std::string>>& args = {}) const;
     [[nodiscard]] bool has(std::string_view key) const;
     [[nodiscard]] std::vector<std::string> keys() const;
 
-private:
+  private:
     std::map<std::string, std::string, std::less<>> m_texts;
 };
 

@@ -37,7 +37,10 @@ struct Control {
     Control() = default;
     Control(std::string controlId, std::string text, Kind controlKind = Kind::Button, bool isEnabled = true,
             bool isPrimary = false)
-        : id(std::move(controlId)), label(std::move(text)), kind(controlKind), enabled(isEnabled),
+        : id(std::move(controlId)),
+          label(std::move(text)),
+          kind(controlKind),
+          enabled(isEnabled),
           primary(isPrimary) {}
 
     std::string id;
@@ -63,13 +66,13 @@ struct View {
     std::string language;  ///< "vi" | "en"
     std::string title;
     std::vector<TextLine> lines;
-    std::vector<Control> controls;  ///< every control the screen offers, keypad keys included
+    std::vector<Control> controls;     ///< every control the screen offers, keypad keys included
     std::optional<std::string> entry;  ///< the field being typed (formatted phone, masked code)
     std::optional<TierCard> tier;
-    bool cameraPreview = false;           ///< draw the live camera picture with the guide frame
-    std::optional<std::string> countdown; ///< idle countdown text, shown only near the timeout
-    std::string status;                   ///< small status line (offline, pending sync, printer)
-    std::uint64_t revision = 0;           ///< changes whenever anything above changes
+    bool cameraPreview = false;            ///< draw the live camera picture with the guide frame
+    std::optional<std::string> countdown;  ///< idle countdown text, shown only near the timeout
+    std::string status;                    ///< small status line (offline, pending sync, printer)
+    std::uint64_t revision = 0;            ///< changes whenever anything above changes
 
     [[nodiscard]] const Control* control(std::string_view id) const;
 };

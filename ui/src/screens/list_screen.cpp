@@ -13,7 +13,8 @@ void ListScreen::body(Canvas& canvas, ImVec2 area) {
         for (const auto& control : canvas.view().controls) {
             if (control.kind == Control::Kind::Button && control.id != "lang") {
                 ImGui::SetCursorPosX(top.x + column + gap);
-                canvas.button(control, ImVec2(column, control.detail.empty() ? buttonHeight : buttonHeight * 1.35F));
+                canvas.button(control,
+                              ImVec2(column, control.detail.empty() ? buttonHeight : buttonHeight * 1.35F));
                 ImGui::Dummy(ImVec2(0, canvas.px(12)));
             }
         }

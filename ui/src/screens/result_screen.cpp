@@ -19,12 +19,14 @@ void tierCard(Canvas& canvas, const TierCard& card, float width) {
     const Fonts& fonts = canvas.fonts();
     const float pad = canvas.px(32);
     const float inner = width - 2 * pad;
-    float height = pad + fonts.big->FontSize + canvas.px(16) + canvas.px(36) + canvas.px(16) +
-                   fonts.body->CalcTextSizeA(fonts.body->FontSize, inner, inner, card.progressText.c_str()).y +
-                   canvas.px(16) + pad;
+    float height =
+        pad + fonts.big->FontSize + canvas.px(16) + canvas.px(36) + canvas.px(16) +
+        fonts.body->CalcTextSizeA(fonts.body->FontSize, inner, inner, card.progressText.c_str()).y +
+        canvas.px(16) + pad;
     for (const auto& benefit : card.benefits) {
-        height += fonts.small->CalcTextSizeA(fonts.small->FontSize, inner, inner, ("• " + benefit).c_str()).y +
-                  canvas.px(6);
+        height +=
+            fonts.small->CalcTextSizeA(fonts.small->FontSize, inner, inner, ("• " + benefit).c_str()).y +
+            canvas.px(6);
     }
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -33,19 +35,21 @@ void tierCard(Canvas& canvas, const TierCard& card, float width) {
     draw->AddText(fonts.big, fonts.big->FontSize, ImVec2(at.x + pad, y), theme::kOnDark, card.name.c_str());
     y += fonts.big->FontSize + canvas.px(16);
     const float bar = canvas.px(36);
-    draw->AddRectFilled(ImVec2(at.x + pad, y), ImVec2(at.x + pad + inner, y + bar), IM_COL32(0xFF, 0xFF, 0xFF, 0x60),
-                        bar / 2);
-    draw->AddRectFilled(ImVec2(at.x + pad, y),
-                        ImVec2(at.x + pad + std::max(bar, inner * std::clamp(card.progress, 0.0F, 1.0F)), y + bar),
-                        theme::kOnDark, bar / 2);
+    draw->AddRectFilled(ImVec2(at.x + pad, y), ImVec2(at.x + pad + inner, y + bar),
+                        IM_COL32(0xFF, 0xFF, 0xFF, 0x60), bar / 2);
+    draw->AddRectFilled(
+        ImVec2(at.x + pad, y),
+        ImVec2(at.x + pad + std::max(bar, inner * std::clamp(card.progress, 0.0F, 1.0F)), y + bar),
+        theme::kOnDark, bar / 2);
     y += bar + canvas.px(16);
-    draw->AddText(fonts.body, fonts.body->FontSize, ImVec2(at.x + pad, y), theme::kOnDark, card.progressText.c_str(),
-                  nullptr, inner);
-    y += fonts.body->CalcTextSizeA(fonts.body->FontSize, inner, inner, card.progressText.c_str()).y + canvas.px(16);
+    draw->AddText(fonts.body, fonts.body->FontSize, ImVec2(at.x + pad, y), theme::kOnDark,
+                  card.progressText.c_str(), nullptr, inner);
+    y += fonts.body->CalcTextSizeA(fonts.body->FontSize, inner, inner, card.progressText.c_str()).y +
+         canvas.px(16);
     for (const auto& benefit : card.benefits) {
         const std::string text = "• " + benefit;
-        draw->AddText(fonts.small, fonts.small->FontSize, ImVec2(at.x + pad, y), theme::kOnDark, text.c_str(), nullptr,
-                      inner);
+        draw->AddText(fonts.small, fonts.small->FontSize, ImVec2(at.x + pad, y), theme::kOnDark, text.c_str(),
+                      nullptr, inner);
         y += fonts.small->CalcTextSizeA(fonts.small->FontSize, inner, inner, text.c_str()).y + canvas.px(6);
     }
     ImGui::Dummy(ImVec2(width, height + canvas.px(24)));

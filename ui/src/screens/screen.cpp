@@ -20,8 +20,8 @@ void Screen::draw(Canvas& canvas) {
     if (titleFont->CalcTextSizeA(titleFont->FontSize, FLT_MAX, 0.0F, view.title.c_str()).x > titleRoom) {
         titleFont = canvas.fonts().body;
     }
-    draw->AddText(titleFont, titleFont->FontSize, ImVec2(margin, (header - titleFont->FontSize) / 2), theme::kOnDark,
-                  view.title.c_str(), nullptr, titleRoom);
+    draw->AddText(titleFont, titleFont->FontSize, ImVec2(margin, (header - titleFont->FontSize) / 2),
+                  theme::kOnDark, view.title.c_str(), nullptr, titleRoom);
     if (const Control* lang = view.control("lang")) {
         ImGui::SetCursorPos(ImVec2(size.x - margin - langSize.x, canvas.px(20)));
         canvas.button(*lang, langSize);
@@ -40,14 +40,15 @@ void Screen::draw(Canvas& canvas) {
     }
     draw->AddLine(ImVec2(0, size.y - footer), ImVec2(size.x, size.y - footer), theme::kBorder, canvas.px(2));
     draw->AddText(canvas.fonts().small, canvas.fonts().small->FontSize,
-                  ImVec2(margin, size.y - footer + (footer - canvas.fonts().small->FontSize) / 2), theme::kMuted,
-                  view.status.c_str());
+                  ImVec2(margin, size.y - footer + (footer - canvas.fonts().small->FontSize) / 2),
+                  theme::kMuted, view.status.c_str());
 
     // The body is a child region so every new line starts at its left margin, not the window's edge.
     const ImVec2 area(size.x - 2 * margin, bodyBottom - header - canvas.px(72));
     ImGui::SetCursorPos(ImVec2(margin, header + canvas.px(36)));
-    ImGui::BeginChild("body", area, false,
-                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+    ImGui::BeginChild(
+        "body", area, false,
+        ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
     body(canvas, area);
     ImGui::EndChild();
 }

@@ -9,44 +9,44 @@
 namespace ui {
 
 class Screen {
-public:
+  public:
     virtual ~Screen() = default;
     void draw(Canvas& canvas);
 
-protected:
+  protected:
     /// Draws inside the body area: the cursor is at its top-left corner, `area` is its size.
     virtual void body(Canvas& canvas, ImVec2 area) = 0;
 };
 
 class AttractScreen final : public Screen {
-protected:
+  protected:
     void body(Canvas& canvas, ImVec2 area) override;
 };
 
 class ScanScreen final : public Screen {
-protected:
+  protected:
     void body(Canvas& canvas, ImVec2 area) override;
 };
 
 /// Phone number and one-time code entry: the typed field and the big keypad.
 class KeypadScreen final : public Screen {
-protected:
+  protected:
     void body(Canvas& canvas, ImVec2 area) override;
 };
 
 class ConsentScreen final : public Screen {
-protected:
+  protected:
     void body(Canvas& canvas, ImVec2 area) override;
 };
 
 class ResultScreen final : public Screen {
-protected:
+  protected:
     void body(Canvas& canvas, ImVec2 area) override;
 };
 
 /// Texts then stacked buttons: Working, Rewards, Voucher, History.
 class ListScreen final : public Screen {
-protected:
+  protected:
     void body(Canvas& canvas, ImVec2 area) override;
 };
 
