@@ -25,10 +25,6 @@ std::string groupPhone(const std::string& digits) {
     return out;
 }
 
-std::string points(std::int64_t n) {
-    return loyalty::groupThousands(n);
-}
-
 template <class... Ts>
 struct Overloaded : Ts... {
     using Ts::operator()...;
@@ -489,8 +485,7 @@ void Journey::onEvent(const Event& event, Now now) {
                 hal::VoucherTicket ticket;
                 const std::string& centralName = m_language == "en" ? voucher.nameEn : voucher.nameVi;
                 ticket.title = !centralName.empty() ? centralName : (r != nullptr ? rewardTitle(*r) : "");
-                ticket.valueText =
-                    voucher.valueDong > 0 ? loyalty::formatVnd(loyalty::Dong{voucher.valueDong}) : "";
+                ticket.valueText = voucher.valueDong > 0 ? money(loyalty::Dong{voucher.valueDong}) : "";
                 // expiresAt is the first second it is no longer valid: the last valid day is the one before.
                 ticket.expiryText =
                     tr("ticket.expiry",
@@ -522,7 +517,24 @@ void Journey::onEvent(const Event& event, Now now) {
         event);
 }
 
-// ---- the view ----------------------------------------------------------------------------------------
+// ---- the view --------------------------------------------------------------------------------------
+
+std::string Journey::money(loyalty::Dong amount) const {
+    std::string text = loyalty::formatVnd(amount);
+    if (m_language == "en") {
+        std::replace(text.begin(), text.end(), '.', ',');
+    }
+    return text;
+}
+
+std::string Journey::number(std::int64_t n) const {
+    // Vietnamese groups thousands with dots ("1.325"), English with commas ("1,325").
+    std::string text = loyalty::groupThousands(n);
+    if (m_language == "en") {
+        std::replace(text.begin(), text.end(), '.', ',');
+    }
+    return text;
+}
 
 const Reward* Journey::reward(const std::string& id) const {
     auto found = std::find_if(m_config.rewards.begin(), m_config.rewards.end(),
@@ -636,7 +648,7 @@ void Journey::buildPhone(ui::View& v) const {
     v.screen = ui::ScreenId::Phone;
     v.title = tr("phone.title");
     if (m_s.receipt) {
-        v.lines.push_back({tr("phone.receipt", {{"amount", loyalty::formatVnd(m_s.receipt->amount)}}),
+        v.lines.push_back({tr("phone.receipt", {{"amount", money(m_s.receipt->amount)}}),
                            ui::TextLine::Style::Body, ui::Tone::Good});
     }
     v.lines.push_back({tr("phone.hint"), ui::TextLine::Style::Body});
@@ -673,7 +685,7 @@ void Journey::buildResult(ui::View& v) const {
     const bool accepted = m_s.settled && m_s.settled->status == net::ClaimOutcome::Status::Accepted;
     const bool refused = m_s.settled && m_s.settled->status == net::ClaimOutcome::Status::Refused;
     if (accepted) {
-        v.lines.push_back({tr("result.earned", {{"points", points(m_s.settled->pointsEarned)}}),
+        v.lines.push_back({tr("result.earned", {{"points", number(m_s.settled->pointsEarned)}}),
                            ui::TextLine::Style::Big, ui::Tone::Good});
         for (const auto& line : m_s.settled->breakdown) {
             // Central words its own rules (campaign names change without a kiosk release); the kind's
@@ -683,12 +695,12 @@ void Journey::buildResult(ui::View& v) const {
                 label = errorText("breakdown.", line.kind, "breakdown.other");
             }
             v.lines.push_back(
-                {tr("result.breakdown_line", {{"label", label}, {"points", points(line.points)}}),
+                {tr("result.breakdown_line", {{"label", label}, {"points", number(line.points)}}),
                  ui::TextLine::Style::Body});
         }
         const std::int64_t balance = m_s.member ? m_s.member->balance : m_s.settled->balance;
         v.lines.push_back(
-            {tr("result.balance", {{"points", points(balance)}}), ui::TextLine::Style::Heading});
+            {tr("result.balance", {{"points", number(balance)}}), ui::TextLine::Style::Heading});
     } else if (refused) {
         // Central's own wording says when and where a receipt was claimed; ours is the fallback.
         const std::string& reason = m_language == "en" ? m_s.settled->reason : m_s.settled->reasonVi;
@@ -697,12 +709,12 @@ void Journey::buildResult(ui::View& v) const {
              ui::TextLine::Style::Big, ui::Tone::Error});
     } else {
         v.lines.push_back({m_s.provisional
-                               ? tr("result.pending_points", {{"points", points(*m_s.provisional)}})
+                               ? tr("result.pending_points", {{"points", number(*m_s.provisional)}})
                                : tr("result.pending"),
                            ui::TextLine::Style::Big, ui::Tone::Warning});
         v.lines.push_back({tr("result.pending_note"), ui::TextLine::Style::Body});
         if (m_s.member) {
-            v.lines.push_back({tr("result.balance", {{"points", points(m_s.member->balance)}}),
+            v.lines.push_back({tr("result.balance", {{"points", number(m_s.member->balance)}}),
                                ui::TextLine::Style::Heading});
         }
     }
@@ -720,7 +732,7 @@ void Journey::buildResult(ui::View& v) const {
                 std::clamp(static_cast<float>(m_s.member->progressPermille) / 1000.0F, 0.0F, 1.0F);
             card.progressText =
                 tr("tier.progress",
-                   {{"left", points(std::max<std::int64_t>(0, m_s.member->pointsToNextTier))},
+                   {{"left", number(std::max<std::int64_t>(0, m_s.member->pointsToNextTier))},
                     {"next", errorText("tier.", m_s.member->nextTier + ".name", "tier.unknown.name")}});
         }
         for (int i = 1; i <= 3; ++i) {
@@ -742,13 +754,13 @@ void Journey::buildRewards(ui::View& v) const {
     v.screen = ui::ScreenId::Rewards;
     v.title = tr("rewards.title");
     const std::int64_t balance = m_s.member ? m_s.member->balance : 0;
-    v.lines.push_back({tr("result.balance", {{"points", points(balance)}}), ui::TextLine::Style::Heading});
+    v.lines.push_back({tr("result.balance", {{"points", number(balance)}}), ui::TextLine::Style::Heading});
     const bool printerProblem = m_s.messageKey.starts_with("printer.problem.");
     for (const auto& r : m_config.rewards) {
         ui::Control c{"reward:" + r.id, rewardTitle(r), ui::Control::Kind::Button,
                       balance >= r.points && !printerProblem};
-        c.detail = balance >= r.points ? tr("rewards.cost", {{"points", points(r.points)}})
-                                       : tr("rewards.cost_short", {{"points", points(r.points - balance)}});
+        c.detail = balance >= r.points ? tr("rewards.cost", {{"points", number(r.points)}})
+                                       : tr("rewards.cost_short", {{"points", number(r.points - balance)}});
         v.controls.push_back(std::move(c));
     }
     v.controls.push_back({"back", tr("common.back")});
@@ -781,7 +793,7 @@ void Journey::buildVoucher(ui::View& v) const {
                 {tr("voucher.safe", {{"code", m_s.voucher->code}}), ui::TextLine::Style::Heading});
         }
         v.lines.push_back(
-            {tr("result.balance", {{"points", points(m_s.voucher->balance)}}), ui::TextLine::Style::Body});
+            {tr("result.balance", {{"points", number(m_s.voucher->balance)}}), ui::TextLine::Style::Body});
     }
     v.controls.push_back({"back", tr("voucher.more")});
     v.controls.push_back({"done", tr("result.done"), ui::Control::Kind::Button, true, true});
@@ -799,7 +811,7 @@ void Journey::buildHistory(ui::View& v) const {
             v.lines.push_back(
                 {tr("history.line", {{"date", loyalty::formatLocalDateVi(loyalty::localDate(h.at))},
                                      {"kind", kind},
-                                     {"points", (h.points > 0 ? "+" : "") + points(h.points)},
+                                     {"points", (h.points > 0 ? "+" : "") + number(h.points)},
                                      {"text", h.description}}),
                  ui::TextLine::Style::Body, h.points >= 0 ? ui::Tone::Good : ui::Tone::Normal});
         }

@@ -130,6 +130,9 @@ class Journey {
     void addKeypad(ui::View& v, bool okEnabled) const;
     [[nodiscard]] const Reward* reward(const std::string& id) const;
     [[nodiscard]] std::string rewardTitle(const Reward& r) const;
+    /// A count of points / an amount of dong grouped the way the current language writes numbers.
+    [[nodiscard]] std::string number(std::int64_t n) const;
+    [[nodiscard]] std::string money(loyalty::Dong amount) const;
     [[nodiscard]] std::string tr(
         std::string_view key, const std::vector<std::pair<std::string_view, std::string>>& args = {}) const;
     [[nodiscard]] std::string errorText(std::string_view prefix, const std::string& code,
