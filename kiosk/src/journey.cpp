@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::size_t kPhoneDigits = 10;
 constexpr std::size_t kOtpDigits = 6;
+/// A receipt not read after this long on the Scan screen gets the shopper a tip (flatten it, ...).
+constexpr std::chrono::milliseconds kScanHelpAfter{8'000};
 
 /// "0901234567" typed so far, grouped as Vietnamese numbers are written: "090 123 4567".
 std::string groupPhone(const std::string& digits) {
@@ -57,6 +59,9 @@ std::optional<std::chrono::milliseconds> Journey::nextWake(Now now) const {
     }
     const auto deadline = m_lastActivity + m_config.idleTimeout;
     const auto countdownStart = deadline - m_config.countdownFrom;
+    if (m_step == Step::Scan && !m_scanHelp && now.mono < m_lastActivity + kScanHelpAfter) {
+        return std::min(countdownStart, m_lastActivity + kScanHelpAfter);
+    }
     if (now.mono < countdownStart) {
         return countdownStart;
     }
@@ -72,6 +77,7 @@ void Journey::wipe() {
     m_step = Step::Attract;
     m_language = m_defaultLanguage;
     m_countdownShown.reset();
+    m_scanHelp = false;
     ++m_session;
     rebuild();
 }
@@ -134,6 +140,11 @@ void Journey::tick(Now now) {
     if (now.mono >= deadline) {
         wipe();
         return;
+    }
+    const bool help = m_step == Step::Scan && now.mono >= m_lastActivity + kScanHelpAfter;
+    if (help != m_scanHelp) {
+        m_scanHelp = help;
+        rebuild();
     }
     std::optional<std::int64_t> shown;
     if (now.mono >= deadline - m_config.countdownFrom) {
@@ -630,6 +641,9 @@ void Journey::buildScan(ui::View& v) const {
     v.screen = ui::ScreenId::Scan;
     v.title = tr("scan.title");
     v.lines.push_back({tr("scan.hint"), ui::TextLine::Style::Body});
+    if (m_scanHelp) {
+        v.lines.push_back({tr("scan.help"), ui::TextLine::Style::Body, ui::Tone::Warning});
+    }
     v.cameraPreview = true;
     v.controls.push_back({"back", tr("common.back")});
 }

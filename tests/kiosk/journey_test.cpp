@@ -172,6 +172,19 @@ TEST_F(JourneyTest, RefusedReceiptsShowTheirReason) {
     EXPECT_TRUE(shows("không phải mã QR tích điểm"));
 }
 
+TEST_F(JourneyTest, AReceiptNotReadForAWhileGetsATip) {
+    tap("start");
+    EXPECT_FALSE(shows("vuốt phẳng"));
+    ASSERT_TRUE(m_journey->nextWake(now()).has_value());
+    EXPECT_EQ(*m_journey->nextWake(now()), now().mono + 8s);
+    m_clock.advance(8s);
+    m_journey->tick(now());
+    EXPECT_TRUE(shows("vuốt phẳng"));
+    tap("lang");
+    m_journey->tick(now());
+    EXPECT_FALSE(shows("Flatten"));
+}
+
 TEST_F(JourneyTest, OtherCodesOnTheAttractScreenAreIgnored) {
     post(CodeScanned{"https://example.com"});
     EXPECT_EQ(screen(), ui::ScreenId::Attract);

@@ -151,6 +151,7 @@ class Journey {
     std::uint64_t m_session = 1;
     std::chrono::milliseconds m_lastActivity{0};
     std::optional<std::int64_t> m_countdownShown;
+    bool m_scanHelp = false;  ///< the "cannot read it?" tip is on the Scan screen
     bool m_online = false;
     std::int64_t m_outboxDepth = 0;
     std::vector<Command> m_commands;
