@@ -1,6 +1,7 @@
 #include "kiosk/sync/local_store.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -162,6 +163,81 @@ TEST(LocalStore, ConfigAndClockOffsetPersist) {
     EXPECT_EQ(config->body, R"({"campaign":2})");
     EXPECT_EQ(config->fetchedAt, 6);
     EXPECT_EQ(store->loadClockOffset().value(), -3600);
+}
+
+IssuedVoucher sampleVoucher(const std::string& code) {
+    IssuedVoucher voucher;
+    voucher.code = code;
+    voucher.qrPayload = "LV1." + code + ".signature";
+    voucher.titleVi = "Phiếu mua hàng 50.000 ₫";
+    voucher.titleEn = "50,000 VND voucher";
+    voucher.valueDong = 50'000;
+    voucher.issuedAt = 1'790'000'000;
+    voucher.expiresAt = 1'792'592'000;
+    voucher.termsVi = "Dùng một lần.";
+    voucher.termsEn = "Single use.";
+    return voucher;
+}
+
+TEST(LocalStore, VouchersPersistNewestFirstAndRememberPrinting) {
+    TempDir dir;
+    {
+        auto store = openStore(dir.path() / "kiosk.db");
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(store->saveVoucher(sampleVoucher("V-1")).has_value());
+        ASSERT_TRUE(store->saveVoucher(sampleVoucher("V-2")).has_value());
+        ASSERT_TRUE(store->markVoucherPrinted("V-1").has_value());
+        // Central's answer to a retried redemption repeats the voucher: the kept copy stays as it is.
+        ASSERT_TRUE(store->saveVoucher(sampleVoucher("V-1")).has_value());
+    }
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    auto vouchers = store->vouchers();
+    ASSERT_TRUE(vouchers.has_value());
+    ASSERT_EQ(vouchers->size(), 2U);
+    EXPECT_EQ((*vouchers)[0].code, "V-2");
+    EXPECT_FALSE((*vouchers)[0].printed);
+    const IssuedVoucher& first = (*vouchers)[1];
+    EXPECT_EQ(first.code, "V-1");
+    EXPECT_TRUE(first.printed);
+    EXPECT_EQ(first.qrPayload, "LV1.V-1.signature");
+    EXPECT_EQ(first.titleVi, "Phiếu mua hàng 50.000 ₫");
+    EXPECT_EQ(first.titleEn, "50,000 VND voucher");
+    EXPECT_EQ(first.valueDong, 50'000);
+    EXPECT_EQ(first.issuedAt, 1'790'000'000);
+    EXPECT_EQ(first.expiresAt, 1'792'592'000);
+    EXPECT_EQ(first.termsVi, "Dùng một lần.");
+    EXPECT_EQ(first.termsEn, "Single use.");
+    EXPECT_EQ(store->vouchers(1)->size(), 1U);
+
+    EXPECT_EQ(store->markVoucherPrinted("NO-SUCH").error().kind, StoreError::Kind::NotFound);
+    IssuedVoucher noPayload = sampleVoucher("V-3");
+    noPayload.qrPayload.clear();
+    EXPECT_EQ(store->saveVoucher(noPayload).error().kind, StoreError::Kind::Invalid);
+    EXPECT_EQ(store->vouchers()->size(), 2U);
+}
+
+TEST(LocalStore, ASchemaOneFileGainsTheVoucherTableAndKeepsItsOutbox) {
+    TempDir dir;
+    const auto file = dir.path() / "kiosk.db";
+    std::string key;
+    {
+        auto store = openStore(file);
+        ASSERT_TRUE(store);
+        key = store->enqueue(sampleClaim("OLD")).value();
+    }
+    // Turn the file back into what the previous release left: schema 1, no voucher table.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE vouchers; PRAGMA user_version=1;", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+
+    auto store = openStore(file);
+    ASSERT_TRUE(store);
+    EXPECT_EQ(store->entry(key)->claim.receiptId, "HCM001/OLD");
+    EXPECT_TRUE(store->saveVoucher(sampleVoucher("V-NEW")).has_value());
+    EXPECT_EQ(store->vouchers()->size(), 1U);
 }
 
 TEST(LocalStore, GarbageFileIsAnErrorNotACrash) {

@@ -53,6 +53,21 @@ constexpr std::array kMigrations = {
         fetched_at INTEGER NOT NULL);
     CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     )sql",
+    // 2: the vouchers central issued through this kiosk, so staff can reprint one whose print failed.
+    R"sql(
+    CREATE TABLE vouchers(
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        code        TEXT NOT NULL UNIQUE,
+        qr_payload  TEXT NOT NULL,
+        title_vi    TEXT NOT NULL,
+        title_en    TEXT NOT NULL,
+        value_dong  INTEGER NOT NULL,
+        issued_at   INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        terms_vi    TEXT NOT NULL,
+        terms_en    TEXT NOT NULL,
+        printed     INTEGER NOT NULL DEFAULT 0 CHECK (printed IN (0, 1)));
+    )sql",
 };
 
 StoreError ioError(sqlite3* db, std::string_view what) {
@@ -404,6 +419,59 @@ StoreResult<std::int64_t> LocalStore::loadClockOffset() {
     if (rc == SQLITE_DONE) return std::int64_t{0};
     if (rc != SQLITE_ROW) return std::unexpected(ioError(m_db, "load clock offset"));
     return select.integer(0);
+}
+
+StoreResult<void> LocalStore::saveVoucher(const IssuedVoucher& voucher) {
+    if (voucher.code.empty() || voucher.qrPayload.empty())
+        return std::unexpected(StoreError{StoreError::Kind::Invalid, "a voucher needs its code and QR payload"});
+    std::lock_guard lock(m_mutex);
+    // Central answers a retried redemption with the same voucher: the first copy (and its printed
+    // flag) stays.
+    Statement insert(m_db,
+                     "INSERT INTO vouchers(code, qr_payload, title_vi, title_en, value_dong, issued_at, "
+                     "expires_at, terms_vi, terms_en, printed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                     "ON CONFLICT(code) DO NOTHING");
+    if (!insert.ok()) return std::unexpected(ioError(m_db, "save voucher"));
+    insert.bind(1, voucher.code);
+    insert.bind(2, voucher.qrPayload);
+    insert.bind(3, voucher.titleVi);
+    insert.bind(4, voucher.titleEn);
+    insert.bind(5, voucher.valueDong);
+    insert.bind(6, voucher.issuedAt);
+    insert.bind(7, voucher.expiresAt);
+    insert.bind(8, voucher.termsVi);
+    insert.bind(9, voucher.termsEn);
+    insert.bind(10, std::int64_t{voucher.printed});
+    if (insert.step() != SQLITE_DONE) return std::unexpected(ioError(m_db, "save voucher"));
+    return {};
+}
+
+StoreResult<void> LocalStore::markVoucherPrinted(const std::string& code) {
+    std::lock_guard lock(m_mutex);
+    Statement update(m_db, "UPDATE vouchers SET printed = 1 WHERE code = ?");
+    if (!update.ok()) return std::unexpected(ioError(m_db, "mark voucher printed"));
+    update.bind(1, code);
+    if (update.step() != SQLITE_DONE) return std::unexpected(ioError(m_db, "mark voucher printed"));
+    if (sqlite3_changes(m_db) == 0)
+        return std::unexpected(StoreError{StoreError::Kind::NotFound, "no voucher " + code});
+    return {};
+}
+
+StoreResult<std::vector<IssuedVoucher>> LocalStore::vouchers(std::size_t limit) {
+    std::lock_guard lock(m_mutex);
+    Statement select(m_db,
+                     "SELECT code, qr_payload, title_vi, title_en, value_dong, issued_at, expires_at, "
+                     "terms_vi, terms_en, printed FROM vouchers ORDER BY id DESC LIMIT ?");
+    if (!select.ok()) return std::unexpected(ioError(m_db, "vouchers"));
+    select.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<IssuedVoucher> rows;
+    int rc;
+    while ((rc = select.step()) == SQLITE_ROW)
+        rows.push_back(IssuedVoucher{select.text(0), select.text(1), select.text(2), select.text(3),
+                                     select.integer(4), select.integer(5), select.integer(6), select.text(7),
+                                     select.text(8), select.integer(9) != 0});
+    if (rc != SQLITE_DONE) return std::unexpected(ioError(m_db, "vouchers"));
+    return rows;
 }
 
 }  // namespace kiosk::sync

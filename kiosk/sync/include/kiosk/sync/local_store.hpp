@@ -1,6 +1,7 @@
 #pragma once
 // The kiosk's own SQLite file: the outbox of accepted receipts, the last good configuration, the
-// audit of claims central refused (for staff), and small sync state (learned clock offset).
+// audit of claims central refused (for staff), the vouchers issued here (for staff to reprint), and
+// small sync state (learned clock offset).
 // Durability design and what "confirmed" means: docs/sync.md.
 //
 // Contract
@@ -87,6 +88,21 @@ struct Refusal {
     bool acknowledged = false;
 };
 
+/// A voucher central issued through this kiosk, kept so staff can reprint it (issue 5: a print that
+/// fails midway leaves the voucher safe on central). What the ticket prints, nothing about the member.
+struct IssuedVoucher {
+    std::string code;
+    std::string qrPayload;  ///< central's signed voucher token, exactly as the QR must encode it
+    std::string titleVi;
+    std::string titleEn;
+    std::int64_t valueDong = 0;
+    loyalty::UnixSeconds issuedAt = 0;
+    loyalty::UnixSeconds expiresAt = 0;  ///< first second it is no longer valid
+    std::string termsVi;
+    std::string termsEn;
+    bool printed = false;  ///< a whole ticket came out of the printer at least once
+};
+
 struct CachedConfig {
     std::string etag;
     std::string body;  ///< JSON text as central sent it
@@ -124,6 +140,14 @@ class LocalStore {
     /// Refusals, newest first; unacknowledged only unless `all`.
     [[nodiscard]] StoreResult<std::vector<Refusal>> refusals(bool all = false, std::size_t limit = 100);
     [[nodiscard]] StoreResult<void> acknowledgeRefusal(std::int64_t id);
+
+    /// Keeps a voucher central issued (code and QR payload required: Invalid otherwise). Saving a code
+    /// already kept changes nothing.
+    [[nodiscard]] StoreResult<void> saveVoucher(const IssuedVoucher& voucher);
+    /// NotFound if the code was never saved.
+    [[nodiscard]] StoreResult<void> markVoucherPrinted(const std::string& code);
+    /// The vouchers kept, newest first.
+    [[nodiscard]] StoreResult<std::vector<IssuedVoucher>> vouchers(std::size_t limit = 20);
 
     [[nodiscard]] StoreResult<void> saveConfig(const CachedConfig& config);
     [[nodiscard]] StoreResult<std::optional<CachedConfig>> loadConfig();
