@@ -188,6 +188,7 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     journey.keyring = std::move(*keyring);
     journey.verifyPolicy.maxAge = m_config.receiptMaxAge;
     journey.rewards = m_config.rewards;
+    journey.staffPin = m_config.staffPin;
     m_journey = std::make_unique<Journey>(std::move(journey), m_vi, m_en, m_config.language);
 
     std::error_code ec;
@@ -326,7 +327,11 @@ App::~App() {
 }
 
 Now App::now() const {
-    return {std::chrono::milliseconds{m_clock.monotonicMs() + m_idleOffsetMs.load()}, m_clock.now()};
+    // Receipt ages and claim times follow central's clock, not the kiosk's (which may be wrong): the
+    // sync worker knows the learned offset, also offline (it is kept in the local store).
+    const loyalty::UnixSeconds wall =
+        m_central && m_central->sync ? m_central->sync->centralNow() : m_clock.now();
+    return {std::chrono::milliseconds{m_clock.monotonicMs() + m_idleOffsetMs.load()}, wall};
 }
 
 void App::dispatch(std::vector<Command> commands) {
@@ -374,12 +379,25 @@ void App::dispatch(std::vector<Command> commands) {
                         inbox->post(std::move(event));
                     });
                 } else if constexpr (std::is_same_v<T, Redeem>) {
-                    m_centralWorker->post([inbox, central, c] {
+                    sync::LocalStore* store = m_store.get();
+                    m_centralWorker->post([inbox, central, store, c] {
                         Redeemed event{c.session, std::unexpected(offlineError())};
                         if (central->client) {
                             net::RedemptionRequest request = c.request;
                             request.idempotencyKey = net::newIdempotencyKey();
                             event.result = central->client->redeem(request);
+                        }
+                        if (event.result) {
+                            // Kept before anything is printed, so staff can reprint a voucher whose
+                            // print fails midway (it is safe on central either way).
+                            const net::Voucher& v = *event.result;
+                            if (auto saved =
+                                    store->saveVoucher({v.code, v.qrPayload, v.nameVi, v.nameEn, v.valueDong,
+                                                        v.issuedAt, v.expiresAt, v.terms, v.termsEn, false});
+                                !saved) {
+                                spdlog::error("voucher {} not kept for reprints: {}", v.code,
+                                              saved.error().message);
+                            }
                         }
                         inbox->post(std::move(event));
                     });
@@ -392,7 +410,8 @@ void App::dispatch(std::vector<Command> commands) {
                 } else if constexpr (std::is_same_v<T, PrintVoucher>) {
                     hal::ReceiptPrinter* printer = m_printer.get();
                     hal::TextRaster* text = m_ticketText.get();
-                    m_printerWorker->post([inbox, printer, text, c] {
+                    sync::LocalStore* store = m_store.get();
+                    m_printerWorker->post([inbox, printer, text, store, c] {
                         std::string problem = "offline";
                         if (printer != nullptr) {
                             auto job = c.ticket.layout(*text, printer->widthDots());
@@ -407,9 +426,39 @@ void App::dispatch(std::vector<Command> commands) {
                                 problem = problem.empty() ? "other" : problem;
                             } else {
                                 problem.clear();
+                                if (auto marked = store->markVoucherPrinted(c.ticket.code); !marked) {
+                                    spdlog::warn("voucher {} printed but not marked: {}", c.ticket.code,
+                                                 marked.error().message);
+                                }
                             }
                         }
                         inbox->post(Printed{c.session, problem});
+                    });
+                } else if constexpr (std::is_same_v<T, LoadStaffReport> ||
+                                     std::is_same_v<T, AcknowledgeRefusal>) {
+                    sync::LocalStore* store = m_store.get();
+                    hal::Scanner* scanner = m_scanner.get();
+                    m_storeWorker->post([inbox, store, scanner, c] {
+                        if constexpr (std::is_same_v<T, AcknowledgeRefusal>) {
+                            if (auto done = store->acknowledgeRefusal(c.refusalId); !done) {
+                                spdlog::warn("refusal {} not acknowledged: {}", c.refusalId,
+                                             done.error().message);
+                            }
+                        }
+                        StaffReportLoaded event{c.session, StaffReport{}};
+                        auto refusals = store->refusals();
+                        auto vouchers = store->vouchers();
+                        auto depth = store->outboxDepth();
+                        if (!refusals || !vouchers || !depth) {
+                            event.report = std::unexpected(!refusals   ? refusals.error()
+                                                           : !vouchers ? vouchers.error()
+                                                                       : depth.error());
+                        } else {
+                            const auto camera = scanner->cameraHealth();
+                            event.report = StaffReport{std::move(*refusals), std::move(*vouchers), *depth,
+                                                       camera.healthy() ? "" : camera.lastError};
+                        }
+                        inbox->post(std::move(event));
                     });
                 }
             },
