@@ -1,7 +1,7 @@
 #include "kiosk/journey.hpp"
 
 #include <algorithm>
-
+#include <charconv>
 #include <cstdio>
 
 #include "loyalty/money.hpp"
@@ -12,6 +12,11 @@ namespace {
 
 constexpr std::size_t kPhoneDigits = 10;
 constexpr std::size_t kOtpDigits = 6;
+constexpr std::size_t kStaffPinMaxDigits = 8;
+constexpr std::size_t kStaffPinMinDigits = 4;
+/// Rows of refused claims and of vouchers the maintenance screen lists (each with its button): what
+/// fits a landscape screen; the count of the others is shown.
+constexpr std::size_t kStaffRows = 2;
 /// A receipt not read after this long on the Scan screen gets the shopper a tip (flatten it, ...).
 constexpr std::chrono::milliseconds kScanHelpAfter{8'000};
 
@@ -25,6 +30,14 @@ std::string groupPhone(const std::string& digits) {
         out += digits[i];
     }
     return out;
+}
+
+/// "10:15 23/11/2026", Vietnam time.
+std::string timeAndDate(loyalty::UnixSeconds t) {
+    const auto local = loyalty::localDateTime(t);
+    char clock[8];
+    std::snprintf(clock, sizeof(clock), "%02d:%02d", local.hour % 24, local.minute % 60);
+    return std::string(clock) + " " + loyalty::formatLocalDateVi(local.date);
 }
 
 template <class... Ts>
@@ -73,6 +86,7 @@ std::optional<std::chrono::milliseconds> Journey::nextWake(Now now) const {
 
 void Journey::wipe() {
     m_s = Session{};
+    m_staff = Staff{};
     m_pending = Pending::None;
     m_step = Step::Attract;
     m_language = m_defaultLanguage;
@@ -182,6 +196,8 @@ void Journey::onIntent(const ui::Intent& intent, Now now) {
         case Step::Attract:
             if (id == "start") {
                 go(Step::Scan);
+            } else if (id == "staff") {
+                tapStaffCorner(now);
             }
             break;
         case Step::Scan:
@@ -270,11 +286,148 @@ void Journey::onIntent(const ui::Intent& intent, Now now) {
                 go(Step::Result);
             }
             break;
+        case Step::StaffPin:
+            if (id.starts_with("key:")) {
+                handleKey(id.substr(4));
+            } else if (id == "ok") {
+                submitStaffPin();
+            } else if (id == "back") {
+                wipe();
+            }
+            break;
+        case Step::Maintenance:
+            onMaintenanceIntent(id);
+            break;
     }
 }
 
+void Journey::tapStaffCorner(Now now) {
+    if (m_staff.cornerTaps == 0 || now.mono - m_staff.firstTap > kStaffTapWindow) {
+        m_staff.cornerTaps = 0;
+        m_staff.firstTap = now.mono;
+    }
+    if (++m_staff.cornerTaps < kStaffTaps) {
+        return;
+    }
+    m_staff.cornerTaps = 0;
+    m_s.digits.clear();
+    setMessage("");
+    go(Step::StaffPin);
+}
+
+void Journey::submitStaffPin() {
+    if (m_s.digits.size() < kStaffPinMinDigits) {
+        return;
+    }
+    const bool right = m_s.digits == m_config.staffPin;
+    m_s.digits.clear();
+    if (!right) {
+        if (++m_staff.wrongPins >= kStaffPinTries) {
+            wipe();
+            return;
+        }
+        setMessage("staff.error.wrong_pin");
+        rebuild();
+        return;
+    }
+    setMessage("");
+    m_staff.wrongPins = 0;
+    m_commands.emplace_back(LoadStaffReport{m_session});
+    m_commands.emplace_back(CheckPrinter{m_session});
+    go(Step::Maintenance);
+}
+
+void Journey::setNotice(std::string key, ui::Tone tone,
+                        std::vector<std::pair<std::string_view, std::string>> args) {
+    m_staff.noticeKey = std::move(key);
+    m_staff.noticeTone = tone;
+    m_staff.noticeArgs = std::move(args);
+}
+
+void Journey::onMaintenanceIntent(const std::string& id) {
+    if (id == "back") {
+        wipe();
+    } else if (id.starts_with("ack:")) {
+        std::int64_t refusal = 0;
+        const std::string digits = id.substr(4);
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), refusal);
+        if (error == std::errc() && end == digits.data() + digits.size()) {
+            m_commands.emplace_back(AcknowledgeRefusal{m_session, refusal});
+        }
+    } else if (id.starts_with("reprint:") && m_pending == Pending::None) {
+        // The printer is asked first, as for a shopper's voucher: no job starts on a printer that is
+        // out of paper or open.
+        m_staff.reprintCode = id.substr(8);
+        m_pending = Pending::PrinterBeforeReprint;
+        setNotice("working.printer", ui::Tone::Normal);
+        m_commands.emplace_back(CheckPrinter{m_session});
+        rebuild();
+    }
+}
+
+void Journey::onStaffPrinterChecked(const std::string& problem, Now now) {
+    m_staff.printerProblem = problem;
+    if (m_pending != Pending::PrinterBeforeReprint) {
+        rebuild();
+        return;
+    }
+    m_pending = Pending::None;
+    const sync::IssuedVoucher* voucher = nullptr;
+    if (m_staff.report) {
+        for (const auto& v : m_staff.report->vouchers) {
+            if (v.code == m_staff.reprintCode) {
+                voucher = &v;
+            }
+        }
+    }
+    if (voucher == nullptr) {
+        rebuild();
+        return;
+    }
+    if (!problem.empty()) {
+        setNotice("staff.reprint_failed", ui::Tone::Error,
+                  {{"code", voucher->code},
+                   {"problem", errorText("staff.printer_problem.", problem, "staff.printer_problem.other")}});
+        rebuild();
+        return;
+    }
+    const bool en = m_language == "en";
+    m_pending = Pending::Reprint;
+    setNotice("working.printing", ui::Tone::Normal);
+    m_commands.emplace_back(
+        PrintVoucher{m_session, ticket(en && !voucher->titleEn.empty() ? voucher->titleEn : voucher->titleVi,
+                                       voucher->valueDong, voucher->issuedAt, voucher->expiresAt,
+                                       en && !voucher->termsEn.empty() ? voucher->termsEn : voucher->termsVi,
+                                       voucher->code, voucher->qrPayload, now)});
+    rebuild();
+}
+
+hal::VoucherTicket Journey::ticket(const std::string& title, std::int64_t valueDong,
+                                   loyalty::UnixSeconds issuedAt, loyalty::UnixSeconds expiresAt,
+                                   const std::string& terms, const std::string& code,
+                                   const std::string& qrPayload, Now now) const {
+    hal::VoucherTicket t;
+    t.title = title;
+    t.valueText = valueDong > 0 ? money(loyalty::Dong{valueDong}) : "";
+    // expiresAt is the first second it is no longer valid: the last valid day is the one before.
+    t.expiryText =
+        tr("ticket.expiry", {{"date", loyalty::formatLocalDateVi(loyalty::localDate(expiresAt - 1))}});
+    t.terms = terms;
+    t.code = code;
+    t.qrPayload = qrPayload;
+    const auto issued = loyalty::localDateTime(issuedAt > 0 ? issuedAt : now.wall);
+    char clock[8];
+    std::snprintf(clock, sizeof(clock), "%02d:%02d", issued.hour % 24, issued.minute % 60);
+    t.storeLine =
+        tr("ticket.store",
+           {{"kiosk", m_config.kioskId}, {"date", loyalty::formatLocalDateVi(issued.date)}, {"time", clock}});
+    return t;
+}
+
 void Journey::handleKey(const std::string& key) {
-    const std::size_t max = m_step == Step::Otp ? kOtpDigits : kPhoneDigits;
+    const std::size_t max = m_step == Step::Otp        ? kOtpDigits
+                            : m_step == Step::StaffPin ? kStaffPinMaxDigits
+                                                       : kPhoneDigits;
     if (key == "del") {
         if (!m_s.digits.empty()) {
             m_s.digits.pop_back();
@@ -407,6 +560,10 @@ void Journey::onEvent(const Event& event, Now now) {
                 go(Step::Result);
             },
             [&](const ClaimSettled& e) {
+                m_lastSync = now.wall;
+                if (m_step == Step::Maintenance) {
+                    rebuild();
+                }
                 if (m_s.claimKey.empty() || e.idempotencyKey != m_s.claimKey) {
                     return;
                 }
@@ -417,6 +574,9 @@ void Journey::onEvent(const Event& event, Now now) {
                 rebuild();
             },
             [&](const SyncChanged& e) {
+                if (e.online) {
+                    m_lastSync = now.wall;
+                }
                 if (e.online != m_online || e.outboxDepth != m_outboxDepth) {
                     m_online = e.online;
                     m_outboxDepth = e.outboxDepth;
@@ -441,7 +601,12 @@ void Journey::onEvent(const Event& event, Now now) {
                 if (e.session != m_session) {
                     return;
                 }
-                if (m_pending != Pending::PrinterBeforeOtp && m_pending != Pending::PrinterBeforeRedeem) {
+                if (m_step != Step::Maintenance && m_pending != Pending::PrinterBeforeOtp &&
+                    m_pending != Pending::PrinterBeforeRedeem) {
+                    return;
+                }
+                if (m_step == Step::Maintenance) {
+                    onStaffPrinterChecked(e.problem, now);
                     return;
                 }
                 const Pending was = m_pending;
@@ -493,36 +658,48 @@ void Journey::onEvent(const Event& event, Now now) {
                 m_s.workingKey = "working.printing";
                 const net::Voucher& voucher = *e.result;
                 const Reward* r = reward(m_s.selectedReward);
-                hal::VoucherTicket ticket;
                 const std::string& centralName = m_language == "en" ? voucher.nameEn : voucher.nameVi;
-                ticket.title = !centralName.empty() ? centralName : (r != nullptr ? rewardTitle(*r) : "");
-                ticket.valueText = voucher.valueDong > 0 ? money(loyalty::Dong{voucher.valueDong}) : "";
-                // expiresAt is the first second it is no longer valid: the last valid day is the one before.
-                ticket.expiryText =
-                    tr("ticket.expiry",
-                       {{"date", loyalty::formatLocalDateVi(loyalty::localDate(voucher.expiresAt - 1))}});
-                ticket.terms =
-                    m_language == "en" && !voucher.termsEn.empty() ? voucher.termsEn : voucher.terms;
-                ticket.code = voucher.code;
-                ticket.qrPayload = voucher.qrPayload;
-                ticket.memberLine = tr("ticket.member", {{"phone", m_s.phone->masked()}});
-                const auto issued =
-                    loyalty::localDateTime(voucher.issuedAt > 0 ? voucher.issuedAt : now.wall);
-                char clock[8];
-                std::snprintf(clock, sizeof(clock), "%02d:%02d", issued.hour % 24, issued.minute % 60);
-                ticket.storeLine = tr("ticket.store", {{"kiosk", m_config.kioskId},
-                                                       {"date", loyalty::formatLocalDateVi(issued.date)},
-                                                       {"time", clock}});
-                m_commands.emplace_back(PrintVoucher{m_session, std::move(ticket)});
+                hal::VoucherTicket printed =
+                    ticket(!centralName.empty() ? centralName : (r != nullptr ? rewardTitle(*r) : ""),
+                           voucher.valueDong, voucher.issuedAt, voucher.expiresAt,
+                           m_language == "en" && !voucher.termsEn.empty() ? voucher.termsEn : voucher.terms,
+                           voucher.code, voucher.qrPayload, now);
+                printed.memberLine = tr("ticket.member", {{"phone", m_s.phone->masked()}});
+                m_commands.emplace_back(PrintVoucher{m_session, std::move(printed)});
                 rebuild();
             },
             [&](const Printed& e) {
+                if (e.session == m_session && m_pending == Pending::Reprint) {
+                    m_pending = Pending::None;
+                    m_staff.printerProblem = e.problem;
+                    if (e.problem.empty()) {
+                        setNotice("staff.reprinted", ui::Tone::Good, {{"code", m_staff.reprintCode}});
+                    } else {
+                        setNotice("staff.reprint_failed", ui::Tone::Error,
+                                  {{"code", m_staff.reprintCode},
+                                   {"problem", errorText("staff.printer_problem.", e.problem,
+                                                         "staff.printer_problem.other")}});
+                    }
+                    m_commands.emplace_back(LoadStaffReport{m_session});  // the printed flag changed
+                    rebuild();
+                    return;
+                }
                 if (e.session != m_session || m_pending != Pending::Print) {
                     return;
                 }
                 m_pending = Pending::None;
                 m_s.printProblem = e.problem;
                 go(Step::Voucher);
+            },
+            [&](const StaffReportLoaded& e) {
+                if (e.session != m_session || m_step != Step::Maintenance) {
+                    return;
+                }
+                m_staff.reportFailed = !e.report.has_value();
+                if (e.report) {
+                    m_staff.report = *e.report;
+                }
+                rebuild();
             },
         },
         event);
@@ -594,6 +771,12 @@ void Journey::rebuild() {
         case Step::History:
             buildHistory(v);
             break;
+        case Step::StaffPin:
+            buildStaffPin(v);
+            break;
+        case Step::Maintenance:
+            buildMaintenance(v);
+            break;
     }
     if (!m_s.messageKey.empty()) {
         v.lines.push_back({tr(m_s.messageKey, m_s.messageArgs), ui::TextLine::Style::Body, ui::Tone::Error});
@@ -635,6 +818,9 @@ void Journey::buildAttract(ui::View& v) const {
     }
     v.cameraPreview = false;
     v.controls.push_back({"start", tr("attract.start"), ui::Control::Kind::Button, true, true});
+    if (!m_config.staffPin.empty()) {
+        v.controls.push_back({"staff", "", ui::Control::Kind::Hidden});
+    }
 }
 
 void Journey::buildScan(ui::View& v) const {
@@ -831,6 +1017,99 @@ void Journey::buildHistory(ui::View& v) const {
         }
     }
     v.controls.push_back({"back", tr("common.back"), ui::Control::Kind::Button, true, true});
+}
+
+void Journey::buildStaffPin(ui::View& v) const {
+    v.screen = ui::ScreenId::StaffPin;
+    v.title = tr("staff.pin_title");
+    v.lines.push_back({tr("staff.pin_hint"), ui::TextLine::Style::Body});
+    v.entry = std::string(m_s.digits.size(), '*');
+    addKeypad(v, m_s.digits.size() >= kStaffPinMinDigits);
+}
+
+void Journey::buildMaintenance(ui::View& v) const {
+    v.screen = ui::ScreenId::Maintenance;
+    v.title = tr("staff.title");
+    const StaffReport* report = m_staff.report ? &*m_staff.report : nullptr;
+    const std::string ok = tr("staff.ok");
+    v.lines.push_back(
+        {tr("staff.camera", {{"state", report == nullptr               ? tr("staff.checking")
+                                       : report->cameraProblem.empty() ? ok
+                                                                       : report->cameraProblem}}),
+         ui::TextLine::Style::Body,
+         report != nullptr && !report->cameraProblem.empty() ? ui::Tone::Error : ui::Tone::Normal});
+    v.lines.push_back(
+        {tr("staff.printer", {{"state", !m_staff.printerProblem ? tr("staff.checking")
+                                        : m_staff.printerProblem->empty()
+                                            ? ok
+                                            : errorText("staff.printer_problem.", *m_staff.printerProblem,
+                                                        "staff.printer_problem.other")}}),
+         ui::TextLine::Style::Body,
+         m_staff.printerProblem && !m_staff.printerProblem->empty() ? ui::Tone::Error : ui::Tone::Normal});
+    v.lines.push_back(
+        {tr("staff.sync", {{"state", m_online ? tr("staff.online") : tr("staff.offline")},
+                           {"count", number(report != nullptr ? report->outboxDepth : m_outboxDepth)},
+                           {"last", m_lastSync ? timeAndDate(*m_lastSync) : tr("staff.never")}}),
+         ui::TextLine::Style::Body, m_online ? ui::Tone::Normal : ui::Tone::Warning});
+    if (m_staff.reportFailed) {
+        v.lines.push_back({tr("staff.store_failed"), ui::TextLine::Style::Body, ui::Tone::Error});
+    }
+
+    const std::size_t refusals = report != nullptr ? report->refusals.size() : 0;
+    v.lines.push_back({tr("staff.refusals", {{"count", number(static_cast<std::int64_t>(refusals))}}),
+                       ui::TextLine::Style::Heading});
+    for (std::size_t i = 0; i < std::min(refusals, kStaffRows); ++i) {
+        const sync::Refusal& r = report->refusals[i];
+        // Phones stay masked, for staff too; a stored number that no longer parses shows nothing.
+        const auto phone = loyalty::parsePhone(r.phone, *m_config.phonePolicy);
+        const std::string reason = (m_language == "en" ? m_en : m_vi).has("claim.error." + r.code)
+                                       ? tr("claim.error." + r.code)
+                                       : r.reason;
+        v.lines.push_back({tr("staff.refusal_line", {{"receipt", r.receiptId},
+                                                     {"phone", phone ? phone->masked() : "—"},
+                                                     {"points", number(r.provisionalPoints)},
+                                                     {"time", timeAndDate(r.refusedAt)},
+                                                     {"reason", reason}}),
+                           ui::TextLine::Style::Small, ui::Tone::Warning});
+        v.controls.push_back(
+            {"ack:" + std::to_string(r.id), tr("staff.acknowledge", {{"receipt", r.receiptId}})});
+    }
+    if (refusals > kStaffRows) {
+        v.lines.push_back(
+            {tr("staff.more", {{"count", number(static_cast<std::int64_t>(refusals - kStaffRows))}}),
+             ui::TextLine::Style::Small});
+    }
+
+    const std::size_t vouchers = report != nullptr ? report->vouchers.size() : 0;
+    v.lines.push_back({tr("staff.vouchers"), ui::TextLine::Style::Heading});
+    if (vouchers == 0) {
+        v.lines.push_back({tr("staff.none"), ui::TextLine::Style::Small});
+    }
+    // A reprint waits for a known printer status and for any job under way.
+    const bool canPrint = m_pending == Pending::None && m_staff.printerProblem.has_value();
+    for (std::size_t i = 0; i < std::min(vouchers, kStaffRows); ++i) {
+        const sync::IssuedVoucher& voucher = report->vouchers[i];
+        v.lines.push_back({tr("staff.voucher_line",
+                              {{"code", voucher.code},
+                               {"title", m_language == "en" && !voucher.titleEn.empty() ? voucher.titleEn
+                                                                                        : voucher.titleVi},
+                               {"time", timeAndDate(voucher.issuedAt)},
+                               {"printed", voucher.printed ? tr("staff.printed") : tr("staff.not_printed")}}),
+                           ui::TextLine::Style::Small,
+                           voucher.printed ? ui::Tone::Normal : ui::Tone::Warning});
+        v.controls.push_back({"reprint:" + voucher.code, tr("staff.reprint", {{"code", voucher.code}}),
+                              ui::Control::Kind::Button, canPrint});
+    }
+    if (vouchers > kStaffRows) {
+        v.lines.push_back(
+            {tr("staff.more", {{"count", number(static_cast<std::int64_t>(vouchers - kStaffRows))}}),
+             ui::TextLine::Style::Small});
+    }
+    if (!m_staff.noticeKey.empty()) {
+        v.lines.push_back(
+            {tr(m_staff.noticeKey, m_staff.noticeArgs), ui::TextLine::Style::Body, m_staff.noticeTone});
+    }
+    v.controls.push_back({"back", tr("staff.exit"), ui::Control::Kind::Button, true, true});
 }
 
 }  // namespace kiosk

@@ -18,6 +18,7 @@ TEST(KioskConfig, TheDemoFileParsesAndResolvesPathsAgainstItsFolder) {
     ASSERT_EQ(config->storeKeys.size(), 1U);
     EXPECT_TRUE(loadStoreKeys(config->storeKeys).has_value());
     EXPECT_FALSE(config->rewards.empty());
+    EXPECT_EQ(config->staffPin, "2468");
 }
 
 TEST(KioskConfig, RefusesWrongValuesNamingTheKey) {
@@ -29,6 +30,8 @@ TEST(KioskConfig, RefusesWrongValuesNamingTheKey) {
         {"[timeouts]\nidle_seconds = 30\ncountdown_seconds = 30\n", "countdown_seconds"},
         {"[camera]\nfps = 0\n", "fps"},
         {"[receipts]\nmax_age_days = 0\n", "max_age_days"},
+        {"[staff]\npin = \"12a4\"\n", "pin"},
+        {"[staff]\npin = \"123\"\n", "pin"},
         {"[[stores]]\nid = \"bad id\"\npublic_key = \"x.pub\"\n", "stores"},
         {"[[rewards]]\nid = \"R\"\ntitle_vi = \"a\"\ntitle_en = \"b\"\npoints = -1\n", "rewards"},
         {"[kiosk\n", "line"},

@@ -52,6 +52,13 @@ void Canvas::button(const Control& control, ImVec2 size) {
     m_rects[control.id] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), control.enabled};
 }
 
+void Canvas::hidden(const Control& control, ImVec2 size) {
+    if (ImGui::InvisibleButton(("##" + control.id).c_str(), size) && control.enabled) {
+        m_intents.push_back({control.id});
+    }
+    m_rects[control.id] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), control.enabled};
+}
+
 void Canvas::checkbox(const Control& control, float width) {
     const float box = px(72);
     const float gap = px(28);

@@ -57,6 +57,8 @@ class Canvas {
 
     /// A large touch button for `control` at the cursor; a touch on it becomes an Intent.
     void button(const Control& control, ImVec2 size);
+    /// A touch area of `size` at the cursor with nothing drawn (Control::Kind::Hidden).
+    void hidden(const Control& control, ImVec2 size);
     /// A large tick box with its label wrapped to `width`.
     void checkbox(const Control& control, float width);
     /// Every control of the view that is a Button (not keys, not "lang"), full width, stacked.

@@ -77,6 +77,7 @@ struct Host::Impl {
                     break;
                 case ScreenId::Phone:
                 case ScreenId::Otp:
+                case ScreenId::StaffPin:
                     slot = std::make_unique<KeypadScreen>();
                     break;
                 case ScreenId::Consent:
@@ -89,6 +90,7 @@ struct Host::Impl {
                 case ScreenId::Rewards:
                 case ScreenId::Voucher:
                 case ScreenId::History:
+                case ScreenId::Maintenance:
                     slot = std::make_unique<ListScreen>();
                     break;
             }

@@ -24,6 +24,10 @@ std::string_view screenName(ScreenId screen) {
             return "voucher";
         case ScreenId::History:
             return "history";
+        case ScreenId::StaffPin:
+            return "staff_pin";
+        case ScreenId::Maintenance:
+            return "maintenance";
     }
     return "unknown";
 }

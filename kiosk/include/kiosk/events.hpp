@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "hal/voucher_ticket.hpp"
 #include "kiosk/sync/local_store.hpp"
@@ -46,13 +47,25 @@ struct Redeem {
     std::uint64_t session = 0;
     net::RedemptionRequest request;
 };
-/// Print a voucher central issued, worded in the shopper's language. Answer: Printed.
+/// Print a voucher central issued, worded in the shopper's language (or a staff reprint). A whole print
+/// marks the voucher printed in the local store. Answer: Printed.
 struct PrintVoucher {
     std::uint64_t session = 0;
     hal::VoucherTicket ticket;
 };
 
-using Command = std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher>;
+/// Staff maintenance: read what the maintenance screen shows. Answer: StaffReportLoaded.
+struct LoadStaffReport {
+    std::uint64_t session = 0;
+};
+/// Staff have seen a claim central refused. Answer: StaffReportLoaded (the report read again).
+struct AcknowledgeRefusal {
+    std::uint64_t session = 0;
+    std::int64_t refusalId = 0;
+};
+
+using Command = std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher,
+                             LoadStaffReport, AcknowledgeRefusal>;
 
 // ---- events (workers -> journey) ---------------------------------------------------------------------
 
@@ -96,7 +109,19 @@ struct Printed {
     std::string problem;  ///< empty: the whole voucher came out
 };
 
+/// What the maintenance screen shows besides the printer (asked separately with CheckPrinter).
+struct StaffReport {
+    std::vector<sync::Refusal> refusals;        ///< not yet acknowledged, newest first
+    std::vector<sync::IssuedVoucher> vouchers;  ///< issued at this kiosk, newest first
+    std::int64_t outboxDepth = 0;
+    std::string cameraProblem;  ///< empty: the camera delivers frames
+};
+struct StaffReportLoaded {
+    std::uint64_t session = 0;
+    std::expected<StaffReport, sync::StoreError> report;
+};
+
 using Event = std::variant<CodeScanned, MemberLookedUp, ClaimQueued, ClaimSettled, SyncChanged, OtpRequested,
-                           PrinterChecked, Redeemed, Printed>;
+                           PrinterChecked, Redeemed, Printed, StaffReportLoaded>;
 
 }  // namespace kiosk

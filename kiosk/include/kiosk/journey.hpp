@@ -9,6 +9,10 @@
 //   app must hand to its workers.
 // - wipe() forgets the shopper completely (receipt, phone, member, code, voucher) in one call; it runs
 //   on idle timeout and at the end of every journey. Late answers of a wiped session are ignored.
+// - Staff mode: kStaffTaps touches within kStaffTapWindow on the hidden "staff" control of Attract open
+//   the staff PIN entry; the configured PIN opens Maintenance (device health, refused claims to
+//   acknowledge, vouchers to reprint). kStaffPinTries wrong PINs, "back", or the idle timeout wipe it
+//   like a shopper's session.
 
 #include <chrono>
 #include <cstdint>
@@ -53,7 +57,13 @@ struct JourneyConfig {
     /// Points the receipt will earn, shown as provisional while central has not confirmed them.
     /// Empty function or empty answer: the screen says "pending" without a figure.
     std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints;
+    /// Digits opening the maintenance screen; empty: no staff mode (no hidden control on Attract).
+    std::string staffPin;
 };
+
+inline constexpr int kStaffTaps = 5;
+inline constexpr std::chrono::milliseconds kStaffTapWindow{4'000};
+inline constexpr int kStaffPinTries = 3;
 
 class Journey {
   public:
@@ -86,8 +96,32 @@ class Journey {
     [[nodiscard]] std::uint64_t session() const { return m_session; }
 
   private:
-    enum class Step { Attract, Scan, Phone, Consent, Working, Result, Rewards, Otp, Voucher, History };
-    enum class Pending { None, Member, Queue, PrinterBeforeOtp, Otp, PrinterBeforeRedeem, Redeem, Print };
+    enum class Step {
+        Attract,
+        Scan,
+        Phone,
+        Consent,
+        Working,
+        Result,
+        Rewards,
+        Otp,
+        Voucher,
+        History,
+        StaffPin,
+        Maintenance
+    };
+    enum class Pending {
+        None,
+        Member,
+        Queue,
+        PrinterBeforeOtp,
+        Otp,
+        PrinterBeforeRedeem,
+        Redeem,
+        Print,
+        PrinterBeforeReprint,
+        Reprint
+    };
 
     struct Session {
         std::optional<loyalty::Receipt> receipt;
@@ -110,11 +144,36 @@ class Journey {
         std::string workingKey;  ///< what the Working screen says
     };
 
+    /// Staff mode: the gesture, the PIN tries and what the maintenance screen shows. Wiped with the session.
+    struct Staff {
+        int cornerTaps = 0;
+        std::chrono::milliseconds firstTap{0};
+        int wrongPins = 0;
+        std::optional<StaffReport> report;
+        bool reportFailed = false;
+        std::optional<std::string> printerProblem;  ///< empty string: ready; nullopt: not known yet
+        std::string reprintCode;
+        std::string noticeKey;  ///< the outcome of the last staff action
+        std::vector<std::pair<std::string_view, std::string>> noticeArgs;
+        ui::Tone noticeTone = ui::Tone::Normal;
+    };
+
     void handleScan(const std::string& text, Now now);
     void handleKey(const std::string& key);
     void submitPhone();
     void chooseReward(const std::string& id);
     void submitOtp();
+    void tapStaffCorner(Now now);
+    void submitStaffPin();
+    void onMaintenanceIntent(const std::string& id);
+    void onStaffPrinterChecked(const std::string& problem, Now now);
+    void setNotice(std::string key, ui::Tone tone,
+                   std::vector<std::pair<std::string_view, std::string>> args = {});
+    /// The ticket of a voucher central issued: the same layout for the first print and a staff reprint.
+    [[nodiscard]] hal::VoucherTicket ticket(const std::string& title, std::int64_t valueDong,
+                                            loyalty::UnixSeconds issuedAt, loyalty::UnixSeconds expiresAt,
+                                            const std::string& terms, const std::string& code,
+                                            const std::string& qrPayload, Now now) const;
     void go(Step step);
     void setMessage(std::string key, std::vector<std::pair<std::string_view, std::string>> args = {});
     void rebuild();
@@ -127,6 +186,8 @@ class Journey {
     void buildOtp(ui::View& v) const;
     void buildVoucher(ui::View& v) const;
     void buildHistory(ui::View& v) const;
+    void buildStaffPin(ui::View& v) const;
+    void buildMaintenance(ui::View& v) const;
     void addKeypad(ui::View& v, bool okEnabled) const;
     [[nodiscard]] const Reward* reward(const std::string& id) const;
     [[nodiscard]] std::string rewardTitle(const Reward& r) const;
@@ -148,12 +209,14 @@ class Journey {
     Step m_step = Step::Attract;
     Pending m_pending = Pending::None;
     Session m_s;
+    Staff m_staff;
     std::uint64_t m_session = 1;
     std::chrono::milliseconds m_lastActivity{0};
     std::optional<std::int64_t> m_countdownShown;
     bool m_scanHelp = false;  ///< the "cannot read it?" tip is on the Scan screen
     bool m_online = false;
     std::int64_t m_outboxDepth = 0;
+    std::optional<loyalty::UnixSeconds> m_lastSync;  ///< central time of the last answer from the sync worker
     std::vector<Command> m_commands;
     ui::View m_view;
 };

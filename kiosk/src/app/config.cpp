@@ -89,7 +89,8 @@ std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlTe
         read(t, "timeouts", "idle_seconds", idleSeconds, error) &&
         read(t, "timeouts", "countdown_seconds", countdownSeconds, error) &&
         read(t, "receipts", "max_age_days", receiptDays, error) &&
-        read(t, "consent", "text_version", c.consentTextVersion, error);
+        read(t, "consent", "text_version", c.consentTextVersion, error) &&
+        read(t, "staff", "pin", c.staffPin, error);
     if (!ok) {
         return std::unexpected(error);
     }
@@ -105,6 +106,11 @@ std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlTe
     }
     if (countdownSeconds < 0 || countdownSeconds >= idleSeconds) {
         return std::unexpected("[timeouts] countdown_seconds must be 0..idle_seconds-1");
+    }
+    // Typed on the shoppers' keypad: digits only, and long enough not to be guessed in three tries.
+    if (!c.staffPin.empty() && (c.staffPin.size() < 4 || c.staffPin.size() > 8 ||
+                                c.staffPin.find_first_not_of("0123456789") != std::string::npos)) {
+        return std::unexpected("[staff] pin must be 4..8 digits (or empty: no staff mode)");
     }
     if (receiptDays < 1 || receiptDays > 3650) {
         return std::unexpected("[receipts] max_age_days must be 1..3650");

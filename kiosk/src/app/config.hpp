@@ -31,6 +31,7 @@ struct KioskConfig {
     std::chrono::milliseconds idleTimeout{45'000};
     std::chrono::milliseconds countdownFrom{10'000};
     std::string consentTextVersion = "consent-2026-11";
+    std::string staffPin;  ///< [staff] pin: 4..8 digits opening the maintenance screen; empty: no staff mode
     std::chrono::seconds receiptMaxAge{std::chrono::days{30}};
     struct StoreKey {
         std::string store;                ///< e.g. "DEV001"

@@ -18,7 +18,20 @@
 
 namespace ui {
 
-enum class ScreenId { Attract, Scan, Phone, Consent, Working, Result, Rewards, Otp, Voucher, History };
+enum class ScreenId {
+    Attract,
+    Scan,
+    Phone,
+    Consent,
+    Working,
+    Result,
+    Rewards,
+    Otp,
+    Voucher,
+    History,
+    StaffPin,     ///< staff PIN entry, reached by the hidden gesture on Attract
+    Maintenance,  ///< staff maintenance: device health, refused claims, voucher reprints
+};
 
 /// Stable lower-case name ("attract", "scan", ...) used by the automation socket and screenshots.
 [[nodiscard]] std::string_view screenName(ScreenId screen);
@@ -33,7 +46,8 @@ struct TextLine {
 };
 
 struct Control {
-    enum class Kind { Button, Key, Checkbox };
+    /// Hidden: a touch area with nothing drawn, in the bottom-right corner (the staff gesture).
+    enum class Kind { Button, Key, Checkbox, Hidden };
     Control() = default;
     Control(std::string controlId, std::string text, Kind controlKind = Kind::Button, bool isEnabled = true,
             bool isPrimary = false)

@@ -42,6 +42,13 @@ void Screen::draw(Canvas& canvas) {
     draw->AddText(canvas.fonts().small, canvas.fonts().small->FontSize,
                   ImVec2(margin, size.y - footer + (footer - canvas.fonts().small->FontSize) / 2),
                   theme::kMuted, view.status.c_str());
+    // Staff only: an unmarked corner of the status line (a shopper has no reason to tap it five times).
+    for (const auto& control : view.controls) {
+        if (control.kind == Control::Kind::Hidden) {
+            ImGui::SetCursorPos(ImVec2(size.x - footer * 2, size.y - footer));
+            canvas.hidden(control, ImVec2(footer * 2, footer));
+        }
+    }
 
     // The body is a child region so every new line starts at its left margin, not the window's edge.
     const ImVec2 area(size.x - 2 * margin, bodyBottom - header - canvas.px(72));

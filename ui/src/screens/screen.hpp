@@ -28,7 +28,7 @@ class ScanScreen final : public Screen {
     void body(Canvas& canvas, ImVec2 area) override;
 };
 
-/// Phone number and one-time code entry: the typed field and the big keypad.
+/// Phone number, one-time code and staff PIN entry: the typed field and the big keypad.
 class KeypadScreen final : public Screen {
   protected:
     void body(Canvas& canvas, ImVec2 area) override;
@@ -44,7 +44,7 @@ class ResultScreen final : public Screen {
     void body(Canvas& canvas, ImVec2 area) override;
 };
 
-/// Texts then stacked buttons: Working, Rewards, Voucher, History.
+/// Texts then stacked buttons: Working, Rewards, Voucher, History, Maintenance.
 class ListScreen final : public Screen {
   protected:
     void body(Canvas& canvas, ImVec2 area) override;
