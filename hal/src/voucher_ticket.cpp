@@ -13,7 +13,9 @@ namespace {
 /// dots bleed, and smaller modules stop decoding reliably.
 constexpr int kQrModuleDots = 6;
 constexpr int kQrMinModuleDots = 4;
-constexpr int kGap = 16;  // dots between blocks (2 mm)
+constexpr int kGap = 16;     // dots between blocks (2 mm)
+constexpr int kMargin = 16;  // dots of white paper left and right of text (2 mm): a thermal head's
+                             // outermost dots print faint, and text flush with the edge reads badly
 
 Bitmap rule(int widthDots) {
     Bitmap line(widthDots, 2);
@@ -37,7 +39,7 @@ std::expected<PrintJob, std::string> VoucherTicket::layout(TextRaster& text, int
     }
     auto addText = [&](const std::string& s, TextStyle style) -> std::expected<void, std::string> {
         if (s.empty()) return {};
-        auto added = add(text.render(s, style, widthDots));
+        auto added = add(text.render(s, style, widthDots - 2 * kMargin));
         job.feed(kGap / 2);
         return added;
     };
