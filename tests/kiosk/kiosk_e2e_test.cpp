@@ -17,6 +17,7 @@ namespace fs = std::filesystem;
 
 const fs::path kSource = KIOSK_SOURCE_DIR;
 const fs::path kBuild = KIOSK_BINARY_DIR;
+const std::string kStaffPin = "2468";
 
 struct KioskOptions {
     std::string language = "vi";
@@ -42,7 +43,8 @@ class KioskRun {
             << "[printer]\ndriver = \"" << (options.printerAddress.empty() ? "none" : "escpos-tcp")
             << "\"\naddress = \"" << options.printerAddress << "\"\n"
             << "[timeouts]\nidle_seconds = 45\ncountdown_seconds = 10\n"
-            << "[receipts]\nmax_age_days = 30\n";
+            << "[receipts]\nmax_age_days = 30\n"
+            << "[staff]\npin = \"" << kStaffPin << "\"\n";
         if (options.trustDevStore) {
             out << "[[stores]]\nid = \"DEV001\"\npublic_key = \""
                 << (kSource / "assets/samples/DEV001.pub").string() << "\"\n";
@@ -93,6 +95,24 @@ fs::path screenshotDir(const KioskOptions& options) {
         kBuild / "screenshots" / (options.language + (options.landscape ? "-landscape" : "-portrait"));
     fs::create_directories(dir);
     return dir;
+}
+
+/// What the QR of a printed PNG decodes to ("" if none).
+std::string decodeQr(const fs::path& png) {
+    std::string payload = runCommand({"zbarimg", "-q", "--raw", png.string()});
+    while (!payload.empty() && (payload.back() == '\n' || payload.back() == '\r')) {
+        payload.pop_back();
+    }
+    return payload;
+}
+
+/// From Attract: the hidden corner tapped five times, then `pin` on the keypad. The state after OK.
+json enterStaffMode(AutomationClient& kiosk, const std::string& pin) {
+    for (int i = 0; i < 5; ++i) {
+        kiosk.send({{"cmd", "tap"}, {"id", "staff"}});
+    }
+    kiosk.send({{"cmd", "type"}, {"text", pin}});
+    return kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
 }
 
 void screenshot(AutomationClient& kiosk, const fs::path& file) {
@@ -307,6 +327,32 @@ json earn(AutomationClient& kiosk, const fs::path& receipt, const std::string& p
     return state;
 }
 
+/// Result -> Rewards -> the first affordable reward -> the one-time code central sent to `e164` -> the
+/// voucher screen (its state; another screen's state when a step failed).
+json redeemFirstReward(AutomationClient& kiosk, const Backend& backend, const std::string& e164) {
+    json state = kiosk.send({{"cmd", "tap"}, {"id", "rewards"}});
+    std::string reward;
+    for (const auto& control : state.value("controls", json::array())) {
+        const std::string id = control.value("id", "");
+        if (id.starts_with("reward:") && control.value("enabled", false)) {
+            reward = id;
+            break;
+        }
+    }
+    if (reward.empty()) {
+        return state;
+    }
+    kiosk.send({{"cmd", "tap"}, {"id", reward}});
+    state = kiosk.waitForScreen("otp", 20s);
+    const std::string code = backend.lastOtp(e164);
+    if (state.value("screen", "") != "otp" || code.size() != 6U) {
+        return state;
+    }
+    kiosk.send({{"cmd", "type"}, {"text", code}});
+    kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
+    return kiosk.waitForScreen("voucher", 20s);
+}
+
 class KioskWithCentral : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -385,33 +431,13 @@ TEST_F(KioskWithCentral, RedeemPrintsAVoucherCentralAcceptsOnce) {
     const std::string phone = "0987654321";
     json state = earn(kiosk(), signReceipt(m_dir.path(), uniqueNumber("BIG"), "12750000"), phone);
     ASSERT_TRUE(state.contains("tier")) << state.dump();
-    state = kiosk().send({{"cmd", "tap"}, {"id", "rewards"}});
-    ASSERT_EQ(state.value("screen", ""), "rewards") << state.dump();
-    std::string reward;
-    for (const auto& control : state["controls"]) {
-        const std::string id = control.value("id", "");
-        if (id.starts_with("reward:") && control.value("enabled", false)) {
-            reward = id;
-            break;
-        }
-    }
-    ASSERT_FALSE(reward.empty()) << state.dump();
-    kiosk().send({{"cmd", "tap"}, {"id", reward}});
-    ASSERT_EQ(kiosk().waitForScreen("otp", 20s).value("screen", ""), "otp");
-    const std::string code = m_backend->lastOtp("+84987654321");
-    ASSERT_EQ(code.size(), 6U);
-    kiosk().send({{"cmd", "type"}, {"text", code}});
-    kiosk().send({{"cmd", "tap"}, {"id", "ok"}});
-    state = kiosk().waitForScreen("voucher", 20s);
+    state = redeemFirstReward(kiosk(), *m_backend, "+84987654321");
     ASSERT_EQ(state.value("screen", ""), "voucher") << state.dump();
     EXPECT_TRUE(hasText(state, "đã được in")) << state.dump();
 
     const fs::path printed = m_backend->printedDir() / "job-0001.png";
     ASSERT_TRUE(fs::exists(printed));
-    std::string payload = runCommand({"zbarimg", "-q", "--raw", printed.string()});
-    while (!payload.empty() && (payload.back() == '\n' || payload.back() == '\r')) {
-        payload.pop_back();
-    }
+    const std::string payload = decodeQr(printed);
     ASSERT_TRUE(payload.starts_with("LV1")) << payload;
     // The human-readable code printed under the QR is the one the screen shows; central takes it once.
     std::string voucherCode;
@@ -456,6 +482,54 @@ TEST_F(KioskWithCentral, APrinterOutOfPaperSpendsNothingAndSendsNoCode) {
     screenshot(kiosk(), screenshotDir({}) / "15-rewards-paper-out.png");
     EXPECT_TRUE(m_backend->lastOtp("+84934567890").empty());
     EXPECT_EQ(m_backend->balance(m_dir.path() / "data", phone), before);
+}
+
+TEST_F(KioskWithCentral, StaffReprintAVoucherWithTheSameQr) {
+    const std::string phone = "0976543210";
+    json state = earn(kiosk(), signReceipt(m_dir.path(), uniqueNumber("STAFF"), "12750000"), phone);
+    ASSERT_TRUE(state.contains("tier")) << state.dump();
+    state = redeemFirstReward(kiosk(), *m_backend, "+84976543210");
+    ASSERT_EQ(state.value("screen", ""), "voucher") << state.dump();
+    const std::string printed = decodeQr(m_backend->printedDir() / "job-0001.png");
+    ASSERT_TRUE(printed.starts_with("LV1")) << printed;
+    kiosk().send({{"cmd", "tap"}, {"id", "done"}});
+    ASSERT_EQ(kiosk().waitForScreen("attract", 20s).value("screen", ""), "attract");
+
+    // A wrong PIN is refused on the PIN screen.
+    state = enterStaffMode(kiosk(), "13579");
+    EXPECT_EQ(state.value("screen", ""), "staff_pin") << state.dump();
+    EXPECT_TRUE(hasText(state, "Mã PIN không đúng")) << state.dump();
+    kiosk().send({{"cmd", "type"}, {"text", kStaffPin}});
+    state = kiosk().send({{"cmd", "tap"}, {"id", "ok"}});
+    ASSERT_EQ(state.value("screen", ""), "maintenance") << state.dump();
+
+    // The voucher just issued is listed as printed; its reprint waits for the printer's answer.
+    std::string reprint;
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (reprint.empty() && std::chrono::steady_clock::now() < deadline) {
+        state = kiosk().send({{"cmd", "state"}});
+        for (const auto& control : state.value("controls", json::array())) {
+            if (control.value("id", "").starts_with("reprint:") && control.value("enabled", false)) {
+                reprint = control.value("id", "");
+            }
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_FALSE(reprint.empty()) << state.dump();
+    EXPECT_TRUE(hasText(state, "Máy in: tốt")) << state.dump();
+    EXPECT_TRUE(hasText(state, reprint.substr(8) + " · ")) << state.dump();
+    EXPECT_FALSE(hasText(state, phone)) << state.dump();
+    kiosk().send({{"cmd", "tap"}, {"id", reprint}});
+    state = kiosk().waitForText("Đã in lại phiếu", 20s);
+    EXPECT_TRUE(hasText(state, "Đã in lại phiếu " + reprint.substr(8))) << state.dump();
+    const fs::path again = m_backend->printedDir() / "job-0002.png";
+    ASSERT_TRUE(fs::exists(again));
+    EXPECT_EQ(decodeQr(again), printed);
+    screenshot(kiosk(), screenshotDir({}) / "19-maintenance-reprinted.png");
+
+    // Leaving staff mode returns to Attract, and the corner needs the PIN again.
+    state = kiosk().send({{"cmd", "tap"}, {"id", "back"}});
+    EXPECT_EQ(state.value("screen", ""), "attract") << state.dump();
 }
 
 /// Every screen, in both languages and both orientations: first offline (pending points), then with
@@ -531,6 +605,17 @@ TEST_P(KioskScreenshots, EveryScreen) {
     shop.send({{"cmd", "tap"}, {"id", "done"}});
     ASSERT_EQ(shop.waitForScreen("attract", 20s).value("screen", ""), "attract");
     screenshot(shop, out / "16-attract-with-campaign.png");
+    for (int i = 0; i < 5; ++i) {
+        shop.send({{"cmd", "tap"}, {"id", "staff"}});
+    }
+    const json pin = shop.send({{"cmd", "type"}, {"text", kStaffPin.substr(0, 2)}});
+    ASSERT_EQ(pin.value("screen", ""), "staff_pin") << pin.dump();
+    screenshot(shop, out / "17-staff-pin.png");
+    shop.send({{"cmd", "type"}, {"text", kStaffPin.substr(2)}});
+    shop.send({{"cmd", "tap"}, {"id", "ok"}});
+    const json maintenance = shop.waitForText(options.language == "en" ? "Printer: OK" : "Máy in: tốt", 20s);
+    ASSERT_EQ(maintenance.value("screen", ""), "maintenance") << maintenance.dump();
+    screenshot(shop, out / "18-maintenance.png");
 }
 
 INSTANTIATE_TEST_SUITE_P(LanguagesAndOrientations, KioskScreenshots,
