@@ -1062,9 +1062,12 @@ void Journey::buildMaintenance(ui::View& v) const {
         const sync::Refusal& r = report->refusals[i];
         // Phones stay masked, for staff too; a stored number that no longer parses shows nothing.
         const auto phone = loyalty::parsePhone(r.phone, *m_config.phonePolicy);
-        const std::string reason = (m_language == "en" ? m_en : m_vi).has("claim.error." + r.code)
-                                       ? tr("claim.error." + r.code)
-                                       : r.reason;
+        // Our wording of central's code where we have one (a receipt-token refusal is worded like the
+        // Scan screen's); central's own reason otherwise.
+        const auto& strings = m_language == "en" ? m_en : m_vi;
+        const std::string reason = strings.has("claim.error." + r.code)  ? tr("claim.error." + r.code)
+                                   : strings.has("scan.error." + r.code) ? tr("scan.error." + r.code)
+                                                                         : r.reason;
         v.lines.push_back({tr("staff.refusal_line", {{"receipt", r.receiptId},
                                                      {"phone", phone ? phone->masked() : "—"},
                                                      {"points", number(r.provisionalPoints)},

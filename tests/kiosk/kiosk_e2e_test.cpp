@@ -25,6 +25,8 @@ struct KioskOptions {
     std::string centralUrl;
     std::string printerAddress;  ///< a `kioskctl printer serve` port; empty: no printer
     bool trustDevStore = true;
+    /// More stores the kiosk trusts offline (store id, public key file), e.g. one central does not know.
+    std::vector<std::pair<std::string, fs::path>> extraStores;
 };
 
 class KioskRun {
@@ -48,6 +50,9 @@ class KioskRun {
         if (options.trustDevStore) {
             out << "[[stores]]\nid = \"DEV001\"\npublic_key = \""
                 << (kSource / "assets/samples/DEV001.pub").string() << "\"\n";
+        }
+        for (const auto& [store, key] : options.extraStores) {
+            out << "[[stores]]\nid = \"" << store << "\"\npublic_key = \"" << key.string() << "\"\n";
         }
         out << "[[rewards]]\nid = \"COFFEE\"\ntitle_vi = \"Một ly cà phê sữa đá\"\ntitle_en = \"One iced "
                "coffee\"\n"
@@ -365,6 +370,11 @@ class KioskWithCentral : public ::testing::Test {
         KioskOptions options;
         options.centralUrl = m_backend->url();
         options.printerAddress = m_backend->printerAddress();
+        // A store the kiosk trusts but central does not know: its receipts pass the kiosk's offline
+        // check and central refuses their claims (what staff see in maintenance mode).
+        static_cast<void>(runCommand({(kBuild / "bin/kioskctl").string(), "keygen", "--store", "ROGUE1",
+                                      "--out", m_dir.path().string()}));
+        options.extraStores = {{"ROGUE1", m_dir.path() / "ROGUE1.pub"}};
         m_kiosk = std::make_unique<KioskRun>(m_dir, options);
         ASSERT_TRUE(m_kiosk->client().connected()) << m_kiosk->log();
     }
@@ -484,7 +494,7 @@ TEST_F(KioskWithCentral, APrinterOutOfPaperSpendsNothingAndSendsNoCode) {
     EXPECT_EQ(m_backend->balance(m_dir.path() / "data", phone), before);
 }
 
-TEST_F(KioskWithCentral, StaffReprintAVoucherWithTheSameQr) {
+TEST_F(KioskWithCentral, StaffSeeARefusedClaimAndReprintAVoucherWithTheSameQr) {
     const std::string phone = "0976543210";
     json state = earn(kiosk(), signReceipt(m_dir.path(), uniqueNumber("STAFF"), "12750000"), phone);
     ASSERT_TRUE(state.contains("tier")) << state.dump();
@@ -492,6 +502,17 @@ TEST_F(KioskWithCentral, StaffReprintAVoucherWithTheSameQr) {
     ASSERT_EQ(state.value("screen", ""), "voucher") << state.dump();
     const std::string printed = decodeQr(m_backend->printedDir() / "job-0001.png");
     ASSERT_TRUE(printed.starts_with("LV1")) << printed;
+    kiosk().send({{"cmd", "tap"}, {"id", "done"}});
+    ASSERT_EQ(kiosk().waitForScreen("attract", 20s).value("screen", ""), "attract");
+    // A receipt central refuses (its store is unknown there): the shopper is told, staff will see it.
+    const std::string rogue = uniqueNumber("ROGUE");
+    ASSERT_FALSE(
+        earn(kiosk(),
+             signReceipt(m_dir.path(), rogue, "90000", (m_dir.path() / "ROGUE1.key").string(), "ROGUE1"),
+             phone)
+            .empty());
+    state = kiosk().waitForText("unknown_store", 20s);
+    ASSERT_TRUE(hasText(state, "unknown_store")) << state.dump();
     kiosk().send({{"cmd", "tap"}, {"id", "done"}});
     ASSERT_EQ(kiosk().waitForScreen("attract", 20s).value("screen", ""), "attract");
 
@@ -519,6 +540,20 @@ TEST_F(KioskWithCentral, StaffReprintAVoucherWithTheSameQr) {
     EXPECT_TRUE(hasText(state, "Máy in: tốt")) << state.dump();
     EXPECT_TRUE(hasText(state, reprint.substr(8) + " · ")) << state.dump();
     EXPECT_FALSE(hasText(state, phone)) << state.dump();
+    EXPECT_TRUE(hasText(state, "ROGUE1/" + rogue)) << state.dump();
+    EXPECT_TRUE(hasText(state, "từ chối: 1")) << state.dump();
+    EXPECT_TRUE(hasText(state, "không phải của chuỗi cửa hàng này")) << state.dump();
+    screenshot(kiosk(), screenshotDir({}) / "20-maintenance-refusal.png");
+    std::string ack;
+    for (const auto& control : state["controls"]) {
+        if (control.value("id", "").starts_with("ack:")) {
+            ack = control.value("id", "");
+        }
+    }
+    ASSERT_FALSE(ack.empty()) << state.dump();
+    kiosk().send({{"cmd", "tap"}, {"id", ack}});
+    state = kiosk().waitForText("từ chối: 0", 20s);
+    EXPECT_FALSE(hasText(state, "ROGUE1/" + rogue)) << state.dump();
     kiosk().send({{"cmd", "tap"}, {"id", reprint}});
     state = kiosk().waitForText("Đã in lại phiếu", 20s);
     EXPECT_TRUE(hasText(state, "Đã in lại phiếu " + reprint.substr(8))) << state.dump();
