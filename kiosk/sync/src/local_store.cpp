@@ -423,7 +423,8 @@ StoreResult<std::int64_t> LocalStore::loadClockOffset() {
 
 StoreResult<void> LocalStore::saveVoucher(const IssuedVoucher& voucher) {
     if (voucher.code.empty() || voucher.qrPayload.empty())
-        return std::unexpected(StoreError{StoreError::Kind::Invalid, "a voucher needs its code and QR payload"});
+        return std::unexpected(
+            StoreError{StoreError::Kind::Invalid, "a voucher needs its code and QR payload"});
     std::lock_guard lock(m_mutex);
     // Central answers a retried redemption with the same voucher: the first copy (and its printed
     // flag) stays.
