@@ -290,7 +290,7 @@ void Journey::onIntent(const ui::Intent& intent, Now now) {
             if (id.starts_with("key:")) {
                 handleKey(id.substr(4));
             } else if (id == "ok") {
-                submitStaffPin();
+                submitStaffPin(now);
             } else if (id == "back") {
                 wipe();
             }
@@ -302,6 +302,9 @@ void Journey::onIntent(const ui::Intent& intent, Now now) {
 }
 
 void Journey::tapStaffCorner(Now now) {
+    if (now.mono < m_staffLockedUntil) {
+        return;
+    }
     if (m_staff.cornerTaps == 0 || now.mono - m_staff.firstTap > kStaffTapWindow) {
         m_staff.cornerTaps = 0;
         m_staff.firstTap = now.mono;
@@ -315,7 +318,7 @@ void Journey::tapStaffCorner(Now now) {
     go(Step::StaffPin);
 }
 
-void Journey::submitStaffPin() {
+void Journey::submitStaffPin(Now now) {
     if (m_s.digits.size() < kStaffPinMinDigits) {
         return;
     }
@@ -323,6 +326,7 @@ void Journey::submitStaffPin() {
     m_s.digits.clear();
     if (!right) {
         if (++m_staff.wrongPins >= kStaffPinTries) {
+            m_staffLockedUntil = now.mono + kStaffLockout;
             wipe();
             return;
         }

@@ -436,7 +436,12 @@ TEST_F(StaffTest, AWrongPinIsRefusedAndThreeSendTheKioskBackToAttract) {
     type("0000");
     tap("ok");
     EXPECT_EQ(screen(), ui::ScreenId::Attract);
-    // A new gesture starts over with three tries.
+    // The gesture is locked for a while: no guessing three PINs a minute.
+    m_clock.advance(kStaffLockout - 10s);
+    corner(kStaffTaps);
+    EXPECT_EQ(screen(), ui::ScreenId::Attract);
+    m_clock.advance(10s);
+    // Then a new gesture starts over with three tries.
     toMaintenance();
 }
 

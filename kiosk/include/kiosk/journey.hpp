@@ -11,8 +11,8 @@
 //   on idle timeout and at the end of every journey. Late answers of a wiped session are ignored.
 // - Staff mode: kStaffTaps touches within kStaffTapWindow on the hidden "staff" control of Attract open
 //   the staff PIN entry; the configured PIN opens Maintenance (device health, refused claims to
-//   acknowledge, vouchers to reprint). kStaffPinTries wrong PINs, "back", or the idle timeout wipe it
-//   like a shopper's session.
+//   acknowledge, vouchers to reprint). kStaffPinTries wrong PINs (which also lock the gesture for
+//   kStaffLockout), "back", or the idle timeout wipe it like a shopper's session.
 
 #include <chrono>
 #include <cstdint>
@@ -64,6 +64,8 @@ struct JourneyConfig {
 inline constexpr int kStaffTaps = 5;
 inline constexpr std::chrono::milliseconds kStaffTapWindow{4'000};
 inline constexpr int kStaffPinTries = 3;
+/// After kStaffPinTries wrong PINs the gesture does nothing for this long (no guessing 3 PINs a minute).
+inline constexpr std::chrono::milliseconds kStaffLockout{5 * 60'000};
 
 class Journey {
   public:
@@ -164,7 +166,7 @@ class Journey {
     void chooseReward(const std::string& id);
     void submitOtp();
     void tapStaffCorner(Now now);
-    void submitStaffPin();
+    void submitStaffPin(Now now);
     void onMaintenanceIntent(const std::string& id);
     void onStaffPrinterChecked(const std::string& problem, Now now);
     void setNotice(std::string key, ui::Tone tone,
@@ -210,6 +212,7 @@ class Journey {
     Pending m_pending = Pending::None;
     Session m_s;
     Staff m_staff;
+    std::chrono::milliseconds m_staffLockedUntil{0};  ///< survives wipes, unlike m_staff
     std::uint64_t m_session = 1;
     std::chrono::milliseconds m_lastActivity{0};
     std::optional<std::int64_t> m_countdownShown;
