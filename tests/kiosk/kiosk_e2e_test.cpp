@@ -562,9 +562,14 @@ TEST_F(KioskWithCentral, StaffSeeARefusedClaimAndReprintAVoucherWithTheSameQr) {
     EXPECT_EQ(decodeQr(again), printed);
     screenshot(kiosk(), screenshotDir({}) / "19-maintenance-reprinted.png");
 
-    // Leaving staff mode returns to Attract, and the corner needs the PIN again.
+    // Leaving staff mode returns to Attract; the idle timeout closes it too.
     state = kiosk().send({{"cmd", "tap"}, {"id", "back"}});
     EXPECT_EQ(state.value("screen", ""), "attract") << state.dump();
+    state = enterStaffMode(kiosk(), kStaffPin);
+    ASSERT_EQ(state.value("screen", ""), "maintenance") << state.dump();
+    state = kiosk().send({{"cmd", "idle"}, {"advance_ms", 46'000}});
+    EXPECT_EQ(state.value("screen", ""), "attract") << state.dump();
+    EXPECT_FALSE(hasText(kiosk().send({{"cmd", "state"}}), rogue)) << state.dump();
 }
 
 /// Every screen, in both languages and both orientations: first offline (pending points), then with
