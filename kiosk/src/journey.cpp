@@ -378,13 +378,14 @@ void Journey::onStaffPrinterChecked(const std::string& problem, Now now) {
     m_pending = Pending::None;
     const sync::IssuedVoucher* voucher = nullptr;
     if (m_staff.report) {
-        for (const auto& v : m_staff.report->vouchers) {
-            if (v.code == m_staff.reprintCode) {
-                voucher = &v;
-            }
-        }
+        const auto& list = m_staff.report->vouchers;
+        const auto found = std::find_if(list.begin(), list.end(), [&](const sync::IssuedVoucher& v) {
+            return v.code == m_staff.reprintCode;
+        });
+        voucher = found == list.end() ? nullptr : &*found;
     }
     if (voucher == nullptr) {
+        setNotice("", ui::Tone::Normal);  // the list changed meanwhile: nothing to print
         rebuild();
         return;
     }
