@@ -21,7 +21,9 @@ std::string groupThousands(std::int64_t n) {
     return out;
 }
 
-std::string formatVnd(Dong amount) { return groupThousands(amount.value) + "\u00A0\u20AB"; }
+std::string formatVnd(Dong amount) {
+    return groupThousands(amount.value) + "\u00A0\u20AB";
+}
 
 std::expected<Dong, MoneyError> parseDong(std::string_view text) {
     // Trim surrounding spaces and an optional trailing currency mark (₫, đ, VND).
@@ -61,10 +63,14 @@ std::expected<Dong, MoneyError> parseDong(std::string_view text) {
 
 std::string_view describe(MoneyError error) {
     switch (error) {
-        case MoneyError::Empty: return "no amount given";
-        case MoneyError::NotANumber: return "not an amount in dong (digits, optionally grouped as 1.234.567)";
-        case MoneyError::Negative: return "amount must not be negative";
-        case MoneyError::TooLarge: return "amount is larger than any receipt can be (100.000.000.000 dong)";
+        case MoneyError::Empty:
+            return "no amount given";
+        case MoneyError::NotANumber:
+            return "not an amount in dong (digits, optionally grouped as 1.234.567)";
+        case MoneyError::Negative:
+            return "amount must not be negative";
+        case MoneyError::TooLarge:
+            return "amount is larger than any receipt can be (100.000.000.000 dong)";
     }
     return "unknown money error";
 }

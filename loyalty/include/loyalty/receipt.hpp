@@ -13,9 +13,9 @@ namespace loyalty {
 using UnixSeconds = std::int64_t;
 
 struct Receipt {
-    std::string store;    ///< store id, e.g. "HCM001": 1-16 chars of [A-Z0-9-]
-    std::string number;   ///< the POS receipt number, unique within the store: 1-24 chars of [A-Z0-9-]
-    Dong amount;          ///< total paid, in dong
+    std::string store;         ///< store id, e.g. "HCM001": 1-16 chars of [A-Z0-9-]
+    std::string number;        ///< the POS receipt number, unique within the store: 1-24 chars of [A-Z0-9-]
+    Dong amount;               ///< total paid, in dong
     UnixSeconds issuedAt = 0;  ///< when the POS printed it
     std::uint32_t items = 0;   ///< number of items on the receipt
 
