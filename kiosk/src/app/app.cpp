@@ -10,6 +10,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "hal/bitmap.hpp"
 #include "hal/printer_registry.hpp"
 #include "hal/scanner.hpp"
 #include "hal/text_raster.hpp"
@@ -291,6 +292,13 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
         }
         m_printer = std::move(*created);
         m_ticketText = std::make_unique<hal::TextRaster>(std::move(*text));
+        // The shop's logo heads every voucher; a missing or broken file costs the logo, not the print.
+        const auto logoPath = m_config.assetsDir / "images" / "logo.png";
+        if (auto logo = hal::loadBitmap(logoPath, m_printer->widthDots() * 2 / 3)) {
+            m_ticketLogo = std::make_unique<hal::Bitmap>(std::move(*logo));
+        } else {
+            spdlog::warn("vouchers print without a logo: {}", logo.error());
+        }
     }
 
     m_printerWorker = std::make_unique<Worker>("printer");
@@ -410,11 +418,12 @@ void App::dispatch(std::vector<Command> commands) {
                 } else if constexpr (std::is_same_v<T, PrintVoucher>) {
                     hal::ReceiptPrinter* printer = m_printer.get();
                     hal::TextRaster* text = m_ticketText.get();
+                    const hal::Bitmap* logo = m_ticketLogo.get();
                     sync::LocalStore* store = m_store.get();
-                    m_printerWorker->post([inbox, printer, text, store, c] {
+                    m_printerWorker->post([inbox, printer, text, logo, store, c] {
                         std::string problem = "offline";
                         if (printer != nullptr) {
-                            auto job = c.ticket.layout(*text, printer->widthDots());
+                            auto job = c.ticket.layout(*text, printer->widthDots(), logo);
                             if (!job) {
                                 spdlog::error("voucher {}: cannot lay out the ticket: {}", c.ticket.code,
                                               job.error());

@@ -27,6 +27,7 @@ class VirtualCamera;
 class Camera;
 class ReceiptPrinter;
 class TextRaster;
+class Bitmap;
 }  // namespace hal
 
 namespace kiosk::sync {
@@ -80,6 +81,7 @@ class App {
     std::unique_ptr<hal::Scanner> m_scanner;
     std::unique_ptr<hal::ReceiptPrinter> m_printer;  ///< printer worker only; empty: no printer configured
     std::unique_ptr<hal::TextRaster> m_ticketText;   ///< printer worker only
+    std::unique_ptr<hal::Bitmap> m_ticketLogo;       ///< read-only after start-up; null = no logo
     std::unique_ptr<Worker> m_printerWorker;
     std::unique_ptr<Worker> m_centralWorker;
     std::unique_ptr<Worker> m_storeWorker;
