@@ -235,6 +235,7 @@ void Journey::onIntent(const ui::Intent& intent, Now now) {
                 claim.consentTextVersion = m_config.consentTextVersion;
                 claim.acceptedAt = now.wall;
                 claim.provisionalPoints = m_s.provisional.value_or(0);
+                m_s.consentAt = now.wall;
                 m_commands.emplace_back(QueueClaim{m_session, std::move(claim)});
                 go(Step::Working);
             } else if (id == "back") {
@@ -249,6 +250,13 @@ void Journey::onIntent(const ui::Intent& intent, Now now) {
                 go(Step::Rewards);
             } else if (id == "history") {
                 go(Step::History);
+            } else if (id == "print_consent") {
+                // The printer is asked first, as for a voucher: no job starts on a printer that is
+                // known to be unable to finish it.
+                m_s.consentPrint.reset();
+                m_pending = Pending::PrinterBeforeConsent;
+                m_commands.emplace_back(CheckPrinter{m_session});
+                rebuild();
             } else if (id == "done") {
                 wipe();
             }
@@ -426,6 +434,24 @@ hal::VoucherTicket Journey::ticket(const std::string& title, std::int64_t valueD
     t.storeLine =
         tr("ticket.store",
            {{"kiosk", m_config.kioskId}, {"date", loyalty::formatLocalDateVi(issued.date)}, {"time", clock}});
+    return t;
+}
+
+hal::ConsentTicket Journey::consentTicket(Now now) const {
+    hal::ConsentTicket t;
+    t.title = tr("consent_ticket.title");
+    t.consentText = tr("consent.text");  // the very key the Consent screen shows
+    t.versionLine = tr("consent.version", {{"version", m_config.consentTextVersion}});
+    t.joinLine = tr("consent_ticket.join", {{"answer", tr("consent_ticket.yes")}});
+    t.marketingLine = tr("consent_ticket.marketing",
+                         {{"answer", tr(m_s.consentMarketing ? "consent_ticket.yes" : "consent_ticket.no")}});
+    t.memberLine = tr("ticket.member", {{"phone", m_s.phone ? m_s.phone->masked() : ""}});
+    const auto given = loyalty::localDateTime(m_s.consentAt > 0 ? m_s.consentAt : now.wall);
+    char clock[8];
+    std::snprintf(clock, sizeof(clock), "%02d:%02d", given.hour % 24, given.minute % 60);
+    t.storeLine =
+        tr("ticket.store",
+           {{"kiosk", m_config.kioskId}, {"date", loyalty::formatLocalDateVi(given.date)}, {"time", clock}});
     return t;
 }
 
@@ -607,11 +633,22 @@ void Journey::onEvent(const Event& event, Now now) {
                     return;
                 }
                 if (m_step != Step::Maintenance && m_pending != Pending::PrinterBeforeOtp &&
-                    m_pending != Pending::PrinterBeforeRedeem) {
+                    m_pending != Pending::PrinterBeforeRedeem && m_pending != Pending::PrinterBeforeConsent) {
                     return;
                 }
                 if (m_step == Step::Maintenance) {
                     onStaffPrinterChecked(e.problem, now);
+                    return;
+                }
+                if (m_pending == Pending::PrinterBeforeConsent) {
+                    m_pending = Pending::None;
+                    if (!e.problem.empty()) {
+                        m_s.consentPrint = e.problem;
+                    } else {
+                        m_pending = Pending::PrintConsent;
+                        m_commands.emplace_back(PrintConsent{m_session, consentTicket(now)});
+                    }
+                    rebuild();
                     return;
                 }
                 const Pending was = m_pending;
@@ -686,6 +723,12 @@ void Journey::onEvent(const Event& event, Now now) {
                                                          "staff.printer_problem.other")}});
                     }
                     m_commands.emplace_back(LoadStaffReport{m_session});  // the printed flag changed
+                    rebuild();
+                    return;
+                }
+                if (e.session == m_session && m_pending == Pending::PrintConsent) {
+                    m_pending = Pending::None;
+                    m_s.consentPrint = e.problem;
                     rebuild();
                     return;
                 }
@@ -948,10 +991,29 @@ void Journey::buildResult(ui::View& v) const {
         }
         v.tier = std::move(card);
     }
-    const bool canSpend = m_online && m_s.member.has_value() && !m_config.rewards.empty();
+    // Not while the consent receipt prints: the printer answers one question at a time.
+    const bool canSpend =
+        m_online && m_s.member.has_value() && !m_config.rewards.empty() && m_pending == Pending::None;
     v.controls.push_back({"rewards", tr("result.rewards"), ui::Control::Kind::Button, canSpend});
     v.controls.push_back(
         {"history", tr("result.history"), ui::Control::Kind::Button, m_s.member.has_value()});
+    if (m_s.consentAt > 0) {
+        // Only a shopper who gave consent in this very session: a returning member gave it earlier.
+        const bool printing =
+            m_pending == Pending::PrinterBeforeConsent || m_pending == Pending::PrintConsent;
+        if (printing) {
+            v.lines.push_back({tr("result.consent_printing"), ui::TextLine::Style::Small});
+        } else if (m_s.consentPrint && m_s.consentPrint->empty()) {
+            v.lines.push_back({tr("result.consent_printed"), ui::TextLine::Style::Body, ui::Tone::Good});
+        } else if (m_s.consentPrint) {
+            v.lines.push_back({tr("result.consent_print_failed",
+                                  {{"problem", errorText("staff.printer_problem.", *m_s.consentPrint,
+                                                         "staff.printer_problem.other")}}),
+                               ui::TextLine::Style::Body, ui::Tone::Error});
+        }
+        v.controls.push_back({"print_consent", tr("result.print_consent"), ui::Control::Kind::Button,
+                              m_pending == Pending::None});
+    }
     v.controls.push_back({"done", tr("result.done"), ui::Control::Kind::Button, true, true});
 }
 

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <variant>
 
+#include "hal/consent_ticket.hpp"
 #include "hal/escpos.hpp"
 #include "hal/text_raster.hpp"
 #include "hal/virtual_printer.hpp"
@@ -78,14 +80,10 @@ TEST(TextRaster, WrapsToTheWidthAndAligns) {
     EXPECT_TRUE(fonts().render("", style, 384).empty());
 }
 
-TEST(HostileText, VoucherJobCarriesOnlyOurCommands) {
-    hal::VoucherTicket ticket{kHostile,    kHostile,     kHostile, kHostile + kHostile,
-                              "ABCD-EFGH", "QR-PAYLOAD", kHostile, kHostile};
-    auto job = ticket.layout(fonts(), hal::kPaper58mmDots);
-    ASSERT_TRUE(job) << job.error();
-    // Walk the stream: each piece must be exactly one of our commands with its exact length, so no
-    // byte of text can be interpreted by the printer.
-    for (const auto& piece : hal::escpos::encode(*job)) {
+/// Walks the stream: each piece must be exactly one of our commands with its exact length, so no byte
+/// of text can be interpreted by the printer; and the printer agrees (one job, nothing skipped).
+void expectOnlyOurCommands(const hal::PrintJob& job) {
+    for (const auto& piece : hal::escpos::encode(job)) {
         ASSERT_GE(piece.size(), 2U);
         if (piece[0] == 0x1B && piece[1] == '@') {
             EXPECT_EQ(piece.size(), 2U);
@@ -99,13 +97,60 @@ TEST(HostileText, VoucherJobCarriesOnlyOurCommands) {
             EXPECT_EQ(piece, (std::vector<std::uint8_t>{0x1D, 'V', 66, 0}));
         }
     }
-    // And the printer agrees: one job, no status answer, nothing skipped as unknown.
-    auto printer = hal::VirtualPrinter::create({hal::kPaper58mmDots, {}});
+    auto printer = hal::VirtualPrinter::create({job.widthDots(), {}});
     ASSERT_TRUE(printer);
-    for (const auto& piece : hal::escpos::encode(*job)) EXPECT_TRUE((*printer)->receive(piece).empty());
+    for (const auto& piece : hal::escpos::encode(job)) EXPECT_TRUE((*printer)->receive(piece).empty());
     (*printer)->endOfStream();
     EXPECT_EQ((*printer)->jobCount(), 1U);
     for (const auto& line : (*printer)->log()) EXPECT_EQ(line.find("skipped"), std::string::npos) << line;
+}
+
+TEST(HostileText, VoucherJobCarriesOnlyOurCommands) {
+    hal::VoucherTicket ticket{kHostile,    kHostile,     kHostile, kHostile + kHostile,
+                              "ABCD-EFGH", "QR-PAYLOAD", kHostile, kHostile};
+    auto job = ticket.layout(fonts(), hal::kPaper58mmDots);
+    ASSERT_TRUE(job) << job.error();
+    expectOnlyOurCommands(*job);
+}
+
+TEST(HostileText, ConsentJobCarriesOnlyOurCommands) {
+    hal::ConsentTicket ticket{kHostile, kHostile + kHostile, kHostile, kHostile, kHostile, kHostile,
+                              kHostile};
+    for (int width : {hal::kPaper58mmDots, hal::kPaper80mmDots}) {
+        auto job = ticket.layout(fonts(), width);
+        ASSERT_TRUE(job) << job.error();
+        expectOnlyOurCommands(*job);
+    }
+}
+
+/// Paper a job uses, in dots: its images and feeds.
+int lengthDots(const hal::PrintJob& job) {
+    int dots = 0;
+    for (const auto& item : job.items()) {
+        if (const auto* raster = std::get_if<hal::PrintJob::Raster>(&item)) dots += raster->image.height();
+        if (const auto* feed = std::get_if<hal::PrintJob::Feed>(&item)) dots += feed->dots;
+    }
+    return dots;
+}
+
+TEST(ConsentTicket, LaysOutLikeAVoucherAndNeedsItsText) {
+    hal::ConsentTicket ticket;
+    EXPECT_FALSE(ticket.layout(fonts(), hal::kPaper80mmDots));  // a receipt of nothing
+    ticket.title = "Xác nhận đồng ý";
+    ticket.consentText = std::string(40, 'x') + " Để tích điểm, chúng tôi lưu số điện thoại của bạn.";
+    const hal::Bitmap logo(hal::kPaper80mmDots + 8, 10);
+    EXPECT_FALSE(ticket.layout(fonts(), hal::kPaper80mmDots, &logo));  // a logo wider than the paper
+    const hal::Bitmap small(100, 10);
+    auto withLogo = ticket.layout(fonts(), hal::kPaper80mmDots, &small);
+    auto without = ticket.layout(fonts(), hal::kPaper80mmDots);
+    ASSERT_TRUE(withLogo) << withLogo.error();
+    ASSERT_TRUE(without) << without.error();
+    EXPECT_GT(lengthDots(*withLogo), lengthDots(*without) + 10);
+    ticket.versionLine = "Điều khoản phiên bản consent-2026-11";
+    auto longer = ticket.layout(fonts(), hal::kPaper80mmDots);
+    ASSERT_TRUE(longer);
+    EXPECT_GT(lengthDots(*longer), lengthDots(*without));
+    EXPECT_TRUE(std::holds_alternative<hal::PrintJob::Cut>(longer->items().back()));
 }
 
 TEST(HostileText, VoucherNeedsCodeAndPayload) {

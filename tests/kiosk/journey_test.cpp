@@ -158,6 +158,98 @@ TEST_F(JourneyTest, NewMemberConsentsToJoiningAndMarketingSeparately) {
     EXPECT_FALSE(queued[0].claim.consentTextVersion.empty());
 }
 
+TEST_F(JourneyTest, OnlyAShopperWhoConsentedInThisSessionIsOfferedTheConsentReceipt) {
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(100))});
+    post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
+    ASSERT_EQ(screen(), ui::ScreenId::Result);
+    EXPECT_EQ(m_journey->view().control("print_consent"), nullptr);  // a returning member consented earlier
+    tap("print_consent");
+    EXPECT_TRUE(commands<CheckPrinter>().empty());
+    tap("done");
+
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>()});
+    tap("consent:join");
+    tap("ok");
+    post(ClaimQueued{m_journey->session(), std::string("key-2"), 25});
+    ASSERT_EQ(screen(), ui::ScreenId::Result);
+    const auto* print = m_journey->view().control("print_consent");
+    ASSERT_NE(print, nullptr);
+    EXPECT_TRUE(print->enabled);
+    EXPECT_FALSE(print->label.empty());
+}
+
+TEST_F(JourneyTest, TheConsentReceiptChecksThePrinterThenPrintsWhatTheShopperAgreedTo) {
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>()});
+    tap("consent:join");
+    tap("consent:marketing");
+    tap("ok");
+    post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
+    static_cast<void>(m_journey->takeCommands());
+    tap("print_consent");
+    ASSERT_EQ(commands<CheckPrinter>().size(), 1U);
+    EXPECT_FALSE(m_journey->view().control("print_consent")->enabled);  // one job at a time
+    EXPECT_FALSE(m_journey->view().control("rewards")->enabled);
+    post(PrinterChecked{m_journey->session(), "cover_open"});
+    EXPECT_TRUE(commands<PrintConsent>().empty());
+    EXPECT_TRUE(shows("nắp đang mở"));
+    EXPECT_EQ(m_journey->view().lines.back().tone, ui::Tone::Error);
+
+    tap("print_consent");
+    ASSERT_EQ(commands<CheckPrinter>().size(), 1U);
+    EXPECT_FALSE(shows("nắp đang mở"));
+    post(PrinterChecked{m_journey->session(), ""});
+    auto printed = commands<PrintConsent>();
+    ASSERT_EQ(printed.size(), 1U);
+    const hal::ConsentTicket& t = printed[0].ticket;
+    EXPECT_EQ(t.consentText, strings("vi").text("consent.text"));  // word for word what the screen said
+    EXPECT_EQ(t.title, strings("vi").text("consent_ticket.title"));
+    EXPECT_NE(t.versionLine.find("consent-2026-11"), std::string::npos);
+    EXPECT_EQ(t.joinLine, "Tham gia chương trình thành viên: Có");
+    EXPECT_EQ(t.marketingLine, "Nhận tin khuyến mãi qua SMS/Zalo: Có");
+    EXPECT_EQ(t.memberLine, "Khách hàng: 090****567");
+    EXPECT_NE(t.storeLine.find("K1"), std::string::npos);
+    EXPECT_NE(t.storeLine.find("/20"), std::string::npos);  // the local date
+    EXPECT_TRUE(commands<Redeem>().empty());                // nothing else happens: no points, no central
+    post(Printed{m_journey->session(), ""});
+    EXPECT_EQ(screen(), ui::ScreenId::Result);
+    EXPECT_TRUE(shows(strings("vi").text("result.consent_printed")));
+    EXPECT_TRUE(m_journey->view().control("print_consent")->enabled);
+}
+
+TEST_F(JourneyTest, TheConsentReceiptIsWordedInTheShoppersLanguageAndForgottenOnWipe) {
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>()});
+    tap("consent:join");
+    tap("ok");
+    post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
+    tap("lang");
+    static_cast<void>(m_journey->takeCommands());
+    tap("print_consent");
+    post(PrinterChecked{m_journey->session(), ""});
+    auto printed = commands<PrintConsent>();
+    ASSERT_EQ(printed.size(), 1U);
+    EXPECT_EQ(printed[0].ticket.consentText, strings("en").text("consent.text"));
+    EXPECT_EQ(printed[0].ticket.marketingLine, "Promotions by SMS/Zalo: No");
+    post(Printed{m_journey->session(), "paper_out"});
+    EXPECT_TRUE(shows("out of paper"));
+    const auto oldSession = m_journey->session();
+    m_clock.advance(46s);
+    m_journey->tick(now());
+    EXPECT_EQ(screen(), ui::ScreenId::Attract);
+    post(Printed{oldSession, ""});  // a late answer of the wiped session
+    EXPECT_EQ(screen(), ui::ScreenId::Attract);
+    // The next shopper, a returning member, is not offered the previous shopper's consent.
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(100))});
+    post(ClaimQueued{m_journey->session(), std::string("key-2"), 25});
+    ASSERT_EQ(screen(), ui::ScreenId::Result);
+    EXPECT_EQ(m_journey->view().control("print_consent"), nullptr);
+    EXPECT_FALSE(shows("out of paper"));
+}
+
 TEST_F(JourneyTest, RefusedReceiptsShowTheirReason) {
     tap("start");
     post(CodeScanned{token("0002", 50'000, m_clock.now() - 40 * 86'400)});

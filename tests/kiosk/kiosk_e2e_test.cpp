@@ -475,6 +475,12 @@ TEST_F(KioskWithCentral, APrinterOutOfPaperSpendsNothingAndSendsNoCode) {
     json state = earn(kiosk(), signReceipt(m_dir.path(), uniqueNumber("PAPER"), "12750000"), phone);
     ASSERT_TRUE(state.contains("tier")) << state.dump();
     const std::int64_t before = m_backend->balance(m_dir.path() / "data", phone);
+    // While there is paper, the new member prints the consent they just gave: a job on the printer.
+    kiosk().send({{"cmd", "tap"}, {"id", "print_consent"}});
+    state = kiosk().waitForText("Phiếu xác nhận đồng ý đã được in", 20s);
+    EXPECT_TRUE(hasText(state, "Phiếu xác nhận đồng ý đã được in")) << state.dump();
+    EXPECT_TRUE(fs::exists(m_backend->printedDir() / "job-0001.png"));
+    EXPECT_EQ(m_backend->balance(m_dir.path() / "data", phone), before);
     m_backend->printerControl("paper out");
     state = kiosk().send({{"cmd", "tap"}, {"id", "rewards"}});
     std::string reward;

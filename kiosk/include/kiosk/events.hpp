@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "hal/consent_ticket.hpp"
 #include "hal/voucher_ticket.hpp"
 #include "kiosk/sync/local_store.hpp"
 #include "network/central_client.hpp"
@@ -53,6 +54,12 @@ struct PrintVoucher {
     std::uint64_t session = 0;
     hal::VoucherTicket ticket;
 };
+/// Print the receipt of the consent a new member gave in this session (after CheckPrinter said ready).
+/// Nothing is stored and central is not involved. Answer: Printed.
+struct PrintConsent {
+    std::uint64_t session = 0;
+    hal::ConsentTicket ticket;
+};
 
 /// Staff maintenance: read what the maintenance screen shows. Answer: StaffReportLoaded.
 struct LoadStaffReport {
@@ -65,7 +72,7 @@ struct AcknowledgeRefusal {
 };
 
 using Command = std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher,
-                             LoadStaffReport, AcknowledgeRefusal>;
+                             PrintConsent, LoadStaffReport, AcknowledgeRefusal>;
 
 // ---- events (workers -> journey) ---------------------------------------------------------------------
 
@@ -106,7 +113,7 @@ struct Redeemed {
 };
 struct Printed {
     std::uint64_t session = 0;
-    std::string problem;  ///< empty: the whole voucher came out
+    std::string problem;  ///< empty: the whole voucher (or consent receipt) came out
 };
 
 /// What the maintenance screen shows besides the printer (asked separately with CheckPrinter).

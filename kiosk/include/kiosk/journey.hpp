@@ -122,7 +122,9 @@ class Journey {
         Redeem,
         Print,
         PrinterBeforeReprint,
-        Reprint
+        Reprint,
+        PrinterBeforeConsent,
+        PrintConsent
     };
 
     struct Session {
@@ -132,6 +134,9 @@ class Journey {
         std::optional<loyalty::PhoneNumber> phone;
         bool consentJoin = false;
         bool consentMarketing = false;
+        loyalty::UnixSeconds consentAt = 0;  ///< when the consent was given; 0: not in this session
+        /// The consent receipt: nullopt: not asked (or still printing); empty: printed; else the problem.
+        std::optional<std::string> consentPrint;
         bool memberKnown = false;  ///< central answered the lookup
         std::optional<net::MemberInfo> member;
         std::string claimKey;
@@ -169,6 +174,8 @@ class Journey {
     void submitStaffPin(Now now);
     void onMaintenanceIntent(const std::string& id);
     void onStaffPrinterChecked(const std::string& problem, Now now);
+    /// The consent receipt of this session, worded in the shopper's language.
+    [[nodiscard]] hal::ConsentTicket consentTicket(Now now) const;
     void setNotice(std::string key, ui::Tone tone,
                    std::vector<std::pair<std::string_view, std::string>> args = {});
     /// The ticket of a voucher central issued: the same layout for the first print and a staff reprint.

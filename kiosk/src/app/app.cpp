@@ -112,6 +112,27 @@ std::string printerProblem(const hal::PrinterStatus& status) {
     return status.online ? "other" : "offline";
 }
 
+/// Lays out and prints one ticket on the printer worker; empty: the whole ticket came out, otherwise the
+/// problem code the journey shows. `what` names the ticket in the log. `text` is set whenever `printer` is.
+template <typename Ticket>
+std::string printTicket(hal::ReceiptPrinter* printer, hal::TextRaster* text, const hal::Bitmap* logo,
+                        const Ticket& ticket, const std::string& what) {
+    if (printer == nullptr) {
+        return "offline";
+    }
+    auto job = ticket.layout(*text, printer->widthDots(), logo);
+    if (!job) {
+        spdlog::error("{}: cannot lay out the ticket: {}", what, job.error());
+        return "other";
+    }
+    if (auto printed = printer->print(*job); !printed) {
+        spdlog::warn("{} not printed: {}", what, printed.error().message);
+        const std::string problem = printerProblem(printed.error().status);
+        return problem.empty() ? "other" : problem;
+    }
+    return {};
+}
+
 json failure(const std::string& message) {
     return {{"ok", false}, {"error", message}};
 }
@@ -421,27 +442,23 @@ void App::dispatch(std::vector<Command> commands) {
                     const hal::Bitmap* logo = m_ticketLogo.get();
                     sync::LocalStore* store = m_store.get();
                     m_printerWorker->post([inbox, printer, text, logo, store, c] {
-                        std::string problem = "offline";
-                        if (printer != nullptr) {
-                            auto job = c.ticket.layout(*text, printer->widthDots(), logo);
-                            if (!job) {
-                                spdlog::error("voucher {}: cannot lay out the ticket: {}", c.ticket.code,
-                                              job.error());
-                                problem = "other";
-                            } else if (auto printed = printer->print(*job); !printed) {
-                                spdlog::warn("voucher {} not printed: {}", c.ticket.code,
-                                             printed.error().message);
-                                problem = printerProblem(printed.error().status);
-                                problem = problem.empty() ? "other" : problem;
-                            } else {
-                                problem.clear();
-                                if (auto marked = store->markVoucherPrinted(c.ticket.code); !marked) {
-                                    spdlog::warn("voucher {} printed but not marked: {}", c.ticket.code,
-                                                 marked.error().message);
-                                }
+                        std::string problem =
+                            printTicket(printer, text, logo, c.ticket, "voucher " + c.ticket.code);
+                        if (problem.empty()) {
+                            if (auto marked = store->markVoucherPrinted(c.ticket.code); !marked) {
+                                spdlog::warn("voucher {} printed but not marked: {}", c.ticket.code,
+                                             marked.error().message);
                             }
                         }
                         inbox->post(Printed{c.session, problem});
+                    });
+                } else if constexpr (std::is_same_v<T, PrintConsent>) {
+                    hal::ReceiptPrinter* printer = m_printer.get();
+                    hal::TextRaster* text = m_ticketText.get();
+                    const hal::Bitmap* logo = m_ticketLogo.get();
+                    m_printerWorker->post([inbox, printer, text, logo, c] {
+                        inbox->post(Printed{c.session,
+                                            printTicket(printer, text, logo, c.ticket, "consent receipt")});
                     });
                 } else if constexpr (std::is_same_v<T, LoadStaffReport> ||
                                      std::is_same_v<T, AcknowledgeRefusal>) {

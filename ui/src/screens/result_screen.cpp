@@ -71,8 +71,16 @@ void ResultScreen::body(Canvas& canvas, ImVec2 area) {
         // Texts and actions on the left (actions at the bottom, where the hand is), the card on the right.
         const float column = (area.x - gap) / 2;
         canvas.lines(column);
-        ImGui::SetCursorPos(ImVec2(top.x, top.y + area.y - buttonsHeight));
-        canvas.buttons(column, buttonHeight);
+        // Four actions (a new member may print their consent) under a long breakdown do not fit the
+        // short landscape column at full height: the buttons give up some height rather than cover text.
+        const float room = top.y + area.y - ImGui::GetCursorPosY() - canvas.px(12);
+        float height = buttonHeight;
+        if (buttonsHeight > room && buttonCount > 0) {
+            height = std::max(canvas.px(72), room / static_cast<float>(buttonCount) - canvas.px(12));
+        }
+        ImGui::SetCursorPos(
+            ImVec2(top.x, top.y + area.y - static_cast<float>(buttonCount) * (height + canvas.px(12))));
+        canvas.buttons(column, height);
         if (view.tier) {
             ImGui::SetCursorPos(ImVec2(top.x + column + gap, top.y));
             tierCard(canvas, *view.tier, column);
