@@ -66,21 +66,27 @@ void ResultScreen::body(Canvas& canvas, ImVec2 area) {
     for (const auto& control : view.controls) {
         buttonCount += control.kind == Control::Kind::Button && control.id != "lang" ? 1U : 0U;
     }
-    const float buttonsHeight = static_cast<float>(buttonCount) * (buttonHeight + canvas.px(12));
+    // What Canvas::buttons puts between two buttons: its 12 px gap plus ImGui's item spacing twice.
+    const float spacing = canvas.px(12) + 2 * ImGui::GetStyle().ItemSpacing.y;
+    const float buttonsHeight = static_cast<float>(buttonCount) * (buttonHeight + spacing);
     if (canvas.landscape()) {
-        // Texts and actions on the left (actions at the bottom, where the hand is), the card on the right.
+        // Texts on the left, the tier card on the right; the actions at the bottom (where the hand is)
+        // of the left column, or of the right one when there is no card (pending points).
         const float column = (area.x - gap) / 2;
         canvas.lines(column);
+        const float buttonsX = view.tier ? top.x : top.x + column + gap;
         // Four actions (a new member may print their consent) under a long breakdown do not fit the
         // short landscape column at full height: the buttons give up some height rather than cover text.
-        const float room = top.y + area.y - ImGui::GetCursorPosY() - canvas.px(12);
+        const float room = view.tier ? top.y + area.y - ImGui::GetCursorPosY() - spacing : area.y;
         float height = buttonHeight;
         if (buttonsHeight > room && buttonCount > 0) {
-            height = std::max(canvas.px(72), room / static_cast<float>(buttonCount) - canvas.px(12));
+            height = std::max(canvas.px(72), room / static_cast<float>(buttonCount) - spacing);
         }
         ImGui::SetCursorPos(
-            ImVec2(top.x, top.y + area.y - static_cast<float>(buttonCount) * (height + canvas.px(12))));
+            ImVec2(buttonsX, top.y + area.y - static_cast<float>(buttonCount) * (height + spacing)));
+        ImGui::BeginGroup();  // later buttons start their line at buttonsX too
         canvas.buttons(column, height);
+        ImGui::EndGroup();
         if (view.tier) {
             ImGui::SetCursorPos(ImVec2(top.x + column + gap, top.y));
             tierCard(canvas, *view.tier, column);
