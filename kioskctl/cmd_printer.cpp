@@ -226,7 +226,8 @@ void addPrinterCommands(CLI::App& app, int& exitCode) {
         ->capture_default_str();
     serve->add_option(
         "--control", serveOptions->control,
-        "Unix socket taking 'paper out|paper near-end|paper ok|cover open|cover closed|status|jobs'");
+        "Unix socket taking 'paper out|paper near-end|paper ok|paper limit N|paper limit off|cover "
+        "open|cover closed|status|jobs'");
     serve->callback([serveOptions, &exitCode] { exitCode = runServe(*serveOptions); });
 
     auto statusOptions = std::make_shared<PrinterOptions>();

@@ -1060,7 +1060,8 @@ void VirtualPrinter::endOfStream() {
 void VirtualPrinter::setPaper(PaperLevel level) {
     const std::lock_guard lock(m_impl->mutex);
     m_impl->paper = level;
-    if (level != PaperLevel::Out && m_impl->paperLimit && *m_impl->paperLimit == 0)
+    // A new roll is endless again; the near-end sensor only clears a limit that has run out.
+    if (level == PaperLevel::Ok || (level == PaperLevel::NearEnd && m_impl->paperLimit == 0))
         m_impl->paperLimit.reset();
 }
 

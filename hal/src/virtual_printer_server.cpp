@@ -12,7 +12,9 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -22,6 +24,9 @@ namespace {
 
 constexpr std::size_t kMaxControlLine = 256;
 constexpr std::size_t kMaxControlClients = 8;
+constexpr std::string_view kPaperLimit = "paper limit ";
+/// 125 m of paper at 8 dots a millimetre: longer than any receipt roll.
+constexpr int kMaxPaperLimitDots = 1'000'000;
 
 std::string trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -42,11 +47,28 @@ struct ControlClient {
     std::string buffer;
 };
 
+/// `paper limit N|off`: nullopt when applied, else the error reply.
+std::optional<std::string> applyPaperLimit(VirtualPrinter& printer, std::string_view value) {
+    if (value == "off") {
+        printer.setPaperLimit(std::nullopt);
+        return std::nullopt;
+    }
+    int dots = -1;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), dots);
+    if (ec != std::errc{} || end != value.data() + value.size() || dots < 0 || dots > kMaxPaperLimitDots)
+        return fmt::format("error: paper limit takes a number of dots 0..{} or off", kMaxPaperLimitDots);
+    printer.setPaperLimit(dots);
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string applyControlCommand(VirtualPrinter& printer, std::string_view command) {
     const std::string c = trim(command);
-    if (c == "paper out")
+    if (c.starts_with(kPaperLimit)) {
+        if (auto refused = applyPaperLimit(printer, std::string_view(c).substr(kPaperLimit.size())))
+            return *refused;
+    } else if (c == "paper out")
         printer.setPaper(PaperLevel::Out);
     else if (c == "paper near-end")
         printer.setPaper(PaperLevel::NearEnd);
@@ -59,8 +81,8 @@ std::string applyControlCommand(VirtualPrinter& printer, std::string_view comman
     else if (c == "jobs")
         return fmt::format("ok {}", printer.jobCount());
     else if (c != "status")
-        return "error: unknown command; use paper out|paper near-end|paper ok|cover open|cover "
-               "closed|status|jobs";
+        return "error: unknown command; use paper out|paper near-end|paper ok|paper limit N|cover "
+               "open|cover closed|status|jobs";
     return "ok " + describeState(printer.state());
 }
 

@@ -160,6 +160,19 @@ TEST(PrinterEndToEnd, PaperRunningOutMidJobIsInterrupted) {
     EXPECT_EQ(printed.error().status.paper, hal::PaperLevel::Out);
 }
 
+TEST(PrinterEndToEnd, PaperLimitThroughTheControlSocketInterruptsTheNextJob) {
+    Served served(384);
+    EXPECT_EQ(served.control("paper limit 300"), "ok online, paper ok, cover closed");
+    EXPECT_TRUE(served.driver->status().ready()) << "the roll runs out only once the job is printing";
+    auto printed = served.driver->print(*ticket(kPayload).layout(fonts(), 384));
+    ASSERT_FALSE(printed);
+    EXPECT_EQ(printed.error().kind, hal::PrintErrorKind::Interrupted);
+    EXPECT_EQ(served.control("status"), "ok offline, paper out, cover closed");
+    EXPECT_EQ(served.control("paper ok"), "ok online, paper ok, cover closed");
+    ASSERT_TRUE(served.driver->print(*ticket(kPayload).layout(fonts(), 384)));
+    EXPECT_EQ(decodeQr(served.printer->jobs().back().file), kPayload);
+}
+
 TEST(PrinterEndToEnd, VirtualDriverNameReachesTheServerOrRunsInProcess) {
     // The kiosk config says driver "virtual": with HOST:PORT it is `kioskctl printer serve`.
     Served served(576);

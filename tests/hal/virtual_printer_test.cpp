@@ -10,6 +10,7 @@
 #include "hal/qr_decoder.hpp"
 #include "hal/text_raster.hpp"
 #include "hal/virtual_printer.hpp"
+#include "hal/virtual_printer_server.hpp"
 #include "hal/voucher_ticket.hpp"
 #include "printer_test_util.hpp"
 
@@ -254,6 +255,39 @@ TEST(VirtualPrinter, PaperRunningOutMidJobDropsTheRest) {
     EXPECT_FALSE(job.complete);
     EXPECT_LE(job.page.height(), 100);
     EXPECT_EQ(printer->state().paper, hal::PaperLevel::Out);
+}
+
+TEST(VirtualPrinter, ControlChannelPaperLimitRunsTheRollOutMidJob) {
+    auto printer = makePrinter(hal::kPaper58mmDots);
+    Bytes raster = kInit + Bytes{0x1D, 'v', '0', 0, 48, 0, 44, 1};  // 300 rows
+    raster.resize(raster.size() + 48U * 300U, 0xAA);
+    const std::string ready = "ok online, paper ok, cover closed";
+
+    EXPECT_EQ(hal::applyControlCommand(*printer, "paper limit 100"), ready) << "status still fine";
+    (void)printer->receive(raster + kCut);
+    ASSERT_EQ(printer->jobCount(), 1U);
+    EXPECT_FALSE(printer->jobs().back().complete);
+    EXPECT_EQ(printer->jobs().back().page.height(), 100);
+    EXPECT_EQ(hal::applyControlCommand(*printer, "status"), "ok offline, paper out, cover closed");
+
+    // A new roll is endless, even over a limit that has not run out yet.
+    EXPECT_EQ(hal::applyControlCommand(*printer, "paper ok"), ready);
+    EXPECT_EQ(hal::applyControlCommand(*printer, "paper limit 100"), ready);
+    EXPECT_EQ(hal::applyControlCommand(*printer, "paper ok"), ready);
+    (void)printer->receive(raster + kCut);
+    EXPECT_TRUE(printer->jobs().back().complete);
+    EXPECT_EQ(hal::applyControlCommand(*printer, "paper limit 100"), ready);
+    EXPECT_EQ(hal::applyControlCommand(*printer, "paper limit off"), ready);
+    (void)printer->receive(raster + kCut);
+    EXPECT_TRUE(printer->jobs().back().complete);
+
+    for (const char* bad :
+         {"paper limit", "paper limit ", "paper limit -1", "paper limit 12x", "paper limit 0x10",
+          "paper limit 1000001", "paper limit 99999999999999999999", "paper limit  5"})
+        EXPECT_EQ(hal::applyControlCommand(*printer, bad).rfind("error:", 0), 0U) << bad;
+    (void)printer->receive(raster + kCut);
+    EXPECT_TRUE(printer->jobs().back().complete) << "a refused command leaves the roll endless";
+    EXPECT_EQ(printer->jobCount(), 4U);
 }
 
 TEST(VirtualPrinter, FuzzedStreamsNeverCrash) {

@@ -58,6 +58,7 @@ class VirtualPrinter {
     /// The host went away: an unfinished job is finished (rendered) and the parser reset.
     void endOfStream();
 
+    /// PaperLevel::Ok is a new roll: it also clears setPaperLimit.
     void setPaper(PaperLevel level);
     void setCoverOpen(bool open);
     /// Paper runs out after this many more dots of feed (nullopt: endless roll). For mid-job tests.

@@ -7,9 +7,11 @@
 // a cut or when the host closes the connection; a host silent for idleTimeout is disconnected.
 //
 // Control socket: newline-terminated commands, one reply line each ("ok <status>" or "error: …"):
-//   paper out | paper near-end | paper ok | cover open | cover closed | status | jobs
-// `status` answers "ok online|offline, paper ok|near-end|out, cover open|closed"; `jobs` answers
-// "ok N" (jobs rendered so far).
+//   paper out | paper near-end | paper ok | paper limit N | paper limit off | cover open |
+//   cover closed | status | jobs
+// `paper limit N` makes the roll run out after N more dots of feed (0..1,000,000), so a job can fail
+// midway; `paper ok` (a new roll) clears a limit that ran out. `status` answers "ok online|offline, paper
+// ok|near-end|out, cover open|closed"; `jobs` answers "ok N" (jobs rendered so far).
 //
 // Threads: start() runs one background thread (poll loop) until stop() or destruction. onLog is
 // called on that thread.
