@@ -1,0 +1,110 @@
+#pragma once
+// Shared pieces of the end-to-end kiosk tests: a configured `kiosk` run under its own virtual display,
+// the real `central` with the virtual printer (Backend), receipts signed by `kioskctl` at test time, and
+// the automation-socket journeys the tests repeat. Everything blocks the calling (test) thread.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kiosk_process.hpp"
+
+namespace kiosk::test {
+
+/// The source tree and the build tree the test binary was built from.
+extern const std::filesystem::path kSource;
+extern const std::filesystem::path kBuild;
+/// The staff PIN every KioskRun is configured with.
+extern const std::string kStaffPin;
+
+struct KioskOptions {
+    std::string language = "vi";
+    bool landscape = false;
+    std::string centralUrl;
+    std::string printerAddress;  ///< a `kioskctl printer serve` port; empty: no printer
+    bool trustDevStore = true;
+    /// More stores the kiosk trusts offline (store id, public key file), e.g. one central does not know.
+    std::vector<std::pair<std::string, std::filesystem::path>> extraStores;
+};
+
+/// The real `kiosk` (kiosk id K-DEV-01, data in `dir`/data, log in `dir`/kiosk.log) on a display of its
+/// own, connected to through its automation socket (waits up to 20 s for it). Stopped when destroyed.
+class KioskRun {
+  public:
+    KioskRun(const TempDir& dir, const KioskOptions& options);
+
+    AutomationClient& client() { return *m_client; }
+    [[nodiscard]] std::string log() const;
+
+  private:
+    std::filesystem::path m_dir;
+    VirtualDisplay m_display;
+    std::unique_ptr<ChildProcess> m_kiosk;
+    std::unique_ptr<AutomationClient> m_client;
+};
+
+/// The real `central` (development defaults: enrollment code DEV-ENROLL-0001 for kiosk K-DEV-01, OTP
+/// file sink, admin token dev-admin-token) and `kioskctl printer serve`, on free loopback ports, with
+/// their state and logs in `dir`. The constructor waits up to 30 s for both ports.
+class Backend {
+  public:
+    explicit Backend(const std::filesystem::path& dir);
+
+    [[nodiscard]] bool ready() const { return m_ready; }
+    [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(m_centralPort); }
+    [[nodiscard]] std::string printerAddress() const { return "127.0.0.1:" + std::to_string(m_printerPort); }
+    [[nodiscard]] std::filesystem::path printedDir() const { return m_dir / "printed"; }
+
+    /// The newest one-time code the development file sink wrote for `e164`.
+    [[nodiscard]] std::string lastOtp(const std::string& e164) const;
+    /// One command on the virtual printer's control channel ("paper out", "paper ok", ...).
+    std::string printerControl(const std::string& command) const;
+    /// POST /v1/vouchers/{code}/consume with the development admin token; the HTTP status.
+    [[nodiscard]] int consumeVoucher(const std::string& code) const;
+    /// GET a kiosk API path the way the kiosk does (its credential is in the kiosk's data dir).
+    [[nodiscard]] nlohmann::json asKiosk(const std::filesystem::path& kioskData,
+                                         const std::string& path) const;
+    /// The member's balance in points as central reports it; -1 when central does not answer.
+    [[nodiscard]] std::int64_t balance(const std::filesystem::path& kioskData,
+                                       const std::string& phone) const;
+
+  private:
+    std::filesystem::path m_dir;
+    int m_centralPort;
+    int m_printerPort;
+    std::unique_ptr<ChildProcess> m_central;
+    std::unique_ptr<ChildProcess> m_printer;
+    bool m_ready = false;
+};
+
+/// Signs a receipt of the development store, issued now, and writes its QR PNG. Returns the PNG path
+/// (empty when kioskctl failed).
+std::filesystem::path signReceipt(
+    const std::filesystem::path& dir, const std::string& number, const std::string& amount,
+    const std::string& keyFile = (kSource / "assets/samples/DEV001.key").string(),
+    const std::string& store = "DEV001");
+
+/// A receipt number no other test run uses: `prefix`-pid-clock.
+std::string uniqueNumber(const std::string& prefix);
+
+/// <build>/screenshots/<language>-<orientation>/, created.
+std::filesystem::path screenshotDir(const KioskOptions& options);
+
+/// What the QR of a printed PNG decodes to ("" if none).
+std::string decodeQr(const std::filesystem::path& png);
+
+/// From Attract: the hidden corner tapped five times, then `pin` on the keypad. The state after OK.
+nlohmann::json enterStaffMode(AutomationClient& kiosk, const std::string& pin);
+
+/// Attract -> receipt -> phone -> (consent for a new member) -> credited points on central.
+nlohmann::json earn(AutomationClient& kiosk, const std::filesystem::path& receipt, const std::string& phone);
+
+/// Result -> Rewards -> the first affordable reward -> the one-time code central sent to `e164` -> the
+/// voucher screen (its state; another screen's state when a step failed).
+nlohmann::json redeemFirstReward(AutomationClient& kiosk, const Backend& backend, const std::string& e164);
+
+}  // namespace kiosk::test
