@@ -368,19 +368,45 @@ cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std:
     motionBlur(image, recipe.motionLength, random);
     // Optics always soften a little, even in focus.
     cv::GaussianBlur(image, image, {0, 0}, 0.7);
-    cv::Mat noise(image.size(), CV_16SC3);
-    cv::RNG noiseRng(random.next());
-    noiseRng.fill(noise, cv::RNG::NORMAL, 0, recipe.noiseSigma);
-    cv::Mat noisy;
-    image.convertTo(noisy, CV_16SC3);
-    noisy += noise;
-    noisy.convertTo(image, CV_8UC3);
+    image = withSensorNoise(image, recipe.noiseSigma, random.next());
     if (recipe.jpegQuality > 0) {
         std::vector<std::uint8_t> jpeg;
         cv::imencode(".jpg", image, jpeg, {cv::IMWRITE_JPEG_QUALITY, recipe.jpegQuality});
         image = cv::imdecode(jpeg, cv::IMREAD_COLOR);
     }
     return image;
+}
+
+cv::Mat renderCounterPhoto(std::uint64_t seed, cv::Size size) {
+    Random random(seed);
+    cv::Mat image = drawCounter(size, random);
+    applyLight(image, Recipe{}, random);
+    cv::GaussianBlur(image, image, {0, 0}, 0.7);
+    return image;
+}
+
+cv::Mat layCodeOnScene(const cv::Mat& scene, const std::string& token, Distortion distortion,
+                       std::uint64_t seed) {
+    std::array<cv::Point2f, 4> corners{};
+    const cv::Mat photo = renderReceiptPhoto(token, distortion, seed, scene.size(), &corners);
+    cv::Rect box = cv::boundingRect(std::vector<cv::Point2f>(corners.begin(), corners.end()));
+    const int margin = box.width / 10;
+    box = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
+          cv::Rect({}, scene.size());
+    cv::Mat result = scene.clone();
+    photo(box).copyTo(result(box));
+    return result;
+}
+
+cv::Mat withSensorNoise(const cv::Mat& image, double sigma, std::uint64_t seed) {
+    cv::Mat noise(image.size(), CV_MAKETYPE(CV_16S, image.channels()));
+    cv::RNG(seed).fill(noise, cv::RNG::NORMAL, 0, sigma);
+    cv::Mat noisy;
+    image.convertTo(noisy, noise.type());
+    noisy += noise;
+    cv::Mat result;
+    noisy.convertTo(result, image.type());
+    return result;
 }
 
 std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind) {

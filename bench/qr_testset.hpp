@@ -53,6 +53,19 @@ struct TestImage {
                                          cv::Size size = {1280, 720},
                                          std::array<cv::Point2f, 4>* qrCorners = nullptr);
 
+/// The counter alone, lit like a receipt photo's, without sensor noise: what an idle kiosk's camera
+/// sees. Deterministic in `seed`.
+[[nodiscard]] cv::Mat renderCounterPhoto(std::uint64_t seed, cv::Size size = {1280, 720});
+
+/// `scene` (8-bit BGR) with the code of a `distortion` receipt photo carrying `token` laid on it — the
+/// code and a thin margin of its paper, nothing more: the smallest change a receipt moving into a
+/// still scene makes (the rest of the paper is usually far larger).
+[[nodiscard]] cv::Mat layCodeOnScene(const cv::Mat& scene, const std::string& token, Distortion distortion,
+                                     std::uint64_t seed);
+
+/// `image` (8-bit, any channels) plus gaussian sensor noise of `sigma` gray levels, drawn from `seed`.
+[[nodiscard]] cv::Mat withSensorNoise(const cv::Mat& image, double sigma, std::uint64_t seed);
+
 /// `perKind` images of every distortion kind, in a fixed order, from `seed`.
 [[nodiscard]] std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind);
 

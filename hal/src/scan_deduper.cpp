@@ -9,6 +9,10 @@ bool ScanDeduper::sighted(std::string_view text, MonotonicMs now) {
     return inserted;
 }
 
+void ScanDeduper::refresh(std::string_view text, MonotonicMs now) {
+    if (const auto it = m_lastSeen.find(std::string(text)); it != m_lastSeen.end()) it->second = now;
+}
+
 void ScanDeduper::prune(MonotonicMs now) {
     std::erase_if(m_lastSeen, [&](const auto& entry) { return now - entry.second > m_forgetAfterMs; });
 }

@@ -79,8 +79,10 @@ void Scanner::run() {
     }
     QrDecoder decoder;
     ScanDeduper deduper(m_config.forgetAfterMs);
-    bool decodedAny = false;
-    MonotonicMs lastDecodeAt = 0;
+    SceneChangeGate gate(m_config.gate);
+    std::vector<std::string> inView;  ///< codes of the last decoded frame
+    bool lookedAny = false;
+    MonotonicMs lastLookAt = 0;
     // Nothing may escape a worker thread silently: an unexpected exception is logged and the loop goes
     // on with the next frame (the decoders are not expected to throw; OpenCV may on a corrupt frame).
     for (;;) {
@@ -94,6 +96,7 @@ void Scanner::run() {
                 if (cameraWorking && frame.error().kind != CameraError::Kind::NoFrame)
                     spdlog::warn("camera ({}): {}", m_camera.driverName(), frame.error().message);
                 cameraWorking = cameraWorking && frame.error().kind == CameraError::Kind::NoFrame;
+                gate.reset();  // what comes after a gap may be another scene, even if it looks alike
                 std::unique_lock lock(m_mutex);
                 ++m_stats.grabErrors;
                 m_wake.wait_for(lock, std::chrono::milliseconds(m_config.retryDelayMs),
@@ -107,16 +110,28 @@ void Scanner::run() {
                 m_latest = *frame;
                 ++m_stats.framesGrabbed;
             }
-            if (decodedAny && m_clock.monotonicMs() - lastDecodeAt < m_config.minDecodeIntervalMs) continue;
-            decodedAny = true;
-            lastDecodeAt = m_clock.monotonicMs();
+            if (lookedAny && m_clock.monotonicMs() - lastLookAt < m_config.minDecodeIntervalMs) continue;
+            lookedAny = true;
+            lastLookAt = m_clock.monotonicMs();
+            if (!gate.wantsDecode(*frame, lastLookAt)) {
+                // Nothing moved since the last decode: what it read is still there, so a receipt left
+                // lying under the camera stays one event however long it lies.
+                for (const std::string& text : inView) deduper.refresh(text, lastLookAt);
+                const std::lock_guard lock(m_mutex);
+                ++m_stats.framesStill;
+                m_stats.sceneChanges = gate.changes();
+                continue;
+            }
             const auto started = std::chrono::steady_clock::now();
             const std::vector<QrCode> codes = decoder.decode(*frame, DecodeEffort::Frame);
             const double ms =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
             const MonotonicMs now = m_clock.monotonicMs();
+            gate.decoded(now);
+            inView.clear();
             std::vector<ScanEvent> fresh;
             for (const QrCode& code : codes) {
+                inView.push_back(code.text);
                 if (!deduper.sighted(code.text, now)) continue;
                 fresh.push_back(ScanEvent{code.text, code.corners, frame->width, frame->height,
                                           frame->sequence, now, m_clock.now()});
@@ -124,6 +139,7 @@ void Scanner::run() {
             {
                 const std::lock_guard lock(m_mutex);
                 ++m_stats.framesDecoded;
+                m_stats.sceneChanges = gate.changes();
                 m_stats.lastDecodeMs = ms;
                 for (ScanEvent& event : fresh) {
                     if (m_events.size() == m_config.maxQueuedEvents) m_events.pop_front();

@@ -21,6 +21,9 @@ class ScanDeduper {
 
     /// Records a sighting of `text` at `now`; true if it is a new event.
     [[nodiscard]] bool sighted(std::string_view text, MonotonicMs now);
+    /// `text`, if remembered, is known to be still in view at `now` without having been decoded again
+    /// (the scene has not changed since it was): keeps it remembered; never an event.
+    void refresh(std::string_view text, MonotonicMs now);
 
     /// Codes currently remembered (tests; bounded because forgotten ones are pruned).
     [[nodiscard]] std::size_t remembered() const { return m_lastSeen.size(); }

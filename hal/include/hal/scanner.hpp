@@ -1,7 +1,8 @@
 #pragma once
 // hal::Scanner — the kiosk's camera worker: on its own thread it grabs frames from a Camera, keeps the
 // latest one in a one-slot mailbox for the UI to draw, decodes QR codes (QrDecoder, DecodeEffort::Frame)
-// and queues one ScanEvent per distinct code (ScanDeduper).
+// and queues one ScanEvent per distinct code (ScanDeduper). A SceneChangeGate spares the decoding of a
+// scene that does not change; a code read in it stays "in view" (no new event) until the scene changes.
 //
 // The UI thread, once per frame: drainEvents() for new scans, latestFrame() for the preview. To render
 // on demand, give setNotifier() a callback that wakes the UI loop (e.g. SDL_PushEvent).
@@ -27,6 +28,7 @@
 #include "hal/clock.hpp"
 #include "hal/frame.hpp"
 #include "hal/qr_decoder.hpp"
+#include "hal/scene_change_gate.hpp"
 
 namespace hal {
 
@@ -47,15 +49,20 @@ struct ScannerConfig {
     std::int64_t retryDelayMs = 50;
     /// Events not drained are dropped beyond this many (oldest first): a stalled UI cannot eat memory.
     std::size_t maxQueuedEvents = 32;
-    /// Frames are decoded at most this often (Clock::monotonicMs); the others only refresh the preview.
-    /// A frame in which nothing is readable costs ~9 ms of CPU (docs/performance.md): decoding all 30
-    /// a second would keep a quarter of a core busy all day on an idle kiosk. 0 = decode every frame.
+    /// Frames are looked at (change gate, decode) at most this often (Clock::monotonicMs); the others
+    /// only refresh the preview. A frame in which nothing is readable costs ~9 ms of CPU
+    /// (docs/performance.md). 0 = every frame.
     std::int64_t minDecodeIntervalMs = 66;
+    /// Which of those frames are decoded: while the scene changes and shortly after, and a still scene
+    /// only now and then — an idle kiosk's camera sees an unchanging counter all day.
+    SceneGateConfig gate{};
 };
 
 struct ScannerStats {
     std::uint64_t framesGrabbed = 0;
     std::uint64_t framesDecoded = 0;
+    std::uint64_t framesStill = 0;   ///< looked at and not decoded: the scene had not changed
+    std::uint64_t sceneChanges = 0;  ///< frames the change gate judged a change (the first one counts)
     std::uint64_t eventsPosted = 0;
     std::uint64_t grabErrors = 0;
     double lastDecodeMs = 0;  ///< wall milliseconds the last frame's decode took
