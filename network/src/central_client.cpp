@@ -142,8 +142,16 @@ std::string_view trim(std::string_view text) {
 
 }  // namespace
 
+bool isUsableCredential(std::string_view credential) {
+    // It goes into an "Authorization: Bearer" header on every call: anything outside visible ASCII could
+    // split or forge a header.
+    return !credential.empty() && credential.size() <= kMaxCredentialLength &&
+           std::all_of(credential.begin(), credential.end(), [](char c) { return c > ' ' && c < '\x7f'; });
+}
+
 struct CentralClient::Impl {
-    ClientConfig config;
+    ClientConfig config;  ///< config.credential only under credentialMutex (setCredential may race a call)
+    mutable std::mutex credentialMutex;
     CURL* curl = nullptr;
     // Per-request state the curl callbacks fill.
     Reply reply;
@@ -187,6 +195,11 @@ struct CentralClient::Impl {
         return bytes;
     }
 
+    [[nodiscard]] std::string currentCredential() const {
+        std::lock_guard lock(credentialMutex);
+        return config.credential;
+    }
+
     /// One HTTP exchange. Any 2xx/304 comes back as a Reply; everything else as an Error.
     Result<Reply> send(const char* method, const std::string& path, const std::string* body,
                        const std::string& ifNoneMatch = {}) {
@@ -199,8 +212,8 @@ struct CentralClient::Impl {
         curl_slist* headers = nullptr;
         headers = curl_slist_append(headers, "Accept: application/json");
         if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
-        if (!config.credential.empty())
-            headers = curl_slist_append(headers, ("Authorization: Bearer " + config.credential).c_str());
+        if (const auto credential = currentCredential(); !credential.empty())
+            headers = curl_slist_append(headers, ("Authorization: Bearer " + credential).c_str());
         if (!ifNoneMatch.empty())
             headers = curl_slist_append(headers, ("If-None-Match: " + ifNoneMatch).c_str());
         headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip on batches
@@ -411,7 +424,12 @@ const ClientConfig& CentralClient::config() const {
     return m_impl->config;
 }
 
+std::string CentralClient::credential() const {
+    return m_impl->currentCredential();
+}
+
 void CentralClient::setCredential(std::string credential) {
+    std::lock_guard lock(m_impl->credentialMutex);
     m_impl->config.credential = std::move(credential);
 }
 
@@ -424,7 +442,7 @@ Result<Enrollment> CentralClient::enroll(const std::string& enrollmentCode) {
     enrollment.serverTime = m_impl->serverTime(*json);
     auto id = readString(*json, "kiosk_id");
     auto credential = readString(*json, "credential");
-    if (!id || !credential || credential->empty() || !isSafePathSegment(*id, 64))
+    if (!id || !credential || !isUsableCredential(*credential) || !isSafePathSegment(*id, 64))
         return std::unexpected(badResponse("an enrollment without kiosk_id and credential"));
     enrollment.kioskId = std::move(*id);
     enrollment.credential = std::move(*credential);

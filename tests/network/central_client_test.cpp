@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -572,6 +574,66 @@ TEST(CentralClientEnroll, StoresNothingButReturnsCredential) {
     auto refused = client.enroll("nope");
     ASSERT_FALSE(refused.has_value());
     EXPECT_EQ(refused.error().kind, ErrorKind::Unauthorized);
+}
+
+TEST(CentralClientEnroll, ACredentialThatCannotGoIntoAHeaderIsABadResponse) {
+    FakeCentral central;
+    std::atomic<int> answer{0};
+    central.server().Post("/v1/kiosks/enroll", [&answer](const httplib::Request&, httplib::Response& res) {
+        // JSON escapes: a header split, a space, an empty credential, 600 characters.
+        const std::array<std::string, 4> credentials = {R"(c2\r\nX-Forged: 1)", "c 2", "",
+                                                        std::string(600, 'c')};
+        res.set_content(R"({"kiosk_id":"K-0002","credential":")" +
+                            credentials.at(static_cast<std::size_t>(answer++) % credentials.size()) + "\"}",
+                        "application/json");
+    });
+    central.start();
+    auto config = configFor(central.url());
+    config.credential.clear();
+    auto client = clientFor(central.url(), config);
+    for (int i = 0; i < 4; ++i) {
+        auto enrolled = client.enroll("ENROLL-1");
+        ASSERT_FALSE(enrolled.has_value()) << i;
+        EXPECT_EQ(enrolled.error().kind, ErrorKind::BadResponse) << i;
+        EXPECT_FALSE(enrolled.error().definitive());
+    }
+    EXPECT_TRUE(isUsableCredential("kc_3b0f-AZ.az~09"));
+    EXPECT_FALSE(isUsableCredential("kc\x7f"));
+}
+
+TEST(CentralClientEnroll, SetCredentialFromAnotherThreadWhileCallsRun) {
+    FakeCentral central;
+    std::mutex seenMutex;
+    std::set<std::string> seen;
+    central.server().Get(R"(/v1/members/(\d+))", [&](const httplib::Request& req, httplib::Response& res) {
+        {
+            std::lock_guard lock(seenMutex);
+            seen.insert(req.get_header_value("Authorization"));
+        }
+        res.set_content(R"({"phone":"+84901234567","masked":"090****567","balance":1,"tier":"silver"})",
+                        "application/json");
+    });
+    central.start();
+    auto config = configFor(central.url());
+    config.credential.clear();
+    auto client = clientFor(central.url(), config);
+    std::atomic<bool> stop{false};
+    // The kiosk's sync thread hands the credential over while the UI-side worker is calling.
+    std::thread enroller([&] {
+        for (int i = 0; !stop; ++i) client.setCredential("kc_" + std::to_string(i % 2));
+    });
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(client.member("0901234567").has_value()) << i;
+    stop = true;
+    enroller.join();
+    client.setCredential("kc_final");
+    EXPECT_EQ(client.credential(), "kc_final");
+    ASSERT_TRUE(client.member("0901234567").has_value());
+    std::lock_guard lock(seenMutex);
+    EXPECT_TRUE(seen.contains("Bearer kc_final"));
+    for (const auto& header : seen)  // each call carried one whole credential, or none before the first
+        EXPECT_TRUE(header.empty() || header == "Bearer kc_0" || header == "Bearer kc_1" ||
+                    header == "Bearer kc_final")
+            << header;
 }
 
 // ---- TLS with a private CA ---------------------------------------------------------------------------

@@ -7,11 +7,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <utility>
 
 #include "central_process.hpp"
+#include "fault_proxy.hpp"
 #include "hal/clock.hpp"
+#include "kiosk/sync/credential_file.hpp"
 #include "kiosk/sync/sync_worker.hpp"
 #include "network/central_client.hpp"
 #include "network/idempotency_key.hpp"
@@ -219,6 +223,149 @@ TEST_F(CentralContract, SyncWorkerStoresConfigAndLearnsCentralsClock) {
     const auto cached = (*store)->loadConfig();
     ASSERT_TRUE(cached.has_value() && cached->has_value());
     EXPECT_FALSE((*cached)->etag.empty());
+}
+
+// ---- enrollment in the background -----------------------------------------------------------------
+
+kiosk::sync::NewClaim claimFor(const TestReceipt& receipt) {
+    kiosk::sync::NewClaim claim;
+    claim.receiptId = receipt.receiptId;
+    claim.token = receipt.token;
+    claim.phone = receipt.phone;
+    claim.consentJoin = true;
+    claim.consentTextVersion = "test-v1";
+    claim.acceptedAt = receipt.issuedAt;
+    claim.provisionalPoints = receipt.expectedPoints;
+    return claim;
+}
+
+/// A kiosk installed before it has a credential: only its id, quick timeouts for a test.
+net::CentralClient unenrolledClient(const std::string& url, const std::string& kioskId) {
+    net::ClientConfig config;
+    config.baseUrl = url;
+    config.kioskId = kioskId;
+    config.connectTimeout = 500ms;
+    config.requestTimeout = 2000ms;
+    auto client = net::CentralClient::create(config);
+    EXPECT_TRUE(client.has_value()) << client.error().message;
+    return std::move(*client);
+}
+
+kiosk::sync::SyncOptions enrollingOptions(const std::string& code, const std::filesystem::path& file) {
+    kiosk::sync::SyncOptions options;
+    options.initialBackoff = 50ms;
+    options.maxBackoff = 400ms;
+    options.enrollmentCode = code;
+    options.credentialFile = file;
+    return options;
+}
+
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = 20s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    return done();
+}
+
+TEST_F(CentralContract, SyncWorkerEnrollsOnceCentralComesBackAndTheQueueLandsOnce) {
+    auto code =
+        m_central->admin("POST", "/v1/admin/enrollment-codes", {{"kiosk_id", "EN-01"}, {"store", "DEV001"}});
+    ASSERT_TRUE(code.has_value()) << code.error();
+    const auto receipts = m_central->makeReceipts(12, 3);
+    std::int64_t expected = 0;
+    for (const auto& r : receipts) expected += r.expectedPoints;
+    // The technician installs the kiosk before the shop's link to central works.
+    m_central->stop();
+
+    TempDir dir;
+    auto store = kiosk::sync::LocalStore::open(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    for (const auto& r : receipts) ASSERT_TRUE((*store)->enqueue(claimFor(r)).has_value());
+
+    const std::string url = "http://127.0.0.1:" + std::to_string(m_central->port());
+    // The kiosk's other client (member, OTP, redemption calls), on another thread, as in the app.
+    auto uiClient = unenrolledClient(url, "EN-01");
+    std::atomic<int> enrollments{0};
+    kiosk::sync::SyncEvents events;
+    events.enrolled = [&](const std::string& credential) {
+        uiClient.setCredential(credential);
+        ++enrollments;
+    };
+    hal::SystemClock clock;
+    const auto file = dir.path() / "credential";
+    kiosk::sync::SyncWorker worker(**store, unenrolledClient(url, "EN-01"), clock,
+                                   enrollingOptions((*code)["enrollment_code"].get<std::string>(), file),
+                                   events);
+    worker.start();
+    std::this_thread::sleep_for(1500ms);  // several attempts, all unanswered
+    auto status = worker.status();
+    EXPECT_EQ(status.enrollment, kiosk::sync::Enrollment::Pending);
+    EXPECT_FALSE(status.online);
+    EXPECT_NE(status.lastError.find("enrollment"), std::string::npos) << status.lastError;
+    EXPECT_EQ(status.outboxDepth, 12);
+    EXPECT_FALSE(std::filesystem::exists(file));
+
+    ASSERT_TRUE(m_central->restart()) << CentralProcess::lastError();
+    ASSERT_TRUE(eventually([&] { return (*store)->outboxDepth().value_or(-1) == 0; }))
+        << worker.status().lastError;
+    status = worker.status();
+    EXPECT_EQ(status.enrollment, kiosk::sync::Enrollment::Enrolled);
+    EXPECT_TRUE(eventually([&] { return worker.status().online && worker.status().lastError.empty(); }))
+        << worker.status().lastError;
+    worker.stop();
+
+    EXPECT_EQ(enrollments.load(), 1);
+    auto saved = kiosk::sync::readCredentialFile(file);
+    ASSERT_TRUE(saved.has_value()) << saved.error().message;
+    EXPECT_EQ(*saved, uiClient.credential());
+    EXPECT_FALSE(saved->empty());
+    EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    // Every queued claim landed, once.
+    EXPECT_EQ(m_central->ledgerTotal(receipts).value_or(-1), expected);
+    EXPECT_EQ(m_central->claimCount().value_or(-1), 12);
+    for (const auto& entry : (*store)->pendingBatch(100).value()) ADD_FAILURE() << entry.claim.receiptId;
+    // The other client got the credential without a restart.
+    auto member = uiClient.member(receipts[0].phone);
+    ASSERT_TRUE(member.has_value()) << member.error().message;
+    EXPECT_GT(member->balance, 0);
+}
+
+TEST_F(CentralContract, SyncWorkerStopsAfterCentralRefusesTheEnrollmentCode) {
+    auto code =
+        m_central->admin("POST", "/v1/admin/enrollment-codes", {{"kiosk_id", "EN-02"}, {"store", "DEV001"}});
+    ASSERT_TRUE(code.has_value()) << code.error();
+    const std::string used = (*code)["enrollment_code"].get<std::string>();
+    auto first = clientFor(*m_central, {"EN-02", ""});
+    ASSERT_TRUE(first.enroll(used).has_value());
+
+    // An unknown code (401 unauthorized) and one already used (409 enrollment_code_used): central's
+    // definitive no. Counted through a proxy that only relays.
+    for (const auto& [enrollmentCode, why] :
+         {std::pair<std::string, std::string>{"ENR-NOPE-NOPE-0000", "unauthorized"},
+          std::pair<std::string, std::string>{used, "enrollment_code_used"}}) {
+        TempDir dir;
+        auto store = kiosk::sync::LocalStore::open(dir.path() / "kiosk.db");
+        ASSERT_TRUE(store.has_value()) << store.error().message;
+        ASSERT_TRUE((*store)->enqueue(claimFor(m_central->makeReceipts(1, 1)[0])).has_value());
+        FaultProxy relay(m_central->port(), FaultRates{}, 7);
+        hal::SystemClock clock;
+        kiosk::sync::SyncWorker worker(**store, unenrolledClient(relay.url(), "EN-02"), clock,
+                                       enrollingOptions(enrollmentCode, dir.path() / "credential"), {});
+        worker.start();
+        ASSERT_TRUE(eventually([&] {
+            return worker.status().enrollment == kiosk::sync::Enrollment::Refused;
+        })) << worker.status().lastError;
+        const auto status = worker.status();
+        EXPECT_NE(status.lastError.find("enrollment refused"), std::string::npos) << status.lastError;
+        EXPECT_NE(status.lastError.find(why), std::string::npos) << status.lastError;
+        // No endless retries: not with time, not when a claim is queued (syncNow).
+        worker.syncNow();
+        std::this_thread::sleep_for(1000ms);
+        EXPECT_EQ(relay.counts().requests.load(), 1);
+        EXPECT_EQ(worker.status().outboxDepth, 1);  // the claim stays queued for a new code
+        EXPECT_FALSE(std::filesystem::exists(dir.path() / "credential"));
+        worker.stop();
+    }
 }
 
 }  // namespace

@@ -71,22 +71,36 @@ std::string readFile(const std::filesystem::path& path) {
 }  // namespace
 
 CentralProcess::~CentralProcess() {
-    if (m_pid > 0) {
-        ::kill(m_pid, SIGTERM);
-        int status = 0;
-        for (int i = 0; i < 200 && ::waitpid(m_pid, &status, WNOHANG) == 0; ++i)
-            std::this_thread::sleep_for(10ms);
-        if (::waitpid(m_pid, &status, WNOHANG) == 0) {
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, &status, 0);
-        }
+    stop();
+}
+
+void CentralProcess::stop() {
+    if (m_pid <= 0) return;
+    ::kill(m_pid, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 200 && ::waitpid(m_pid, &status, WNOHANG) == 0; ++i)
+        std::this_thread::sleep_for(10ms);
+    if (::waitpid(m_pid, &status, WNOHANG) == 0) {
+        ::kill(m_pid, SIGKILL);
+        ::waitpid(m_pid, &status, 0);
     }
+    m_pid = -1;
+}
+
+bool CentralProcess::restart() {
+    stop();
+    // Same port (the kiosks know its URL) and data: the campaign and the enrolled kiosks are still there.
+    return spawn("127.0.0.1:" + std::to_string(m_port));
 }
 
 bool CentralProcess::launch() {
     // Port 0: central binds a free port itself and logs it, so no other test can take it in between.
+    return spawn("127.0.0.1:0") && setUp();
+}
+
+bool CentralProcess::spawn(const std::string& listen) {
     const std::string binary = std::string(KIOSK_BINARY_DIR) + "/bin/central";
-    const std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--data",
+    const std::vector<std::string> args = {binary, "--listen", listen, "--data",
                                            (m_dir.path() / "data").string()};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -105,7 +119,7 @@ bool CentralProcess::launch() {
         return fail("cannot start " + binary);
     }
     if (!waitHealthy()) return fail("central did not become healthy; log:\n" + readFile(log));
-    return setUp();
+    return true;
 }
 
 std::vector<TestReceipt> CentralProcess::makeReceipts(int count, int phones) {

@@ -40,6 +40,12 @@ class CentralProcess {
     CentralProcess(const CentralProcess&) = delete;
     CentralProcess& operator=(const CentralProcess&) = delete;
 
+    /// Stops central (SIGTERM, then SIGKILL): the kiosks' calls now find nobody listening.
+    void stop();
+    /// Starts it again on the same port with the same data (stopping it first if it runs); false (see
+    /// lastError) if it does not come up — the port may have been taken meanwhile.
+    [[nodiscard]] bool restart();
+
     [[nodiscard]] int port() const { return m_port; }
     [[nodiscard]] const KioskCredential& kiosk(int index) const {
         return m_kiosks.at(static_cast<std::size_t>(index));
@@ -64,6 +70,7 @@ class CentralProcess {
   private:
     CentralProcess() = default;
     bool launch();
+    bool spawn(const std::string& listen);
     bool waitHealthy();
     bool setUp();
 

@@ -265,5 +265,70 @@ TEST(LocalStore, ConcurrentEnqueueFromThreads) {
     EXPECT_EQ(store->outboxDepth().value(), 100);
 }
 
+TEST(LocalStore, PruneRemovesOnlyOldSettledEntriesAndAcknowledgedRefusals) {
+    TempDir dir;
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    constexpr loyalty::UnixSeconds kOld = 1'000'000;
+    constexpr loyalty::UnixSeconds kCutoff = 2'000'000;
+    constexpr loyalty::UnixSeconds kRecent = 3'000'000;
+    const auto confirmedOld = store->enqueue(sampleClaim("A")).value();
+    const auto refusedUnacknowledged = store->enqueue(sampleClaim("B")).value();
+    const auto refusedAcknowledged = store->enqueue(sampleClaim("C")).value();
+    const auto pending = store->enqueue(sampleClaim("D")).value();
+    const auto confirmedRecent = store->enqueue(sampleClaim("E")).value();
+    ASSERT_TRUE(store
+                    ->settle({Settlement{confirmedOld, true, 12, 12, "", "", kOld},
+                              Settlement{refusedUnacknowledged, false, 0, 0, "already_claimed", "B", kOld},
+                              Settlement{refusedAcknowledged, false, 0, 0, "already_claimed", "C", kOld},
+                              Settlement{confirmedRecent, true, 12, 24, "", "", kRecent}})
+                    .has_value());
+    auto refusals = store->refusals().value();
+    ASSERT_EQ(refusals.size(), 2u);
+    const auto acknowledged = refusals[0].receiptId == "HCM001/C" ? refusals[0].id : refusals[1].id;
+    ASSERT_TRUE(store->acknowledgeRefusal(acknowledged).has_value());
+
+    // The acknowledged refusal and the two old settled entries it no longer holds.
+    auto removed = store->pruneSettled(kCutoff, 100);
+    ASSERT_TRUE(removed.has_value()) << removed.error().message;
+    EXPECT_EQ(*removed, 3u);
+    EXPECT_EQ(store->pruneSettled(kCutoff, 100).value(), 0u);
+
+    EXPECT_EQ(store->entry(confirmedOld).error().kind, StoreError::Kind::NotFound);
+    EXPECT_EQ(store->entry(refusedAcknowledged).error().kind, StoreError::Kind::NotFound);
+    // Staff have not seen this refusal yet: it stays, with its entry.
+    EXPECT_EQ(store->entry(refusedUnacknowledged).value().state, EntryState::Refused);
+    const auto all = store->refusals(true).value();
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].receiptId, "HCM001/B");
+    EXPECT_FALSE(all[0].acknowledged);
+    // Never a pending entry, however old the cutoff says; a recent settled one stays too.
+    EXPECT_EQ(store->entry(pending).value().state, EntryState::Pending);
+    EXPECT_EQ(store->entry(confirmedRecent).value().state, EntryState::Confirmed);
+    EXPECT_EQ(store->outboxDepth().value(), 1);
+    EXPECT_EQ(store->pendingBatch(10).value().front().idempotencyKey, pending);
+}
+
+TEST(LocalStore, PruneWorksInBatchesOfTheSizeAsked) {
+    TempDir dir;
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    std::vector<Settlement> answers;
+    for (int i = 0; i < 10; ++i)
+        answers.push_back(
+            Settlement{store->enqueue(sampleClaim(std::to_string(i))).value(), true, 12, 12, "", "", 100});
+    ASSERT_TRUE(store->settle(answers).has_value());
+    std::vector<std::size_t> steps;
+    for (std::size_t removed = 1; removed > 0;) {
+        removed = store->pruneSettled(101, 4).value();
+        steps.push_back(removed);
+    }
+    EXPECT_EQ(steps, (std::vector<std::size_t>{4, 4, 2, 0}));
+    // Settled exactly at the cutoff is not older than it.
+    ASSERT_TRUE(store->settle({Settlement{store->enqueue(sampleClaim("X")).value(), true, 1, 1, "", "", 101}})
+                    .has_value());
+    EXPECT_EQ(store->pruneSettled(101, 4).value(), 0u);
+}
+
 }  // namespace
 }  // namespace kiosk::sync

@@ -290,5 +290,34 @@ TEST_F(SyncWorkerTest, UnreachableCentralMeansOfflineAndNothingLost) {
     EXPECT_EQ(m_store->entry(key).value().state, EntryState::Pending);
 }
 
+TEST_F(SyncWorkerTest, PrunesSettledEntriesByCentralsClockInSmallSteps) {
+    RefusingPort nobody;  // pruning is local: it goes on offline
+    constexpr loyalty::UnixSeconds kKioskNow = 1'790'000'000;
+    constexpr std::int64_t kDay = 86'400;
+    // This kiosk's clock is 15 days ahead of central's: central's "now" is kKioskNow - 15 days.
+    ASSERT_TRUE(m_store->saveClockOffset(-15 * kDay).has_value());
+    hal::ManualClock clock(kKioskNow);
+    std::vector<Settlement> answers;
+    std::vector<std::string> old;
+    for (int i = 0; i < 450; ++i) {
+        old.push_back(m_store->enqueue(fakeClaim("S1/" + std::to_string(i), 1)).value());
+        answers.push_back(Settlement{old.back(), true, 1, 1, "", "", kKioskNow - 50 * kDay});
+    }
+    // 40 days before the kiosk's clock but only 25 before central's: kept.
+    const auto recent = m_store->enqueue(fakeClaim("S1/recent", 1)).value();
+    answers.push_back(Settlement{recent, true, 1, 1, "", "", kKioskNow - 40 * kDay});
+    ASSERT_TRUE(m_store->settle(answers).has_value());
+    const auto pending = m_store->enqueue(fakeClaim("S1/pending", 1)).value();
+
+    SyncWorker worker(*m_store, clientFor(nobody.url()), clock, {}, {});
+    worker.start();
+    ASSERT_TRUE(eventually(
+        [&] { return !m_store->entry(old.front()).has_value() && !m_store->entry(old.back()).has_value(); }));
+    worker.stop();
+    for (const auto& key : old) EXPECT_EQ(m_store->entry(key).error().kind, StoreError::Kind::NotFound);
+    EXPECT_EQ(m_store->entry(recent).value().state, EntryState::Confirmed);
+    EXPECT_EQ(m_store->entry(pending).value().state, EntryState::Pending);
+}
+
 }  // namespace
 }  // namespace kiosk::sync

@@ -317,6 +317,30 @@ StoreResult<void> LocalStore::noteAttempt(const std::vector<std::string>& keys, 
     return tx.commit();
 }
 
+StoreResult<std::size_t> LocalStore::pruneSettled(loyalty::UnixSeconds settledBefore, std::size_t max) {
+    std::lock_guard lock(m_mutex);
+    Transaction tx(m_db);
+    if (!tx.begun()) return std::unexpected(ioError(m_db, "prune"));
+    // Refusals first: an acknowledged one no longer holds its outbox entry (the foreign key).
+    Statement refusals(m_db,
+                       "DELETE FROM refusals WHERE id IN (SELECT id FROM refusals WHERE acknowledged = 1 "
+                       "AND refused_at < ? ORDER BY id LIMIT ?)");
+    Statement entries(m_db,
+                      "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state IN (1, 2) "
+                      "AND settled_at < ? AND NOT EXISTS (SELECT 1 FROM refusals r WHERE r.idem_key = "
+                      "outbox.idem_key) ORDER BY seq LIMIT ?)");
+    if (!refusals.ok() || !entries.ok()) return std::unexpected(ioError(m_db, "prune"));
+    std::size_t removed = 0;
+    for (Statement* statement : {&refusals, &entries}) {
+        statement->bind(1, settledBefore);
+        statement->bind(2, static_cast<std::int64_t>(max));
+        if (statement->step() != SQLITE_DONE) return std::unexpected(ioError(m_db, "prune"));
+        removed += static_cast<std::size_t>(sqlite3_changes(m_db));
+    }
+    if (auto committed = tx.commit(); !committed) return std::unexpected(committed.error());
+    return removed;
+}
+
 StoreResult<OutboxEntry> LocalStore::entry(const std::string& idempotencyKey) {
     std::lock_guard lock(m_mutex);
     const auto sql = std::string("SELECT ") + kEntryColumns + " FROM outbox WHERE idem_key = ?";

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "hal/clock.hpp"
+#include "kiosk/sync/credential_file.hpp"
 
 namespace kiosk::sync {
 namespace {
@@ -18,6 +19,10 @@ constexpr milliseconds kMaxSleep{1000};
 constexpr milliseconds kMaxOffsetRoundTrip{5000};
 /// Config pull retry after a failure, instead of the full configInterval.
 constexpr milliseconds kConfigRetry{30'000};
+/// Outbox rows deleted per pruning step: one short write transaction, so an enqueue waits ms at most.
+constexpr std::size_t kPruneBatch = 200;
+/// How often settled entries are looked for once none are left to prune.
+constexpr milliseconds kPruneInterval{3'600'000};
 
 std::string describe(const net::Error& error) {
     std::string text = error.message;
@@ -45,6 +50,8 @@ SyncWorker::SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock&
     if (auto offset = m_store.loadClockOffset()) m_clockOffset = *offset;
     m_status.clockOffsetSeconds = m_clockOffset;
     if (auto depth = m_store.outboxDepth()) m_status.outboxDepth = *depth;
+    if (m_client.credential().empty() && !m_options.enrollmentCode.empty())
+        m_enrollment = m_status.enrollment = Enrollment::Pending;
 }
 
 SyncWorker::~SyncWorker() {
@@ -108,7 +115,9 @@ void SyncWorker::run() {
             if (m_pushRequested) {
                 m_pushRequested = false;
                 m_pushDue = now;
-                m_backoff = milliseconds{0};
+                // While enrolling, the backoff is the enrollment's: a claim queued meanwhile must not
+                // turn it into one enrollment call per claim.
+                if (m_enrollment != Enrollment::Pending) m_backoff = milliseconds{0};
             }
             if (m_configRequested) {
                 m_configRequested = false;
@@ -117,23 +126,102 @@ void SyncWorker::run() {
         }
         // Never let an exception (bad_alloc …) end the thread silently: report it and back off.
         try {
-            if (monotonicNow() >= m_pushDue) pushOnce();
-            if (monotonicNow() >= m_configDue) pullConfig();
-            if (monotonicNow() >= m_heartbeatDue) sendHeartbeat();
+            // Without a credential every other call would only be refused: enroll first.
+            if (m_enrollment == Enrollment::Pending) {
+                if (monotonicNow() >= m_enrollDue) enrollOnce();
+            } else if (m_enrollment != Enrollment::Refused) {
+                if (monotonicNow() >= m_pushDue) pushOnce();
+                if (monotonicNow() >= m_configDue) pullConfig();
+                if (monotonicNow() >= m_heartbeatDue) {
+                    if (!m_unsavedCredential.empty()) saveCredential();
+                    sendHeartbeat();
+                }
+            }
+            if (monotonicNow() >= m_pruneDue) pruneOnce();
         } catch (const std::exception& e) {
             std::lock_guard lock(m_mutex);
             m_status.lastError = std::string("sync worker: ") + e.what();
             m_pushDue = monotonicNow() + nextBackoff();
+            if (m_enrollment == Enrollment::Pending) m_enrollDue = m_pushDue;
         }
         publishStatus();
 
         std::unique_lock lock(m_mutex);
         const auto now = monotonicNow();
-        const auto due = std::min({m_pushDue, m_configDue, m_heartbeatDue});
+        const auto due = m_enrollment == Enrollment::Pending ? std::min(m_enrollDue, m_pruneDue)
+                         : m_enrollment == Enrollment::Refused
+                             ? m_pruneDue
+                             : std::min({m_pushDue, m_configDue, m_heartbeatDue, m_pruneDue});
         const auto sleep = due <= now ? milliseconds{0} : std::min(due - now, kMaxSleep);
         if (sleep.count() > 0)
             m_wake.wait_for(lock, sleep, [this] { return m_stop || m_pushRequested || m_configRequested; });
     }
+}
+
+void SyncWorker::enrollOnce() {
+    const auto sentAt = monotonicNow();
+    const auto sentWall = m_clock.now();
+    auto answer = m_client.enroll(m_options.enrollmentCode);
+    if (!answer) {
+        const auto& error = answer.error();
+        // Only central's own refusal (its JSON error code: unknown, used or expired code, another
+        // kiosk's) ends the retries; a bare 401/403 could come from something between shop and central.
+        const bool refused = error.definitive() && !error.code.empty();
+        auto delay = nextBackoff();
+        if (error.retryAfter) delay = std::max(delay, milliseconds(*error.retryAfter));
+        m_enrollDue = refused ? kNever : monotonicNow() + delay;
+        if (refused) m_enrollment = Enrollment::Refused;
+        std::lock_guard lock(m_mutex);
+        m_status.online = centralAnswered(error);
+        m_status.enrollment = m_enrollment;
+        m_status.lastError =
+            (refused ? "enrollment refused (staff: enter a new enrollment code): " : "enrollment: ") +
+            describe(error);
+        return;
+    }
+    learnOffset(*answer, sentAt, sentWall);
+    m_client.setCredential(answer->credential);
+    m_enrollment = Enrollment::Enrolled;
+    m_backoff = milliseconds{0};
+    const auto now = monotonicNow();
+    m_pushDue = m_configDue = m_heartbeatDue = now;  // the outbox drains without a restart
+    {
+        std::lock_guard lock(m_mutex);
+        m_status.online = true;
+        m_status.enrollment = m_enrollment;
+        m_status.lastError.clear();
+    }
+    m_unsavedCredential = answer->credential;
+    saveCredential();
+    if (m_events.enrolled) m_events.enrolled(answer->credential);
+}
+
+void SyncWorker::saveCredential() {
+    auto saved = writeCredentialFile(m_options.credentialFile, m_unsavedCredential);
+    if (saved) {
+        m_unsavedCredential.clear();
+        return;
+    }
+    // The credential works from memory, but central has used up the code: without the file the next
+    // start could not enroll again. Tried again with every heartbeat.
+    std::lock_guard lock(m_mutex);
+    m_status.lastError =
+        "credential not saved to " + m_options.credentialFile.string() + ": " + saved.error().message;
+}
+
+void SyncWorker::pruneOnce() {
+    const auto settledBefore =
+        centralNow() - std::chrono::duration_cast<std::chrono::seconds>(m_options.keepSettled).count();
+    auto removed = m_store.pruneSettled(settledBefore, kPruneBatch);
+    if (!removed) {
+        m_pruneDue = monotonicNow() + kPruneInterval;
+        std::lock_guard lock(m_mutex);
+        m_status.lastError = "outbox prune: " + removed.error().message;
+        return;
+    }
+    // Something was removed: more may be waiting. The next step comes at the next turn of the loop,
+    // after any other due work, so the store's write lock is only ever held for one small batch.
+    m_pruneDue = monotonicNow() + (*removed > 0 ? milliseconds{0} : kPruneInterval);
 }
 
 void SyncWorker::pushOnce() {

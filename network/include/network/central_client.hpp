@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loyalty/receipt.hpp"
@@ -80,6 +81,13 @@ struct Answer {
 };
 
 // ---- enrollment ------------------------------------------------------------------------------------
+
+/// Longest kiosk credential accepted (central issues 46 characters, docs/api.md).
+inline constexpr std::size_t kMaxCredentialLength = 512;
+
+/// True for a credential that can go into an "Authorization: Bearer" header: 1 to kMaxCredentialLength
+/// visible ASCII characters. An enrollment answer with anything else is a BadResponse.
+[[nodiscard]] bool isUsableCredential(std::string_view credential);
 
 struct Enrollment : Answer {
     std::string kioskId;
@@ -216,8 +224,13 @@ class CentralClient {
     CentralClient& operator=(CentralClient&&) noexcept;
     ~CentralClient();
 
+    /// The configuration as created. Its `credential` may be replaced by setCredential() from another
+    /// thread: read credential() instead.
     [[nodiscard]] const ClientConfig& config() const;
-    /// Updates the credential after enrollment (same thread as the calls).
+    /// The credential sent with the next call (empty before enrollment). Any thread.
+    [[nodiscard]] std::string credential() const;
+    /// Replaces the credential (after enrollment). The ONE member that may be called from any thread,
+    /// also while another thread is inside a call: that call keeps the credential it started with.
     void setCredential(std::string credential);
 
     /// POST /v1/kiosks/enroll — exchanges a one-time enrollment code for this kiosk's credential.

@@ -131,6 +131,12 @@ class LocalStore {
     [[nodiscard]] StoreResult<void> noteAttempt(const std::vector<std::string>& keys,
                                                 const std::string& error);
 
+    /// Deletes, in one short transaction, up to `max` outbox entries settled (confirmed or refused)
+    /// before `settledBefore` (central's time, as stamped by settle) and up to `max` acknowledged
+    /// refusals refused before it. Never a pending entry, never an unacknowledged refusal nor the entry
+    /// it belongs to. Returns how many rows went (both tables); call again while it is not 0.
+    [[nodiscard]] StoreResult<std::size_t> pruneSettled(loyalty::UnixSeconds settledBefore, std::size_t max);
+
     [[nodiscard]] StoreResult<OutboxEntry> entry(const std::string& idempotencyKey);
     [[nodiscard]] StoreResult<std::int64_t> outboxDepth();
 

@@ -1,6 +1,7 @@
 #pragma once
-// The kiosk's sync thread: drains the outbox to central, pulls configuration, sends heartbeats,
-// carries out commands from heartbeat answers and learns the clock offset to central.
+// The kiosk's sync thread: enrolls the kiosk (trades its one-time code for a credential), drains the
+// outbox to central, pulls configuration, sends heartbeats, carries out commands from heartbeat answers,
+// learns the clock offset to central and prunes settled outbox entries.
 //
 // Contract
 // - One background thread, started by start() and joined by stop() / the destructor. Public methods
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -40,6 +42,24 @@ struct SyncOptions {
     std::chrono::milliseconds heartbeatInterval{60'000};
     std::chrono::milliseconds configInterval{300'000};  ///< config pull (ETag) period
     std::string version;                                ///< reported in heartbeats
+    /// One-time enrollment code, traded for the kiosk credential while the client has none; retried with
+    /// the backoff until central gives a credential or refuses the code. Empty: never enroll.
+    std::string enrollmentCode;
+    /// Where the credential from enrollment is kept (0600, written atomically). Required with a code.
+    std::filesystem::path credentialFile;
+    /// Settled outbox entries and acknowledged refusals older than this (by central's clock) are
+    /// deleted. Keep it at least the receipt age window: the outbox row is what refuses a receipt
+    /// scanned twice at this kiosk before anything is sent.
+    std::chrono::seconds keepSettled{std::chrono::days{30}};
+};
+
+/// Where the kiosk stands with its credential.
+enum class Enrollment {
+    NotNeeded,  ///< the client had a credential (or no enrollment code was given)
+    Pending,    ///< trading the enrollment code; nothing else is sent until it succeeds
+    Enrolled,   ///< enrolled by this worker; the credential is in use and saved
+    Refused,    ///< central refused the code (unknown, used, expired, another kiosk's): staff must give a
+                ///< new one; the worker sends nothing more (lastError says why)
 };
 
 /// A snapshot for the UI and the maintenance screen.
@@ -48,6 +68,7 @@ struct SyncStatus {
     std::int64_t outboxDepth = 0;         ///< pending claims
     std::int64_t clockOffsetSeconds = 0;  ///< central time minus kiosk time
     std::string lastError;                ///< empty when the last exchange succeeded
+    Enrollment enrollment = Enrollment::NotNeeded;
 };
 
 /// The outcome of a claim that central settled (accepted or refused) — for the screen showing it.
@@ -64,6 +85,9 @@ struct SyncEvents {
     std::function<std::optional<std::string>(const std::string& body)> validateConfig;
     std::function<void(const SyncStatus&)> statusChanged;              ///< online/offline, depth, errors
     std::function<std::map<std::string, std::string>()> deviceHealth;  ///< sampled for heartbeats
+    /// The kiosk just enrolled: the worker's own client already uses this credential and it is saved
+    /// (or being retried); hand it to the kiosk's other CentralClients (setCredential is thread-safe).
+    std::function<void(const std::string& credential)> enrolled;
 };
 
 class SyncWorker {
@@ -91,6 +115,9 @@ class SyncWorker {
 
   private:
     void run();
+    void enrollOnce();
+    void saveCredential();
+    void pruneOnce();
     void pushOnce();
     void pullConfig();
     void sendHeartbeat();
@@ -120,7 +147,11 @@ class SyncWorker {
     std::chrono::milliseconds m_pushDue{0};
     std::chrono::milliseconds m_heartbeatDue{0};
     std::chrono::milliseconds m_configDue{0};
+    std::chrono::milliseconds m_enrollDue{0};
+    std::chrono::milliseconds m_pruneDue{0};
     std::chrono::milliseconds m_backoff{0};
+    Enrollment m_enrollment = Enrollment::NotNeeded;
+    std::string m_unsavedCredential;  ///< in use but not yet written to credentialFile
     std::chrono::milliseconds m_startedAt{0};
     bool m_pushUnreachable = false;  ///< the last push failed without an answer from central
     std::size_t m_singlesLeft = 0;   ///< claims to push one by one after a batch was refused whole
