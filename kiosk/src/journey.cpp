@@ -1062,7 +1062,10 @@ void Journey::buildVoucher(ui::View& v) const {
         v.lines.push_back(
             {tr("result.balance", {{"points", number(m_s.voucher->balance)}}), ui::TextLine::Style::Body});
     }
-    v.controls.push_back({"back", tr("voucher.more")});
+    // After a failed print the screen has just said rewards cannot print: it offers no more of them.
+    if (m_s.printProblem.empty()) {
+        v.controls.push_back({"back", tr("voucher.more")});
+    }
     v.controls.push_back({"done", tr("result.done"), ui::Control::Kind::Button, true, true});
 }
 

@@ -74,6 +74,9 @@ class JourneyTest : public ::testing::Test {
         tap("ok");
         ASSERT_EQ(screen(), ui::ScreenId::Working);
     }
+    /// A member with 800 points redeems R1 with the right code; central issues voucher V-ABC123, and the
+    /// print command is taken, unanswered.
+    void redeemR1();
     net::MemberInfo member(std::int64_t balance) const {
         net::MemberInfo m;
         m.phone = "0901234567";
@@ -358,6 +361,31 @@ TEST_F(JourneyTest, RedeemChecksThePrinterBeforeAnyCodeOrSpending) {
 }
 
 TEST_F(JourneyTest, RedeemWithCodePrintsAndSaysSoOrSaysTheVoucherIsSafe) {
+    redeemR1();
+    post(Printed{m_journey->session(), "paper_out"});
+    ASSERT_EQ(screen(), ui::ScreenId::Voucher);
+    EXPECT_TRUE(shows("V-ABC123"));
+    EXPECT_TRUE(shows("in lại"));
+    // The screen has just said rewards cannot print: it offers no more of them, only Done.
+    EXPECT_EQ(m_journey->view().control("back"), nullptr);
+    tap("back");
+    EXPECT_EQ(screen(), ui::ScreenId::Voucher);
+    ASSERT_NE(m_journey->view().control("done"), nullptr);
+    tap("done");
+    EXPECT_EQ(screen(), ui::ScreenId::Attract);
+}
+
+TEST_F(JourneyTest, AWholeVoucherOffersMoreRewards) {
+    redeemR1();
+    post(Printed{m_journey->session(), ""});
+    ASSERT_EQ(screen(), ui::ScreenId::Voucher);
+    EXPECT_TRUE(shows("đã được in"));
+    ASSERT_NE(m_journey->view().control("back"), nullptr);
+    tap("back");
+    EXPECT_EQ(screen(), ui::ScreenId::Result);
+}
+
+void JourneyTest::redeemR1() {
     toLookup();
     post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(800))});
     post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
@@ -385,10 +413,6 @@ TEST_F(JourneyTest, RedeemWithCodePrintsAndSaysSoOrSaysTheVoucherIsSafe) {
     EXPECT_EQ(print[0].ticket.memberLine, "Khách hàng: 090****567");
     EXPECT_EQ(print[0].ticket.code, "V-ABC123");
     EXPECT_EQ(print[0].ticket.title, "Phiếu 50.000 ₫");
-    post(Printed{m_journey->session(), "paper_out"});
-    ASSERT_EQ(screen(), ui::ScreenId::Voucher);
-    EXPECT_TRUE(shows("V-ABC123"));
-    EXPECT_TRUE(shows("in lại"));
 }
 
 TEST_F(JourneyTest, WrongCodeStaysOnTheCodeScreen) {

@@ -116,6 +116,30 @@ TEST(KioskE2E, AutomationRefusesNonsenseWithoutCrashing) {
 
 // ---- with the real central and the virtual printer --------------------------------------------------
 
+/// The id of the first enabled control of `state` whose id starts with `prefix`; empty when none.
+std::string enabledControl(const json& state, const std::string& prefix) {
+    for (const auto& control : state.value("controls", json::array())) {
+        const std::string id = control.value("id", "");
+        if (id.starts_with(prefix) && control.value("enabled", false)) {
+            return id;
+        }
+    }
+    return {};
+}
+
+/// Polls "state" until a control whose id starts with `prefix` is enabled (a reprint waits for the
+/// printer's answer); the last state either way.
+json waitForEnabledControl(AutomationClient& kiosk, const std::string& prefix,
+                           std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    json state = kiosk.send({{"cmd", "state"}});
+    while (enabledControl(state, prefix).empty() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(50ms);
+        state = kiosk.send({{"cmd", "state"}});
+    }
+    return state;
+}
+
 class KioskWithCentral : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -138,6 +162,40 @@ class KioskWithCentral : public ::testing::Test {
     }
 
     AutomationClient& kiosk() { return m_kiosk->client(); }
+
+    /// `kioskctl voucher verify` of a printed QR payload with central's voucher key, as the POS would
+    /// check it offline: its output names the voucher code when the signature holds.
+    std::string verifyVoucher(const std::string& payload) const {
+        const json config = m_backend->asKiosk(m_dir.path() / "data", "/v1/kiosks/K-DEV-01/config");
+        if (!config.is_object() || !config.contains("voucher_public_key")) {
+            return "no voucher key from central: " + config.dump();
+        }
+        const fs::path voucherKey = m_dir.path() / "voucher.pub";
+        std::ofstream(voucherKey) << config["voucher_public_key"].get<std::string>();
+        return runCommand({(kBuild / "bin/kioskctl").string(), "voucher", "verify", payload, "--pubkey",
+                           voucherKey.string()});
+    }
+
+    /// The virtual printer's reply to a control command, without its line end.
+    std::string printerControl(const std::string& command) const {
+        std::string reply = m_backend->printerControl(command);
+        while (!reply.empty() && (reply.back() == '\n' || reply.back() == '\r')) {
+            reply.pop_back();
+        }
+        return reply;
+    }
+
+    /// Central's ledger entries of kind "redeem" for `phone` (newest first).
+    json redemptions(const std::string& phone) const {
+        json found = json::array();
+        const json member = m_backend->asKiosk(m_dir.path() / "data", "/v1/members/" + phone);
+        for (const auto& entry : member.value("history", json::array())) {
+            if (entry.value("kind", "") == "redeem") {
+                found.push_back(entry);
+            }
+        }
+        return found;
+    }
 
     TempDir m_dir;
     std::unique_ptr<Backend> m_backend;
@@ -217,12 +275,7 @@ TEST_F(KioskWithCentral, RedeemPrintsAVoucherCentralAcceptsOnce) {
     }
     ASSERT_FALSE(voucherCode.empty()) << state.dump();
     // The QR is central's signed voucher for that very code (checked offline with central's key).
-    const json config = m_backend->asKiosk(m_dir.path() / "data", "/v1/kiosks/K-DEV-01/config");
-    ASSERT_TRUE(config.is_object() && config.contains("voucher_public_key")) << config.dump();
-    const fs::path voucherKey = m_dir.path() / "voucher.pub";
-    std::ofstream(voucherKey) << config["voucher_public_key"].get<std::string>();
-    const std::string verified = runCommand(
-        {(kBuild / "bin/kioskctl").string(), "voucher", "verify", payload, "--pubkey", voucherKey.string()});
+    const std::string verified = verifyVoucher(payload);
     EXPECT_NE(verified.find(voucherCode), std::string::npos) << verified;
     EXPECT_EQ(m_backend->consumeVoucher(voucherCode), 200);
     EXPECT_EQ(m_backend->consumeVoucher(voucherCode), 409);
@@ -241,13 +294,7 @@ TEST_F(KioskWithCentral, APrinterOutOfPaperSpendsNothingAndSendsNoCode) {
     EXPECT_EQ(m_backend->balance(m_dir.path() / "data", phone), before);
     m_backend->printerControl("paper out");
     state = kiosk().send({{"cmd", "tap"}, {"id", "rewards"}});
-    std::string reward;
-    for (const auto& control : state["controls"]) {
-        if (control.value("id", "").starts_with("reward:") && control.value("enabled", false)) {
-            reward = control.value("id", "");
-            break;
-        }
-    }
+    const std::string reward = enabledControl(state, "reward:");
     ASSERT_FALSE(reward.empty()) << state.dump();
     kiosk().send({{"cmd", "tap"}, {"id", reward}});
     state = kiosk().waitForText("hết giấy", 20s);
@@ -289,17 +336,8 @@ TEST_F(KioskWithCentral, StaffSeeARefusedClaimAndReprintAVoucherWithTheSameQr) {
     ASSERT_EQ(state.value("screen", ""), "maintenance") << state.dump();
 
     // The voucher just issued is listed as printed; its reprint waits for the printer's answer.
-    std::string reprint;
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (reprint.empty() && std::chrono::steady_clock::now() < deadline) {
-        state = kiosk().send({{"cmd", "state"}});
-        for (const auto& control : state.value("controls", json::array())) {
-            if (control.value("id", "").starts_with("reprint:") && control.value("enabled", false)) {
-                reprint = control.value("id", "");
-            }
-        }
-        std::this_thread::sleep_for(50ms);
-    }
+    state = waitForEnabledControl(kiosk(), "reprint:", 20s);
+    const std::string reprint = enabledControl(state, "reprint:");
     ASSERT_FALSE(reprint.empty()) << state.dump();
     EXPECT_TRUE(hasText(state, "Máy in: tốt")) << state.dump();
     EXPECT_TRUE(hasText(state, reprint.substr(8) + " · ")) << state.dump();
@@ -308,12 +346,7 @@ TEST_F(KioskWithCentral, StaffSeeARefusedClaimAndReprintAVoucherWithTheSameQr) {
     EXPECT_TRUE(hasText(state, "từ chối: 1")) << state.dump();
     EXPECT_TRUE(hasText(state, "không phải của chuỗi cửa hàng này")) << state.dump();
     screenshot(kiosk(), screenshotDir({}) / "20-maintenance-refusal.png");
-    std::string ack;
-    for (const auto& control : state["controls"]) {
-        if (control.value("id", "").starts_with("ack:")) {
-            ack = control.value("id", "");
-        }
-    }
+    const std::string ack = enabledControl(state, "ack:");
     ASSERT_FALSE(ack.empty()) << state.dump();
     kiosk().send({{"cmd", "tap"}, {"id", ack}});
     state = kiosk().waitForText("từ chối: 0", 20s);
@@ -334,6 +367,70 @@ TEST_F(KioskWithCentral, StaffSeeARefusedClaimAndReprintAVoucherWithTheSameQr) {
     state = kiosk().send({{"cmd", "idle"}, {"advance_ms", 46'000}});
     EXPECT_EQ(state.value("screen", ""), "attract") << state.dump();
     EXPECT_FALSE(hasText(kiosk().send({{"cmd", "state"}}), rogue)) << state.dump();
+}
+
+TEST_F(KioskWithCentral, APrintFailingMidwayKeepsTheVoucherForAStaffReprint) {
+    const std::string phone = "0965432109";
+    json state = earn(kiosk(), signReceipt(m_dir.path(), uniqueNumber("ROLL"), "12750000"), phone);
+    ASSERT_TRUE(state.contains("tier")) << state.dump();
+    const std::int64_t before = m_backend->balance(m_dir.path() / "data", phone);
+    ASSERT_GT(before, 0);
+    // The printer answers "ready" to the kiosk's check, then its roll ends a few centimetres into the
+    // voucher (the kiosk's voucher, logo and all, is about 900 dots long).
+    ASSERT_EQ(printerControl("paper limit 300"), "ok online, paper ok, cover closed");
+
+    state = redeemFirstReward(kiosk(), *m_backend, "+84965432109");
+    ASSERT_EQ(state.value("screen", ""), "voucher") << state.dump();
+    EXPECT_TRUE(hasText(state, "In phiếu không thành công")) << state.dump();
+    EXPECT_TRUE(hasText(state, "đã được lưu an toàn")) << state.dump();
+    EXPECT_TRUE(hasText(state, "Nhân viên có thể in lại")) << state.dump();
+    EXPECT_FALSE(hasText(state, "đã được in")) << state.dump();
+    EXPECT_TRUE(enabledControl(state, "back").empty()) << "no more rewards while none can print";
+    EXPECT_EQ(printerControl("status"), "ok offline, paper out, cover closed");
+    const fs::path torn = m_backend->printedDir() / "job-0001.png";
+    ASSERT_TRUE(fs::exists(torn));
+    EXPECT_EQ(decodeQr(torn), "") << "the roll ran out before the QR";
+
+    // Central spent the points once, for the voucher the screen names.
+    const json redeemed = redemptions(phone);
+    ASSERT_EQ(redeemed.size(), 1U) << redeemed.dump();
+    const std::string code = redeemed[0].value("description", "");
+    const std::int64_t after = m_backend->balance(m_dir.path() / "data", phone);
+    EXPECT_EQ(after - before, redeemed[0].value("points", std::int64_t{0})) << redeemed.dump();
+    EXPECT_LT(after, before);
+    EXPECT_TRUE(hasText(state, "mã " + code + ".")) << code << " " << state.dump();
+
+    // The shopper leaves; staff put in a new roll and reprint the voucher from maintenance mode.
+    kiosk().send({{"cmd", "tap"}, {"id", "done"}});
+    ASSERT_EQ(kiosk().waitForScreen("attract", 20s).value("screen", ""), "attract");
+    ASSERT_EQ(printerControl("paper ok"), "ok online, paper ok, cover closed");
+    state = enterStaffMode(kiosk(), kStaffPin);
+    ASSERT_EQ(state.value("screen", ""), "maintenance") << state.dump();
+    state = waitForEnabledControl(kiosk(), "reprint:" + code, 20s);
+    ASSERT_EQ(enabledControl(state, "reprint:"), "reprint:" + code) << state.dump();
+    EXPECT_TRUE(hasText(state, code + " · ")) << state.dump();
+    EXPECT_TRUE(hasText(state, "CHƯA IN")) << state.dump();
+    kiosk().send({{"cmd", "tap"}, {"id", "reprint:" + code}});
+    state = kiosk().waitForText("Đã in lại phiếu " + code, 20s);
+    EXPECT_TRUE(hasText(state, "Đã in lại phiếu " + code)) << state.dump();
+    state = kiosk().waitForText("đã in", 20s);
+    EXPECT_FALSE(hasText(state, "CHƯA IN")) << "marked printed once whole: " << state.dump();
+
+    const fs::path reprinted = m_backend->printedDir() / "job-0002.png";
+    ASSERT_TRUE(fs::exists(reprinted));
+    fs::copy_file(torn, screenshotDir({}) / "22-printed-voucher-torn.png",
+                  fs::copy_options::overwrite_existing);
+    fs::copy_file(reprinted, screenshotDir({}) / "23-reprinted-voucher.png",
+                  fs::copy_options::overwrite_existing);
+    const std::string payload = decodeQr(reprinted);
+    ASSERT_TRUE(payload.starts_with("LV1")) << payload;
+    const std::string verified = verifyVoucher(payload);
+    EXPECT_NE(verified.find(code), std::string::npos) << verified;
+    EXPECT_EQ(m_backend->consumeVoucher(code), 200);
+    EXPECT_EQ(m_backend->consumeVoucher(code), 409);
+    // Reprinting spent nothing more.
+    EXPECT_EQ(redemptions(phone).size(), 1U);
+    EXPECT_EQ(m_backend->balance(m_dir.path() / "data", phone), after);
 }
 
 /// Every screen, in both languages and both orientations: first offline (pending points), then with
@@ -406,6 +503,19 @@ TEST_P(KioskScreenshots, EveryScreen) {
     screenshot(shop, out / "13-voucher.png");
     fs::copy_file(backend.printedDir() / "job-0001.png", out / "14-printed-voucher.png",
                   fs::copy_options::overwrite_existing);
+    // A second voucher, whose print fails midway: the roll runs out inside it.
+    shop.send({{"cmd", "tap"}, {"id", "back"}});
+    shop.send({{"cmd", "tap"}, {"id", "rewards"}});
+    backend.printerControl("paper limit 300");
+    shop.send({{"cmd", "tap"}, {"id", "reward:CAFE-20K"}});
+    ASSERT_EQ(shop.waitForScreen("otp", 20s).value("screen", ""), "otp");
+    shop.send({{"cmd", "type"}, {"text", backend.lastOtp("+84901234567")}});
+    shop.send({{"cmd", "tap"}, {"id", "ok"}});
+    const json failed = shop.waitForScreen("voucher", 30s);
+    ASSERT_TRUE(hasText(failed, options.language == "en" ? "could not be printed" : "không thành công"))
+        << failed.dump();
+    screenshot(shop, out / "21-voucher-print-failed.png");
+    backend.printerControl("paper ok");
     shop.send({{"cmd", "tap"}, {"id", "done"}});
     ASSERT_EQ(shop.waitForScreen("attract", 20s).value("screen", ""), "attract");
     screenshot(shop, out / "16-attract-with-campaign.png");
