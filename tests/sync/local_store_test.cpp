@@ -217,6 +217,30 @@ TEST(LocalStore, VouchersPersistNewestFirstAndRememberPrinting) {
     EXPECT_EQ(store->vouchers()->size(), 2U);
 }
 
+TEST(LocalStore, VouchersNotPrintedComeFirstHoweverManyFollow) {
+    TempDir dir;
+    auto store = openStore(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store);
+    // V-1's print failed midway; many whole prints followed before staff came.
+    for (int i = 1; i <= 30; ++i) {
+        const std::string code = "V-" + std::to_string(i);
+        ASSERT_TRUE(store->saveVoucher(sampleVoucher(code)).has_value());
+        if (i != 1 && i != 29) {
+            ASSERT_TRUE(store->markVoucherPrinted(code).has_value());
+        }
+    }
+    auto vouchers = store->vouchers(3);
+    ASSERT_TRUE(vouchers.has_value());
+    ASSERT_EQ(vouchers->size(), 3U);
+    EXPECT_EQ((*vouchers)[0].code, "V-29");
+    EXPECT_EQ((*vouchers)[1].code, "V-1");
+    EXPECT_EQ((*vouchers)[2].code, "V-30");
+    EXPECT_FALSE((*vouchers)[1].printed);
+    EXPECT_TRUE((*vouchers)[2].printed);
+    ASSERT_TRUE(store->markVoucherPrinted("V-1").has_value());  // reprinted: back in date order
+    EXPECT_EQ(store->vouchers(2)->at(1).code, "V-30");
+}
+
 TEST(LocalStore, ASchemaOneFileGainsTheVoucherTableAndKeepsItsOutbox) {
     TempDir dir;
     const auto file = dir.path() / "kiosk.db";

@@ -486,7 +486,7 @@ StoreResult<std::vector<IssuedVoucher>> LocalStore::vouchers(std::size_t limit) 
     std::lock_guard lock(m_mutex);
     Statement select(m_db,
                      "SELECT code, qr_payload, title_vi, title_en, value_dong, issued_at, expires_at, "
-                     "terms_vi, terms_en, printed FROM vouchers ORDER BY id DESC LIMIT ?");
+                     "terms_vi, terms_en, printed FROM vouchers ORDER BY printed, id DESC LIMIT ?");
     if (!select.ok()) return std::unexpected(ioError(m_db, "vouchers"));
     select.bind(1, static_cast<std::int64_t>(limit));
     std::vector<IssuedVoucher> rows;

@@ -152,7 +152,8 @@ class LocalStore {
     [[nodiscard]] StoreResult<void> saveVoucher(const IssuedVoucher& voucher);
     /// NotFound if the code was never saved.
     [[nodiscard]] StoreResult<void> markVoucherPrinted(const std::string& code);
-    /// The vouchers kept, newest first.
+    /// The vouchers kept: those not printed yet first (what staff must reprint is never pushed out by
+    /// later vouchers), then the printed ones; newest first within each.
     [[nodiscard]] StoreResult<std::vector<IssuedVoucher>> vouchers(std::size_t limit = 20);
 
     [[nodiscard]] StoreResult<void> saveConfig(const CachedConfig& config);
