@@ -1,7 +1,6 @@
 #include "app.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -16,6 +15,7 @@
 #include "hal/text_raster.hpp"
 #include "hal/virtual_camera.hpp"
 #include "inbox.hpp"
+#include "kiosk/sync/credential_file.hpp"
 #include "kiosk/sync/local_store.hpp"
 #include "kiosk/sync/sync_worker.hpp"
 #include "loyalty/campaign.hpp"
@@ -51,13 +51,6 @@ net::Error offlineError() {
     e.kind = net::ErrorKind::Network;
     e.message = "no central service configured";
     return e;
-}
-
-std::string readCredentialFile(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    std::string credential;
-    std::getline(in, credential);
-    return credential;
 }
 
 json stateOf(const ui::View& view) {
@@ -241,28 +234,17 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
         client.credential = m_config.credential;
         const auto credentialFile = m_config.dataDir / "credential";
         if (client.credential.empty()) {
-            client.credential = readCredentialFile(credentialFile);
+            auto saved = sync::readCredentialFile(credentialFile);
+            if (!saved) {
+                throw std::runtime_error("[central] " + saved.error().message);
+            }
+            client.credential = std::move(*saved);
         }
         client.connectTimeout = 2'000ms;
         client.requestTimeout = 8'000ms;
         auto created = net::CentralClient::create(client);
         if (!created) {
             throw std::runtime_error("[central] " + created.error().message);
-        }
-        if (client.credential.empty() && !m_config.enrollmentCode.empty()) {
-            // First start of an installed kiosk: trade the one-time code for the credential, once.
-            auto enrolled = created->enroll(m_config.enrollmentCode);
-            if (enrolled) {
-                client.credential = enrolled->credential;
-                created->setCredential(client.credential);
-                const mode_t old = ::umask(0077);
-                std::ofstream(credentialFile) << client.credential << "\n";
-                ::umask(old);
-                spdlog::info("enrolled as {} with central {}", m_config.kioskId, m_config.centralUrl);
-            } else {
-                spdlog::warn("enrollment failed ({}); claims stay queued until the next start enrolls",
-                             enrolled.error().message);
-            }
         }
         auto forSync = net::CentralClient::create(client);
         m_central->client.emplace(std::move(*created));
@@ -271,10 +253,22 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
         events.claimSettled = [inbox](const sync::ClaimSettled& s) {
             inbox->post(ClaimSettled{s.idempotencyKey, s.outcome});
         };
-        events.statusChanged = [inbox](const sync::SyncStatus& s) {
+        events.statusChanged = [inbox, refusalLogged = false](const sync::SyncStatus& s) mutable {
+            // Once: the worker has stopped calling central, only staff with a new code can fix it.
+            if (s.enrollment == sync::Enrollment::Refused && !refusalLogged) {
+                spdlog::error("{}; claims stay queued", s.lastError);
+                refusalLogged = true;
+            }
             inbox->post(SyncChanged{s.online, s.outboxDepth});
         };
         events.validateConfig = [](const std::string& body) { return configProblem(body); };
+        // The sync worker enrolls in the background (central may be unreachable at the first start of a
+        // newly installed kiosk); the member, OTP and redemption calls then use the credential too.
+        CentralLink* link = m_central.get();
+        events.enrolled = [link, kioskId = m_config.kioskId](const std::string& credential) {
+            link->client->setCredential(credential);
+            spdlog::info("enrolled as {} with central", kioskId);
+        };
         ui::Host* waker = m_host.get();
         events.configChanged = [this, waker](const sync::CachedConfig& c) {
             {
@@ -290,6 +284,13 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
         };
         sync::SyncOptions syncOptions;
         syncOptions.version = "0.1.0";
+        if (client.credential.empty()) {
+            syncOptions.enrollmentCode = m_config.enrollmentCode;
+        }
+        syncOptions.credentialFile = credentialFile;
+        // Settled entries stay as long as a receipt can be accepted: their row refuses a second scan.
+        syncOptions.keepSettled =
+            std::max<std::chrono::seconds>(syncOptions.keepSettled, m_config.receiptMaxAge);
         m_central->sync = std::make_unique<sync::SyncWorker>(*m_store, std::move(*forSync), m_clock,
                                                              syncOptions, std::move(events));
         m_central->sync->start();

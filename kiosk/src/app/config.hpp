@@ -23,7 +23,7 @@ struct KioskConfig {
     std::filesystem::path dataDir;    ///< the kiosk's SQLite file lives here
     std::string centralUrl;           ///< empty: offline kiosk
     std::string centralCaFile;
-    std::string enrollmentCode;  ///< one-time code traded for the credential on first start
+    std::string enrollmentCode;  ///< one-time code the sync worker trades for the credential (docs/sync.md)
     hal::CameraConfig camera;
     std::string printerDriver = "none";      ///< see docs/automation.md; "none" = no printer configured
     std::string printerAddress;              ///< e.g. "127.0.0.1:9100" for a TCP / virtual printer

@@ -427,7 +427,8 @@ void SyncWorker::publishStatus() {
         if (depth) m_status.outboxDepth = *depth;
         changed = m_status.online != m_published.online || m_status.outboxDepth != m_published.outboxDepth ||
                   m_status.clockOffsetSeconds != m_published.clockOffsetSeconds ||
-                  m_status.lastError != m_published.lastError;
+                  m_status.lastError != m_published.lastError ||
+                  m_status.enrollment != m_published.enrollment;
         m_published = m_status;
         snapshot = m_status;
     }
