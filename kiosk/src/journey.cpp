@@ -608,9 +608,10 @@ void Journey::onEvent(const Event& event, Now now) {
                 if (e.online) {
                     m_lastSync = now.wall;
                 }
-                if (e.online != m_online || e.outboxDepth != m_outboxDepth) {
+                if (e.online != m_online || e.outboxDepth != m_outboxDepth || e.enrollment != m_enrollment) {
                     m_online = e.online;
                     m_outboxDepth = e.outboxDepth;
+                    m_enrollment = e.enrollment;
                     rebuild();
                 }
             },
@@ -1116,11 +1117,21 @@ void Journey::buildMaintenance(ui::View& v) const {
                                                         "staff.printer_problem.other")}}),
          ui::TextLine::Style::Body,
          m_staff.printerProblem && !m_staff.printerProblem->empty() ? ui::Tone::Error : ui::Tone::Normal});
+    // A kiosk without a credential sends nothing but its enrollment: that, not "online", is what staff
+    // need to read; a refused code needs them (a new code in the configuration).
+    const bool refused = m_enrollment == sync::Enrollment::Refused;
+    const std::string syncState = refused                                     ? tr("staff.enrollment_refused")
+                                  : m_enrollment == sync::Enrollment::Pending ? tr("staff.enrolling")
+                                  : m_online                                  ? tr("staff.online")
+                                                                              : tr("staff.offline");
     v.lines.push_back(
-        {tr("staff.sync", {{"state", m_online ? tr("staff.online") : tr("staff.offline")},
+        {tr("staff.sync", {{"state", syncState},
                            {"count", number(report != nullptr ? report->outboxDepth : m_outboxDepth)},
                            {"last", m_lastSync ? timeAndDate(*m_lastSync) : tr("staff.never")}}),
-         ui::TextLine::Style::Body, m_online ? ui::Tone::Normal : ui::Tone::Warning});
+         ui::TextLine::Style::Body,
+         refused    ? ui::Tone::Error
+         : m_online ? ui::Tone::Normal
+                    : ui::Tone::Warning});
     if (m_staff.reportFailed) {
         v.lines.push_back({tr("staff.store_failed"), ui::TextLine::Style::Body, ui::Tone::Error});
     }

@@ -587,6 +587,16 @@ TEST_F(StaffTest, ShowsHealthRefusalsAndVouchersAndAcknowledges) {
     EXPECT_TRUE(shows("Không in lại được phiếu V-ABC: hết giấy"));
 }
 
+TEST_F(StaffTest, SyncHealthSaysWhenTheKioskIsNotEnrolled) {
+    toMaintenance();
+    post(SyncChanged{false, 2, sync::Enrollment::Pending});
+    EXPECT_TRUE(shows("Đồng bộ: chưa đăng ký với máy chủ (đang thử lại)"));
+    post(SyncChanged{true, 2, sync::Enrollment::Refused});
+    EXPECT_TRUE(shows("mã đăng ký bị từ chối"));
+    post(SyncChanged{true, 0, sync::Enrollment::Enrolled});
+    EXPECT_TRUE(shows("Đồng bộ: đã kết nối"));
+}
+
 TEST_F(StaffTest, ReprintChecksThePrinterThenPrintsTheSameVoucher) {
     toMaintenance();
     static_cast<void>(m_journey->takeCommands());

@@ -16,6 +16,7 @@
 #include "hal/consent_ticket.hpp"
 #include "hal/voucher_ticket.hpp"
 #include "kiosk/sync/local_store.hpp"
+#include "kiosk/sync/sync_worker.hpp"
 #include "network/central_client.hpp"
 
 namespace kiosk {
@@ -97,6 +98,7 @@ struct ClaimSettled {
 struct SyncChanged {
     bool online = false;
     std::int64_t outboxDepth = 0;
+    sync::Enrollment enrollment = sync::Enrollment::NotNeeded;  ///< staff see a kiosk not (yet) enrolled
 };
 struct OtpRequested {
     std::uint64_t session = 0;

@@ -226,6 +226,7 @@ class Journey {
     bool m_scanHelp = false;  ///< the "cannot read it?" tip is on the Scan screen
     bool m_online = false;
     std::int64_t m_outboxDepth = 0;
+    sync::Enrollment m_enrollment = sync::Enrollment::NotNeeded;
     std::optional<loyalty::UnixSeconds> m_lastSync;  ///< central time of the last answer from the sync worker
     std::vector<Command> m_commands;
     ui::View m_view;

@@ -259,7 +259,7 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
                 spdlog::error("{}; claims stay queued", s.lastError);
                 refusalLogged = true;
             }
-            inbox->post(SyncChanged{s.online, s.outboxDepth});
+            inbox->post(SyncChanged{s.online, s.outboxDepth, s.enrollment});
         };
         events.validateConfig = [](const std::string& body) { return configProblem(body); };
         // The sync worker enrolls in the background (central may be unreachable at the first start of a
