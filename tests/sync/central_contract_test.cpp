@@ -358,6 +358,7 @@ TEST_F(CentralContract, SyncWorkerStopsAfterCentralRefusesTheEnrollmentCode) {
         const auto status = worker.status();
         EXPECT_NE(status.lastError.find("enrollment refused"), std::string::npos) << status.lastError;
         EXPECT_NE(status.lastError.find(why), std::string::npos) << status.lastError;
+        EXPECT_FALSE(status.online);  // central answered, but can do nothing for an unenrolled kiosk
         // No endless retries: not with time, not when a claim is queued (syncNow).
         worker.syncNow();
         std::this_thread::sleep_for(1000ms);

@@ -172,7 +172,7 @@ void SyncWorker::enrollOnce() {
         m_enrollDue = refused ? kNever : monotonicNow() + delay;
         if (refused) m_enrollment = Enrollment::Refused;
         std::lock_guard lock(m_mutex);
-        m_status.online = centralAnswered(error);
+        m_status.online = false;  // without a credential central can do nothing for this kiosk's shoppers
         m_status.enrollment = m_enrollment;
         m_status.lastError =
             (refused ? "enrollment refused (staff: enter a new enrollment code): " : "enrollment: ") +

@@ -64,7 +64,7 @@ enum class Enrollment {
 
 /// A snapshot for the UI and the maintenance screen.
 struct SyncStatus {
-    bool online = false;                  ///< the last call reached central and got an answer
+    bool online = false;  ///< the last call reached central and got an answer (never while not enrolled)
     std::int64_t outboxDepth = 0;         ///< pending claims
     std::int64_t clockOffsetSeconds = 0;  ///< central time minus kiosk time
     std::string lastError;                ///< empty when the last exchange succeeded
