@@ -227,18 +227,6 @@ TEST_F(CentralContract, SyncWorkerStoresConfigAndLearnsCentralsClock) {
 
 // ---- enrollment in the background -----------------------------------------------------------------
 
-kiosk::sync::NewClaim claimFor(const TestReceipt& receipt) {
-    kiosk::sync::NewClaim claim;
-    claim.receiptId = receipt.receiptId;
-    claim.token = receipt.token;
-    claim.phone = receipt.phone;
-    claim.consentJoin = true;
-    claim.consentTextVersion = "test-v1";
-    claim.acceptedAt = receipt.issuedAt;
-    claim.provisionalPoints = receipt.expectedPoints;
-    return claim;
-}
-
 /// A kiosk installed before it has a credential: only its id, quick timeouts for a test.
 net::CentralClient unenrolledClient(const std::string& url, const std::string& kioskId) {
     net::ClientConfig config;
@@ -279,7 +267,7 @@ TEST_F(CentralContract, SyncWorkerEnrollsOnceCentralComesBackAndTheQueueLandsOnc
     TempDir dir;
     auto store = kiosk::sync::LocalStore::open(dir.path() / "kiosk.db");
     ASSERT_TRUE(store.has_value()) << store.error().message;
-    for (const auto& r : receipts) ASSERT_TRUE((*store)->enqueue(claimFor(r)).has_value());
+    for (const auto& r : receipts) ASSERT_TRUE((*store)->enqueue(r.claim()).has_value());
 
     const std::string url = "http://127.0.0.1:" + std::to_string(m_central->port());
     // The kiosk's other client (member, OTP, redemption calls), on another thread, as in the app.
@@ -346,7 +334,7 @@ TEST_F(CentralContract, SyncWorkerStopsAfterCentralRefusesTheEnrollmentCode) {
         TempDir dir;
         auto store = kiosk::sync::LocalStore::open(dir.path() / "kiosk.db");
         ASSERT_TRUE(store.has_value()) << store.error().message;
-        ASSERT_TRUE((*store)->enqueue(claimFor(m_central->makeReceipts(1, 1)[0])).has_value());
+        ASSERT_TRUE((*store)->enqueue(m_central->makeReceipts(1, 1)[0].claim()).has_value());
         FaultProxy relay(m_central->port(), FaultRates{}, 7);
         hal::SystemClock clock;
         kiosk::sync::SyncWorker worker(**store, unenrolledClient(relay.url(), "EN-02"), clock,

@@ -122,6 +122,18 @@ bool CentralProcess::spawn(const std::string& listen) {
     return true;
 }
 
+kiosk::sync::NewClaim TestReceipt::claim() const {
+    kiosk::sync::NewClaim claim;
+    claim.receiptId = receiptId;
+    claim.token = token;
+    claim.phone = phone;
+    claim.consentJoin = true;
+    claim.consentTextVersion = "test-v1";
+    claim.acceptedAt = issuedAt;
+    claim.provisionalPoints = expectedPoints;
+    return claim;
+}
+
 std::vector<TestReceipt> CentralProcess::makeReceipts(int count, int phones) {
     std::vector<TestReceipt> receipts;
     std::mt19937 random(static_cast<std::uint32_t>(count * 31 + m_batch));

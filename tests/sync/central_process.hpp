@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/sync/local_store.hpp"
 #include "loyalty/receipt.hpp"
 #include "loyalty/signing.hpp"
 #include "temp_dir.hpp"
@@ -28,6 +29,9 @@ struct TestReceipt {
     std::string phone;
     std::int64_t expectedPoints = 0;  ///< what central credits for it under the test campaign
     loyalty::UnixSeconds issuedAt = 0;
+
+    /// The outbox entry a kiosk queues for it (new member, consent "test-v1", accepted at purchase time).
+    [[nodiscard]] kiosk::sync::NewClaim claim() const;
 };
 
 class CentralProcess {
