@@ -11,6 +11,10 @@
 // - Outbox entries are marked done only on a definitive answer from central (accepted or refused);
 //   anything else (timeout, reset, 5xx, a garbled or hostile answer) keeps them pending and is retried
 //   with exponential backoff and jitter. A refusal is recorded with its reason for staff.
+// - Without a credential but with SyncOptions::enrollmentCode, the worker only enrolls (with the same
+//   backoff) until central answers; then everything else starts at once, without a restart.
+// - Settled entries older than SyncOptions::keepSettled are deleted in steps of a few hundred rows;
+//   pending entries and refusals staff have not acknowledged never are.
 // - Time (backoff, intervals, offset learning) reads the hal::Clock given, never the system clock, so
 //   tests can move it; after moving a manual clock call syncNow() or wait ≤ 1 s for the worker to see it.
 
