@@ -1,5 +1,8 @@
 #include "kiosk_harness.hpp"
 
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,7 +22,23 @@ const std::string kStaffPin = "2468";
 
 KioskRun::KioskRun(const TempDir& dir, const KioskOptions& options)
     : m_dir(dir.path()),
-      m_display(dir.path(), options.landscape ? 1920 : 1080, options.landscape ? 1080 : 1920) {
+      m_ownDisplay(std::make_unique<VirtualDisplay>(dir.path(), options.landscape ? 1920 : 1080,
+                                                    options.landscape ? 1080 : 1920)) {
+    start(options, m_ownDisplay->env());
+}
+
+KioskRun::KioskRun(const TempDir& dir, const KioskOptions& options, const VirtualDisplay& display)
+    : m_dir(dir.path()) {
+    start(options, display.env());
+}
+
+KioskRun::~KioskRun() {
+    if (m_killer.joinable()) {
+        m_killer.join();
+    }
+}
+
+void KioskRun::start(const KioskOptions& options, const std::vector<std::string>& env) {
     const fs::path config = m_dir / "kiosk.toml";
     std::ofstream out(config);
     out << "[kiosk]\nid = \"K-DEV-01\"\nassets_dir = \"" << (kSource / "assets").string() << "\"\n"
@@ -43,12 +62,36 @@ KioskRun::KioskRun(const TempDir& dir, const KioskOptions& options)
            "coffee\"\n"
         << "points = 25\n";
     out.close();
-    auto env = m_display.env();
     m_kiosk = std::make_unique<ChildProcess>(
         std::vector<std::string>{(kBuild / "bin/kiosk").string(), "--config", config.string(), "--automation",
                                  (m_dir / "kiosk.sock").string()},
         env, m_dir / "kiosk.log");
-    m_client = std::make_unique<AutomationClient>(m_dir / "kiosk.sock", 20s);
+}
+
+AutomationClient& KioskRun::client() {
+    if (!m_client) {
+        const ChildProcess* kiosk = m_kiosk.get();
+        m_client =
+            std::make_unique<AutomationClient>(m_dir / "kiosk.sock", 20s, [kiosk] { return kiosk->alive(); });
+    }
+    return *m_client;
+}
+
+void KioskRun::killAt(std::chrono::steady_clock::time_point when) {
+    // The pid stays this kiosk's until it is reaped, which only endedByKill() does, after the join.
+    const pid_t pid = m_kiosk->pid();
+    m_killer = std::thread([pid, when] {
+        std::this_thread::sleep_until(when);
+        ::kill(pid, SIGKILL);
+    });
+}
+
+bool KioskRun::endedByKill() {
+    if (m_killer.joinable()) {
+        m_killer.join();
+    }
+    const int status = m_kiosk->wait();
+    return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
 std::string KioskRun::log() const {
@@ -124,6 +167,46 @@ json Backend::asKiosk(const fs::path& kioskData, const std::string& path) const 
 std::int64_t Backend::balance(const fs::path& kioskData, const std::string& phone) const {
     const json member = asKiosk(kioskData, "/v1/members/" + phone);
     return member.is_object() ? member.value("balance", std::int64_t{-1}) : -1;
+}
+
+std::expected<json, std::string> Backend::query(const std::string& sql) const {
+    const fs::path file = m_dir / "central/central.db";
+    sqlite3* db = nullptr;
+    if (::sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        const std::string message = db != nullptr ? ::sqlite3_errmsg(db) : "out of memory";
+        ::sqlite3_close(db);
+        return std::unexpected(file.string() + ": " + message);
+    }
+    // central writes while the test reads (WAL): wait for its locks instead of failing.
+    ::sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* statement = nullptr;
+    json rows = json::array();
+    int step = ::sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr);
+    if (step == SQLITE_OK) {
+        while ((step = ::sqlite3_step(statement)) == SQLITE_ROW) {
+            json row = json::array();
+            for (int i = 0; i < ::sqlite3_column_count(statement); ++i) {
+                switch (::sqlite3_column_type(statement, i)) {
+                    case SQLITE_INTEGER:
+                        row.push_back(static_cast<std::int64_t>(::sqlite3_column_int64(statement, i)));
+                        break;
+                    case SQLITE_NULL:
+                        row.push_back(nullptr);
+                        break;
+                    default:
+                        row.push_back(reinterpret_cast<const char*>(::sqlite3_column_text(statement, i)));
+                }
+            }
+            rows.push_back(std::move(row));
+        }
+    }
+    const std::string message = ::sqlite3_errmsg(db);
+    ::sqlite3_finalize(statement);
+    ::sqlite3_close(db);
+    if (step != SQLITE_DONE) {
+        return std::unexpected(sql + ": " + message);
+    }
+    return rows;
 }
 
 fs::path signReceipt(const fs::path& dir, const std::string& number, const std::string& amount,

@@ -3,11 +3,14 @@
 // the real `central` with the virtual printer (Backend), receipts signed by `kioskctl` at test time, and
 // the automation-socket journeys the tests repeat. Everything blocks the calling (test) thread.
 
+#include <chrono>
 #include <cstdint>
+#include <expected>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -31,20 +34,39 @@ struct KioskOptions {
     std::vector<std::pair<std::string, std::filesystem::path>> extraStores;
 };
 
-/// The real `kiosk` (kiosk id K-DEV-01, data in `dir`/data, log in `dir`/kiosk.log) on a display of its
-/// own, connected to through its automation socket (waits up to 20 s for it). Stopped when destroyed.
+/// The real `kiosk` (kiosk id K-DEV-01, data in `dir`/data, log appended to `dir`/kiosk.log, automation
+/// socket `dir`/kiosk.sock), started by the constructor. The first client() call connects to its
+/// automation socket (waits up to 20 s for it, less if the kiosk dies). Stopped (SIGTERM) when destroyed.
+/// Several runs may use the same `dir` one after another: the data dir (outbox, credential) carries over.
 class KioskRun {
   public:
+    /// On a virtual display of its own.
     KioskRun(const TempDir& dir, const KioskOptions& options);
+    /// On `display`, which must outlive the run (one X server for many runs).
+    KioskRun(const TempDir& dir, const KioskOptions& options, const VirtualDisplay& display);
+    ~KioskRun();
+    KioskRun(const KioskRun&) = delete;
+    KioskRun& operator=(const KioskRun&) = delete;
 
-    AutomationClient& client() { return *m_client; }
+    AutomationClient& client();
     [[nodiscard]] std::string log() const;
+    [[nodiscard]] std::filesystem::path dataDir() const { return m_dir / "data"; }
+
+    /// Sends SIGKILL to the kiosk at `when`, from a thread of its own, whatever the kiosk is doing then
+    /// (the test keeps driving it meanwhile and sees its connection close). Once per run.
+    void killAt(std::chrono::steady_clock::time_point when);
+    /// After killAt: waits for the kill and reaps the kiosk. True when it was still running until that
+    /// SIGKILL ended it (false: it exited or crashed on its own before).
+    [[nodiscard]] bool endedByKill();
 
   private:
+    void start(const KioskOptions& options, const std::vector<std::string>& env);
+
     std::filesystem::path m_dir;
-    VirtualDisplay m_display;
+    std::unique_ptr<VirtualDisplay> m_ownDisplay;
     std::unique_ptr<ChildProcess> m_kiosk;
     std::unique_ptr<AutomationClient> m_client;
+    std::thread m_killer;
 };
 
 /// The real `central` (development defaults: enrollment code DEV-ENROLL-0001 for kiosk K-DEV-01, OTP
@@ -71,6 +93,9 @@ class Backend {
     /// The member's balance in points as central reports it; -1 when central does not answer.
     [[nodiscard]] std::int64_t balance(const std::filesystem::path& kioskData,
                                        const std::string& phone) const;
+    /// A read-only query on central's own SQLite database (its ledger as it is on disk, not as its API
+    /// reports it): one JSON array per row (integers, text, null), or what went wrong.
+    [[nodiscard]] std::expected<nlohmann::json, std::string> query(const std::string& sql) const;
 
   private:
     std::filesystem::path m_dir;

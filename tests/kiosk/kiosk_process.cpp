@@ -89,6 +89,25 @@ bool ChildProcess::running() {
     return true;
 }
 
+bool ChildProcess::alive() const {
+    if (m_pid <= 0) {
+        return false;
+    }
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(m_pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == 0;
+}
+
+int ChildProcess::wait() {
+    if (m_pid <= 0) {
+        return -1;
+    }
+    int status = 0;
+    const pid_t reaped = ::waitpid(m_pid, &status, 0);
+    m_pid = -1;
+    return reaped > 0 ? status : -1;
+}
+
 int ChildProcess::stop() {
     if (m_pid <= 0) {
         return -1;
@@ -151,12 +170,13 @@ bool portOpen(int port) {
     return open;
 }
 
-AutomationClient::AutomationClient(const std::filesystem::path& socket, std::chrono::milliseconds timeout) {
+AutomationClient::AutomationClient(const std::filesystem::path& socket, std::chrono::milliseconds timeout,
+                                   const std::function<bool()>& keepTrying) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     std::strncpy(address.sun_path, socket.c_str(), sizeof(address.sun_path) - 1);
-    while (std::chrono::steady_clock::now() < deadline) {
+    while (std::chrono::steady_clock::now() < deadline && (!keepTrying || keepTrying())) {
         const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
         if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
             m_fd = fd;
@@ -168,8 +188,13 @@ AutomationClient::AutomationClient(const std::filesystem::path& socket, std::chr
 }
 
 AutomationClient::~AutomationClient() {
+    disconnect();
+}
+
+void AutomationClient::disconnect() {
     if (m_fd >= 0) {
         ::close(m_fd);
+        m_fd = -1;
     }
 }
 
@@ -177,6 +202,7 @@ nlohmann::json AutomationClient::send(const nlohmann::json& command) {
     const std::string line = command.dump() + "\n";
     if (m_fd < 0 ||
         ::send(m_fd, line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size())) {
+        disconnect();
         return {{"ok", false}, {"error", "not connected"}};
     }
     for (;;) {
@@ -191,6 +217,7 @@ nlohmann::json AutomationClient::send(const nlohmann::json& command) {
         char chunk[4096];
         const ssize_t n = ::recv(m_fd, chunk, sizeof(chunk), 0);
         if (n <= 0) {
+            disconnect();
             return {{"ok", false}, {"error", "connection closed"}};
         }
         m_buffer.append(chunk, static_cast<std::size_t>(n));
@@ -202,7 +229,7 @@ nlohmann::json AutomationClient::waitForScreen(const std::string& screen, std::c
     nlohmann::json state;
     do {
         state = send({{"cmd", "state"}});
-        if (state.value("screen", "") == screen) {
+        if (!connected() || state.value("screen", "") == screen) {
             break;
         }
         std::this_thread::sleep_for(30ms);
@@ -215,7 +242,7 @@ nlohmann::json AutomationClient::waitForText(const std::string& needle, std::chr
     nlohmann::json state;
     do {
         state = send({{"cmd", "state"}});
-        if (hasText(state, needle)) {
+        if (!connected() || hasText(state, needle)) {
             break;
         }
         std::this_thread::sleep_for(30ms);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -35,8 +36,13 @@ class ChildProcess {
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
     [[nodiscard]] bool running();
+    /// True until the process has ended. Unlike running() it does not reap it, so another thread may
+    /// still signal `pid()` safely meanwhile.
+    [[nodiscard]] bool alive() const;
     /// SIGTERM and wait; the exit status (or -1).
     int stop();
+    /// Waits until the process ends and reaps it; its raw wait status (or -1 when there is none).
+    int wait();
     [[nodiscard]] pid_t pid() const { return m_pid; }
 
   private:
@@ -53,21 +59,27 @@ bool portOpen(int port);
 
 class AutomationClient {
   public:
-    /// Connects, retrying until `timeout` (the kiosk creates the socket during start-up).
-    AutomationClient(const std::filesystem::path& socket, std::chrono::milliseconds timeout);
+    /// Connects, retrying until `timeout` (the kiosk creates the socket during start-up) or until
+    /// `keepTrying` (when given) says the kiosk is gone.
+    AutomationClient(const std::filesystem::path& socket, std::chrono::milliseconds timeout,
+                     const std::function<bool()>& keepTrying = {});
     ~AutomationClient();
     AutomationClient(const AutomationClient&) = delete;
     AutomationClient& operator=(const AutomationClient&) = delete;
 
+    /// False before a connection was made and once the kiosk closed it (e.g. it died).
     [[nodiscard]] bool connected() const { return m_fd >= 0; }
     /// Sends one command, returns the answer ({"ok":false,...} on a broken connection).
     nlohmann::json send(const nlohmann::json& command);
-    /// Polls "state" until the screen is `screen`; the last state either way.
+    /// Polls "state" until the screen is `screen` or the connection is lost; the last state either way.
     nlohmann::json waitForScreen(const std::string& screen, std::chrono::milliseconds timeout);
-    /// Polls "state" until one of its texts contains `needle`; the last state either way.
+    /// Polls "state" until one of its texts contains `needle` or the connection is lost; the last state
+    /// either way.
     nlohmann::json waitForText(const std::string& needle, std::chrono::milliseconds timeout);
 
   private:
+    void disconnect();
+
     int m_fd = -1;
     std::string m_buffer;
 };
