@@ -9,7 +9,8 @@
 //   pipeline/4   the same over up to 4 successive frames of the held receipt (0.13 s of camera at
 //                30 fps: every heavy stage gets its turn); times are per frame
 //   still        QrDecoder, DecodeEffort::Still (kioskctl scan)
-// and then the cost of frames in which nothing can be read (an idle kiosk's camera).
+// and then the cost of frames in which nothing can be read (an idle kiosk's camera), and what the
+// scanner's change gate (hal::SceneChangeGate, default settings) makes of the same scenes.
 // Times are CPU milliseconds of the decoding thread (getrusage of the child for zbarimg), so a busy
 // machine does not inflate them; OpenCV runs single-threaded, so they are per core.
 //
@@ -38,6 +39,7 @@
 
 #include "hal/frame.hpp"
 #include "hal/qr_decoder.hpp"
+#include "hal/scene_change_gate.hpp"
 #include "qr_testset.hpp"
 
 namespace {
@@ -118,6 +120,87 @@ hal::Frame toFrame(const cv::Mat& bgr) {
     return frame;
 }
 
+/// The change gate on each test scene as the kiosk's scanner meets it: the empty counter through a
+/// noisy sensor, then the image's code (with a thin margin of paper, the smallest change a receipt makes)
+/// laid on the counter and held there, a frame every 100 ms.
+struct GateFigures {
+    std::vector<double> signatureMs;  ///< CPU ms of wantsDecode(): the signature and the comparison
+    int noiseFrames = 0;              ///< still counter frames with fresh sensor noise (sigma 8) ...
+    int noiseChanges = 0;             ///< ... judged a change
+    int heavyNoiseFrames = 0;         ///< the same with sigma 30 (the test set's heaviest noise)
+    int heavyNoiseChanges = 0;
+    int appearances = 0;
+    int appearancesSeen = 0;  ///< the code's arrival judged a change
+    int readGated = 0;        ///< read by the pipeline on the frames the gate passed
+    int readUngated = 0;      ///< read by the pipeline decoding every frame
+};
+
+void measureGate(const bench::TestImage& image, const hal::DecoderStages& stages, GateFigures& figures) {
+    constexpr int kNoiseFrames = 6;
+    constexpr int kHeavyNoiseFrames = 4;
+    constexpr int kCodeFrames = 10;
+    const hal::SceneGateConfig config;
+    const cv::Mat counter = bench::renderCounterPhoto(image.seed);
+    // Every frame its own sensor noise, as a live camera delivers.
+    const auto noisy = [](const cv::Mat& scene, double sigma, int count) {
+        std::vector<hal::Frame> frames;
+        for (int i = 0; i < count; ++i)
+            frames.push_back(toFrame(bench::withSensorNoise(scene, sigma, static_cast<std::uint64_t>(i))));
+        return frames;
+    };
+    hal::SceneChangeGate gate(config);
+    hal::QrDecoder decoder(stages);
+    // The same scanner without the gate: decodes every frame (its heavy stages turn with each decode).
+    hal::QrDecoder ungated(stages);
+    hal::MonotonicMs now = 0;
+    for (const hal::Frame& frame : noisy(counter, 8, kNoiseFrames)) {
+        (void)ungated.decode(frame, hal::DecodeEffort::Frame);
+        const auto changesBefore = gate.changes();
+        bool wanted = false;
+        figures.signatureMs.push_back(timeMs([&] { wanted = gate.wantsDecode(frame, now); }));
+        if (wanted) {
+            (void)decoder.decode(frame, hal::DecodeEffort::Frame);
+            gate.decoded(now);
+        }
+        if (now > 0) {
+            ++figures.noiseFrames;
+            if (gate.changes() > changesBefore) ++figures.noiseChanges;
+        }
+        now += 100;
+    }
+    hal::SceneChangeGate heavyGate(config);
+    for (const hal::Frame& frame : noisy(counter, 30, kHeavyNoiseFrames)) {
+        const auto changesBefore = heavyGate.changes();
+        if (heavyGate.wantsDecode(frame, now)) heavyGate.decoded(now);
+        if (changesBefore > 0) {
+            ++figures.heavyNoiseFrames;
+            if (heavyGate.changes() > changesBefore) ++figures.heavyNoiseChanges;
+        }
+    }
+
+    const std::vector<hal::Frame> held =
+        noisy(bench::layCodeOnScene(counter, image.expected, image.distortion, image.seed), 8, kCodeFrames);
+    ++figures.appearances;
+    const auto changesBefore = gate.changes();
+    bool read = false;
+    for (const hal::Frame& frame : held) {
+        if (gate.wantsDecode(frame, now)) {
+            read = contains(decoder.decode(frame, hal::DecodeEffort::Frame), image.expected);
+            gate.decoded(now);
+        }
+        now += 100;
+        if (read) break;
+    }
+    if (gate.changes() > changesBefore) ++figures.appearancesSeen;
+    if (read) ++figures.readGated;
+    for (const hal::Frame& frame : held) {
+        if (contains(ungated.decode(frame, hal::DecodeEffort::Frame), image.expected)) {
+            ++figures.readUngated;
+            break;
+        }
+    }
+}
+
 bool setStage(hal::DecoderStages& stages, std::string_view name) {
     if (name == "zbar")
         stages.zbar = false;
@@ -196,6 +279,7 @@ int main(int argc, char** argv) {
     std::vector<double> emptyZbarMs;
     std::vector<double> emptyZxingMs;
     std::vector<double> emptyPipelineMs;
+    GateFigures gate;
     for (const bench::TestImage& image : images) {
         const hal::Frame frame = toFrame(image.bgr);
         if (withZbarimg) {
@@ -238,6 +322,7 @@ int main(int argc, char** argv) {
         for (int attempt = 0; attempt < kHeldFrames; ++attempt)
             emptyPipelineMs.push_back(
                 timeMs([&] { codes = idleDecoder.decode(idle, hal::DecodeEffort::Frame); }));
+        measureGate(image, stages, gate);
     }
 
     const auto total = static_cast<double>(images.size());
@@ -265,6 +350,24 @@ int main(int argc, char** argv) {
                                    std::pair{"pipeline (Frame, 4 in a row)", &emptyPipelineMs}})
         fmt::print("| {} | {:.1f} | {:.1f} | {:.1f} |\n", name, percentile(*ms, 0.5), percentile(*ms, 0.9),
                    percentile(*ms, 1.0));
+    const hal::SceneGateConfig defaults;
+    fmt::print(
+        "\nChange gate (hal::SceneChangeGate: {} cells across, change level {}, area {}, settle {} decodes, "
+        "still interval {} ms) on the same scenes' empty counter, then with the code laid on it:\n\n"
+        "| figure | result |\n|---|---|\n",
+        defaults.signatureWidth, defaults.changeLevel, defaults.changedArea, defaults.settleDecodes,
+        defaults.stillDecodeIntervalMs);
+    fmt::print("| signature of a frame, median / p90 / max ms | {:.2f} / {:.2f} / {:.2f} |\n",
+               percentile(gate.signatureMs, 0.5), percentile(gate.signatureMs, 0.9),
+               percentile(gate.signatureMs, 1.0));
+    fmt::print("| still counter, sensor noise sigma 8: frames judged a change | {}/{} |\n", gate.noiseChanges,
+               gate.noiseFrames);
+    fmt::print("| still counter, sensor noise sigma 30: frames judged a change | {}/{} |\n",
+               gate.heavyNoiseChanges, gate.heavyNoiseFrames);
+    fmt::print("| the code appearing judged a change | {}/{} |\n", gate.appearancesSeen, gate.appearances);
+    fmt::print("| code read through the gate (held 1 s) | {}/{} |\n", gate.readGated, gate.appearances);
+    fmt::print("| code read without the gate (every frame decoded) | {}/{} |\n", gate.readUngated,
+               gate.appearances);
     if (withZbarimg && keep.empty()) fs::remove_all(dir);
     return 0;
 }

@@ -1,9 +1,12 @@
 // make_qr_testset DIR [PER_KIND] [SEED] — writes the synthetic receipt photographs (qr_testset.hpp) as
 // PNG files plus truth.tsv, to look at them or to feed zbarimg / kioskctl scan.
+// make_qr_testset --counter FILE.png [SEED] — writes an empty counter, no receipt (what an idle kiosk's
+// camera sees; bench/kiosk_idle_cpu.sh shows it to the kiosk).
 
 #include <charconv>
 #include <exception>
 #include <iostream>
+#include <opencv2/imgcodecs.hpp>
 #include <string_view>
 
 #include "qr_testset.hpp"
@@ -20,8 +23,21 @@ bool parseNumber(std::string_view text, T& value) {
 
 int main(int argc, char** argv) {
     if (argc < 2 || argc > 4) {
-        std::cerr << "usage: make_qr_testset DIR [PER_KIND=25] [SEED=1]\n";
+        std::cerr << "usage: make_qr_testset DIR [PER_KIND=25] [SEED=1]\n"
+                     "       make_qr_testset --counter FILE.png [SEED=1]\n";
         return 2;
+    }
+    if (std::string_view(argv[1]) == "--counter") {
+        std::uint64_t seed = 1;
+        if (argc < 3 || (argc > 3 && !parseNumber(argv[3], seed))) {
+            std::cerr << "make_qr_testset: --counter needs FILE.png and an optional non-negative SEED\n";
+            return 2;
+        }
+        if (!cv::imwrite(argv[2], bench::renderCounterPhoto(seed))) {
+            std::cerr << "make_qr_testset: cannot write " << argv[2] << "\n";
+            return 1;
+        }
+        return 0;
     }
     int perKind = 25;
     std::uint64_t seed = 1;

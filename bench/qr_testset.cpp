@@ -420,6 +420,7 @@ std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind) {
             image.name = fmt::format("{:04}-{}", index, distortionName(distortion));
             image.expected = makeReceiptToken(imageSeed);
             image.distortion = distortion;
+            image.seed = imageSeed;
             image.bgr = renderReceiptPhoto(image.expected, distortion, imageSeed);
             images.push_back(std::move(image));
             ++index;

@@ -40,7 +40,8 @@ struct TestImage {
     std::string name;      ///< e.g. "0042-glare", unique within a set
     std::string expected;  ///< the token encoded in the QR (ground truth)
     Distortion distortion = Distortion::Clean;
-    cv::Mat bgr;  ///< 8-bit, 3 channels, 1280x720
+    std::uint64_t seed = 0;  ///< renderReceiptPhoto(expected, distortion, seed) gives `bgr` again
+    cv::Mat bgr;             ///< 8-bit, 3 channels, 1280x720
 };
 
 /// A signed receipt token made from `seed` (store, number, amount, time, items all derived from it).

@@ -114,8 +114,8 @@ void Scanner::run() {
             lookedAny = true;
             lastLookAt = m_clock.monotonicMs();
             if (!gate.wantsDecode(*frame, lastLookAt)) {
-                // Nothing moved since the last decode: what it read is still there, so a receipt left
-                // lying under the camera stays one event however long it lies.
+                // The scene has not changed since it was last decoded: what that read is still there,
+                // so a receipt left lying under the camera stays one event however long it lies.
                 for (const std::string& text : inView) deduper.refresh(text, lastLookAt);
                 const std::lock_guard lock(m_mutex);
                 ++m_stats.framesStill;

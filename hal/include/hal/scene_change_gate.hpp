@@ -5,11 +5,11 @@
 // settle period after, then only once in a while (docs/performance.md, "The change gate").
 //
 // How a change is judged: each frame is reduced to a tiny signature — gray, shrunk to `signatureWidth`
-// cells across by area averaging (every cell the mean of ~16x16 pixels of a 1280x720 frame), then
-// blurred 3x3. Averaging and blur divide sensor noise by ~30, so noise never moves a cell by
-// `changeLevel`; a receipt sliding in moves dozens of cells by far more. The signature is compared with
-// the REFERENCE — the signature of the last frame that changed — not with the previous frame, so a slow
-// movement (or drifting light) adds up until it counts.
+// cells across by area averaging (every cell the mean of a 16x16 block of a 1280x720 frame, every other
+// row of it read: 128 pixels), then blurred 3x3. Averaging and blur divide sensor noise by ~20, so noise
+// does not move a cell by `changeLevel`; a receipt sliding in moves dozens of cells by far more. The
+// signature is compared with the REFERENCE — the signature of the last frame that changed — not with the
+// previous frame, so a slow movement (or drifting light) adds up until it counts.
 //
 // Pure logic on the frames and times the caller passes (hal::Clock::monotonicMs()); not synchronised:
 // one gate per scanner worker.
