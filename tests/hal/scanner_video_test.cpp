@@ -1,6 +1,7 @@
 // The end-to-end camera test: a generated MJPG video of a receipt sliding into view and then
 // held still, played by the camera, scanned by the Scanner worker -> exactly one scan event carrying
-// the receipt's token.
+// the receipt's token. And an idle camera's video (an empty counter, sensor noise, MJPG) is one still
+// scene for the scanner's change gate.
 
 #include <gtest/gtest.h>
 
@@ -98,4 +99,36 @@ TEST(ScannerVideo, SameVideoThroughTheOpenCvDriver) {
     hal::OpenCvCamera camera({.driver = "opencv", .device = video.string(), .reconnectIntervalMs = 600'000},
                              clock);
     expectOneEvent(camera, token);
+}
+
+TEST(ScannerVideo, EmptyCounterThroughANoisySensorIsAStillScene) {
+    // What an idle kiosk's camera delivers: the counter, fresh sensor noise in every frame, MJPG
+    // compression on top. The change gate must see one scene: the first frame and its settle period
+    // are decoded, the rest only looked at.
+    const TempDir dir;
+    const auto video = dir.path() / "counter.avi";
+    const cv::Mat counter = bench::renderCounterPhoto(91);
+    constexpr int kFrames = 40;
+    {
+        cv::VideoWriter writer(video.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 30,
+                               counter.size());
+        ASSERT_TRUE(writer.isOpened());
+        for (std::uint64_t i = 0; i < kFrames; ++i) writer.write(bench::withSensorNoise(counter, 6, i));
+    }
+    // A manual clock that never moves: no still-interval decode, only the gate's own judgement.
+    hal::ManualClock clock;
+    hal::VirtualCamera camera({.driver = "virtual", .device = video.string(), .loop = false}, clock);
+    hal::Scanner scanner(camera, clock, {.retryDelayMs = 20, .minDecodeIntervalMs = 0});
+    scanner.start();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            const auto stats = scanner.stats();
+            return stats.framesDecoded + stats.framesStill >= kFrames;
+        },
+        60s));
+    scanner.stop();
+    const hal::ScannerStats stats = scanner.stats();
+    EXPECT_EQ(stats.sceneChanges, 1U);
+    EXPECT_EQ(stats.framesDecoded, static_cast<std::uint64_t>(hal::SceneGateConfig{}.settleDecodes));
+    EXPECT_EQ(stats.eventsPosted, 0U);
 }
