@@ -1,14 +1,36 @@
 // Service: POST /v1/claims (single and batch) and GET /v1/members/{phone}.
 //
 // How a receipt earns once chain-wide, whatever the number of central processes: the claim row's
-// primary key is the receipt id and its idempotency key is UNIQUE. The claim row is inserted first in
-// the transaction with ON CONFLICT DO NOTHING; a second transaction racing for the same receipt either
-// waits for the first (PostgreSQL: the unique index blocks until it commits or aborts; SQLite: BEGIN
-// IMMEDIATE serialises writers) and then inserts nothing. Inserting nothing means: roll back and tell
-// the caller who got there first — the same kiosk retrying (same idempotency key: its original answer)
-// or someone else (409 already_claimed, with when and where).
+// primary key is the receipt id and its idempotency key is UNIQUE. The claim row is inserted with
+// ON CONFLICT DO NOTHING; a second transaction racing for the same receipt either waits for the first
+// (PostgreSQL: the unique index blocks until it commits or aborts; SQLite: BEGIN IMMEDIATE serialises
+// writers) and then inserts nothing. Inserting nothing means: undo this claim and tell the caller who
+// got there first — the same kiosk retrying (same idempotency key: its original answer) or someone
+// else (409 already_claimed, with when and where).
+//
+// Group commit: the claims of one request are checked first without any write lock (fields, replay,
+// token signature, eligibility), then stored together in one transaction (on PostgreSQL: one per
+// kClaimsPerPgTransaction claims), each under its own SAVEPOINT. A refused claim rolls back only its
+// savepoint and is answered as if it had been sent alone; later claims of the batch see the earlier
+// ones. The batch costs one commit (one fsync on SQLite) instead of one per claim. If the transaction
+// itself fails (busy, deadlock, lost connection) it is retried whole, and when the retries run out
+// every claim it held is answered "retry" — nothing is answered "accepted" before its commit.
+//
+// Deadlocks (PostgreSQL, several processes): a transaction holding several members and receipts could
+// wait for another that holds them in another order. So before it writes anything, a claim
+// transaction takes a transaction-scoped advisory lock on each of its phones, receipt ids and
+// idempotency keys, in one order (see lockNames). Every row it may wait for — a member row, the phone's
+// unique entry of a new member, a claim row by receipt or key, the claim's ledger entry — is reached
+// through one of those names, so two claim transactions that could block each other share a lock and
+// the later one waits before writing anything: no cycle. Other writers (redemptions, adjustments) lock
+// one member row first and never wait on claim rows. Should the server still report a deadlock or a
+// serialisation failure, the transaction is retried as above and at worst answered "retry". The
+// chunks keep a transaction's advisory locks within its share of the server's lock table.
 
 #include <algorithm>
+#include <charconv>
+#include <span>
+#include <variant>
 
 #include "loyalty/earn.hpp"
 #include "loyalty/phone.hpp"
@@ -21,6 +43,11 @@ namespace {
 constexpr std::size_t kMaxBatch = 200;
 constexpr loyalty::UnixSeconds kMaxOfflineSeconds = 14LL * 86'400;
 constexpr std::size_t kHistoryEntries = 20;
+/// PostgreSQL: claims stored per transaction. Each takes up to three advisory locks (phone, receipt,
+/// idempotency key); 16 claims stay under max_locks_per_transaction (64 by default, an average per
+/// connection), so a fleet draining at once cannot fill the server's shared lock table.
+constexpr std::size_t kClaimsPerPgTransaction = 16;
+constexpr std::int32_t kClaimLockClass = 0x636c6d;  // "clm"
 
 std::string_view lineKind(loyalty::EarnLineKind kind) {
     switch (kind) {
@@ -75,6 +102,49 @@ struct Service::ClaimInput {
     std::string textVersion;
 };
 
+namespace {
+
+/// PostgreSQL: takes the transaction's advisory locks on `names` (phones, receipt ids, keys), in one
+/// order shared by every process: ascending 32-bit hash (the first 32 bits of their SHA-256), under
+/// the two-key form's class kClaimLockClass (which never meets the one-key migration lock).
+DbResult<Rows> lockNames(Connection& c, const std::vector<std::string>& names) {
+    std::vector<std::int32_t> keys;
+    keys.reserve(names.size());
+    for (const auto& name : names) {
+        std::uint32_t hash = 0;
+        const auto hex = sha256Hex(name);
+        std::from_chars(hex.data(), hex.data() + 8, hash, 16);
+        keys.push_back(static_cast<std::int32_t>(hash));
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::string list = "{";
+    for (const auto key : keys) list += (list.size() > 1 ? "," : "") + std::to_string(key);
+    list += "}";
+    // unnest yields the array in order, and each row takes its lock before the next is produced.
+    return c.query("SELECT pg_advisory_xact_lock($1::integer, k) FROM unnest($2::integer[]) AS k",
+                   {std::int64_t{kClaimLockClass}, list});
+}
+
+/// The answer to a claim whose receipt or idempotency key is taken: the original answer to the same
+/// kiosk's retry, or who claimed the receipt.
+JsonResult whoClaimed(Connection& c, const std::string& key, const std::string& receiptId) {
+    CENTRAL_TRY(rows, c.query("SELECT idempotency_key, receipt_id, claimed_at, kiosk_store, kiosk_id, result "
+                              "FROM claims WHERE idempotency_key = $1 OR receipt_id = $2",
+                              {key, receiptId}));
+    for (const auto& row : *rows) {
+        if (row.text(0) == key) {
+            if (row.text(1) != receiptId) return std::unexpected(apiError("idempotency_conflict"));
+            return replayOf(row.text(5));
+        }
+    }
+    if (rows->empty()) return std::unexpected(apiError("storage_unavailable"));
+    const auto& row = rows->front();
+    return std::unexpected(alreadyClaimed(row.integer(2), row.text(3), row.text(4)));
+}
+
+}  // namespace
+
 JsonResult Service::claims(const Caller& caller, const Json& body) {
     if (caller.kind != Caller::Kind::Kiosk) return std::unexpected(apiError("forbidden"));
     if (const auto it = body.find("kiosk_id");
@@ -84,31 +154,94 @@ JsonResult Service::claims(const Caller& caller, const Json& body) {
     if (!loaded) return std::unexpected(loaded.error());
     const auto claimsIt = body.find("claims");
     if (claimsIt == body.end()) {
-        auto result = claimOne(caller, body, **loaded);
+        auto result = std::move(claimAll(caller, std::span<const Json>(&body, 1), **loaded).front());
         if (result) (*result)["server_time"] = nowSeconds();
         return result;
     }
     if (!claimsIt->is_array() || claimsIt->empty())
         return std::unexpected(invalidField("claims", "must be a non-empty list"));
     if (claimsIt->size() > kMaxBatch) return std::unexpected(apiError("batch_too_large"));
+    const auto& claims = claimsIt->get_ref<const Json::array_t&>();
+    auto answers = claimAll(caller, claims, **loaded);
     Json results = Json::array();
-    for (const auto& claim : *claimsIt) {
-        auto result = claimOne(caller, claim, **loaded);
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+        auto& result = answers[i];
         if (result) {
             results.push_back(std::move(*result));
             continue;
         }
         Json refused{{"status", result.error().status >= 500 ? "retry" : "refused"},
                      {"error", result.error().body()["error"]}};
-        if (claim.is_object())
-            if (const auto key = claim.find("idempotency_key"); key != claim.end() && key->is_string())
+        if (claims[i].is_object())
+            if (const auto key = claims[i].find("idempotency_key");
+                key != claims[i].end() && key->is_string())
                 refused["idempotency_key"] = *key;
         results.push_back(std::move(refused));
     }
     return Json{{"results", std::move(results)}, {"server_time", nowSeconds()}};
 }
 
-JsonResult Service::claimOne(const Caller& caller, const Json& claim, const Catalog& catalog) {
+std::vector<JsonResult> Service::claimAll(const Caller& caller, std::span<const Json> claims,
+                                          const Catalog& catalog) {
+    std::vector<JsonResult> answers(claims.size());
+    std::vector<std::pair<std::size_t, ClaimInput>> pending;  // (index in `claims`, what to store)
+    {
+        auto lease = m_db.lease();
+        if (!lease)
+            return std::vector<JsonResult>(claims.size(), std::unexpected(storageError(lease.error())));
+        for (std::size_t i = 0; i < claims.size(); ++i) {
+            auto checked = checkClaim(**lease, claims[i], catalog);
+            if (auto* input = std::get_if<ClaimInput>(&checked))
+                pending.emplace_back(i, std::move(*input));
+            else
+                answers[i] = std::move(std::get<JsonResult>(checked));
+        }
+    }
+    if (pending.empty()) return answers;
+
+    const std::size_t perTransaction =
+        m_db.backend() == Backend::Postgres ? kClaimsPerPgTransaction : pending.size();
+    for (std::size_t from = 0; from < pending.size(); from += perTransaction) {
+        const auto chunk = std::span(pending).subspan(from, std::min(perTransaction, pending.size() - from));
+        auto stored = transact(m_db, [&](Connection& c) -> JsonResult {
+            if (c.backend() == Backend::Postgres) {
+                std::vector<std::string> names;
+                for (const auto& [index, input] : chunk) {
+                    names.push_back("phone:" + input.phone);
+                    names.push_back("receipt:" + input.receipt.id());
+                    names.push_back("key:" + input.key);
+                }
+                CENTRAL_TRY(locked, lockNames(c, names));
+            }
+            const auto now = nowSeconds();
+            for (const auto& [index, input] : chunk) {
+                CENTRAL_TRY(opened, c.execute("SAVEPOINT claim"));
+                auto result = storeClaim(c, caller, input, catalog, now);
+                if (!result) {
+                    // Busy, deadlock or a lost connection: the transaction is retried whole (transact).
+                    if (result.error().code == "storage_unavailable") return result;
+                    CENTRAL_TRY(undone, c.execute("ROLLBACK TO SAVEPOINT claim"));
+                    if (result.error().code == "already_claimed") {
+                        result = whoClaimed(c, input.key, input.receipt.id());
+                        if (!result && result.error().code == "storage_unavailable") return result;
+                    }
+                }
+                CENTRAL_TRY(released, c.execute("RELEASE SAVEPOINT claim"));
+                answers[index] = std::move(result);
+            }
+            return Json::object();
+        });
+        if (!stored) {  // nothing of this chunk is stored; the storage is unlikely to take the rest
+            for (const auto& [index, input] : std::span(pending).subspan(from))
+                answers[index] = std::unexpected(stored.error());
+            break;
+        }
+    }
+    return answers;
+}
+
+std::variant<Service::ClaimInput, JsonResult> Service::checkClaim(Connection& reader, const Json& claim,
+                                                                  const Catalog& catalog) {
     if (!claim.is_object()) return std::unexpected(invalidField("claims[]", "must be an object"));
     ClaimInput in;
     auto key = requireString(claim, "idempotency_key", 64);
@@ -139,15 +272,14 @@ JsonResult Service::claimOne(const Caller& caller, const Json& claim, const Cata
     // A retry of an earlier claim (same key) gets its original answer, even if the token has since
     // aged out of the receipt window.
     {
-        auto lease = m_db.lease();
-        if (!lease) return std::unexpected(storageError(lease.error()));
-        CENTRAL_TRY(rows, (*lease)->query("SELECT receipt_id, result FROM claims WHERE idempotency_key = $1",
-                                          {in.key}));
+        auto rows =
+            reader.query("SELECT receipt_id, result FROM claims WHERE idempotency_key = $1", {in.key});
+        if (!rows) return std::unexpected(storageError(rows.error()));
         if (!rows->empty()) {
             auto decoded = loyalty::decodeReceiptToken(in.token);
             if (!decoded || decoded->receipt.id() != rows->front().text(0))
                 return std::unexpected(apiError("idempotency_conflict"));
-            return replayOf(rows->front().text(1));
+            return JsonResult(replayOf(rows->front().text(1)));
         }
     }
 
@@ -168,108 +300,85 @@ JsonResult Service::claimOne(const Caller& caller, const Json& claim, const Cata
         return std::unexpected(domainError(422, loyalty::eligibilityErrorCode(eligible.error()),
                                            loyalty::describe(eligible.error())));
     in.receipt = *receipt;
-    return storeClaim(caller, in, catalog);
+    return in;
 }
 
-JsonResult Service::storeClaim(const Caller& caller, const ClaimInput& in, const Catalog& catalog) {
-    const auto now = nowSeconds();
+JsonResult Service::storeClaim(Connection& c, const Caller& caller, const ClaimInput& in,
+                               const Catalog& catalog, loyalty::UnixSeconds now) {
     const std::string receiptId = in.receipt.id();
-    auto stored = transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(found, c.query("SELECT member_id FROM members WHERE phone = $1", {in.phone}));
-        bool isNew = false;
-        std::int64_t memberId = 0;
-        if (found->empty()) {
-            if (!in.join) return std::unexpected(apiError("consent_required"));
-            CENTRAL_TRY(created,
-                        c.query("INSERT INTO members (phone, balance, created_at, consent_join, "
-                                "consent_marketing, consent_text_version, consent_at, consent_kiosk) "
-                                "VALUES ($1, 0, $2, 1, $3, $4, $5, $6) ON CONFLICT (phone) DO NOTHING "
-                                "RETURNING member_id",
-                                {in.phone, now, std::int64_t{in.marketing ? 1 : 0}, in.textVersion,
-                                 in.kioskTime, caller.kioskId}));
-            if (!created->empty()) {
-                isNew = true;
-                memberId = created->front().integer(0);
-            } else {  // created by a concurrent claim a moment ago
-                CENTRAL_TRY(again, c.query("SELECT member_id FROM members WHERE phone = $1", {in.phone}));
-                if (again->empty()) return std::unexpected(apiError("storage_unavailable"));
-                memberId = again->front().integer(0);
-            }
-        } else {
-            memberId = found->front().integer(0);
+    CENTRAL_TRY(found, c.query("SELECT member_id FROM members WHERE phone = $1", {in.phone}));
+    bool isNew = false;
+    std::int64_t memberId = 0;
+    if (found->empty()) {
+        if (!in.join) return std::unexpected(apiError("consent_required"));
+        CENTRAL_TRY(created, c.query("INSERT INTO members (phone, balance, created_at, consent_join, "
+                                     "consent_marketing, consent_text_version, consent_at, consent_kiosk) "
+                                     "VALUES ($1, 0, $2, 1, $3, $4, $5, $6) ON CONFLICT (phone) DO NOTHING "
+                                     "RETURNING member_id",
+                                     {in.phone, now, std::int64_t{in.marketing ? 1 : 0}, in.textVersion,
+                                      in.kioskTime, caller.kioskId}));
+        if (!created->empty()) {
+            isNew = true;
+            memberId = created->front().integer(0);
+        } else {  // created by a concurrent claim a moment ago
+            CENTRAL_TRY(again, c.query("SELECT member_id FROM members WHERE phone = $1", {in.phone}));
+            if (again->empty()) return std::unexpected(apiError("storage_unavailable"));
+            memberId = again->front().integer(0);
         }
-
-        const auto windowStart = now - catalog.tiers.windowDays() * loyalty::kSecondsPerDay;
-        CENTRAL_TRY(entries, loadQualifyingEntries(c, memberId, windowStart));
-        const auto before = loyalty::tierStatus(*entries, catalog.tiers, now);
-        const auto earning = loyalty::computeEarning(in.receipt, {before.tier, isNew}, catalog.campaign);
-        if (earning.total <= 0) return std::unexpected(apiError("below_minimum_spend"));
-
-        // The race for the receipt is decided here (see the top of this file).
-        CENTRAL_TRY(claimed,
-                    c.query("INSERT INTO claims (receipt_id, idempotency_key, store_id, receipt_number, "
-                            "amount_dong, issued_at, kiosk_id, kiosk_store, member_id, points, claimed_at, "
-                            "kiosk_time, result) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                            "'{}') ON CONFLICT DO NOTHING RETURNING receipt_id",
-                            {receiptId, in.key, in.receipt.store, in.receipt.number, in.receipt.amount.value,
-                             in.receipt.issuedAt, caller.kioskId, caller.store, memberId, earning.total, now,
-                             in.kioskTime}));
-        if (claimed->empty()) return std::unexpected(apiError("already_claimed"));  // resolved below
-
-        CENTRAL_TRY(entry,
-                    c.query("INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, "
-                            "store_id, kiosk_id) VALUES ($1, 'earn', $2, $3, $4, $5, $6, $7)",
-                            {memberId, earning.total, now, "claim:" + receiptId, receiptId, caller.store,
-                             caller.kioskId}));
-        CENTRAL_TRY(
-            balance,
-            c.query("UPDATE members SET balance = balance + $1 WHERE member_id = $2 RETURNING balance",
-                    {earning.total, memberId}));
-        auto after = *entries;
-        after.push_back(loyalty::LedgerEntry{"claim:" + receiptId, loyalty::EntryKind::Earn, earning.total,
-                                             now, receiptId, false});
-        const auto status = loyalty::tierStatus(after, catalog.tiers, now);
-
-        Json breakdown = Json::array();
-        for (const auto& line : earning.lines)
-            breakdown.push_back(Json{{"kind", lineKind(line.kind)},
-                                     {"label", line.label.vi},
-                                     {"label_en", line.label.en},
-                                     {"points", line.points}});
-        Json result{{"idempotency_key", in.key},
-                    {"status", "accepted"},
-                    {"receipt_id", receiptId},
-                    {"points", earning.total},
-                    {"breakdown", std::move(breakdown)},
-                    {"explain_vi", earning.explain(loyalty::Language::Vietnamese)},
-                    {"explain_en", earning.explain(loyalty::Language::English)},
-                    {"balance", balance->at(0).integer(0)},
-                    {"new_member", isNew},
-                    {"claimed_at", now}};
-        addTierFields(result, status, catalog.tiers);
-        CENTRAL_TRY(saved, c.query("UPDATE claims SET result = $1 WHERE receipt_id = $2",
-                                   {result.dump(), receiptId}));
-        result["replayed"] = false;
-        return result;
-    });
-    if (stored || stored.error().code != "already_claimed") return stored;
-
-    // Lost the race (or a duplicate): find out to whom.
-    auto lease = m_db.lease();
-    if (!lease) return std::unexpected(storageError(lease.error()));
-    CENTRAL_TRY(
-        rows, (*lease)->query("SELECT idempotency_key, receipt_id, claimed_at, kiosk_store, kiosk_id, result "
-                              "FROM claims WHERE idempotency_key = $1 OR receipt_id = $2",
-                              {in.key, receiptId}));
-    for (const auto& row : *rows) {
-        if (row.text(0) == in.key) {
-            if (row.text(1) != receiptId) return std::unexpected(apiError("idempotency_conflict"));
-            return replayOf(row.text(5));
-        }
+    } else {
+        memberId = found->front().integer(0);
     }
-    if (rows->empty()) return std::unexpected(apiError("storage_unavailable"));
-    const auto& row = rows->front();
-    return std::unexpected(alreadyClaimed(row.integer(2), row.text(3), row.text(4)));
+
+    const auto windowStart = now - catalog.tiers.windowDays() * loyalty::kSecondsPerDay;
+    CENTRAL_TRY(entries, loadQualifyingEntries(c, memberId, windowStart));
+    const auto before = loyalty::tierStatus(*entries, catalog.tiers, now);
+    const auto earning = loyalty::computeEarning(in.receipt, {before.tier, isNew}, catalog.campaign);
+    if (earning.total <= 0) return std::unexpected(apiError("below_minimum_spend"));
+
+    // The race for the receipt is decided here (see the top of this file).
+    CENTRAL_TRY(claimed,
+                c.query("INSERT INTO claims (receipt_id, idempotency_key, store_id, receipt_number, "
+                        "amount_dong, issued_at, kiosk_id, kiosk_store, member_id, points, claimed_at, "
+                        "kiosk_time, result) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                        "'{}') ON CONFLICT DO NOTHING RETURNING receipt_id",
+                        {receiptId, in.key, in.receipt.store, in.receipt.number, in.receipt.amount.value,
+                         in.receipt.issuedAt, caller.kioskId, caller.store, memberId, earning.total, now,
+                         in.kioskTime}));
+    if (claimed->empty()) return std::unexpected(apiError("already_claimed"));  // see claimAll
+
+    CENTRAL_TRY(entry, c.query("INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, "
+                               "store_id, kiosk_id) VALUES ($1, 'earn', $2, $3, $4, $5, $6, $7)",
+                               {memberId, earning.total, now, "claim:" + receiptId, receiptId, caller.store,
+                                caller.kioskId}));
+    CENTRAL_TRY(balance,
+                c.query("UPDATE members SET balance = balance + $1 WHERE member_id = $2 RETURNING balance",
+                        {earning.total, memberId}));
+    auto after = *entries;
+    after.push_back(loyalty::LedgerEntry{"claim:" + receiptId, loyalty::EntryKind::Earn, earning.total, now,
+                                         receiptId, false});
+    const auto status = loyalty::tierStatus(after, catalog.tiers, now);
+
+    Json breakdown = Json::array();
+    for (const auto& line : earning.lines)
+        breakdown.push_back(Json{{"kind", lineKind(line.kind)},
+                                 {"label", line.label.vi},
+                                 {"label_en", line.label.en},
+                                 {"points", line.points}});
+    Json result{{"idempotency_key", in.key},
+                {"status", "accepted"},
+                {"receipt_id", receiptId},
+                {"points", earning.total},
+                {"breakdown", std::move(breakdown)},
+                {"explain_vi", earning.explain(loyalty::Language::Vietnamese)},
+                {"explain_en", earning.explain(loyalty::Language::English)},
+                {"balance", balance->at(0).integer(0)},
+                {"new_member", isNew},
+                {"claimed_at", now}};
+    addTierFields(result, status, catalog.tiers);
+    CENTRAL_TRY(saved,
+                c.query("UPDATE claims SET result = $1 WHERE receipt_id = $2", {result.dump(), receiptId}));
+    result["replayed"] = false;
+    return result;
 }
 
 JsonResult Service::member(const Caller& caller, std::string_view phoneText) {

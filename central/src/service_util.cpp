@@ -1,7 +1,9 @@
 #include "service_util.hpp"
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <thread>
@@ -16,7 +18,13 @@ JsonResult transact(Database& db, const std::function<JsonResult(Connection&)>& 
     constexpr int kAttempts = 5;
     ApiError last = apiError("storage_unavailable");
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
-        if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
+        if (attempt > 0) {
+            // Worth a line: on PostgreSQL this is how a deadlock or a lost connection shows.
+            std::string detail = last.messageEn;
+            std::replace(detail.begin(), detail.end(), '\n', ' ');
+            spdlog::warn("transaction retry attempt={} of={} detail=\"{}\"", attempt + 1, kAttempts, detail);
+            std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
+        }
         auto lease = db.lease();
         if (!lease) {
             last = storageError(lease.error());
@@ -158,8 +166,8 @@ std::expected<loyalty::PhoneNumber, ApiError> parsePhoneField(std::string_view t
 DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c, std::int64_t memberId,
                                                                   loyalty::UnixSeconds since) {
     auto rows = c.query(
-        "SELECT kind, points, at, idempotency_key, reference FROM ledger "
-        "WHERE member_id = $1 AND at > $2 AND kind IN ('earn', 'game_prize')",
+        "SELECT kind, points, at FROM ledger WHERE member_id = $1 AND at > $2 AND kind IN ('earn', "
+        "'game_prize')",
         {memberId, since});
     if (!rows) return std::unexpected(rows.error());
     std::vector<loyalty::LedgerEntry> entries;
@@ -169,8 +177,6 @@ DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c,
         e.kind = loyalty::entryKindFromCode(row.text(0)).value_or(loyalty::EntryKind::Earn);
         e.points = row.integer(1);
         e.at = row.integer(2);
-        e.idempotencyKey = row.text(3);
-        e.reference = row.text(4);
         entries.push_back(std::move(e));
     }
     return entries;

@@ -70,7 +70,8 @@ struct Service::Catalog {
 /// Parses a phone the way the API refuses it (422 phone_*).
 [[nodiscard]] std::expected<loyalty::PhoneNumber, ApiError> parsePhoneField(std::string_view typed);
 
-/// One member's ledger entries (kinds that count for tiers) newer than `since`.
+/// One member's ledger entries (kinds that count for tiers) newer than `since`: kind, points and at
+/// only — what loyalty::tierStatus reads (a claim loads them for every receipt, so no more is fetched).
 [[nodiscard]] DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c,
                                                                                 std::int64_t memberId,
                                                                                 loyalty::UnixSeconds since);

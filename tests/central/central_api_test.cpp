@@ -228,6 +228,84 @@ TEST_P(CentralApi, BatchAnswersEveryClaimInOrder) {
     EXPECT_EQ(central().post("/v1/claims", m_kiosk, Json{{"claims", big}}).code(), "batch_too_large");
 }
 
+TEST_P(CentralApi, BatchIsOneCommitAndEachClaimAnswersAsIfAlone) {
+    // One transaction with a savepoint per claim: a refusal undoes only its own writes (the member a
+    // refused claim would have created included), and later claims see the earlier ones of the batch.
+    const auto first = receipt(256'000);
+    const auto second = receipt(100'000);
+    const auto third = receipt(120'000);
+    Json claims = Json::array({
+        claimBody(receipt(), "0903000001", false),     // 0: new phone, no consent
+        claimBody(first, "0903000001"),                // 1: joins: 25 + 50 sign-up bonus
+        claimBody(second, "0903000001"),               // 2: 10, no bonus the second time
+        claimBody(receipt(10'000), "0903000001"),      // 3: below the minimum spend
+        claimBody(first, "0903000002"),                // 4: receipt 1 again, another phone
+        claimBody(second, "0903000001", true, ""),     // 5: key of claim 2 (set below): replay
+        claimBody(receipt(), "0903000001", true, ""),  // 6: key of claim 1, another receipt
+        claimBody(third, "0903000003", false),         // 7: new phone, no consent
+        claimBody(third, "0903000003"),                // 8: same receipt with consent: joins
+    });
+    claims[5]["idempotency_key"] = claims[2]["idempotency_key"];
+    claims[6]["idempotency_key"] = claims[1]["idempotency_key"];
+    auto r = central().post("/v1/claims", m_kiosk, Json{{"claims", claims}});
+    ASSERT_EQ(r.status, 200) << r.body.dump();
+    const auto results = r.body["results"];
+    ASSERT_EQ(results.size(), claims.size());
+    EXPECT_EQ(results[0]["error"]["code"], "consent_required");
+    EXPECT_EQ(results[1]["status"], "accepted");
+    EXPECT_EQ(results[1]["points"], 75);
+    EXPECT_EQ(results[1]["balance"], 75);
+    EXPECT_EQ(results[1]["new_member"], true);
+    EXPECT_EQ(results[2]["points"], 10);
+    EXPECT_EQ(results[2]["balance"], 85);
+    EXPECT_EQ(results[2]["new_member"], false);
+    EXPECT_EQ(results[2]["progress"], 85);
+    EXPECT_EQ(results[3]["error"]["code"], "below_minimum_spend");
+    EXPECT_EQ(results[4]["error"]["code"], "already_claimed");
+    EXPECT_EQ(results[4]["error"]["details"]["kiosk_id"], "K-DEV-01");
+    EXPECT_EQ(results[5]["status"], "accepted");
+    EXPECT_EQ(results[5]["replayed"], true);
+    EXPECT_EQ(results[5]["points"], 10);
+    EXPECT_EQ(results[5]["balance"], 85);
+    EXPECT_EQ(results[6]["error"]["code"], "idempotency_conflict");
+    EXPECT_EQ(results[7]["error"]["code"], "consent_required");
+    EXPECT_EQ(results[8]["status"], "accepted");
+    EXPECT_EQ(results[8]["points"], 12 + 50);
+    EXPECT_EQ(results[8]["new_member"], true);
+    for (std::size_t i = 0; i < claims.size(); ++i)
+        EXPECT_EQ(results[i]["idempotency_key"], claims[i]["idempotency_key"]) << i;
+
+    EXPECT_EQ(balanceOf("0903000001"), 85);
+    EXPECT_EQ(central().get("/v1/members/0903000001", m_kiosk).body["history"].size(), 2u);
+    EXPECT_EQ(central().get("/v1/members/0903000002", m_kiosk).code(), "not_found");
+    EXPECT_EQ(balanceOf("0903000003"), 62);
+    auto report = central().get(reportPath(), kAdmin);
+    ASSERT_EQ(report.status, 200);
+    ASSERT_EQ(report.body["rows"].size(), 1u);
+    EXPECT_EQ(report.body["rows"][0]["claims"], 3);
+    EXPECT_EQ(report.body["rows"][0]["issued"], 75 + 10 + 62);
+
+    // The kiosk resends the batch (its answer was lost): every accepted claim gets its first answer;
+    // claim 0 now finds a member and earns, as it would have sent alone after claim 1.
+    auto again = central().post("/v1/claims", m_kiosk, Json{{"claims", claims}});
+    ASSERT_EQ(again.status, 200) << again.body.dump();
+    const auto& replies = again.body["results"];
+    for (const std::size_t i : {1u, 2u, 5u, 8u}) {
+        EXPECT_EQ(replies[i]["replayed"], true) << i;
+        EXPECT_EQ(replies[i]["points"], results[i]["points"]) << i;
+        EXPECT_EQ(replies[i]["balance"], results[i]["balance"]) << i;
+    }
+    EXPECT_EQ(replies[0]["replayed"], false);
+    EXPECT_EQ(replies[0]["points"], 25);
+    EXPECT_EQ(replies[0]["balance"], 110);
+    EXPECT_EQ(replies[3]["error"]["code"], "below_minimum_spend");
+    EXPECT_EQ(replies[4]["error"]["code"], "already_claimed");
+    EXPECT_EQ(replies[6]["error"]["code"], "idempotency_conflict");
+    EXPECT_EQ(replies[7]["error"]["code"], "already_claimed");
+    EXPECT_EQ(balanceOf("0903000001"), 110);
+    EXPECT_EQ(central().get(reportPath(), kAdmin).body["rows"][0]["claims"], 4);
+}
+
 TEST_P(CentralApi, HostileInputGets4xxAndNoPartialWrite) {
     const auto before = central().get(reportPath(), kAdmin);
     ASSERT_EQ(before.status, 200);

@@ -33,6 +33,138 @@ void race(int n, const std::function<void(int)>& work) {
     for (auto& t : threads) t.join();
 }
 
+/// The answers of one kiosk draining its outbox: batches resent for the claims answered "retry" (as
+/// the kiosk's sync worker does) until every claim has a definitive answer.
+struct Drain {
+    std::map<std::string, Json> answers;  ///< by idempotency key
+    int retries = 0;                      ///< claims answered "retry" on the way
+    std::string unexpected;               ///< anything but a 200 with a result per claim
+};
+
+void drainBatch(const CentralProcess& via, const std::string& kiosk, Json claims, Drain& out) {
+    for (int attempt = 0; attempt < 20 && !claims.empty(); ++attempt) {
+        auto r = via.post("/v1/claims", kiosk, Json{{"claims", claims}});
+        if (r.status != 200 || r.body["results"].size() != claims.size()) {
+            out.unexpected += std::to_string(r.status) + " " + r.code() + r.transportError + "; ";
+            continue;
+        }
+        Json again = Json::array();
+        for (std::size_t i = 0; i < claims.size(); ++i) {
+            const auto& result = r.body["results"][i];
+            if (result["status"] == "retry") {
+                ++out.retries;
+                again.push_back(claims[i]);
+            } else {
+                out.answers[claims[i]["idempotency_key"].get<std::string>()] = result;
+            }
+        }
+        claims = std::move(again);
+    }
+    if (!claims.empty()) out.unexpected += std::to_string(claims.size()) + " claims never answered; ";
+}
+
+/// Four kiosks drain at once through `servers` in turn, every other kiosk in the opposite order — the
+/// pattern that deadlocks transactions holding several rows until commit. First batches over the SAME
+/// twelve members: every claim earns. Then the same 24 receipts from every kiosk, each for a different
+/// one of six NEW members: each receipt earns once, each member is created once. Neither phase may
+/// deadlock (nothing retried, no deadlock in the logs), on SQLite or PostgreSQL.
+void opposingBatches(const std::vector<const CentralProcess*>& servers, const std::string& kiosk) {
+    constexpr int kKiosks = 4;
+    constexpr int kRounds = 3;
+    constexpr int kPerMember = 4;  // claims per member in each batch
+    std::vector<std::string> phones;
+    for (int i = 0; i < 12; ++i) {
+        phones.push_back("0903" + std::to_string(100'000 + i));
+        auto joined = servers.front()->post(
+            "/v1/claims", kiosk, claimBody(signReceipt(uniqueNumber(), 100'000, now() - 60), phones.back()));
+        ASSERT_EQ(joined.status, 200) << joined.body.dump();  // 10 + 50 sign-up bonus
+    }
+    const auto batchOf = [&](int k, const std::function<std::string()>& token, std::size_t members) {
+        Json batch = Json::array();
+        for (std::size_t p = 0; p < members; ++p)
+            batch.push_back(claimBody(token(), k % 2 ? phones[members - 1 - p] : phones[p]));
+        return batch;
+    };
+    const auto fresh = [] { return signReceipt(uniqueNumber(), 100'000, now() - 60); };
+
+    std::vector<std::vector<Json>> batches(kKiosks);
+    for (int k = 0; k < kKiosks; ++k)
+        for (int round = 0; round < kRounds; ++round) {
+            Json batch = Json::array();
+            for (int n = 0; n < kPerMember; ++n)
+                for (auto& claim : batchOf(k, fresh, phones.size())) batch.push_back(std::move(claim));
+            batches[static_cast<std::size_t>(k)].push_back(std::move(batch));
+        }
+    std::vector<Drain> drains(kKiosks);
+    race(kKiosks, [&](int k) {
+        const auto& via = *servers[static_cast<std::size_t>(k) % servers.size()];
+        for (const auto& batch : batches[static_cast<std::size_t>(k)])
+            drainBatch(via, kiosk, batch, drains[static_cast<std::size_t>(k)]);
+    });
+    for (const auto& drain : drains) {
+        EXPECT_EQ(drain.unexpected, "");
+        EXPECT_EQ(drain.retries, 0);
+        EXPECT_EQ(drain.answers.size(), static_cast<std::size_t>(kRounds) * kPerMember * phones.size());
+        for (const auto& [key, answer] : drain.answers)
+            EXPECT_EQ(answer["status"], "accepted") << answer.dump();
+    }
+    for (const auto* server : servers)
+        EXPECT_EQ(server->log().find("deadlock"), std::string::npos) << server->log();
+    constexpr std::int64_t kEach = 60 + kKiosks * kRounds * kPerMember * 10;
+    for (const auto& phone : phones) {
+        auto member = servers.front()->get("/v1/members/" + phone, kiosk);
+        EXPECT_EQ(member.body["balance"], kEach) << phone;
+    }
+
+    // The same receipts from every kiosk: kiosk k claims receipt i for new member (i + k) % 6.
+    std::vector<std::string> contested;
+    for (int i = 0; i < 24; ++i) contested.push_back(fresh());
+    std::vector<std::string> newcomers;
+    for (int i = 0; i < 6; ++i) newcomers.push_back("0904" + std::to_string(100'000 + i));
+    std::vector<Drain> rivals(kKiosks);
+    race(kKiosks, [&](int k) {
+        Json batch = Json::array();
+        for (std::size_t n = 0; n < contested.size(); ++n) {
+            const std::size_t i = k % 2 ? contested.size() - 1 - n : n;
+            batch.push_back(claimBody(contested[i], newcomers[(i + static_cast<std::size_t>(k)) % 6]));
+        }
+        drainBatch(*servers[static_cast<std::size_t>(k) % servers.size()], kiosk, batch,
+                   rivals[static_cast<std::size_t>(k)]);
+    });
+    std::map<std::string, int> earned;  // receipt id -> accepted claims
+    std::int64_t gained = 0;
+    int joined = 0;
+    for (const auto& drain : rivals) {
+        EXPECT_EQ(drain.unexpected, "");
+        EXPECT_EQ(drain.retries, 0);
+        EXPECT_EQ(drain.answers.size(), contested.size());
+        for (const auto& [key, answer] : drain.answers) {
+            if (answer["status"] == "accepted") {
+                ++earned[answer["receipt_id"].get<std::string>()];
+                gained += answer["points"].get<std::int64_t>();
+                joined += answer["new_member"].get<bool>() ? 1 : 0;
+            } else {
+                EXPECT_EQ(answer["error"]["code"], "already_claimed") << answer.dump();
+            }
+        }
+    }
+    EXPECT_EQ(earned.size(), contested.size());
+    for (const auto& [receipt, times] : earned) EXPECT_EQ(times, 1) << receipt;
+    std::int64_t total = 0;
+    int members = 0;
+    for (const auto& phone : newcomers) {
+        auto member = servers.front()->get("/v1/members/" + phone, kiosk);
+        if (member.status != 200) continue;
+        ++members;
+        total += member.body["balance"].get<std::int64_t>();
+    }
+    EXPECT_EQ(joined, members);
+    EXPECT_EQ(total, gained);
+    EXPECT_EQ(gained, 24 * 10 + 50 * members);
+    for (const auto* server : servers)
+        EXPECT_EQ(server->log().find("deadlock"), std::string::npos) << server->log();
+}
+
 class CentralConcurrency : public ::testing::TestWithParam<Backend> {
   protected:
     void SetUp() override {
@@ -177,6 +309,10 @@ TEST_P(CentralConcurrency, OverloadAnswers503WithRetryAfterAndRecovers) {
     EXPECT_TRUE(tiny.running());
 }
 
+TEST_P(CentralConcurrency, BatchesOverTheSameMembersInOppositeOrdersNeitherDeadlockNorCountTwice) {
+    opposingBatches({m_central.get()}, m_kiosk);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CentralConcurrency, ::testing::Values(Backend::Sqlite, Backend::Postgres),
                          [](const ::testing::TestParamInfo<Backend>& p) {
                              return p.param == Backend::Sqlite ? "Sqlite" : "Postgres";
@@ -207,6 +343,14 @@ TEST(CentralTwoProcesses, SameReceiptThroughTwoProcessesOnOnePostgresEarnsOnce) 
     auto member = b.get("/v1/members/0901234567", kiosk);
     ASSERT_EQ(member.status, 200);
     EXPECT_EQ(member.body["balance"], expected + 50);
+}
+
+TEST(CentralTwoProcesses, OpposingBatchesThroughTwoProcessesOnOnePostgresEarnOnce) {
+    if (!PgDatabase::baseUrl()) GTEST_SKIP() << "KIOSK_TEST_PG_URL is not set (scripts/test provides it)";
+    PgDatabase db;
+    CentralProcess a(CentralProcess::Options{db.url(), "", ""});
+    CentralProcess b(CentralProcess::Options{db.url(), "", ""});
+    opposingBatches({&a, &b}, enrollDevKiosk(a));
 }
 
 }  // namespace

@@ -19,8 +19,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "central/api_error.hpp"
@@ -113,9 +115,17 @@ class Service {
     struct ClaimInput;
     [[nodiscard]] std::expected<std::shared_ptr<const Catalog>, ApiError> catalog();
     void invalidateCatalog();
-    [[nodiscard]] JsonResult claimOne(const Caller& caller, const Json& claim, const Catalog& catalog);
-    [[nodiscard]] JsonResult storeClaim(const Caller& caller, const ClaimInput& input,
-                                        const Catalog& catalog);
+    /// The claims of one request, answered in order: checked without a write lock, then stored in one
+    /// transaction, a savepoint per claim (service_claims.cpp).
+    [[nodiscard]] std::vector<JsonResult> claimAll(const Caller& caller, std::span<const Json> claims,
+                                                   const Catalog& catalog);
+    /// What needs no write lock: fields, a replay of an earlier answer, token and eligibility. Either
+    /// the input to store or the claim's final answer.
+    [[nodiscard]] std::variant<ClaimInput, JsonResult> checkClaim(Connection& reader, const Json& claim,
+                                                                  const Catalog& catalog);
+    /// Stores one checked claim in the open transaction of `c`.
+    [[nodiscard]] static JsonResult storeClaim(Connection& c, const Caller& caller, const ClaimInput& input,
+                                               const Catalog& catalog, loyalty::UnixSeconds now);
     void seed();
 
     Database& m_db;
