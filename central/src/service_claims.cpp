@@ -9,12 +9,13 @@
 // else (409 already_claimed, with when and where).
 //
 // Group commit: the claims of one request are checked first without any write lock (fields, replay,
-// token signature, eligibility), then stored together in one transaction (on PostgreSQL: one per
-// kClaimsPerPgTransaction claims), each under its own SAVEPOINT. A refused claim rolls back only its
-// savepoint and is answered as if it had been sent alone; later claims of the batch see the earlier
-// ones. The batch costs one commit (one fsync on SQLite) instead of one per claim. If the transaction
-// itself fails (busy, deadlock, lost connection) it is retried whole, and when the retries run out
-// every claim it held is answered "retry" — nothing is answered "accepted" before its commit.
+// token signature, eligibility), then stored together — kClaimsPerSqliteTransaction (SQLite) or
+// kClaimsPerPgTransaction (PostgreSQL) claims per transaction — each claim under its own SAVEPOINT.
+// A refused claim rolls back only its savepoint and is answered as if it had been sent alone; later
+// claims of the batch see the earlier ones. A batch of 200 costs 4 commits on SQLite (fsyncs)
+// instead of 200. If a transaction itself fails (busy, deadlock, lost connection) it is retried
+// whole, and when the retries run out every claim it held, and every later one, is answered "retry"
+// — nothing is answered "accepted" before its commit.
 //
 // Deadlocks (PostgreSQL, several processes): a transaction holding several members and receipts could
 // wait for another that holds them in another order. So before it writes anything, a claim
@@ -47,6 +48,10 @@ constexpr std::size_t kHistoryEntries = 20;
 /// idempotency key); 16 claims stay under max_locks_per_transaction (64 by default, an average per
 /// connection), so a fleet draining at once cannot fill the server's shared lock table.
 constexpr std::size_t kClaimsPerPgTransaction = 16;
+/// SQLite: claims stored per transaction. SQLite has one writer, so a live shopper's claim waits for
+/// the batch transaction in front of it: 50 claims hold the write lock ~5-15 ms, a whole batch of 200
+/// up to 60 ms, for 3 fsyncs more per batch.
+constexpr std::size_t kClaimsPerSqliteTransaction = 50;
 constexpr std::int32_t kClaimLockClass = 0x636c6d;  // "clm"
 
 std::string_view lineKind(loyalty::EarnLineKind kind) {
@@ -200,7 +205,7 @@ std::vector<JsonResult> Service::claimAll(const Caller& caller, std::span<const 
     if (pending.empty()) return answers;
 
     const std::size_t perTransaction =
-        m_db.backend() == Backend::Postgres ? kClaimsPerPgTransaction : pending.size();
+        m_db.backend() == Backend::Postgres ? kClaimsPerPgTransaction : kClaimsPerSqliteTransaction;
     for (std::size_t from = 0; from < pending.size(); from += perTransaction) {
         const auto chunk = std::span(pending).subspan(from, std::min(perTransaction, pending.size() - from));
         auto stored = transact(m_db, [&](Connection& c) -> JsonResult {
