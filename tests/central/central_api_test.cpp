@@ -571,6 +571,51 @@ TEST_P(CentralApi, AdminCampaignStoresAdjustAndReport) {
               "invalid_field");
 }
 
+TEST(CentralBatchOnPostgres, ATransactionThatCannotCommitAnswersRetryAndWritesNothing) {
+    if (!PgDatabase::baseUrl()) GTEST_SKIP() << "KIOSK_TEST_PG_URL is not set (scripts/test provides it)";
+    PgDatabase db;
+    CentralProcess central(CentralProcess::Options{db.url(), "", ""});
+    const auto kiosk = enrollDevKiosk(central);
+    // The database fails every transaction that stores receipt POISON, as a serialisation failure.
+    db.execute(R"sql(
+        CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.receipt_number = 'POISON' THEN
+            RAISE EXCEPTION 'test: poisoned receipt' USING ERRCODE = '40001';
+          END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_poison BEFORE INSERT ON claims FOR EACH ROW EXECUTE FUNCTION refuse_poison();
+    )sql");
+    Json claims = Json::array();
+    for (int i = 0; i < 40; ++i)  // transactions of 16: claims 0-15, 16-31 (POISON is 20), 32-39
+        claims.push_back(
+            claimBody(signReceipt(i == 20 ? std::string("POISON") : uniqueNumber(), 100'000, now() - 60),
+                      "0903000001"));
+    auto r = central.post("/v1/claims", kiosk, Json{{"claims", claims}});
+    ASSERT_EQ(r.status, 200) << r.body.dump();
+    const auto& results = r.body["results"];
+    ASSERT_EQ(results.size(), claims.size());
+    for (std::size_t i = 0; i < 16; ++i) EXPECT_EQ(results[i]["status"], "accepted") << i;
+    for (std::size_t i = 16; i < claims.size(); ++i) {
+        EXPECT_EQ(results[i]["status"], "retry") << i;
+        EXPECT_EQ(results[i]["error"]["code"], "storage_unavailable") << i;
+    }
+    EXPECT_NE(central.log().find("transaction retry attempt=5"), std::string::npos);
+    const std::int64_t committed = 50 + 16 * 10;  // sign-up bonus + 16 receipts of 100.000 ₫
+    EXPECT_EQ(central.get("/v1/members/0903000001", kiosk).body["balance"], committed);
+
+    // The kiosk resends what was answered "retry": once the database takes it, everything lands once.
+    db.execute("DROP TRIGGER refuse_poison ON claims");
+    auto again = central.post("/v1/claims", kiosk, Json{{"claims", claims}});
+    ASSERT_EQ(again.status, 200) << again.body.dump();
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+        EXPECT_EQ(again.body["results"][i]["status"], "accepted") << i;
+        EXPECT_EQ(again.body["results"][i]["replayed"], i < 16) << i;
+    }
+    EXPECT_EQ(central.get("/v1/members/0903000001", kiosk).body["balance"], committed + 24 * 10);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CentralApi, ::testing::Values(Backend::Sqlite, Backend::Postgres),
                          [](const ::testing::TestParamInfo<Backend>& p) {
                              return p.param == Backend::Sqlite ? "Sqlite" : "Postgres";

@@ -71,6 +71,10 @@ PgDatabase::~PgDatabase() {
     }
 }
 
+void PgDatabase::execute(const std::string& sql) const {
+    pgExec(m_url, sql);
+}
+
 TempDir::TempDir() {
     const char* base = std::getenv("TMPDIR");
     std::string pattern = std::string(base && *base ? base : "/tmp") + "/central-test.XXXXXX";

@@ -31,6 +31,8 @@ class PgDatabase {
     PgDatabase(const PgDatabase&) = delete;
     PgDatabase& operator=(const PgDatabase&) = delete;
     [[nodiscard]] const std::string& url() const { return m_url; }
+    /// Runs `sql` (statements without results) in this database; throws std::runtime_error on failure.
+    void execute(const std::string& sql) const;
 
   private:
     std::string m_name;
