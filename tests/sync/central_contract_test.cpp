@@ -311,7 +311,9 @@ TEST_F(CentralContract, SyncWorkerEnrollsOnceCentralComesBackAndTheQueueLandsOnc
     // Every queued claim landed, once.
     EXPECT_EQ(m_central->ledgerTotal(receipts).value_or(-1), expected);
     EXPECT_EQ(m_central->claimCount().value_or(-1), 12);
-    for (const auto& entry : (*store)->pendingBatch(100).value()) ADD_FAILURE() << entry.claim.receiptId;
+    const auto leftInOutbox = (*store)->pendingBatch(100);
+    ASSERT_TRUE(leftInOutbox.has_value()) << leftInOutbox.error().message;
+    for (const auto& entry : *leftInOutbox) ADD_FAILURE() << entry.claim.receiptId;
     // The other client got the credential without a restart.
     auto member = uiClient.member(receipts[0].phone);
     ASSERT_TRUE(member.has_value()) << member.error().message;
