@@ -120,9 +120,15 @@ CREATE INDEX otp_events_phone ON otp_events(phone, at);
 CREATE INDEX otp_events_kiosk ON otp_events(kiosk_id, at);
 )sql";
 
+// Version 2: the hash of the credential an enrollment code was traded for, so a kiosk that lost the
+// answer can ask again with the credential it proposed (docs/api.md, enroll).
+constexpr const char* kV2 = R"sql(
+ALTER TABLE enrollment_codes ADD COLUMN credential_hash TEXT;
+)sql";
+
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
-    for (const char* sql : {kV1}) {
+    for (const char* sql : {kV1, kV2}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

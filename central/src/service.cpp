@@ -2,8 +2,10 @@
 
 #include "central/service.hpp"
 
+#include <bitset>
 #include <stdexcept>
 
+#include "loyalty/base32.hpp"
 #include "loyalty/phone.hpp"
 #include "service_util.hpp"
 
@@ -14,6 +16,23 @@ namespace {
 /// once; another process sharing the database sees them within this delay.
 constexpr auto kCatalogTtl = std::chrono::seconds(2);
 constexpr loyalty::UnixSeconds kDevEnrollmentValidity = 10LL * 365 * 86'400;
+
+/// A kiosk credential, whoever makes it: "kc_" and 32 random bytes in base32 (52 characters).
+constexpr std::string_view kCredentialPrefix = "kc_";
+constexpr std::size_t kCredentialBytes = 32;
+
+/// True for a credential a kiosk may propose: the shape central makes itself. Its hash becomes the
+/// kiosk's only key, so a patterned one ("kc_AAAA…") is refused too: 52 random characters show fewer
+/// than 12 different ones with odds below 1e-16, a made-up one almost always does.
+bool isStrongCredential(std::string_view credential) {
+    if (!credential.starts_with(kCredentialPrefix)) return false;
+    const auto encoded = credential.substr(kCredentialPrefix.size());
+    const auto bytes = loyalty::decodeBase32(encoded);
+    if (!bytes || bytes->size() != kCredentialBytes) return false;
+    std::bitset<128> seen;
+    for (char c : encoded) seen.set(static_cast<unsigned char>(c) & 0x7f);
+    return seen.count() >= 12;
+}
 
 }  // namespace
 
@@ -169,28 +188,54 @@ JsonResult Service::enroll(const Json& body) {
     if (!wanted) return std::unexpected(wanted.error());
     if (*wanted && !isToken(**wanted, 32))
         return std::unexpected(invalidField("kiosk_id", "1-32 of A-Z a-z 0-9 - _"));
-    const std::string credential = "kc_" + randomBase32(32);
+    auto proposed = optionalString(body, "credential", 128);
+    if (!proposed) return std::unexpected(proposed.error());
+    if (*proposed && !isStrongCredential(**proposed))
+        return std::unexpected(
+            invalidField("credential", "kc_ and 32 random bytes in base32 (52 characters of A-Z 2-7)"));
+    const std::string credential =
+        *proposed ? **proposed : std::string(kCredentialPrefix) + randomBase32(kCredentialBytes);
+    const auto credentialHash = sha256Hex(credential);
     const auto now = nowSeconds();
     return transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(known, c.query("SELECT kiosk_id, store_id, used_at, expires_at FROM enrollment_codes "
-                                   "WHERE code_hash = $1",
-                                   {sha256Hex(*code)}));
+        CENTRAL_TRY(known,
+                    c.query("SELECT kiosk_id, store_id, used_at, credential_hash FROM enrollment_codes "
+                            "WHERE code_hash = $1",
+                            {sha256Hex(*code)}));
         if (known->empty()) return std::unexpected(apiError("unauthorized"));
         const std::string kioskId = known->front().text(0);
         const std::string store = known->front().text(1);
         if (*wanted && **wanted != kioskId) return std::unexpected(apiError("forbidden"));
+        const Json answer{{"kiosk_id", kioskId}, {"store", store}, {"credential", credential}};
+        if (!known->front().isNull(2)) {
+            // A kiosk whose answer was lost (a dropped connection, a power cut before it saved the
+            // credential) asks again with the credential it proposed: the same answer, as long as that
+            // credential is still the kiosk's and not revoked. It hands out nothing the caller does not
+            // already hold, so it has no time limit of its own.
+            if (!*proposed || known->front().isNull(3) || known->front().text(3) != credentialHash)
+                return std::unexpected(apiError("enrollment_code_used"));
+            CENTRAL_TRY(current, c.query("SELECT 1 FROM kiosks WHERE kiosk_id = $1 AND credential_hash = $2 "
+                                         "AND revoked_at IS NULL",
+                                         {kioskId, credentialHash}));
+            if (current->empty()) return std::unexpected(apiError("enrollment_code_used"));
+            return answer;
+        }
+        // A credential another kiosk (or this one, before a revocation) had must not come back to life.
+        CENTRAL_TRY(taken, c.query("SELECT 1 FROM kiosks WHERE credential_hash = $1", {credentialHash}));
+        if (!taken->empty())
+            return std::unexpected(invalidField("credential", "already used: make a new one"));
         // The conditional update is what makes the code single-use, even across processes.
-        CENTRAL_TRY(
-            used, c.query("UPDATE enrollment_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL "
-                          "AND expires_at > $1 RETURNING kiosk_id",
-                          {now, sha256Hex(*code)}));
+        CENTRAL_TRY(used,
+                    c.query("UPDATE enrollment_codes SET used_at = $1, credential_hash = $3 "
+                            "WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING kiosk_id",
+                            {now, sha256Hex(*code), credentialHash}));
         if (used->empty()) return std::unexpected(apiError("enrollment_code_used"));
         CENTRAL_TRY(k, c.query("INSERT INTO kiosks (kiosk_id, store_id, credential_hash, enrolled_at) "
                                "VALUES ($1, $2, $3, $4) ON CONFLICT (kiosk_id) DO UPDATE SET "
                                "store_id = excluded.store_id, credential_hash = excluded.credential_hash, "
                                "enrolled_at = excluded.enrolled_at, revoked_at = NULL",
-                               {kioskId, store, sha256Hex(credential), now}));
-        return Json{{"kiosk_id", kioskId}, {"store", store}, {"credential", credential}};
+                               {kioskId, store, credentialHash, now}));
+        return answer;
     });
 }
 

@@ -433,8 +433,10 @@ void CentralClient::setCredential(std::string credential) {
     m_impl->config.credential = std::move(credential);
 }
 
-Result<Enrollment> CentralClient::enroll(const std::string& enrollmentCode) {
+Result<Enrollment> CentralClient::enroll(const std::string& enrollmentCode,
+                                         const std::string& proposedCredential) {
     Json request{{"enrollment_code", enrollmentCode}};
+    if (!proposedCredential.empty()) request["credential"] = proposedCredential;
     if (!m_impl->config.kioskId.empty()) request["kiosk_id"] = m_impl->config.kioskId;
     auto json = m_impl->sendJson("POST", "/v1/kiosks/enroll", &request);
     if (!json) return std::unexpected(json.error());

@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <fstream>
+#include <random>
 
 #include "central_harness.hpp"
+#include "loyalty/base32.hpp"
 #include "loyalty/signing.hpp"
 #include "loyalty/time.hpp"
 #include "loyalty/voucher.hpp"
@@ -19,6 +22,14 @@ std::string uniqueNumber() {
     std::string n = newKey().substr(1, 20);
     for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     return n;
+}
+
+/// A credential as a kiosk makes it: "kc_" and 32 random bytes in base32.
+std::string proposedCredential() {
+    static std::mt19937 random(std::random_device{}());
+    std::array<std::uint8_t, 32> bytes{};
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
+    return "kc_" + loyalty::encodeBase32(bytes);
 }
 
 /// The points report of yesterday..tomorrow (local dates), so it covers "now" on any clock.
@@ -124,6 +135,99 @@ TEST_P(CentralApi, EnrollmentIsOneTimeAndEveryCallNeedsItsCredential) {
     for (const auto& k : kiosks.body["kiosks"]) EXPECT_EQ(k["revoked"], k["kiosk_id"] == "K-02");
     // The first kiosk is unaffected.
     EXPECT_EQ(central().post("/v1/claims", m_kiosk, body).status, 200);
+}
+
+TEST_P(CentralApi, AKioskThatLostItsEnrollmentAnswerAsksAgainWithItsProposal) {
+    auto made =
+        central().post("/v1/admin/enrollment-codes", kAdmin, Json{{"kiosk_id", "K-05"}, {"store", "DEV001"}});
+    ASSERT_EQ(made.status, 200) << made.body.dump();
+    const auto code = made.body["enrollment_code"].get<std::string>();
+    const auto mine = proposedCredential();
+
+    auto first =
+        central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code}, {"credential", mine}});
+    ASSERT_EQ(first.status, 200) << first.body.dump();
+    EXPECT_EQ(first.body["kiosk_id"], "K-05");
+    EXPECT_EQ(first.body["credential"], mine);
+    // The answer was lost: the same code with the same proposal is answered the same.
+    auto again =
+        central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code}, {"credential", mine}});
+    ASSERT_EQ(again.status, 200) << again.body.dump();
+    for (const char* field : {"kiosk_id", "store", "credential"})
+        EXPECT_EQ(again.body[field], first.body[field]);
+    EXPECT_EQ(central().get("/v1/kiosks/K-05/config", mine).status, 200);
+    // Any other use of the used code is still refused.
+    const auto other = proposedCredential();
+    EXPECT_EQ(central()
+                  .post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code}, {"credential", other}})
+                  .code(),
+              "enrollment_code_used");
+    EXPECT_EQ(central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code}}).code(),
+              "enrollment_code_used");
+    EXPECT_EQ(central().get("/v1/kiosks/K-05/config", other).status, 401);
+
+    // Once revoked, the replay no longer answers, and the old credential cannot be enrolled again.
+    ASSERT_EQ(central().post("/v1/admin/kiosks/K-05/revoke", kAdmin, Json::object()).status, 200);
+    EXPECT_EQ(
+        central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code}, {"credential", mine}}).code(),
+        "enrollment_code_used");
+    auto next =
+        central().post("/v1/admin/enrollment-codes", kAdmin, Json{{"kiosk_id", "K-05"}, {"store", "DEV001"}});
+    ASSERT_EQ(next.status, 200) << next.body.dump();
+    const auto nextCode = next.body["enrollment_code"].get<std::string>();
+    auto revived =
+        central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", nextCode}, {"credential", mine}});
+    EXPECT_EQ(revived.status, 400) << revived.body.dump();
+    EXPECT_EQ(revived.code(), "invalid_field");
+    // Nor can another kiosk's credential be proposed; neither refusal used the code up.
+    EXPECT_EQ(central()
+                  .post("/v1/kiosks/enroll", "", Json{{"enrollment_code", nextCode}, {"credential", m_kiosk}})
+                  .code(),
+              "invalid_field");
+    EXPECT_EQ(central().get("/v1/kiosks/K-05/config", mine).code(), "kiosk_revoked");
+    const auto fresh = proposedCredential();
+    auto renewed =
+        central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", nextCode}, {"credential", fresh}});
+    ASSERT_EQ(renewed.status, 200) << renewed.body.dump();
+    EXPECT_EQ(central().get("/v1/kiosks/K-05/config", fresh).status, 200);
+}
+
+TEST_P(CentralApi, AWeakOrMalformedProposedCredentialIsRefusedAndTheCodeStaysUnused) {
+    auto made =
+        central().post("/v1/admin/enrollment-codes", kAdmin, Json{{"kiosk_id", "K-06"}, {"store", "DEV001"}});
+    ASSERT_EQ(made.status, 200) << made.body.dump();
+    const auto code = made.body["enrollment_code"].get<std::string>();
+    const auto good = proposedCredential();
+    std::string lowerCase = good;
+    std::transform(lowerCase.begin() + 3, lowerCase.end(), lowerCase.begin() + 3,
+                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    const std::vector<Json> refused{
+        "kc_" + std::string(52, 'A'),  // right shape, no randomness
+        "kc_" + std::string(26, 'A') + std::string(26, 'B'),
+        "kc_ABCDEFGHIJ" + std::string(42, 'A'),  // 11 different characters
+        good.substr(3),                          // no prefix
+        good.substr(0, 40),                      // short
+        good + "AAAAAAAA",                       // long
+        lowerCase,
+        good.substr(0, 54) + "1",  // outside the alphabet
+        good.substr(0, 54) + "\n",
+        std::string(600, 'A'),
+        "",
+        42,
+        Json::array({good}),
+    };
+    for (const auto& proposal : refused) {
+        auto r = central().post("/v1/kiosks/enroll", "",
+                                Json{{"enrollment_code", code}, {"credential", proposal}});
+        EXPECT_EQ(r.status, 400) << proposal.dump() << " " << r.body.dump();
+        EXPECT_EQ(r.code(), "invalid_field") << proposal.dump();
+        EXPECT_EQ(r.body["error"]["details"]["field"], "credential") << r.body.dump();
+        EXPECT_FALSE(r.body["error"].value("message_vi", "").empty()) << r.body.dump();
+    }
+    auto enrolled =
+        central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code}, {"credential", good}});
+    ASSERT_EQ(enrolled.status, 200) << enrolled.body.dump();
+    EXPECT_EQ(enrolled.body["credential"], good);
 }
 
 TEST_P(CentralApi, ClaimEarnsOnceChainWideAndRepliesToRetries) {

@@ -82,7 +82,7 @@ struct Answer {
 
 // ---- enrollment ------------------------------------------------------------------------------------
 
-/// Longest kiosk credential accepted (central issues 46 characters, docs/api.md).
+/// Longest kiosk credential accepted (central and the kiosk make 55 characters, docs/api.md).
 inline constexpr std::size_t kMaxCredentialLength = 512;
 
 /// True for a credential that can go into an "Authorization: Bearer" header: 1 to kMaxCredentialLength
@@ -234,7 +234,11 @@ class CentralClient {
     void setCredential(std::string credential);
 
     /// POST /v1/kiosks/enroll — exchanges a one-time enrollment code for this kiosk's credential.
-    [[nodiscard]] Result<Enrollment> enroll(const std::string& enrollmentCode);
+    /// `proposedCredential`, when not empty, is the credential the kiosk made itself and saved before
+    /// the call: central takes it, and answers the same code with the same proposal again if the first
+    /// answer was lost. Use the credential of the answer in any case.
+    [[nodiscard]] Result<Enrollment> enroll(const std::string& enrollmentCode,
+                                            const std::string& proposedCredential = {});
 
     /// POST /v1/claims with one claim. A refusal is an outcome (status Refused), not an Error.
     [[nodiscard]] Result<ClaimOutcome> claim(const ClaimRequest& request);
