@@ -320,6 +320,101 @@ TEST_F(CentralContract, SyncWorkerEnrollsOnceCentralComesBackAndTheQueueLandsOnc
     EXPECT_GT(member->balance, 0);
 }
 
+TEST_F(CentralContract, AnEnrollmentWhoseAnswerWasLostIsAnsweredAgainInTheKiosksNextLife) {
+    auto code =
+        m_central->admin("POST", "/v1/admin/enrollment-codes", {{"kiosk_id", "EN-03"}, {"store", "DEV001"}});
+    ASSERT_TRUE(code.has_value()) << code.error();
+    const auto enrollmentCode = (*code)["enrollment_code"].get<std::string>();
+    const auto receipts = m_central->makeReceipts(6, 2);
+    std::int64_t expected = 0;
+    for (const auto& r : receipts) expected += r.expectedPoints;
+    TempDir dir;
+    auto store = kiosk::sync::LocalStore::open(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    for (const auto& r : receipts) ASSERT_TRUE((*store)->enqueue(r.claim()).has_value());
+    const auto file = dir.path() / "credential";
+    const auto pending = kiosk::sync::pendingCredentialFile(file);
+    const std::string centralUrl = "http://127.0.0.1:" + std::to_string(m_central->port());
+    hal::SystemClock clock;
+    {
+        // First life: central takes the enrollment, and every answer is lost on its way back (a shop
+        // Wi-Fi dropping out); then the kiosk loses power.
+        FaultProxy lossy(m_central->port(), FaultRates{.dropResponse = 1.0}, 11);
+        kiosk::sync::SyncWorker worker(**store, unenrolledClient(lossy.url(), "EN-03"), clock,
+                                       enrollingOptions(enrollmentCode, file), {});
+        worker.start();
+        ASSERT_TRUE(eventually([&] { return lossy.counts().droppedResponses.load() >= 2; }));
+        worker.stop();
+        EXPECT_EQ(worker.status().enrollment, kiosk::sync::Enrollment::Pending);
+    }
+    EXPECT_FALSE(std::filesystem::exists(file));
+    const auto proposal = kiosk::sync::readCredentialFile(pending);
+    ASSERT_TRUE(proposal.has_value()) << proposal.error().message;
+    ASSERT_FALSE(proposal->empty());
+    EXPECT_EQ(std::filesystem::status(pending).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    auto kiosks = m_central->admin("GET", "/v1/admin/kiosks");
+    ASSERT_TRUE(kiosks.has_value()) << kiosks.error();
+    EXPECT_NE(kiosks->dump().find("EN-03"), std::string::npos) << "central never used the code";
+
+    // Next life, the link works: the saved proposal is answered again and the queue lands once.
+    {
+        kiosk::sync::SyncWorker worker(**store, unenrolledClient(centralUrl, "EN-03"), clock,
+                                       enrollingOptions(enrollmentCode, file), {});
+        worker.start();
+        ASSERT_TRUE(eventually([&] { return (*store)->outboxDepth().value_or(-1) == 0; }))
+            << worker.status().lastError;
+        EXPECT_EQ(worker.status().enrollment, kiosk::sync::Enrollment::Enrolled);
+        worker.stop();
+    }
+    const auto saved = kiosk::sync::readCredentialFile(file);
+    ASSERT_TRUE(saved.has_value()) << saved.error().message;
+    EXPECT_EQ(*saved, *proposal);
+    EXPECT_FALSE(std::filesystem::exists(pending));
+    EXPECT_EQ(m_central->ledgerTotal(receipts).value_or(-1), expected);
+    EXPECT_EQ(m_central->claimCount().value_or(-1), static_cast<std::int64_t>(receipts.size()));
+
+    // A proposal left by a kill between saving the credential and removing the proposal is removed by
+    // the next start, which has a credential and no reason to send it again.
+    ASSERT_TRUE(kiosk::sync::writeCredentialFile(pending, *saved).has_value());
+    auto enrolled = unenrolledClient(centralUrl, "EN-03");
+    enrolled.setCredential(*saved);
+    kiosk::sync::SyncWorker next(**store, std::move(enrolled), clock, enrollingOptions("", file), {});
+    EXPECT_FALSE(std::filesystem::exists(pending));
+}
+
+TEST_F(CentralContract, AProposalThatCannotBeSavedIsNeverSentAndTheCodeStaysUsable) {
+    auto code =
+        m_central->admin("POST", "/v1/admin/enrollment-codes", {{"kiosk_id", "EN-04"}, {"store", "DEV001"}});
+    ASSERT_TRUE(code.has_value()) << code.error();
+    const auto enrollmentCode = (*code)["enrollment_code"].get<std::string>();
+    TempDir dir;
+    auto store = kiosk::sync::LocalStore::open(dir.path() / "kiosk.db");
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    hal::SystemClock clock;
+    {
+        FaultProxy relay(m_central->port(), FaultRates{}, 5);
+        kiosk::sync::SyncWorker worker(
+            **store, unenrolledClient(relay.url(), "EN-04"), clock,
+            enrollingOptions(enrollmentCode, dir.path() / "missing" / "credential"), {});
+        worker.start();
+        std::this_thread::sleep_for(1000ms);  // several tries
+        const auto status = worker.status();
+        worker.stop();
+        EXPECT_EQ(status.enrollment, kiosk::sync::Enrollment::Pending);
+        EXPECT_NE(status.lastError.find("cannot save the credential proposal"), std::string::npos)
+            << status.lastError;
+        EXPECT_EQ(relay.counts().requests.load(), 0);
+    }
+    // Once the disk takes it, the same code enrolls the kiosk.
+    kiosk::sync::SyncWorker worker(
+        **store, unenrolledClient("http://127.0.0.1:" + std::to_string(m_central->port()), "EN-04"), clock,
+        enrollingOptions(enrollmentCode, dir.path() / "credential"), {});
+    worker.start();
+    EXPECT_TRUE(eventually([&] { return worker.status().enrollment == kiosk::sync::Enrollment::Enrolled; }))
+        << worker.status().lastError;
+}
+
 TEST_F(CentralContract, SyncWorkerStopsAfterCentralRefusesTheEnrollmentCode) {
     auto code =
         m_central->admin("POST", "/v1/admin/enrollment-codes", {{"kiosk_id", "EN-02"}, {"store", "DEV001"}});

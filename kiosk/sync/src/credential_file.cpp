@@ -1,8 +1,12 @@
 #include "kiosk/sync/credential_file.hpp"
 
 #include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <array>
+#include <cstdint>
 
 #include <cctype>
 #include <cerrno>
@@ -11,6 +15,7 @@
 #include <fstream>
 #include <utility>
 
+#include "loyalty/base32.hpp"
 #include "network/central_client.hpp"
 
 namespace kiosk::sync {
@@ -88,6 +93,18 @@ StoreResult<void> writeCredentialFile(const std::filesystem::path& file, const s
     Descriptor dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir.get() < 0 || ::fsync(dir.get()) != 0) return std::unexpected(ioError(folder, "cannot sync"));
     return {};
+}
+
+std::string makeCredential() {
+    std::array<std::uint8_t, 32> random{};
+    randombytes_buf(random.data(), random.size());
+    return "kc_" + loyalty::encodeBase32(random);
+}
+
+std::filesystem::path pendingCredentialFile(const std::filesystem::path& credentialFile) {
+    auto pending = credentialFile;
+    pending += ".pending";
+    return pending;
 }
 
 }  // namespace kiosk::sync

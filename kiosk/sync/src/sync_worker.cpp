@@ -31,6 +31,17 @@ std::string describe(const net::Error& error) {
     return text;
 }
 
+/// The credential to propose: the one a previous life saved (central may have taken it and the answer
+/// been lost), else a new one, saved before it is ever sent.
+StoreResult<std::string> loadOrMakeProposal(const std::filesystem::path& pendingFile) {
+    auto saved = readCredentialFile(pendingFile);
+    if (!saved || !saved->empty()) return saved;
+    auto fresh = makeCredential();
+    if (auto written = writeCredentialFile(pendingFile, fresh); !written)
+        return std::unexpected(written.error());
+    return fresh;
+}
+
 /// True when the failure came from central itself (it answered), false when it could not be reached.
 bool centralAnswered(const net::Error& error) {
     return error.httpStatus != 0;
@@ -50,8 +61,14 @@ SyncWorker::SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock&
     if (auto offset = m_store.loadClockOffset()) m_clockOffset = *offset;
     m_status.clockOffsetSeconds = m_clockOffset;
     if (auto depth = m_store.outboxDepth()) m_status.outboxDepth = *depth;
-    if (m_client.credential().empty() && !m_options.enrollmentCode.empty())
+    if (m_client.credential().empty() && !m_options.enrollmentCode.empty()) {
         m_enrollment = m_status.enrollment = Enrollment::Pending;
+    } else if (!m_options.credentialFile.empty()) {
+        // Left by a kill between saving the credential and removing its proposal: a proposal must never
+        // be sent again once it is the credential (central refuses a credential it knows in any case).
+        std::error_code ignored;
+        std::filesystem::remove(pendingCredentialFile(m_options.credentialFile), ignored);
+    }
 }
 
 SyncWorker::~SyncWorker() {
@@ -159,9 +176,21 @@ void SyncWorker::run() {
 }
 
 void SyncWorker::enrollOnce() {
+    if (m_proposedCredential.empty()) {
+        auto proposal = loadOrMakeProposal(pendingCredentialFile(m_options.credentialFile));
+        if (!proposal) {
+            // Sent unsaved, a lost answer would leave the kiosk unable to enroll with this code again.
+            m_enrollDue = monotonicNow() + nextBackoff();
+            std::lock_guard lock(m_mutex);
+            m_status.lastError =
+                "enrollment: cannot save the credential proposal: " + proposal.error().message;
+            return;
+        }
+        m_proposedCredential = std::move(*proposal);
+    }
     const auto sentAt = monotonicNow();
     const auto sentWall = m_clock.now();
-    auto answer = m_client.enroll(m_options.enrollmentCode);
+    auto answer = m_client.enroll(m_options.enrollmentCode, m_proposedCredential);
     if (!answer) {
         const auto& error = answer.error();
         // Only central's own refusal (its JSON error code: unknown, used or expired code, another
@@ -200,10 +229,12 @@ void SyncWorker::saveCredential() {
     auto saved = writeCredentialFile(m_options.credentialFile, m_unsavedCredential);
     if (saved) {
         m_unsavedCredential.clear();
+        std::error_code ignored;  // a proposal left behind is removed at the next start
+        std::filesystem::remove(pendingCredentialFile(m_options.credentialFile), ignored);
         return;
     }
-    // The credential works from memory, but central has used up the code: without the file the next
-    // start could not enroll again. Tried again with every heartbeat.
+    // The credential works from memory; until the file is written the next start has only the proposal
+    // and must ask central again. Tried again with every heartbeat.
     std::lock_guard lock(m_mutex);
     m_status.lastError =
         "credential not saved to " + m_options.credentialFile.string() + ": " + saved.error().message;

@@ -1,7 +1,11 @@
 #pragma once
-// The kiosk credential central issued at enrollment, kept in one small file in the kiosk's data
-// directory (one line, mode 0600). Whoever holds it can claim points as this kiosk: it is written
-// owner-only and atomically, so a power cut leaves either the old file or the new one, never half.
+// The kiosk credential, kept in one small file in the kiosk's data directory (one line, mode 0600).
+// Whoever holds it can claim points as this kiosk: it is written owner-only and atomically, so a power
+// cut leaves either the old file or the new one, never half.
+//
+// The kiosk makes its credential itself and saves it as a proposal (pendingCredentialFile) BEFORE
+// sending it to central with the enrollment code: an answer lost to a dropped connection or a power cut
+// is asked for again with the same proposal, and central answers it again (docs/sync.md, Enrollment).
 //
 // Contract: free functions, callable from any thread; they BLOCK on disk I/O (write: fsync of the file
 // and its folder). Errors are values (StoreError), nothing throws.
@@ -23,5 +27,13 @@ namespace kiosk::sync {
 /// half-written is left behind).
 [[nodiscard]] StoreResult<void> writeCredentialFile(const std::filesystem::path& file,
                                                     const std::string& credential);
+
+/// A new credential from the OS's cryptographic random source: "kc_" and 32 random bytes in base32, the
+/// shape central accepts as a proposal (docs/api.md, enroll).
+[[nodiscard]] std::string makeCredential();
+
+/// Where the proposal for `credentialFile` waits until central has accepted it: the same name with
+/// ".pending" appended.
+[[nodiscard]] std::filesystem::path pendingCredentialFile(const std::filesystem::path& credentialFile);
 
 }  // namespace kiosk::sync

@@ -12,7 +12,9 @@
 //   anything else (timeout, reset, 5xx, a garbled or hostile answer) keeps them pending and is retried
 //   with exponential backoff and jitter. A refusal is recorded with its reason for staff.
 // - Without a credential but with SyncOptions::enrollmentCode, the worker only enrolls (with the same
-//   backoff) until central answers; then everything else starts at once, without a restart.
+//   backoff) until central answers; then everything else starts at once, without a restart. The
+//   credential it proposes is on disk (pendingCredentialFile) before it is sent, so an answer lost to a
+//   dropped connection, a kill or a power cut is asked for again and given again.
 // - Settled entries older than SyncOptions::keepSettled are deleted in steps of a few hundred rows;
 //   pending entries and refusals staff have not acknowledged never are.
 // - Time (backoff, intervals, offset learning) reads the hal::Clock given, never the system clock, so
@@ -49,7 +51,8 @@ struct SyncOptions {
     /// One-time enrollment code, traded for the kiosk credential while the client has none; retried with
     /// the backoff until central gives a credential or refuses the code. Empty: never enroll.
     std::string enrollmentCode;
-    /// Where the credential from enrollment is kept (0600, written atomically). Required with a code.
+    /// Where the credential from enrollment is kept (0600, written atomically). Required with a code;
+    /// its proposal waits next to it (pendingCredentialFile) until central has answered.
     std::filesystem::path credentialFile;
     /// Settled outbox entries and acknowledged refusals older than this (by central's clock) are
     /// deleted. Keep it at least the receipt age window: the outbox row is what refuses a receipt
@@ -155,7 +158,8 @@ class SyncWorker {
     std::chrono::milliseconds m_pruneDue{0};
     std::chrono::milliseconds m_backoff{0};
     Enrollment m_enrollment = Enrollment::NotNeeded;
-    std::string m_unsavedCredential;  ///< in use but not yet written to credentialFile
+    std::string m_proposedCredential;  ///< saved as the pending proposal, sent with every enroll try
+    std::string m_unsavedCredential;   ///< in use but not yet written to credentialFile
     std::chrono::milliseconds m_startedAt{0};
     bool m_pushUnreachable = false;  ///< the last push failed without an answer from central
     std::size_t m_singlesLeft = 0;   ///< claims to push one by one after a batch was refused whole
