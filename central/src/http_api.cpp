@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <memory>
+#include <regex>
+#include <vector>
 
 #include "central/bounded_task_queue.hpp"
 
@@ -46,10 +49,31 @@ std::expected<Json, ApiError> parseBody(const Request& req, Body mode) {
     return json;
 }
 
+/// Every route's method and path pattern, so a path served under other methods is answered 405 with
+/// an Allow header (a client sending GET to a POST route learns what is wrong) instead of 404.
+class RouteTable {
+  public:
+    void add(std::string method, const std::string& pattern) {
+        m_routes.emplace_back(std::move(method), std::regex(pattern));
+    }
+    /// The methods serving `path`, as an Allow header lists them; empty when none does.
+    [[nodiscard]] std::string allowed(const std::string& path) const {
+        std::string methods;
+        for (const auto& [method, pattern] : m_routes) {
+            if (!std::regex_match(path, pattern) || methods.find(method) != std::string::npos) continue;
+            methods += (methods.empty() ? "" : ", ") + method;
+        }
+        return methods;
+    }
+
+  private:
+    std::vector<std::pair<std::string, std::regex>> m_routes;
+};
+
 class Router {
   public:
-    Router(httplib::Server& server, Service& service, Metrics& metrics)
-        : m_server(server), m_service(service), m_metrics(metrics) {}
+    Router(httplib::Server& server, Service& service, Metrics& metrics, RouteTable& table)
+        : m_server(server), m_service(service), m_metrics(metrics), m_table(table) {}
 
     using Handler = std::function<std::expected<Reply, ApiError>(const Request&, const Caller&, const Json&)>;
 
@@ -92,6 +116,7 @@ class Router {
             const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
             metrics.observeRequest(route, method, res.status, seconds);
         };
+        m_table.add(method, pattern);
         const std::string m = method;
         if (m == "GET")
             m_server.Get(pattern, wrapped);
@@ -105,6 +130,7 @@ class Router {
     httplib::Server& m_server;
     Service& m_service;
     Metrics& m_metrics;
+    RouteTable& m_table;
 };
 
 std::expected<Reply, ApiError> ok(JsonResult result) {
@@ -126,14 +152,24 @@ void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics,
     server.set_read_timeout(10);
     server.set_write_timeout(10);
 
+    // Filled below, read by the error handler for as long as the server runs.
+    auto routes = std::make_shared<RouteTable>();
+    routes->add("GET", "/healthz");
+    routes->add("GET", "/metrics");
+
     // Anything httplib answers on its own (404 unknown route, 413 too large, 400 unparseable HTTP)
     // still gets our JSON error shape.
-    server.set_error_handler([](const Request&, Response& res) {
+    server.set_error_handler([routes](const Request& req, Response& res) {
         if (!res.body.empty()) return;
         const char* code = "invalid_field";
         switch (res.status) {
             case 404:
                 code = "not_found";
+                if (auto allow = routes->allowed(req.path); !allow.empty()) {
+                    res.status = 405;
+                    res.set_header("Allow", allow);
+                    code = "method_not_allowed";
+                }
                 break;
             case 413:
                 code = "body_too_large";
@@ -181,7 +217,7 @@ void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics,
         res.set_content(metrics.render(), "text/plain; version=0.0.4");
     });
 
-    Router r(server, service, metrics);
+    Router r(server, service, metrics, *routes);
     Service& s = service;
     Metrics& m = metrics;
     r.add("POST", "/v1/kiosks/enroll", "/v1/kiosks/enroll", Auth::Open, Body::Required,

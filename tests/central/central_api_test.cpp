@@ -8,6 +8,7 @@
 #include <cctype>
 #include <fstream>
 #include <random>
+#include <tuple>
 
 #include "central_harness.hpp"
 #include "loyalty/base32.hpp"
@@ -459,6 +460,17 @@ TEST_P(CentralApi, HostileInputGets4xxAndNoPartialWrite) {
     auto unknownRoute = central().get("/v1/nothing", m_kiosk);
     EXPECT_EQ(unknownRoute.status, 404);
     EXPECT_EQ(unknownRoute.code(), "not_found");
+    // A known path with the wrong method says which methods it takes, and does nothing.
+    for (const auto& [method, path, allow] :
+         {std::tuple<std::string, std::string, std::string>{"GET", "/v1/claims", "POST"},
+          {"DELETE", "/v1/admin/campaign", "GET, PUT"},
+          {"PUT", "/v1/kiosks/K-DEV-01/heartbeat", "POST"},
+          {"POST", "/healthz", "GET"}}) {
+        auto wrong = central().request(method, path, kAdmin, "{}");
+        EXPECT_EQ(wrong.status, 405) << method << " " << path;
+        EXPECT_EQ(wrong.code(), "method_not_allowed") << method << " " << path;
+        EXPECT_EQ(wrong.header("Allow"), allow) << method << " " << path;
+    }
 
     EXPECT_EQ(central().get(reportPath(), kAdmin).body, before.body);
     EXPECT_EQ(central().get("/v1/admin/stores", kAdmin).body["stores"].size(), 1u);

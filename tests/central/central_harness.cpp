@@ -177,6 +177,8 @@ Response CentralProcess::request(const std::string& method, const std::string& p
         result = client.Post(path, headers, body, contentType);
     else if (method == "PUT")
         result = client.Put(path, headers, body, contentType);
+    else if (method == "DELETE")
+        result = client.Delete(path, headers, body, contentType);
     else
         throw std::invalid_argument(method);
     Response r;
