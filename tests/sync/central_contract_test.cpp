@@ -450,6 +450,7 @@ TEST_F(CentralContract, SyncWorkerStopsAfterCentralRefusesTheEnrollmentCode) {
         EXPECT_EQ(relay.counts().requests.load(), 1);
         EXPECT_EQ(worker.status().outboxDepth, 1);  // the claim stays queued for a new code
         EXPECT_FALSE(std::filesystem::exists(dir.path() / "credential"));
+        EXPECT_FALSE(std::filesystem::exists(kiosk::sync::pendingCredentialFile(dir.path() / "credential")));
         worker.stop();
     }
 }

@@ -199,7 +199,14 @@ void SyncWorker::enrollOnce() {
         auto delay = nextBackoff();
         if (error.retryAfter) delay = std::max(delay, milliseconds(*error.retryAfter));
         m_enrollDue = refused ? kNever : monotonicNow() + delay;
-        if (refused) m_enrollment = Enrollment::Refused;
+        if (refused) {
+            m_enrollment = Enrollment::Refused;
+            // Refused, the proposal is worth nothing (central either never stored it or will not answer
+            // it again): the next life, with a new code, starts from a fresh one.
+            m_proposedCredential.clear();
+            std::error_code ignored;
+            std::filesystem::remove(pendingCredentialFile(m_options.credentialFile), ignored);
+        }
         std::lock_guard lock(m_mutex);
         m_status.online = false;  // without a credential central can do nothing for this kiosk's shoppers
         m_status.enrollment = m_enrollment;
