@@ -29,8 +29,8 @@ bool isStrongCredential(std::string_view credential) {
     const auto encoded = credential.substr(kCredentialPrefix.size());
     const auto bytes = loyalty::decodeBase32(encoded);
     if (!bytes || bytes->size() != kCredentialBytes) return false;
-    std::bitset<128> seen;
-    for (char c : encoded) seen.set(static_cast<unsigned char>(c) & 0x7f);
+    std::bitset<256> seen;
+    for (char c : encoded) seen.set(static_cast<unsigned char>(c));
     return seen.count() >= 12;
 }
 

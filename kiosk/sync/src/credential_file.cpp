@@ -6,10 +6,9 @@
 #include <unistd.h>
 
 #include <array>
-#include <cstdint>
-
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
