@@ -139,10 +139,7 @@ TEST_P(CentralApi, EnrollmentIsOneTimeAndEveryCallNeedsItsCredential) {
 }
 
 TEST_P(CentralApi, AKioskThatLostItsEnrollmentAnswerAsksAgainWithItsProposal) {
-    auto made =
-        central().post("/v1/admin/enrollment-codes", kAdmin, Json{{"kiosk_id", "K-05"}, {"store", "DEV001"}});
-    ASSERT_EQ(made.status, 200) << made.body.dump();
-    const auto code = made.body["enrollment_code"].get<std::string>();
+    const auto code = newEnrollmentCode(central(), "K-05");
     const auto mine = proposedCredential();
 
     auto first =
@@ -172,10 +169,7 @@ TEST_P(CentralApi, AKioskThatLostItsEnrollmentAnswerAsksAgainWithItsProposal) {
     EXPECT_EQ(
         central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code}, {"credential", mine}}).code(),
         "enrollment_code_used");
-    auto next =
-        central().post("/v1/admin/enrollment-codes", kAdmin, Json{{"kiosk_id", "K-05"}, {"store", "DEV001"}});
-    ASSERT_EQ(next.status, 200) << next.body.dump();
-    const auto nextCode = next.body["enrollment_code"].get<std::string>();
+    const auto nextCode = newEnrollmentCode(central(), "K-05");
     auto revived =
         central().post("/v1/kiosks/enroll", "", Json{{"enrollment_code", nextCode}, {"credential", mine}});
     EXPECT_EQ(revived.status, 400) << revived.body.dump();
@@ -194,10 +188,7 @@ TEST_P(CentralApi, AKioskThatLostItsEnrollmentAnswerAsksAgainWithItsProposal) {
 }
 
 TEST_P(CentralApi, AWeakOrMalformedProposedCredentialIsRefusedAndTheCodeStaysUnused) {
-    auto made =
-        central().post("/v1/admin/enrollment-codes", kAdmin, Json{{"kiosk_id", "K-06"}, {"store", "DEV001"}});
-    ASSERT_EQ(made.status, 200) << made.body.dump();
-    const auto code = made.body["enrollment_code"].get<std::string>();
+    const auto code = newEnrollmentCode(central(), "K-06");
     const auto good = proposedCredential();
     std::string lowerCase = good;
     std::transform(lowerCase.begin() + 3, lowerCase.end(), lowerCase.begin() + 3,

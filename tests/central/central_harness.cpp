@@ -258,11 +258,16 @@ std::string enrollDevKiosk(const CentralProcess& central) {
     return r.body["credential"].get<std::string>();
 }
 
-std::string enrollKiosk(const CentralProcess& central, const std::string& kioskId) {
+std::string newEnrollmentCode(const CentralProcess& central, const std::string& kioskId) {
     auto code =
         central.post("/v1/admin/enrollment-codes", kAdmin, Json{{"kiosk_id", kioskId}, {"store", "DEV001"}});
     if (code.status != 200) throw std::runtime_error("enrollment code failed: " + code.body.dump());
-    auto r = central.post("/v1/kiosks/enroll", "", Json{{"enrollment_code", code.body["enrollment_code"]}});
+    return code.body["enrollment_code"].get<std::string>();
+}
+
+std::string enrollKiosk(const CentralProcess& central, const std::string& kioskId) {
+    auto r =
+        central.post("/v1/kiosks/enroll", "", Json{{"enrollment_code", newEnrollmentCode(central, kioskId)}});
     if (r.status != 200) throw std::runtime_error("enrollment failed: " + r.body.dump());
     return r.body["credential"].get<std::string>();
 }

@@ -120,6 +120,8 @@ std::string signReceipt(const loyalty::Receipt& receipt, const loyalty::SigningK
 
 /// Enrolls the development kiosk K-DEV-01 with the seeded code; returns its credential.
 [[nodiscard]] std::string enrollDevKiosk(const CentralProcess& central);
+/// A new one-time enrollment code for `kioskId` at store DEV001 (admin call); throws when refused.
+[[nodiscard]] std::string newEnrollmentCode(const CentralProcess& central, const std::string& kioskId);
 /// Admin creates an enrollment code for `kioskId` at DEV001 and the kiosk enrolls; its credential.
 [[nodiscard]] std::string enrollKiosk(const CentralProcess& central, const std::string& kioskId);
 

@@ -42,6 +42,13 @@ StoreResult<std::string> loadOrMakeProposal(const std::filesystem::path& pending
     return fresh;
 }
 
+/// Deletes the proposal saved next to `credentialFile`, if any (best effort: one left behind is deleted
+/// at the next start that finds a credential).
+void forgetProposal(const std::filesystem::path& credentialFile) {
+    std::error_code ignored;
+    std::filesystem::remove(pendingCredentialFile(credentialFile), ignored);
+}
+
 /// True when the failure came from central itself (it answered), false when it could not be reached.
 bool centralAnswered(const net::Error& error) {
     return error.httpStatus != 0;
@@ -66,8 +73,7 @@ SyncWorker::SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock&
     } else if (!m_options.credentialFile.empty()) {
         // Left by a kill between saving the credential and removing its proposal: a proposal must never
         // be sent again once it is the credential (central refuses a credential it knows in any case).
-        std::error_code ignored;
-        std::filesystem::remove(pendingCredentialFile(m_options.credentialFile), ignored);
+        forgetProposal(m_options.credentialFile);
     }
 }
 
@@ -204,8 +210,7 @@ void SyncWorker::enrollOnce() {
             // Refused, the proposal is worth nothing (central either never stored it or will not answer
             // it again): the next life, with a new code, starts from a fresh one.
             m_proposedCredential.clear();
-            std::error_code ignored;
-            std::filesystem::remove(pendingCredentialFile(m_options.credentialFile), ignored);
+            forgetProposal(m_options.credentialFile);
         }
         std::lock_guard lock(m_mutex);
         m_status.online = false;  // without a credential central can do nothing for this kiosk's shoppers
@@ -236,8 +241,7 @@ void SyncWorker::saveCredential() {
     auto saved = writeCredentialFile(m_options.credentialFile, m_unsavedCredential);
     if (saved) {
         m_unsavedCredential.clear();
-        std::error_code ignored;  // a proposal left behind is removed at the next start
-        std::filesystem::remove(pendingCredentialFile(m_options.credentialFile), ignored);
+        forgetProposal(m_options.credentialFile);
         return;
     }
     // The credential works from memory; until the file is written the next start has only the proposal
