@@ -83,6 +83,10 @@ echo "installed kiosk enrolled with the installed central"
 
 cleanup
 pids=()
+# Enabled as docs/install.md says (systemd is not running here: only the links are made), so purge
+# must also take back what the admin did.
+systemctl enable loyalty-central loyalty-kiosk 2>/dev/null
+[[ -L /etc/systemd/system/graphical.target.wants/loyalty-kiosk.service ]] || fail "systemctl enable made no link"
 dpkg --purge loyalty-kiosk loyalty-central loyalty-kioskctl >/dev/null || fail "dpkg --purge failed"
 for user in loyalty-kiosk loyalty-central; do
   ! getent passwd "$user" >/dev/null || fail "purge left the user $user"
@@ -90,4 +94,5 @@ for user in loyalty-kiosk loyalty-central; do
   [[ ! -e /var/lib/$user ]] || fail "purge left /var/lib/$user"
 done
 [[ ! -e /etc/loyalty ]] || fail "purge left /etc/loyalty"
+! compgen -G "/etc/systemd/system/*/loyalty-*" >/dev/null || fail "purge left unit links"
 echo "purged"

@@ -28,10 +28,8 @@ chroot "$root" /bin/bash "/tmp/debs/$(basename "$check")" /tmp/debs
 #   var/lib/dpkg/…          dpkg's database records what was installed and purged
 #   var/log/dpkg.log …      logs of the package tools
 #   etc/{passwd,group,shadow,gshadow}-   the backups adduser/deluser keep of the account databases
-#   var/cache/debconf/…     adduser reads its questions through debconf
-#   var/lib/systemd/deb-systemd-helper-*  deb-systemd-helper's own state directories (emptied)
 #   var/cache/man/…         man-db's index, rebuilt by its trigger when manual pages come and go
-allowed='^(var/lib/dpkg/|var/log/(dpkg|alternatives)\.log$|etc/(passwd|group|shadow|gshadow)-$|var/cache/debconf/|var/lib/systemd/deb-systemd-helper-|var/cache/man/)'
+allowed='^(var/lib/dpkg/|var/log/(dpkg|alternatives)\.log$|etc/(passwd|group|shadow|gshadow)-$|var/cache/man/)'
 left=()
 kept=0
 while IFS= read -r -d '' entry; do
