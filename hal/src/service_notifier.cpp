@@ -34,7 +34,7 @@ void ServiceNotifier::stopping() {
 
 std::chrono::milliseconds ServiceNotifier::maxWait() const {
     if (!watchdogEnabled()) return std::chrono::milliseconds::max();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(m_interval / 2);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(m_interval / 4);
 }
 
 }  // namespace hal

@@ -25,14 +25,15 @@ class ServiceNotifier {
     void ready(std::string_view status);
     /// A STATUS line (e.g. "enrolled, central reachable", "printer out of paper").
     void status(std::string_view text);
-    /// Once per UI-loop iteration, drawn or idle: sends WATCHDOG=1 when half the watchdog interval has
-    /// passed since the last ping (so one late wake-up never trips systemd).
+    /// Once per UI-loop iteration, drawn or idle: sends WATCHDOG=1 when a quarter of the watchdog
+    /// interval has passed since the last ping. A loop that sleeps at most maxWait() thus pings at
+    /// least every half interval, even when a wake-up comes a little early and is skipped.
     void alive();
     /// STOPPING=1. Call when the UI loop ends.
     void stopping();
 
-    /// The longest the UI loop may sleep between two alive() calls: half the watchdog interval, or
-    /// std::chrono::milliseconds::max() when there is no watchdog.
+    /// The longest the UI loop may sleep between two alive() calls: a quarter of the watchdog interval,
+    /// or std::chrono::milliseconds::max() when there is no watchdog.
     [[nodiscard]] std::chrono::milliseconds maxWait() const;
     [[nodiscard]] bool watchdogEnabled() const { return m_interval.count() > 0; }
 
