@@ -1,7 +1,8 @@
 # Debian packages: loyalty-kiosk, loyalty-central, loyalty-kioskctl (`scripts/package`, docs/install.md).
 # Each binary's folder installs its own target (COMPONENT = package); this file installs the rest —
 # assets, default configs (conffiles under /etc/loyalty), systemd units, docs, maintainer scripts —
-# and configures CPack's DEB generator. Paths are Debian 12's: units in /lib/systemd/system.
+# and configures CPack's DEB generator. Paths are Debian 12's: units in /lib/systemd/system. /etc and
+# /lib paths are absolute: `cmake --install` outside CPack needs DESTDIR.
 set(KIOSK_PKG_DIR ${PROJECT_SOURCE_DIR}/packaging)
 set(KIOSK_PKG_OUT ${CMAKE_BINARY_DIR}/packaging)
 set(KIOSK_PACKAGES kiosk central kioskctl)
@@ -45,8 +46,6 @@ foreach(component kiosk central)
   install(FILES ${PROJECT_SOURCE_DIR}/systemd/${component}.service RENAME ${package}.service
     DESTINATION /lib/systemd/system COMPONENT ${component})
   install(FILES ${KIOSK_PKG_DIR}/etc/${component}.toml DESTINATION /etc/loyalty COMPONENT ${component})
-  install(FILES ${PROJECT_SOURCE_DIR}/assets/samples/DEV001.pub
-    DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/${package}/samples COMPONENT ${component})
   string(TOUPPER ${component} upper)
   set(CPACK_DEBIAN_${upper}_PACKAGE_CONTROL_EXTRA
     ${KIOSK_PKG_OUT}/${package}/postinst ${KIOSK_PKG_OUT}/${package}/prerm
@@ -60,10 +59,13 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/assets/i18n ${PROJECT_SOURCE_DIR}/assets
   DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/loyalty-kiosk COMPONENT kiosk)
 install(FILES ${PROJECT_SOURCE_DIR}/assets/config/kiosk-demo.toml
   DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/loyalty-kiosk/config COMPONENT kiosk)
+install(FILES ${PROJECT_SOURCE_DIR}/assets/samples/DEV001.pub
+  DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/loyalty-kiosk/samples COMPONENT kiosk)
 install(FILES ${KIOSK_PKG_DIR}/pam/loyalty-kiosk DESTINATION /etc/pam.d COMPONENT kiosk)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/automation.md ${PROJECT_SOURCE_DIR}/docs/install.md
   DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/loyalty-kiosk COMPONENT kiosk)
-# central: the seeds of an empty database and the development configuration.
+# central: the seeds of an empty database and the development configuration (as a reference). Not
+# the DEVELOPMENT store key: a central without [[stores]] of its own must not trust it.
 install(FILES ${PROJECT_SOURCE_DIR}/assets/config/campaign.toml ${PROJECT_SOURCE_DIR}/assets/config/tiers.toml
   ${PROJECT_SOURCE_DIR}/assets/config/rewards.toml ${PROJECT_SOURCE_DIR}/assets/config/central.toml
   DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/loyalty-central/config COMPONENT central)

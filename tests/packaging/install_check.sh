@@ -29,9 +29,13 @@ for unit in loyalty-kiosk loyalty-central; do
 done
 kioskctl --help >/dev/null || fail "kioskctl does not run"
 
-# central, configured as docs/install.md says: an admin token of its own; any free port for the test.
+# central, configured as docs/install.md says: an admin token and a store key of its own; any free
+# port for the test.
 token=$(openssl rand -hex 32)
 sed -i "s/^admin_token = \"\"/admin_token = \"$token\"/" /etc/loyalty/central.toml
+kioskctl keygen --store S001 --out /tmp/pos >/dev/null || fail "kioskctl keygen failed"
+install -D -m 0644 /tmp/pos/S001.pub /etc/loyalty/stores/S001.pub
+printf '[[stores]]\nid = "S001"\npublic_key_file = "/etc/loyalty/stores/S001.pub"\n' >>/etc/loyalty/central.toml
 runuser -u loyalty-central -- /usr/bin/central --config /etc/loyalty/central.toml --listen 127.0.0.1:0 \
   >/tmp/central.log 2>&1 &
 pids+=($!)
@@ -50,7 +54,7 @@ echo "installed central answers on port $port: $health"
 # (virtual camera, no printer) and the kiosk started headless as its user.
 admin=(-sf -H "Authorization: Bearer $token" -H "Content-Type: application/json")
 code=$(kioskctl enroll-code --url "http://127.0.0.1:$port" --admin-token "$token" --kiosk K-STORE-01 \
-  --store DEV001 --valid-hours 1) || fail "kioskctl enroll-code failed: $code"
+  --store S001 --valid-hours 1) || fail "kioskctl enroll-code failed: $code"
 code=${code%%$'\n'*}  # the code, then a line saying what it is for
 sed -i -e "s|^url = .*|url = \"http://127.0.0.1:$port\"|" -e "s|^enrollment_code = .*|enrollment_code = \"$code\"|" \
   -e 's|^driver = "opencv"|driver = "virtual"|' -e 's|^device = "/dev/video0"|device = ""|' \
@@ -87,6 +91,7 @@ pids=()
 # must also take back what the admin did.
 systemctl enable loyalty-central loyalty-kiosk 2>/dev/null
 [[ -L /etc/systemd/system/graphical.target.wants/loyalty-kiosk.service ]] || fail "systemctl enable made no link"
+rm -r /etc/loyalty/stores  # the admin's own files: a purge rightly leaves them (and /etc/loyalty)
 dpkg --purge loyalty-kiosk loyalty-central loyalty-kioskctl >/dev/null || fail "dpkg --purge failed"
 for user in loyalty-kiosk loyalty-central; do
   ! getent passwd "$user" >/dev/null || fail "purge left the user $user"
