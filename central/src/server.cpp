@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 
 #include <csignal>
 #include <filesystem>
@@ -83,6 +84,7 @@ int runCentral(Settings settings) {
     auto db = Database::open(settings.database);
     const char* backend = db->backend() == Backend::Postgres ? "postgresql" : "sqlite";
     spdlog::info("database backend={} schema_version={}", backend, db->schemaVersion());
+    sd_notifyf(0, "STATUS=database open (%s), loading the campaign", backend);
 
     ServiceOptions options;
     options.campaignToml = readFile(settings.campaignFile);
@@ -138,10 +140,13 @@ int runCentral(Settings settings) {
         int received = 0;
         sigwait(&signals, &received);
         spdlog::info("signal={} stopping", received);
+        sd_notify(0, "STOPPING=1\nSTATUS=stopping");
         server.stop();
     });
     spdlog::info("listening on {}:{} workers={} max_queued={}", settings.listenHost, port, settings.workers,
                  settings.maxQueued);
+    // The socket listens already (bind_to_port): connections queue until listen_after_bind serves them.
+    sd_notifyf(0, "READY=1\nSTATUS=serving on %s:%d (%s)", settings.listenHost.c_str(), port, backend);
     const bool ok = server.listen_after_bind();
     if (waiter.joinable()) {
         // listen ended without a signal (an accept error): wake the waiter so it can be joined.
