@@ -174,7 +174,7 @@ int runCentral(Settings settings) {
     options.otpKey = loadOrCreateOtpKey(settings.otpKeyFile);
     if (!options.seedEnrollmentCode.empty())
         spdlog::warn(
-            "development enrollment code in use for kiosk {} (set dev_enrollment.code = \"\" in production)",
+            "development enrollment code in use for kiosk {} (--demo only)",
             settings.devKioskId);
     options.adminToken = settings.adminToken;
     if (options.adminToken.empty()) {
