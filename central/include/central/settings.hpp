@@ -21,7 +21,7 @@ struct RateLimit {
 /// The limits of [rate_limits] in central.toml. Per credential (kiosk or admin token) unless named
 /// per address; `consumeGuesses` is charged only by a consume of an unknown code (a guess).
 struct RateLimits {
-    RateLimit lookup{120, 60};
+    RateLimit lookup{120, 300};
     RateLimit otp{20, 10};
     RateLimit redeem{60, 30};
     RateLimit consume{120, 60};
