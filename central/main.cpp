@@ -9,6 +9,9 @@
 int main(int argc, char** argv) {
     try {
         return central::runCentral(central::loadSettings(argc, argv));
+    } catch (const central::InsecureSettings& e) {
+        std::cerr << "central: refusing to start: " << e.what() << "\n";
+        return central::kExitInsecure;
     } catch (const std::exception& e) {
         std::cerr << "central: " << e.what() << "\n";
         return 1;

@@ -4,7 +4,9 @@
 // signs N distinct receipts with a store key (the development key by default), then fires them as
 // single POST /v1/claims from C keep-alive connections and reports claims per second, latency
 // percentiles and the answers by status (503s with Retry-After are counted, not retried: the point is
-// to see how central behaves when pushed).
+// to see how central behaves when pushed). The throw-away kiosk is revoked when the run ends.
+//
+// The admin token comes from --admin-token-file or $LOYALTY_ADMIN_TOKEN (central_access.hpp).
 //
 // Exit codes: 0 the run completed; 1 central refused the set-up (enrollment) or could not be reached;
 // 2 bad input.
@@ -17,13 +19,14 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "central_access.hpp"
 #include "commands.hpp"
 #include "key_file.hpp"
 #include "loyalty/receipt_token.hpp"
@@ -38,8 +41,7 @@ constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
 
 struct LoadOptions {
-    std::string url = "http://127.0.0.1:8080";
-    std::string adminToken;
+    CentralAccess access;
     std::string keyFile = "assets/samples/DEV001.key";
     std::string store = "DEV001";
     int claims = 10'000;
@@ -62,14 +64,40 @@ double percentile(const std::vector<double>& sorted, double p) {
     return sorted[std::min(index, sorted.size() - 1)];
 }
 
-bool isBaseUrl(const std::string& url) {
-    static const std::regex kUrl(R"(^(https?://[A-Za-z0-9.\-\[\]:]+)/?$)");
-    return std::regex_match(url, kUrl);
+/// The checked URL and admin token of `access`, or the message that refuses them.
+std::expected<std::pair<std::string, std::string>, std::string> urlAndToken(const CentralAccess& access) {
+    auto url = checkedCentralUrl(access.url);
+    if (!url) return std::unexpected(url.error());
+    auto token = readAdminToken(access);
+    if (!token) return std::unexpected(token.error());
+    return std::pair{*url, *token};
 }
 
+/// Revokes the load run's throw-away kiosk when the run ends, however it ends: a LOAD-* credential
+/// must not stay valid after the run.
+class KioskRevoker {
+  public:
+    KioskRevoker(httplib::Client& admin, const httplib::Headers& auth, std::string kioskId)
+        : m_admin(admin), m_auth(auth), m_kioskId(std::move(kioskId)) {}
+    KioskRevoker(const KioskRevoker&) = delete;
+    KioskRevoker& operator=(const KioskRevoker&) = delete;
+    ~KioskRevoker() {
+        auto r = m_admin.Post("/v1/admin/kiosks/" + m_kioskId + "/revoke", m_auth, "{}", "application/json");
+        if (!r || r->status != 200)
+            fmt::print(stderr, "kioskctl: could not revoke the load kiosk {}: revoke it by hand\n",
+                       m_kioskId);
+        else
+            fmt::print("kiosk {} revoked\n", m_kioskId);
+    }
+
+  private:
+    httplib::Client& m_admin;
+    const httplib::Headers& m_auth;
+    std::string m_kioskId;
+};
+
 struct EnrollOptions {
-    std::string url = "http://127.0.0.1:8080";
-    std::string adminToken;
+    CentralAccess access;
     std::string kioskId;
     std::string store;
     int validHours = 72;
@@ -78,14 +106,15 @@ struct EnrollOptions {
 
 /// enroll-code: a one-time code a technician types on a new kiosk; revoke: shut a kiosk out.
 int runEnroll(const EnrollOptions& o) {
-    if (!isBaseUrl(o.url)) {
-        fmt::print(stderr, "kioskctl: --url must be http(s)://host[:port]\n");
+    const auto access = urlAndToken(o.access);
+    if (!access) {
+        fmt::print(stderr, "kioskctl: {}\n", access.error());
         return kExitBadInput;
     }
-    httplib::Client client(o.url);
+    httplib::Client client(access->first);
     client.set_connection_timeout(5);
     client.set_read_timeout(30);
-    const httplib::Headers auth{{"Authorization", "Bearer " + o.adminToken}};
+    const httplib::Headers auth{{"Authorization", "Bearer " + access->second}};
     auto r =
         o.revoke
             ? client.Post("/v1/admin/kiosks/" + o.kioskId + "/revoke", auth, "{}", "application/json")
@@ -116,10 +145,12 @@ int runEnroll(const EnrollOptions& o) {
 }
 
 int runLoad(const LoadOptions& o) {
-    if (!isBaseUrl(o.url)) {
-        fmt::print(stderr, "kioskctl: --url must be http(s)://host[:port]\n");
+    const auto access = urlAndToken(o.access);
+    if (!access) {
+        fmt::print(stderr, "kioskctl: {}\n", access.error());
         return kExitBadInput;
     }
+    const std::string& url = access->first;
     if (o.claims < 1 || o.concurrency < 1 || o.members < 1) {
         fmt::print(stderr, "kioskctl: --claims, --concurrency and --members must be positive\n");
         return kExitBadInput;
@@ -131,11 +162,11 @@ int runLoad(const LoadOptions& o) {
     }
 
     // A kiosk of its own for this run.
-    httplib::Client admin(o.url);
+    httplib::Client admin(url);
     admin.set_connection_timeout(5);
     admin.set_read_timeout(30);
     const std::string kioskId = "LOAD-" + randomHex(4);
-    const httplib::Headers adminAuth{{"Authorization", "Bearer " + o.adminToken}};
+    const httplib::Headers adminAuth{{"Authorization", "Bearer " + access->second}};
     auto code = admin.Post("/v1/admin/enrollment-codes", adminAuth,
                            Json{{"kiosk_id", kioskId}, {"store", o.store}}.dump(), "application/json");
     if (!code || code->status != 200) {
@@ -152,6 +183,7 @@ int runLoad(const LoadOptions& o) {
         return kExitFailed;
     }
     const std::string credential = Json::parse(enrolled->body)["credential"];
+    const KioskRevoker revokeAtEnd(admin, adminAuth, kioskId);
 
     // Everything is signed before the clock starts: the run measures central, not Ed25519 here.
     const auto issuedAt = static_cast<loyalty::UnixSeconds>(std::time(nullptr)) - 60;
@@ -186,7 +218,7 @@ int runLoad(const LoadOptions& o) {
     std::vector<std::thread> threads;
     for (int t = 0; t < o.concurrency; ++t) {
         threads.emplace_back([&] {
-            httplib::Client client(o.url);
+            httplib::Client client(url);
             client.set_keep_alive(true);
             client.set_tcp_nodelay(true);
             client.set_connection_timeout(5);
@@ -231,9 +263,7 @@ void addCentralCommands(CLI::App& app, int& exitCode) {
     auto options = std::make_shared<LoadOptions>();
     auto* load = app.add_subcommand(
         "load", "Load-test central: N signed claims from C connections; claims/s, p50/p99");
-    load->add_option("--url", options->url, "central's base URL")->capture_default_str();
-    load->add_option("--admin-token", options->adminToken, "admin token (enrolls a throw-away kiosk)")
-        ->required();
+    addCentralAccessOptions(*load, options->access);
     load->add_option("--key", options->keyFile, "the store's secret key file that signs the receipts")
         ->capture_default_str();
     load->add_option("--store", options->store, "the store id of that key")->capture_default_str();
@@ -248,8 +278,7 @@ void addCentralCommands(CLI::App& app, int& exitCode) {
     auto enroll = std::make_shared<EnrollOptions>();
     auto* code =
         app.add_subcommand("enroll-code", "Create a one-time enrollment code for a kiosk (prints it)");
-    code->add_option("--url", enroll->url, "central's base URL")->capture_default_str();
-    code->add_option("--admin-token", enroll->adminToken, "admin token")->required();
+    addCentralAccessOptions(*code, enroll->access);
     code->add_option("--kiosk", enroll->kioskId, "the kiosk id (1-32 of A-Z a-z 0-9 - _)")->required();
     code->add_option("--store", enroll->store, "the store the kiosk stands in")->required();
     code->add_option("--valid-hours", enroll->validHours, "hours the code stays usable")
@@ -259,8 +288,7 @@ void addCentralCommands(CLI::App& app, int& exitCode) {
     auto revoke = std::make_shared<EnrollOptions>();
     revoke->revoke = true;
     auto* off = app.add_subcommand("revoke", "Revoke a kiosk's credential (it must enroll again)");
-    off->add_option("--url", revoke->url, "central's base URL")->capture_default_str();
-    off->add_option("--admin-token", revoke->adminToken, "admin token")->required();
+    addCentralAccessOptions(*off, revoke->access);
     off->add_option("--kiosk", revoke->kioskId, "the kiosk id")->required();
     off->callback([revoke, &exitCode] { exitCode = runEnroll(*revoke); });
 }

@@ -22,4 +22,7 @@ void addPrinterCommands(CLI::App& app, int& exitCode);
 /// load (claims/s and latency of a running central), enroll-code, revoke (cmd_central.cpp)
 void addCentralCommands(CLI::App& app, int& exitCode);
 
+/// central init (cmd_central_init.cpp)
+void addCentralInitCommand(CLI::App& app, int& exitCode);
+
 }  // namespace kioskctl

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     kioskctl::addScanCommands(app, exitCode);
     kioskctl::addPrinterCommands(app, exitCode);
     kioskctl::addCentralCommands(app, exitCode);
+    kioskctl::addCentralInitCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -4,10 +4,13 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <regex>
+#include <utility>
 #include <vector>
 
 #include "central/bounded_task_queue.hpp"
+#include "central/rate_limiter.hpp"
 
 namespace central {
 namespace {
@@ -19,6 +22,85 @@ using Clock = std::chrono::steady_clock;
 /// Routes whose body may be empty (treated as {}).
 enum class Body { None, Required, Optional };
 enum class Auth { Open, Credential };
+/// The rate limit a route is under (docs/api.md, "Limits"); None = only the overload queue.
+enum class Limit { None, Lookup, Otp, Redeem, Consume, Enroll };
+
+/// At most kLinesPerSecond refusal lines a second; the count of the lines left out is logged with the
+/// next line written, so hostile traffic shows as a number, not as a flood of lines.
+class RefusalLog {
+  public:
+    static constexpr int kLinesPerSecond = 20;
+    /// True if this refusal may be logged; `suppressed` is then set to the lines left out before it.
+    bool admit(std::size_t& suppressed) {
+        std::lock_guard lock(m_mutex);
+        const auto second = std::chrono::floor<std::chrono::seconds>(Clock::now());
+        if (second != m_second) {
+            m_second = second;
+            m_written = 0;
+        }
+        if (m_written >= kLinesPerSecond) {
+            ++m_suppressed;
+            return false;
+        }
+        ++m_written;
+        suppressed = std::exchange(m_suppressed, 0);
+        return true;
+    }
+
+  private:
+    std::mutex m_mutex;
+    std::chrono::time_point<Clock, std::chrono::seconds> m_second{};
+    int m_written = 0;
+    std::size_t m_suppressed = 0;
+};
+
+/// Every bucket of the API: per credential for each limited route, per client address over all of
+/// them (and for enrollment), and the voucher guesses of a credential (charged by a consume of a code
+/// that does not exist).
+struct Limiters {
+    explicit Limiters(const RateLimits& l)
+        : lookup(l.lookup),
+          otp(l.otp),
+          redeem(l.redeem),
+          consume(l.consume),
+          enroll(l.enroll),
+          perAddress(l.perAddress),
+          consumeGuesses(l.consumeGuesses) {}
+    RateLimiter* forRoute(Limit limit) {
+        switch (limit) {
+            case Limit::Lookup:
+                return &lookup;
+            case Limit::Otp:
+                return &otp;
+            case Limit::Redeem:
+                return &redeem;
+            case Limit::Consume:
+                return &consume;
+            case Limit::Enroll:
+            case Limit::None:
+                break;
+        }
+        return nullptr;
+    }
+    RateLimiter lookup, otp, redeem, consume, enroll, perAddress, consumeGuesses;
+    RefusalLog log;
+};
+
+ApiError limited(int retryAfter) {
+    auto e = apiError("rate_limited");
+    e.retryAfter = retryAfter;
+    return e;
+}
+
+std::string credentialKey(const Caller& caller) {
+    return caller.kind == Caller::Kind::Admin ? std::string("admin") : "kiosk:" + caller.kioskId;
+}
+
+/// A consume answer that means "no such voucher": the guess of a code (unknown, or not even shaped
+/// like one).
+bool isVoucherGuess(const ApiError& error) {
+    return error.code == "not_found" || error.code.starts_with("voucher_code_");
+}
 
 struct Reply {
     int status = 200;
@@ -72,15 +154,20 @@ class RouteTable {
 
 class Router {
   public:
-    Router(httplib::Server& server, Service& service, Metrics& metrics, RouteTable& table)
-        : m_server(server), m_service(service), m_metrics(metrics), m_table(table) {}
+    Router(httplib::Server& server, Service& service, Metrics& metrics, RouteTable& table,
+           std::shared_ptr<Limiters> limiters)
+        : m_server(server),
+          m_service(service),
+          m_metrics(metrics),
+          m_table(table),
+          m_limiters(std::move(limiters)) {}
 
     using Handler = std::function<std::expected<Reply, ApiError>(const Request&, const Caller&, const Json&)>;
 
     void add(const char* method, const char* pattern, const char* route, Auth auth, Body body,
-             Handler handler) {
-        auto wrapped = [&service = m_service, &metrics = m_metrics, method, route, auth, body, handler](
-                           const Request& req, Response& res) {
+             Handler handler, Limit limit = Limit::None) {
+        auto wrapped = [&service = m_service, &metrics = m_metrics, limiters = m_limiters, method, route,
+                        auth, body, handler, limit](const Request& req, Response& res) {
             const auto start = Clock::now();
             Caller caller;
             auto compute = [&]() -> std::expected<Reply, ApiError> {
@@ -91,14 +178,30 @@ class Router {
                     res.set_header("Connection", "close");
                     return std::unexpected(apiError("overloaded"));
                 }
+                if (limit != Limit::None) {
+                    if (const int wait = limiters->perAddress.take("addr:" + req.remote_addr))
+                        return std::unexpected(limited(wait));
+                    if (limit == Limit::Enroll)
+                        if (const int wait = limiters->enroll.take(req.remote_addr))
+                            return std::unexpected(limited(wait));
+                }
                 if (auth == Auth::Credential) {
                     auto who = service.authenticate(req.get_header_value("Authorization"));
                     if (!who) return std::unexpected(who.error());
                     caller = *who;
                 }
+                if (auto* bucket = limiters->forRoute(limit))
+                    if (const int wait = bucket->take(credentialKey(caller)))
+                        return std::unexpected(limited(wait));
+                if (limit == Limit::Consume)
+                    if (const int wait = limiters->consumeGuesses.wait(credentialKey(caller)))
+                        return std::unexpected(limited(wait));
                 auto parsed = parseBody(req, body);
                 if (!parsed) return std::unexpected(parsed.error());
-                return handler(req, caller, *parsed);
+                auto answer = handler(req, caller, *parsed);
+                if (limit == Limit::Consume && !answer && isVoucherGuess(answer.error()))
+                    (void)limiters->consumeGuesses.take(credentialKey(caller));
+                return answer;
             };
             const auto reply = compute();
             if (reply) {
@@ -109,9 +212,12 @@ class Router {
                 writeError(res, reply.error());
                 metrics.countError(reply.error().code);
                 const auto level = reply.error().status >= 500 ? spdlog::level::warn : spdlog::level::info;
-                spdlog::log(level, "refused method={} route={} status={} code={} kiosk={} detail=\"{}\"",
-                            method, route, reply.error().status, reply.error().code, caller.kioskId,
-                            reply.error().messageEn);
+                if (std::size_t suppressed = 0; limiters->log.admit(suppressed))
+                    spdlog::log(level,
+                                "refused method={} route={} status={} code={} kiosk={} address={} "
+                                "detail=\"{}\" suppressed_before={}",
+                                method, route, reply.error().status, reply.error().code, caller.kioskId,
+                                req.remote_addr, reply.error().messageEn, suppressed);
             }
             const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
             metrics.observeRequest(route, method, res.status, seconds);
@@ -131,6 +237,7 @@ class Router {
     Service& m_service;
     Metrics& m_metrics;
     RouteTable& m_table;
+    std::shared_ptr<Limiters> m_limiters;
 };
 
 std::expected<Reply, ApiError> ok(JsonResult result) {
@@ -217,11 +324,29 @@ void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics,
         res.set_content(metrics.render(), "text/plain; version=0.0.4");
     });
 
-    Router r(server, service, metrics, *routes);
+    // Two Content-Length headers that disagree: which body is meant? (request smuggling behind a
+    // proxy that picked the other one). Refused before the body is read, and the connection closed so
+    // its bytes are never taken for a next request.
+    server.set_pre_routing_handler([](const Request& req, Response& res) {
+        const auto count = req.get_header_value_count("Content-Length");
+        for (std::size_t i = 1; i < count; ++i) {
+            if (req.get_header_value("Content-Length", i) == req.get_header_value("Content-Length", 0))
+                continue;
+            auto e = apiError("bad_json");
+            e.messageEn = "Conflicting Content-Length headers.";
+            writeError(res, e);
+            res.set_header("Connection", "close");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+
+    Router r(server, service, metrics, *routes, std::make_shared<Limiters>(options.limits));
     Service& s = service;
     Metrics& m = metrics;
-    r.add("POST", "/v1/kiosks/enroll", "/v1/kiosks/enroll", Auth::Open, Body::Required,
-          [&s](const Request&, const Caller&, const Json& b) { return ok(s.enroll(b)); });
+    r.add(
+        "POST", "/v1/kiosks/enroll", "/v1/kiosks/enroll", Auth::Open, Body::Required,
+        [&s](const Request&, const Caller&, const Json& b) { return ok(s.enroll(b)); }, Limit::Enroll);
     r.add("POST", "/v1/claims", "/v1/claims", Auth::Credential, Body::Required,
           [&s, &m](const Request&, const Caller& c, const Json& b) -> std::expected<Reply, ApiError> {
               auto result = s.claims(c, b);
@@ -241,15 +366,21 @@ void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics,
           });
     r.add(
         "GET", R"(/v1/members/([^/]{1,64}))", "/v1/members/{phone}", Auth::Credential, Body::None,
-        [&s](const Request& q, const Caller& c, const Json&) { return ok(s.member(c, q.matches[1].str())); });
-    r.add("POST", "/v1/otp", "/v1/otp", Auth::Credential, Body::Required,
-          [&s](const Request&, const Caller& c, const Json& b) { return ok(s.requestOtp(c, b)); });
-    r.add("POST", "/v1/redemptions", "/v1/redemptions", Auth::Credential, Body::Required,
-          [&s](const Request&, const Caller& c, const Json& b) { return ok(s.redeem(c, b)); });
-    r.add("POST", R"(/v1/vouchers/([^/]{1,64})/consume)", "/v1/vouchers/{code}/consume", Auth::Credential,
-          Body::Optional, [&s](const Request& q, const Caller& c, const Json& b) {
-              return ok(s.consumeVoucher(c, q.matches[1].str(), b));
-          });
+        [&s](const Request& q, const Caller& c, const Json&) { return ok(s.member(c, q.matches[1].str())); },
+        Limit::Lookup);
+    r.add(
+        "POST", "/v1/otp", "/v1/otp", Auth::Credential, Body::Required,
+        [&s](const Request&, const Caller& c, const Json& b) { return ok(s.requestOtp(c, b)); }, Limit::Otp);
+    r.add(
+        "POST", "/v1/redemptions", "/v1/redemptions", Auth::Credential, Body::Required,
+        [&s](const Request&, const Caller& c, const Json& b) { return ok(s.redeem(c, b)); }, Limit::Redeem);
+    r.add(
+        "POST", R"(/v1/vouchers/([^/]{1,64})/consume)", "/v1/vouchers/{code}/consume", Auth::Credential,
+        Body::Optional,
+        [&s](const Request& q, const Caller& c, const Json& b) {
+            return ok(s.consumeVoucher(c, q.matches[1].str(), b));
+        },
+        Limit::Consume);
     r.add("GET", R"(/v1/kiosks/([^/]{1,64})/config)", "/v1/kiosks/{id}/config", Auth::Credential, Body::None,
           [&s](const Request& q, const Caller& c, const Json&) -> std::expected<Reply, ApiError> {
               auto config = s.kioskConfig(c, q.matches[1].str());

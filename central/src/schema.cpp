@@ -126,9 +126,26 @@ constexpr const char* kV2 = R"sql(
 ALTER TABLE enrollment_codes ADD COLUMN credential_hash TEXT;
 )sql";
 
+// Version 3: a one-time code belongs to (phone, kiosk) and, when the kiosk names it, to one reward;
+// its hash is keyed with the server's OTP key (codes outstanding at the upgrade are dropped: they live
+// 5 minutes). Failures remember the reward they were bound to, and old events are pruned by time.
+constexpr const char* kV3 = R"sql(
+DROP TABLE otp_codes;
+CREATE TABLE otp_codes (
+  phone TEXT NOT NULL,
+  kiosk_id TEXT NOT NULL,
+  reward_id TEXT NOT NULL DEFAULT '',
+  code_hash TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  tries_left BIGINT NOT NULL,
+  PRIMARY KEY (phone, kiosk_id));
+ALTER TABLE otp_events ADD COLUMN reward_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX otp_events_at ON otp_events(at);
+)sql";
+
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
-    for (const char* sql : {kV1, kV2}) {
+    for (const char* sql : {kV1, kV2, kV3}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

@@ -1,12 +1,15 @@
 #include "central/server.hpp"
 
 #include <httplib.h>
+#include <sodium.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include <array>
+#include <cctype>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +33,81 @@ std::string readFile(const std::string& path) {
     return text.str();
 }
 
+/// Writes `text` to a new owner-only file (created 0600 before the secret is written).
+void writeSecretFile(const std::string& path, const std::string& text) {
+    {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        if (!out) throw std::runtime_error("cannot create " + path);
+    }
+    ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+/// The server secret keying the hash of stored one-time codes: 32 random bytes, hex, in a 0600 file
+/// (created if missing). Several central processes must share one file.
+std::string loadOrCreateOtpKey(const std::string& path) {
+    if (std::filesystem::exists(path)) {
+        auto text = readFile(path);
+        while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+        std::array<unsigned char, crypto_generichash_KEYBYTES> key{};
+        std::size_t length = 0;
+        if (sodium_hex2bin(key.data(), key.size(), text.data(), text.size(), nullptr, &length, nullptr) !=
+                0 ||
+            length != key.size())
+            throw std::runtime_error("OTP key " + path + ": expected " + std::to_string(key.size() * 2) +
+                                     " hex digits");
+        return std::string(reinterpret_cast<const char*>(key.data()), key.size());
+    }
+    std::array<unsigned char, crypto_generichash_KEYBYTES> key{};
+    randombytes_buf(key.data(), key.size());
+    std::array<char, crypto_generichash_KEYBYTES * 2 + 1> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), key.data(), key.size());
+    writeSecretFile(path, std::string(hex.data()) + "\n");
+    spdlog::warn("created a new OTP hash key at {}", path);
+    return std::string(reinterpret_cast<const char*>(key.data()), key.size());
+}
+
+/// The data directory owner-only, and every file central keeps in it 0600, whatever the umask was
+/// when they were made (an older central, a manual copy).
+void lockDownDataDir(const std::string& dir) {
+    namespace fs = std::filesystem;
+    fs::create_directories(dir);
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.is_regular_file())
+            fs::permissions(entry.path(), fs::perms::owner_read | fs::perms::owner_write,
+                            fs::perm_options::replace);
+}
+
+[[noreturn]] void refuse(const std::vector<std::string>& found) {
+    std::string message = "development secrets in effect without --demo:";
+    for (const auto& one : found) message += "\n  - " + one;
+    message +=
+        "\nrun `kioskctl central init --out DIR` for a production configuration, or start with --demo "
+        "(loopback only) to try central out";
+    throw InsecureSettings(message);
+}
+
+/// Refuses (InsecureSettings) a production start whose database trusts the DEV001 key (seeded by an
+/// earlier --demo run on the same database).
+void refuseDevelopmentKeyInDatabase(Database& db) {
+    std::vector<std::string> found;
+    auto lease = db.lease();
+    if (!lease) throw std::runtime_error("database: " + lease.error().message);
+    const auto dev = loyalty::parsePublicKey(std::string("LOYALTY-KIOSK ED25519 PUBLIC KEY\n") +
+                                             kDevStorePublicKey + "\n");
+    if (!dev) throw std::logic_error("the development key constant does not parse");
+    auto rows = (*lease)->query("SELECT store_id FROM store_keys WHERE public_key = $1",
+                                {loyalty::formatPublicKey(*dev)});
+    if (!rows) throw std::runtime_error("database: " + rows.error().message);
+    for (const auto& row : *rows)
+        found.push_back("the database trusts the published development key for store " + row.text(0) +
+                        " (replace it: PUT /v1/admin/stores/" + row.text(0) + ")");
+    if (!found.empty()) refuse(found);
+}
+
 loyalty::SigningKeyPair loadOrCreateVoucherKey(const std::string& path) {
     if (std::filesystem::exists(path)) {
         auto keys = loyalty::parseSecretKey(readFile(path));
@@ -39,15 +117,7 @@ loyalty::SigningKeyPair loadOrCreateVoucherKey(const std::string& path) {
         return *keys;
     }
     auto keys = loyalty::SigningKeyPair::generate();
-    {
-        // Created owner-only before the secret is written.
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error("cannot create voucher key " + path);
-    }
-    ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << loyalty::formatSecretKey(keys, "central voucher signing key — keep secret");
-    if (!out) throw std::runtime_error("cannot write voucher key " + path);
+    writeSecretFile(path, loyalty::formatSecretKey(keys, "central voucher signing key — keep secret"));
     spdlog::warn("created a new voucher signing key at {}", path);
     return keys;
 }
@@ -71,8 +141,12 @@ int runCentral(Settings settings) {
     spdlog::set_level(spdlog::level::from_str(settings.logLevel));
     spdlog::flush_on(spdlog::level::info);
 
+    // Everything central creates (database, WAL, outbox, keys) is owner-only, whatever umask it got.
+    ::umask(S_IRWXG | S_IRWXO);
     resolveDefaults(settings);
-    std::filesystem::create_directories(settings.dataDir);
+    if (!settings.demo)
+        if (auto found = developmentSecrets(settings); !found.empty()) refuse(found);
+    lockDownDataDir(settings.dataDir);
 
     // Block the termination signals in every thread; one thread waits for them and stops the server.
     sigset_t signals;
@@ -84,6 +158,11 @@ int runCentral(Settings settings) {
     auto db = Database::open(settings.database);
     const char* backend = db->backend() == Backend::Postgres ? "postgresql" : "sqlite";
     spdlog::info("database backend={} schema_version={}", backend, db->schemaVersion());
+    if (settings.demo)
+        spdlog::warn(
+            "DEMO mode: development secrets allowed, listening on loopback only; never in production");
+    else
+        refuseDevelopmentKeyInDatabase(*db);
     sd_notifyf(0, "STATUS=database open (%s), loading the campaign", backend);
 
     ServiceOptions options;
@@ -91,12 +170,13 @@ int runCentral(Settings settings) {
     options.tiersToml = readFile(settings.tiersFile);
     if (std::filesystem::exists(settings.rewardsFile)) options.rewardsToml = readFile(settings.rewardsFile);
     for (const auto& [id, file] : settings.stores) options.seedStoreKeys.emplace_back(id, readFile(file));
-    options.seedEnrollmentCode = settings.devEnrollmentCode;
+    options.seedEnrollmentCode = settings.devEnrollmentCode.value_or("");
     options.seedEnrollmentKiosk = settings.devKioskId;
     options.seedEnrollmentStore = settings.devStore;
-    if (!settings.devEnrollmentCode.empty())
+    options.otpKey = loadOrCreateOtpKey(settings.otpKeyFile);
+    if (!options.seedEnrollmentCode.empty())
         spdlog::warn(
-            "development enrollment code in use for kiosk {} (set dev_enrollment.code = \"\" in production)",
+            "development enrollment code in use for kiosk {} (--demo only)",
             settings.devKioskId);
     options.adminToken = settings.adminToken;
     if (options.adminToken.empty()) {
@@ -123,7 +203,8 @@ int runCentral(Settings settings) {
         metrics.setQueueDepthSource([queue] { return queue->depth(); });
         return queue;
     };
-    installHttpApi(server, service, metrics, HttpOptions{settings.maxBodyBytes, "0.1.0", backend});
+    installHttpApi(server, service, metrics,
+                   HttpOptions{settings.maxBodyBytes, "0.1.0", backend, settings.limits});
 
     int port = settings.listenPort;
     if (port == 0)

@@ -408,11 +408,15 @@ JsonResult Service::member(const Caller& caller, std::string_view phoneText) {
                                 "ORDER BY at DESC, entry_id DESC LIMIT $2",
                                 {memberId, static_cast<std::int64_t>(kHistoryEntries)}));
     Json history = Json::array();
-    for (const auto& row : *recent)
-        history.push_back(Json{{"at", row.integer(0)},
-                               {"kind", row.text(1)},
-                               {"points", row.integer(2)},
-                               {"description", row.text(3)}});
+    for (const auto& row : *recent) {
+        // A redemption's reference is its voucher code: a bearer secret, never shown in full here.
+        const auto& kind = row.text(1);
+        history.push_back(
+            Json{{"at", row.integer(0)},
+                 {"kind", kind},
+                 {"points", row.integer(2)},
+                 {"description", kind == "redeem" ? maskedVoucherCode(row.text(3)) : row.text(3)}});
+    }
     // A read shows what the member can spend now: points past expiry are left out (they are written
     // off at the member's next redemption or adjustment).
     CENTRAL_TRY(expiring, expireDuePoints(c, memberId, (*loaded)->campaign.pointsExpiryMonths, now, false));

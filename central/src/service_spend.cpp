@@ -23,13 +23,23 @@ namespace {
 constexpr loyalty::UnixSeconds kOtpLifetime = 300;
 constexpr std::int64_t kOtpTries = 5;
 constexpr loyalty::UnixSeconds kOtpWindow = 15 * 60;  ///< rate limits and lockout look this far back
-constexpr std::int64_t kOtpRequestsPerPhone = 3;
+constexpr std::int64_t kOtpRequestsPerPhoneAtKiosk = 3;
+constexpr std::int64_t kOtpRequestsPerPhone = 10;
 constexpr std::int64_t kOtpRequestsPerKiosk = 30;
 constexpr std::int64_t kOtpFailuresBeforeLock = 5;
 
-/// Codes are hashed with the phone, so equal codes of two phones do not share a hash.
-std::string otpHash(const std::string& phone, std::string_view code) {
-    return sha256Hex(phone + ":" + std::string(code));
+/// A keyed BLAKE2b of the code with the phone and kiosk it was issued for: equal codes of two phones
+/// do not share a hash, and without the server's OTP key a stolen database does not give a live code
+/// away (a plain hash of 10^6 codes falls in under a second).
+std::string otpHash(const std::string& key, const std::string& phone, const std::string& kiosk,
+                    std::string_view code) {
+    const std::string input = phone + "\n" + kiosk + "\n" + std::string(code);
+    std::array<unsigned char, crypto_generichash_BYTES> out{};
+    crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(input.data()),
+                       input.size(), reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    std::array<char, crypto_generichash_BYTES * 2 + 1> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), out.data(), out.size());
+    return hex.data();
 }
 
 ApiError locked(std::string code, loyalty::UnixSeconds retryAfter) {
@@ -48,15 +58,22 @@ int refusalStatus(loyalty::RedeemRefusal refusal) {
     }
 }
 
-/// The lockout of a phone after too many wrong codes: seconds left, or 0.
-DbResult<loyalty::UnixSeconds> lockoutLeft(Connection& c, const std::string& phone,
-                                           loyalty::UnixSeconds now) {
-    auto rows =
-        c.query("SELECT COUNT(*), MAX(at) FROM otp_events WHERE phone = $1 AND kind = 'fail' AND at > $2",
-                {phone, now - kOtpWindow});
+/// The lockout of (phone, kiosk, reward) after too many wrong codes: seconds left, or 0. Failures of
+/// a code bound to no reward count for every reward at that kiosk.
+DbResult<loyalty::UnixSeconds> lockoutLeft(Connection& c, const std::string& phone, const std::string& kiosk,
+                                           const std::string& reward, loyalty::UnixSeconds now) {
+    auto rows = c.query(
+        "SELECT COUNT(*), MAX(at) FROM otp_events WHERE phone = $1 AND kiosk_id = $2 AND "
+        "kind = 'fail' AND (reward_id = $3 OR reward_id = '') AND at > $4",
+        {phone, kiosk, reward, now - kOtpWindow});
     if (!rows) return std::unexpected(rows.error());
     if (rows->front().integer(0) < kOtpFailuresBeforeLock) return 0;
     return rows->front().integer(1) + kOtpWindow - now;
+}
+
+/// Code requests matching `where` (after kind = 'request'): their count and the oldest one's time.
+DbResult<Rows> countRequests(Connection& c, const std::string& where, const std::vector<Param>& params) {
+    return c.query("SELECT COUNT(*), MIN(at) FROM otp_events WHERE kind = 'request' AND " + where, params);
 }
 
 }  // namespace
@@ -67,49 +84,63 @@ JsonResult Service::requestOtp(const Caller& caller, const Json& body) {
     if (!phoneText) return std::unexpected(phoneText.error());
     auto phone = parsePhoneField(*phoneText);
     if (!phone) return std::unexpected(phone.error());
+    auto rewardId = optionalString(body, "reward_id", 64);
+    if (!rewardId) return std::unexpected(rewardId.error());
+    const std::string reward = rewardId->value_or("");
+    if (!reward.empty()) {
+        auto loaded = catalog();
+        if (!loaded) return std::unexpected(loaded.error());
+        if (!(*loaded)->rewards.contains(reward)) return std::unexpected(apiError("not_found"));
+    }
     const std::string e164 = phone->e164();
+    const std::string& kiosk = caller.kioskId;
     const auto now = nowSeconds();
     const std::string code = [] {
         const auto n = randombytes_uniform(1'000'000);
         std::string digits = std::to_string(n);
         return std::string(6 - digits.size(), '0') + digits;
     }();
+    const std::string hash = otpHash(m_options.otpKey, e164, kiosk, code);
     auto issued = transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(
             member,
             c.query("UPDATE members SET balance = balance WHERE phone = $1 RETURNING member_id", {e164}));
         if (member->empty()) return std::unexpected(apiError("not_found"));
-        CENTRAL_TRY(lockLeft, lockoutLeft(c, e164, now));
+        // Nothing older than the window is ever read again.
+        CENTRAL_TRY(pruned, c.query("DELETE FROM otp_events WHERE at <= $1", {now - kOtpWindow}));
+        CENTRAL_TRY(expired, c.query("DELETE FROM otp_codes WHERE expires_at <= $1", {now}));
+        CENTRAL_TRY(lockLeft, lockoutLeft(c, e164, kiosk, reward, now));
         if (*lockLeft > 0) return std::unexpected(locked("otp_locked", *lockLeft));
-        CENTRAL_TRY(byPhone,
-                    c.query("SELECT COUNT(*), MIN(at) FROM otp_events WHERE phone = $1 AND kind = 'request' "
-                            "AND at > $2",
-                            {e164, now - kOtpWindow}));
+        const Param since = now - kOtpWindow;
+        CENTRAL_TRY(atKiosk,
+                    countRequests(c, "phone = $1 AND kiosk_id = $2 AND at > $3", {e164, kiosk, since}));
+        if (atKiosk->front().integer(0) >= kOtpRequestsPerPhoneAtKiosk)
+            return std::unexpected(locked("otp_locked", atKiosk->front().integer(1) + kOtpWindow - now));
+        CENTRAL_TRY(byPhone, countRequests(c, "phone = $1 AND at > $2", {e164, since}));
         if (byPhone->front().integer(0) >= kOtpRequestsPerPhone)
             return std::unexpected(locked("otp_locked", byPhone->front().integer(1) + kOtpWindow - now));
-        CENTRAL_TRY(byKiosk, c.query("SELECT COUNT(*), MIN(at) FROM otp_events WHERE kiosk_id = $1 AND "
-                                     "kind = 'request' AND at > $2",
-                                     {caller.kioskId, now - kOtpWindow}));
+        CENTRAL_TRY(byKiosk, countRequests(c, "kiosk_id = $1 AND at > $2", {kiosk, since}));
         if (byKiosk->front().integer(0) >= kOtpRequestsPerKiosk)
             return std::unexpected(locked("rate_limited", byKiosk->front().integer(1) + kOtpWindow - now));
         CENTRAL_TRY(saved,
-                    c.query("INSERT INTO otp_codes (phone, code_hash, expires_at, tries_left, kiosk_id) "
-                            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (phone) DO UPDATE SET "
-                            "code_hash = excluded.code_hash, expires_at = excluded.expires_at, "
-                            "tries_left = excluded.tries_left, kiosk_id = excluded.kiosk_id",
-                            {e164, otpHash(e164, code), now + kOtpLifetime, kOtpTries, caller.kioskId}));
-        CENTRAL_TRY(
-            event,
-            c.query("INSERT INTO otp_events (phone, kiosk_id, kind, at) VALUES ($1, $2, 'request', $3)",
-                    {e164, caller.kioskId, now}));
+                    c.query("INSERT INTO otp_codes (phone, kiosk_id, reward_id, code_hash, expires_at, "
+                            "tries_left) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (phone, kiosk_id) DO "
+                            "UPDATE SET reward_id = excluded.reward_id, code_hash = excluded.code_hash, "
+                            "expires_at = excluded.expires_at, tries_left = excluded.tries_left",
+                            {e164, kiosk, reward, hash, now + kOtpLifetime, kOtpTries}));
+        CENTRAL_TRY(event,
+                    c.query("INSERT INTO otp_events (phone, kiosk_id, reward_id, kind, at) VALUES ($1, "
+                            "$2, $3, 'request', $4)",
+                            {e164, kiosk, reward, now}));
         return Json::object();
     });
     if (!issued) return issued;
-    if (auto sent = m_notifier->send(OtpMessage{e164, code, now + kOtpLifetime, caller.kioskId}); !sent) {
+    if (auto sent = m_notifier->send(OtpMessage{e164, code, now + kOtpLifetime, kiosk}); !sent) {
         // The shopper never got it: withdraw the code (best effort; it expires anyway).
         if (auto lease = m_db.lease())
-            (void)(*lease)->query("DELETE FROM otp_codes WHERE phone = $1 AND code_hash = $2",
-                                  {e164, otpHash(e164, code)});
+            (void)(*lease)->query(
+                "DELETE FROM otp_codes WHERE phone = $1 AND kiosk_id = $2 AND code_hash = $3",
+                {e164, kiosk, hash});
         auto e = apiError("notifier_unavailable");
         e.messageEn += " (" + sent.error() + ")";
         return std::unexpected(e);
@@ -141,13 +172,15 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
 
     auto replay = [&](Connection& c) -> std::optional<JsonResult> {
         auto rows = c.query(
-            "SELECT v.result, v.reward_id, m.phone FROM vouchers v JOIN members m ON "
+            "SELECT v.result, v.reward_id, m.phone, v.kiosk_id FROM vouchers v JOIN members m ON "
             "m.member_id = v.member_id WHERE v.idempotency_key = $1",
             {*key});
         if (!rows) return JsonResult(std::unexpected(storageError(rows.error())));
         if (rows->empty()) return std::nullopt;
         const auto& row = rows->front();
-        if (row.text(1) != *rewardId || row.text(2) != e164)
+        // The voucher goes back only to the kiosk it was issued at: another kiosk that learnt the key
+        // learns nothing.
+        if (row.text(1) != *rewardId || row.text(2) != e164 || row.text(3) != caller.kioskId)
             return JsonResult(std::unexpected(apiError("idempotency_conflict")));
         auto result = Json::parse(row.text(0), nullptr, false);
         if (result.is_discarded()) return JsonResult(std::unexpected(apiError("internal")));
@@ -167,29 +200,35 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
         CENTRAL_TRY(expired, expireDuePoints(c, memberId, (*loaded)->campaign.pointsExpiryMonths, now, true));
         const auto balance = member->front().integer(1) - *expired;
 
-        // The one-time code: locked phone, then present, unexpired, matching.
-        CENTRAL_TRY(lockLeft, lockoutLeft(c, e164, now));
+        // The one-time code of this phone at this kiosk: not locked, outstanding, for this reward (or
+        // for none), matching. Only a real attempt — against an outstanding code for this reward — is
+        // counted, so bogus redemptions cannot lock a member who has no code.
+        CENTRAL_TRY(lockLeft, lockoutLeft(c, e164, caller.kioskId, *rewardId, now));
         if (*lockLeft > 0) return std::unexpected(locked("otp_locked", *lockLeft));
-        CENTRAL_TRY(
-            stored,
-            c.query("SELECT code_hash, expires_at, tries_left FROM otp_codes WHERE phone = $1", {e164}));
-        const bool usable =
-            !stored->empty() && stored->front().integer(1) > now && stored->front().integer(2) > 0;
-        const bool matches = usable && secretEquals(stored->front().text(0), otpHash(e164, *otp));
-        if (!matches) {
-            // Counted, and kept (commitAnyway) so repeated guessing locks the phone.
+        CENTRAL_TRY(stored,
+                    c.query("SELECT code_hash, expires_at, tries_left, reward_id FROM otp_codes WHERE "
+                            "phone = $1 AND kiosk_id = $2",
+                            {e164, caller.kioskId}));
+        const bool outstanding = !stored->empty() && stored->front().integer(1) > now &&
+                                 stored->front().integer(2) > 0 &&
+                                 (stored->front().text(3).empty() || stored->front().text(3) == *rewardId);
+        if (!outstanding) return std::unexpected(apiError("otp_invalid", Json{{"tries_left", 0}}));
+        if (!secretEquals(stored->front().text(0), otpHash(m_options.otpKey, e164, caller.kioskId, *otp))) {
+            // Counted, and kept (commitAnyway) so repeated guessing locks (phone, kiosk, reward).
             CENTRAL_TRY(dec, c.query("UPDATE otp_codes SET tries_left = tries_left - 1 WHERE phone = $1 AND "
-                                     "tries_left > 0 RETURNING tries_left",
-                                     {e164}));
-            CENTRAL_TRY(
-                ev, c.query("INSERT INTO otp_events (phone, kiosk_id, kind, at) VALUES ($1, $2, 'fail', $3)",
-                            {e164, caller.kioskId, now}));
+                                     "kiosk_id = $2 AND tries_left > 0 RETURNING tries_left",
+                                     {e164, caller.kioskId}));
+            CENTRAL_TRY(ev,
+                        c.query("INSERT INTO otp_events (phone, kiosk_id, reward_id, kind, at) VALUES ($1, "
+                                "$2, $3, 'fail', $4)",
+                                {e164, caller.kioskId, stored->front().text(3), now}));
             auto e =
                 apiError("otp_invalid", Json{{"tries_left", dec->empty() ? 0 : dec->front().integer(0)}});
             e.commitAnyway = true;
             return std::unexpected(e);
         }
-        CENTRAL_TRY(used, c.query("DELETE FROM otp_codes WHERE phone = $1", {e164}));
+        CENTRAL_TRY(used, c.query("DELETE FROM otp_codes WHERE phone = $1 AND kiosk_id = $2",
+                                  {e164, caller.kioskId}));
 
         CENTRAL_TRY(rewardRow, c.query("SELECT stock FROM rewards WHERE reward_id = $1", {*rewardId}));
         if (rewardRow->empty()) return std::unexpected(apiError("not_found"));
@@ -283,6 +322,16 @@ JsonResult Service::consumeVoucher(const Caller& caller, std::string_view codeTe
     if (!store) return std::unexpected(store.error());
     auto reference = optionalString(body, "reference", 64);
     if (!reference) return std::unexpected(reference.error());
+    // Bound to the store: a kiosk (the store's POS credential) consumes at its own store only; the
+    // admin token names a store that exists, or none.
+    if (*store) {
+        auto lease = m_db.lease();
+        if (!lease) return std::unexpected(storageError(lease.error()));
+        CENTRAL_TRY(known, (*lease)->query("SELECT 1 FROM stores WHERE store_id = $1", {**store}));
+        if (known->empty()) return std::unexpected(domainError(422, "store_unknown", "no such store"));
+        if (caller.kind == Caller::Kind::Kiosk && **store != caller.store)
+            return std::unexpected(apiError("forbidden"));
+    }
     const std::string where = store->value_or(caller.store);
     const auto now = nowSeconds();
     return transact(m_db, [&](Connection& c) -> JsonResult {

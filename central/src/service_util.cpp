@@ -149,6 +149,13 @@ std::string randomBase32(std::size_t bytes) {
     return loyalty::encodeBase32(buffer);
 }
 
+std::string maskedVoucherCode(std::string_view code) {
+    std::string masked(code);
+    for (std::size_t i = 0; i + 2 < masked.size(); ++i)
+        if (masked[i] != '-') masked[i] = '*';
+    return masked;
+}
+
 bool secretEquals(std::string_view a, std::string_view b) {
     const auto ha = sha256Hex(a);
     const auto hb = sha256Hex(b);

@@ -67,6 +67,10 @@ struct Service::Catalog {
 /// Constant-time equality of two secrets (compares their hashes).
 [[nodiscard]] bool secretEquals(std::string_view a, std::string_view b);
 
+/// A voucher code with all but its last two characters hidden ("****-**7K"): enough for a member to
+/// tell two vouchers apart, too little to consume one (codes are bearer secrets).
+[[nodiscard]] std::string maskedVoucherCode(std::string_view code);
+
 /// Parses a phone the way the API refuses it (422 phone_*).
 [[nodiscard]] std::expected<loyalty::PhoneNumber, ApiError> parsePhoneField(std::string_view typed);
 

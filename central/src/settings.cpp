@@ -6,7 +6,9 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 
 namespace central {
@@ -37,6 +39,35 @@ void read(const toml::table& t, const char* key, T& out) {
     }
 }
 
+void readLimit(const toml::table& t, const std::string& name, RateLimit& limit, double perMinuteScale = 1) {
+    std::size_t perMinute = 0, burst = 0;
+    read(t, (name + "_per_" + (perMinuteScale == 1 ? "minute" : "hour")).c_str(), perMinute);
+    read(t, (name + "_burst").c_str(), burst);
+    if (perMinute > 0) limit.perMinute = static_cast<double>(perMinute) * perMinuteScale;
+    if (burst > 0) limit.burst = static_cast<double>(burst);
+}
+
+void applyLimits(const toml::node* node, RateLimits& limits) {
+    if (!node) return;
+    if (!node->is_table()) throw std::runtime_error("rate_limits must be a table");
+    const auto& t = *node->as_table();
+    static const std::vector<std::string> kKnown{
+        "lookup_per_minute",        "lookup_burst",         "otp_per_minute",         "otp_burst",
+        "redeem_per_minute",        "redeem_burst",         "consume_per_minute",     "consume_burst",
+        "enroll_per_minute",        "enroll_burst",         "per_address_per_minute", "per_address_burst",
+        "consume_guesses_per_hour", "consume_guesses_burst"};
+    for (const auto& [key, value] : t)
+        if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
+            throw std::runtime_error("rate_limits: unknown key " + std::string(key.str()));
+    readLimit(t, "lookup", limits.lookup);
+    readLimit(t, "otp", limits.otp);
+    readLimit(t, "redeem", limits.redeem);
+    readLimit(t, "consume", limits.consume);
+    readLimit(t, "enroll", limits.enroll);
+    readLimit(t, "per_address", limits.perAddress);
+    readLimit(t, "consume_guesses", limits.consumeGuesses, 1.0 / 60);
+}
+
 void applyToml(const std::string& path, Settings& s) {
     toml::table t;
     try {
@@ -45,10 +76,10 @@ void applyToml(const std::string& path, Settings& s) {
         throw std::runtime_error("config " + path + ": " + std::string(e.description()));
     }
     static const std::vector<std::string> kKnown{
-        "listen",           "data_dir",        "database",       "admin_token",
-        "assets_dir",       "campaign_file",   "tiers_file",     "rewards_file",
-        "voucher_key_file", "otp_webhook_url", "workers",        "max_queued",
-        "max_body_bytes",   "log_level",       "dev_enrollment", "stores"};
+        "listen",        "data_dir",     "database",       "admin_token",      "assets_dir",
+        "campaign_file", "tiers_file",   "rewards_file",   "voucher_key_file", "otp_webhook_url",
+        "workers",       "max_queued",   "max_body_bytes", "log_level",        "dev_enrollment",
+        "stores",        "otp_key_file", "rate_limits"};
     for (const auto& [key, value] : t)
         if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
             throw std::runtime_error("config " + path + ": unknown key " + std::string(key.str()));
@@ -64,13 +95,16 @@ void applyToml(const std::string& path, Settings& s) {
     read(t, "rewards_file", s.rewardsFile);
     read(t, "voucher_key_file", s.voucherKeyFile);
     read(t, "otp_webhook_url", s.otpWebhookUrl);
+    read(t, "otp_key_file", s.otpKeyFile);
     read(t, "workers", s.workers);
     read(t, "max_queued", s.maxQueued);
     read(t, "max_body_bytes", s.maxBodyBytes);
     read(t, "log_level", s.logLevel);
     if (const auto* dev = t.get("dev_enrollment")) {
         if (!dev->is_table()) throw std::runtime_error("dev_enrollment must be a table");
-        read(*dev->as_table(), "code", s.devEnrollmentCode);
+        std::string code = kDevEnrollmentCode;
+        read(*dev->as_table(), "code", code);
+        s.devEnrollmentCode = code;
         read(*dev->as_table(), "kiosk_id", s.devKioskId);
         read(*dev->as_table(), "store", s.devStore);
     }
@@ -87,6 +121,18 @@ void applyToml(const std::string& path, Settings& s) {
             s.stores.emplace_back(id, file);
         }
     }
+    applyLimits(t.get("rate_limits"), s.limits);
+}
+
+bool isLoopback(const std::string& host) {
+    return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+std::string readText(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 }  // namespace
@@ -99,6 +145,8 @@ Settings loadSettings(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     app.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free)");
     app.add_option("--data", data, "data directory (default ./central-data)");
+    app.add_flag("--demo", s.demo,
+                 "demonstration mode: development secrets allowed, loopback only (never in production)");
     app.add_option("--db", db, "database: postgresql://… or sqlite:/path (default SQLite in the data dir)");
     try {
         app.parse(argc, argv);
@@ -109,7 +157,33 @@ Settings loadSettings(int argc, char** argv) {
     if (!listen.empty()) parseListen(listen, s);
     if (!data.empty()) s.dataDir = data;
     if (!db.empty()) s.database = db;
+    if (s.demo && !isLoopback(s.listenHost))
+        throw InsecureSettings("--demo listens on loopback only (127.0.0.1, ::1, localhost), not on " +
+                               s.listenHost + ": drop --demo and configure real secrets to listen there");
+    if (!s.devEnrollmentCode) s.devEnrollmentCode = s.demo ? kDevEnrollmentCode : "";
     return s;
+}
+
+std::vector<std::string> developmentSecrets(const Settings& s) {
+    std::vector<std::string> found;
+    if (s.adminToken.empty())
+        found.push_back("admin_token is not set (the development token \"" + std::string(kDevAdminToken) +
+                        "\" would be used)");
+    else if (s.adminToken == kDevAdminToken)
+        found.push_back("admin_token is the published development token");
+    else if (s.adminToken.size() < kMinAdminTokenChars)
+        found.push_back("admin_token has " + std::to_string(s.adminToken.size()) + " characters; at least " +
+                        std::to_string(kMinAdminTokenChars) + " random ones are required");
+    if (s.devEnrollmentCode && !s.devEnrollmentCode->empty())
+        found.push_back("dev_enrollment.code is set (\"" + *s.devEnrollmentCode +
+                        "\"); enrollment codes come from kioskctl enroll-code");
+    if (s.stores.empty())
+        found.push_back("no [[stores]] configured (only the development store DEV001 would be)");
+    for (const auto& [id, file] : s.stores)
+        if (readText(file).find(kDevStorePublicKey) != std::string::npos)
+            found.push_back("[[stores]] " + id + " uses the published development key of DEV001 (" + file +
+                            ")");
+    return found;
 }
 
 void resolveDefaults(Settings& s) {
@@ -125,10 +199,11 @@ void resolveDefaults(Settings& s) {
     under(s.campaignFile, assets / "config/campaign.toml");
     under(s.tiersFile, assets / "config/tiers.toml");
     under(s.rewardsFile, assets / "config/rewards.toml");
-    if (s.stores.empty()) s.stores.emplace_back("DEV001", "samples/DEV001.pub");
+    if (s.stores.empty() && s.demo) s.stores.emplace_back("DEV001", "samples/DEV001.pub");
     for (auto& [id, file] : s.stores) under(file, assets / file);
     if (s.database.empty()) s.database = "sqlite:" + (fs::path(s.dataDir) / "central.db").string();
     if (s.voucherKeyFile.empty()) s.voucherKeyFile = (fs::path(s.dataDir) / "voucher.key").string();
+    if (s.otpKeyFile.empty()) s.otpKeyFile = (fs::path(s.dataDir) / "otp.key").string();
     for (const auto* file : {&s.campaignFile, &s.tiersFile})
         if (!fs::exists(*file)) throw std::runtime_error("missing file " + *file);
     for (const auto& [id, file] : s.stores)

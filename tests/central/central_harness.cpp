@@ -97,13 +97,13 @@ std::string Response::code() const {
     return body["error"].value("code", "");
 }
 
-CentralProcess::CentralProcess(const Options& options) {
+CentralProcess::CentralProcess(const Options& options, const Mode& mode) {
     m_dataDir = options.dataDir.empty() ? m_temp.path() + "/data" : options.dataDir;
     m_logPath = m_temp.path() + "/central.log";
-    const std::string config = m_temp.path() + "/central.toml";
-    {
+    const std::string config = mode.configFile.empty() ? m_temp.path() + "/central.toml" : mode.configFile;
+    if (mode.configFile.empty()) {
         std::ofstream out(config);
-        out << "admin_token = \"" << kAdmin << "\"\n"
+        out << "admin_token = \"" << (mode.demo ? kAdmin : kProductionAdmin) << "\"\n"
             << "campaign_file = \"" << m_temp.path() << "/campaign.toml\"\n"
             << "log_level = \"info\"\n"
             << options.extraToml << "\n";
@@ -111,6 +111,7 @@ CentralProcess::CentralProcess(const Options& options) {
     }
     std::vector<std::string> args{
         KIOSK_BINARY_DIR "/bin/central", "--config", config, "--listen", "127.0.0.1:0", "--data", m_dataDir};
+    if (mode.demo) args.insert(args.begin() + 1, "--demo");
     if (!options.databaseUrl.empty()) {
         args.emplace_back("--db");
         args.push_back(options.databaseUrl);

@@ -69,7 +69,14 @@ class CentralProcess {
         std::string dataDir;      ///< empty = a directory of the process's own temp dir
         std::string extraToml;    ///< appended to the generated config file
     };
-    explicit CentralProcess(const Options& options);
+    /// How central is started: --demo (every test's default) or as in production.
+    struct Mode {
+        /// false: a production start (no --demo) with the admin token kProductionAdmin; extraToml must
+        /// then name real [[stores]].
+        bool demo = true;
+        std::string configFile;  ///< non-empty: this config file as it is, instead of a generated one
+    };
+    explicit CentralProcess(const Options& options, const Mode& mode = Mode{true, ""});
     ~CentralProcess();
     CentralProcess(const CentralProcess&) = delete;
     CentralProcess& operator=(const CentralProcess&) = delete;
@@ -105,6 +112,8 @@ class CentralProcess {
 };
 
 inline constexpr const char* kAdmin = "test-admin-token";
+/// The admin token of a production start (Options::demo = false): 32 characters or more.
+inline constexpr const char* kProductionAdmin = "test-production-admin-token-0123456789abcdefghijklmnop";
 
 /// The test campaign: the development rules without promotions and valid 2000-2099, so points do not
 /// depend on the day the tests run: 1 point per 10.000 ₫, minimum 20.000 ₫, sign-up bonus 50.

@@ -26,26 +26,28 @@ std::string run(const std::string& command) {
 
 TEST(CentralTools, KioskctlLoadReportsClaimsPerSecondAndLatency) {
     CentralProcess central(CentralProcess::Options{});
-    const auto out = run(std::string(KIOSK_BINARY_DIR "/bin/kioskctl load --url http://127.0.0.1:") +
-                         std::to_string(central.port()) + " --admin-token " + kAdmin +
-                         " --claims 200 --concurrency 4 --members 50 --key " KIOSK_SOURCE_DIR
-                         "/assets/samples/DEV001.key 2>&1");
+    const auto out = run(
+        std::string("LOYALTY_ADMIN_TOKEN=") + kAdmin +
+        " " KIOSK_BINARY_DIR "/bin/kioskctl load --url http://127.0.0.1:" + std::to_string(central.port()) +
+        " --claims 200 --concurrency 4 --members 50 --key " KIOSK_SOURCE_DIR
+        "/assets/samples/DEV001.key 2>&1");
     EXPECT_NE(out.find("accepted      200 ("), std::string::npos) << out;
     EXPECT_NE(out.find("claims/s"), std::string::npos) << out;
     EXPECT_NE(out.find("p99"), std::string::npos) << out;
     EXPECT_NE(out.find("status 200    200"), std::string::npos) << out;
-    const auto bad = run(std::string(KIOSK_BINARY_DIR "/bin/kioskctl load --url http://127.0.0.1:") +
-                         std::to_string(central.port()) +
-                         " --admin-token wrong --claims 5 --key " KIOSK_SOURCE_DIR
-                         "/assets/samples/DEV001.key 2>&1; echo exit=$?");
+    const auto bad =
+        run(std::string("LOYALTY_ADMIN_TOKEN=wrong " KIOSK_BINARY_DIR
+                        "/bin/kioskctl load --url http://127.0.0.1:") +
+            std::to_string(central.port()) +
+            " --claims 5 --key " KIOSK_SOURCE_DIR "/assets/samples/DEV001.key 2>&1; echo exit=$?");
     EXPECT_NE(bad.find("exit=1"), std::string::npos) << bad;
 }
 
 TEST(CentralTools, KioskctlEnrollCodeAndRevoke) {
     CentralProcess central(CentralProcess::Options{});
-    const std::string base = std::string(KIOSK_BINARY_DIR "/bin/kioskctl ");
-    const std::string url =
-        " --url http://127.0.0.1:" + std::to_string(central.port()) + " --admin-token " + kAdmin;
+    const std::string base =
+        std::string("LOYALTY_ADMIN_TOKEN=") + kAdmin + " " KIOSK_BINARY_DIR "/bin/kioskctl ";
+    const std::string url = " --url http://127.0.0.1:" + std::to_string(central.port());
     const auto out = run(base + "enroll-code" + url + " --kiosk K-77 --store DEV001 2>&1");
     ASSERT_EQ(out.rfind("ENR-", 0), 0u) << out;
     const auto code = out.substr(0, out.find('\n'));

@@ -115,11 +115,11 @@ bool waitForPort(int port) {
 }  // namespace
 
 Backend::Backend(const fs::path& dir) : m_dir(dir), m_centralPort(freePort()), m_printerPort(freePort()) {
-    m_central =
-        std::make_unique<ChildProcess>(std::vector<std::string>{(kBuild / "bin/central").string(), "--listen",
-                                                                "127.0.0.1:" + std::to_string(m_centralPort),
-                                                                "--data", (dir / "central").string()},
-                                       std::vector<std::string>{}, dir / "central.log");
+    m_central = std::make_unique<ChildProcess>(
+        std::vector<std::string>{(kBuild / "bin/central").string(), "--demo", "--listen",
+                                 "127.0.0.1:" + std::to_string(m_centralPort), "--data",
+                                 (dir / "central").string()},
+        std::vector<std::string>{}, dir / "central.log");
     m_printer = std::make_unique<ChildProcess>(
         std::vector<std::string>{(kBuild / "bin/kioskctl").string(), "printer", "serve", "--port",
                                  std::to_string(m_printerPort), "--out", (dir / "printed").string(),

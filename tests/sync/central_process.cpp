@@ -100,8 +100,8 @@ bool CentralProcess::launch() {
 
 bool CentralProcess::spawn(const std::string& listen) {
     const std::string binary = std::string(KIOSK_BINARY_DIR) + "/bin/central";
-    const std::vector<std::string> args = {binary, "--listen", listen, "--data",
-                                           (m_dir.path() / "data").string()};
+    const std::vector<std::string> args = {binary, "--demo", "--listen",
+                                           listen, "--data", (m_dir.path() / "data").string()};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     const auto log = (m_dir.path() / "central.log").string();

@@ -1,6 +1,8 @@
 #pragma once
 // The HTTP face of the Service (docs/api.md): routes, authentication header, JSON bodies, error
-// answers, ETag/304, Retry-After, metrics and one structured log line per refusal.
+// answers, ETag/304, Retry-After, metrics, rate limits (token buckets per credential and per client
+// address) and structured refusal log lines, sampled so a flood of hostile requests cannot flood the
+// log.
 //
 // install() registers handlers on a cpp-httplib Server; the Service, Metrics and queue must outlive
 // it. Handlers run on the server's worker threads (see BoundedTaskQueue).
@@ -11,6 +13,7 @@
 
 #include "central/metrics.hpp"
 #include "central/service.hpp"
+#include "central/settings.hpp"
 
 namespace central {
 
@@ -18,6 +21,7 @@ struct HttpOptions {
     std::size_t maxBodyBytes = 1u << 20;  ///< a larger body → 413 body_too_large
     std::string version = "0.1.0";
     std::string backendName = "sqlite";
+    RateLimits limits;
 };
 
 /// Registers every route, the error and exception handlers (JSON errors, never an HTML page), the

@@ -51,6 +51,9 @@ struct ServiceOptions {
     std::string seedEnrollmentKiosk;
     std::string seedEnrollmentStore;
     std::string adminToken;  ///< compared in constant time
+    /// Keys the hash of stored one-time codes (crypto_generichash key, 32 bytes): a stolen database
+    /// alone does not give the codes away.
+    std::string otpKey;
     std::string consentTextVersion = "2026-11";
     std::string version = "0.1.0";
 };
