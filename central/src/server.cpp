@@ -175,9 +175,7 @@ int runCentral(Settings settings) {
     options.seedEnrollmentStore = settings.devStore;
     options.otpKey = loadOrCreateOtpKey(settings.otpKeyFile);
     if (!options.seedEnrollmentCode.empty())
-        spdlog::warn(
-            "development enrollment code in use for kiosk {} (--demo only)",
-            settings.devKioskId);
+        spdlog::warn("development enrollment code in use for kiosk {} (--demo only)", settings.devKioskId);
     options.adminToken = settings.adminToken;
     if (options.adminToken.empty()) {
         options.adminToken = kDevAdminToken;

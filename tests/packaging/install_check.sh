@@ -53,7 +53,7 @@ echo "installed central answers on port $port: $health"
 # The kiosk: an enrollment code from the installed kioskctl, then the installed conffile edited for this machine
 # (virtual camera, no printer) and the kiosk started headless as its user.
 admin=(-sf -H "Authorization: Bearer $token" -H "Content-Type: application/json")
-code=$(kioskctl enroll-code --url "http://127.0.0.1:$port" --admin-token "$token" --kiosk K-STORE-01 \
+code=$(LOYALTY_ADMIN_TOKEN="$token" kioskctl enroll-code --url "http://127.0.0.1:$port" --kiosk K-STORE-01 \
   --store S001 --valid-hours 1) || fail "kioskctl enroll-code failed: $code"
 code=${code%%$'\n'*}  # the code, then a line saying what it is for
 sed -i -e "s|^url = .*|url = \"http://127.0.0.1:$port\"|" -e "s|^enrollment_code = .*|enrollment_code = \"$code\"|" \
