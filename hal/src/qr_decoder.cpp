@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "frame_mat.hpp"
+#include "qr_deblur.hpp"
 #include "qr_readers.hpp"
 
 namespace hal {
@@ -19,10 +20,12 @@ constexpr double kCropTargetSide = 360.0;
 constexpr std::size_t kMaxRegions = 3;
 /// The region finder works on the frame shrunk by this factor.
 constexpr int kRegionScale = 4;
+/// Wiener regulariser of the motion deblurring: enough to keep sensor noise from exploding.
+constexpr double kWienerNoiseToSignal = 0.02;
 
-/// Regions of the frame that look like a 2-D code: dense dark/light texture in a compact blob.
-/// Returned most promising first, in frame pixels, with a margin for the quiet zone.
-std::vector<cv::Rect> findCandidateRegions(const cv::Mat& gray) {
+}  // namespace
+
+std::vector<cv::Rect> detail::findCandidateRegions(const cv::Mat& gray) {
     if (gray.cols < 16 * kRegionScale || gray.rows < 16 * kRegionScale) return {};
     cv::Mat small;
     cv::resize(gray, small, {gray.cols / kRegionScale, gray.rows / kRegionScale}, 0, 0, cv::INTER_AREA);
@@ -70,8 +73,6 @@ std::vector<cv::Rect> findCandidateRegions(const cv::Mat& gray) {
     return regions;
 }
 
-}  // namespace
-
 struct QrDecoder::Impl {
     DecoderStages stages;
     detail::ZbarReader zbar;
@@ -83,20 +84,28 @@ struct QrDecoder::Impl {
 
     std::vector<QrCode> run(const cv::Mat& gray, DecodeEffort effort);
 
-    enum class CropFilter : std::uint8_t { None, Sharpen };
+    enum class CropFilter : std::uint8_t { None, Sharpen, Deblur };
     enum class CropReader : std::uint8_t { Zxing, Zbar };
 
     /// An upscaled, contrast-normalised crop of each candidate region, optionally sharpened, read by
     /// one decoder (zxing-cpp in try-harder mode, or ZBar). Returns at the first region that reads.
     std::vector<QrCode> decodeRegions(const cv::Mat& gray, CropFilter filter, CropReader reader) {
         if (!stages.regions || (reader == CropReader::Zxing ? !stages.zxing : !stages.zbar)) return {};
-        for (const cv::Rect& region : findCandidateRegions(gray)) {
+        for (const cv::Rect& region : detail::findCandidateRegions(gray)) {
             const double factor =
                 std::clamp(kCropTargetSide / std::max(region.width, region.height), 1.0, 3.0);
+            cv::Mat source = gray(region);
+            if (filter == CropFilter::Deblur) {
+                // At the camera's resolution, before any resampling: that is where the blur is linear.
+                const auto blur = detail::estimateMotionBlur(source);
+                if (!blur) continue;
+                // A slightly long kernel errs on the safe side: too short leaves a ghost of every edge.
+                source = detail::deblurMotion(source, {blur->angle, blur->length + 1}, kWienerNoiseToSignal);
+            }
             cv::Mat crop;
-            cv::resize(gray(region), crop, {}, factor, factor,
-                       factor > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
-            if (stages.contrast) clahe->apply(crop, crop);
+            cv::resize(source, crop, {}, factor, factor, factor > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
+            // Not after deblurring: CLAHE lifts the deconvolution's ringing into false modules.
+            if (stages.contrast && filter != CropFilter::Deblur) clahe->apply(crop, crop);
             const detail::Placement placement{
                 cv::Point2f(static_cast<float>(region.x), static_cast<float>(region.y)),
                 static_cast<float>(factor)};
@@ -116,7 +125,7 @@ struct QrDecoder::Impl {
     /// The stages that cost up to a full-frame pass each, cheapest and most productive first (ZBar on
     /// the full frame costs about 20 ms at 1280x720, ten times zxing-cpp). DecodeEffort::Frame runs
     /// one per frame, in turn.
-    static constexpr std::size_t kHeavyStages = 4;
+    static constexpr std::size_t kHeavyStages = 6;
     std::vector<QrCode> heavyStage(std::size_t which, const cv::Mat& gray) {
         switch (which) {
             case 0:
@@ -139,6 +148,19 @@ struct QrDecoder::Impl {
                 if (!stages.zbar) return {};
                 lastStage = "zbar";
                 return zbar.decode(gray, {});
+            case 4:
+                // An e-receipt on a phone in dark mode: light modules on a dark screen.
+                if (!stages.invert || !stages.zxing) return {};
+                lastStage = "invert";
+                {
+                    cv::Mat inverted;
+                    cv::bitwise_not(gray, inverted);
+                    return detail::zxingDecode(inverted, {}, true);
+                }
+            case 5:
+                if (!stages.regions || !stages.deblur || !stages.zxing) return {};
+                lastStage = "deblur";
+                return decodeRegions(gray, CropFilter::Deblur, CropReader::Zxing);
             default:
                 return {};
         }
@@ -164,10 +186,11 @@ std::vector<QrCode> QrDecoder::decode(const Frame& frame, DecodeEffort effort) {
 }
 
 std::vector<QrCode> QrDecoder::Impl::run(const cv::Mat& gray, DecodeEffort effort) {
-    // zxing-cpp on the raw frame is fast (about 2 ms) and reads most receipts: always first.
+    // zxing-cpp on the raw frame with the library's own default effort (try harder, downscaled
+    // pyramid for close-ups, every code in the frame): whatever it reads alone, the pipeline reads.
     std::vector<QrCode> codes;
     if (stages.zxing) {
-        codes = detail::zxingDecode(gray, {}, false);
+        codes = detail::zxingDecode(gray, {}, true);
         if (!codes.empty()) {
             lastStage = "zxing";
             return codes;
@@ -208,7 +231,7 @@ std::vector<QrCode> decodeWithZbarOnly(const Frame& frame) {
 
 std::vector<QrCode> decodeWithZxingOnly(const Frame& frame) {
     if (frame.empty()) return {};
-    return detail::zxingDecode(detail::grayOf(frame), {}, false);
+    return detail::zxingDecode(detail::grayOf(frame), {}, true);
 }
 
 }  // namespace hal

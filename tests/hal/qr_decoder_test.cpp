@@ -128,7 +128,7 @@ TEST(QrDecoder, FrameEffortRetriesOtherStrategiesOnTheNextFrames) {
         stillHits += decodes(still.decode(frame, hal::DecodeEffort::Still), image.expected) ? 1 : 0;
         hal::QrDecoder held;
         bool hit = false;
-        for (int i = 0; i < 4 && !hit; ++i)
+        for (int i = 0; i < 6 && !hit; ++i)  // one frame per heavy stage
             hit = decodes(held.decode(frame, hal::DecodeEffort::Frame), image.expected);
         heldHits += hit ? 1 : 0;
     }
