@@ -135,6 +135,21 @@ TEST(QrDecoder, FrameEffortRetriesOtherStrategiesOnTheNextFrames) {
     EXPECT_EQ(heldHits, stillHits);
 }
 
+TEST(QrDecoder, HeldReceiptComingIntoFocusIsReadByTheFirstPassAgain) {
+    // Frames of a still scene skip the passes that failed on it, but not once the code got sharper.
+    const auto images = bench::generateTestSet(3, 1, bench::TestSetLevel::Hard);
+    const auto clean = std::find_if(images.begin(), images.end(), [](const bench::TestImage& image) {
+        return image.distortion == bench::Distortion::Clean;
+    });
+    ASSERT_NE(clean, images.end());
+    cv::Mat outOfFocus;
+    cv::GaussianBlur(clean->bgr, outOfFocus, {0, 0}, 6);
+    hal::QrDecoder decoder;
+    ASSERT_TRUE(decoder.decode(toFrame(outOfFocus), hal::DecodeEffort::Frame).empty());
+    EXPECT_TRUE(decodes(decoder.decode(toFrame(clean->bgr), hal::DecodeEffort::Frame), clean->expected));
+    EXPECT_EQ(decoder.lastStage(), "zxing");
+}
+
 TEST(QrDecoder, ReadsTheSignedSampleReceipts) {
     std::ifstream list(std::string(KIOSK_SOURCE_DIR) + "/assets/samples/receipts.tsv");
     ASSERT_TRUE(list) << "assets/samples/receipts.tsv";

@@ -14,7 +14,9 @@
 //                        region crops deconvolved with their estimated motion blur (qr_deblur.hpp)
 // DecodeEffort::Frame keeps one camera frame within budget: the cheap stages and ONE heavy stage,
 // a different one on each successive frame (a receipt is held for many frames, so the retry on the
-// next frame costs the shopper nothing). DecodeEffort::Still runs every stage (kioskctl scan).
+// next frame costs the shopper nothing). On a held receipt, a frame whose scene has not moved since
+// the frame on which the first two passes failed skips them and reuses its candidate regions (up to 5
+// frames in a row): it pays for its heavy stage alone. DecodeEffort::Still runs every stage (kioskctl scan).
 // docs/performance.md has the measured effect of each stage.
 //
 // Threads: a QrDecoder is not synchronised; use one per thread. Never throws on any image content.
