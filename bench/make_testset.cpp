@@ -1,5 +1,6 @@
-// make_qr_testset DIR [PER_KIND] [SEED] — writes the synthetic receipt photographs (qr_testset.hpp) as
-// PNG files plus truth.tsv, to look at them or to feed zbarimg / kioskctl scan.
+// make_qr_testset [--hard] DIR [PER_KIND] [SEED] — writes the synthetic receipt photographs
+// (qr_testset.hpp; --hard: the hard set) as PNG files plus truth.tsv, to look at them or to feed
+// zbarimg / kioskctl scan.
 // make_qr_testset --counter FILE.png [SEED] — writes an empty counter, no receipt (what an idle kiosk's
 // camera sees; bench/kiosk_idle_cpu.sh shows it to the kiosk).
 
@@ -22,8 +23,14 @@ bool parseNumber(std::string_view text, T& value) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    auto level = bench::TestSetLevel::Classic;
+    if (argc > 1 && std::string_view(argv[1]) == "--hard") {
+        level = bench::TestSetLevel::Hard;
+        --argc;
+        ++argv;
+    }
     if (argc < 2 || argc > 4) {
-        std::cerr << "usage: make_qr_testset DIR [PER_KIND=25] [SEED=1]\n"
+        std::cerr << "usage: make_qr_testset [--hard] DIR [PER_KIND=25] [SEED=1]\n"
                      "       make_qr_testset --counter FILE.png [SEED=1]\n";
         return 2;
     }
@@ -47,7 +54,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        const auto images = bench::generateTestSet(seed, perKind);
+        const auto images = bench::generateTestSet(seed, perKind, level);
         bench::writeTestSet(images, argv[1]);
         std::cout << images.size() << " images in " << argv[1] << "\n";
     } catch (const std::exception& e) {

@@ -17,48 +17,23 @@
 
 #include "loyalty/receipt_token.hpp"
 #include "loyalty/signing.hpp"
+#include "qr_testset_recipe.hpp"
 
 namespace bench {
 
 namespace {
 
-/// Uniform numbers from a fixed generator. libstdc++'s distributions are deterministic for a given
-/// engine state, which is what a reproducible test set needs.
-class Random {
-  public:
-    explicit Random(std::uint64_t seed) : m_engine(seed) {}
-    double real(double low, double high) {
-        return std::uniform_real_distribution<double>(low, high)(m_engine);
-    }
-    int integer(int low, int high) { return std::uniform_int_distribution<int>(low, high)(m_engine); }
-    bool chance(double p) { return real(0, 1) < p; }
-    std::uint64_t next() { return m_engine(); }
-
-  private:
-    std::mt19937_64 m_engine;
-};
-
-/// The strength of each distortion in one image; zero means off.
-struct Recipe {
-    double qrSidePx = 0;  ///< side of the code (without quiet zone) in the frame
-    double rotationDeg = 0;
-    double perspective = 0.03;  ///< corner jitter as a fraction of the paper size
-    double blurSigma = 0;
-    int motionLength = 0;
-    double noiseSigma = 2.5;
-    double inkLevel = 25;  ///< gray level of the printed modules
-    double paperLevel = 245;
-    int glareBlobs = 0;
-    double curl = 0;     ///< 0..1
-    double light = 1.0;  ///< overall illumination factor
-    double lightGradient = 0.1;
-    int jpegQuality = 0;  ///< 0 = no JPEG round trip
-};
+using detail::Random;
+using detail::Recipe;
 
 void applyDistortion(Distortion distortion, Recipe& recipe, Random& random, double strength) {
     switch (distortion) {
         case Distortion::Clean:
         case Distortion::Mixed:
+        case Distortion::Large:  // the hard set's kinds: see applyHardDistortion
+        case Distortion::Crumple:
+        case Distortion::Screen:
+        case Distortion::Multi:
             break;
         case Distortion::Perspective:
             recipe.perspective = random.real(0.10, 0.17) * strength;
@@ -101,9 +76,9 @@ struct QrModules {
     std::vector<std::uint8_t> dark;  ///< size*size, 1 = dark
 };
 
-QrModules encodeQr(const std::string& text) {
+QrModules encodeQr(const std::string& text, int minVersion) {
     const std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-        QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free);
+        QRcode_encodeString(text.c_str(), minVersion, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free);
     if (!code) throw std::runtime_error("libqrencode could not encode the token");
     QrModules modules;
     modules.size = code->width;
@@ -133,8 +108,10 @@ cv::Mat drawPaper(const QrModules& qr, const Recipe& recipe, Random& random, cv:
             text += kChars[static_cast<std::size_t>(random.integer(0, static_cast<int>(kChars.size()) - 1))];
         cv::putText(sheet, text, {margin / 2, y}, cv::FONT_HERSHEY_SIMPLEX, 0.9, ink, 2, cv::LINE_AA);
     };
-    for (int y = 40; y < top - 20; y += 38) line(y);
-    for (int y = top + qrPx + 40; y < sheet.rows - 10; y += 38) line(y);
+    if (!recipe.plainPaper) {
+        for (int y = 40; y < top - 20; y += 38) line(y);
+        for (int y = top + qrPx + 40; y < sheet.rows - 10; y += 38) line(y);
+    }
     qrRect = cv::Rect(margin, top, qrPx, qrPx);
     for (int my = 0; my < qr.size; ++my)
         for (int mx = 0; mx < qr.size; ++mx)
@@ -257,6 +234,14 @@ std::string_view distortionName(Distortion distortion) {
             return "jpeg";
         case Distortion::Mixed:
             return "mixed";
+        case Distortion::Large:
+            return "large";
+        case Distortion::Crumple:
+            return "crumple";
+        case Distortion::Screen:
+            return "screen";
+        case Distortion::Multi:
+            return "multi";
     }
     return "?";
 }
@@ -267,6 +252,15 @@ const std::vector<Distortion>& allDistortions() {
         Distortion::Noise, Distortion::Faded,       Distortion::Glare, Distortion::Curl,
         Distortion::Small, Distortion::Dim,         Distortion::Jpeg,  Distortion::Mixed};
     return kAll;
+}
+
+const std::vector<Distortion>& distortionsOf(TestSetLevel level) {
+    static const std::vector<Distortion> kHard = {
+        Distortion::Clean,   Distortion::Perspective, Distortion::Large, Distortion::Blur,
+        Distortion::Motion,  Distortion::Faded,       Distortion::Glare, Distortion::Curl,
+        Distortion::Crumple, Distortion::Small,       Distortion::Dim,   Distortion::Screen,
+        Distortion::Multi,   Distortion::Mixed};
+    return level == TestSetLevel::Hard ? kHard : allDistortions();
 }
 
 std::string makeReceiptToken(std::uint64_t seed) {
@@ -286,12 +280,23 @@ std::string makeReceiptToken(std::uint64_t seed) {
 }
 
 cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std::uint64_t seed, cv::Size size,
-                           std::array<cv::Point2f, 4>* qrCornersOut) {
+                           std::array<cv::Point2f, 4>* qrCornersOut, TestSetLevel level) {
     Random random(seed);
     Recipe recipe;
     recipe.qrSidePx = random.real(170, 300);
     recipe.rotationDeg = random.real(-180, 180);
-    if (distortion == Distortion::Mixed) {
+    if (level == TestSetLevel::Hard) {
+        recipe.minVersion = random.integer(7, 10);
+        if (distortion == Distortion::Mixed) {
+            std::vector<Distortion> pool = {Distortion::Perspective, Distortion::Blur,  Distortion::Motion,
+                                            Distortion::Faded,       Distortion::Glare, Distortion::Curl,
+                                            Distortion::Crumple,     Distortion::Small, Distortion::Dim};
+            std::shuffle(pool.begin(), pool.end(), std::mt19937_64(random.next()));
+            for (std::size_t i = 0; i < 2; ++i) detail::applyHardDistortion(pool[i], recipe, random, 0.75);
+        } else {
+            detail::applyHardDistortion(distortion, recipe, random, 1.0);
+        }
+    } else if (distortion == Distortion::Mixed) {
         std::vector<Distortion> pool = {Distortion::Perspective, Distortion::Blur,  Distortion::Noise,
                                         Distortion::Faded,       Distortion::Glare, Distortion::Curl,
                                         Distortion::Small,       Distortion::Dim,   Distortion::Jpeg};
@@ -303,10 +308,13 @@ cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std:
         applyDistortion(distortion, recipe, random, 1.0);
     }
 
-    const QrModules qr = encodeQr(token);
+    const QrModules qr = encodeQr(token, recipe.minVersion);
+    if (recipe.pxPerModule > 0) recipe.qrSidePx = qr.size * recipe.pxPerModule;
     cv::Rect qrRect;
     cv::Mat sheet = drawPaper(qr, recipe, random, qrRect);
     cv::Mat sheetMask(sheet.size(), CV_8U, cv::Scalar(255));
+    if (recipe.patchyFade > 0) detail::fadeInPatches(sheet, recipe.paperLevel, recipe.patchyFade, random);
+    if (recipe.folds > 0) detail::crumplePaper(sheet, sheetMask, recipe.folds, random);
     if (recipe.curl > 0) {
         sheet = curlPaper(sheet, recipe.curl);
         sheetMask = curlPaper(sheetMask, recipe.curl);
@@ -361,14 +369,17 @@ cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std:
     cv::warpPerspective(sheet, warped, transform, size, cv::INTER_AREA);
     cv::warpPerspective(sheetMask, warpedMask, transform, size, cv::INTER_LINEAR);
     warped.copyTo(image, warpedMask > 128);
+    if (recipe.moirePeriod > 0) detail::addMoire(image, warpedMask, recipe.moirePeriod, random);
 
     applyLight(image, recipe, random);
     if (recipe.glareBlobs > 0) addGlare(image, qrInFrame, recipe.glareBlobs, random);
     if (recipe.blurSigma > 0) cv::GaussianBlur(image, image, {0, 0}, recipe.blurSigma);
+    detail::defocus(image, recipe.defocusRadius);
     motionBlur(image, recipe.motionLength, random);
     // Optics always soften a little, even in focus.
     cv::GaussianBlur(image, image, {0, 0}, 0.7);
     image = withSensorNoise(image, recipe.noiseSigma, random.next());
+    if (recipe.gain != 1.0) image.convertTo(image, -1, recipe.gain);
     if (recipe.jpegQuality > 0) {
         std::vector<std::uint8_t> jpeg;
         cv::imencode(".jpg", image, jpeg, {cv::IMWRITE_JPEG_QUALITY, recipe.jpegQuality});
@@ -386,9 +397,9 @@ cv::Mat renderCounterPhoto(std::uint64_t seed, cv::Size size) {
 }
 
 cv::Mat layCodeOnScene(const cv::Mat& scene, const std::string& token, Distortion distortion,
-                       std::uint64_t seed) {
+                       std::uint64_t seed, TestSetLevel level) {
     std::array<cv::Point2f, 4> corners{};
-    const cv::Mat photo = renderReceiptPhoto(token, distortion, seed, scene.size(), &corners);
+    const cv::Mat photo = renderReceiptPhoto(token, distortion, seed, scene.size(), &corners, level);
     cv::Rect box = cv::boundingRect(std::vector<cv::Point2f>(corners.begin(), corners.end()));
     const int margin = box.width / 10;
     box = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
@@ -409,11 +420,31 @@ cv::Mat withSensorNoise(const cv::Mat& image, double sigma, std::uint64_t seed) 
     return result;
 }
 
-std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind) {
+namespace {
+
+/// Two or three receipts side by side in one frame, each in its own part of it.
+cv::Mat renderSeveral(const std::vector<std::string>& tokens, std::uint64_t seed, cv::Size size) {
+    const int count = static_cast<int>(tokens.size());
+    std::vector<cv::Mat> parts;
+    for (int i = 0; i < count; ++i) {
+        const int width =
+            i + 1 < count ? size.width / count : size.width - (count - 1) * (size.width / count);
+        parts.push_back(renderReceiptPhoto(tokens[static_cast<std::size_t>(i)], Distortion::Multi,
+                                           seed + static_cast<std::uint64_t>(i) * 7919, {width, size.height},
+                                           nullptr, TestSetLevel::Hard));
+    }
+    cv::Mat frame;
+    cv::hconcat(parts, frame);
+    return frame;
+}
+
+}  // namespace
+
+std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind, TestSetLevel level) {
     std::vector<TestImage> images;
     int index = 0;
     for (int round = 0; round < perKind; ++round) {
-        for (const Distortion distortion : allDistortions()) {
+        for (const Distortion distortion : distortionsOf(level)) {
             const std::uint64_t imageSeed =
                 seed * std::uint64_t{1'000'003} + static_cast<std::uint64_t>(index);
             TestImage image;
@@ -421,7 +452,18 @@ std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind) {
             image.expected = makeReceiptToken(imageSeed);
             image.distortion = distortion;
             image.seed = imageSeed;
-            image.bgr = renderReceiptPhoto(image.expected, distortion, imageSeed);
+            image.level = level;
+            if (distortion == Distortion::Multi) {
+                const int others = Random(imageSeed).integer(1, 2);
+                for (int i = 1; i <= others; ++i)
+                    image.others.push_back(makeReceiptToken(imageSeed * 31 + static_cast<std::uint64_t>(i)));
+                std::vector<std::string> tokens = {image.expected};
+                tokens.insert(tokens.end(), image.others.begin(), image.others.end());
+                image.bgr = renderSeveral(tokens, imageSeed, {1280, 720});
+            } else {
+                image.bgr =
+                    renderReceiptPhoto(image.expected, distortion, imageSeed, {1280, 720}, nullptr, level);
+            }
             images.push_back(std::move(image));
             ++index;
         }
@@ -435,7 +477,9 @@ void writeTestSet(const std::vector<TestImage>& images, const std::filesystem::p
     for (const TestImage& image : images) {
         const auto path = dir / (image.name + ".png");
         if (!cv::imwrite(path.string(), image.bgr)) throw std::runtime_error("cannot write " + path.string());
-        truth << image.name << '\t' << distortionName(image.distortion) << '\t' << image.expected << '\n';
+        truth << image.name << '\t' << distortionName(image.distortion) << '\t' << image.expected;
+        for (const std::string& other : image.others) truth << '\t' << other;
+        truth << '\n';
     }
     if (!truth.flush()) throw std::runtime_error("cannot write " + (dir / "truth.tsv").string());
 }

@@ -31,17 +31,33 @@ enum class Distortion : std::uint8_t {
     Dim,          ///< dim, uneven light
     Jpeg,         ///< strong JPEG compression artefacts
     Mixed,        ///< two or three of the above together
+    // Only in the hard set:
+    Large,    ///< a close-up: the code fills most of the frame
+    Crumple,  ///< crumpled and flattened: folds, creases, waviness
+    Screen,   ///< an e-receipt on a phone screen: moiré, low contrast, half of them inverted
+    Multi,    ///< two or three receipts side by side, every code to be read
 };
 
+/// Classic: the project's first set (QR version 7-8, moderate distortions; the unit tests' images).
+/// Hard: what the camera meets (issue 16): versions 7-10, faded to 15-40 % of fresh contrast in
+/// patches, crumples, 1.5-2.4 px a module, motion up to 18 px, defocus up to 5 px, amplified noise
+/// in dim light, glare, phone screens, several codes a frame.
+enum class TestSetLevel : std::uint8_t { Classic, Hard };
+
 [[nodiscard]] std::string_view distortionName(Distortion distortion);
+/// The kinds of the classic set (allDistortions) or of `level`'s set, in report order.
 [[nodiscard]] const std::vector<Distortion>& allDistortions();
+[[nodiscard]] const std::vector<Distortion>& distortionsOf(TestSetLevel level);
 
 struct TestImage {
     std::string name;      ///< e.g. "0042-glare", unique within a set
     std::string expected;  ///< the token encoded in the QR (ground truth)
     Distortion distortion = Distortion::Clean;
-    std::uint64_t seed = 0;  ///< renderReceiptPhoto(expected, distortion, seed) gives `bgr` again
-    cv::Mat bgr;             ///< 8-bit, 3 channels, 1280x720
+    std::uint64_t seed = 0;  ///< renderReceiptPhoto(expected, distortion, seed, ..., level) gives
+                             ///< `bgr` again (except Multi, several photos side by side)
+    TestSetLevel level = TestSetLevel::Classic;
+    std::vector<std::string> others;  ///< Multi: the other codes in the frame, also to be read
+    cv::Mat bgr;                      ///< 8-bit, 3 channels, 1280x720
 };
 
 /// A signed receipt token made from `seed` (store, number, amount, time, items all derived from it).
@@ -52,7 +68,8 @@ struct TestImage {
 /// own top-left (exact for flat paper; before the bend for Distortion::Curl).
 [[nodiscard]] cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std::uint64_t seed,
                                          cv::Size size = {1280, 720},
-                                         std::array<cv::Point2f, 4>* qrCorners = nullptr);
+                                         std::array<cv::Point2f, 4>* qrCorners = nullptr,
+                                         TestSetLevel level = TestSetLevel::Classic);
 
 /// The counter alone, lit like a receipt photo's, without sensor noise: what an idle kiosk's camera
 /// sees. Deterministic in `seed`.
@@ -62,13 +79,14 @@ struct TestImage {
 /// code and a thin margin of its paper, nothing more: the smallest change a receipt moving into a
 /// still scene makes (the rest of the paper is usually far larger).
 [[nodiscard]] cv::Mat layCodeOnScene(const cv::Mat& scene, const std::string& token, Distortion distortion,
-                                     std::uint64_t seed);
+                                     std::uint64_t seed, TestSetLevel level = TestSetLevel::Classic);
 
 /// `image` (8-bit, any channels) plus gaussian sensor noise of `sigma` gray levels, drawn from `seed`.
 [[nodiscard]] cv::Mat withSensorNoise(const cv::Mat& image, double sigma, std::uint64_t seed);
 
-/// `perKind` images of every distortion kind, in a fixed order, from `seed`.
-[[nodiscard]] std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind);
+/// `perKind` images of every distortion kind of `level`, in a fixed order, from `seed`.
+[[nodiscard]] std::vector<TestImage> generateTestSet(std::uint64_t seed, int perKind,
+                                                     TestSetLevel level = TestSetLevel::Classic);
 
 /// Writes `images` as NAME.png into `dir` (created) plus truth.tsv ("name<TAB>distortion<TAB>token").
 /// Throws std::runtime_error when a file cannot be written (bench/test set-up only).

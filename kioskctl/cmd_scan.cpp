@@ -2,7 +2,9 @@
 // pipeline (hal::Scanner::decodeImage, the full-effort QrDecoder) and says how long each took.
 //
 // Text output, one line per code (or "none") per image:   IMAGE<TAB>TEXT|none<TAB>MS ms
-// --json: an array of {"image", "ms", "codes": [{"text", "corners": [[x,y] x4]}], "error"?}.
+// --json: an array of {"image", "ms", "codes": [{"text", "corners": [[x,y] x4]}], "error"?, "hint"?};
+// "hint" (when no code read but something code-like is in the image, hal/scan_hint.hpp) is
+// {"text", "px_per_module", "sharpness", "saturation"}: what the kiosk would ask the shopper.
 // Exit codes: 0 every image held a code; 1 some image held none; 2 some image could not be read.
 
 #include <fmt/core.h>
@@ -10,11 +12,13 @@
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
 #include "hal/frame.hpp"
+#include "hal/scan_hint.hpp"
 #include "hal/scanner.hpp"
 
 namespace kioskctl {
@@ -29,10 +33,11 @@ struct ScanResult {
     double ms = 0;
     std::vector<hal::QrCode> codes;
     std::string error;
+    std::optional<hal::ScanMeasures> unread;  ///< measures of a code-like region nothing read
 };
 
 ScanResult scanOne(const std::string& path) {
-    ScanResult result{path, 0, {}, {}};
+    ScanResult result{path, 0, {}, {}, std::nullopt};
     auto frame = hal::loadFrameFromFile(path);
     if (!frame) {
         result.error = frame.error();
@@ -41,6 +46,7 @@ ScanResult scanOne(const std::string& path) {
     const auto started = std::chrono::steady_clock::now();
     result.codes = hal::Scanner::decodeImage(*frame);
     result.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (result.codes.empty()) result.unread = hal::measureCodeRegion(*frame);
     return result;
 }
 
@@ -53,6 +59,11 @@ nlohmann::json toJson(const ScanResult& result) {
         entry["codes"].push_back({{"text", code.text}, {"corners", corners}});
     }
     if (!result.error.empty()) entry["error"] = result.error;
+    if (result.unread)
+        entry["hint"] = {{"text", hal::hintText(hal::adviseFrom(*result.unread))},
+                         {"px_per_module", result.unread->pxPerModule},
+                         {"sharpness", result.unread->sharpness},
+                         {"saturation", result.unread->saturation}};
     return entry;
 }
 

@@ -5,7 +5,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "frame_mat.hpp"
+#include "qr_deblur.hpp"
 #include "qr_readers.hpp"
+#include "scene_signature.hpp"
 
 namespace hal {
 
@@ -19,10 +21,34 @@ constexpr double kCropTargetSide = 360.0;
 constexpr std::size_t kMaxRegions = 3;
 /// The region finder works on the frame shrunk by this factor.
 constexpr int kRegionScale = 4;
+/// Wiener regulariser of the motion deblurring: enough to keep sensor noise from exploding.
+constexpr double kWienerNoiseToSignal = 0.02;
+/// DecodeEffort::Frame: a frame whose scene signature (the change gate's, at its default settings) has
+/// not moved since a frame on which the zxing-cpp pass and the region pass both failed skips those two
+/// passes and reuses that frame's candidate regions, for at most this many frames in a row (then the
+/// passes run again, in case the difference was too small for the signature to see).
+constexpr int kSignatureWidth = 80;
+constexpr int kStillChangeLevel = 10;
+constexpr double kStillChangedArea = 0.002;
+constexpr int kMaxSkippedPasses = 5;
+/// ... unless the best candidate region got this much sharper (a receipt coming into focus barely moves
+/// the signature's 16x16-pixel cell means).
+constexpr double kSharperFactor = 1.3;
 
-/// Regions of the frame that look like a 2-D code: dense dark/light texture in a compact blob.
-/// Returned most promising first, in frame pixels, with a margin for the quiet zone.
-std::vector<cv::Rect> findCandidateRegions(const cv::Mat& gray) {
+/// Mean absolute Laplacian of the best candidate region at half the camera's resolution (halving
+/// averages fresh sensor noise away; a code coming into focus still doubles it), 0 without regions.
+double regionSharpness(const cv::Mat& gray, const std::vector<cv::Rect>& regions) {
+    if (regions.empty()) return 0;
+    cv::Mat half;
+    cv::resize(gray(regions.front()), half, {}, 0.5, 0.5, cv::INTER_AREA);
+    cv::Mat laplacian;
+    cv::Laplacian(half, laplacian, CV_16S);
+    return cv::mean(cv::abs(laplacian))[0];
+}
+
+}  // namespace
+
+std::vector<cv::Rect> detail::findCandidateRegions(const cv::Mat& gray) {
     if (gray.cols < 16 * kRegionScale || gray.rows < 16 * kRegionScale) return {};
     cv::Mat small;
     cv::resize(gray, small, {gray.cols / kRegionScale, gray.rows / kRegionScale}, 0, 0, cv::INTER_AREA);
@@ -70,33 +96,44 @@ std::vector<cv::Rect> findCandidateRegions(const cv::Mat& gray) {
     return regions;
 }
 
-}  // namespace
-
 struct QrDecoder::Impl {
     DecoderStages stages;
     detail::ZbarReader zbar;
     cv::Ptr<cv::CLAHE> clahe = cv::createCLAHE(3.0, {8, 8});
     std::size_t nextHeavy = 0;  ///< DecodeEffort::Frame: which heavy stage runs on this frame
     std::string_view lastStage;
+    std::vector<cv::Rect> regions;          ///< candidate regions of the frame being decoded
+    std::vector<std::uint8_t> failedScene;  ///< signature of the last frame the first passes missed
+    double failedSharpness = 0;             ///< regionSharpness() of that frame
+    int skippedPasses = 0;                  ///< frames since then that skipped them
 
     explicit Impl(DecoderStages s) : stages(s) {}
 
-    std::vector<QrCode> run(const cv::Mat& gray, DecodeEffort effort);
+    std::vector<QrCode> run(const cv::Mat& gray, DecodeEffort effort, bool sceneStill);
+    std::vector<QrCode> firstPasses(const cv::Mat& gray);
 
-    enum class CropFilter : std::uint8_t { None, Sharpen };
+    enum class CropFilter : std::uint8_t { None, Sharpen, Deblur };
     enum class CropReader : std::uint8_t { Zxing, Zbar };
 
     /// An upscaled, contrast-normalised crop of each candidate region, optionally sharpened, read by
     /// one decoder (zxing-cpp in try-harder mode, or ZBar). Returns at the first region that reads.
     std::vector<QrCode> decodeRegions(const cv::Mat& gray, CropFilter filter, CropReader reader) {
         if (!stages.regions || (reader == CropReader::Zxing ? !stages.zxing : !stages.zbar)) return {};
-        for (const cv::Rect& region : findCandidateRegions(gray)) {
+        for (const cv::Rect& region : regions) {
             const double factor =
                 std::clamp(kCropTargetSide / std::max(region.width, region.height), 1.0, 3.0);
+            cv::Mat source = gray(region);
+            if (filter == CropFilter::Deblur) {
+                // At the camera's resolution, before any resampling: that is where the blur is linear.
+                const auto blur = detail::estimateMotionBlur(source);
+                if (!blur) continue;
+                // A slightly long kernel errs on the safe side: too short leaves a ghost of every edge.
+                source = detail::deblurMotion(source, {blur->angle, blur->length + 1}, kWienerNoiseToSignal);
+            }
             cv::Mat crop;
-            cv::resize(gray(region), crop, {}, factor, factor,
-                       factor > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
-            if (stages.contrast) clahe->apply(crop, crop);
+            cv::resize(source, crop, {}, factor, factor, factor > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA);
+            // Not after deblurring: CLAHE lifts the deconvolution's ringing into false modules.
+            if (stages.contrast && filter != CropFilter::Deblur) clahe->apply(crop, crop);
             const detail::Placement placement{
                 cv::Point2f(static_cast<float>(region.x), static_cast<float>(region.y)),
                 static_cast<float>(factor)};
@@ -113,10 +150,24 @@ struct QrDecoder::Impl {
         return {};
     }
 
+    /// ZBar at camera resolution on the part of the frame the candidate regions cover (their bounding
+    /// box, grown by half), or on the whole frame when there are none: ZBar's cost grows with the area
+    /// (about 25 ms for a 1280x720 frame).
+    std::vector<QrCode> decodeZbarRoi(const cv::Mat& gray) {
+        if (regions.empty()) return zbar.decode(gray, {});
+        cv::Rect box = regions.front();
+        for (const cv::Rect& region : regions) box |= region;
+        const int grow = std::max(box.width, box.height) / 4;
+        box = cv::Rect(box.x - grow, box.y - grow, box.width + 2 * grow, box.height + 2 * grow) &
+              cv::Rect(0, 0, gray.cols, gray.rows);
+        return zbar.decode(gray(box),
+                           {cv::Point2f(static_cast<float>(box.x), static_cast<float>(box.y)), 1.0F});
+    }
+
     /// The stages that cost up to a full-frame pass each, cheapest and most productive first (ZBar on
     /// the full frame costs about 20 ms at 1280x720, ten times zxing-cpp). DecodeEffort::Frame runs
     /// one per frame, in turn.
-    static constexpr std::size_t kHeavyStages = 4;
+    static constexpr std::size_t kHeavyStages = 6;
     std::vector<QrCode> heavyStage(std::size_t which, const cv::Mat& gray) {
         switch (which) {
             case 0:
@@ -138,7 +189,20 @@ struct QrDecoder::Impl {
             case 3:
                 if (!stages.zbar) return {};
                 lastStage = "zbar";
-                return zbar.decode(gray, {});
+                return decodeZbarRoi(gray);
+            case 4:
+                // An e-receipt on a phone in dark mode: light modules on a dark screen.
+                if (!stages.invert || !stages.zxing) return {};
+                lastStage = "invert";
+                {
+                    cv::Mat inverted;
+                    cv::bitwise_not(gray, inverted);
+                    return detail::zxingDecode(inverted, {}, true);
+                }
+            case 5:
+                if (!stages.regions || !stages.deblur || !stages.zxing) return {};
+                lastStage = "deblur";
+                return decodeRegions(gray, CropFilter::Deblur, CropReader::Zxing);
             default:
                 return {};
         }
@@ -155,7 +219,27 @@ std::vector<QrCode> QrDecoder::decode(const Frame& frame, DecodeEffort effort) {
     constexpr int kMinSide = 21;
     if (frame.empty() || frame.width < kMinSide || frame.height < kMinSide) return {};
     try {
-        return impl.run(detail::grayOf(frame), effort);
+        const cv::Mat gray = detail::grayOf(frame);
+        bool sceneStill = false;
+        std::vector<std::uint8_t> scene;
+        if (effort == DecodeEffort::Frame) {
+            scene = detail::sceneSignature(frame, kSignatureWidth);
+            sceneStill =
+                !impl.failedScene.empty() && impl.skippedPasses < kMaxSkippedPasses &&
+                !detail::sceneChanged(scene, impl.failedScene, kStillChangeLevel, kStillChangedArea) &&
+                regionSharpness(gray, impl.regions) <= kSharperFactor * impl.failedSharpness;
+        }
+        auto codes = impl.run(gray, effort, sceneStill);
+        if (!codes.empty()) {
+            impl.failedScene.clear();
+        } else if (!sceneStill) {
+            impl.failedScene = std::move(scene);
+            impl.failedSharpness = regionSharpness(gray, impl.regions);
+            impl.skippedPasses = 0;
+        } else {
+            ++impl.skippedPasses;
+        }
+        return codes;
     } catch (const cv::Exception&) {
         // OpenCV asserts on shapes it dislikes; for a scanner that means "no code in this frame".
         impl.lastStage = "";
@@ -163,19 +247,31 @@ std::vector<QrCode> QrDecoder::decode(const Frame& frame, DecodeEffort effort) {
     }
 }
 
-std::vector<QrCode> QrDecoder::Impl::run(const cv::Mat& gray, DecodeEffort effort) {
-    // zxing-cpp on the raw frame is fast (about 2 ms) and reads most receipts: always first.
+std::vector<QrCode> QrDecoder::Impl::firstPasses(const cv::Mat& gray) {
+    // zxing-cpp on the raw frame with the library's own default effort (try harder, downscaled
+    // pyramid for close-ups, every code in the frame): whatever it reads alone, the pipeline reads.
     std::vector<QrCode> codes;
     if (stages.zxing) {
-        codes = detail::zxingDecode(gray, {}, false);
+        codes = detail::zxingDecode(gray, {}, true);
         if (!codes.empty()) {
             lastStage = "zxing";
             return codes;
         }
     }
+    regions = stages.regions ? detail::findCandidateRegions(gray) : std::vector<cv::Rect>{};
     if (stages.regions && stages.zxing) {
         lastStage = "region";
         codes = decodeRegions(gray, CropFilter::None, CropReader::Zxing);
+    }
+    return codes;
+}
+
+std::vector<QrCode> QrDecoder::Impl::run(const cv::Mat& gray, DecodeEffort effort, bool sceneStill) {
+    // A still scene on which these passes failed a frame ago: they would fail again (the regions kept
+    // from that frame still hold), so this frame's budget goes to the next heavy stage alone.
+    std::vector<QrCode> codes;
+    if (!sceneStill) {
+        codes = firstPasses(gray);
         if (!codes.empty()) return codes;
     }
     if (effort == DecodeEffort::Frame) {
@@ -208,7 +304,7 @@ std::vector<QrCode> decodeWithZbarOnly(const Frame& frame) {
 
 std::vector<QrCode> decodeWithZxingOnly(const Frame& frame) {
     if (frame.empty()) return {};
-    return detail::zxingDecode(detail::grayOf(frame), {}, false);
+    return detail::zxingDecode(detail::grayOf(frame), {}, true);
 }
 
 }  // namespace hal

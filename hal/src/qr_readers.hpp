@@ -21,6 +21,10 @@ struct Placement {
     }
 };
 
+/// Regions of the frame that look like a 2-D code: dense dark/light texture in a compact blob.
+/// Returned most promising first (at most 3), in frame pixels, with a margin for the quiet zone.
+[[nodiscard]] std::vector<cv::Rect> findCandidateRegions(const cv::Mat& gray);
+
 /// Appends `code` unless its text is empty or already in `into`.
 void addUnique(std::vector<QrCode>& into, QrCode code);
 

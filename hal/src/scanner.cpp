@@ -60,6 +60,11 @@ ScannerStats Scanner::stats() const {
     return m_stats;
 }
 
+ScanAdvice Scanner::hint() const {
+    const std::lock_guard lock(m_mutex);
+    return m_hint;
+}
+
 std::vector<QrCode> Scanner::decodeImage(const Frame& image) {
     QrDecoder decoder;
     return decoder.decode(image, DecodeEffort::Still);
@@ -81,6 +86,7 @@ void Scanner::run() {
     ScanDeduper deduper(m_config.forgetAfterMs);
     SceneChangeGate gate(m_config.gate);
     std::vector<std::string> inView;  ///< codes of the last decoded frame
+    int misses = 0;                   ///< decoded frames in a row that read nothing
     bool lookedAny = false;
     MonotonicMs lastLookAt = 0;
     // Nothing may escape a worker thread silently: an unexpected exception is logged and the loop goes
@@ -128,6 +134,11 @@ void Scanner::run() {
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
             const MonotonicMs now = m_clock.monotonicMs();
             gate.decoded(now);
+            misses = codes.empty() ? misses + 1 : 0;
+            ScanAdvice advice;
+            if (misses >= m_config.hintAfterMisses)
+                if (const auto measures = measureCodeRegion(*frame))
+                    advice = ScanAdvice{adviseFrom(*measures), *measures};
             inView.clear();
             std::vector<ScanEvent> fresh;
             for (const QrCode& code : codes) {
@@ -141,6 +152,7 @@ void Scanner::run() {
                 ++m_stats.framesDecoded;
                 m_stats.sceneChanges = gate.changes();
                 m_stats.lastDecodeMs = ms;
+                m_hint = advice;
                 for (ScanEvent& event : fresh) {
                     if (m_events.size() == m_config.maxQueuedEvents) m_events.pop_front();
                     m_events.push_back(std::move(event));

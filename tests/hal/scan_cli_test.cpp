@@ -58,3 +58,22 @@ TEST(KioskctlScan, JsonReportsNoneAndUnreadableImages) {
     EXPECT_EQ(none.exitCode, 1);
     EXPECT_NE(none.out.find("\tnone\t"), std::string::npos) << none.out;
 }
+
+TEST(KioskctlScan, JsonSaysHoldCloserForACodeTooSmallToRead) {
+    const TempDir dir;
+    const auto photo = dir.path() / "far.png";
+    std::string found;
+    // The first generated far-away receipt that kioskctl cannot read (most of them it can).
+    for (std::uint64_t seed = 1; seed <= 20 && found.empty(); ++seed) {
+        ASSERT_TRUE(cv::imwrite(photo.string(), bench::renderReceiptPhoto(
+                                                    bench::makeReceiptToken(seed), bench::Distortion::Small,
+                                                    seed, {1280, 720}, nullptr, bench::TestSetLevel::Hard)));
+        const auto result = kiosk_test::runProcess({kKioskctl, "scan", "--json", photo.string()}, dir.path());
+        if (result.exitCode != 1) continue;
+        const auto report = nlohmann::json::parse(result.out);
+        ASSERT_TRUE(report[0].contains("hint")) << result.out;
+        found = report[0]["hint"]["text"].get<std::string>();
+        EXPECT_GT(report[0]["hint"]["px_per_module"].get<double>(), 0.0);
+    }
+    EXPECT_EQ(found, "Hold the receipt closer to the camera");
+}

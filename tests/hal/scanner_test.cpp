@@ -301,3 +301,37 @@ TEST(Scanner, ReceiptAlreadyInViewWhenTheScannerStartsIsRead) {
     EXPECT_EQ(scanner.stats().sceneChanges, 1U);
     scanner.stop();
 }
+
+TEST(Scanner, SaysHoldCloserForACodeTooSmallThenReadsItCloser) {
+    // A receipt held too far: its code is seen but its modules are too small to read.
+    std::string token;
+    hal::Frame far;
+    for (std::uint64_t seed = 1; seed <= 20 && far.empty(); ++seed) {
+        token = bench::makeReceiptToken(seed);
+        hal::Frame frame = hal::detail::frameFromMat(bench::renderReceiptPhoto(
+            token, bench::Distortion::Small, seed, {1280, 720}, nullptr, bench::TestSetLevel::Hard));
+        const auto measures = hal::measureCodeRegion(frame);
+        if (hal::Scanner::decodeImage(frame).empty() && measures &&
+            hal::adviseFrom(*measures) == hal::ScanHint::HoldCloser)
+            far = std::move(frame);
+    }
+    ASSERT_FALSE(far.empty()) << "no unreadable small code among the seeds";
+
+    hal::ManualClock clock;
+    hal::VirtualCamera camera({.driver = "virtual", .device = ""}, clock);
+    hal::Scanner scanner(camera, clock, {.retryDelayMs = 5, .minDecodeIntervalMs = 0});
+    scanner.start();
+    EXPECT_EQ(scanner.hint().hint, hal::ScanHint::None);
+    camera.show(far);
+    ASSERT_TRUE(waitFor([&] { return scanner.hint().hint == hal::ScanHint::HoldCloser; }));
+    EXPECT_LT(scanner.hint().measures.pxPerModule, hal::kHintMinPxPerModule);
+    EXPECT_TRUE(scanner.drainEvents().empty());
+
+    camera.show(hal::detail::frameFromMat(bench::renderReceiptPhoto(token, bench::Distortion::Clean, 7)));
+    ASSERT_TRUE(waitFor([&] { return scanner.stats().eventsPosted == 1; }));
+    const auto events = scanner.drainEvents();
+    ASSERT_EQ(events.size(), 1U);
+    EXPECT_EQ(events[0].text, token);
+    EXPECT_EQ(scanner.hint().hint, hal::ScanHint::None);
+    scanner.stop();
+}

@@ -3,14 +3,20 @@
 // (tilted, curled, blurred, faded thermal print, glare, small in the frame, dim light).
 //
 // The pipeline runs stages from cheap to expensive and stops at the first that reads a code:
-//   cheap, every frame:  zxing-cpp on the gray frame (about 2 ms at 1280x720) ->
-//                        candidate regions (dense dark/light texture found on a 1/4-size image),
+//   first, always:       zxing-cpp on the gray frame at the library's own default effort (try harder,
+//                        downscaled pyramid for close-ups, every code in the frame), so whatever
+//                        zxing-cpp reads alone the pipeline reads too ->
+//   cheap, every frame:  candidate regions (dense dark/light texture found on a 1/4-size image),
 //                        cropped, upscaled to ~360 px, CLAHE-normalised, zxing-cpp try-harder
 //   heavy, in turn:      zxing-cpp on unsharp-masked region crops | zxing-cpp on the
-//                        CLAHE-normalised frame | ZBar on the region crops | ZBar on the gray frame
+//                        CLAHE-normalised frame | ZBar on the region crops | ZBar on the gray frame |
+//                        zxing-cpp on the inverted frame (dark-mode phone screens) | zxing-cpp on
+//                        region crops deconvolved with their estimated motion blur (qr_deblur.hpp)
 // DecodeEffort::Frame keeps one camera frame within budget: the cheap stages and ONE heavy stage,
 // a different one on each successive frame (a receipt is held for many frames, so the retry on the
-// next frame costs the shopper nothing). DecodeEffort::Still runs every stage (kioskctl scan).
+// next frame costs the shopper nothing). On a held receipt, a frame whose scene has not moved since
+// the frame on which the first two passes failed skips them and reuses its candidate regions (up to 5
+// frames in a row): it pays for its heavy stage alone. DecodeEffort::Still runs every stage (kioskctl scan).
 // docs/performance.md has the measured effect of each stage.
 //
 // Threads: a QrDecoder is not synchronised; use one per thread. Never throws on any image content.
@@ -45,6 +51,8 @@ struct DecoderStages {
     bool contrast = true;  ///< CLAHE contrast normalisation
     bool regions = true;   ///< candidate regions, upscaled crops
     bool sharpen = true;   ///< unsharp-masked variants of the regions (blur, motion)
+    bool invert = true;    ///< the frame inverted (dark-mode phone screens)
+    bool deblur = true;    ///< regions deconvolved with their estimated motion blur
 };
 
 class QrDecoder {
@@ -58,7 +66,7 @@ class QrDecoder {
     [[nodiscard]] std::vector<QrCode> decode(const Frame& frame, DecodeEffort effort);
 
     /// The stage that produced the last non-empty result ("zbar", "zxing", "clahe", "region",
-    /// "region-zbar", "sharpen"), or "" — for logs and the benchmark.
+    /// "region-zbar", "sharpen", "invert", "deblur"), or "" — for logs and the benchmark.
     [[nodiscard]] std::string_view lastStage() const;
 
   private:
@@ -67,7 +75,8 @@ class QrDecoder {
 };
 
 /// Baselines for the benchmark and for tests that prove the pipeline helps: one decoder, gray frame,
-/// no preprocessing. Same threading rules as QrDecoder (these create their decoder per call).
+/// no preprocessing (zxing-cpp at its default effort: try harder, downscale; QR only). Same threading rules
+/// as QrDecoder (these create their decoder per call).
 [[nodiscard]] std::vector<QrCode> decodeWithZbarOnly(const Frame& frame);
 [[nodiscard]] std::vector<QrCode> decodeWithZxingOnly(const Frame& frame);
 

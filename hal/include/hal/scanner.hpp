@@ -28,6 +28,7 @@
 #include "hal/clock.hpp"
 #include "hal/frame.hpp"
 #include "hal/qr_decoder.hpp"
+#include "hal/scan_hint.hpp"
 #include "hal/scene_change_gate.hpp"
 
 namespace hal {
@@ -56,6 +57,9 @@ struct ScannerConfig {
     /// Which of those frames are decoded: while the scene changes and shortly after, and a still scene
     /// only now and then — an idle kiosk's camera sees an unchanging counter all day.
     SceneGateConfig gate{};
+    /// After this many decoded frames in a row that read nothing while a code-like region is in view,
+    /// hint() says why (about 0.2 s at 15 decodes a second: the heavy stages had their turn first).
+    int hintAfterMisses = 3;
 };
 
 struct ScannerStats {
@@ -90,6 +94,9 @@ class Scanner {
     /// The newest frame if it is newer than the last one returned (one-slot mailbox), else nullopt.
     [[nodiscard]] std::optional<Frame> latestFrame();
     [[nodiscard]] ScannerStats stats() const;
+    /// What the shopper should do so the code in view reads (ScanHint::None when nothing to say),
+    /// with the measures behind it. Cleared as soon as a code reads or nothing code-like is in view.
+    [[nodiscard]] ScanAdvice hint() const;
     [[nodiscard]] CameraHealth cameraHealth() const { return m_camera.health(); }
 
     /// Decodes a still image synchronously on the calling thread with the full pipeline
@@ -113,6 +120,7 @@ class Scanner {
     std::optional<Frame> m_latest;
     std::uint64_t m_latestTaken = 0;  ///< sequence+1 of the last frame handed out (0 = none)
     ScannerStats m_stats;
+    ScanAdvice m_hint;
 };
 
 }  // namespace hal

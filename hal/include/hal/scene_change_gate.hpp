@@ -58,11 +58,8 @@ class SceneChangeGate {
     [[nodiscard]] std::uint64_t changes() const { return m_changes; }
 
   private:
-    [[nodiscard]] bool changedFromReference(const std::vector<std::uint8_t>& signature) const;
-
     SceneGateConfig m_config;
     std::vector<std::uint8_t> m_reference;  ///< signature of the last changed frame; empty = none yet
-    int m_referenceWidth = 0;
     int m_settleLeft = 0;
     MonotonicMs m_lastDecodeAt = 0;
     std::uint64_t m_changes = 0;
