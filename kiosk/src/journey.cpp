@@ -531,6 +531,13 @@ void Journey::handleScan(const std::string& text, Now now) {
     go(Step::Phone);
 }
 
+void Journey::applySettlement(const net::ClaimOutcome& outcome) {
+    m_s.settled = outcome;
+    if (outcome.status == net::ClaimOutcome::Status::Accepted && m_s.phone) {
+        m_commands.emplace_back(LookupMember{m_session, m_s.phone->national()});
+    }
+}
+
 void Journey::onEvent(const Event& event, Now now) {
     std::visit(
         Overloaded{
@@ -588,6 +595,15 @@ void Journey::onEvent(const Event& event, Now now) {
                 }
                 m_s.claimKey = *e.idempotencyKey;
                 m_s.pendingPoints = e.pendingPoints;
+                // The sync thread may have pushed the claim, and central answered, before the store
+                // thread said it was queued: that answer waited here.
+                const auto early = std::find_if(
+                    m_s.earlyAnswers.begin(), m_s.earlyAnswers.end(),
+                    [&](const ClaimSettled& answer) { return answer.idempotencyKey == m_s.claimKey; });
+                if (early != m_s.earlyAnswers.end()) {
+                    applySettlement(early->outcome);
+                }
+                m_s.earlyAnswers.clear();
                 go(Step::Result);
             },
             [&](const ClaimSettled& e) {
@@ -595,13 +611,14 @@ void Journey::onEvent(const Event& event, Now now) {
                 if (m_step == Step::Maintenance) {
                     rebuild();
                 }
+                if (m_pending == Pending::Queue) {
+                    m_s.earlyAnswers.push_back(e);  // its key is not known yet: kept until ClaimQueued
+                    return;
+                }
                 if (m_s.claimKey.empty() || e.idempotencyKey != m_s.claimKey) {
                     return;
                 }
-                m_s.settled = e.outcome;
-                if (e.outcome.status == net::ClaimOutcome::Status::Accepted && m_s.phone) {
-                    m_commands.emplace_back(LookupMember{m_session, m_s.phone->national()});
-                }
+                applySettlement(e.outcome);
                 rebuild();
             },
             [&](const SyncChanged& e) {

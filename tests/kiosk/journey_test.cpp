@@ -449,6 +449,31 @@ TEST_F(JourneyTest, OfflineClaimShowsPendingAndDuplicateIsRefused) {
     EXPECT_TRUE(shows("đã được tích điểm"));
 }
 
+/// The sync thread may push a claim (and post central's answer) before the store thread has posted
+/// that the claim is queued: the answer must still reach the screen, never "waiting to sync" for a
+/// receipt central already refused.
+TEST_F(JourneyTest, AClaimAnswerArrivingBeforeItsQueueConfirmationIsShown) {
+    toLookup();
+    net::Error offline;
+    offline.kind = net::ErrorKind::Network;
+    post(MemberLookedUp{m_journey->session(), std::unexpected(offline)});
+    ASSERT_EQ(screen(), ui::ScreenId::Consent);
+    tap("consent:join");
+    tap("ok");
+    ASSERT_EQ(commands<QueueClaim>().size(), 1U);
+    net::ClaimOutcome other;
+    other.status = net::ClaimOutcome::Status::Accepted;
+    post(ClaimSettled{"key-of-an-older-claim", other});
+    net::ClaimOutcome refused;
+    refused.status = net::ClaimOutcome::Status::Refused;
+    refused.code = "already_claimed";
+    post(ClaimSettled{"key-7", refused});
+    post(ClaimQueued{m_journey->session(), std::string("key-7"), 25});
+    EXPECT_EQ(screen(), ui::ScreenId::Result);
+    EXPECT_TRUE(shows("đã được tích điểm trước đó"));
+    EXPECT_FALSE(shows("đang chờ đồng bộ"));
+}
+
 TEST_F(JourneyTest, AttractAdvertisesTheCampaignCentralSent) {
     std::ifstream in(std::string(KIOSK_SOURCE_DIR) + "/assets/config/campaign.toml");
     const std::string toml{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

@@ -143,6 +143,8 @@ class Journey {
         std::optional<std::int64_t> provisional;
         std::int64_t pendingPoints = 0;
         std::optional<net::ClaimOutcome> settled;
+        /// Answers of central that arrived while this session's claim was being queued (its key unknown).
+        std::vector<ClaimSettled> earlyAnswers;
         std::string selectedReward;
         std::optional<net::Voucher> voucher;
         std::string printProblem;  ///< empty: printed
@@ -166,6 +168,8 @@ class Journey {
     };
 
     void handleScan(const std::string& text, Now now);
+    /// Central's answer to this session's claim: shown, and an accepted one refreshes the member.
+    void applySettlement(const net::ClaimOutcome& outcome);
     void handleKey(const std::string& key);
     void submitPhone();
     void chooseReward(const std::string& id);

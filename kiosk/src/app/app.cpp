@@ -391,14 +391,16 @@ void App::dispatch(std::vector<Command> commands) {
                     sync::LocalStore* store = m_store.get();
                     m_storeWorker->post([inbox, central, store, c] {
                         auto key = store->enqueue(c.claim);
-                        std::int64_t pending = 0;
-                        if (key) {
-                            if (central->sync) {
-                                central->sync->syncNow();
-                            }
-                            pending = store->pendingPoints(c.claim.phone).value_or(c.claim.provisionalPoints);
-                        }
+                        const bool queued = key.has_value();
+                        const std::int64_t pending =
+                            queued ? store->pendingPoints(c.claim.phone).value_or(c.claim.provisionalPoints)
+                                   : 0;
+                        // Posted before the sync thread is woken; an answer that still comes first (a
+                        // push already under way) waits in the journey until this arrives.
                         inbox->post(ClaimQueued{c.session, std::move(key), pending});
+                        if (queued && central->sync) {
+                            central->sync->syncNow();
+                        }
                     });
                 } else if constexpr (std::is_same_v<T, RequestOtp>) {
                     m_centralWorker->post([inbox, central, c] {
