@@ -138,15 +138,15 @@ class Journey {
         /// The consent receipt: nullopt: not asked (or still printing); empty: printed; else the problem.
         std::optional<std::string> consentPrint;
         bool memberKnown = false;  ///< central answered the lookup
-        std::optional<net::MemberInfo> member;
+        std::optional<Member> member;
         std::string claimKey;
         std::optional<std::int64_t> provisional;
         std::int64_t pendingPoints = 0;
-        std::optional<net::ClaimOutcome> settled;
+        std::optional<ClaimOutcome> settled;
         /// Answers of central that arrived while this session's claim was being queued (its key unknown).
         std::vector<ClaimSettled> earlyAnswers;
         std::string selectedReward;
-        std::optional<net::Voucher> voucher;
+        std::optional<Redemption> voucher;
         std::string printProblem;  ///< empty: printed
         std::string messageKey;    ///< a message to show on the current screen ("scan.error.token_expired")
         std::vector<std::pair<std::string_view, std::string>> messageArgs;
@@ -169,7 +169,7 @@ class Journey {
 
     void handleScan(const std::string& text, Now now);
     /// Central's answer to this session's claim: shown, and an accepted one refreshes the member.
-    void applySettlement(const net::ClaimOutcome& outcome);
+    void applySettlement(const ClaimOutcome& outcome);
     void handleKey(const std::string& key);
     void submitPhone();
     void chooseReward(const std::string& id);
@@ -178,15 +178,10 @@ class Journey {
     void submitStaffPin(Now now);
     void onMaintenanceIntent(const std::string& id);
     void onStaffPrinterChecked(const std::string& problem, Now now);
-    /// The consent receipt of this session, worded in the shopper's language.
-    [[nodiscard]] hal::ConsentTicket consentTicket(Now now) const;
+    /// The content of the consent receipt of this session, in the shopper's language.
+    [[nodiscard]] ConsentSlip consentSlip(Now now) const;
     void setNotice(std::string key, ui::Tone tone,
                    std::vector<std::pair<std::string_view, std::string>> args = {});
-    /// The ticket of a voucher central issued: the same layout for the first print and a staff reprint.
-    [[nodiscard]] hal::VoucherTicket ticket(const std::string& title, std::int64_t valueDong,
-                                            loyalty::UnixSeconds issuedAt, loyalty::UnixSeconds expiresAt,
-                                            const std::string& terms, const std::string& code,
-                                            const std::string& qrPayload, Now now) const;
     void go(Step step);
     void setMessage(std::string key, std::vector<std::pair<std::string_view, std::string>> args = {});
     void rebuild();
@@ -207,6 +202,9 @@ class Journey {
     /// A count of points / an amount of dong grouped the way the current language writes numbers.
     [[nodiscard]] std::string number(std::int64_t n) const;
     [[nodiscard]] std::string money(loyalty::Dong amount) const;
+    [[nodiscard]] loyalty::Language language() const {
+        return m_language == "en" ? loyalty::Language::English : loyalty::Language::Vietnamese;
+    }
     [[nodiscard]] std::string tr(
         std::string_view key, const std::vector<std::pair<std::string_view, std::string>>& args = {}) const;
     [[nodiscard]] std::string errorText(std::string_view prefix, const std::string& code,
@@ -230,7 +228,7 @@ class Journey {
     bool m_scanHelp = false;  ///< the "cannot read it?" tip is on the Scan screen
     bool m_online = false;
     std::int64_t m_outboxDepth = 0;
-    sync::Enrollment m_enrollment = sync::Enrollment::NotNeeded;
+    Enrollment m_enrollment = Enrollment::NotNeeded;
     std::optional<loyalty::UnixSeconds> m_lastSync;  ///< central time of the last answer from the sync worker
     std::vector<Command> m_commands;
     ui::View m_view;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "adapter.hpp"
 #include "hal/bitmap.hpp"
 #include "hal/printer_registry.hpp"
 #include "hal/scanner.hpp"
@@ -23,6 +24,7 @@
 #include "loyalty/signing.hpp"
 #include "network/central_client.hpp"
 #include "network/idempotency_key.hpp"
+#include "tickets.hpp"
 #include "worker.hpp"
 
 namespace kiosk {
@@ -46,11 +48,8 @@ struct App::AutomationJob {
 
 namespace {
 
-net::Error offlineError() {
-    net::Error e;
-    e.kind = net::ErrorKind::Network;
-    e.message = "no central service configured";
-    return e;
+CentralError offlineError() {
+    return {"", false, "no central service configured"};
 }
 
 json stateOf(const ui::View& view) {
@@ -178,6 +177,7 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     }
     m_vi = std::move(*vi);
     m_en = std::move(*en);
+    m_tickets = std::make_unique<TicketWriter>(m_vi, m_en, m_config.kioskId);
     auto keyring = loadStoreKeys(m_config.storeKeys);
     if (!keyring) {
         throw std::runtime_error(keyring.error());
@@ -251,7 +251,7 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
         Inbox* inbox = m_inbox.get();
         sync::SyncEvents events;
         events.claimSettled = [inbox](const sync::ClaimSettled& s) {
-            inbox->post(ClaimSettled{s.idempotencyKey, s.outcome});
+            inbox->post(ClaimSettled{s.idempotencyKey, adapter::toModel(s.outcome)});
         };
         events.statusChanged = [inbox, refusalLogged = false](const sync::SyncStatus& s) mutable {
             // Once: the worker has stopped calling central, only staff with a new code can fix it.
@@ -259,7 +259,7 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
                 spdlog::error("{}; claims stay queued", s.lastError);
                 refusalLogged = true;
             }
-            inbox->post(SyncChanged{s.online, s.outboxDepth, s.enrollment});
+            inbox->post(SyncChanged{s.online, s.outboxDepth, adapter::toModel(s.enrollment)});
         };
         events.validateConfig = [](const std::string& body) { return configProblem(body); };
         // The sync worker enrolls in the background (central may be unreachable at the first start of a
@@ -377,12 +377,12 @@ void App::dispatch(std::vector<Command> commands) {
                         if (central->client) {
                             auto member = central->client->member(c.phone);
                             if (member) {
-                                event.result = std::optional<net::MemberInfo>(std::move(*member));
+                                event.result = std::optional<Member>(adapter::toModel(*member));
                             } else if (member.error().kind == net::ErrorKind::Refused &&
                                        member.error().code == "not_found") {
-                                event.result = std::optional<net::MemberInfo>();
+                                event.result = std::optional<Member>();
                             } else {
-                                event.result = std::unexpected(member.error());
+                                event.result = std::unexpected(adapter::toModel(member.error()));
                             }
                         }
                         inbox->post(std::move(event));
@@ -390,14 +390,20 @@ void App::dispatch(std::vector<Command> commands) {
                 } else if constexpr (std::is_same_v<T, QueueClaim>) {
                     sync::LocalStore* store = m_store.get();
                     m_storeWorker->post([inbox, central, store, c] {
-                        auto key = store->enqueue(c.claim);
-                        const bool queued = key.has_value();
+                        auto stored = store->enqueue(adapter::toStore(c.claim));
+                        const bool queued = stored.has_value();
                         const std::int64_t pending =
                             queued ? store->pendingPoints(c.claim.phone).value_or(c.claim.provisionalPoints)
                                    : 0;
                         // Posted before the sync thread is woken; an answer that still comes first (a
                         // push already under way) waits in the journey until this arrives.
-                        inbox->post(ClaimQueued{c.session, std::move(key), pending});
+                        ClaimQueued event{c.session, std::unexpected(QueueFailure::Store), pending};
+                        if (stored) {
+                            event.idempotencyKey = std::move(*stored);
+                        } else {
+                            event.idempotencyKey = std::unexpected(adapter::toModel(stored.error()));
+                        }
+                        inbox->post(std::move(event));
                         if (queued && central->sync) {
                             central->sync->syncNow();
                         }
@@ -406,7 +412,7 @@ void App::dispatch(std::vector<Command> commands) {
                     m_centralWorker->post([inbox, central, c] {
                         OtpRequested event{c.session, std::unexpected(offlineError())};
                         if (central->client) {
-                            event.result = central->client->requestOtp(c.phone);
+                            event.result = adapter::toModel(central->client->requestOtp(c.phone));
                         }
                         inbox->post(std::move(event));
                     });
@@ -415,18 +421,15 @@ void App::dispatch(std::vector<Command> commands) {
                     m_centralWorker->post([inbox, central, store, c] {
                         Redeemed event{c.session, std::unexpected(offlineError())};
                         if (central->client) {
-                            net::RedemptionRequest request = c.request;
+                            net::RedemptionRequest request = adapter::toNet(c.request);
                             request.idempotencyKey = net::newIdempotencyKey();
-                            event.result = central->client->redeem(request);
+                            event.result = adapter::toModel(central->client->redeem(request));
                         }
                         if (event.result) {
                             // Kept before anything is printed, so staff can reprint a voucher whose
                             // print fails midway (it is safe on central either way).
-                            const net::Voucher& v = *event.result;
-                            if (auto saved =
-                                    store->saveVoucher({v.code, v.qrPayload, v.nameVi, v.nameEn, v.valueDong,
-                                                        v.issuedAt, v.expiresAt, v.terms, v.termsEn, false});
-                                !saved) {
+                            const Voucher& v = event.result->voucher;
+                            if (auto saved = store->saveVoucher(adapter::toStore(v)); !saved) {
                                 spdlog::error("voucher {} not kept for reprints: {}", v.code,
                                               saved.error().message);
                             }
@@ -444,24 +447,26 @@ void App::dispatch(std::vector<Command> commands) {
                     hal::TextRaster* text = m_ticketText.get();
                     const hal::Bitmap* logo = m_ticketLogo.get();
                     sync::LocalStore* store = m_store.get();
-                    m_printerWorker->post([inbox, printer, text, logo, store, c] {
+                    m_printerWorker->post([inbox, printer, text, logo, store, session = c.session,
+                                           ticket = m_tickets->voucher(c.slip)] {
                         std::string problem =
-                            printTicket(printer, text, logo, c.ticket, "voucher " + c.ticket.code);
+                            printTicket(printer, text, logo, ticket, "voucher " + ticket.code);
                         if (problem.empty()) {
-                            if (auto marked = store->markVoucherPrinted(c.ticket.code); !marked) {
-                                spdlog::warn("voucher {} printed but not marked: {}", c.ticket.code,
+                            if (auto marked = store->markVoucherPrinted(ticket.code); !marked) {
+                                spdlog::warn("voucher {} printed but not marked: {}", ticket.code,
                                              marked.error().message);
                             }
                         }
-                        inbox->post(Printed{c.session, problem});
+                        inbox->post(Printed{session, problem});
                     });
                 } else if constexpr (std::is_same_v<T, PrintConsent>) {
                     hal::ReceiptPrinter* printer = m_printer.get();
                     hal::TextRaster* text = m_ticketText.get();
                     const hal::Bitmap* logo = m_ticketLogo.get();
-                    m_printerWorker->post([inbox, printer, text, logo, c] {
-                        inbox->post(Printed{c.session,
-                                            printTicket(printer, text, logo, c.ticket, "consent receipt")});
+                    m_printerWorker->post([inbox, printer, text, logo, session = c.session,
+                                           ticket = m_tickets->consent(c.slip)] {
+                        inbox->post(
+                            Printed{session, printTicket(printer, text, logo, ticket, "consent receipt")});
                     });
                 } else if constexpr (std::is_same_v<T, LoadStaffReport> ||
                                      std::is_same_v<T, AcknowledgeRefusal>) {
@@ -479,13 +484,21 @@ void App::dispatch(std::vector<Command> commands) {
                         auto vouchers = store->vouchers();
                         auto depth = store->outboxDepth();
                         if (!refusals || !vouchers || !depth) {
-                            event.report = std::unexpected(!refusals   ? refusals.error()
-                                                           : !vouchers ? vouchers.error()
-                                                                       : depth.error());
+                            event.report = std::unexpected(!refusals   ? refusals.error().message
+                                                           : !vouchers ? vouchers.error().message
+                                                                       : depth.error().message);
                         } else {
+                            StaffReport report;
+                            for (const auto& refusal : *refusals) {
+                                report.refusals.push_back(adapter::toModel(refusal));
+                            }
+                            for (const auto& voucher : *vouchers) {
+                                report.vouchers.push_back(adapter::toModel(voucher));
+                            }
+                            report.outboxDepth = *depth;
                             const auto camera = scanner->cameraHealth();
-                            event.report = StaffReport{std::move(*refusals), std::move(*vouchers), *depth,
-                                                       camera.healthy() ? "" : camera.lastError};
+                            report.cameraProblem = camera.healthy() ? "" : camera.lastError;
+                            event.report = std::move(report);
                         }
                         inbox->post(std::move(event));
                     });

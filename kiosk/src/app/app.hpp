@@ -38,6 +38,7 @@ class SyncWorker;
 namespace kiosk {
 
 class Inbox;
+class TicketWriter;
 class Worker;
 struct CentralLink;
 
@@ -71,6 +72,7 @@ class App {
     std::atomic<std::int64_t> m_idleOffsetMs{0};  ///< automation's "idle advance_ms"
     ui::Strings m_vi;
     ui::Strings m_en;
+    std::unique_ptr<TicketWriter> m_tickets;  ///< words the slips the journey asks to print (UI thread)
     std::unique_ptr<ui::Host> m_host;
     std::unique_ptr<Inbox> m_inbox;
     std::unique_ptr<Journey> m_journey;

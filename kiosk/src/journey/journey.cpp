@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 
-#include "loyalty/money.hpp"
+#include "kiosk/wording.hpp"
 #include "loyalty/time.hpp"
 
 namespace kiosk {
@@ -30,14 +29,6 @@ std::string groupPhone(const std::string& digits) {
         out += digits[i];
     }
     return out;
-}
-
-/// "10:15 23/11/2026", Vietnam time.
-std::string timeAndDate(loyalty::UnixSeconds t) {
-    const auto local = loyalty::localDateTime(t);
-    char clock[8];
-    std::snprintf(clock, sizeof(clock), "%02d:%02d", local.hour % 24, local.minute % 60);
-    return std::string(clock) + " " + loyalty::formatLocalDateVi(local.date);
 }
 
 template <class... Ts>
@@ -226,7 +217,7 @@ void Journey::onIntent(const ui::Intent& intent, Now now) {
             } else if (id == "ok" && m_s.consentJoin) {
                 m_pending = Pending::Queue;
                 m_s.workingKey = "working.saving";
-                sync::NewClaim claim;
+                NewClaim claim;
                 claim.receiptId = m_s.receipt->id();
                 claim.token = m_s.token;
                 claim.phone = m_s.phone->national();
@@ -384,75 +375,35 @@ void Journey::onStaffPrinterChecked(const std::string& problem, Now now) {
         return;
     }
     m_pending = Pending::None;
-    const sync::IssuedVoucher* voucher = nullptr;
+    const KeptVoucher* kept = nullptr;
     if (m_staff.report) {
         const auto& list = m_staff.report->vouchers;
-        const auto found = std::find_if(list.begin(), list.end(), [&](const sync::IssuedVoucher& v) {
-            return v.code == m_staff.reprintCode;
+        const auto found = std::find_if(list.begin(), list.end(), [&](const KeptVoucher& v) {
+            return v.voucher.code == m_staff.reprintCode;
         });
-        voucher = found == list.end() ? nullptr : &*found;
+        kept = found == list.end() ? nullptr : &*found;
     }
-    if (voucher == nullptr) {
+    if (kept == nullptr) {
         setNotice("", ui::Tone::Normal);  // the list changed meanwhile: nothing to print
         rebuild();
         return;
     }
     if (!problem.empty()) {
         setNotice("staff.reprint_failed", ui::Tone::Error,
-                  {{"code", voucher->code},
+                  {{"code", kept->voucher.code},
                    {"problem", errorText("staff.printer_problem.", problem, "staff.printer_problem.other")}});
         rebuild();
         return;
     }
-    const bool en = m_language == "en";
     m_pending = Pending::Reprint;
     setNotice("working.printing", ui::Tone::Normal);
-    m_commands.emplace_back(
-        PrintVoucher{m_session, ticket(en && !voucher->titleEn.empty() ? voucher->titleEn : voucher->titleVi,
-                                       voucher->valueDong, voucher->issuedAt, voucher->expiresAt,
-                                       en && !voucher->termsEn.empty() ? voucher->termsEn : voucher->termsVi,
-                                       voucher->code, voucher->qrPayload, now)});
+    m_commands.emplace_back(PrintVoucher{m_session, VoucherSlip{kept->voucher, m_language, "", now.wall}});
     rebuild();
 }
 
-hal::VoucherTicket Journey::ticket(const std::string& title, std::int64_t valueDong,
-                                   loyalty::UnixSeconds issuedAt, loyalty::UnixSeconds expiresAt,
-                                   const std::string& terms, const std::string& code,
-                                   const std::string& qrPayload, Now now) const {
-    hal::VoucherTicket t;
-    t.title = title;
-    t.valueText = valueDong > 0 ? money(loyalty::Dong{valueDong}) : "";
-    // expiresAt is the first second it is no longer valid: the last valid day is the one before.
-    t.expiryText =
-        tr("ticket.expiry", {{"date", loyalty::formatLocalDateVi(loyalty::localDate(expiresAt - 1))}});
-    t.terms = terms;
-    t.code = code;
-    t.qrPayload = qrPayload;
-    const auto issued = loyalty::localDateTime(issuedAt > 0 ? issuedAt : now.wall);
-    char clock[8];
-    std::snprintf(clock, sizeof(clock), "%02d:%02d", issued.hour % 24, issued.minute % 60);
-    t.storeLine =
-        tr("ticket.store",
-           {{"kiosk", m_config.kioskId}, {"date", loyalty::formatLocalDateVi(issued.date)}, {"time", clock}});
-    return t;
-}
-
-hal::ConsentTicket Journey::consentTicket(Now now) const {
-    hal::ConsentTicket t;
-    t.title = tr("consent_ticket.title");
-    t.consentText = tr("consent.text");  // the very key the Consent screen shows
-    t.versionLine = tr("consent.version", {{"version", m_config.consentTextVersion}});
-    t.joinLine = tr("consent_ticket.join", {{"answer", tr("consent_ticket.yes")}});
-    t.marketingLine = tr("consent_ticket.marketing",
-                         {{"answer", tr(m_s.consentMarketing ? "consent_ticket.yes" : "consent_ticket.no")}});
-    t.memberLine = tr("ticket.member", {{"phone", m_s.phone ? m_s.phone->masked() : ""}});
-    const auto given = loyalty::localDateTime(m_s.consentAt > 0 ? m_s.consentAt : now.wall);
-    char clock[8];
-    std::snprintf(clock, sizeof(clock), "%02d:%02d", given.hour % 24, given.minute % 60);
-    t.storeLine =
-        tr("ticket.store",
-           {{"kiosk", m_config.kioskId}, {"date", loyalty::formatLocalDateVi(given.date)}, {"time", clock}});
-    return t;
+ConsentSlip Journey::consentSlip(Now now) const {
+    return {m_language, m_s.consentMarketing, m_s.phone ? m_s.phone->masked() : "",
+            m_config.consentTextVersion, m_s.consentAt > 0 ? m_s.consentAt : now.wall};
 }
 
 void Journey::handleKey(const std::string& key) {
@@ -531,9 +482,9 @@ void Journey::handleScan(const std::string& text, Now now) {
     go(Step::Phone);
 }
 
-void Journey::applySettlement(const net::ClaimOutcome& outcome) {
+void Journey::applySettlement(const ClaimOutcome& outcome) {
     m_s.settled = outcome;
-    if (outcome.status == net::ClaimOutcome::Status::Accepted && m_s.phone) {
+    if (outcome.status == ClaimOutcome::Status::Accepted && m_s.phone) {
         m_commands.emplace_back(LookupMember{m_session, m_s.phone->national()});
     }
 }
@@ -563,7 +514,7 @@ void Journey::onEvent(const Event& event, Now now) {
                     // A returning member: the claim goes straight in, no question asked.
                     m_pending = Pending::Queue;
                     m_s.workingKey = "working.saving";
-                    sync::NewClaim claim;
+                    NewClaim claim;
                     claim.receiptId = m_s.receipt->id();
                     claim.token = m_s.token;
                     claim.phone = m_s.phone->national();
@@ -587,7 +538,7 @@ void Journey::onEvent(const Event& event, Now now) {
                 m_pending = Pending::None;
                 if (!e.idempotencyKey) {
                     m_s.receipt.reset();
-                    setMessage(e.idempotencyKey.error().kind == sync::StoreError::Kind::Duplicate
+                    setMessage(e.idempotencyKey.error() == QueueFailure::Duplicate
                                    ? "scan.error.already_claimed_here"
                                    : "scan.error.store_failed");
                     go(Step::Scan);
@@ -664,7 +615,7 @@ void Journey::onEvent(const Event& event, Now now) {
                         m_s.consentPrint = e.problem;
                     } else {
                         m_pending = Pending::PrintConsent;
-                        m_commands.emplace_back(PrintConsent{m_session, consentTicket(now)});
+                        m_commands.emplace_back(PrintConsent{m_session, consentSlip(now)});
                     }
                     rebuild();
                     return;
@@ -686,7 +637,7 @@ void Journey::onEvent(const Event& event, Now now) {
                 }
                 m_pending = Pending::Redeem;
                 m_s.workingKey = "working.redeeming";
-                net::RedemptionRequest request;
+                RedeemRequest request;
                 request.phone = m_s.phone->national();
                 request.rewardId = m_s.selectedReward;
                 request.otp = m_s.digits;
@@ -705,7 +656,7 @@ void Journey::onEvent(const Event& event, Now now) {
                         setMessage("otp.error.wrong_code");
                         go(Step::Otp);
                     } else {
-                        setMessage(error.definitive() ? "rewards.error.refused" : "rewards.error.offline");
+                        setMessage(error.definitive ? "rewards.error.refused" : "rewards.error.offline");
                         go(Step::Rewards);
                     }
                     return;
@@ -716,16 +667,17 @@ void Journey::onEvent(const Event& event, Now now) {
                 }
                 m_pending = Pending::Print;
                 m_s.workingKey = "working.printing";
-                const net::Voucher& voucher = *e.result;
-                const Reward* r = reward(m_s.selectedReward);
-                const std::string& centralName = m_language == "en" ? voucher.nameEn : voucher.nameVi;
-                hal::VoucherTicket printed =
-                    ticket(!centralName.empty() ? centralName : (r != nullptr ? rewardTitle(*r) : ""),
-                           voucher.valueDong, voucher.issuedAt, voucher.expiresAt,
-                           m_language == "en" && !voucher.termsEn.empty() ? voucher.termsEn : voucher.terms,
-                           voucher.code, voucher.qrPayload, now);
-                printed.memberLine = tr("ticket.member", {{"phone", m_s.phone->masked()}});
-                m_commands.emplace_back(PrintVoucher{m_session, std::move(printed)});
+                VoucherSlip slip{e.result->voucher, m_language, m_s.phone->masked(), now.wall};
+                // Central names its vouchers; the catalog's title stands in for a name it did not send.
+                if (const Reward* r = reward(m_s.selectedReward)) {
+                    if (slip.voucher.title.vi.empty()) {
+                        slip.voucher.title.vi = r->titleVi;
+                    }
+                    if (slip.voucher.title.en.empty()) {
+                        slip.voucher.title.en = r->titleEn;
+                    }
+                }
+                m_commands.emplace_back(PrintVoucher{m_session, std::move(slip)});
                 rebuild();
             },
             [&](const Printed& e) {
@@ -774,20 +726,11 @@ void Journey::onEvent(const Event& event, Now now) {
 // ---- the view --------------------------------------------------------------------------------------
 
 std::string Journey::money(loyalty::Dong amount) const {
-    std::string text = loyalty::formatVnd(amount);
-    if (m_language == "en") {
-        std::replace(text.begin(), text.end(), '.', ',');
-    }
-    return text;
+    return moneyText(amount, m_language);
 }
 
 std::string Journey::number(std::int64_t n) const {
-    // Vietnamese groups thousands with dots ("1.325"), English with commas ("1,325").
-    std::string text = loyalty::groupThousands(n);
-    if (m_language == "en") {
-        std::replace(text.begin(), text.end(), '.', ',');
-    }
-    return text;
+    return numberText(n, m_language);
 }
 
 const Reward* Journey::reward(const std::string& id) const {
@@ -948,15 +891,15 @@ void Journey::buildResult(ui::View& v) const {
     v.title = tr("result.title");
     const std::string masked = m_s.phone ? m_s.phone->masked() : "";
     v.lines.push_back({tr("result.member", {{"phone", masked}}), ui::TextLine::Style::Heading});
-    const bool accepted = m_s.settled && m_s.settled->status == net::ClaimOutcome::Status::Accepted;
-    const bool refused = m_s.settled && m_s.settled->status == net::ClaimOutcome::Status::Refused;
+    const bool accepted = m_s.settled && m_s.settled->status == ClaimOutcome::Status::Accepted;
+    const bool refused = m_s.settled && m_s.settled->status == ClaimOutcome::Status::Refused;
     if (accepted) {
         v.lines.push_back({tr("result.earned", {{"points", number(m_s.settled->pointsEarned)}}),
                            ui::TextLine::Style::Big, ui::Tone::Good});
         for (const auto& line : m_s.settled->breakdown) {
             // Central words its own rules (campaign names change without a kiosk release); the kind's
             // generic text is the fallback.
-            std::string label = m_language == "en" ? line.labelEn : line.label;
+            std::string label = line.label.in(language());
             if (label.empty()) {
                 label = errorText("breakdown.", line.kind, "breakdown.other");
             }
@@ -969,7 +912,7 @@ void Journey::buildResult(ui::View& v) const {
             {tr("result.balance", {{"points", number(balance)}}), ui::TextLine::Style::Heading});
     } else if (refused) {
         // Central's own wording says when and where a receipt was claimed; ours is the fallback.
-        const std::string& reason = m_language == "en" ? m_s.settled->reason : m_s.settled->reasonVi;
+        const std::string& reason = m_s.settled->reason.in(language());
         v.lines.push_back(
             {reason.empty() ? errorText("claim.error.", m_s.settled->code, "claim.error.other") : reason,
              ui::TextLine::Style::Big, ui::Tone::Error});
@@ -987,7 +930,7 @@ void Journey::buildResult(ui::View& v) const {
     if (m_s.member && !m_s.member->tier.empty()) {
         ui::TierCard card;
         card.tierId = m_s.member->tier;
-        const std::string& centralName = m_language == "en" ? m_s.member->tierNameEn : m_s.member->tierNameVi;
+        const std::string& centralName = m_s.member->tierName.in(language());
         card.name = centralName.empty() ? errorText("tier.", m_s.member->tier + ".name", "tier.unknown.name")
                                         : centralName;
         if (m_s.member->nextTier.empty()) {
@@ -1069,13 +1012,13 @@ void Journey::buildVoucher(ui::View& v) const {
         if (m_s.printProblem.empty()) {
             v.lines.push_back({tr("voucher.printed"), ui::TextLine::Style::Big, ui::Tone::Good});
             v.lines.push_back(
-                {tr("voucher.code", {{"code", m_s.voucher->code}}), ui::TextLine::Style::Heading});
+                {tr("voucher.code", {{"code", m_s.voucher->voucher.code}}), ui::TextLine::Style::Heading});
         } else {
             v.lines.push_back({tr("voucher.print_failed"), ui::TextLine::Style::Big, ui::Tone::Error});
             v.lines.push_back({errorText("printer.problem.", m_s.printProblem, "printer.problem.other"),
                                ui::TextLine::Style::Body});
             v.lines.push_back(
-                {tr("voucher.safe", {{"code", m_s.voucher->code}}), ui::TextLine::Style::Heading});
+                {tr("voucher.safe", {{"code", m_s.voucher->voucher.code}}), ui::TextLine::Style::Heading});
         }
         v.lines.push_back(
             {tr("result.balance", {{"points", number(m_s.voucher->balance)}}), ui::TextLine::Style::Body});
@@ -1136,15 +1079,15 @@ void Journey::buildMaintenance(ui::View& v) const {
          m_staff.printerProblem && !m_staff.printerProblem->empty() ? ui::Tone::Error : ui::Tone::Normal});
     // A kiosk without a credential sends nothing but its enrollment: that, not "online", is what staff
     // need to read; a refused code needs them (a new code in the configuration).
-    const bool refused = m_enrollment == sync::Enrollment::Refused;
-    const std::string syncState = refused                                     ? tr("staff.enrollment_refused")
-                                  : m_enrollment == sync::Enrollment::Pending ? tr("staff.enrolling")
-                                  : m_online                                  ? tr("staff.online")
-                                                                              : tr("staff.offline");
+    const bool refused = m_enrollment == Enrollment::Refused;
+    const std::string syncState = refused                               ? tr("staff.enrollment_refused")
+                                  : m_enrollment == Enrollment::Pending ? tr("staff.enrolling")
+                                  : m_online                            ? tr("staff.online")
+                                                                        : tr("staff.offline");
     v.lines.push_back(
         {tr("staff.sync", {{"state", syncState},
                            {"count", number(report != nullptr ? report->outboxDepth : m_outboxDepth)},
-                           {"last", m_lastSync ? timeAndDate(*m_lastSync) : tr("staff.never")}}),
+                           {"last", m_lastSync ? timeAndDateText(*m_lastSync) : tr("staff.never")}}),
          ui::TextLine::Style::Body,
          refused    ? ui::Tone::Error
          : m_online ? ui::Tone::Normal
@@ -1157,7 +1100,7 @@ void Journey::buildMaintenance(ui::View& v) const {
     v.lines.push_back({tr("staff.refusals", {{"count", number(static_cast<std::int64_t>(refusals))}}),
                        ui::TextLine::Style::Heading});
     for (std::size_t i = 0; i < std::min(refusals, kStaffRows); ++i) {
-        const sync::Refusal& r = report->refusals[i];
+        const Refusal& r = report->refusals[i];
         // Phones stay masked, for staff too; a stored number that no longer parses shows nothing.
         const auto phone = loyalty::parsePhone(r.phone, *m_config.phonePolicy);
         // Our wording of central's code where we have one (a receipt-token refusal is worded like the
@@ -1169,7 +1112,7 @@ void Journey::buildMaintenance(ui::View& v) const {
         v.lines.push_back({tr("staff.refusal_line", {{"receipt", r.receiptId},
                                                      {"phone", phone ? phone->masked() : "—"},
                                                      {"points", number(r.provisionalPoints)},
-                                                     {"time", timeAndDate(r.refusedAt)},
+                                                     {"time", timeAndDateText(r.refusedAt)},
                                                      {"reason", reason}}),
                            ui::TextLine::Style::Small, ui::Tone::Warning});
         v.controls.push_back(
@@ -1189,15 +1132,15 @@ void Journey::buildMaintenance(ui::View& v) const {
     // A reprint waits for a known printer status and for any job under way.
     const bool canPrint = m_pending == Pending::None && m_staff.printerProblem.has_value();
     for (std::size_t i = 0; i < std::min(vouchers, kStaffRows); ++i) {
-        const sync::IssuedVoucher& voucher = report->vouchers[i];
+        const KeptVoucher& kept = report->vouchers[i];
+        const Voucher& voucher = kept.voucher;
         v.lines.push_back({tr("staff.voucher_line",
                               {{"code", voucher.code},
-                               {"title", m_language == "en" && !voucher.titleEn.empty() ? voucher.titleEn
-                                                                                        : voucher.titleVi},
-                               {"time", timeAndDate(voucher.issuedAt)},
-                               {"printed", voucher.printed ? tr("staff.printed") : tr("staff.not_printed")}}),
-                           ui::TextLine::Style::Small,
-                           voucher.printed ? ui::Tone::Normal : ui::Tone::Warning});
+                               {"title", m_language == "en" && !voucher.title.en.empty() ? voucher.title.en
+                                                                                         : voucher.title.vi},
+                               {"time", timeAndDateText(voucher.issuedAt)},
+                               {"printed", kept.printed ? tr("staff.printed") : tr("staff.not_printed")}}),
+                           ui::TextLine::Style::Small, kept.printed ? ui::Tone::Normal : ui::Tone::Warning});
         v.controls.push_back({"reprint:" + voucher.code, tr("staff.reprint", {{"code", voucher.code}}),
                               ui::Control::Kind::Button, canPrint});
     }
