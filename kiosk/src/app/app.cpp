@@ -588,8 +588,18 @@ void App::handleAutomation(AutomationServer::Command command) {
         m_idleOffsetMs += request["advance_ms"].get<std::int64_t>();
         m_journey->tick(now());
         command.reply({{"ok", true}, {"screen", ui::screenName(m_journey->view().screen)}});
+    } else if (cmd == "advance") {
+        if (!request.contains("ms") || !request["ms"].is_number_integer() ||
+            request["ms"].get<std::int64_t>() < 0) {
+            command.reply(failure("advance needs a non-negative integer \"ms\""));
+            return;
+        }
+        m_clock.advance(std::chrono::milliseconds{request["ms"].get<std::int64_t>()});
+        m_journey->tick(now());
+        command.reply({{"ok", true}, {"screen", ui::screenName(m_journey->view().screen)}});
     } else {
-        command.reply(failure("unknown cmd '" + cmd + "' (state, tap, type, camera, screenshot, idle)"));
+        command.reply(
+            failure("unknown cmd '" + cmd + "' (state, tap, type, camera, screenshot, idle, advance)"));
     }
 }
 

@@ -16,8 +16,8 @@
 
 #include "automation_server.hpp"
 #include "config.hpp"
-#include "hal/clock.hpp"
 #include "kiosk/journey.hpp"
+#include "steppable_clock.hpp"
 #include "ui/host.hpp"
 #include "ui/strings.hpp"
 
@@ -68,7 +68,7 @@ class App {
 
     KioskConfig m_config;
     std::chrono::steady_clock::time_point m_processStart;
-    hal::SystemClock m_clock;
+    SteppableClock m_clock;  ///< the one clock of the kiosk; automation's "advance" moves it
     std::atomic<std::int64_t> m_idleOffsetMs{0};  ///< automation's "idle advance_ms"
     ui::Strings m_vi;
     ui::Strings m_en;
