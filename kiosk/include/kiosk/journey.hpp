@@ -167,6 +167,19 @@ class Journey {
         ui::Tone noticeTone = ui::Tone::Normal;
     };
 
+    // One handler per event (onEvent dispatches).
+    void on(const CodeScanned& e, Now now);
+    void on(const MemberLookedUp& e, Now now);
+    void on(const ClaimQueued& e, Now now);
+    void on(const ClaimSettled& e, Now now);
+    void on(const SyncChanged& e, Now now);
+    void on(const OtpRequested& e, Now now);
+    void on(const PrinterChecked& e, Now now);
+    void on(const Redeemed& e, Now now);
+    void on(const Printed& e, Now now);
+    void on(const StaffReportLoaded& e, Now now);
+    /// Queues this session's claim (QueueClaim) and waits for ClaimQueued on the Working screen.
+    void queueClaim(bool consented, Now now);
     void handleScan(const std::string& text, Now now);
     /// Central's answer to this session's claim: shown, and an accepted one refreshes the member.
     void applySettlement(const ClaimOutcome& outcome);
@@ -176,6 +189,10 @@ class Journey {
     void submitOtp();
     void tapStaffCorner(Now now);
     void submitStaffPin(Now now);
+    /// The Phone and Otp keypads: a digit, delete, OK (`submit`) or back to `back`.
+    void onKeypadIntent(const std::string& id, const std::function<void()>& submit, Step back);
+    void onConsentIntent(const std::string& id, Now now);
+    void onResultIntent(const std::string& id);
     void onMaintenanceIntent(const std::string& id);
     void onStaffPrinterChecked(const std::string& problem, Now now);
     /// The content of the consent receipt of this session, in the shopper's language.
@@ -196,6 +213,10 @@ class Journey {
     void buildHistory(ui::View& v) const;
     void buildStaffPin(ui::View& v) const;
     void buildMaintenance(ui::View& v) const;
+    /// The vouchers issued here, with their reprint buttons (Maintenance).
+    void addStaffVouchers(ui::View& v, const StaffReport* report) const;
+    /// The member's tier, its progress and benefits (Result).
+    [[nodiscard]] ui::TierCard tierCard(const Member& member) const;
     void addKeypad(ui::View& v, bool okEnabled) const;
     [[nodiscard]] const Reward* reward(const std::string& id) const;
     [[nodiscard]] std::string rewardTitle(const Reward& r) const;
