@@ -59,7 +59,24 @@ class App {
     struct AutomationJob;
 
     [[nodiscard]] Now now() const;
+    /// The central client for the `central` worker and the sync worker with its own (constructor).
+    void connectCentral();
+    /// The configured printer, its fonts and the shop's logo (constructor).
+    void openPrinter();
     void dispatch(std::vector<Command> commands);
+    // One handler per command, on the worker that owns its device (dispatch.cpp).
+    void carryOut(const LookupMember& c);
+    void carryOut(const QueueClaim& c);
+    void carryOut(const RequestOtp& c);
+    void carryOut(const Redeem& c);
+    void carryOut(const CheckPrinter& c);
+    void carryOut(const PrintVoucher& c);
+    void carryOut(const PrintConsent& c);
+    void carryOut(const LoadStaffReport& c);
+    void carryOut(const AcknowledgeRefusal& c);
+    /// Reads what the maintenance screen shows (after acknowledging a refusal when T says so).
+    template <typename T>
+    void reportToStaff(const T& c);
     void handleAutomation(AutomationServer::Command command);
     void pollAutomation();
     void finishAutomationJob();
