@@ -37,6 +37,10 @@ forbid ui "$io_libs|$vision" "ui owns no I/O and no business rule"
 forbid central "hal/|ui/|network/|kiosk/" "central depends on loyalty only"
 forbid central "$gui|$vision" "central has no UI or camera"
 forbid kiosk "central/" "the kiosk talks to central over HTTP only"
+# The journey core (kiosk_core) speaks its own vocabulary (kiosk/model.hpp); the app's adapter maps.
+kiosk_core_forbidden='hal/|network/|kiosk/sync/|ui/host|ui/canvas'
+forbid kiosk/include/kiosk "$kiosk_core_forbidden|$gui|$io_libs|$vision" "the journey core is pure: loyalty, ui views, its own headers"
+forbid kiosk/src/journey "$kiosk_core_forbidden|$gui|$io_libs|$vision" "the journey core is pure: loyalty, ui views, its own headers"
 
 if ((failed)); then exit 1; fi
 echo "layering: ok"

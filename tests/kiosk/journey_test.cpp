@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "app/tickets.hpp"
 #include "hal/clock.hpp"
 #include "loyalty/receipt_token.hpp"
 #include "loyalty/signing.hpp"
@@ -49,6 +50,11 @@ class JourneyTest : public ::testing::Test {
         loyalty::Receipt r{"HCM001", number, loyalty::Dong{amount}, issued, 3};
         return *loyalty::encodeReceiptToken(r, m_keys);
     }
+    /// The app's wording of the slips the journey asks for (kiosk id "K1", as configured above).
+    static const TicketWriter& tickets() {
+        static const TicketWriter writer(strings("vi"), strings("en"), "K1");
+        return writer;
+    }
     ui::ScreenId screen() const { return m_journey->view().screen; }
     bool shows(const std::string& needle) const {
         const auto& v = m_journey->view();
@@ -77,14 +83,12 @@ class JourneyTest : public ::testing::Test {
     /// A member with 800 points redeems R1 with the right code; central issues voucher V-ABC123, and the
     /// print command is taken, unanswered.
     void redeemR1();
-    net::MemberInfo member(std::int64_t balance) const {
-        net::MemberInfo m;
+    Member member(std::int64_t balance) const {
+        Member m;
         m.phone = "0901234567";
         m.balance = balance;
         m.tier = "silver";
         m.nextTier = "gold";
-        m.progress = 300;
-        m.nextTierAt = 1000;
         m.progressPermille = 300;
         m.pointsToNextTier = 700;
         return m;
@@ -113,7 +117,7 @@ TEST_F(JourneyTest, ReturningMemberGoesFromAttractToCreditedPointsInTwelveTouche
     auto lookups = commands<LookupMember>();
     ASSERT_EQ(lookups.size(), 1U);
     EXPECT_EQ(lookups[0].phone, "0901234567");
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(100))});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>(member(100))});
     auto queued = commands<QueueClaim>();
     ASSERT_EQ(queued.size(), 1U);
     EXPECT_EQ(queued[0].claim.receiptId, "HCM001/0001");
@@ -122,11 +126,11 @@ TEST_F(JourneyTest, ReturningMemberGoesFromAttractToCreditedPointsInTwelveTouche
     post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
     EXPECT_EQ(screen(), ui::ScreenId::Result);
     EXPECT_TRUE(shows("đang chờ đồng bộ"));
-    net::ClaimOutcome outcome;
-    outcome.status = net::ClaimOutcome::Status::Accepted;
+    ClaimOutcome outcome;
+    outcome.status = ClaimOutcome::Status::Accepted;
     outcome.pointsEarned = 25;
     outcome.balance = 125;
-    net::PointsLine line;
+    PointsLine line;
     line.kind = "base";
     line.points = 25;
     outcome.breakdown = {line};
@@ -141,7 +145,7 @@ TEST_F(JourneyTest, ReturningMemberGoesFromAttractToCreditedPointsInTwelveTouche
 
 TEST_F(JourneyTest, NewMemberConsentsToJoiningAndMarketingSeparately) {
     toLookup();
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>()});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>()});
     ASSERT_EQ(screen(), ui::ScreenId::Consent);
     const auto* join = m_journey->view().control("consent:join");
     const auto* marketing = m_journey->view().control("consent:marketing");
@@ -163,7 +167,7 @@ TEST_F(JourneyTest, NewMemberConsentsToJoiningAndMarketingSeparately) {
 
 TEST_F(JourneyTest, OnlyAShopperWhoConsentedInThisSessionIsOfferedTheConsentReceipt) {
     toLookup();
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(100))});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>(member(100))});
     post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
     ASSERT_EQ(screen(), ui::ScreenId::Result);
     EXPECT_EQ(m_journey->view().control("print_consent"), nullptr);  // a returning member consented earlier
@@ -172,7 +176,7 @@ TEST_F(JourneyTest, OnlyAShopperWhoConsentedInThisSessionIsOfferedTheConsentRece
     tap("done");
 
     toLookup();
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>()});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>()});
     tap("consent:join");
     tap("ok");
     post(ClaimQueued{m_journey->session(), std::string("key-2"), 25});
@@ -185,7 +189,7 @@ TEST_F(JourneyTest, OnlyAShopperWhoConsentedInThisSessionIsOfferedTheConsentRece
 
 TEST_F(JourneyTest, TheConsentReceiptChecksThePrinterThenPrintsWhatTheShopperAgreedTo) {
     toLookup();
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>()});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>()});
     tap("consent:join");
     tap("consent:marketing");
     tap("ok");
@@ -206,7 +210,7 @@ TEST_F(JourneyTest, TheConsentReceiptChecksThePrinterThenPrintsWhatTheShopperAgr
     post(PrinterChecked{m_journey->session(), ""});
     auto printed = commands<PrintConsent>();
     ASSERT_EQ(printed.size(), 1U);
-    const hal::ConsentTicket& t = printed[0].ticket;
+    const hal::ConsentTicket t = tickets().consent(printed[0].slip);
     EXPECT_EQ(t.consentText, strings("vi").text("consent.text"));  // word for word what the screen said
     EXPECT_EQ(t.title, strings("vi").text("consent_ticket.title"));
     EXPECT_NE(t.versionLine.find("consent-2026-11"), std::string::npos);
@@ -224,7 +228,7 @@ TEST_F(JourneyTest, TheConsentReceiptChecksThePrinterThenPrintsWhatTheShopperAgr
 
 TEST_F(JourneyTest, TheConsentReceiptIsWordedInTheShoppersLanguageAndForgottenOnWipe) {
     toLookup();
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>()});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>()});
     tap("consent:join");
     tap("ok");
     post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
@@ -234,8 +238,9 @@ TEST_F(JourneyTest, TheConsentReceiptIsWordedInTheShoppersLanguageAndForgottenOn
     post(PrinterChecked{m_journey->session(), ""});
     auto printed = commands<PrintConsent>();
     ASSERT_EQ(printed.size(), 1U);
-    EXPECT_EQ(printed[0].ticket.consentText, strings("en").text("consent.text"));
-    EXPECT_EQ(printed[0].ticket.marketingLine, "Promotions by SMS/Zalo: No");
+    const hal::ConsentTicket ticket = tickets().consent(printed[0].slip);
+    EXPECT_EQ(ticket.consentText, strings("en").text("consent.text"));
+    EXPECT_EQ(ticket.marketingLine, "Promotions by SMS/Zalo: No");
     post(Printed{m_journey->session(), "paper_out"});
     EXPECT_TRUE(shows("out of paper"));
     const auto oldSession = m_journey->session();
@@ -246,7 +251,7 @@ TEST_F(JourneyTest, TheConsentReceiptIsWordedInTheShoppersLanguageAndForgottenOn
     EXPECT_EQ(screen(), ui::ScreenId::Attract);
     // The next shopper, a returning member, is not offered the previous shopper's consent.
     toLookup();
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(100))});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>(member(100))});
     post(ClaimQueued{m_journey->session(), std::string("key-2"), 25});
     ASSERT_EQ(screen(), ui::ScreenId::Result);
     EXPECT_EQ(m_journey->view().control("print_consent"), nullptr);
@@ -302,7 +307,7 @@ TEST_F(JourneyTest, InvalidPhoneNumbersAreExplained) {
 
 TEST_F(JourneyTest, IdleTimeoutCountsDownThenWipesEverything) {
     toLookup();
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(100))});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>(member(100))});
     post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
     ASSERT_EQ(screen(), ui::ScreenId::Result);
     const auto oldSession = m_journey->session();
@@ -321,7 +326,7 @@ TEST_F(JourneyTest, IdleTimeoutCountsDownThenWipesEverything) {
         EXPECT_EQ(line.text.find("567"), std::string::npos);
     }
     // A late answer for the wiped session changes nothing.
-    post(MemberLookedUp{oldSession, std::optional<net::MemberInfo>(member(100))});
+    post(MemberLookedUp{oldSession, std::optional<Member>(member(100))});
     EXPECT_EQ(screen(), ui::ScreenId::Attract);
 }
 
@@ -341,7 +346,7 @@ TEST_F(JourneyTest, TouchResetsTheIdleClock) {
 
 TEST_F(JourneyTest, RedeemChecksThePrinterBeforeAnyCodeOrSpending) {
     toLookup();
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(800))});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>(member(800))});
     post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
     post(SyncChanged{true, 0});
     tap("rewards");
@@ -387,14 +392,14 @@ TEST_F(JourneyTest, AWholeVoucherOffersMoreRewards) {
 
 void JourneyTest::redeemR1() {
     toLookup();
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(800))});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>(member(800))});
     post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
     post(SyncChanged{true, 0});
     tap("rewards");
     tap("reward:R1");
     post(PrinterChecked{m_journey->session(), ""});
     ASSERT_EQ(commands<RequestOtp>().size(), 1U);
-    post(OtpRequested{m_journey->session(), net::OtpSent{}});
+    post(OtpRequested{m_journey->session(), OtpSent{}});
     ASSERT_EQ(screen(), ui::ScreenId::Otp);
     type("123456");
     tap("ok");
@@ -404,31 +409,32 @@ void JourneyTest::redeemR1() {
     ASSERT_EQ(redeem.size(), 1U);
     EXPECT_EQ(redeem[0].request.otp, "123456");
     EXPECT_EQ(redeem[0].request.rewardId, "R1");
-    net::Voucher voucher;
-    voucher.code = "V-ABC123";
+    Redemption voucher;
+    voucher.voucher.code = "V-ABC123";
     voucher.balance = 300;
     post(Redeemed{m_journey->session(), voucher});
     auto print = commands<PrintVoucher>();
     ASSERT_EQ(print.size(), 1U);
-    EXPECT_EQ(print[0].ticket.memberLine, "Khách hàng: 090****567");
-    EXPECT_EQ(print[0].ticket.code, "V-ABC123");
-    EXPECT_EQ(print[0].ticket.title, "Phiếu 50.000 ₫");
+    const hal::VoucherTicket ticket = tickets().voucher(print[0].slip);
+    EXPECT_EQ(ticket.memberLine, "Khách hàng: 090****567");
+    EXPECT_EQ(ticket.code, "V-ABC123");
+    EXPECT_EQ(ticket.title, "Phiếu 50.000 ₫");
 }
 
 TEST_F(JourneyTest, WrongCodeStaysOnTheCodeScreen) {
     toLookup();
-    post(MemberLookedUp{m_journey->session(), std::optional<net::MemberInfo>(member(800))});
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>(member(800))});
     post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
     post(SyncChanged{true, 0});
     tap("rewards");
     tap("reward:R1");
     post(PrinterChecked{m_journey->session(), ""});
-    post(OtpRequested{m_journey->session(), net::OtpSent{}});
+    post(OtpRequested{m_journey->session(), OtpSent{}});
     type("000000");
     tap("ok");
     post(PrinterChecked{m_journey->session(), ""});
-    net::Error error;
-    error.kind = net::ErrorKind::Refused;
+    CentralError error;
+    error.definitive = true;
     error.code = "otp_invalid";
     post(Redeemed{m_journey->session(), std::unexpected(error)});
     EXPECT_EQ(screen(), ui::ScreenId::Otp);
@@ -437,16 +443,38 @@ TEST_F(JourneyTest, WrongCodeStaysOnTheCodeScreen) {
 
 TEST_F(JourneyTest, OfflineClaimShowsPendingAndDuplicateIsRefused) {
     toLookup();
-    net::Error offline;
-    offline.kind = net::ErrorKind::Network;
+    const CentralError offline;
     post(MemberLookedUp{m_journey->session(), std::unexpected(offline)});
     ASSERT_EQ(screen(), ui::ScreenId::Consent);
     tap("consent:join");
     tap("ok");
-    post(ClaimQueued{m_journey->session(),
-                     std::unexpected(sync::StoreError{sync::StoreError::Kind::Duplicate, "dup"}), 0});
+    post(ClaimQueued{m_journey->session(), std::unexpected(QueueFailure::Duplicate), 0});
     EXPECT_EQ(screen(), ui::ScreenId::Scan);
     EXPECT_TRUE(shows("đã được tích điểm"));
+}
+
+/// The sync thread may push a claim (and post central's answer) before the store thread has posted
+/// that the claim is queued: the answer must still reach the screen, never "waiting to sync" for a
+/// receipt central already refused.
+TEST_F(JourneyTest, AClaimAnswerArrivingBeforeItsQueueConfirmationIsShown) {
+    toLookup();
+    const CentralError offline;
+    post(MemberLookedUp{m_journey->session(), std::unexpected(offline)});
+    ASSERT_EQ(screen(), ui::ScreenId::Consent);
+    tap("consent:join");
+    tap("ok");
+    ASSERT_EQ(commands<QueueClaim>().size(), 1U);
+    ClaimOutcome other;
+    other.status = ClaimOutcome::Status::Accepted;
+    post(ClaimSettled{"key-of-an-older-claim", other});
+    ClaimOutcome refused;
+    refused.status = ClaimOutcome::Status::Refused;
+    refused.code = "already_claimed";
+    post(ClaimSettled{"key-7", refused});
+    post(ClaimQueued{m_journey->session(), std::string("key-7"), 25});
+    EXPECT_EQ(screen(), ui::ScreenId::Result);
+    EXPECT_TRUE(shows("đã được tích điểm trước đó"));
+    EXPECT_FALSE(shows("đang chờ đồng bộ"));
 }
 
 TEST_F(JourneyTest, AttractAdvertisesTheCampaignCentralSent) {
@@ -491,9 +519,16 @@ class StaffTest : public JourneyTest {
         StaffReport r;
         r.outboxDepth = 3;
         r.refusals.push_back(
-            {7, "HCM001/0042", "0901234567", 25, "already_claimed", "claimed at K2", 1'795'417'000, false});
-        r.vouchers.push_back({"V-ABC", "LV1.V-ABC.sig", "Phiếu 50.000 ₫", "50,000 ₫ voucher", 50'000,
-                              1'795'417'000, 1'798'009'000, "Dùng một lần.", "Single use.", false});
+            {7, "HCM001/0042", "0901234567", 25, "already_claimed", "claimed at K2", 1'795'417'000});
+        Voucher voucher;
+        voucher.code = "V-ABC";
+        voucher.qrPayload = "LV1.V-ABC.sig";
+        voucher.title = {"Phiếu 50.000 ₫", "50,000 ₫ voucher"};
+        voucher.valueDong = 50'000;
+        voucher.issuedAt = 1'795'417'000;
+        voucher.expiresAt = 1'798'009'000;
+        voucher.terms = {"Dùng một lần.", "Single use."};
+        r.vouchers.push_back({voucher, false});
         return r;
     }
 };
@@ -589,11 +624,11 @@ TEST_F(StaffTest, ShowsHealthRefusalsAndVouchersAndAcknowledges) {
 
 TEST_F(StaffTest, SyncHealthSaysWhenTheKioskIsNotEnrolled) {
     toMaintenance();
-    post(SyncChanged{false, 2, sync::Enrollment::Pending});
+    post(SyncChanged{false, 2, Enrollment::Pending});
     EXPECT_TRUE(shows("Đồng bộ: chưa đăng ký với máy chủ (đang thử lại)"));
-    post(SyncChanged{true, 2, sync::Enrollment::Refused});
+    post(SyncChanged{true, 2, Enrollment::Refused});
     EXPECT_TRUE(shows("mã đăng ký bị từ chối"));
-    post(SyncChanged{true, 0, sync::Enrollment::Enrolled});
+    post(SyncChanged{true, 0, Enrollment::Enrolled});
     EXPECT_TRUE(shows("Đồng bộ: đã kết nối"));
 }
 
@@ -611,10 +646,11 @@ TEST_F(StaffTest, ReprintChecksThePrinterThenPrintsTheSameVoucher) {
     post(PrinterChecked{m_journey->session(), ""});
     auto prints = commands<PrintVoucher>();
     ASSERT_EQ(prints.size(), 1U);
-    EXPECT_EQ(prints[0].ticket.code, "V-ABC");
-    EXPECT_EQ(prints[0].ticket.qrPayload, "LV1.V-ABC.sig");
-    EXPECT_EQ(prints[0].ticket.title, "Phiếu 50.000 ₫");
-    EXPECT_TRUE(prints[0].ticket.memberLine.empty());  // the kiosk keeps nothing of the member
+    const hal::VoucherTicket ticket = tickets().voucher(prints[0].slip);
+    EXPECT_EQ(ticket.code, "V-ABC");
+    EXPECT_EQ(ticket.qrPayload, "LV1.V-ABC.sig");
+    EXPECT_EQ(ticket.title, "Phiếu 50.000 ₫");
+    EXPECT_TRUE(ticket.memberLine.empty());  // the kiosk keeps nothing of the member
     post(Printed{m_journey->session(), ""});
     EXPECT_TRUE(shows("Đã in lại phiếu V-ABC"));
     EXPECT_EQ(commands<LoadStaffReport>().size(), 1U);  // the printed flag is read again

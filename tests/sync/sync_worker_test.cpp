@@ -192,6 +192,7 @@ TEST_F(SyncWorkerTest, PullsConfigWithEtagAndObeysCommands) {
     SyncEvents events;
     events.configChanged = [&](const CachedConfig&) { ++configs; };
     events.deviceHealth = [] { return std::map<std::string, std::string>{{"printer", "paper_low"}}; };
+    events.command = [](const std::string& command) { return command == "open_drawer"; };
     hal::ManualClock clock;
     SyncOptions options;
     options.version = "9.9.9";
@@ -220,6 +221,19 @@ TEST_F(SyncWorkerTest, PullsConfigWithEtagAndObeysCommands) {
     worker.reloadConfigNow();
     ASSERT_TRUE(eventually([&] { return configs.load() == 2; }));
     EXPECT_EQ(m_store->loadConfig().value()->etag, "\"2\"");
+
+    // A command nobody carries out is acknowledged as unknown in the next heartbeat, then forgotten;
+    // one a subscriber carries out is not.
+    central.queueCommand("launch_rocket");
+    central.queueCommand("open_drawer");
+    clock.advance(10s);
+    ASSERT_TRUE(eventually([&] { return central.heartbeats.load() == 3; }));
+    clock.advance(10s);
+    ASSERT_TRUE(eventually([&] { return central.heartbeats.load() == 4; }));
+    EXPECT_EQ(central.lastHeartbeat()["health"]["unknown_commands"], "launch_rocket");
+    clock.advance(10s);
+    ASSERT_TRUE(eventually([&] { return central.heartbeats.load() == 5; }));
+    EXPECT_FALSE(central.lastHeartbeat()["health"].contains("unknown_commands"));
 
     // "resync" pushes the outbox even when nothing else asked for it.
     ASSERT_TRUE(eventually([&] { return m_store->outboxDepth().value() == 0; }));

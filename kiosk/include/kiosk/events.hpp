@@ -4,7 +4,8 @@
 // The journey (journey.hpp) is pure: it never blocks and never does I/O. It emits Commands; the app's
 // workers carry them out off the UI thread and post the results as Events to the inbox the UI thread
 // drains once per frame. Every value here is immutable once posted; events of a wiped session carry
-// an old `session` number and are ignored.
+// an old `session` number and are ignored. Only the core's own vocabulary (model.hpp) appears here: the
+// app's adapter maps the network, store and printer types to it.
 
 #include <cstdint>
 #include <expected>
@@ -13,11 +14,7 @@
 #include <variant>
 #include <vector>
 
-#include "hal/consent_ticket.hpp"
-#include "hal/voucher_ticket.hpp"
-#include "kiosk/sync/local_store.hpp"
-#include "kiosk/sync/sync_worker.hpp"
-#include "network/central_client.hpp"
+#include "kiosk/model.hpp"
 
 namespace kiosk {
 
@@ -32,7 +29,7 @@ struct LookupMember {
 /// ClaimSettled (from the sync worker, when central answers).
 struct QueueClaim {
     std::uint64_t session = 0;
-    sync::NewClaim claim;
+    NewClaim claim;
 };
 /// Ask central to send a one-time code. Answer: OtpRequested.
 struct RequestOtp {
@@ -47,19 +44,19 @@ struct CheckPrinter {
 /// per confirmed code entry: a Redeem command is never re-emitted, retries reuse the key).
 struct Redeem {
     std::uint64_t session = 0;
-    net::RedemptionRequest request;
+    RedeemRequest request;
 };
-/// Print a voucher central issued, worded in the shopper's language (or a staff reprint). A whole print
-/// marks the voucher printed in the local store. Answer: Printed.
+/// Print a voucher central issued, in the shopper's language (or a staff reprint); the app words the
+/// slip. A whole print marks the voucher printed in the local store. Answer: Printed.
 struct PrintVoucher {
     std::uint64_t session = 0;
-    hal::VoucherTicket ticket;
+    VoucherSlip slip;
 };
 /// Print the receipt of the consent a new member gave in this session (after CheckPrinter said ready).
 /// Nothing is stored and central is not involved. Answer: Printed.
 struct PrintConsent {
     std::uint64_t session = 0;
-    hal::ConsentTicket ticket;
+    ConsentSlip slip;
 };
 
 /// Staff maintenance: read what the maintenance screen shows. Answer: StaffReportLoaded.
@@ -84,25 +81,25 @@ struct CodeScanned {
 /// `member` empty: central does not know the number (a new member). Error: central unreachable etc.
 struct MemberLookedUp {
     std::uint64_t session = 0;
-    std::expected<std::optional<net::MemberInfo>, net::Error> result;
+    std::expected<std::optional<Member>, CentralError> result;
 };
 struct ClaimQueued {
     std::uint64_t session = 0;
-    std::expected<std::string, sync::StoreError> idempotencyKey;
+    std::expected<std::string, QueueFailure> idempotencyKey;
     std::int64_t pendingPoints = 0;  ///< all points of this phone not yet confirmed, this claim included
 };
 struct ClaimSettled {
     std::string idempotencyKey;
-    net::ClaimOutcome outcome;
+    ClaimOutcome outcome;
 };
 struct SyncChanged {
     bool online = false;
     std::int64_t outboxDepth = 0;
-    sync::Enrollment enrollment = sync::Enrollment::NotNeeded;  ///< staff see a kiosk not (yet) enrolled
+    Enrollment enrollment = Enrollment::NotNeeded;  ///< staff see a kiosk not (yet) enrolled
 };
 struct OtpRequested {
     std::uint64_t session = 0;
-    std::expected<net::OtpSent, net::Error> result;
+    std::expected<OtpSent, CentralError> result;
 };
 /// `problem` empty: ready. Otherwise a machine code: "paper_out", "cover_open", "offline", ...
 struct PrinterChecked {
@@ -111,7 +108,7 @@ struct PrinterChecked {
 };
 struct Redeemed {
     std::uint64_t session = 0;
-    std::expected<net::Voucher, net::Error> result;
+    std::expected<Redemption, CentralError> result;
 };
 struct Printed {
     std::uint64_t session = 0;
@@ -120,14 +117,14 @@ struct Printed {
 
 /// What the maintenance screen shows besides the printer (asked separately with CheckPrinter).
 struct StaffReport {
-    std::vector<sync::Refusal> refusals;        ///< not yet acknowledged, newest first
-    std::vector<sync::IssuedVoucher> vouchers;  ///< issued at this kiosk, newest first
+    std::vector<Refusal> refusals;      ///< not yet acknowledged, newest first
+    std::vector<KeptVoucher> vouchers;  ///< issued at this kiosk, newest first
     std::int64_t outboxDepth = 0;
     std::string cameraProblem;  ///< empty: the camera delivers frames
 };
 struct StaffReportLoaded {
     std::uint64_t session = 0;
-    std::expected<StaffReport, sync::StoreError> report;
+    std::expected<StaffReport, std::string> report;  ///< error: why the store could not be read
 };
 
 using Event = std::variant<CodeScanned, MemberLookedUp, ClaimQueued, ClaimSettled, SyncChanged, OtpRequested,

@@ -138,13 +138,15 @@ class Journey {
         /// The consent receipt: nullopt: not asked (or still printing); empty: printed; else the problem.
         std::optional<std::string> consentPrint;
         bool memberKnown = false;  ///< central answered the lookup
-        std::optional<net::MemberInfo> member;
+        std::optional<Member> member;
         std::string claimKey;
         std::optional<std::int64_t> provisional;
         std::int64_t pendingPoints = 0;
-        std::optional<net::ClaimOutcome> settled;
+        std::optional<ClaimOutcome> settled;
+        /// Answers of central that arrived while this session's claim was being queued (its key unknown).
+        std::vector<ClaimSettled> earlyAnswers;
         std::string selectedReward;
-        std::optional<net::Voucher> voucher;
+        std::optional<Redemption> voucher;
         std::string printProblem;  ///< empty: printed
         std::string messageKey;    ///< a message to show on the current screen ("scan.error.token_expired")
         std::vector<std::pair<std::string_view, std::string>> messageArgs;
@@ -165,24 +167,38 @@ class Journey {
         ui::Tone noticeTone = ui::Tone::Normal;
     };
 
+    // One handler per event (onEvent dispatches).
+    void on(const CodeScanned& e, Now now);
+    void on(const MemberLookedUp& e, Now now);
+    void on(const ClaimQueued& e, Now now);
+    void on(const ClaimSettled& e, Now now);
+    void on(const SyncChanged& e, Now now);
+    void on(const OtpRequested& e, Now now);
+    void on(const PrinterChecked& e, Now now);
+    void on(const Redeemed& e, Now now);
+    void on(const Printed& e, Now now);
+    void on(const StaffReportLoaded& e, Now now);
+    /// Queues this session's claim (QueueClaim) and waits for ClaimQueued on the Working screen.
+    void queueClaim(bool consented, Now now);
     void handleScan(const std::string& text, Now now);
+    /// Central's answer to this session's claim: shown, and an accepted one refreshes the member.
+    void applySettlement(const ClaimOutcome& outcome);
     void handleKey(const std::string& key);
     void submitPhone();
     void chooseReward(const std::string& id);
     void submitOtp();
     void tapStaffCorner(Now now);
     void submitStaffPin(Now now);
+    /// The Phone and Otp keypads: a digit, delete, OK (`submit`) or back to `back`.
+    void onKeypadIntent(const std::string& id, const std::function<void()>& submit, Step back);
+    void onConsentIntent(const std::string& id, Now now);
+    void onResultIntent(const std::string& id);
     void onMaintenanceIntent(const std::string& id);
     void onStaffPrinterChecked(const std::string& problem, Now now);
-    /// The consent receipt of this session, worded in the shopper's language.
-    [[nodiscard]] hal::ConsentTicket consentTicket(Now now) const;
+    /// The content of the consent receipt of this session, in the shopper's language.
+    [[nodiscard]] ConsentSlip consentSlip(Now now) const;
     void setNotice(std::string key, ui::Tone tone,
                    std::vector<std::pair<std::string_view, std::string>> args = {});
-    /// The ticket of a voucher central issued: the same layout for the first print and a staff reprint.
-    [[nodiscard]] hal::VoucherTicket ticket(const std::string& title, std::int64_t valueDong,
-                                            loyalty::UnixSeconds issuedAt, loyalty::UnixSeconds expiresAt,
-                                            const std::string& terms, const std::string& code,
-                                            const std::string& qrPayload, Now now) const;
     void go(Step step);
     void setMessage(std::string key, std::vector<std::pair<std::string_view, std::string>> args = {});
     void rebuild();
@@ -197,12 +213,19 @@ class Journey {
     void buildHistory(ui::View& v) const;
     void buildStaffPin(ui::View& v) const;
     void buildMaintenance(ui::View& v) const;
+    /// The vouchers issued here, with their reprint buttons (Maintenance).
+    void addStaffVouchers(ui::View& v, const StaffReport* report) const;
+    /// The member's tier, its progress and benefits (Result).
+    [[nodiscard]] ui::TierCard tierCard(const Member& member) const;
     void addKeypad(ui::View& v, bool okEnabled) const;
     [[nodiscard]] const Reward* reward(const std::string& id) const;
     [[nodiscard]] std::string rewardTitle(const Reward& r) const;
     /// A count of points / an amount of dong grouped the way the current language writes numbers.
     [[nodiscard]] std::string number(std::int64_t n) const;
     [[nodiscard]] std::string money(loyalty::Dong amount) const;
+    [[nodiscard]] loyalty::Language language() const {
+        return m_language == "en" ? loyalty::Language::English : loyalty::Language::Vietnamese;
+    }
     [[nodiscard]] std::string tr(
         std::string_view key, const std::vector<std::pair<std::string_view, std::string>>& args = {}) const;
     [[nodiscard]] std::string errorText(std::string_view prefix, const std::string& code,
@@ -226,7 +249,7 @@ class Journey {
     bool m_scanHelp = false;  ///< the "cannot read it?" tip is on the Scan screen
     bool m_online = false;
     std::int64_t m_outboxDepth = 0;
-    sync::Enrollment m_enrollment = sync::Enrollment::NotNeeded;
+    Enrollment m_enrollment = Enrollment::NotNeeded;
     std::optional<loyalty::UnixSeconds> m_lastSync;  ///< central time of the last answer from the sync worker
     std::vector<Command> m_commands;
     ui::View m_view;

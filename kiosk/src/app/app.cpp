@@ -2,13 +2,12 @@
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include <cstdlib>
-#include <fstream>
 #include <stdexcept>
 
+#include "adapter.hpp"
+#include "app_parts.hpp"
 #include "hal/bitmap.hpp"
 #include "hal/printer_registry.hpp"
 #include "hal/scanner.hpp"
@@ -22,7 +21,7 @@
 #include "loyalty/earn.hpp"
 #include "loyalty/signing.hpp"
 #include "network/central_client.hpp"
-#include "network/idempotency_key.hpp"
+#include "tickets.hpp"
 #include "worker.hpp"
 
 namespace kiosk {
@@ -30,105 +29,7 @@ namespace kiosk {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-/// The kiosk's side of central: the client used by the `central` worker thread (member, OTP,
-/// redemption) and the sync worker with its own client (claims, config, heartbeat).
-struct CentralLink {
-    std::optional<net::CentralClient> client;  ///< central-worker thread only; empty when offline by config
-    std::unique_ptr<sync::SyncWorker> sync;
-};
-
-/// An automation command that needs several frames (tap, type): the taps still to inject.
-struct App::AutomationJob {
-    AutomationServer::Command command;
-    std::deque<std::string> taps;
-    bool started = false;
-};
-
 namespace {
-
-net::Error offlineError() {
-    net::Error e;
-    e.kind = net::ErrorKind::Network;
-    e.message = "no central service configured";
-    return e;
-}
-
-json stateOf(const ui::View& view) {
-    json texts = json::array();
-    texts.push_back(view.title);
-    for (const auto& line : view.lines) {
-        texts.push_back(line.text);
-    }
-    json controls = json::array();
-    for (const auto& control : view.controls) {
-        controls.push_back({{"id", control.id}, {"label", control.label}, {"enabled", control.enabled}});
-        if (control.kind == ui::Control::Kind::Checkbox) {
-            controls.back()["checked"] = control.checked;
-        }
-        if (!control.detail.empty()) {
-            texts.push_back(control.detail);
-        }
-    }
-    json state = {{"ok", true},
-                  {"screen", ui::screenName(view.screen)},
-                  {"language", view.language},
-                  {"texts", texts},
-                  {"controls", controls},
-                  {"status", view.status},
-                  {"revision", view.revision}};
-    if (view.entry) {
-        state["entry"] = *view.entry;
-    }
-    if (view.countdown) {
-        state["countdown"] = *view.countdown;
-    }
-    if (view.tier) {
-        state["tier"] = {
-            {"id", view.tier->tierId}, {"name", view.tier->name}, {"progress", view.tier->progress}};
-    }
-    return state;
-}
-
-/// The printer's state as the journey's problem code: empty when a job may start.
-std::string printerProblem(const hal::PrinterStatus& status) {
-    if (status.ready()) {
-        return {};
-    }
-    // A printer out of paper or with its cover open also reports itself offline (ESC/POS status
-    // bits): the specific cause is what staff need to read.
-    if (status.paper == hal::PaperLevel::Out) {
-        return "paper_out";
-    }
-    if (status.coverOpen) {
-        return "cover_open";
-    }
-    return status.online ? "other" : "offline";
-}
-
-/// Lays out and prints one ticket on the printer worker; empty: the whole ticket came out, otherwise the
-/// problem code the journey shows. `what` names the ticket in the log. `text` is set whenever `printer` is.
-template <typename Ticket>
-std::string printTicket(hal::ReceiptPrinter* printer, hal::TextRaster* text, const hal::Bitmap* logo,
-                        const Ticket& ticket, const std::string& what) {
-    if (printer == nullptr) {
-        return "offline";
-    }
-    auto job = ticket.layout(*text, printer->widthDots(), logo);
-    if (!job) {
-        spdlog::error("{}: cannot lay out the ticket: {}", what, job.error());
-        return "other";
-    }
-    if (auto printed = printer->print(*job); !printed) {
-        spdlog::warn("{} not printed: {}", what, printed.error().message);
-        const std::string problem = printerProblem(printed.error().status);
-        return problem.empty() ? "other" : problem;
-    }
-    return {};
-}
-
-json failure(const std::string& message) {
-    return {{"ok", false}, {"error", message}};
-}
 
 /// Why central's configuration document cannot be used by this kiosk, or nothing. A rejected
 /// document never replaces the last good one (kiosk_sync keeps it).
@@ -155,18 +56,6 @@ std::optional<std::string> configProblem(const std::string& body) {
     return std::nullopt;
 }
 
-/// Resident memory of this process (VmRSS), kilobytes; 0 if unknown.
-std::int64_t residentKb() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.starts_with("VmRSS:")) {
-            return std::strtoll(line.c_str() + 6, nullptr, 10);
-        }
-    }
-    return 0;
-}
-
 }  // namespace
 
 App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
@@ -178,6 +67,7 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     }
     m_vi = std::move(*vi);
     m_en = std::move(*en);
+    m_tickets = std::make_unique<TicketWriter>(m_vi, m_en, m_config.kioskId);
     auto keyring = loadStoreKeys(m_config.storeKeys);
     if (!keyring) {
         throw std::runtime_error(keyring.error());
@@ -227,73 +117,7 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
 
     m_central = std::make_unique<CentralLink>();
     if (!m_config.centralUrl.empty()) {
-        net::ClientConfig client;
-        client.baseUrl = m_config.centralUrl;
-        client.caFile = m_config.centralCaFile;
-        client.kioskId = m_config.kioskId;
-        client.credential = m_config.credential;
-        const auto credentialFile = m_config.dataDir / "credential";
-        if (client.credential.empty()) {
-            auto saved = sync::readCredentialFile(credentialFile);
-            if (!saved) {
-                throw std::runtime_error("[central] " + saved.error().message);
-            }
-            client.credential = std::move(*saved);
-        }
-        client.connectTimeout = 2'000ms;
-        client.requestTimeout = 8'000ms;
-        auto created = net::CentralClient::create(client);
-        if (!created) {
-            throw std::runtime_error("[central] " + created.error().message);
-        }
-        auto forSync = net::CentralClient::create(client);
-        m_central->client.emplace(std::move(*created));
-        Inbox* inbox = m_inbox.get();
-        sync::SyncEvents events;
-        events.claimSettled = [inbox](const sync::ClaimSettled& s) {
-            inbox->post(ClaimSettled{s.idempotencyKey, s.outcome});
-        };
-        events.statusChanged = [inbox, refusalLogged = false](const sync::SyncStatus& s) mutable {
-            // Once: the worker has stopped calling central, only staff with a new code can fix it.
-            if (s.enrollment == sync::Enrollment::Refused && !refusalLogged) {
-                spdlog::error("{}; claims stay queued", s.lastError);
-                refusalLogged = true;
-            }
-            inbox->post(SyncChanged{s.online, s.outboxDepth, s.enrollment});
-        };
-        events.validateConfig = [](const std::string& body) { return configProblem(body); };
-        // The sync worker enrolls in the background (central may be unreachable at the first start of a
-        // newly installed kiosk); the member, OTP and redemption calls then use the credential too.
-        CentralLink* link = m_central.get();
-        events.enrolled = [link, kioskId = m_config.kioskId](const std::string& credential) {
-            link->client->setCredential(credential);
-            spdlog::info("enrolled as {} with central", kioskId);
-        };
-        ui::Host* waker = m_host.get();
-        events.configChanged = [this, waker](const sync::CachedConfig& c) {
-            {
-                std::lock_guard lock(m_configMutex);
-                m_newConfig = c.body;
-            }
-            waker->wake();
-        };
-        hal::Scanner* scanner = m_scanner.get();
-        events.deviceHealth = [scanner] {
-            const auto health = scanner->cameraHealth();
-            return std::map<std::string, std::string>{{"camera", health.healthy() ? "ok" : health.lastError}};
-        };
-        sync::SyncOptions syncOptions;
-        syncOptions.version = "0.1.0";
-        if (client.credential.empty()) {
-            syncOptions.enrollmentCode = m_config.enrollmentCode;
-        }
-        syncOptions.credentialFile = credentialFile;
-        // Settled entries stay as long as a receipt can be accepted: their row refuses a second scan.
-        syncOptions.keepSettled =
-            std::max<std::chrono::seconds>(syncOptions.keepSettled, m_config.receiptMaxAge);
-        m_central->sync = std::make_unique<sync::SyncWorker>(*m_store, std::move(*forSync), m_clock,
-                                                             syncOptions, std::move(events));
-        m_central->sync->start();
+        connectCentral();
     }
 
     if (auto cached = m_store->loadConfig(); cached && *cached) {
@@ -301,26 +125,7 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     }
 
     if (m_config.printerDriver != "none") {
-        hal::PrinterConfig printer;
-        printer.driver = m_config.printerDriver;
-        printer.address = m_config.printerAddress;
-        auto created = hal::PrinterRegistry::withBuiltins().create(printer);
-        if (!created) {
-            throw std::runtime_error("[printer] " + created.error());
-        }
-        auto text = hal::TextRaster::openNoto();
-        if (!text) {
-            throw std::runtime_error("printer fonts: " + text.error());
-        }
-        m_printer = std::move(*created);
-        m_ticketText = std::make_unique<hal::TextRaster>(std::move(*text));
-        // The shop's logo heads every voucher; a missing or broken file costs the logo, not the print.
-        const auto logoPath = m_config.assetsDir / "images" / "logo.png";
-        if (auto logo = hal::loadBitmap(logoPath, m_printer->widthDots() * 2 / 3)) {
-            m_ticketLogo = std::make_unique<hal::Bitmap>(std::move(*logo));
-        } else {
-            spdlog::warn("vouchers print without a logo: {}", logo.error());
-        }
+        openPrinter();
     }
 
     m_printerWorker = std::make_unique<Worker>("printer");
@@ -334,6 +139,98 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
         }
         m_automation = std::move(*server);
         spdlog::info("automation socket: {}", m_config.automationSocket.string());
+    }
+}
+
+void App::connectCentral() {
+    net::ClientConfig client;
+    client.baseUrl = m_config.centralUrl;
+    client.caFile = m_config.centralCaFile;
+    client.kioskId = m_config.kioskId;
+    client.credential = m_config.credential;
+    const auto credentialFile = m_config.dataDir / "credential";
+    if (client.credential.empty()) {
+        auto saved = sync::readCredentialFile(credentialFile);
+        if (!saved) {
+            throw std::runtime_error("[central] " + saved.error().message);
+        }
+        client.credential = std::move(*saved);
+    }
+    client.connectTimeout = 2'000ms;
+    client.requestTimeout = 8'000ms;
+    auto created = net::CentralClient::create(client);
+    if (!created) {
+        throw std::runtime_error("[central] " + created.error().message);
+    }
+    auto forSync = net::CentralClient::create(client);
+    m_central->client.emplace(std::move(*created));
+    Inbox* inbox = m_inbox.get();
+    sync::SyncEvents events;
+    events.claimSettled = [inbox](const sync::ClaimSettled& s) {
+        inbox->post(ClaimSettled{s.idempotencyKey, adapter::toModel(s.outcome)});
+    };
+    events.statusChanged = [inbox, refusalLogged = false](const sync::SyncStatus& s) mutable {
+        // Once: the worker has stopped calling central, only staff with a new code can fix it.
+        if (s.enrollment == sync::Enrollment::Refused && !refusalLogged) {
+            spdlog::error("{}; claims stay queued", s.lastError);
+            refusalLogged = true;
+        }
+        inbox->post(SyncChanged{s.online, s.outboxDepth, adapter::toModel(s.enrollment)});
+    };
+    events.validateConfig = [](const std::string& body) { return configProblem(body); };
+    // The sync worker enrolls in the background (central may be unreachable at the first start of a
+    // newly installed kiosk); the member, OTP and redemption calls then use the credential too.
+    CentralLink* link = m_central.get();
+    events.enrolled = [link, kioskId = m_config.kioskId](const std::string& credential) {
+        link->client->setCredential(credential);
+        spdlog::info("enrolled as {} with central", kioskId);
+    };
+    ui::Host* waker = m_host.get();
+    events.configChanged = [this, waker](const sync::CachedConfig& c) {
+        {
+            std::lock_guard lock(m_configMutex);
+            m_newConfig = c.body;
+        }
+        waker->wake();
+    };
+    hal::Scanner* scanner = m_scanner.get();
+    events.deviceHealth = [scanner] {
+        const auto health = scanner->cameraHealth();
+        return std::map<std::string, std::string>{{"camera", health.healthy() ? "ok" : health.lastError}};
+    };
+    sync::SyncOptions syncOptions;
+    syncOptions.version = "0.1.0";
+    if (client.credential.empty()) {
+        syncOptions.enrollmentCode = m_config.enrollmentCode;
+    }
+    syncOptions.credentialFile = credentialFile;
+    // Settled entries stay as long as a receipt can be accepted: their row refuses a second scan.
+    syncOptions.keepSettled = std::max<std::chrono::seconds>(syncOptions.keepSettled, m_config.receiptMaxAge);
+    m_central->sync = std::make_unique<sync::SyncWorker>(*m_store, std::move(*forSync), m_clock, syncOptions,
+                                                         std::move(events));
+    m_central->sync->start();
+}
+
+void App::openPrinter() {
+    hal::PrinterConfig printer;
+    printer.driver = m_config.printerDriver;
+    printer.address = m_config.printerAddress;
+    auto created = hal::PrinterRegistry::withBuiltins().create(printer);
+    if (!created) {
+        throw std::runtime_error("[printer] " + created.error());
+    }
+    auto text = hal::TextRaster::openNoto();
+    if (!text) {
+        throw std::runtime_error("printer fonts: " + text.error());
+    }
+    m_printer = std::move(*created);
+    m_ticketText = std::make_unique<hal::TextRaster>(std::move(*text));
+    // The shop's logo heads every voucher; a missing or broken file costs the logo, not the print.
+    const auto logoPath = m_config.assetsDir / "images" / "logo.png";
+    if (auto logo = hal::loadBitmap(logoPath, m_printer->widthDots() * 2 / 3)) {
+        m_ticketLogo = std::make_unique<hal::Bitmap>(std::move(*logo));
+    } else {
+        spdlog::warn("vouchers print without a logo: {}", logo.error());
     }
 }
 
@@ -362,257 +259,6 @@ Now App::now() const {
     const loyalty::UnixSeconds wall =
         m_central && m_central->sync ? m_central->sync->centralNow() : m_clock.now();
     return {std::chrono::milliseconds{m_clock.monotonicMs() + m_idleOffsetMs.load()}, wall};
-}
-
-void App::dispatch(std::vector<Command> commands) {
-    for (auto& command : commands) {
-        std::visit(
-            [this](auto& c) {
-                using T = std::decay_t<decltype(c)>;
-                Inbox* inbox = m_inbox.get();
-                CentralLink* central = m_central.get();
-                if constexpr (std::is_same_v<T, LookupMember>) {
-                    m_centralWorker->post([inbox, central, c] {
-                        MemberLookedUp event{c.session, std::unexpected(offlineError())};
-                        if (central->client) {
-                            auto member = central->client->member(c.phone);
-                            if (member) {
-                                event.result = std::optional<net::MemberInfo>(std::move(*member));
-                            } else if (member.error().kind == net::ErrorKind::Refused &&
-                                       member.error().code == "not_found") {
-                                event.result = std::optional<net::MemberInfo>();
-                            } else {
-                                event.result = std::unexpected(member.error());
-                            }
-                        }
-                        inbox->post(std::move(event));
-                    });
-                } else if constexpr (std::is_same_v<T, QueueClaim>) {
-                    sync::LocalStore* store = m_store.get();
-                    m_storeWorker->post([inbox, central, store, c] {
-                        auto key = store->enqueue(c.claim);
-                        std::int64_t pending = 0;
-                        if (key) {
-                            if (central->sync) {
-                                central->sync->syncNow();
-                            }
-                            pending = store->pendingPoints(c.claim.phone).value_or(c.claim.provisionalPoints);
-                        }
-                        inbox->post(ClaimQueued{c.session, std::move(key), pending});
-                    });
-                } else if constexpr (std::is_same_v<T, RequestOtp>) {
-                    m_centralWorker->post([inbox, central, c] {
-                        OtpRequested event{c.session, std::unexpected(offlineError())};
-                        if (central->client) {
-                            event.result = central->client->requestOtp(c.phone);
-                        }
-                        inbox->post(std::move(event));
-                    });
-                } else if constexpr (std::is_same_v<T, Redeem>) {
-                    sync::LocalStore* store = m_store.get();
-                    m_centralWorker->post([inbox, central, store, c] {
-                        Redeemed event{c.session, std::unexpected(offlineError())};
-                        if (central->client) {
-                            net::RedemptionRequest request = c.request;
-                            request.idempotencyKey = net::newIdempotencyKey();
-                            event.result = central->client->redeem(request);
-                        }
-                        if (event.result) {
-                            // Kept before anything is printed, so staff can reprint a voucher whose
-                            // print fails midway (it is safe on central either way).
-                            const net::Voucher& v = *event.result;
-                            if (auto saved =
-                                    store->saveVoucher({v.code, v.qrPayload, v.nameVi, v.nameEn, v.valueDong,
-                                                        v.issuedAt, v.expiresAt, v.terms, v.termsEn, false});
-                                !saved) {
-                                spdlog::error("voucher {} not kept for reprints: {}", v.code,
-                                              saved.error().message);
-                            }
-                        }
-                        inbox->post(std::move(event));
-                    });
-                } else if constexpr (std::is_same_v<T, CheckPrinter>) {
-                    hal::ReceiptPrinter* printer = m_printer.get();
-                    m_printerWorker->post([inbox, printer, c] {
-                        inbox->post(PrinterChecked{
-                            c.session, printer == nullptr ? "offline" : printerProblem(printer->status())});
-                    });
-                } else if constexpr (std::is_same_v<T, PrintVoucher>) {
-                    hal::ReceiptPrinter* printer = m_printer.get();
-                    hal::TextRaster* text = m_ticketText.get();
-                    const hal::Bitmap* logo = m_ticketLogo.get();
-                    sync::LocalStore* store = m_store.get();
-                    m_printerWorker->post([inbox, printer, text, logo, store, c] {
-                        std::string problem =
-                            printTicket(printer, text, logo, c.ticket, "voucher " + c.ticket.code);
-                        if (problem.empty()) {
-                            if (auto marked = store->markVoucherPrinted(c.ticket.code); !marked) {
-                                spdlog::warn("voucher {} printed but not marked: {}", c.ticket.code,
-                                             marked.error().message);
-                            }
-                        }
-                        inbox->post(Printed{c.session, problem});
-                    });
-                } else if constexpr (std::is_same_v<T, PrintConsent>) {
-                    hal::ReceiptPrinter* printer = m_printer.get();
-                    hal::TextRaster* text = m_ticketText.get();
-                    const hal::Bitmap* logo = m_ticketLogo.get();
-                    m_printerWorker->post([inbox, printer, text, logo, c] {
-                        inbox->post(Printed{c.session,
-                                            printTicket(printer, text, logo, c.ticket, "consent receipt")});
-                    });
-                } else if constexpr (std::is_same_v<T, LoadStaffReport> ||
-                                     std::is_same_v<T, AcknowledgeRefusal>) {
-                    sync::LocalStore* store = m_store.get();
-                    hal::Scanner* scanner = m_scanner.get();
-                    m_storeWorker->post([inbox, store, scanner, c] {
-                        if constexpr (std::is_same_v<T, AcknowledgeRefusal>) {
-                            if (auto done = store->acknowledgeRefusal(c.refusalId); !done) {
-                                spdlog::warn("refusal {} not acknowledged: {}", c.refusalId,
-                                             done.error().message);
-                            }
-                        }
-                        StaffReportLoaded event{c.session, StaffReport{}};
-                        auto refusals = store->refusals();
-                        auto vouchers = store->vouchers();
-                        auto depth = store->outboxDepth();
-                        if (!refusals || !vouchers || !depth) {
-                            event.report = std::unexpected(!refusals   ? refusals.error()
-                                                           : !vouchers ? vouchers.error()
-                                                                       : depth.error());
-                        } else {
-                            const auto camera = scanner->cameraHealth();
-                            event.report = StaffReport{std::move(*refusals), std::move(*vouchers), *depth,
-                                                       camera.healthy() ? "" : camera.lastError};
-                        }
-                        inbox->post(std::move(event));
-                    });
-                }
-            },
-            command);
-    }
-}
-
-void App::handleAutomation(AutomationServer::Command command) {
-    const json& request = command.request;
-    const std::string cmd = request.value("cmd", "");
-    if (cmd == "state") {
-        json state = stateOf(m_journey->view());
-        state["frames"] = m_framesDrawn;
-        state["last_frame_ms"] = m_lastFrameMs;
-        state["max_frame_ms"] = m_maxFrameMs;
-        state["rss_kb"] = residentKb();
-        command.reply(std::move(state));
-    } else if (cmd == "tap" || cmd == "type") {
-        auto job = std::make_unique<AutomationJob>();
-        if (cmd == "tap") {
-            if (!request.contains("id") || !request["id"].is_string()) {
-                command.reply(failure("tap needs a string \"id\""));
-                return;
-            }
-            job->taps.push_back(request["id"].get<std::string>());
-        } else {
-            if (!request.contains("text") || !request["text"].is_string()) {
-                command.reply(failure("type needs a string \"text\""));
-                return;
-            }
-            for (char ch : request["text"].get<std::string>()) {
-                if (ch < '0' || ch > '9') {
-                    command.reply(failure("type takes digits only (the keypad has nothing else)"));
-                    return;
-                }
-                job->taps.push_back(std::string("key:") + ch);
-            }
-        }
-        job->command = std::move(command);
-        m_job = std::move(job);
-    } else if (cmd == "camera") {
-        if (m_virtualCamera == nullptr) {
-            command.reply(failure("the camera is not the virtual driver"));
-            return;
-        }
-        const std::string image = request.contains("image") && request["image"].is_string()
-                                      ? request["image"].get<std::string>()
-                                      : std::string();
-        if (image.empty()) {
-            m_virtualCamera->clearShown();
-            command.reply({{"ok", true}});
-            return;
-        }
-        auto shown = m_virtualCamera->showFile(image);
-        command.reply(shown ? json{{"ok", true}} : failure(shown.error()));
-    } else if (cmd == "screenshot") {
-        if (!request.contains("path") || !request["path"].is_string()) {
-            command.reply(failure("screenshot needs a string \"path\""));
-            return;
-        }
-        const std::string path = request["path"].get<std::string>();
-        auto image = m_host->capture(m_journey->view());
-        if (!image) {
-            command.reply(failure(image.error()));
-            return;
-        }
-        cv::Mat rgba(image->height, image->width, CV_8UC4, image->pixels.data());
-        cv::Mat bgr;
-        cv::cvtColor(rgba, bgr, cv::COLOR_RGBA2BGR);
-        bool written = false;
-        try {
-            written = cv::imwrite(path, bgr);
-        } catch (const cv::Exception& e) {
-            spdlog::warn("screenshot {}: {}", path, e.what());
-        }
-        command.reply(
-            written ? json{{"ok", true}, {"path", path}, {"width", image->width}, {"height", image->height}}
-                    : failure("cannot write " + path));
-    } else if (cmd == "idle") {
-        if (!request.contains("advance_ms") || !request["advance_ms"].is_number_integer() ||
-            request["advance_ms"].get<std::int64_t>() < 0) {
-            command.reply(failure("idle needs a non-negative integer \"advance_ms\""));
-            return;
-        }
-        m_idleOffsetMs += request["advance_ms"].get<std::int64_t>();
-        m_journey->tick(now());
-        command.reply({{"ok", true}, {"screen", ui::screenName(m_journey->view().screen)}});
-    } else {
-        command.reply(failure("unknown cmd '" + cmd + "' (state, tap, type, camera, screenshot, idle)"));
-    }
-}
-
-void App::pollAutomation() {
-    if (!m_automation) {
-        return;
-    }
-    // One multi-frame job at a time; the listener waits for each answer before reading the next line.
-    while (!m_job) {
-        auto command = m_automation->take();
-        if (!command) {
-            return;
-        }
-        handleAutomation(std::move(*command));
-    }
-}
-
-void App::finishAutomationJob() {
-    if (!m_job || m_host->injecting()) {
-        return;
-    }
-    if (m_job->started) {
-        m_job->taps.pop_front();
-    }
-    if (m_job->taps.empty()) {
-        json answer = stateOf(m_journey->view());
-        m_job->command.reply(std::move(answer));
-        m_job.reset();
-        return;
-    }
-    const std::string& id = m_job->taps.front();
-    if (!m_host->tap(id)) {
-        m_job->command.reply(failure("no enabled control '" + id + "' on screen " +
-                                     std::string(ui::screenName(m_journey->view().screen))));
-        m_job.reset();
-        return;
-    }
-    m_job->started = true;
 }
 
 void App::applyCentralConfig(const std::string& body) {

@@ -16,8 +16,8 @@
 
 #include "automation_server.hpp"
 #include "config.hpp"
-#include "hal/clock.hpp"
 #include "kiosk/journey.hpp"
+#include "steppable_clock.hpp"
 #include "ui/host.hpp"
 #include "ui/strings.hpp"
 
@@ -38,6 +38,7 @@ class SyncWorker;
 namespace kiosk {
 
 class Inbox;
+class TicketWriter;
 class Worker;
 struct CentralLink;
 
@@ -58,7 +59,24 @@ class App {
     struct AutomationJob;
 
     [[nodiscard]] Now now() const;
+    /// The central client for the `central` worker and the sync worker with its own (constructor).
+    void connectCentral();
+    /// The configured printer, its fonts and the shop's logo (constructor).
+    void openPrinter();
     void dispatch(std::vector<Command> commands);
+    // One handler per command, on the worker that owns its device (dispatch.cpp).
+    void carryOut(const LookupMember& c);
+    void carryOut(const QueueClaim& c);
+    void carryOut(const RequestOtp& c);
+    void carryOut(const Redeem& c);
+    void carryOut(const CheckPrinter& c);
+    void carryOut(const PrintVoucher& c);
+    void carryOut(const PrintConsent& c);
+    void carryOut(const LoadStaffReport& c);
+    void carryOut(const AcknowledgeRefusal& c);
+    /// Reads what the maintenance screen shows (after acknowledging a refusal when T says so).
+    template <typename T>
+    void reportToStaff(const T& c);
     void handleAutomation(AutomationServer::Command command);
     void pollAutomation();
     void finishAutomationJob();
@@ -67,10 +85,11 @@ class App {
 
     KioskConfig m_config;
     std::chrono::steady_clock::time_point m_processStart;
-    hal::SystemClock m_clock;
+    SteppableClock m_clock;  ///< the one clock of the kiosk; automation's "advance" moves it
     std::atomic<std::int64_t> m_idleOffsetMs{0};  ///< automation's "idle advance_ms"
     ui::Strings m_vi;
     ui::Strings m_en;
+    std::unique_ptr<TicketWriter> m_tickets;  ///< words the slips the journey asks to print (UI thread)
     std::unique_ptr<ui::Host> m_host;
     std::unique_ptr<Inbox> m_inbox;
     std::unique_ptr<Journey> m_journey;

@@ -1,5 +1,7 @@
 #include "kiosk/sync/sync_worker.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
@@ -23,6 +25,16 @@ constexpr milliseconds kConfigRetry{30'000};
 constexpr std::size_t kPruneBatch = 200;
 /// How often settled entries are looked for once none are left to prune.
 constexpr milliseconds kPruneInterval{3'600'000};
+
+/// "a,b,c"
+std::string joined(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& word : words) {
+        if (!out.empty()) out += ',';
+        out += word;
+    }
+    return out;
+}
 
 std::string describe(const net::Error& error) {
     std::string text = error.message;
@@ -405,6 +417,7 @@ void SyncWorker::sendHeartbeat() {
     beat.uptimeSeconds = std::chrono::duration_cast<std::chrono::seconds>(now - m_startedAt).count();
     beat.outboxDepth = m_store.outboxDepth().value_or(-1);
     if (m_events.deviceHealth) beat.health = m_events.deviceHealth();
+    if (!m_unknownCommands.empty()) beat.health["unknown_commands"] = joined(m_unknownCommands);
     const auto sentWall = m_clock.now();
     auto answer = m_client.heartbeat(beat);
     m_heartbeatDue = now + m_options.heartbeatInterval;
@@ -416,14 +429,24 @@ void SyncWorker::sendHeartbeat() {
     }
     learnOffset(*answer, now, sentWall);
     pushIfReconnected();
+    m_unknownCommands.clear();  // acknowledged by the heartbeat that just got its answer
     for (const auto& command : answer->commands) {
+        bool known = false;
         if (command == "resync") {
             m_pushDue = monotonicNow();
             m_backoff = milliseconds{0};
+            known = true;
         } else if (command == "reload_config") {
             m_configDue = monotonicNow();
+            known = true;
         }
         // Other commands belong to other parts of the kiosk (updates, maintenance) or a newer release.
+        if (m_events.command && m_events.command(command)) known = true;
+        if (!known) m_unknownCommands.push_back(command);
+    }
+    if (!m_unknownCommands.empty()) {
+        spdlog::warn("heartbeat: unknown command(s) {} from central, acknowledged as unknown",
+                     joined(m_unknownCommands));
     }
     std::lock_guard lock(m_mutex);
     m_status.online = true;

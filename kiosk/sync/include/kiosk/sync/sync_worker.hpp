@@ -31,6 +31,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "kiosk/sync/local_store.hpp"
 #include "network/central_client.hpp"
@@ -95,6 +96,11 @@ struct SyncEvents {
     /// The kiosk just enrolled: the worker's own client already uses this credential and it is saved
     /// (or being retried); hand it to the kiosk's other CentralClients (setCredential is thread-safe).
     std::function<void(const std::string& credential)> enrolled;
+    /// Every command of a heartbeat answer is published here (after the worker carried out its own:
+    /// "resync", "reload_config"); return true when the kiosk carries it out. A command nobody carries
+    /// out is logged and acknowledged as unknown in the next heartbeat's health
+    /// ("unknown_commands": "a,b"), never dropped silently. Runs on the sync thread.
+    std::function<bool(const std::string& command)> command;
 };
 
 class SyncWorker {
@@ -160,6 +166,7 @@ class SyncWorker {
     Enrollment m_enrollment = Enrollment::NotNeeded;
     std::string m_proposedCredential;  ///< saved as the pending proposal, sent with every enroll try
     std::string m_unsavedCredential;   ///< in use but not yet written to credentialFile
+    std::vector<std::string> m_unknownCommands;  ///< to acknowledge in the next heartbeat
     std::chrono::milliseconds m_startedAt{0};
     bool m_pushUnreachable = false;  ///< the last push failed without an answer from central
     std::size_t m_singlesLeft = 0;   ///< claims to push one by one after a batch was refused whole

@@ -1,0 +1,137 @@
+#include "adapter.hpp"
+
+namespace kiosk::adapter {
+
+Member toModel(const net::MemberInfo& member) {
+    Member m;
+    m.phone = member.phone;
+    m.balance = member.balance;
+    m.tier = member.tier;
+    m.tierName = {member.tierNameVi, member.tierNameEn};
+    m.nextTier = member.nextTier;
+    m.progressPermille = member.progressPermille;
+    m.pointsToNextTier = member.pointsToNextTier;
+    m.history.reserve(member.history.size());
+    for (const auto& h : member.history) {
+        m.history.push_back({h.at, h.kind, h.points, h.description});
+    }
+    return m;
+}
+
+ClaimOutcome toModel(const net::ClaimOutcome& outcome) {
+    ClaimOutcome o;
+    switch (outcome.status) {
+        case net::ClaimOutcome::Status::Accepted:
+            o.status = ClaimOutcome::Status::Accepted;
+            break;
+        case net::ClaimOutcome::Status::Refused:
+            o.status = ClaimOutcome::Status::Refused;
+            break;
+        case net::ClaimOutcome::Status::Retry:
+            o.status = ClaimOutcome::Status::Pending;
+            break;
+    }
+    o.pointsEarned = outcome.pointsEarned;
+    o.balance = outcome.balance;
+    o.breakdown.reserve(outcome.breakdown.size());
+    for (const auto& line : outcome.breakdown) {
+        o.breakdown.push_back({line.kind, {line.label, line.labelEn}, line.points});
+    }
+    o.code = outcome.code;
+    o.reason = {outcome.reasonVi, outcome.reason};
+    return o;
+}
+
+CentralError toModel(const net::Error& error) {
+    return {error.code, error.definitive(), error.message};
+}
+
+OtpSent toModel(const net::OtpSent& sent) {
+    return {sent.masked};
+}
+
+Redemption toModel(const net::Voucher& voucher) {
+    Redemption r;
+    r.voucher.code = voucher.code;
+    r.voucher.qrPayload = voucher.qrPayload;
+    r.voucher.title = {voucher.nameVi, voucher.nameEn};
+    r.voucher.valueDong = voucher.valueDong;
+    r.voucher.issuedAt = voucher.issuedAt;
+    r.voucher.expiresAt = voucher.expiresAt;
+    r.voucher.terms = {voucher.terms, voucher.termsEn};
+    r.balance = voucher.balance;
+    return r;
+}
+
+Refusal toModel(const sync::Refusal& refusal) {
+    return {refusal.id,   refusal.receiptId, refusal.phone,    refusal.provisionalPoints,
+            refusal.code, refusal.reason,    refusal.refusedAt};
+}
+
+KeptVoucher toModel(const sync::IssuedVoucher& voucher) {
+    KeptVoucher k;
+    k.voucher.code = voucher.code;
+    k.voucher.qrPayload = voucher.qrPayload;
+    k.voucher.title = {voucher.titleVi, voucher.titleEn};
+    k.voucher.valueDong = voucher.valueDong;
+    k.voucher.issuedAt = voucher.issuedAt;
+    k.voucher.expiresAt = voucher.expiresAt;
+    k.voucher.terms = {voucher.termsVi, voucher.termsEn};
+    k.printed = voucher.printed;
+    return k;
+}
+
+Enrollment toModel(sync::Enrollment enrollment) {
+    switch (enrollment) {
+        case sync::Enrollment::NotNeeded:
+            return Enrollment::NotNeeded;
+        case sync::Enrollment::Pending:
+            return Enrollment::Pending;
+        case sync::Enrollment::Enrolled:
+            return Enrollment::Enrolled;
+        case sync::Enrollment::Refused:
+            return Enrollment::Refused;
+    }
+    return Enrollment::NotNeeded;
+}
+
+QueueFailure toModel(const sync::StoreError& error) {
+    return error.kind == sync::StoreError::Kind::Duplicate ? QueueFailure::Duplicate : QueueFailure::Store;
+}
+
+sync::NewClaim toStore(const NewClaim& claim) {
+    sync::NewClaim c;
+    c.receiptId = claim.receiptId;
+    c.token = claim.token;
+    c.phone = claim.phone;
+    c.consentJoin = claim.consentJoin;
+    c.consentMarketing = claim.consentMarketing;
+    c.consentTextVersion = claim.consentTextVersion;
+    c.acceptedAt = claim.acceptedAt;
+    c.provisionalPoints = claim.provisionalPoints;
+    return c;
+}
+
+sync::IssuedVoucher toStore(const Voucher& voucher) {
+    sync::IssuedVoucher v;
+    v.code = voucher.code;
+    v.qrPayload = voucher.qrPayload;
+    v.titleVi = voucher.title.vi;
+    v.titleEn = voucher.title.en;
+    v.valueDong = voucher.valueDong;
+    v.issuedAt = voucher.issuedAt;
+    v.expiresAt = voucher.expiresAt;
+    v.termsVi = voucher.terms.vi;
+    v.termsEn = voucher.terms.en;
+    return v;
+}
+
+net::RedemptionRequest toNet(const RedeemRequest& request) {
+    net::RedemptionRequest r;
+    r.phone = request.phone;
+    r.rewardId = request.rewardId;
+    r.otp = request.otp;
+    return r;
+}
+
+}  // namespace kiosk::adapter

@@ -1,0 +1,37 @@
+#pragma once
+// What app.cpp, dispatch.cpp (commands → workers) and automation.cpp (the test socket's commands)
+// share inside the App. Private to kiosk/src/app.
+
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app.hpp"
+#include "kiosk/sync/sync_worker.hpp"
+#include "network/central_client.hpp"
+
+namespace kiosk {
+
+/// The kiosk's side of central: the client used by the `central` worker thread (member, OTP,
+/// redemption) and the sync worker with its own client (claims, config, heartbeat).
+struct CentralLink {
+    std::optional<net::CentralClient> client;  ///< central-worker thread only; empty when offline by config
+    std::unique_ptr<sync::SyncWorker> sync;
+};
+
+/// An automation command that needs several frames (tap, type): the taps still to inject.
+struct App::AutomationJob {
+    AutomationServer::Command command;
+    std::deque<std::string> taps;
+    bool started = false;
+};
+
+/// An automation answer saying what went wrong.
+inline nlohmann::json failure(const std::string& message) {
+    return {{"ok", false}, {"error", message}};
+}
+
+}  // namespace kiosk

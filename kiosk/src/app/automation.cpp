@@ -1,0 +1,201 @@
+// The automation socket's commands (docs/automation.md), run on the UI thread: state, tap, type,
+// camera, screenshot, idle, advance.
+#include <spdlog/spdlog.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "app_parts.hpp"
+#include "hal/virtual_camera.hpp"
+
+namespace kiosk {
+
+using nlohmann::json;
+
+namespace {
+
+json stateOf(const ui::View& view) {
+    json texts = json::array();
+    texts.push_back(view.title);
+    for (const auto& line : view.lines) {
+        texts.push_back(line.text);
+    }
+    json controls = json::array();
+    for (const auto& control : view.controls) {
+        controls.push_back({{"id", control.id}, {"label", control.label}, {"enabled", control.enabled}});
+        if (control.kind == ui::Control::Kind::Checkbox) {
+            controls.back()["checked"] = control.checked;
+        }
+        if (!control.detail.empty()) {
+            texts.push_back(control.detail);
+        }
+    }
+    json state = {{"ok", true},
+                  {"screen", ui::screenName(view.screen)},
+                  {"language", view.language},
+                  {"texts", texts},
+                  {"controls", controls},
+                  {"status", view.status},
+                  {"revision", view.revision}};
+    if (view.entry) {
+        state["entry"] = *view.entry;
+    }
+    if (view.countdown) {
+        state["countdown"] = *view.countdown;
+    }
+    if (view.tier) {
+        state["tier"] = {
+            {"id", view.tier->tierId}, {"name", view.tier->name}, {"progress", view.tier->progress}};
+    }
+    return state;
+}
+
+/// Resident memory of this process (VmRSS), kilobytes; 0 if unknown.
+std::int64_t residentKb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.starts_with("VmRSS:")) {
+            return std::strtoll(line.c_str() + 6, nullptr, 10);
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+void App::handleAutomation(AutomationServer::Command command) {
+    const json& request = command.request;
+    const std::string cmd = request.value("cmd", "");
+    if (cmd == "state") {
+        json state = stateOf(m_journey->view());
+        state["frames"] = m_framesDrawn;
+        state["last_frame_ms"] = m_lastFrameMs;
+        state["max_frame_ms"] = m_maxFrameMs;
+        state["rss_kb"] = residentKb();
+        command.reply(std::move(state));
+    } else if (cmd == "tap" || cmd == "type") {
+        auto job = std::make_unique<AutomationJob>();
+        if (cmd == "tap") {
+            if (!request.contains("id") || !request["id"].is_string()) {
+                command.reply(failure("tap needs a string \"id\""));
+                return;
+            }
+            job->taps.push_back(request["id"].get<std::string>());
+        } else {
+            if (!request.contains("text") || !request["text"].is_string()) {
+                command.reply(failure("type needs a string \"text\""));
+                return;
+            }
+            for (char ch : request["text"].get<std::string>()) {
+                if (ch < '0' || ch > '9') {
+                    command.reply(failure("type takes digits only (the keypad has nothing else)"));
+                    return;
+                }
+                job->taps.push_back(std::string("key:") + ch);
+            }
+        }
+        job->command = std::move(command);
+        m_job = std::move(job);
+    } else if (cmd == "camera") {
+        if (m_virtualCamera == nullptr) {
+            command.reply(failure("the camera is not the virtual driver"));
+            return;
+        }
+        const std::string image = request.contains("image") && request["image"].is_string()
+                                      ? request["image"].get<std::string>()
+                                      : std::string();
+        if (image.empty()) {
+            m_virtualCamera->clearShown();
+            command.reply({{"ok", true}});
+            return;
+        }
+        auto shown = m_virtualCamera->showFile(image);
+        command.reply(shown ? json{{"ok", true}} : failure(shown.error()));
+    } else if (cmd == "screenshot") {
+        if (!request.contains("path") || !request["path"].is_string()) {
+            command.reply(failure("screenshot needs a string \"path\""));
+            return;
+        }
+        const std::string path = request["path"].get<std::string>();
+        auto image = m_host->capture(m_journey->view());
+        if (!image) {
+            command.reply(failure(image.error()));
+            return;
+        }
+        cv::Mat rgba(image->height, image->width, CV_8UC4, image->pixels.data());
+        cv::Mat bgr;
+        cv::cvtColor(rgba, bgr, cv::COLOR_RGBA2BGR);
+        bool written = false;
+        try {
+            written = cv::imwrite(path, bgr);
+        } catch (const cv::Exception& e) {
+            spdlog::warn("screenshot {}: {}", path, e.what());
+        }
+        command.reply(
+            written ? json{{"ok", true}, {"path", path}, {"width", image->width}, {"height", image->height}}
+                    : failure("cannot write " + path));
+    } else if (cmd == "idle") {
+        if (!request.contains("advance_ms") || !request["advance_ms"].is_number_integer() ||
+            request["advance_ms"].get<std::int64_t>() < 0) {
+            command.reply(failure("idle needs a non-negative integer \"advance_ms\""));
+            return;
+        }
+        m_idleOffsetMs += request["advance_ms"].get<std::int64_t>();
+        m_journey->tick(now());
+        command.reply({{"ok", true}, {"screen", ui::screenName(m_journey->view().screen)}});
+    } else if (cmd == "advance") {
+        if (!request.contains("ms") || !request["ms"].is_number_integer() ||
+            request["ms"].get<std::int64_t>() < 0) {
+            command.reply(failure("advance needs a non-negative integer \"ms\""));
+            return;
+        }
+        m_clock.advance(std::chrono::milliseconds{request["ms"].get<std::int64_t>()});
+        m_journey->tick(now());
+        command.reply({{"ok", true}, {"screen", ui::screenName(m_journey->view().screen)}});
+    } else {
+        command.reply(
+            failure("unknown cmd '" + cmd + "' (state, tap, type, camera, screenshot, idle, advance)"));
+    }
+}
+
+void App::pollAutomation() {
+    if (!m_automation) {
+        return;
+    }
+    // One multi-frame job at a time; the listener waits for each answer before reading the next line.
+    while (!m_job) {
+        auto command = m_automation->take();
+        if (!command) {
+            return;
+        }
+        handleAutomation(std::move(*command));
+    }
+}
+
+void App::finishAutomationJob() {
+    if (!m_job || m_host->injecting()) {
+        return;
+    }
+    if (m_job->started) {
+        m_job->taps.pop_front();
+    }
+    if (m_job->taps.empty()) {
+        json answer = stateOf(m_journey->view());
+        m_job->command.reply(std::move(answer));
+        m_job.reset();
+        return;
+    }
+    const std::string& id = m_job->taps.front();
+    if (!m_host->tap(id)) {
+        m_job->command.reply(failure("no enabled control '" + id + "' on screen " +
+                                     std::string(ui::screenName(m_journey->view().screen))));
+        m_job.reset();
+        return;
+    }
+    m_job->started = true;
+}
+
+}  // namespace kiosk

@@ -1,0 +1,229 @@
+// App::dispatch: the journey's commands, carried out on the worker threads; their answers, mapped to
+// the core's vocabulary (adapter.hpp), posted to the inbox.
+#include <spdlog/spdlog.h>
+
+#include "adapter.hpp"
+#include "app_parts.hpp"
+#include "hal/bitmap.hpp"
+#include "hal/receipt_printer.hpp"
+#include "hal/scanner.hpp"
+#include "hal/text_raster.hpp"
+#include "inbox.hpp"
+#include "kiosk/sync/local_store.hpp"
+#include "network/idempotency_key.hpp"
+#include "tickets.hpp"
+#include "worker.hpp"
+
+namespace kiosk {
+namespace {
+
+CentralError offlineError() {
+    return {"", false, "no central service configured"};
+}
+
+/// The printer's state as the journey's problem code: empty when a job may start.
+std::string printerProblem(const hal::PrinterStatus& status) {
+    if (status.ready()) {
+        return {};
+    }
+    // A printer out of paper or with its cover open also reports itself offline (ESC/POS status
+    // bits): the specific cause is what staff need to read.
+    if (status.paper == hal::PaperLevel::Out) {
+        return "paper_out";
+    }
+    if (status.coverOpen) {
+        return "cover_open";
+    }
+    return status.online ? "other" : "offline";
+}
+
+/// Lays out and prints one ticket on the printer worker; empty: the whole ticket came out, otherwise the
+/// problem code the journey shows. `what` names the ticket in the log. `text` is set whenever `printer` is.
+template <typename Ticket>
+std::string printTicket(hal::ReceiptPrinter* printer, hal::TextRaster* text, const hal::Bitmap* logo,
+                        const Ticket& ticket, const std::string& what) {
+    if (printer == nullptr) {
+        return "offline";
+    }
+    auto job = ticket.layout(*text, printer->widthDots(), logo);
+    if (!job) {
+        spdlog::error("{}: cannot lay out the ticket: {}", what, job.error());
+        return "other";
+    }
+    if (auto printed = printer->print(*job); !printed) {
+        spdlog::warn("{} not printed: {}", what, printed.error().message);
+        const std::string problem = printerProblem(printed.error().status);
+        return problem.empty() ? "other" : problem;
+    }
+    return {};
+}
+
+}  // namespace
+
+void App::dispatch(std::vector<Command> commands) {
+    for (const auto& command : commands) {
+        std::visit([this](const auto& c) { carryOut(c); }, command);
+    }
+}
+
+void App::carryOut(const LookupMember& c) {
+    Inbox* inbox = m_inbox.get();
+    CentralLink* central = m_central.get();
+    m_centralWorker->post([inbox, central, c] {
+        MemberLookedUp event{c.session, std::unexpected(offlineError())};
+        if (central->client) {
+            auto member = central->client->member(c.phone);
+            if (member) {
+                event.result = std::optional<Member>(adapter::toModel(*member));
+            } else if (member.error().kind == net::ErrorKind::Refused && member.error().code == "not_found") {
+                event.result = std::optional<Member>();
+            } else {
+                event.result = std::unexpected(adapter::toModel(member.error()));
+            }
+        }
+        inbox->post(std::move(event));
+    });
+}
+
+void App::carryOut(const QueueClaim& c) {
+    Inbox* inbox = m_inbox.get();
+    CentralLink* central = m_central.get();
+    sync::LocalStore* store = m_store.get();
+    m_storeWorker->post([inbox, central, store, c] {
+        auto stored = store->enqueue(adapter::toStore(c.claim));
+        const bool queued = stored.has_value();
+        const std::int64_t pending =
+            queued ? store->pendingPoints(c.claim.phone).value_or(c.claim.provisionalPoints) : 0;
+        // Posted before the sync thread is woken; an answer that still comes first (a
+        // push already under way) waits in the journey until this arrives.
+        ClaimQueued event{c.session, std::unexpected(QueueFailure::Store), pending};
+        if (stored) {
+            event.idempotencyKey = std::move(*stored);
+        } else {
+            event.idempotencyKey = std::unexpected(adapter::toModel(stored.error()));
+        }
+        inbox->post(std::move(event));
+        if (queued && central->sync) {
+            central->sync->syncNow();
+        }
+    });
+}
+
+void App::carryOut(const RequestOtp& c) {
+    Inbox* inbox = m_inbox.get();
+    CentralLink* central = m_central.get();
+    m_centralWorker->post([inbox, central, c] {
+        OtpRequested event{c.session, std::unexpected(offlineError())};
+        if (central->client) {
+            event.result = adapter::toModel(central->client->requestOtp(c.phone));
+        }
+        inbox->post(std::move(event));
+    });
+}
+
+void App::carryOut(const Redeem& c) {
+    Inbox* inbox = m_inbox.get();
+    CentralLink* central = m_central.get();
+    sync::LocalStore* store = m_store.get();
+    m_centralWorker->post([inbox, central, store, c] {
+        Redeemed event{c.session, std::unexpected(offlineError())};
+        if (central->client) {
+            net::RedemptionRequest request = adapter::toNet(c.request);
+            request.idempotencyKey = net::newIdempotencyKey();
+            event.result = adapter::toModel(central->client->redeem(request));
+        }
+        if (event.result) {
+            // Kept before anything is printed, so staff can reprint a voucher whose
+            // print fails midway (it is safe on central either way).
+            const Voucher& v = event.result->voucher;
+            if (auto saved = store->saveVoucher(adapter::toStore(v)); !saved) {
+                spdlog::error("voucher {} not kept for reprints: {}", v.code, saved.error().message);
+            }
+        }
+        inbox->post(std::move(event));
+    });
+}
+
+void App::carryOut(const CheckPrinter& c) {
+    Inbox* inbox = m_inbox.get();
+    hal::ReceiptPrinter* printer = m_printer.get();
+    m_printerWorker->post([inbox, printer, c] {
+        inbox->post(
+            PrinterChecked{c.session, printer == nullptr ? "offline" : printerProblem(printer->status())});
+    });
+}
+
+void App::carryOut(const PrintVoucher& c) {
+    Inbox* inbox = m_inbox.get();
+    hal::ReceiptPrinter* printer = m_printer.get();
+    hal::TextRaster* text = m_ticketText.get();
+    const hal::Bitmap* logo = m_ticketLogo.get();
+    sync::LocalStore* store = m_store.get();
+    m_printerWorker->post([inbox, printer, text, logo, store, session = c.session,
+                           ticket = m_tickets->voucher(c.slip)] {
+        std::string problem = printTicket(printer, text, logo, ticket, "voucher " + ticket.code);
+        if (problem.empty()) {
+            if (auto marked = store->markVoucherPrinted(ticket.code); !marked) {
+                spdlog::warn("voucher {} printed but not marked: {}", ticket.code, marked.error().message);
+            }
+        }
+        inbox->post(Printed{session, problem});
+    });
+}
+
+void App::carryOut(const PrintConsent& c) {
+    Inbox* inbox = m_inbox.get();
+    hal::ReceiptPrinter* printer = m_printer.get();
+    hal::TextRaster* text = m_ticketText.get();
+    const hal::Bitmap* logo = m_ticketLogo.get();
+    m_printerWorker->post(
+        [inbox, printer, text, logo, session = c.session, ticket = m_tickets->consent(c.slip)] {
+            inbox->post(Printed{session, printTicket(printer, text, logo, ticket, "consent receipt")});
+        });
+}
+
+template <typename T>
+void App::reportToStaff(const T& c) {
+    Inbox* inbox = m_inbox.get();
+    sync::LocalStore* store = m_store.get();
+    hal::Scanner* scanner = m_scanner.get();
+    m_storeWorker->post([inbox, store, scanner, c] {
+        if constexpr (std::is_same_v<T, AcknowledgeRefusal>) {
+            if (auto done = store->acknowledgeRefusal(c.refusalId); !done) {
+                spdlog::warn("refusal {} not acknowledged: {}", c.refusalId, done.error().message);
+            }
+        }
+        StaffReportLoaded event{c.session, StaffReport{}};
+        auto refusals = store->refusals();
+        auto vouchers = store->vouchers();
+        auto depth = store->outboxDepth();
+        if (!refusals || !vouchers || !depth) {
+            event.report = std::unexpected(!refusals   ? refusals.error().message
+                                           : !vouchers ? vouchers.error().message
+                                                       : depth.error().message);
+        } else {
+            StaffReport report;
+            for (const auto& refusal : *refusals) {
+                report.refusals.push_back(adapter::toModel(refusal));
+            }
+            for (const auto& voucher : *vouchers) {
+                report.vouchers.push_back(adapter::toModel(voucher));
+            }
+            report.outboxDepth = *depth;
+            const auto camera = scanner->cameraHealth();
+            report.cameraProblem = camera.healthy() ? "" : camera.lastError;
+            event.report = std::move(report);
+        }
+        inbox->post(std::move(event));
+    });
+}
+
+void App::carryOut(const LoadStaffReport& c) {
+    reportToStaff(c);
+}
+
+void App::carryOut(const AcknowledgeRefusal& c) {
+    reportToStaff(c);
+}
+
+}  // namespace kiosk
