@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
+#include <string>
 #include <thread>
 
 #include "kiosk_harness.hpp"
@@ -185,6 +187,17 @@ class KioskWithCentral : public ::testing::Test {
             reply.pop_back();
         }
         return reply;
+    }
+
+    /// The voucher code the voucher screen names ("… mã XXXX-XXXX."), or "" when it names none.
+    static std::string voucherCodeOnScreen(const json& state) {
+        static const std::regex kCode{"mã ([0-9A-Z]{4}-[0-9A-Z]{4})\\."};
+        std::smatch match;
+        for (const auto& text : state.value("texts", json::array())) {
+            const std::string line = text.is_string() ? text.get<std::string>() : "";
+            if (std::regex_search(line, match, kCode)) return match[1];
+        }
+        return "";
     }
 
     /// Central's ledger entries of kind "redeem" for `phone` (newest first).
@@ -394,14 +407,16 @@ TEST_F(KioskWithCentral, APrintFailingMidwayKeepsTheVoucherForAStaffReprint) {
     ASSERT_TRUE(fs::exists(torn));
     EXPECT_EQ(decodeQr(torn), "") << "the roll ran out before the QR";
 
-    // Central spent the points once, for the voucher the screen names.
+    // Central spent the points once, for the voucher the screen names. The code is a bearer secret:
+    // the screen that issued it shows it whole, central's history only masked (issue 12).
+    const std::string code = voucherCodeOnScreen(state);
+    ASSERT_EQ(code.size(), 9U) << state.dump();
     const json redeemed = redemptions(phone);
     ASSERT_EQ(redeemed.size(), 1U) << redeemed.dump();
-    const std::string code = redeemed[0].value("description", "");
+    EXPECT_EQ(redeemed[0].value("description", ""), "****-**" + code.substr(7)) << redeemed.dump();
     const std::int64_t after = m_backend->balance(m_dir.path() / "data", phone);
     EXPECT_EQ(after - before, redeemed[0].value("points", std::int64_t{0})) << redeemed.dump();
     EXPECT_LT(after, before);
-    EXPECT_TRUE(hasText(state, "mã " + code + ".")) << code << " " << state.dump();
 
     // The shopper leaves; staff put in a new roll and reprint the voucher from maintenance mode.
     kiosk().send({{"cmd", "tap"}, {"id", "done"}});

@@ -341,7 +341,8 @@ int App::run() {
                     std::min(timeout, std::chrono::milliseconds{1000 / std::max(1, m_config.camera.fps)});
             }
         }
-        const auto woken = m_host->waitForInput(timeout);
+        const auto woken = m_host->waitForInput(std::min(timeout, m_notifier.maxWait()));
+        m_notifier.alive();
         if (woken.event) {
             framesToDraw = std::max(framesToDraw, 3);
         }
@@ -390,6 +391,7 @@ int App::run() {
                              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                        m_processStart)
                                  .count());
+                m_notifier.ready("attract screen shown");
             }
             framesToDraw = std::max(0, framesToDraw - 1);
             for (const auto& intent : intents) {
@@ -399,6 +401,7 @@ int App::run() {
         }
         finishAutomationJob();
     }
+    m_notifier.stopping();
     return 0;
 }
 

@@ -16,6 +16,8 @@
 
 #include "automation_server.hpp"
 #include "config.hpp"
+#include "hal/clock.hpp"
+#include "hal/service_notifier.hpp"
 #include "kiosk/journey.hpp"
 #include "steppable_clock.hpp"
 #include "ui/host.hpp"
@@ -86,7 +88,10 @@ class App {
     KioskConfig m_config;
     std::chrono::steady_clock::time_point m_processStart;
     SteppableClock m_clock;  ///< the one clock of the kiosk; automation's "advance" moves it
-    std::atomic<std::int64_t> m_idleOffsetMs{0};  ///< automation's "idle advance_ms"
+    /// systemd's watchdog measures real time, so the notifier reads the system clock, not m_clock.
+    hal::SystemClock m_watchdogClock;
+    hal::ServiceNotifier m_notifier{m_watchdogClock};  ///< READY, WATCHDOG, STATUS, STOPPING (UI thread)
+    std::atomic<std::int64_t> m_idleOffsetMs{0};       ///< automation's "idle advance_ms"
     ui::Strings m_vi;
     ui::Strings m_en;
     std::unique_ptr<TicketWriter> m_tickets;  ///< words the slips the journey asks to print (UI thread)
