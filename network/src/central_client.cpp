@@ -540,10 +540,11 @@ Result<MemberInfo> CentralClient::member(const std::string& phone) {
     return info;
 }
 
-Result<OtpSent> CentralClient::requestOtp(const std::string& phone) {
+Result<OtpSent> CentralClient::requestOtp(const std::string& phone, const std::string& rewardId) {
     if (!isSafePathSegment(phone, 20))
         return std::unexpected(makeError(ErrorKind::InvalidRequest, "not a phone number"));
-    const Json request{{"phone", phone}};
+    Json request{{"phone", phone}};
+    if (!rewardId.empty()) request["reward_id"] = rewardId;
     auto json = m_impl->sendJson("POST", "/v1/otp", &request);
     if (!json) return std::unexpected(json.error());
     OtpSent sent;

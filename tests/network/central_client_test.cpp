@@ -525,7 +525,14 @@ TEST(CentralClientMembers, LookupAndPathSafety) {
 
 TEST(CentralClientRedeem, VoucherAndRefusals) {
     FakeCentral central;
-    central.server().Post("/v1/otp", [](const httplib::Request&, httplib::Response& res) {
+    central.server().Post("/v1/otp", [](const httplib::Request& req, httplib::Response& res) {
+        // The code is asked for one reward, so central can bind it to that reward (issue 12).
+        if (Json::parse(req.body).value("reward_id", "") != "coffee") {
+            res.status = 400;
+            res.set_content(R"({"error":{"code":"invalid_field","message":"reward_id"}})",
+                            "application/json");
+            return;
+        }
         res.set_content(R"({"expires_in":300})", "application/json");
     });
     central.server().Post("/v1/redemptions", [](const httplib::Request& req, httplib::Response& res) {
@@ -540,7 +547,8 @@ TEST(CentralClientRedeem, VoucherAndRefusals) {
     });
     central.start();
     auto client = clientFor(central.url());
-    ASSERT_TRUE(client.requestOtp("0901234567").has_value());
+    ASSERT_FALSE(client.requestOtp("0901234567").has_value()) << "no reward named";
+    ASSERT_TRUE(client.requestOtp("0901234567", "coffee").has_value());
     auto voucher = client.redeem({"r1", "0901234567", "coffee", "123456"});
     ASSERT_TRUE(voucher.has_value()) << voucher.error().message;
     EXPECT_EQ(voucher->code, "V-ABCD");

@@ -35,6 +35,7 @@ struct QueueClaim {
 struct RequestOtp {
     std::uint64_t session = 0;
     std::string phone;
+    std::string rewardId;  ///< the reward the code will redeem; central binds the code to it
 };
 /// Ask the printer for its status before any point is spent. Answer: PrinterChecked.
 struct CheckPrinter {

@@ -115,7 +115,7 @@ void App::carryOut(const RequestOtp& c) {
     m_centralWorker->post([inbox, central, c] {
         OtpRequested event{c.session, std::unexpected(offlineError())};
         if (central->client) {
-            event.result = adapter::toModel(central->client->requestOtp(c.phone));
+            event.result = adapter::toModel(central->client->requestOtp(c.phone, c.rewardId));
         }
         inbox->post(std::move(event));
     });

@@ -78,7 +78,7 @@ void Journey::on(const PrinterChecked& e, Now now) {
     if (was == Pending::PrinterBeforeOtp) {
         m_pending = Pending::Otp;
         m_s.workingKey = "working.sending_code";
-        m_commands.emplace_back(RequestOtp{m_session, m_s.phone->national()});
+        m_commands.emplace_back(RequestOtp{m_session, m_s.phone->national(), m_s.selectedReward});
         rebuild();
         return;
     }

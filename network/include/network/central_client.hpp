@@ -250,8 +250,9 @@ class CentralClient {
     /// GET /v1/members/{phone}
     [[nodiscard]] Result<MemberInfo> member(const std::string& phone);
 
-    /// POST /v1/otp — central sends a one-time code to the phone.
-    [[nodiscard]] Result<OtpSent> requestOtp(const std::string& phone);
+    /// POST /v1/otp — central sends a one-time code to the phone. The code is bound to this kiosk and,
+    /// when `rewardId` is not empty, to that reward: it redeems nothing else (docs/api.md).
+    [[nodiscard]] Result<OtpSent> requestOtp(const std::string& phone, const std::string& rewardId = "");
 
     /// POST /v1/redemptions — spends points, returns a signed voucher.
     [[nodiscard]] Result<Voucher> redeem(const RedemptionRequest& request);
