@@ -40,17 +40,12 @@ std::string reportPath() {
            "&to=" + loyalty::formatLocalDate(loyalty::addDays(today, 1));
 }
 
-class CentralApi : public ::testing::TestWithParam<Backend> {
+class CentralApi : public BackendTest {
   protected:
     void SetUp() override {
-        if (GetParam() == Backend::Postgres) {
-            if (!PgDatabase::baseUrl())
-                GTEST_SKIP()
-                    << "KIOSK_TEST_PG_URL is not set: PostgreSQL case skipped (scripts/test provides it)";
-            m_pg = std::make_unique<PgDatabase>();
-        }
-        m_central =
-            std::make_unique<CentralProcess>(CentralProcess::Options{m_pg ? m_pg->url() : "", "", ""});
+        BackendTest::SetUp();
+        if (IsSkipped()) return;
+        m_central = std::make_unique<CentralProcess>(CentralProcess::Options{databaseUrl(), "", ""});
         m_kiosk = enrollDevKiosk(*m_central);
     }
 
@@ -83,7 +78,6 @@ class CentralApi : public ::testing::TestWithParam<Backend> {
         return r.body.value("balance", std::int64_t{-1});
     }
 
-    std::unique_ptr<PgDatabase> m_pg;
     std::unique_ptr<CentralProcess> m_central;
     std::string m_kiosk;
 };

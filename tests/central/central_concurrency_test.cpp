@@ -165,21 +165,16 @@ void opposingBatches(const std::vector<const CentralProcess*>& servers, const st
         EXPECT_EQ(server->log().find("deadlock"), std::string::npos) << server->log();
 }
 
-class CentralConcurrency : public ::testing::TestWithParam<Backend> {
+class CentralConcurrency : public BackendTest {
   protected:
     void SetUp() override {
-        if (GetParam() == Backend::Postgres) {
-            if (!PgDatabase::baseUrl())
-                GTEST_SKIP()
-                    << "KIOSK_TEST_PG_URL is not set: PostgreSQL case skipped (scripts/test provides it)";
-            m_pg = std::make_unique<PgDatabase>();
-        }
+        BackendTest::SetUp();
+        if (IsSkipped()) return;
         m_central = std::make_unique<CentralProcess>(CentralProcess::Options{url(), "", ""});
         m_kiosk = enrollDevKiosk(*m_central);
     }
-    std::string url() const { return m_pg ? m_pg->url() : ""; }
+    std::string url() const { return databaseUrl(); }
 
-    std::unique_ptr<PgDatabase> m_pg;
     std::unique_ptr<CentralProcess> m_central;
     std::string m_kiosk;
 };

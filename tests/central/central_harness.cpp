@@ -50,6 +50,13 @@ std::string withDbName(const std::string& base, const std::string& name) {
 
 }  // namespace
 
+void BackendTest::SetUp() {
+    if (GetParam() != Backend::Postgres) return;
+    if (!PgDatabase::baseUrl())
+        GTEST_SKIP() << "KIOSK_TEST_PG_URL is not set: PostgreSQL case skipped (scripts/test provides it)";
+    m_pg = std::make_unique<PgDatabase>();
+}
+
 std::optional<std::string> PgDatabase::baseUrl() {
     const char* url = std::getenv("KIOSK_TEST_PG_URL");
     if (!url || !*url) return std::nullopt;

@@ -3,6 +3,7 @@
 // port with a temporary data directory (and, for PostgreSQL, a fresh database of its own), signs
 // receipts with the development store key, and talks JSON over HTTP.
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <sys/types.h>
 
@@ -37,6 +38,18 @@ class PgDatabase {
   private:
     std::string m_name;
     std::string m_url;
+};
+
+/// A test run once per database backend. For the PostgreSQL case SetUp makes a fresh database, or
+/// skips the test when KIOSK_TEST_PG_URL is not set; a fixture that overrides SetUp calls this one
+/// first and returns when IsSkipped().
+class BackendTest : public ::testing::TestWithParam<Backend> {
+  protected:
+    void SetUp() override;
+    /// The `database` central is given: the fresh PostgreSQL database, or "" (SQLite in its data dir).
+    [[nodiscard]] std::string databaseUrl() const { return m_pg ? m_pg->url() : ""; }
+
+    std::unique_ptr<PgDatabase> m_pg;
 };
 
 /// A temporary directory removed with everything in it when this dies.

@@ -26,19 +26,10 @@ std::string uniqueNumber() {
     return n;
 }
 
-class CentralLimits : public ::testing::TestWithParam<Backend> {
+class CentralLimits : public BackendTest {
   protected:
-    void SetUp() override {
-        if (GetParam() == Backend::Postgres) {
-            if (!PgDatabase::baseUrl())
-                GTEST_SKIP()
-                    << "KIOSK_TEST_PG_URL is not set: PostgreSQL case skipped (scripts/test provides it)";
-            m_pg = std::make_unique<PgDatabase>();
-        }
-    }
     void start(const std::string& extraToml = "") {
-        m_central =
-            std::make_unique<CentralProcess>(CentralProcess::Options{m_pg ? m_pg->url() : "", "", extraToml});
+        m_central = std::make_unique<CentralProcess>(CentralProcess::Options{databaseUrl(), "", extraToml});
         m_kiosk = enrollDevKiosk(*m_central);
     }
     const CentralProcess& central() const { return *m_central; }
@@ -67,7 +58,6 @@ class CentralLimits : public ::testing::TestWithParam<Backend> {
         return r.body;
     }
 
-    std::unique_ptr<PgDatabase> m_pg;
     std::unique_ptr<CentralProcess> m_central;
     std::string m_kiosk;
 };
