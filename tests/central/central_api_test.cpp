@@ -19,12 +19,6 @@
 namespace central_test {
 namespace {
 
-std::string uniqueNumber() {
-    std::string n = newKey().substr(1, 20);
-    for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return n;
-}
-
 /// A credential as a kiosk makes it: "kc_" and 32 random bytes in base32.
 std::string proposedCredential() {
     static std::mt19937 random(std::random_device{}());

@@ -15,12 +15,6 @@
 namespace central_test {
 namespace {
 
-std::string uniqueNumber() {
-    std::string n = newKey().substr(1, 20);
-    for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return n;
-}
-
 /// Runs `work(i)` on `n` threads released together.
 void race(int n, const std::function<void(int)>& work) {
     std::barrier start(n);

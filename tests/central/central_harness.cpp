@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cctype>
 
 #include <atomic>
 #include <chrono>
@@ -49,6 +50,12 @@ std::string withDbName(const std::string& base, const std::string& name) {
 }
 
 }  // namespace
+
+std::string uniqueNumber() {
+    std::string n = newKey().substr(1, 20);
+    for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return n;
+}
 
 void BackendTest::SetUp() {
     if (GetParam() != Backend::Postgres) return;

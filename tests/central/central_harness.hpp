@@ -139,6 +139,8 @@ std::string signReceipt(const loyalty::Receipt& receipt, const loyalty::SigningK
 [[nodiscard]] loyalty::UnixSeconds now();
 /// A unique idempotency key.
 [[nodiscard]] std::string newKey();
+/// A receipt number no other test uses: 20 upper-case characters of a fresh key.
+[[nodiscard]] std::string uniqueNumber();
 
 /// Enrolls the development kiosk K-DEV-01 with the seeded code; returns its credential.
 [[nodiscard]] std::string enrollDevKiosk(const CentralProcess& central);

@@ -20,12 +20,6 @@
 namespace central_test {
 namespace {
 
-std::string uniqueNumber() {
-    std::string n = newKey().substr(1, 20);
-    for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return n;
-}
-
 class CentralLimits : public BackendTest {
   protected:
     void start(const std::string& extraToml = "") {
