@@ -150,6 +150,8 @@ TEST_F(CentralTransport, GzipBombIsRefusedWith415AndNeverInflated) {
                                       httplib::Headers{{"Content-Encoding", "gzip"}});
     EXPECT_EQ(r.status, 415) << r.transportError;
     EXPECT_EQ(r.code(), "unsupported_media_type");
+    RecordProperty("bomb_kb", static_cast<int>(bomb.size() / 1024));
+    RecordProperty("peak_rss_mb", static_cast<int>(peakRssMb(m_central->pid())));
     EXPECT_LT(peakRssMb(m_central->pid()), 200);
     EXPECT_LT(slowestHealthz().count(), 100);
 }
