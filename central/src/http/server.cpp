@@ -9,20 +9,71 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <charconv>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 namespace central::http {
 
 using Clock = std::chrono::steady_clock;
 
+/// Cuts the connections whose request is not read within the read timeout. libmicrohttpd only knows
+/// idle timeouts: a client sending a header line or a body byte just often enough would otherwise keep
+/// its connection for as long as it likes. Connections are known by socket: one is forgotten when
+/// libmicrohttpd reports it closed, which it does before it closes the socket, so a socket number
+/// used again is never cut by mistake.
+class Server::Deadlines {
+  public:
+    explicit Deadlines(std::chrono::seconds limit) : m_limit(limit), m_thread([this] { run(); }) {}
+    ~Deadlines() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_wake.notify_all();
+        m_thread.join();
+    }
+    Deadlines(const Deadlines&) = delete;
+    Deadlines& operator=(const Deadlines&) = delete;
+
+    /// A request begins on `socket` (the connection opened, or its previous request was answered).
+    void begin(int socket) {
+        std::lock_guard lock(m_mutex);
+        m_reading[socket] = Clock::now();
+    }
+    /// The request on `socket` is read (or the connection closed).
+    void done(int socket) {
+        std::lock_guard lock(m_mutex);
+        m_reading.erase(socket);
+    }
+
+  private:
+    void run() {
+        std::unique_lock lock(m_mutex);
+        while (!m_wake.wait_for(lock, std::chrono::milliseconds(250), [this] { return m_stop; })) {
+            const auto now = Clock::now();
+            // libmicrohttpd sees the end of the stream and closes the connection (and reports it).
+            for (const auto& [socket, start] : m_reading)
+                if (now - start > m_limit) ::shutdown(socket, SHUT_RDWR);
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;
+    std::unordered_map<int, Clock::time_point> m_reading;
+    std::chrono::seconds m_limit;
+    std::thread m_thread;
+};
+
 /// One request on a connection: created when its request line arrives, deleted when MHD is done.
 struct Server::Exchange {
     Server* server = nullptr;
-    Clock::time_point start = Clock::now();
     Request req;
     Response res;
     bool headersRead = false;
@@ -37,6 +88,7 @@ struct ServerCallbacks {
     using Exchange = Server::Exchange;
 
     struct ConnectionState {
+        int socket = -1;
         std::size_t requests = 0;
     };
 
@@ -49,18 +101,22 @@ struct ServerCallbacks {
                              MHD_ConnectionNotificationCode code) {
         auto* server = static_cast<Server*>(cls);
         if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
-            delete static_cast<ConnectionState*>(*socketContext);
+            std::unique_ptr<ConnectionState> state(static_cast<ConnectionState*>(*socketContext));
             *socketContext = nullptr;
+            if (state) server->m_deadlines->done(state->socket);
             return;
         }
-        *socketContext = new ConnectionState;
+        const auto* info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!info) return;
+        auto* state = new ConnectionState{info->connect_fd};
+        *socketContext = state;
+        server->m_deadlines->begin(state->socket);
         // Answers go out as one buffer; without TCP_NODELAY the tail of one waited for the client's
         // delayed ACK (~40 ms per answer on a keep-alive connection).
-        if (server->m_router.transport().tcpNoDelay)
-            if (const auto* info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD)) {
-                const int on = 1;
-                ::setsockopt(info->connect_fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-            }
+        if (server->m_router.transport().tcpNoDelay) {
+            const int on = 1;
+            ::setsockopt(state->socket, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        }
     }
 
     /// The request line arrived: from now on the read timeout applies instead of the keep-alive one.
@@ -73,11 +129,13 @@ struct ServerCallbacks {
         return ex;
     }
 
-    static void onCompleted(void* cls, MHD_Connection* conn, void** reqCls, MHD_RequestTerminationCode) {
+    static void onCompleted(void* cls, MHD_Connection* conn, void** reqCls, MHD_RequestTerminationCode code) {
         auto* server = static_cast<Server*>(cls);
         std::unique_ptr<Exchange> ex(static_cast<Exchange*>(*reqCls));
         *reqCls = nullptr;
         if (ex && ex->dispatched) --server->m_inFlight;
+        if (auto* state = connectionState(conn); state && code == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+            server->m_deadlines->begin(state->socket);
         MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
                                   static_cast<unsigned>(server->m_router.transport().keepAliveTimeoutSeconds));
     }
@@ -103,10 +161,6 @@ struct ServerCallbacks {
         return text;
     }
 
-    static bool expired(const Exchange& ex) {
-        return Clock::now() - ex.start > std::chrono::seconds(ex.server->m_router.transport().readTimeoutSeconds);
-    }
-
     /// Reads the head of the request; the status it must be refused with, or 0.
     static int readHead(MHD_Connection* conn, const char* url, const char* method, Exchange& ex) {
         ex.req.method = method;
@@ -115,7 +169,6 @@ struct ServerCallbacks {
         const int headers = MHD_get_connection_values(conn, MHD_HEADER_KIND, collectHeader, &ex.req.headers);
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect, &ex.req.params);
         if (static_cast<std::size_t>(headers) > ex.server->m_limits.maxHeaders) return 431;
-        if (expired(ex)) return 408;
         // Inflating a body would let a small one become a huge one: bodies are taken as sent, or not.
         if (const auto coding = ex.req.get_header_value("Content-Encoding"); !coding.empty() && coding != "identity")
             return 415;
@@ -171,7 +224,6 @@ struct ServerCallbacks {
             ex.refusal = 413;
             std::string().swap(ex.req.body);
         }
-        if (!ex.refusal && expired(ex)) ex.refusal = 408;
         if (!ex.refusal) {
             ex.req.body.append(data, size);
             return MHD_YES;
@@ -198,6 +250,7 @@ struct ServerCallbacks {
             *size = 0;
             return result;
         }
+        if (auto* state = connectionState(conn); state && !ex->dispatched) ex->server->m_deadlines->done(state->socket);
         if (ex->refusal && !ex->dispatched) return refuse(conn, *ex);
         if (!ex->dispatched) return dispatch(conn, *ex);
         return send(conn, *ex);
@@ -205,7 +258,10 @@ struct ServerCallbacks {
 };
 
 Server::Server(const Router& router, BoundedTaskQueue& queue, ServerLimits limits)
-    : m_router(router), m_queue(queue), m_limits(limits) {}
+    : m_router(router),
+      m_queue(queue),
+      m_limits(limits),
+      m_deadlines(std::make_unique<Deadlines>(std::chrono::seconds(router.transport().readTimeoutSeconds))) {}
 
 Server::~Server() {
     stop(std::chrono::milliseconds(0));

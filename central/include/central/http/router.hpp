@@ -50,7 +50,7 @@ class Router {
     /// Runs the pre-routing hook, then the matching route (404 when none), then the error handler
     /// for a status >= 400. Exceptions from handlers become 500 through the exception handler.
     void handle(Request& req, Response& res) const;
-    /// An answer the transport decided on its own (413, 415, 431, 408, 503...), in the error shape.
+    /// An answer the transport decided on its own (413, 415, 431, 503...), in the error shape.
     void refuse(const Request& req, Response& res, int status) const;
 
   private:

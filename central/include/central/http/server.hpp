@@ -7,8 +7,9 @@
 // Limits a hostile client meets before a worker is involved:
 // - connections: a total cap and a cap per client address (refused at accept);
 // - time: a connection silent for the keep-alive timeout between requests, the read timeout within
-//   one or the write timeout while its answer goes out is closed; a request whose headers and body
-//   take longer than the read timeout is answered 408 and closed;
+//   one or the write timeout while its answer goes out is closed; so is one whose request (line,
+//   headers and body, counted from the connection or the previous answer) takes longer than the
+//   read timeout to arrive, however steadily it dribbles;
 // - size: request line + headers fit in a fixed per-connection buffer (over it: 431), at most
 //   ServerLimits::maxHeaders header lines (431); the body cap holds for chunked bodies too (413), and a body is
 //   never inflated — any Content-Encoding but identity is answered 415;
@@ -19,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "central/bounded_task_queue.hpp"
@@ -54,6 +56,7 @@ class Server {
 
   private:
     struct Exchange;
+    class Deadlines;
     friend struct ServerCallbacks;
 
     const Router& m_router;
@@ -61,6 +64,7 @@ class Server {
     ServerLimits m_limits;
     MHD_Daemon* m_daemon = nullptr;
     std::atomic<int> m_inFlight{0};  ///< requests handed to a worker and not answered yet
+    std::unique_ptr<Deadlines> m_deadlines;
 };
 
 }  // namespace central::http
