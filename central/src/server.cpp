@@ -7,8 +7,8 @@
 #include <systemd/sd-daemon.h>
 
 #include <array>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>

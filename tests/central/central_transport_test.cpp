@@ -49,11 +49,13 @@ class Socket {
     }
     /// Everything the server sends until it closes, or until `wait` passes without a byte.
     [[nodiscard]] std::string answer(milliseconds wait = milliseconds(3000)) const {
-        timeval tv{static_cast<time_t>(wait.count() / 1000), static_cast<suseconds_t>(wait.count() % 1000 * 1000)};
+        timeval tv{static_cast<time_t>(wait.count() / 1000),
+                   static_cast<suseconds_t>(wait.count() % 1000 * 1000)};
         setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         std::string text;
         char buffer[4096];
-        for (ssize_t n; (n = recv(m_fd, buffer, sizeof buffer, 0)) > 0;) text.append(buffer, static_cast<std::size_t>(n));
+        for (ssize_t n; (n = recv(m_fd, buffer, sizeof buffer, 0)) > 0;)
+            text.append(buffer, static_cast<std::size_t>(n));
         return text;
     }
 
@@ -114,8 +116,9 @@ TEST_F(CentralTransport, HundredSlowHeaderAndHundredSlowBodyConnectionsLeaveHeal
         headers.push_back(std::make_unique<Socket>(m_central->port()));
         ASSERT_TRUE(headers.back()->send("POST /v1/claims HTTP/1.1\r\nHost: x\r\n"));
         bodies.push_back(std::make_unique<Socket>(m_central->port()));
-        ASSERT_TRUE(bodies.back()->send(
-            "POST /v1/claims HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"));
+        ASSERT_TRUE(
+            bodies.back()->send("POST /v1/claims HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                "application/json\r\nContent-Length: 100000\r\n\r\n{"));
     }
     milliseconds worst{0};
     for (int round = 0; round < 5; ++round) {  // a byte or a header line every 300 ms on each
@@ -132,8 +135,9 @@ TEST_F(CentralTransport, HundredSlowHeaderAndHundredSlowBodyConnectionsLeaveHeal
 
 TEST_F(CentralTransport, FourHundredMegabyteChunkedBodyIsRefusedWithinMemory) {
     Socket client(m_central->port());
-    ASSERT_TRUE(client.send("POST /v1/claims HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                            "Transfer-Encoding: chunked\r\n\r\n"));
+    ASSERT_TRUE(
+        client.send("POST /v1/claims HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n"));
     const std::string chunk = "100000\r\n" + std::string(1u << 20, ' ') + "\r\n";
     int sent = 0;
     while (sent < 400 && client.send(chunk)) ++sent;
@@ -160,7 +164,8 @@ TEST_F(CentralTransport, SigtermWithOpenConnectionsExitsWithinTwoSeconds) {
     std::vector<std::unique_ptr<Socket>> open;
     for (int i = 0; i < 50; ++i) {
         open.push_back(std::make_unique<Socket>(m_central->port()));
-        ASSERT_TRUE(open.back()->send(i % 2 ? "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" : "POST /v1/claims HTTP/1.1\r\n"));
+        ASSERT_TRUE(open.back()->send(i % 2 ? "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                            : "POST /v1/claims HTTP/1.1\r\n"));
     }
     std::this_thread::sleep_for(milliseconds(100));
     const auto start = Clock::now();

@@ -7,7 +7,6 @@
 // install() registers handlers on an http::Router; the Service, Metrics and queue must outlive
 // it. Handlers run on the server's worker threads (see BoundedTaskQueue).
 
-
 #include <cstddef>
 
 #include "central/http/router.hpp"

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <charconv>
+#include <condition_variable>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -77,7 +77,7 @@ struct Server::Exchange {
     Request req;
     Response res;
     bool headersRead = false;
-    int refusal = 0;  ///< the status this request gets instead of a route, 0 = none
+    int refusal = 0;                 ///< the status this request gets instead of a route, 0 = none
     std::size_t declaredLength = 0;  ///< Content-Length, 0 when absent (a chunked body)
     std::size_t dropped = 0;
     bool dispatched = false;
@@ -136,8 +136,9 @@ struct ServerCallbacks {
         if (ex && ex->dispatched) --server->m_inFlight;
         if (auto* state = connectionState(conn); state && code == MHD_REQUEST_TERMINATED_COMPLETED_OK)
             server->m_deadlines->begin(state->socket);
-        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
-                                  static_cast<unsigned>(server->m_router.transport().keepAliveTimeoutSeconds));
+        MHD_set_connection_option(
+            conn, MHD_CONNECTION_OPTION_TIMEOUT,
+            static_cast<unsigned>(server->m_router.transport().keepAliveTimeoutSeconds));
     }
 
     static MHD_Result collect(void* cls, MHD_ValueKind, const char* key, const char* value) {
@@ -170,12 +171,14 @@ struct ServerCallbacks {
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect, &ex.req.params);
         if (static_cast<std::size_t>(headers) > ex.server->m_limits.maxHeaders) return 431;
         // Inflating a body would let a small one become a huge one: bodies are taken as sent, or not.
-        if (const auto coding = ex.req.get_header_value("Content-Encoding"); !coding.empty() && coding != "identity")
+        if (const auto coding = ex.req.get_header_value("Content-Encoding");
+            !coding.empty() && coding != "identity")
             return 415;
         // A Content-Length too big to parse counts as too big.
         const auto length = ex.req.get_header_value("Content-Length");
         if (!length.empty() &&
-            std::from_chars(length.data(), length.data() + length.size(), ex.declaredLength).ec != std::errc())
+            std::from_chars(length.data(), length.data() + length.size(), ex.declaredLength).ec !=
+                std::errc())
             ex.declaredLength = std::numeric_limits<std::size_t>::max();
         return ex.declaredLength > ex.server->m_router.transport().payloadMaxLength ? 413 : 0;
     }
@@ -189,8 +192,10 @@ struct ServerCallbacks {
         if (state && ++state->requests >= ex.server->m_router.transport().keepAliveMaxCount &&
             res.headers.find("Connection") == res.headers.end())
             res.set_header("Connection", "close");
-        auto* response = MHD_create_response_from_buffer(res.body.size(), res.body.data(), MHD_RESPMEM_MUST_COPY);
-        for (const auto& [key, value] : res.headers) MHD_add_response_header(response, key.c_str(), value.c_str());
+        auto* response =
+            MHD_create_response_from_buffer(res.body.size(), res.body.data(), MHD_RESPMEM_MUST_COPY);
+        for (const auto& [key, value] : res.headers)
+            MHD_add_response_header(response, key.c_str(), value.c_str());
         const auto result = MHD_queue_response(conn, static_cast<unsigned>(res.status), response);
         MHD_destroy_response(response);
         return result;
@@ -250,7 +255,8 @@ struct ServerCallbacks {
             *size = 0;
             return result;
         }
-        if (auto* state = connectionState(conn); state && !ex->dispatched) ex->server->m_deadlines->done(state->socket);
+        if (auto* state = connectionState(conn); state && !ex->dispatched)
+            ex->server->m_deadlines->done(state->socket);
         if (ex->refusal && !ex->dispatched) return refuse(conn, *ex);
         if (!ex->dispatched) return dispatch(conn, *ex);
         return send(conn, *ex);
@@ -284,14 +290,14 @@ int Server::start(const std::string& host, int port) {
     // libmicrohttpd (0.9.75); a pool of two did not (docs/performance.md).
     m_daemon = MHD_start_daemon(
         flags, static_cast<std::uint16_t>(port), nullptr, nullptr, &ServerCallbacks::onRequest, this,
-        MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, std::max(2u, m_limits.eventThreads),
-        MHD_OPTION_CONNECTION_LIMIT, m_limits.maxConnections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        m_limits.maxConnectionsPerAddress, MHD_OPTION_CONNECTION_MEMORY_LIMIT, m_limits.connectionBufferBytes,
-        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(transport.keepAliveTimeoutSeconds),
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, static_cast<unsigned>(m_limits.listenBacklog),
-        MHD_OPTION_URI_LOG_CALLBACK, &ServerCallbacks::onRequestLine, this, MHD_OPTION_NOTIFY_COMPLETED,
-        &ServerCallbacks::onCompleted, this, MHD_OPTION_NOTIFY_CONNECTION, &ServerCallbacks::onConnection, this,
-        MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
+        std::max(2u, m_limits.eventThreads), MHD_OPTION_CONNECTION_LIMIT, m_limits.maxConnections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, m_limits.maxConnectionsPerAddress,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, m_limits.connectionBufferBytes, MHD_OPTION_CONNECTION_TIMEOUT,
+        static_cast<unsigned>(transport.keepAliveTimeoutSeconds), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        static_cast<unsigned>(m_limits.listenBacklog), MHD_OPTION_URI_LOG_CALLBACK,
+        &ServerCallbacks::onRequestLine, this, MHD_OPTION_NOTIFY_COMPLETED, &ServerCallbacks::onCompleted,
+        this, MHD_OPTION_NOTIFY_CONNECTION, &ServerCallbacks::onConnection, this, MHD_OPTION_END);
     if (!m_daemon) throw std::runtime_error("cannot listen on " + host + ":" + service);
     const auto* info = MHD_get_daemon_info(m_daemon, MHD_DAEMON_INFO_BIND_PORT);
     return info ? info->port : port;
@@ -302,7 +308,8 @@ void Server::stop(std::chrono::milliseconds grace) {
     if (const MHD_socket listening = MHD_quiesce_daemon(m_daemon); listening != MHD_INVALID_SOCKET)
         ::close(listening);
     const auto deadline = Clock::now() + grace;
-    while (m_inFlight > 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (m_inFlight > 0 && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     // Every worker job has run (and resumed its connection) before MHD closes the connections.
     m_queue.shutdown();
     MHD_stop_daemon(m_daemon);

@@ -3,6 +3,9 @@
 // status >= 400 — a route's own or one the transport gives, such as 413 or 503) and an exception
 // handler. It also carries the transport settings the routes ask for (body cap, keep-alive, timeouts),
 // which the Server applies. Names follow cpp-httplib's Server (see message.hpp).
+//
+// Threads: routes and handlers are registered on one thread before the Server starts; handle() and
+// refuse() are then called from the server's event and worker threads at once, and only read.
 
 #include <cstddef>
 #include <exception>

@@ -11,11 +11,14 @@
 //   headers and body, counted from the connection or the previous answer) takes longer than the
 //   read timeout to arrive, however steadily it dribbles;
 // - size: request line + headers fit in a fixed per-connection buffer (over it: 431), at most
-//   ServerLimits::maxHeaders header lines (431); the body cap holds for chunked bodies too (413), and a body is
-//   never inflated — any Content-Encoding but identity is answered 415;
+//   ServerLimits::maxHeaders header lines (431); the body cap holds for chunked bodies too (413), and a body
+//   is never inflated — any Content-Encoding but identity is answered 415;
 // - a keep-alive connection is closed after the Router's keep-alive max count of requests.
 // A refused body is read and dropped up to kDrainBytes more, so the client sees the answer rather
 // than a reset; past that the connection is closed.
+//
+// Threads: start() and stop() from one thread (central's main thread). The Router and the queue must
+// outlive the Server; stop() (also run by the destructor) shuts the queue down.
 
 #include <atomic>
 #include <chrono>
