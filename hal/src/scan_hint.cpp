@@ -97,9 +97,10 @@ bool finderInColumn(const cv::Mat& binary, int x, int y) {
     return finderRatio(runs);
 }
 
-/// How many finder patterns `binary` (0 = dark) shows: centres of 1:1:3:1:1 runs along a row that the
-/// column through them confirms, those closer than a finder's width counted once.
-int countFinderPatterns(const cv::Mat& binary) {
+/// Whether `binary` (0 = dark) shows at least `wanted` finder patterns: centres of 1:1:3:1:1 runs along
+/// a row that the column through them confirms, those closer than a finder's width counted once. Stops
+/// at `wanted` (a noisy region can hold many candidates, and comparing them all costs tens of ms).
+bool showsFinderPatterns(const cv::Mat& binary, std::size_t wanted) {
     std::vector<cv::Point> centres;
     for (int y = 0; y < binary.rows; ++y) {
         const std::uint8_t* row = binary.ptr<std::uint8_t>(y);
@@ -118,15 +119,17 @@ int countFinderPatterns(const cv::Mat& binary) {
             const bool known = std::any_of(centres.begin(), centres.end(), [&](const cv::Point& c) {
                 return std::abs(c.x - x) < width && std::abs(c.y - y) < width;
             });
-            if (!known) centres.emplace_back(x, y);
+            if (known) continue;
+            centres.emplace_back(x, y);
+            if (centres.size() >= wanted) return true;
         }
     }
-    return static_cast<int>(centres.size());
+    return false;
 }
 
 /// A code is seen when at least this many of its three finder patterns are: one alone is too easily
 /// a printed square or a letter.
-constexpr int kMinFinderPatterns = 2;
+constexpr std::size_t kMinFinderPatterns = 2;
 
 /// A code's lines change colour about every other module; diluted by the region's margin (paper,
 /// counter), measured codes stay above 0.05 changes per module of line, a blurred counter below.
@@ -156,7 +159,7 @@ std::optional<ScanMeasures> measureCodeRegion(const Frame& frame) {
     cv::threshold(region, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
     const Runs runs = measureRuns(binary);
     if (runs.perModule < kMinChangesPerModule || runs.typical > kMaxModulePx) return std::nullopt;
-    if (countFinderPatterns(binary) < kMinFinderPatterns) return std::nullopt;
+    if (!showsFinderPatterns(binary, kMinFinderPatterns)) return std::nullopt;
     measures.pxPerModule = runs.typical;
     // Edge width: the contrast between the region's dark and light levels over its steepest gradients.
     cv::Mat gx;
