@@ -169,6 +169,7 @@ class Journey {
 
     // One handler per event (onEvent dispatches).
     void on(const CodeScanned& e, Now now);
+    void on(const ScanTipChanged& e, Now now);
     void on(const MemberLookedUp& e, Now now);
     void on(const ClaimQueued& e, Now now);
     void on(const ClaimSettled& e, Now now);
@@ -246,7 +247,8 @@ class Journey {
     std::uint64_t m_session = 1;
     std::chrono::milliseconds m_lastActivity{0};
     std::optional<std::int64_t> m_countdownShown;
-    bool m_scanHelp = false;  ///< the "cannot read it?" tip is on the Scan screen
+    bool m_scanHelp = false;            ///< the "cannot read it?" tip is on the Scan screen
+    ScanTip m_scanTip = ScanTip::None;  ///< the scanner's latest advice (shown on the Scan screen only)
     bool m_online = false;
     std::int64_t m_outboxDepth = 0;
     Enrollment m_enrollment = Enrollment::NotNeeded;

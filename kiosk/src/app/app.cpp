@@ -356,6 +356,8 @@ int App::run() {
             m_journey->onEvent(CodeScanned{scan.text}, now());
         }
         if (m_journey->view().cameraPreview) {
+            // Polled with the preview: the journey ignores an unchanged tip.
+            m_journey->onEvent(ScanTipChanged{adapter::toModel(m_scanner->hint().hint)}, now());
             if (auto frame = m_scanner->latestFrame(); frame && frame->format == hal::PixelFormat::Rgb24) {
                 ui::Image rgb;
                 rgb.width = frame->width;

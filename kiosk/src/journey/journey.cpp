@@ -59,6 +59,7 @@ void Journey::wipe() {
     m_language = m_defaultLanguage;
     m_countdownShown.reset();
     m_scanHelp = false;
+    m_scanTip = ScanTip::None;
     ++m_session;
     rebuild();
 }
@@ -359,6 +360,16 @@ void Journey::onEvent(const Event& event, Now now) {
 void Journey::on(const CodeScanned& e, Now now) {
     if (wantsCamera()) {
         handleScan(e.text, now);
+    }
+}
+
+void Journey::on(const ScanTipChanged& e, Now /*now*/) {
+    if (e.tip == m_scanTip) {
+        return;
+    }
+    m_scanTip = e.tip;
+    if (m_step == Step::Scan) {
+        rebuild();
     }
 }
 

@@ -26,6 +26,23 @@ std::string groupPhone(const std::string& digits) {
     return out;
 }
 
+/// The string key of the scanner's advice; empty for None.
+std::string_view scanTipKey(ScanTip tip) {
+    switch (tip) {
+        case ScanTip::None:
+            return "";
+        case ScanTip::HoldCloser:
+            return "scan.tip.closer";
+        case ScanTip::HoldStill:
+            return "scan.tip.still";
+        case ScanTip::TiltAwayFromLight:
+            return "scan.tip.glare";
+        case ScanTip::FlattenReceipt:
+            return "scan.tip.flatten";
+    }
+    return "";
+}
+
 }  // namespace
 
 // ---- the view --------------------------------------------------------------------------------------
@@ -141,6 +158,9 @@ void Journey::buildScan(ui::View& v) const {
     v.screen = ui::ScreenId::Scan;
     v.title = tr("scan.title");
     v.lines.push_back({tr("scan.hint"), ui::TextLine::Style::Body});
+    if (const std::string_view tip = scanTipKey(m_scanTip); !tip.empty()) {
+        v.lines.push_back({tr(tip), ui::TextLine::Style::Body, ui::Tone::Warning});
+    }
     if (m_scanHelp) {
         v.lines.push_back({tr("scan.help"), ui::TextLine::Style::Body, ui::Tone::Warning});
     }
