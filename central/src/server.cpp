@@ -155,7 +155,9 @@ int runCentral(Settings settings) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    auto db = Database::open(settings.database);
+    // The system clock; only a --demo run lets a test move it forward (POST /v1/admin/clock/advance).
+    loyalty::SteppableClock clock;
+    auto db = Database::open(settings.database, clock);
     const char* backend = db->backend() == Backend::Postgres ? "postgresql" : "sqlite";
     spdlog::info("database backend={} schema_version={}", backend, db->schemaVersion());
     if (settings.demo)
@@ -191,7 +193,7 @@ int runCentral(Settings settings) {
         notifier = std::make_unique<WebhookOtpNotifier>(settings.otpWebhookUrl);
     }
 
-    Service service(*db, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile),
+    Service service(*db, clock, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile),
                     std::move(notifier));
     Metrics metrics;
     CentralHttpServer server;
@@ -202,7 +204,8 @@ int runCentral(Settings settings) {
         return queue;
     };
     installHttpApi(server, service, metrics,
-                   HttpOptions{settings.maxBodyBytes, "0.1.0", backend, settings.limits});
+                   HttpOptions{settings.maxBodyBytes, "0.1.0", backend, settings.limits,
+                               settings.demo ? &clock : nullptr});
 
     int port = settings.listenPort;
     if (port == 0)

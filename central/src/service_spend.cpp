@@ -94,7 +94,7 @@ JsonResult Service::requestOtp(const Caller& caller, const Json& body) {
     }
     const std::string e164 = phone->e164();
     const std::string& kiosk = caller.kioskId;
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     const std::string code = [] {
         const auto n = randombytes_uniform(1'000'000);
         std::string digits = std::to_string(n);
@@ -168,7 +168,7 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
     const auto rewardIt = (*loaded)->rewards.find(*rewardId);
     if (rewardIt == (*loaded)->rewards.end()) return std::unexpected(apiError("not_found"));
     const loyalty::Reward& catalogReward = rewardIt->second;
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
 
     auto replay = [&](Connection& c) -> std::optional<JsonResult> {
         auto rows = c.query(
@@ -333,7 +333,7 @@ JsonResult Service::consumeVoucher(const Caller& caller, std::string_view codeTe
             return std::unexpected(apiError("forbidden"));
     }
     const std::string where = store->value_or(caller.store);
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     return transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(
             done,
