@@ -9,9 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "api/json_fields.hpp"
 #include "central/bounded_task_queue.hpp"
 #include "central/rate_limiter.hpp"
-#include "service_util.hpp"
+#include "ops/access.hpp"
 
 namespace central {
 namespace {
@@ -436,7 +437,8 @@ void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics,
     if (options.testClock) {
         // --demo only: an end-to-end test passes days (points expiry) instead of editing stored dates.
         r.add("POST", "/v1/admin/clock/advance", "/v1/admin/clock/advance", Auth::Credential, Body::Required,
-              [clock = options.testClock](const Request&, const Caller& c, const Json& b) -> std::expected<Reply, ApiError> {
+              [clock = options.testClock](const Request&, const Caller& c,
+                                          const Json& b) -> std::expected<Reply, ApiError> {
                   if (auto admin = requireAdmin(c); !admin) return std::unexpected(admin.error());
                   auto seconds = requireInt(b, "seconds", 1, 100LL * 365 * 86'400);
                   if (!seconds) return std::unexpected(seconds.error());

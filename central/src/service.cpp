@@ -5,9 +5,12 @@
 #include <bitset>
 #include <stdexcept>
 
+#include "api/json_fields.hpp"
 #include "loyalty/base32.hpp"
 #include "loyalty/phone.hpp"
-#include "service_util.hpp"
+#include "ops/catalog.hpp"
+#include "ops/secrets.hpp"
+#include "store/transaction.hpp"
 
 namespace central {
 namespace {

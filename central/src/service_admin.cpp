@@ -3,9 +3,13 @@
 
 #include <map>
 
+#include "api/json_fields.hpp"
 #include "loyalty/phone.hpp"
 #include "loyalty/time.hpp"
-#include "service_util.hpp"
+#include "ops/access.hpp"
+#include "ops/catalog.hpp"
+#include "store/ledger_store.hpp"
+#include "store/transaction.hpp"
 
 namespace central {
 

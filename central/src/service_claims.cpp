@@ -33,10 +33,14 @@
 #include <span>
 #include <variant>
 
+#include "api/json_fields.hpp"
 #include "loyalty/earn.hpp"
 #include "loyalty/phone.hpp"
 #include "loyalty/time.hpp"
-#include "service_util.hpp"
+#include "ops/catalog.hpp"
+#include "ops/secrets.hpp"
+#include "store/ledger_store.hpp"
+#include "store/transaction.hpp"
 
 namespace central {
 namespace {

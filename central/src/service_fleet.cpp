@@ -3,8 +3,12 @@
 
 #include <algorithm>
 
+#include "api/json_fields.hpp"
 #include "loyalty/receipt_token.hpp"
-#include "service_util.hpp"
+#include "ops/access.hpp"
+#include "ops/catalog.hpp"
+#include "ops/secrets.hpp"
+#include "store/transaction.hpp"
 
 namespace central {
 namespace {

@@ -63,7 +63,9 @@ class ManualClock final : public Clock {
 class SteppableClock final : public Clock {
   public:
     [[nodiscard]] UnixSeconds now() const override { return m_system.now() + m_offsetMs.load() / 1000; }
-    [[nodiscard]] MonotonicMs monotonicMs() const override { return m_system.monotonicMs() + m_offsetMs.load(); }
+    [[nodiscard]] MonotonicMs monotonicMs() const override {
+        return m_system.monotonicMs() + m_offsetMs.load();
+    }
     /// Moves both readings forward by `step` (never back: monotonic time does not go backwards).
     void advance(std::chrono::milliseconds step) {
         if (step.count() > 0) m_offsetMs += step.count();
