@@ -343,33 +343,28 @@ JsonResult Service::consumeVoucher(const Caller& caller, std::string_view codeTe
     if (*store) {
         auto lease = m_db.lease();
         if (!lease) return std::unexpected(storageError(lease.error()));
-        CENTRAL_TRY(known, (*lease)->query("SELECT 1 FROM stores WHERE store_id = $1", {**store}));
-        if (known->empty()) return std::unexpected(domainError(422, "store_unknown", "no such store"));
+        CENTRAL_TRY(known, VoucherStore(**lease).storeExists(**store));
+        if (!*known) return std::unexpected(domainError(422, "store_unknown", "no such store"));
         if (caller.kind == Caller::Kind::Kiosk && **store != caller.store)
             return std::unexpected(apiError("forbidden"));
     }
     const std::string where = store->value_or(caller.store);
     const auto now = m_clock.now();
     return transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(
-            done,
-            c.query("UPDATE vouchers SET consumed_at = $1, consumed_store = $2, consumed_reference = $3 "
-                    "WHERE code = $4 AND consumed_at IS NULL AND expires_at > $1 "
-                    "RETURNING value_dong, reward_id",
-                    {now, where, reference->value_or(""), code->text()}));
-        if (!done->empty())
+        VoucherStore vouchers(c);
+        CENTRAL_TRY(done, vouchers.consume(code->text(), now, where, reference->value_or("")));
+        if (*done)
             return Json{{"code", code->text()},
-                        {"value_dong", done->front().integer(0)},
-                        {"reward_id", done->front().text(1)},
+                        {"value_dong", (*done)->valueDong},
+                        {"reward_id", (*done)->rewardId},
                         {"consumed_at", now},
                         {"server_time", now}};
-        CENTRAL_TRY(row,
-                    c.query("SELECT consumed_at, expires_at FROM vouchers WHERE code = $1", {code->text()}));
-        if (row->empty()) return std::unexpected(apiError("not_found"));
-        if (!row->front().isNull(0))
+        CENTRAL_TRY(state, vouchers.stateOf(code->text()));
+        if (!*state) return std::unexpected(apiError("not_found"));
+        if ((*state)->consumedAt)
             return std::unexpected(
-                apiError("voucher_already_consumed", Json{{"consumed_at", row->front().integer(0)}}));
-        return std::unexpected(apiError("voucher_expired", Json{{"expires_at", row->front().integer(1)}}));
+                apiError("voucher_already_consumed", Json{{"consumed_at", *(*state)->consumedAt}}));
+        return std::unexpected(apiError("voucher_expired", Json{{"expires_at", (*state)->expiresAt}}));
     });
 }
 

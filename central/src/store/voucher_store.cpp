@@ -31,6 +31,32 @@ DbResult<bool> VoucherStore::insert(const New& v) {
     return !rows->empty();
 }
 
+DbResult<std::optional<VoucherStore::Consumed>> VoucherStore::consume(const std::string& code,
+                                                                      loyalty::UnixSeconds now,
+                                                                      const std::string& store,
+                                                                      const std::string& reference) {
+    auto rows = m_c.query(
+        "UPDATE vouchers SET consumed_at = $1, consumed_store = $2, consumed_reference = $3 "
+        "WHERE code = $4 AND consumed_at IS NULL AND expires_at > $1 RETURNING value_dong, reward_id",
+        {now, store, reference, code});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::optional<Consumed>{};
+    return std::optional<Consumed>(Consumed{rows->front().integer(0), rows->front().text(1)});
+}
+
+DbResult<std::optional<VoucherStore::State>> VoucherStore::stateOf(const std::string& code) {
+    auto rows = m_c.query("SELECT consumed_at, expires_at FROM vouchers WHERE code = $1", {code});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::optional<State>{};
+    return std::optional<State>(State{rows->front().optionalInteger(0), rows->front().integer(1)});
+}
+
+DbResult<bool> VoucherStore::storeExists(const std::string& storeId) {
+    auto rows = m_c.query("SELECT 1 FROM stores WHERE store_id = $1", {storeId});
+    if (!rows) return std::unexpected(rows.error());
+    return !rows->empty();
+}
+
 DbResult<std::optional<std::optional<std::int64_t>>> VoucherStore::stockOf(const std::string& rewardId) {
     auto rows = m_c.query("SELECT stock FROM rewards WHERE reward_id = $1", {rewardId});
     if (!rows) return std::unexpected(rows.error());

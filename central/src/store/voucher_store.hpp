@@ -41,6 +41,24 @@ class VoucherStore {
     /// False when the code or the idempotency key is taken already (nothing written).
     [[nodiscard]] DbResult<bool> insert(const New& voucher);
 
+    struct Consumed {
+        std::int64_t valueDong = 0;
+        std::string rewardId;
+    };
+    /// Marks the voucher consumed at `store` unless it already is or has expired at `now`: what it
+    /// was worth, or nullopt (see stateOf for why).
+    [[nodiscard]] DbResult<std::optional<Consumed>> consume(const std::string& code, loyalty::UnixSeconds now,
+                                                            const std::string& store,
+                                                            const std::string& reference);
+    struct State {
+        std::optional<loyalty::UnixSeconds> consumedAt;
+        loyalty::UnixSeconds expiresAt = 0;
+    };
+    /// nullopt: no voucher has this code.
+    [[nodiscard]] DbResult<std::optional<State>> stateOf(const std::string& code);
+    /// True if the chain has a store of this id (a voucher is consumed at a known store only).
+    [[nodiscard]] DbResult<bool> storeExists(const std::string& storeId);
+
     /// The stock left of `rewardId`: nullopt = no such reward; a null inner value = unlimited.
     [[nodiscard]] DbResult<std::optional<std::optional<std::int64_t>>> stockOf(const std::string& rewardId);
     /// Takes one from the stock unless it is exhausted: false when none was left.
