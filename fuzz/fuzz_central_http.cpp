@@ -94,6 +94,7 @@ constexpr std::string_view kKioskId = "K-FUZZ-01";
 struct Central {
     std::filesystem::path dir =
         std::filesystem::temp_directory_path() / ("fuzz-central-http-" + std::to_string(::getpid()));
+    loyalty::SystemClock clock;
     std::unique_ptr<central::Database> db;
     std::unique_ptr<central::Service> service;
     central::Metrics metrics;
@@ -104,7 +105,7 @@ struct Central {
         spdlog::set_level(spdlog::level::off);
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir);
-        db = central::Database::open("sqlite:" + (dir / "central.db").string());
+        db = central::Database::open("sqlite:" + (dir / "central.db").string(), clock);
         const std::filesystem::path assets = KIOSK_FUZZ_ASSETS_DIR;
         central::ServiceOptions options;
         options.campaignToml = readFile(assets / "config/campaign.toml");
@@ -115,7 +116,7 @@ struct Central {
         options.seedEnrollmentKiosk = kKioskId;
         options.seedEnrollmentStore = "DEV001";
         options.adminToken = kAdminToken;
-        service = std::make_unique<central::Service>(*db, std::move(options),
+        service = std::make_unique<central::Service>(*db, clock, std::move(options),
                                                      loyalty::SigningKeyPair::fromSeed(loyalty::KeySeed{5}),
                                                      std::make_unique<DiscardingNotifier>());
         central::installHttpApi(server, *service, metrics, central::HttpOptions{});

@@ -1,7 +1,6 @@
 #include "central/database.hpp"
 
 #include <charconv>
-#include <ctime>
 #include <filesystem>
 #include <stdexcept>
 
@@ -48,7 +47,7 @@ void Database::giveBack(std::unique_ptr<Connection> connection) {
 
 namespace {
 
-void migrate(Connection& c, int& version) {
+void migrate(Connection& c, int& version, loyalty::UnixSeconds startedAt) {
     auto fail = [](const std::string& what, const DbError& e) {
         throw std::runtime_error("schema migration: " + what + ": " + e.message);
     };
@@ -72,7 +71,7 @@ void migrate(Connection& c, int& version) {
     for (auto i = static_cast<std::size_t>(version); i < steps.size(); ++i) {
         if (auto ok = c.execute(steps[i]); !ok) fail("version " + std::to_string(i + 1), ok.error());
         const Param v = static_cast<std::int64_t>(i + 1);
-        const Param now = static_cast<std::int64_t>(std::time(nullptr));
+        const Param now = startedAt;
         if (auto ok = c.query("INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", {v, now});
             !ok)
             fail("record version", ok.error());
@@ -83,7 +82,7 @@ void migrate(Connection& c, int& version) {
 
 }  // namespace
 
-std::unique_ptr<Database> Database::open(const std::string& url) {
+std::unique_ptr<Database> Database::open(const std::string& url, const loyalty::Clock& clock) {
     std::unique_ptr<Database> db;
     if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
         db.reset(new Database(Backend::Postgres, [url] { return openPostgres(url); }));
@@ -97,7 +96,7 @@ std::unique_ptr<Database> Database::open(const std::string& url) {
     }
     auto lease = db->lease();
     if (!lease) throw std::runtime_error("cannot open the database: " + lease.error().message);
-    migrate(**lease, db->m_schemaVersion);
+    migrate(**lease, db->m_schemaVersion, clock.now());
     return db;
 }
 

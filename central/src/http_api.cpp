@@ -9,8 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "api/json_fields.hpp"
 #include "central/bounded_task_queue.hpp"
 #include "central/rate_limiter.hpp"
+#include "ops/access.hpp"
 
 namespace central {
 namespace {
@@ -108,10 +110,10 @@ struct Reply {
     std::string etag;
 };
 
-void writeError(Response& res, const ApiError& error) {
+void writeError(Response& res, const ApiError& error, const loyalty::Clock& clock) {
     res.status = error.status;
     Json body = error.body();
-    body["server_time"] = static_cast<std::int64_t>(std::time(nullptr));
+    body["server_time"] = clock.now();
     res.set_content(body.dump(), "application/json");
     if (error.retryAfter) res.set_header("Retry-After", std::to_string(*error.retryAfter));
 }
@@ -209,7 +211,7 @@ class Router {
                 if (!reply->etag.empty()) res.set_header("ETag", reply->etag);
                 if (reply->status != 304) res.set_content(reply->body.dump(), "application/json");
             } else {
-                writeError(res, reply.error());
+                writeError(res, reply.error(), service.clock());
                 metrics.countError(reply.error().code);
                 const auto level = reply.error().status >= 500 ? spdlog::level::warn : spdlog::level::info;
                 if (std::size_t suppressed = 0; limiters->log.admit(suppressed))
@@ -266,7 +268,8 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
 
     // Anything httplib answers on its own (404 unknown route, 413 too large, 400 unparseable HTTP)
     // still gets our JSON error shape.
-    server.set_error_handler([routes](const Request& req, Response& res) {
+    const loyalty::Clock& clock = service.clock();
+    server.set_error_handler([routes, &clock](const Request& req, Response& res) {
         if (!res.body.empty()) return;
         const char* code = "invalid_field";
         switch (res.status) {
@@ -294,10 +297,10 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
                     code = "bad_json";
         }
         const int status = res.status;
-        writeError(res, apiError(code));
+        writeError(res, apiError(code), clock);
         res.status = status;
     });
-    server.set_exception_handler([](const Request& req, Response& res, std::exception_ptr ep) {
+    server.set_exception_handler([&clock](const Request& req, Response& res, std::exception_ptr ep) {
         std::string what = "unknown";
         try {
             if (ep) std::rethrow_exception(ep);
@@ -306,7 +309,7 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
         } catch (...) {
         }
         spdlog::error("exception path={} what=\"{}\"", req.path, what);
-        writeError(res, apiError("internal"));
+        writeError(res, apiError("internal"), clock);
     });
 
     server.Get("/healthz", [&service, options](const Request&, Response& res) {
@@ -315,7 +318,7 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
         res.set_content(Json{{"status", healthy ? "ok" : "unavailable"},
                              {"db", options.backendName},
                              {"version", options.version},
-                             {"server_time", static_cast<std::int64_t>(std::time(nullptr))}}
+                             {"server_time", service.clock().now()}}
                             .dump(),
                         "application/json");
         if (!healthy) res.set_header("Retry-After", "5");
@@ -327,14 +330,14 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
     // Two Content-Length headers that disagree: which body is meant? (request smuggling behind a
     // proxy that picked the other one). Refused before the body is read, and the connection closed so
     // its bytes are never taken for a next request.
-    server.set_pre_routing_handler([](const Request& req, Response& res) {
+    server.set_pre_routing_handler([&clock](const Request& req, Response& res) {
         const auto count = req.get_header_value_count("Content-Length");
         for (std::size_t i = 1; i < count; ++i) {
             if (req.get_header_value("Content-Length", i) == req.get_header_value("Content-Length", 0))
                 continue;
             auto e = apiError("bad_json");
             e.messageEn = "Conflicting Content-Length headers.";
-            writeError(res, e);
+            writeError(res, e, clock);
             res.set_header("Connection", "close");
             return http::Router::HandlerResponse::Handled;
         }
@@ -431,6 +434,18 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
           [&s](const Request& q, const Caller& c, const Json&) {
               return ok(s.pointsReport(c, q.get_param_value("from"), q.get_param_value("to")));
           });
+    if (options.testClock) {
+        // --demo only: an end-to-end test passes days (points expiry) instead of editing stored dates.
+        r.add("POST", "/v1/admin/clock/advance", "/v1/admin/clock/advance", Auth::Credential, Body::Required,
+              [clock = options.testClock](const Request&, const Caller& c,
+                                          const Json& b) -> std::expected<Reply, ApiError> {
+                  if (auto admin = requireAdmin(c); !admin) return std::unexpected(admin.error());
+                  auto seconds = requireInt(b, "seconds", 1, 100LL * 365 * 86'400);
+                  if (!seconds) return std::unexpected(seconds.error());
+                  clock->advance(std::chrono::seconds(*seconds));
+                  return Reply{200, Json{{"server_time", clock->now()}}, {}};
+              });
+    }
 }
 
 }  // namespace central

@@ -144,7 +144,9 @@ int runCentral(Settings settings) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    auto db = Database::open(settings.database);
+    // The system clock; only a --demo run lets a test move it forward (POST /v1/admin/clock/advance).
+    loyalty::SteppableClock clock;
+    auto db = Database::open(settings.database, clock);
     const char* backend = db->backend() == Backend::Postgres ? "postgresql" : "sqlite";
     spdlog::info("database backend={} schema_version={}", backend, db->schemaVersion());
     if (settings.demo)
@@ -180,14 +182,15 @@ int runCentral(Settings settings) {
         notifier = std::make_unique<WebhookOtpNotifier>(settings.otpWebhookUrl);
     }
 
-    Service service(*db, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile),
+    Service service(*db, clock, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile),
                     std::move(notifier));
     Metrics metrics;
     BoundedTaskQueue queue(settings.workers, settings.maxQueued);
     metrics.setQueueDepthSource([&queue] { return queue.depth(); });
     http::Router router;
     installHttpApi(router, service, metrics,
-                   HttpOptions{settings.maxBodyBytes, "0.1.0", backend, settings.limits});
+                   HttpOptions{settings.maxBodyBytes, "0.1.0", backend, settings.limits,
+                               settings.demo ? &clock : nullptr});
     http::Server server(router, queue);
     const int port = server.start(settings.listenHost, settings.listenPort);
     spdlog::info("listening on {}:{} workers={} max_queued={}", settings.listenHost, port, settings.workers,

@@ -5,16 +5,19 @@
 #include <bitset>
 #include <stdexcept>
 
+#include "api/json_fields.hpp"
 #include "loyalty/base32.hpp"
 #include "loyalty/phone.hpp"
-#include "service_util.hpp"
+#include "ops/catalog.hpp"
+#include "ops/secrets.hpp"
+#include "store/transaction.hpp"
 
 namespace central {
 namespace {
 
 /// How long a loaded catalog is trusted. Admin changes made through THIS process invalidate it at
 /// once; another process sharing the database sees them within this delay.
-constexpr auto kCatalogTtl = std::chrono::seconds(2);
+constexpr loyalty::MonotonicMs kCatalogTtlMs = 2'000;
 constexpr loyalty::UnixSeconds kDevEnrollmentValidity = 10LL * 365 * 86'400;
 
 /// A kiosk credential, whoever makes it: "kc_" and 32 random bytes in base32 (52 characters).
@@ -36,9 +39,10 @@ bool isStrongCredential(std::string_view credential) {
 
 }  // namespace
 
-Service::Service(Database& db, ServiceOptions options, loyalty::SigningKeyPair voucherKeys,
-                 std::unique_ptr<OtpNotifier> notifier)
+Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions options,
+                 loyalty::SigningKeyPair voucherKeys, std::unique_ptr<OtpNotifier> notifier)
     : m_db(db),
+      m_clock(clock),
       m_options(std::move(options)),
       m_voucherKeys(std::move(voucherKeys)),
       m_notifier(std::move(notifier)) {
@@ -66,7 +70,7 @@ void Service::seed() {
         if (!loyalty::parsePublicKey(key))
             throw std::runtime_error("seed public key of " + store + " is invalid");
     }
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     auto seeded = transact(m_db, [&](Connection& c) -> JsonResult {
         // ON CONFLICT DO NOTHING everywhere: processes starting together on one database seed once.
         CENTRAL_TRY(
@@ -117,7 +121,7 @@ void Service::seed() {
 std::expected<std::shared_ptr<const Service::Catalog>, ApiError> Service::catalog() {
     {
         std::lock_guard lock(m_catalogMutex);
-        if (m_catalog && std::chrono::steady_clock::now() - m_catalogLoadedAt < kCatalogTtl) return m_catalog;
+        if (m_catalog && m_clock.monotonicMs() - m_catalogLoadedAt < kCatalogTtlMs) return m_catalog;
     }
     auto lease = m_db.lease();
     if (!lease) return std::unexpected(storageError(lease.error()));
@@ -155,7 +159,7 @@ std::expected<std::shared_ptr<const Service::Catalog>, ApiError> Service::catalo
     }
     std::lock_guard lock(m_catalogMutex);
     m_catalog = std::move(catalog);
-    m_catalogLoadedAt = std::chrono::steady_clock::now();
+    m_catalogLoadedAt = m_clock.monotonicMs();
     return m_catalog;
 }
 
@@ -196,7 +200,7 @@ JsonResult Service::enroll(const Json& body) {
     const std::string credential =
         *proposed ? **proposed : std::string(kCredentialPrefix) + randomBase32(kCredentialBytes);
     const auto credentialHash = sha256Hex(credential);
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     return transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(known,
                     c.query("SELECT kiosk_id, store_id, used_at, credential_hash FROM enrollment_codes "

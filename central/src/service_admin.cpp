@@ -3,9 +3,13 @@
 
 #include <map>
 
+#include "api/json_fields.hpp"
 #include "loyalty/phone.hpp"
 #include "loyalty/time.hpp"
-#include "service_util.hpp"
+#include "ops/access.hpp"
+#include "ops/catalog.hpp"
+#include "store/ledger_store.hpp"
+#include "store/transaction.hpp"
 
 namespace central {
 
@@ -66,7 +70,7 @@ JsonResult Service::putReward(const Caller& caller, std::string_view rewardId, c
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
     auto reward = rewardFromJson(rewardId, body);
     if (!reward) return std::unexpected(reward.error());
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     auto definition = rewardToJson(*reward);
     const Param stock = reward->stock ? Param(static_cast<std::int64_t>(*reward->stock)) : Param(nullptr);
     auto saved = transact(m_db, [&](Connection& c) -> JsonResult {
@@ -123,7 +127,7 @@ JsonResult Service::putStore(const Caller& caller, std::string_view storeId, con
         }
     }
     const std::string id(storeId);
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     auto saved = transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(up,
                     c.query("INSERT INTO stores (store_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT "
@@ -164,7 +168,7 @@ JsonResult Service::adjustMember(const Caller& caller, std::string_view phoneTex
         return std::unexpected(invalidField("idempotency_key", "1-64 of A-Z a-z 0-9 - _"));
     auto loaded = catalog();
     if (!loaded) return std::unexpected(loaded.error());
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     const std::string entryKey = "adjust:" + *key;
     return transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(

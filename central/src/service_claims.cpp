@@ -33,10 +33,14 @@
 #include <span>
 #include <variant>
 
+#include "api/json_fields.hpp"
 #include "loyalty/earn.hpp"
 #include "loyalty/phone.hpp"
 #include "loyalty/time.hpp"
-#include "service_util.hpp"
+#include "ops/catalog.hpp"
+#include "ops/secrets.hpp"
+#include "store/ledger_store.hpp"
+#include "store/transaction.hpp"
 
 namespace central {
 namespace {
@@ -160,7 +164,7 @@ JsonResult Service::claims(const Caller& caller, const Json& body) {
     const auto claimsIt = body.find("claims");
     if (claimsIt == body.end()) {
         auto result = std::move(claimAll(caller, std::span<const Json>(&body, 1), **loaded).front());
-        if (result) (*result)["server_time"] = nowSeconds();
+        if (result) (*result)["server_time"] = m_clock.now();
         return result;
     }
     if (!claimsIt->is_array() || claimsIt->empty())
@@ -183,7 +187,7 @@ JsonResult Service::claims(const Caller& caller, const Json& body) {
                 refused["idempotency_key"] = *key;
         results.push_back(std::move(refused));
     }
-    return Json{{"results", std::move(results)}, {"server_time", nowSeconds()}};
+    return Json{{"results", std::move(results)}, {"server_time", m_clock.now()}};
 }
 
 std::vector<JsonResult> Service::claimAll(const Caller& caller, std::span<const Json> claims,
@@ -218,7 +222,7 @@ std::vector<JsonResult> Service::claimAll(const Caller& caller, std::span<const 
                 }
                 CENTRAL_TRY(locked, lockNames(c, names));
             }
-            const auto now = nowSeconds();
+            const auto now = m_clock.now();
             for (const auto& [index, input] : chunk) {
                 CENTRAL_TRY(opened, c.execute("SAVEPOINT claim"));
                 auto result = storeClaim(c, caller, input, catalog, now);
@@ -291,7 +295,7 @@ std::variant<Service::ClaimInput, JsonResult> Service::checkClaim(Connection& re
     auto phone = parsePhoneField(*phoneText);
     if (!phone) return std::unexpected(phone.error());
     in.phone = phone->e164();
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     const auto at =
         kioskTime->value_or(0) == 0 ? now : std::clamp(**kioskTime, now - kMaxOfflineSeconds, now);
     in.kioskTime = at;
@@ -401,7 +405,7 @@ JsonResult Service::member(const Caller& caller, std::string_view phoneText) {
     CENTRAL_TRY(found, c.query("SELECT member_id, balance FROM members WHERE phone = $1", {phone->e164()}));
     if (found->empty()) return std::unexpected(apiError("not_found"));
     const auto memberId = found->front().integer(0);
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     CENTRAL_TRY(entries,
                 loadQualifyingEntries(c, memberId, now - tiers.windowDays() * loyalty::kSecondsPerDay));
     CENTRAL_TRY(recent, c.query("SELECT at, kind, points, reference FROM ledger WHERE member_id = $1 "

@@ -3,8 +3,12 @@
 
 #include <algorithm>
 
+#include "api/json_fields.hpp"
 #include "loyalty/receipt_token.hpp"
-#include "service_util.hpp"
+#include "ops/access.hpp"
+#include "ops/catalog.hpp"
+#include "ops/secrets.hpp"
+#include "store/transaction.hpp"
 
 namespace central {
 namespace {
@@ -31,7 +35,7 @@ std::expected<KioskConfig, ApiError> Service::kioskConfig(const Caller& caller, 
     // The ETag covers everything but server_time: equal documents, equal tags, across processes.
     const std::string version = sha256Hex(body.dump()).substr(0, 32);
     body["config_version"] = version;
-    body["server_time"] = nowSeconds();
+    body["server_time"] = m_clock.now();
     return KioskConfig{std::move(body), "\"" + version + "\""};
 }
 
@@ -53,7 +57,7 @@ JsonResult Service::heartbeat(const Caller& caller, std::string_view kioskId, co
             health[name] = value;
         }
     }
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     return transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(
             seen, c.query("UPDATE kiosks SET last_seen = $1, version = $2, uptime_s = $3, outbox_depth = $4, "
@@ -87,7 +91,7 @@ JsonResult Service::createEnrollmentCode(const Caller& caller, const Json& body)
     const auto random = randomBase32(10);  // 16 characters, 80 bits
     const std::string code = "ENR-" + random.substr(0, 4) + "-" + random.substr(4, 4) + "-" +
                              random.substr(8, 4) + "-" + random.substr(12, 4);
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     const auto expires = now + hours->value_or(72) * 3600;
     return transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(known, c.query("SELECT store_id FROM stores WHERE store_id = $1", {*store}));
@@ -126,7 +130,7 @@ JsonResult Service::listKiosks(const Caller& caller) {
 
 JsonResult Service::revokeKiosk(const Caller& caller, std::string_view kioskId) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     const std::string id(kioskId);
     return transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(rows,
@@ -146,7 +150,7 @@ JsonResult Service::queueCommand(const Caller& caller, std::string_view kioskId,
     if (std::find(kCommands.begin(), kCommands.end(), *command) == kCommands.end())
         return std::unexpected(invalidField("command", "one of resync, reload_config"));
     const std::string id(kioskId);
-    const auto now = nowSeconds();
+    const auto now = m_clock.now();
     return transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(known, c.query("SELECT kiosk_id FROM kiosks WHERE kiosk_id = $1", {id}));
         if (known->empty()) return std::unexpected(apiError("not_found"));

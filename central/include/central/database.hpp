@@ -25,6 +25,8 @@
 #include <variant>
 #include <vector>
 
+#include "loyalty/clock.hpp"
+
 namespace central {
 
 enum class Backend { Sqlite, Postgres };
@@ -110,8 +112,8 @@ class Database {
     /// Opens the database of `url` (see the top of this file), creating an SQLite file if missing,
     /// and applies the schema migrations (versioned in table schema_version; on PostgreSQL under an
     /// advisory lock so processes starting together migrate once). Throws std::runtime_error on
-    /// failure: this runs at start-up only.
-    [[nodiscard]] static std::unique_ptr<Database> open(const std::string& url);
+    /// failure: this runs at start-up only. `clock` stamps the migrations applied.
+    [[nodiscard]] static std::unique_ptr<Database> open(const std::string& url, const loyalty::Clock& clock);
 
     [[nodiscard]] Backend backend() const { return m_backend; }
     /// A connection from the pool (opening a new one when none is idle).

@@ -13,6 +13,7 @@
 #include "central/metrics.hpp"
 #include "central/service.hpp"
 #include "central/settings.hpp"
+#include "loyalty/clock.hpp"
 
 namespace central {
 
@@ -21,6 +22,8 @@ struct HttpOptions {
     std::string version = "0.1.0";
     std::string backendName = "sqlite";
     RateLimits limits;
+    /// --demo only: the service's clock, which POST /v1/admin/clock/advance moves (null: no such route).
+    loyalty::SteppableClock* testClock = nullptr;
 };
 
 /// Registers every route, the error and exception handlers (JSON errors, never an HTML page), the

@@ -13,7 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <expected>
 #include <functional>
 #include <memory>
@@ -29,6 +28,7 @@
 #include "central/database.hpp"
 #include "central/otp_notifier.hpp"
 #include "loyalty/campaign.hpp"
+#include "loyalty/clock.hpp"
 #include "loyalty/receipt_token.hpp"
 #include "loyalty/reward.hpp"
 #include "loyalty/signing.hpp"
@@ -77,8 +77,9 @@ class Service {
     /// Seeds an empty database from `options`. Throws std::runtime_error if the seed is invalid or
     /// the database refuses it (start-up only).
     /// `voucherKeys` sign every voucher; kiosks and POS verify with its public half (config).
-    Service(Database& db, ServiceOptions options, loyalty::SigningKeyPair voucherKeys,
-            std::unique_ptr<OtpNotifier> notifier);
+    /// `clock` is every timestamp the service stores or compares (it must outlive the service).
+    Service(Database& db, const loyalty::Clock& clock, ServiceOptions options,
+            loyalty::SigningKeyPair voucherKeys, std::unique_ptr<OtpNotifier> notifier);
     ~Service();
     Service(const Service&) = delete;
     Service& operator=(const Service&) = delete;
@@ -110,6 +111,9 @@ class Service {
     [[nodiscard]] JsonResult adjustMember(const Caller& caller, std::string_view phone, const Json& body);
     [[nodiscard]] JsonResult pointsReport(const Caller& caller, std::string_view from, std::string_view to);
 
+    /// The clock the service reads (the HTTP layer stamps server_time with it).
+    [[nodiscard]] const loyalty::Clock& clock() const { return m_clock; }
+
     /// For /healthz: true if the database answers.
     [[nodiscard]] bool databaseHealthy();
 
@@ -132,12 +136,13 @@ class Service {
     void seed();
 
     Database& m_db;
+    const loyalty::Clock& m_clock;
     ServiceOptions m_options;
     loyalty::SigningKeyPair m_voucherKeys;
     std::unique_ptr<OtpNotifier> m_notifier;
     std::mutex m_catalogMutex;
     std::shared_ptr<const Catalog> m_catalog;
-    std::chrono::steady_clock::time_point m_catalogLoadedAt;
+    loyalty::MonotonicMs m_catalogLoadedAt = 0;
 };
 
 }  // namespace central

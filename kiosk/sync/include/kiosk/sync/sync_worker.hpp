@@ -33,12 +33,9 @@
 #include <thread>
 #include <vector>
 
+#include "hal/clock.hpp"
 #include "kiosk/sync/local_store.hpp"
 #include "network/central_client.hpp"
-
-namespace hal {
-class Clock;
-}
 
 namespace kiosk::sync {
 

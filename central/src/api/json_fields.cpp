@@ -1,60 +1,8 @@
-#include "service_util.hpp"
+#include "api/json_fields.hpp"
 
-#include <sodium.h>
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
-#include <array>
-#include <chrono>
-#include <thread>
-
-#include "loyalty/base32.hpp"
-#include "loyalty/phone.hpp"
 #include "loyalty/time.hpp"
 
 namespace central {
-
-JsonResult transact(Database& db, const std::function<JsonResult(Connection&)>& work) {
-    constexpr int kAttempts = 5;
-    ApiError last = apiError("storage_unavailable");
-    for (int attempt = 0; attempt < kAttempts; ++attempt) {
-        if (attempt > 0) {
-            // Worth a line: on PostgreSQL this is how a deadlock or a lost connection shows.
-            std::string detail = last.messageEn;
-            std::replace(detail.begin(), detail.end(), '\n', ' ');
-            spdlog::warn("transaction retry attempt={} of={} detail=\"{}\"", attempt + 1, kAttempts, detail);
-            std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
-        }
-        auto lease = db.lease();
-        if (!lease) {
-            last = storageError(lease.error());
-            continue;
-        }
-        Connection& c = **lease;
-        if (auto begun = c.begin(); !begun) {
-            last = storageError(begun.error());
-            if (last.status == 503) continue;
-            return std::unexpected(last);
-        }
-        auto result = work(c);
-        if (!result && !result.error().commitAnyway) {
-            (void)c.rollback();
-            if (result.error().code == "storage_unavailable") {
-                last = result.error();
-                continue;
-            }
-            return result;
-        }
-        if (auto done = c.commit(); !done) {
-            (void)c.rollback();
-            last = storageError(done.error());
-            if (last.status == 503) continue;
-            return std::unexpected(last);
-        }
-        return result;
-    }
-    return std::unexpected(last);
-}
 
 std::expected<std::string, ApiError> requireString(const Json& object, const char* name,
                                                    std::size_t maxChars) {
@@ -135,92 +83,12 @@ bool isToken(std::string_view text, std::size_t maxChars) {
     return true;
 }
 
-std::string sha256Hex(std::string_view text) {
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(text.data()), text.size());
-    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return std::string(hex.data(), crypto_hash_sha256_BYTES * 2);
-}
-
-std::string randomBase32(std::size_t bytes) {
-    std::vector<std::uint8_t> buffer(bytes);
-    randombytes_buf(buffer.data(), buffer.size());
-    return loyalty::encodeBase32(buffer);
-}
-
-std::string maskedVoucherCode(std::string_view code) {
-    std::string masked(code);
-    for (std::size_t i = 0; i + 2 < masked.size(); ++i)
-        if (masked[i] != '-') masked[i] = '*';
-    return masked;
-}
-
-bool secretEquals(std::string_view a, std::string_view b) {
-    const auto ha = sha256Hex(a);
-    const auto hb = sha256Hex(b);
-    return sodium_memcmp(ha.data(), hb.data(), ha.size()) == 0;
-}
-
 std::expected<loyalty::PhoneNumber, ApiError> parsePhoneField(std::string_view typed) {
     auto phone = loyalty::parsePhone(typed);
     if (!phone)
         return std::unexpected(
             domainError(422, loyalty::phoneErrorCode(phone.error()), loyalty::describe(phone.error())));
     return *phone;
-}
-
-DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c, std::int64_t memberId,
-                                                                  loyalty::UnixSeconds since) {
-    auto rows = c.query(
-        "SELECT kind, points, at FROM ledger WHERE member_id = $1 AND at > $2 AND kind IN ('earn', "
-        "'game_prize')",
-        {memberId, since});
-    if (!rows) return std::unexpected(rows.error());
-    std::vector<loyalty::LedgerEntry> entries;
-    entries.reserve(rows->size());
-    for (const auto& row : *rows) {
-        loyalty::LedgerEntry e;
-        e.kind = loyalty::entryKindFromCode(row.text(0)).value_or(loyalty::EntryKind::Earn);
-        e.points = row.integer(1);
-        e.at = row.integer(2);
-        entries.push_back(std::move(e));
-    }
-    return entries;
-}
-
-DbResult<loyalty::Points> expireDuePoints(Connection& c, std::int64_t memberId, unsigned expiryMonths,
-                                          loyalty::UnixSeconds now, bool apply) {
-    if (expiryMonths == 0) return loyalty::Points{0};
-    auto rows = c.query(
-        "SELECT kind, points, at, idempotency_key, reference FROM ledger WHERE member_id = $1 "
-        "ORDER BY entry_id",
-        {memberId});
-    if (!rows) return std::unexpected(rows.error());
-    std::vector<loyalty::LedgerEntry> entries;
-    entries.reserve(rows->size());
-    for (const auto& row : *rows) {
-        auto kind = loyalty::entryKindFromCode(row.text(0));
-        if (!kind) continue;
-        entries.push_back(
-            loyalty::LedgerEntry{row.text(3), *kind, row.integer(1), row.integer(2), row.text(4), false});
-    }
-    loyalty::Points expired = 0;
-    for (const auto& due : loyalty::dueExpiries(entries, expiryMonths, now)) {
-        if (apply) {
-            auto added = c.query(
-                "INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference) "
-                "VALUES ($1, 'expiry', $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING entry_id",
-                {memberId, due.points, due.at, due.idempotencyKey, due.reference});
-            if (!added) return std::unexpected(added.error());
-            if (added->empty()) continue;  // applied by a concurrent transaction
-            auto lowered = c.query("UPDATE members SET balance = balance + $1 WHERE member_id = $2",
-                                   {due.points, memberId});
-            if (!lowered) return std::unexpected(lowered.error());
-        }
-        expired -= due.points;
-    }
-    return expired;
 }
 
 void addTierFields(Json& out, const loyalty::TierStatus& status, const loyalty::TierRules& rules) {
@@ -299,17 +167,6 @@ std::expected<loyalty::Reward, ApiError> rewardFromJson(std::string_view id, con
         return std::unexpected(invalidField("available_until", "before available_from"));
     r.terms = {termsVi->value_or(""), termsEn->value_or("")};
     return r;
-}
-
-std::expected<void, ApiError> requireAdmin(const Caller& caller) {
-    if (caller.kind != Caller::Kind::Admin) return std::unexpected(apiError("forbidden"));
-    return {};
-}
-
-std::expected<void, ApiError> requireKiosk(const Caller& caller, std::string_view kioskId) {
-    if (caller.kind != Caller::Kind::Kiosk || caller.kioskId != kioskId)
-        return std::unexpected(apiError("forbidden"));
-    return {};
 }
 
 }  // namespace central

@@ -1,8 +1,8 @@
-#include "hal/clock.hpp"
+#include "loyalty/clock.hpp"
 
-namespace hal {
+namespace loyalty {
 
-loyalty::UnixSeconds SystemClock::now() const {
+UnixSeconds SystemClock::now() const {
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -20,4 +20,4 @@ void ManualClock::advance(std::chrono::milliseconds step) {
     m_monotonicMs.fetch_add(step.count());
 }
 
-}  // namespace hal
+}  // namespace loyalty
