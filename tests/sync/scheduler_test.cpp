@@ -43,10 +43,11 @@ class SchedulerTest : public ::testing::Test {
     hal::ManualClock m_clock{1'790'000'000, 0};
     std::vector<std::string> m_log;
     std::vector<std::string> m_failures;
-    Scheduler m_scheduler{m_clock, BackoffPolicy{1000ms, 4000ms},
-                          Scheduler::Hooks{{}, [this](std::string_view job, std::string_view what) {
-                                               m_failures.push_back(std::string(job) + ": " + std::string(what));
-                                           }}};
+    Scheduler m_scheduler{
+        m_clock, BackoffPolicy{1000ms, 4000ms},
+        Scheduler::Hooks{{}, [this](std::string_view job, std::string_view what) {
+                             m_failures.push_back(std::string(job) + ": " + std::string(what));
+                         }}};
 };
 
 TEST_F(SchedulerTest, JobsDueTogetherRunEarliestDueFirstThenInRegistrationOrder) {
@@ -87,8 +88,8 @@ TEST_F(SchedulerTest, ALongerRetryAfterWinsAndASuccessForgetsTheBackoff) {
     int calls = 0;
     ScriptedJob job("job", m_log, [&] {
         ++calls;
-        if (calls == 1) return Next::retry(10s);      // central said Retry-After: 10
-        if (calls == 4) return Next::after(0ms);      // a success
+        if (calls == 1) return Next::retry(10s);  // central said Retry-After: 10
+        if (calls == 4) return Next::after(0ms);  // a success
         return Next::retry();
     });
     m_scheduler.add(job);
@@ -142,7 +143,8 @@ TEST_F(SchedulerTest, AJobThatIsNotReadyKeepsItsTurnUntilItIs) {
     m_scheduler.add(pusher);
     m_scheduler.runDue();
     EXPECT_EQ(m_log, (std::vector<std::string>{"enroll"}));
-    EXPECT_EQ(m_scheduler.untilNextDue(), std::chrono::milliseconds::max()) << "a job not ready is not waited for";
+    EXPECT_EQ(m_scheduler.untilNextDue(), std::chrono::milliseconds::max())
+        << "a job not ready is not waited for";
     pusher.isReady = true;  // enrolled: it was due all along
     EXPECT_EQ(m_scheduler.untilNextDue(), 0ms);
     m_scheduler.runDue();

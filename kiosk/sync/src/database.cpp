@@ -44,7 +44,8 @@ Database::~Database() {
     sqlite3_close(m_db);
 }
 
-StoreResult<void> Database::migrate(const std::filesystem::path& file, std::span<const char* const> migrations) {
+StoreResult<void> Database::migrate(const std::filesystem::path& file,
+                                    std::span<const char* const> migrations) {
     std::int64_t applied = 0;
     {
         Statement version(m_db, "PRAGMA user_version");

@@ -59,16 +59,16 @@ void Link::callFailed(const std::string& what, const net::Error& error) {
     m_status.lastError = what + describe(error);
 }
 
-void Link::publish(std::optional<std::int64_t> outboxDepth, const std::function<void(const SyncStatus&)>& changed) {
+void Link::publish(std::optional<std::int64_t> outboxDepth,
+                   const std::function<void(const SyncStatus&)>& changed) {
     SyncStatus snapshot;
     {
         std::lock_guard lock(m_mutex);
         if (outboxDepth) m_status.outboxDepth = *outboxDepth;
-        const bool same = m_status.online == m_published.online &&
-                          m_status.outboxDepth == m_published.outboxDepth &&
-                          m_status.clockOffsetSeconds == m_published.clockOffsetSeconds &&
-                          m_status.lastError == m_published.lastError &&
-                          m_status.enrollment == m_published.enrollment;
+        const bool same =
+            m_status.online == m_published.online && m_status.outboxDepth == m_published.outboxDepth &&
+            m_status.clockOffsetSeconds == m_published.clockOffsetSeconds &&
+            m_status.lastError == m_published.lastError && m_status.enrollment == m_published.enrollment;
         m_published = m_status;
         if (same) return;
         snapshot = m_status;

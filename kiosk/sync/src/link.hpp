@@ -70,10 +70,12 @@ class Link {
     void callFailed(const std::string& what, const net::Error& error);
     /// Calls `changed` with the status if it differs from the one published before (on the sync thread).
     /// An unknown depth (the store failed) keeps the last one.
-    void publish(std::optional<std::int64_t> outboxDepth, const std::function<void(const SyncStatus&)>& changed);
+    void publish(std::optional<std::int64_t> outboxDepth,
+                 const std::function<void(const SyncStatus&)>& changed);
 
   private:
-    void learnOffset(const net::Answer& answer, std::chrono::milliseconds sentAt, loyalty::UnixSeconds sentWall);
+    void learnOffset(const net::Answer& answer, std::chrono::milliseconds sentAt,
+                     loyalty::UnixSeconds sentWall);
 
     net::CentralClient m_client;
     hal::Clock& m_clock;

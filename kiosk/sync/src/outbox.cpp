@@ -105,7 +105,8 @@ StoreResult<void> Outbox::settle(const std::vector<Settlement>& answers) {
         const bool changed = sqlite3_changes(db.get()) > 0;
         update.reset();
         if (changed && !answer.accepted) {
-            auto audited = RefusalAudit::record(db, answer.idempotencyKey, answer.code, answer.reason, answer.at);
+            auto audited =
+                RefusalAudit::record(db, answer.idempotencyKey, answer.code, answer.reason, answer.at);
             if (!audited) return audited;
         }
     }
@@ -116,8 +117,9 @@ StoreResult<void> Outbox::noteAttempt(const std::vector<std::string>& keys, cons
     const auto db = m_database.lock();
     Transaction tx(db.get());
     if (!tx.begun()) return std::unexpected(ioError(db.get(), "note attempt"));
-    Statement update(db.get(),
-                     "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idem_key = ? AND state = 0");
+    Statement update(
+        db.get(),
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idem_key = ? AND state = 0");
     if (!update.ok()) return std::unexpected(ioError(db.get(), "note attempt"));
     for (const auto& key : keys) {
         update.bind(1, error);

@@ -143,8 +143,7 @@ void Scheduler::loop() {
         runDue();
         const auto sleep = std::min(untilNextDue(), kMaxSleep);
         std::unique_lock lock(m_mutex);
-        if (sleep.count() > 0)
-            m_wake.wait_for(lock, sleep, [this] { return m_stop || !m_nudged.empty(); });
+        if (sleep.count() > 0) m_wake.wait_for(lock, sleep, [this] { return m_stop || !m_nudged.empty(); });
     }
 }
 

@@ -45,9 +45,11 @@ SyncWorker::SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock&
     // (docs/architecture.md, "A new background job").
     auto enroller = std::make_unique<Enroller>(*m_link, options.enrollmentCode, options.credentialFile,
                                                options.heartbeatInterval, std::move(events.enrolled));
-    auto pusher = std::make_unique<OutboxPusher>(*m_link, store, options.batchSize, std::move(events.claimSettled));
-    auto puller = std::make_unique<ConfigPuller>(*m_link, store, options.configInterval,
-                                                 std::move(events.validateConfig), std::move(events.configChanged));
+    auto pusher =
+        std::make_unique<OutboxPusher>(*m_link, store, options.batchSize, std::move(events.claimSettled));
+    auto puller =
+        std::make_unique<ConfigPuller>(*m_link, store, options.configInterval,
+                                       std::move(events.validateConfig), std::move(events.configChanged));
     auto heartbeat = std::make_unique<Heartbeat>(*m_link, store, options.heartbeatInterval, options.version,
                                                  std::move(events.deviceHealth));
     m_pusher = pusher.get();

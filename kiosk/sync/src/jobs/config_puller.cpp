@@ -13,8 +13,8 @@ constexpr std::chrono::milliseconds kRetry{30'000};
 
 }  // namespace
 
-ConfigPuller::ConfigPuller(Link& link, ConfigCache& cache, std::chrono::milliseconds interval, Validate validate,
-                           std::function<void(const CachedConfig&)> changed)
+ConfigPuller::ConfigPuller(Link& link, ConfigCache& cache, std::chrono::milliseconds interval,
+                           Validate validate, std::function<void(const CachedConfig&)> changed)
     : m_link(link),
       m_cache(cache),
       m_interval(interval),

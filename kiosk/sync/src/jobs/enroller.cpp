@@ -57,24 +57,26 @@ Next Enroller::enrollOnce() {
         // Only central's own refusal (its JSON error code: unknown, used or expired code, another
         // kiosk's) ends the retries; a bare 401/403 could come from something between shop and central.
         const bool refused = error.definitive() && !error.code.empty();
+        m_link.setOnline(false);  // without a credential central can do nothing for this kiosk's shoppers
+        // The reason is in the status before the Refused state is: whoever sees Refused can read why.
+        m_link.setError(
+            (refused ? "enrollment refused (staff: enter a new enrollment code): " : "enrollment: ") +
+            describe(error));
         if (refused) {
             m_link.setEnrollment(Enrollment::Refused);
             // Refused, the proposal is worth nothing (central either never stored it or will not answer
             // it again): the next life, with a new code, starts from a fresh one.
             m_proposedCredential.clear();
             forgetProposal(m_credentialFile);
+            return Next::whenNudged();
         }
-        m_link.setOnline(false);  // without a credential central can do nothing for this kiosk's shoppers
-        m_link.setError((refused ? "enrollment refused (staff: enter a new enrollment code): " : "enrollment: ") +
-                        describe(error));
-        if (refused) return Next::whenNudged();
         return Next::retry(error.retryAfter.value_or(std::chrono::seconds{0}));
     }
     m_link.client().setCredential(answer->credential);
-    // The other jobs are ready from now on and were due since the start: the outbox drains at once.
-    m_link.setEnrollment(Enrollment::Enrolled);
     m_link.setOnline(true);
     m_link.setError("");
+    // The other jobs are ready from now on and were due since the start: the outbox drains at once.
+    m_link.setEnrollment(Enrollment::Enrolled);
     m_unsavedCredential = answer->credential;
     auto next = saveCredential();
     if (m_enrolled) m_enrolled(answer->credential);

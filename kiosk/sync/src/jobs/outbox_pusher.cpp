@@ -10,15 +10,19 @@ namespace {
 
 net::ClaimRequest toRequest(const OutboxEntry& entry) {
     const auto& c = entry.claim;
-    return net::ClaimRequest{entry.idempotencyKey, c.token, c.phone, c.acceptedAt,
-                             c.consentJoin, c.consentMarketing, c.consentTextVersion};
+    return net::ClaimRequest{entry.idempotencyKey, c.token,       c.phone,
+                             c.acceptedAt,         c.consentJoin, c.consentMarketing,
+                             c.consentTextVersion};
 }
 
 }  // namespace
 
 OutboxPusher::OutboxPusher(Link& link, Outbox& outbox, std::size_t batchSize,
                            std::function<void(const ClaimSettled&)> settled)
-    : m_link(link), m_outbox(outbox), m_batchSize(std::max<std::size_t>(batchSize, 1)), m_settled(std::move(settled)) {}
+    : m_link(link),
+      m_outbox(outbox),
+      m_batchSize(std::max<std::size_t>(batchSize, 1)),
+      m_settled(std::move(settled)) {}
 
 bool OutboxPusher::ready() const {
     return m_link.mayCallCentral();
@@ -63,10 +67,10 @@ Next OutboxPusher::run() {
             continue;
         }
         const bool accepted = outcome.status == net::ClaimOutcome::Status::Accepted;
-        settlements.push_back(accepted ? Settlement{outcome.idempotencyKey, true, outcome.pointsEarned,
-                                                    outcome.balance, "", "", at}
-                                       : Settlement{outcome.idempotencyKey, false, 0, 0, outcome.code,
-                                                    outcome.reason, at});
+        settlements.push_back(
+            accepted
+                ? Settlement{outcome.idempotencyKey, true, outcome.pointsEarned, outcome.balance, "", "", at}
+                : Settlement{outcome.idempotencyKey, false, 0, 0, outcome.code, outcome.reason, at});
         settled.push_back(ClaimSettled{outcome.idempotencyKey, outcome});
     }
     if (auto ok = m_outbox.settle(settlements); !ok) {

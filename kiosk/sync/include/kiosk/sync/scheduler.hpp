@@ -40,7 +40,9 @@ class Next {
     /// Succeeded with nothing left to do: run again only when nudged.
     [[nodiscard]] static Next whenNudged() { return Next(Kind::WhenNudged, {}); }
     /// Failed: run again after the backoff (counted from now), or after `atLeast` when that is longer.
-    [[nodiscard]] static Next retry(std::chrono::milliseconds atLeast = {}) { return Next(Kind::Retry, atLeast); }
+    [[nodiscard]] static Next retry(std::chrono::milliseconds atLeast = {}) {
+        return Next(Kind::Retry, atLeast);
+    }
 
     enum class Kind { After, WhenNudged, Retry };
     [[nodiscard]] Kind kind() const { return m_kind; }
