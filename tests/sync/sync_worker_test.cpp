@@ -12,6 +12,8 @@
 
 #include "fake_central.hpp"
 #include "hal/clock.hpp"
+#include "jobs/heartbeat.hpp"
+#include "link.hpp"
 #include "scripted_server.hpp"
 #include "temp_dir.hpp"
 
@@ -331,6 +333,46 @@ TEST_F(SyncWorkerTest, PrunesSettledEntriesByCentralsClockInSmallSteps) {
     for (const auto& key : old) EXPECT_EQ(m_store->entry(key).error().kind, StoreError::Kind::NotFound);
     EXPECT_EQ(m_store->entry(recent).value().state, EntryState::Confirmed);
     EXPECT_EQ(m_store->entry(pending).value().state, EntryState::Pending);
+}
+
+// The heartbeat job alone, on a scheduler turned by hand: every subscriber hears every command, and a
+// command none of them carries out is acknowledged as unknown in the next heartbeat, once.
+TEST_F(SyncWorkerTest, TheHeartbeatPublishesEveryCommandAndAcknowledgesAnUnknownOneOnce) {
+    FakeCentral central;
+    hal::ManualClock clock;
+    Link link(clientFor(central.url()), clock, *m_store, Enrollment::NotNeeded, 0);
+    Heartbeat heartbeat(link, *m_store, 10s, "1.2.3", {});
+    std::vector<std::string> worker;
+    std::vector<std::string> kiosk;
+    heartbeat.subscribe([&](const std::string& command) {
+        worker.push_back(command);
+        return command == "resync";
+    });
+    heartbeat.subscribe([&](const std::string& command) {
+        kiosk.push_back(command);
+        return command == "open_drawer";
+    });
+    Scheduler scheduler(clock, {}, {});
+    scheduler.add(heartbeat);
+    central.queueCommand("resync");
+    central.queueCommand("launch_rocket");
+    central.queueCommand("open_drawer");
+
+    ASSERT_EQ(scheduler.runDue(), 1u);
+    const std::vector<std::string> all = {"resync", "launch_rocket", "open_drawer"};
+    EXPECT_EQ(worker, all);
+    EXPECT_EQ(kiosk, all);
+    EXPECT_FALSE(central.lastHeartbeat()["health"].contains("unknown_commands"));
+    EXPECT_EQ(scheduler.untilNextDue(), 10s);
+
+    clock.advance(10s);
+    ASSERT_EQ(scheduler.runDue(), 1u);
+    EXPECT_EQ(central.lastHeartbeat()["health"]["unknown_commands"], "launch_rocket");
+    clock.advance(10s);
+    ASSERT_EQ(scheduler.runDue(), 1u);
+    EXPECT_FALSE(central.lastHeartbeat()["health"].contains("unknown_commands"));
+    EXPECT_EQ(central.heartbeats.load(), 3);
+    EXPECT_TRUE(link.status().online);
 }
 
 }  // namespace

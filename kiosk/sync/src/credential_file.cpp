@@ -1,9 +1,6 @@
 #include "kiosk/sync/credential_file.hpp"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <array>
 #include <cctype>
@@ -12,8 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <utility>
 
+#include "kiosk/sync/atomic_file.hpp"
 #include "loyalty/base32.hpp"
 #include "network/central_client.hpp"
 
@@ -22,34 +19,6 @@ namespace {
 
 StoreError ioError(const std::filesystem::path& file, const std::string& what) {
     return StoreError{StoreError::Kind::Io, what + " " + file.string() + ": " + std::strerror(errno)};
-}
-
-/// Closes a descriptor on scope exit.
-class Descriptor {
-  public:
-    explicit Descriptor(int fd) : m_fd(fd) {}
-    ~Descriptor() {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    Descriptor(const Descriptor&) = delete;
-    Descriptor& operator=(const Descriptor&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
-    /// Closes now and reports whether the kernel accepted everything written (close can fail late).
-    [[nodiscard]] bool close() { return ::close(std::exchange(m_fd, -1)) == 0; }
-
-  private:
-    int m_fd;
-};
-
-bool writeAll(int fd, const std::string& text) {
-    std::size_t written = 0;
-    while (written < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        written += static_cast<std::size_t>(n);
-    }
-    return true;
 }
 
 }  // namespace
@@ -77,20 +46,8 @@ StoreResult<void> writeCredentialFile(const std::filesystem::path& file, const s
         return std::unexpected(StoreError{StoreError::Kind::Invalid,
                                           "a credential is 1 to 512 visible ASCII characters (no spaces)"});
 
-    const auto folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-    std::string temp = (folder / ("." + file.filename().string() + ".XXXXXX")).string();
-    Descriptor fd(::mkstemp(temp.data()));  // created 0600, whatever the umask
-    if (fd.get() < 0) return std::unexpected(ioError(temp, "cannot create"));
-    const bool written = ::fchmod(fd.get(), 0600) == 0 && writeAll(fd.get(), credential + "\n") &&
-                         ::fsync(fd.get()) == 0 && fd.close();
-    if (!written || ::rename(temp.c_str(), file.c_str()) != 0) {
-        auto error = ioError(file, "cannot write");
-        ::unlink(temp.c_str());
-        return std::unexpected(error);
-    }
-    // The rename is durable only once the folder's entry is on disk.
-    Descriptor dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.get() < 0 || ::fsync(dir.get()) != 0) return std::unexpected(ioError(folder, "cannot sync"));
+    if (auto written = writeFileAtomically(file, credential + "\n", 0600); !written)
+        return std::unexpected(StoreError{StoreError::Kind::Io, written.error()});
     return {};
 }
 

@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <string>
 
-#include "kiosk/sync/local_store.hpp"
+#include "kiosk/sync/database.hpp"
 
 namespace kiosk::sync {
 

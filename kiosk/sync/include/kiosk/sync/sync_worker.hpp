@@ -1,7 +1,8 @@
 #pragma once
-// The kiosk's sync thread: enrolls the kiosk (trades its one-time code for a credential), drains the
-// outbox to central, pulls configuration, sends heartbeats, carries out commands from heartbeat answers,
-// learns the clock offset to central and prunes settled outbox entries.
+// The kiosk's sync thread: a Scheduler running five jobs (kiosk/sync/src/jobs/) — the enroller (trades
+// the one-time code for a credential), the outbox pusher, the config puller, the heartbeat (publishes
+// central's commands to its subscribers) and the pruner of settled entries — over the kiosk's store and
+// one client of central; it learns the clock offset to central on the way.
 //
 // Contract
 // - One background thread, started by start() and joined by stop() / the destructor. Public methods
@@ -21,20 +22,18 @@
 //   tests can move it; after moving a manual clock call syncNow() or wait ≤ 1 s for the worker to see it.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <mutex>
+#include <memory>
 #include <optional>
-#include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "hal/clock.hpp"
 #include "kiosk/sync/local_store.hpp"
+#include "kiosk/sync/scheduler.hpp"
 #include "network/central_client.hpp"
 
 namespace kiosk::sync {
@@ -100,6 +99,10 @@ struct SyncEvents {
     std::function<bool(const std::string& command)> command;
 };
 
+class Link;
+class OutboxPusher;
+class ConfigPuller;
+
 class SyncWorker {
   public:
     /// `store` and `clock` must outlive the worker; the client is owned by it (used only on its thread).
@@ -124,51 +127,12 @@ class SyncWorker {
     [[nodiscard]] loyalty::UnixSeconds centralNow() const;
 
   private:
-    void run();
-    void enrollOnce();
-    void saveCredential();
-    void pruneOnce();
-    void pushOnce();
-    void pullConfig();
-    void sendHeartbeat();
-    void pushIfReconnected();
-    [[nodiscard]] std::chrono::milliseconds monotonicNow() const;
-    void learnOffset(const net::Answer& answer, std::chrono::milliseconds sentAt,
-                     loyalty::UnixSeconds sentWall);
-    void publishStatus();
-    std::chrono::milliseconds nextBackoff();
-
     LocalStore& m_store;
-    net::CentralClient m_client;
-    hal::Clock& m_clock;
-    SyncOptions m_options;
-    SyncEvents m_events;
-
-    mutable std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_stop = false;
-    bool m_pushRequested = true;
-    bool m_configRequested = true;
-    SyncStatus m_status;
-    SyncStatus m_published;  ///< last snapshot given to statusChanged
-    std::int64_t m_clockOffset = 0;
-
-    // Sync-thread only.
-    std::chrono::milliseconds m_pushDue{0};
-    std::chrono::milliseconds m_heartbeatDue{0};
-    std::chrono::milliseconds m_configDue{0};
-    std::chrono::milliseconds m_enrollDue{0};
-    std::chrono::milliseconds m_pruneDue{0};
-    std::chrono::milliseconds m_backoff{0};
-    Enrollment m_enrollment = Enrollment::NotNeeded;
-    std::string m_proposedCredential;  ///< saved as the pending proposal, sent with every enroll try
-    std::string m_unsavedCredential;   ///< in use but not yet written to credentialFile
-    std::vector<std::string> m_unknownCommands;  ///< to acknowledge in the next heartbeat
-    std::chrono::milliseconds m_startedAt{0};
-    bool m_pushUnreachable = false;  ///< the last push failed without an answer from central
-    std::size_t m_singlesLeft = 0;   ///< claims to push one by one after a batch was refused whole
-    std::minstd_rand m_jitter;
-    std::thread m_thread;
+    std::unique_ptr<Link> m_link;
+    std::vector<std::unique_ptr<Job>> m_jobs;  ///< in registration order
+    OutboxPusher* m_pusher = nullptr;          ///< nudged by syncNow() and on reconnect
+    ConfigPuller* m_configPuller = nullptr;    ///< nudged by reloadConfigNow()
+    Scheduler m_scheduler;                     ///< last: its thread stops before the jobs go
 };
 
 }  // namespace kiosk::sync

@@ -1,0 +1,72 @@
+#include "heartbeat.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "../link.hpp"
+#include "kiosk/sync/outbox.hpp"
+
+namespace kiosk::sync {
+namespace {
+
+/// "a,b,c"
+std::string joined(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& word : words) {
+        if (!out.empty()) out += ',';
+        out += word;
+    }
+    return out;
+}
+
+}  // namespace
+
+Heartbeat::Heartbeat(Link& link, Outbox& outbox, std::chrono::milliseconds interval, std::string version,
+                     Health health)
+    : m_link(link),
+      m_outbox(outbox),
+      m_interval(interval),
+      m_version(std::move(version)),
+      m_health(std::move(health)),
+      m_startedAt(link.monotonicNow()) {}
+
+void Heartbeat::subscribe(Subscriber subscriber) {
+    m_subscribers.push_back(std::move(subscriber));
+}
+
+bool Heartbeat::ready() const {
+    return m_link.mayCallCentral();
+}
+
+Next Heartbeat::run() {
+    net::Heartbeat beat;
+    beat.version = m_version;
+    beat.uptimeSeconds =
+        std::chrono::duration_cast<std::chrono::seconds>(m_link.monotonicNow() - m_startedAt).count();
+    beat.outboxDepth = m_outbox.outboxDepth().value_or(-1);
+    if (m_health) beat.health = m_health();
+    if (!m_unknownCommands.empty()) beat.health["unknown_commands"] = joined(m_unknownCommands);
+    auto answer = m_link.exchange([&](net::CentralClient& client) { return client.heartbeat(beat); });
+    if (!answer) {
+        m_link.callFailed("heartbeat: ", answer.error());
+        return Next::after(m_interval);
+    }
+    m_unknownCommands.clear();  // acknowledged by the heartbeat that just got its answer
+    publish(answer->commands);
+    m_link.setOnline(true);
+    return Next::after(m_interval);
+}
+
+void Heartbeat::publish(const std::vector<std::string>& commands) {
+    for (const auto& command : commands) {
+        bool known = false;
+        // Every subscriber hears every command: a future agent may act on one the worker also carries out.
+        for (const auto& subscriber : m_subscribers)
+            if (subscriber(command)) known = true;
+        if (!known) m_unknownCommands.push_back(command);
+    }
+    if (!m_unknownCommands.empty())
+        spdlog::warn("heartbeat: unknown command(s) {} from central, acknowledged as unknown",
+                     joined(m_unknownCommands));
+}
+
+}  // namespace kiosk::sync

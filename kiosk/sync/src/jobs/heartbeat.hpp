@@ -1,0 +1,50 @@
+#pragma once
+// The heartbeat job: every interval tells central the kiosk's version, uptime, device health and
+// outbox depth, and publishes every command of the answer to its subscribers (the pusher takes
+// "resync", the config puller "reload_config", the kiosk its own). A command no subscriber carries out
+// is logged and acknowledged as unknown in the next heartbeat's health ("unknown_commands": "a,b"),
+// never dropped silently.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kiosk/sync/scheduler.hpp"
+
+namespace kiosk::sync {
+
+class Link;
+class Outbox;
+
+class Heartbeat final : public Job {
+  public:
+    /// Returns true when it carries the command out. Runs on the sync thread.
+    using Subscriber = std::function<bool(const std::string& command)>;
+    using Health = std::function<std::map<std::string, std::string>()>;
+
+    Heartbeat(Link& link, Outbox& outbox, std::chrono::milliseconds interval, std::string version,
+              Health health);
+
+    /// Before the scheduler starts.
+    void subscribe(Subscriber subscriber);
+
+    [[nodiscard]] std::string_view name() const override { return "heartbeat"; }
+    [[nodiscard]] bool ready() const override;
+    [[nodiscard]] Next run() override;
+
+  private:
+    void publish(const std::vector<std::string>& commands);
+
+    Link& m_link;
+    Outbox& m_outbox;
+    std::chrono::milliseconds m_interval;
+    std::string m_version;
+    Health m_health;
+    std::vector<Subscriber> m_subscribers;
+    std::vector<std::string> m_unknownCommands;  ///< to acknowledge in the next heartbeat
+    std::chrono::milliseconds m_startedAt;
+};
+
+}  // namespace kiosk::sync
