@@ -47,7 +47,8 @@ inline constexpr double kHintMaxSaturation = 0.03;
 [[nodiscard]] ScanHint adviseFrom(const ScanMeasures& measures);
 
 /// The measures of the most code-like region of `frame` (Gray8 or Rgb24), or nothing when no region
-/// looks like a code or shows fewer than two finder patterns. Cheap (a quarter-size texture search and one region's statistics).
+/// looks like a code or shows fewer than two finder patterns. Cheap (a quarter-size texture search and one
+/// region's statistics).
 [[nodiscard]] std::optional<ScanMeasures> measureCodeRegion(const Frame& frame);
 
 /// Plain words for the scan screen ("" for None).

@@ -25,9 +25,7 @@
 #include <thread>
 #include <vector>
 
-namespace hal {
-class Clock;
-}
+#include "hal/clock.hpp"
 
 namespace kiosk::sync {
 
