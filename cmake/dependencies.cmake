@@ -24,6 +24,7 @@ pkg_check_modules(qrencode REQUIRED IMPORTED_TARGET libqrencode)
 # cpp-httplib 0.11.4 is a shared library built with OpenSSL/zlib/brotli: its -DCPPHTTPLIB_* defines
 # come only through pkg-config, and without them the ABI mismatches.
 pkg_check_modules(httplib REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(microhttpd REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(libsystemd REQUIRED IMPORTED_TARGET libsystemd)
 
 if(KIOSK_BUILD_TESTS)

@@ -54,37 +54,6 @@ int failBadInput(const std::string& message) {
     return kExitBadInput;
 }
 
-/// Writes `content` to `path` with permission `mode`, created with that mode from the first byte (the
-/// umask can only narrow it). With `exclusive`, an existing `path` is never replaced.
-std::expected<void, std::string> writeFileAtomically(const fs::path& path, std::string_view content,
-                                                     mode_t mode, bool exclusive) {
-    const fs::path temp =
-        path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) return std::unexpected(fmt::format("cannot create {}: {}", temp.string(), errnoText()));
-    std::size_t written = 0;
-    bool ok = true;
-    while (ok && written < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        ok = n > 0;
-        if (ok) written += static_cast<std::size_t>(n);
-    }
-    ok = ok && ::fsync(fd) == 0;
-    const std::string writeError = ok ? std::string() : errnoText();
-    ok = (::close(fd) == 0) && ok;
-    if (!ok) {
-        ::unlink(temp.c_str());
-        return std::unexpected(fmt::format("cannot write {}: {}", path.string(), writeError));
-    }
-    // link() fails if the target exists, where rename() would silently replace it.
-    const int moved = exclusive ? ::link(temp.c_str(), path.c_str()) : ::rename(temp.c_str(), path.c_str());
-    const std::string moveError = moved == 0 ? std::string() : errnoText();
-    if (exclusive || moved != 0) ::unlink(temp.c_str());
-    if (moved != 0) return std::unexpected(fmt::format("cannot write {}: {}", path.string(), moveError));
-    return {};
-}
-
 /// The store's key pair from `path`, with a warning (not a refusal: the POS owner decides) when the
 /// file is open to other users.
 std::expected<loyalty::SigningKeyPair, std::string> readSecretKey(const fs::path& path) {
@@ -152,28 +121,13 @@ int runKeygen(const KeygenOptions& o) {
     if (ec) {
         return failBadInput(fmt::format("cannot create {}: {}", o.outDir, ec.message()));
     }
-    const fs::path secretPath = fs::path(o.outDir) / (o.store + ".key");
-    const fs::path publicPath = fs::path(o.outDir) / (o.store + ".pub");
-    for (const auto& path : {secretPath, publicPath}) {
-        if (fs::exists(path, ec)) {
-            return failBadInput(fmt::format("{} exists; refusing to replace a store key", path.string()));
-        }
-    }
-    const auto keys = loyalty::SigningKeyPair::generate();
-    const std::string secretText = loyalty::formatSecretKey(
-        keys,
+    const auto written = writeKeyPair(
+        o.outDir, o.store,
         fmt::format("store {}: Ed25519 secret key of the POS. Keep it secret; never copy it to a kiosk.",
-                    o.store));
-    const std::string publicText = loyalty::formatPublicKey(
-        keys.publicKey(),
+                    o.store),
         fmt::format("store {}: Ed25519 public key; kiosks and central verify receipts with it.", o.store));
-    if (auto ok = writeFileAtomically(secretPath, secretText, 0600, true); !ok)
-        return failBadInput(ok.error());
-    if (auto ok = writeFileAtomically(publicPath, publicText, 0644, true); !ok) {
-        ::unlink(secretPath.c_str());
-        return failBadInput(ok.error());
-    }
-    fmt::print("{}\n{}\n", secretPath.string(), publicPath.string());
+    if (!written) return failBadInput(written.error());
+    fmt::print("{}\n{}\n", written->first.string(), written->second.string());
     return 0;
 }
 

@@ -22,6 +22,9 @@ void addPrinterCommands(CLI::App& app, int& exitCode);
 /// load (claims/s and latency of a running central), enroll-code, revoke (cmd_central.cpp)
 void addCentralCommands(CLI::App& app, int& exitCode);
 
+/// release keygen | sign | verify (cmd_release.cpp)
+void addReleaseCommands(CLI::App& app, int& exitCode);
+
 /// central init (cmd_central_init.cpp)
 void addCentralInitCommand(CLI::App& app, int& exitCode);
 

@@ -1,5 +1,5 @@
 // kioskctl — the operator's and integrator's CLI: sign receipts (POS side), scan images, render or
-// serve ESC/POS, enroll kiosks, verify vouchers. It keeps no state of its own.
+// serve ESC/POS, enroll kiosks, verify vouchers, sign releases. It keeps no state of its own.
 
 #include <exception>
 #include <iostream>
@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     kioskctl::addPrinterCommands(app, exitCode);
     kioskctl::addCentralCommands(app, exitCode);
     kioskctl::addCentralInitCommand(app, exitCode);
+    kioskctl::addReleaseCommands(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -19,18 +19,21 @@ bool BoundedTaskQueue::shedding() {
     return tl_shedding;
 }
 
-void BoundedTaskQueue::enqueue(std::function<void()> fn) {
+bool BoundedTaskQueue::enqueue(std::function<void()> fn) {
     {
         std::lock_guard lock(m_work.mutex);
+        if (m_stopping) return false;
         if (m_work.jobs.size() < m_maxQueued) {
             m_work.jobs.push_back(std::move(fn));
             m_work.ready.notify_one();
-            return;
+            return true;
         }
     }
     std::lock_guard lock(m_shed.mutex);
+    if (m_stopping) return false;
     m_shed.jobs.push_back(std::move(fn));
     m_shed.ready.notify_one();
+    return true;
 }
 
 std::size_t BoundedTaskQueue::depth() const {

@@ -15,8 +15,8 @@
 namespace central {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 using Clock = std::chrono::steady_clock;
 
 /// Routes whose body may be empty (treated as {}).
@@ -154,7 +154,7 @@ class RouteTable {
 
 class Router {
   public:
-    Router(httplib::Server& server, Service& service, Metrics& metrics, RouteTable& table,
+    Router(http::Router& server, Service& service, Metrics& metrics, RouteTable& table,
            std::shared_ptr<Limiters> limiters)
         : m_server(server),
           m_service(service),
@@ -233,7 +233,7 @@ class Router {
     }
 
   private:
-    httplib::Server& m_server;
+    http::Router& m_server;
     Service& m_service;
     Metrics& m_metrics;
     RouteTable& m_table;
@@ -247,7 +247,7 @@ std::expected<Reply, ApiError> ok(JsonResult result) {
 
 }  // namespace
 
-void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics, const HttpOptions& options) {
+void installHttpApi(http::Router& server, Service& service, Metrics& metrics, const HttpOptions& options) {
     server.set_payload_max_length(options.maxBodyBytes);
     // httplib writes headers and body separately: with Nagle on, the body waited for the client's
     // delayed ACK (~40 ms per answer on a keep-alive connection).
@@ -336,9 +336,9 @@ void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics,
             e.messageEn = "Conflicting Content-Length headers.";
             writeError(res, e);
             res.set_header("Connection", "close");
-            return httplib::Server::HandlerResponse::Handled;
+            return http::Router::HandlerResponse::Handled;
         }
-        return httplib::Server::HandlerResponse::Unhandled;
+        return http::Router::HandlerResponse::Unhandled;
     });
 
     Router r(server, service, metrics, *routes, std::make_shared<Limiters>(options.limits));

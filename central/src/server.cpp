@@ -1,23 +1,22 @@
 #include "central/server.hpp"
 
-#include <httplib.h>
 #include <sodium.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "central/bounded_task_queue.hpp"
+#include "central/http/server.hpp"
 #include "central/http_api.hpp"
 #include "central/service.hpp"
 #include "loyalty/signing.hpp"
@@ -122,16 +121,6 @@ loyalty::SigningKeyPair loadOrCreateVoucherKey(const std::string& path) {
     return keys;
 }
 
-/// cpp-httplib 0.11 listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, compiled into Debian's
-/// shared library). A burst of connections overflowed it and clients saw resets instead of answers
-/// (or 503s); calling listen() again on the bound socket widens the backlog (Linux allows it).
-class CentralHttpServer final : public httplib::Server {
-  public:
-    void widenBacklog(int backlog) { ::listen(svr_sock_, backlog); }
-};
-
-constexpr int kListenBacklog = 1024;
-
 }  // namespace
 
 int runCentral(Settings settings) {
@@ -194,47 +183,26 @@ int runCentral(Settings settings) {
     Service service(*db, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile),
                     std::move(notifier));
     Metrics metrics;
-    CentralHttpServer server;
-    BoundedTaskQueue* queue = nullptr;
-    server.new_task_queue = [&settings, &queue, &metrics] {
-        queue = new BoundedTaskQueue(settings.workers, settings.maxQueued);
-        metrics.setQueueDepthSource([queue] { return queue->depth(); });
-        return queue;
-    };
-    installHttpApi(server, service, metrics,
+    BoundedTaskQueue queue(settings.workers, settings.maxQueued);
+    metrics.setQueueDepthSource([&queue] { return queue.depth(); });
+    http::Router router;
+    installHttpApi(router, service, metrics,
                    HttpOptions{settings.maxBodyBytes, "0.1.0", backend, settings.limits});
-
-    int port = settings.listenPort;
-    if (port == 0)
-        port = server.bind_to_any_port(settings.listenHost);
-    else if (!server.bind_to_port(settings.listenHost, port))
-        port = -1;
-    if (port <= 0)
-        throw std::runtime_error("cannot listen on " + settings.listenHost + ":" +
-                                 std::to_string(settings.listenPort));
-
-    server.widenBacklog(kListenBacklog);
-
-    std::thread waiter([&server, signals] {
-        int received = 0;
-        sigwait(&signals, &received);
-        spdlog::info("signal={} stopping", received);
-        sd_notify(0, "STOPPING=1\nSTATUS=stopping");
-        server.stop();
-    });
+    http::Server server(router, queue);
+    const int port = server.start(settings.listenHost, settings.listenPort);
     spdlog::info("listening on {}:{} workers={} max_queued={}", settings.listenHost, port, settings.workers,
                  settings.maxQueued);
-    // The socket listens already (bind_to_port): connections queue until listen_after_bind serves them.
     sd_notifyf(0, "READY=1\nSTATUS=serving on %s:%d (%s)", settings.listenHost.c_str(), port, backend);
-    const bool ok = server.listen_after_bind();
-    if (waiter.joinable()) {
-        // listen ended without a signal (an accept error): wake the waiter so it can be joined.
-        pthread_kill(waiter.native_handle(), SIGTERM);
-        waiter.join();
-    }
+
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("signal={} stopping", received);
+    sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+    // Answers in flight get a second; a SIGTERM must end the process within systemd's patience (2 s).
+    server.stop(std::chrono::milliseconds(1000));
     metrics.setQueueDepthSource(nullptr);
     spdlog::info("stopped");
-    return ok ? 0 : 1;
+    return 0;
 }
 
 }  // namespace central

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "loyalty/receipt_token.hpp"
 
@@ -158,14 +159,19 @@ CentralProcess::CentralProcess(const Options& options, const Mode& mode) {
 }
 
 CentralProcess::~CentralProcess() {
+    stop();
+}
+
+void CentralProcess::stop() {
     if (m_pid <= 0) return;
-    kill(m_pid, SIGTERM);
-    for (int i = 0; i < 200; ++i) {
-        if (waitpid(m_pid, nullptr, WNOHANG) == m_pid) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    const pid_t pid = std::exchange(m_pid, -1);
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 2000; ++i) {
+        if (waitpid(pid, nullptr, WNOHANG) == pid) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    kill(m_pid, SIGKILL);
-    waitpid(m_pid, nullptr, 0);
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
 }
 
 std::string CentralProcess::log() const {

@@ -98,6 +98,9 @@ class CentralProcess {
     [[nodiscard]] const std::string& dataDir() const { return m_dataDir; }
     [[nodiscard]] std::string log() const;
     [[nodiscard]] bool running() const;
+    [[nodiscard]] pid_t pid() const { return m_pid; }
+    /// SIGTERM, then waits for the exit (SIGKILL after 10 s); the destructor does the same.
+    void stop();
 
     /// Sends a request; `auth` is the bearer secret ("" = none). `body` as given (raw text).
     Response request(const std::string& method, const std::string& path, const std::string& auth,

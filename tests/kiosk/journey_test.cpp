@@ -286,6 +286,24 @@ TEST_F(JourneyTest, AReceiptNotReadForAWhileGetsATip) {
     EXPECT_FALSE(shows("Flatten"));
 }
 
+TEST_F(JourneyTest, TheScannersAdviceIsShownOnTheScanScreenOnlyInTheShoppersLanguage) {
+    post(ScanTipChanged{ScanTip::HoldCloser});
+    EXPECT_FALSE(shows("quá nhỏ"));
+    tap("start");
+    EXPECT_TRUE(shows("quá nhỏ"));
+    tap("lang");
+    EXPECT_TRUE(shows("hold the receipt closer"));
+    post(ScanTipChanged{ScanTip::TiltAwayFromLight});
+    EXPECT_FALSE(shows("closer"));
+    EXPECT_TRUE(shows("tilt the receipt away"));
+    post(ScanTipChanged{ScanTip::None});
+    EXPECT_FALSE(shows("tilt"));
+    post(ScanTipChanged{ScanTip::FlattenReceipt});
+    post(CodeScanned{token("0006", 90'000, m_clock.now())});
+    EXPECT_EQ(screen(), ui::ScreenId::Phone);
+    EXPECT_FALSE(shows("flatten the receipt"));
+}
+
 TEST_F(JourneyTest, OtherCodesOnTheAttractScreenAreIgnored) {
     post(CodeScanned{"https://example.com"});
     EXPECT_EQ(screen(), ui::ScreenId::Attract);

@@ -1,14 +1,12 @@
 #pragma once
-// cpp-httplib's task queue with a bound: `workers` threads serve connections; at most `maxQueued`
-// connections wait for one. A connection beyond that is handed to a small shedding pool instead,
-// which runs it with shedding() == true: the server's pre-routing handler then answers 503 with
-// Retry-After and closes the connection, without touching the database. So an overload costs a fast
-// refusal per extra request — latency of accepted requests stays bounded, nothing collapses.
+// The worker pool behind the HTTP server, with a bound: `workers` threads run requests; at most
+// `maxQueued` requests wait for one. A request beyond that is handed to a small shedding pool instead,
+// which runs it with shedding() == true: the route then answers 503 with Retry-After and closes the
+// connection, without touching the database. So an overload costs a fast refusal per extra request —
+// latency of accepted requests stays bounded, nothing collapses.
 //
-// (cpp-httplib 0.11 calls enqueue() from its accept thread and gives it no way to refuse a job: the
-// job owns the socket and must run to close it, hence the shedding pool rather than a drop.)
-
-#include <httplib.h>
+// Only whole requests reach the pool (the event loop reads headers and bodies), so a slow or idle
+// connection never holds a worker.
 
 #include <atomic>
 #include <condition_variable>
@@ -21,17 +19,20 @@
 
 namespace central {
 
-class BoundedTaskQueue final : public httplib::TaskQueue {
+class BoundedTaskQueue final {
   public:
     BoundedTaskQueue(std::size_t workers, std::size_t maxQueued);
-    ~BoundedTaskQueue() override;
+    ~BoundedTaskQueue();
     BoundedTaskQueue(const BoundedTaskQueue&) = delete;
     BoundedTaskQueue& operator=(const BoundedTaskQueue&) = delete;
 
-    void enqueue(std::function<void()> fn) override;
-    void shutdown() override;
+    /// Runs `fn` on a worker, or on a shedding thread when `maxQueued` wait already. False once
+    /// shutdown() began: `fn` will not run.
+    [[nodiscard]] bool enqueue(std::function<void()> fn);
+    /// Runs what is queued, then joins every thread.
+    void shutdown();
 
-    /// Connections waiting for a worker now.
+    /// Requests waiting for a worker now.
     [[nodiscard]] std::size_t depth() const;
     /// True on a shedding thread: the request it is serving must be refused with 503.
     [[nodiscard]] static bool shedding();

@@ -4,13 +4,12 @@
 // address) and structured refusal log lines, sampled so a flood of hostile requests cannot flood the
 // log.
 //
-// install() registers handlers on a cpp-httplib Server; the Service, Metrics and queue must outlive
+// install() registers handlers on an http::Router; the Service, Metrics and queue must outlive
 // it. Handlers run on the server's worker threads (see BoundedTaskQueue).
-
-#include <httplib.h>
 
 #include <cstddef>
 
+#include "central/http/router.hpp"
 #include "central/metrics.hpp"
 #include "central/service.hpp"
 #include "central/settings.hpp"
@@ -26,6 +25,6 @@ struct HttpOptions {
 
 /// Registers every route, the error and exception handlers (JSON errors, never an HTML page), the
 /// overload pre-routing check, and the payload limit on `server`.
-void installHttpApi(httplib::Server& server, Service& service, Metrics& metrics, const HttpOptions& options);
+void installHttpApi(http::Router& server, Service& service, Metrics& metrics, const HttpOptions& options);
 
 }  // namespace central

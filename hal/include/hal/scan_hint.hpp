@@ -1,6 +1,7 @@
 #pragma once
 // ScanHint — why a code the camera sees does not read, in words a shopper can act on. Measured on the
-// most code-like region of a frame nothing was decoded from:
+// most code-like region of a frame nothing was decoded from, and only when that region shows at least
+// two QR finder patterns (1:1:3:1:1 across and down): a hint is never made up from a textured counter.
 //   px per module  the typical width of a dark or light run across the region (a module's size)
 //   sharpness      module size / edge width: how many times a module is wider than the blur of its
 //                  edges (a sharp code is well above 2; blur or motion brings it towards 1)
@@ -46,7 +47,7 @@ inline constexpr double kHintMaxSaturation = 0.03;
 [[nodiscard]] ScanHint adviseFrom(const ScanMeasures& measures);
 
 /// The measures of the most code-like region of `frame` (Gray8 or Rgb24), or nothing when no region
-/// looks like a code. Cheap (a quarter-size texture search and one region's statistics).
+/// looks like a code or shows fewer than two finder patterns. Cheap (a quarter-size texture search and one region's statistics).
 [[nodiscard]] std::optional<ScanMeasures> measureCodeRegion(const Frame& frame);
 
 /// Plain words for the scan screen ("" for None).

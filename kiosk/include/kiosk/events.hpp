@@ -79,6 +79,10 @@ using Command = std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter,
 struct CodeScanned {
     std::string text;
 };
+/// The scanner's advice changed: it sees finder patterns it cannot decode, and why (None: nothing to say).
+struct ScanTipChanged {
+    ScanTip tip = ScanTip::None;
+};
 /// `member` empty: central does not know the number (a new member). Error: central unreachable etc.
 struct MemberLookedUp {
     std::uint64_t session = 0;
@@ -128,7 +132,7 @@ struct StaffReportLoaded {
     std::expected<StaffReport, std::string> report;  ///< error: why the store could not be read
 };
 
-using Event = std::variant<CodeScanned, MemberLookedUp, ClaimQueued, ClaimSettled, SyncChanged, OtpRequested,
-                           PrinterChecked, Redeemed, Printed, StaffReportLoaded>;
+using Event = std::variant<CodeScanned, ScanTipChanged, MemberLookedUp, ClaimQueued, ClaimSettled,
+                           SyncChanged, OtpRequested, PrinterChecked, Redeemed, Printed, StaffReportLoaded>;
 
 }  // namespace kiosk

@@ -131,6 +131,9 @@ struct Refusal {
 /// Where the kiosk stands with its credential.
 enum class Enrollment { NotNeeded, Pending, Enrolled, Refused };
 
+/// What the camera's detector says the shopper should do so the code it sees reads (hal::ScanHint).
+enum class ScanTip { None, HoldCloser, HoldStill, TiltAwayFromLight, FlattenReceipt };
+
 /// The content of a voucher slip; the app words it in `language` (kiosk/src/app/tickets.hpp).
 struct VoucherSlip {
     Voucher voucher;

@@ -95,6 +95,22 @@ Enrollment toModel(sync::Enrollment enrollment) {
     return Enrollment::NotNeeded;
 }
 
+ScanTip toModel(hal::ScanHint hint) {
+    switch (hint) {
+        case hal::ScanHint::None:
+            return ScanTip::None;
+        case hal::ScanHint::HoldCloser:
+            return ScanTip::HoldCloser;
+        case hal::ScanHint::HoldStill:
+            return ScanTip::HoldStill;
+        case hal::ScanHint::TiltAwayFromLight:
+            return ScanTip::TiltAwayFromLight;
+        case hal::ScanHint::FlattenReceipt:
+            return ScanTip::FlattenReceipt;
+    }
+    return ScanTip::None;
+}
+
 QueueFailure toModel(const sync::StoreError& error) {
     return error.kind == sync::StoreError::Kind::Duplicate ? QueueFailure::Duplicate : QueueFailure::Store;
 }

@@ -5,6 +5,7 @@
 
 #include <expected>
 
+#include "hal/scan_hint.hpp"
 #include "kiosk/model.hpp"
 #include "kiosk/sync/local_store.hpp"
 #include "kiosk/sync/sync_worker.hpp"
@@ -23,6 +24,7 @@ namespace kiosk::adapter {
 [[nodiscard]] KeptVoucher toModel(const sync::IssuedVoucher& voucher);
 [[nodiscard]] Enrollment toModel(sync::Enrollment enrollment);
 [[nodiscard]] QueueFailure toModel(const sync::StoreError& error);
+[[nodiscard]] ScanTip toModel(hal::ScanHint hint);
 
 /// A call's result in the core's words, its error included.
 template <typename T>

@@ -298,6 +298,8 @@ void App::showCameraFrame() {
     if (!m_journey->view().cameraPreview) {
         return;
     }
+    // Polled with the preview: an unchanged tip leaves the view (and its revision) as it was.
+    m_journey->onEvent(ScanTipChanged{adapter::toModel(m_scanner->hint().hint)}, now());
     auto frame = m_scanner->latestFrame();
     if (!frame || frame->format != hal::PixelFormat::Rgb24) {
         return;

@@ -20,6 +20,23 @@ std::string groupPhone(const std::string& digits) {
     return out;
 }
 
+/// The string key of the scanner's advice; empty for None.
+std::string_view scanTipKey(ScanTip tip) {
+    switch (tip) {
+        case ScanTip::None:
+            return "";
+        case ScanTip::HoldCloser:
+            return "scan.tip.closer";
+        case ScanTip::HoldStill:
+            return "scan.tip.still";
+        case ScanTip::TiltAwayFromLight:
+            return "scan.tip.glare";
+        case ScanTip::FlattenReceipt:
+            return "scan.tip.flatten";
+    }
+    return "";
+}
+
 /// A scanned code on Attract or Scan: a valid receipt starts the Phone step, anything else is said why.
 void takeReceipt(StepContext& ctx, const std::string& text, bool onAttract) {
     const JourneyConfig& config = ctx.config();
@@ -99,6 +116,8 @@ class ScanStep final : public Step {
     void event(StepContext& ctx, const Event& event) override {
         if (const auto* scan = std::get_if<CodeScanned>(&event)) {
             takeReceipt(ctx, scan->text, false);
+        } else if (const auto* tip = std::get_if<ScanTipChanged>(&event)) {
+            m_tip = tip->tip;
         }
     }
     [[nodiscard]] bool wantsCamera() const override { return true; }
@@ -109,12 +128,18 @@ class ScanStep final : public Step {
         v.screen = ui::ScreenId::Scan;
         v.title = ctx.tr("scan.title");
         v.lines.push_back({ctx.tr("scan.hint"), ui::TextLine::Style::Body});
+        if (const std::string_view tip = scanTipKey(m_tip); !tip.empty()) {
+            v.lines.push_back({ctx.tr(tip), ui::TextLine::Style::Body, ui::Tone::Warning});
+        }
         if (ctx.idleFor() >= kScanHelpAfter) {
             v.lines.push_back({ctx.tr("scan.help"), ui::TextLine::Style::Body, ui::Tone::Warning});
         }
         v.cameraPreview = true;
         v.controls.push_back({encodeIntent(Action::Back), ctx.tr("common.back")});
     }
+
+  private:
+    ScanTip m_tip = ScanTip::None;  ///< the scanner's latest advice
 };
 
 /// The phone number, then central's lookup of the member (shown as Working while it is asked).
