@@ -1,13 +1,13 @@
 #include "app.hpp"
 
 #include <spdlog/spdlog.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <stdexcept>
 
 #include "adapter.hpp"
 #include "app_parts.hpp"
+#include "central_config.hpp"
 #include "hal/bitmap.hpp"
 #include "hal/printer_registry.hpp"
 #include "hal/scanner.hpp"
@@ -26,37 +26,7 @@
 
 namespace kiosk {
 
-using nlohmann::json;
 using namespace std::chrono_literals;
-
-namespace {
-
-/// Why central's configuration document cannot be used by this kiosk, or nothing. A rejected
-/// document never replaces the last good one (kiosk_sync keeps it).
-std::optional<std::string> configProblem(const std::string& body) {
-    const json config = json::parse(body, nullptr, false);
-    if (config.is_discarded() || !config.is_object()) {
-        return "not a JSON object";
-    }
-    if (config.contains("campaign_toml")) {
-        if (!config["campaign_toml"].is_string()) {
-            return "campaign_toml is not text";
-        }
-        if (auto campaign = loyalty::Campaign::fromToml(config["campaign_toml"].get<std::string>());
-            !campaign) {
-            return "campaign: " + campaign.error().message;
-        }
-    }
-    if (config.contains("rewards") && !config["rewards"].is_array()) {
-        return "rewards is not a list";
-    }
-    if (config.contains("store_keys") && !config["store_keys"].is_array()) {
-        return "store_keys is not a list";
-    }
-    return std::nullopt;
-}
-
-}  // namespace
 
 App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     : m_config(std::move(config)), m_processStart(processStart) {
@@ -112,7 +82,12 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     m_camera = std::move(*camera);
     m_virtualCamera = dynamic_cast<hal::VirtualCamera*>(m_camera.get());
     m_scanner = std::make_unique<hal::Scanner>(*m_camera, m_clock);
-    m_scanner->setNotifier([hostPtr] { hostPtr->wake(); });
+    // Scans reach the UI thread as events in the one inbox, like every other answer.
+    m_scanner->setNotifier([scanner = m_scanner.get(), inbox = m_inbox.get()] {
+        for (auto& scan : scanner->drainEvents()) {
+            inbox->post(CodeScanned{std::move(scan.text)});
+        }
+    });
     m_scanner->start();
 
     m_central = std::make_unique<CentralLink>();
@@ -121,7 +96,11 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     }
 
     if (auto cached = m_store->loadConfig(); cached && *cached) {
-        applyCentralConfig((*cached)->body);
+        if (auto parsed = parseCentralConfig((*cached)->body)) {
+            applyCentralConfig(*parsed);
+        } else {
+            spdlog::warn("cached central config: {}; not used", parsed.error());
+        }
     }
 
     if (m_config.printerDriver != "none") {
@@ -177,7 +156,17 @@ void App::connectCentral() {
         }
         inbox->post(SyncChanged{s.online, s.outboxDepth, adapter::toModel(s.enrollment)});
     };
-    events.validateConfig = [](const std::string& body) { return configProblem(body); };
+    // Parsed once: the validator keeps the document it accepted, which configChanged (next, on the same
+    // sync thread, for that same document) posts to the UI thread.
+    auto accepted = std::make_shared<std::optional<CentralConfig>>();
+    events.validateConfig = [accepted](const std::string& body) -> std::optional<std::string> {
+        auto parsed = parseCentralConfig(body);
+        if (!parsed) {
+            return parsed.error();
+        }
+        *accepted = std::move(*parsed);
+        return std::nullopt;
+    };
     // The sync worker enrolls in the background (central may be unreachable at the first start of a
     // newly installed kiosk); the member, OTP and redemption calls then use the credential too.
     CentralLink* link = m_central.get();
@@ -185,13 +174,11 @@ void App::connectCentral() {
         link->client->setCredential(credential);
         spdlog::info("enrolled as {} with central", kioskId);
     };
-    ui::Host* waker = m_host.get();
-    events.configChanged = [this, waker](const sync::CachedConfig& c) {
-        {
-            std::lock_guard lock(m_configMutex);
-            m_newConfig = c.body;
+    events.configChanged = [inbox, accepted](const sync::CachedConfig&) {
+        if (*accepted) {
+            inbox->post(std::move(**accepted));
+            accepted->reset();
         }
-        waker->wake();
     };
     hal::Scanner* scanner = m_scanner.get();
     events.deviceHealth = [scanner] {
@@ -261,146 +248,119 @@ Now App::now() const {
     return {std::chrono::milliseconds{m_clock.monotonicMs() + m_idleOffsetMs.load()}, wall};
 }
 
-void App::applyCentralConfig(const std::string& body) {
-    const json config = json::parse(body, nullptr, false);
-    if (config.is_discarded() || !config.is_object()) {
-        spdlog::warn("central config: not a JSON object, kept the previous one");
-        return;
+void App::applyCentralConfig(const CentralConfig& config) {
+    if (config.rewards) {
+        m_journey->setRewards(*config.rewards);
     }
-    if (config.contains("rewards") && config["rewards"].is_array()) {
-        std::vector<Reward> rewards;
-        for (const auto& r : config["rewards"]) {
-            if (!r.is_object() || !r.contains("id") || !r["id"].is_string() || !r.contains("cost") ||
-                !r["cost"].is_number_integer()) {
-                continue;
-            }
-            Reward reward;
-            reward.id = r["id"].get<std::string>();
-            reward.titleVi = r.value("name_vi", reward.id);
-            reward.titleEn = r.value("name_en", reward.titleVi);
-            reward.points = r["cost"].get<std::int64_t>();
-            if (reward.points > 0) {
-                rewards.push_back(std::move(reward));
-            }
-        }
-        m_journey->setRewards(std::move(rewards));
+    if (config.campaign) {
+        m_journey->setCampaign(*config.campaign, now());
+        // Offline the member's tier is unknown: the provisional figure is the base tier's, the lowest;
+        // central's answer replaces it once the claim syncs.
+        m_journey->setEstimator([c = *config.campaign](const loyalty::Receipt& receipt) {
+            return std::optional<std::int64_t>(loyalty::computeEarning(receipt, {}, c).total);
+        });
     }
-    if (config.contains("campaign_toml") && config["campaign_toml"].is_string()) {
-        auto campaign = loyalty::Campaign::fromToml(config["campaign_toml"].get<std::string>());
-        if (campaign) {
-            m_journey->setCampaign(*campaign, now());
-            // Offline the member's tier is unknown: the provisional figure is the base tier's, the
-            // lowest; central's answer replaces it once the claim syncs.
-            m_journey->setEstimator([c = std::move(*campaign)](const loyalty::Receipt& receipt) {
-                return std::optional<std::int64_t>(loyalty::computeEarning(receipt, {}, c).total);
-            });
-        } else {
-            spdlog::warn("central config: campaign not usable ({}); no provisional points",
-                         campaign.error().message);
-        }
-    }
-    if (config.contains("store_keys") && config["store_keys"].is_array()) {
-        auto keyring = loadStoreKeys(m_config.storeKeys);
-        if (keyring) {
-            for (const auto& k : config["store_keys"]) {
-                if (!k.is_object() || !k.contains("store") || !k["store"].is_string() ||
-                    !k.contains("public_key") || !k["public_key"].is_string()) {
-                    continue;
-                }
-                if (auto key = loyalty::parsePublicKey(k["public_key"].get<std::string>())) {
-                    keyring->add(k["store"].get<std::string>(), *key);
-                }
+    if (config.storeKeys) {
+        if (auto keyring = loadStoreKeys(m_config.storeKeys)) {
+            for (const auto& [store, key] : *config.storeKeys) {
+                keyring->add(store, key);
             }
             m_journey->setKeyring(std::move(*keyring));
         }
     }
 }
 
-int App::run() {
-    int framesToDraw = 3;
-    std::uint64_t drawnRevision = 0;
-    bool firstFrame = true;
-    while (!m_host->quitRequested()) {
-        std::optional<std::string> newConfig;
-        {
-            std::lock_guard lock(m_configMutex);
-            newConfig.swap(m_newConfig);
-        }
-        if (newConfig) {
-            applyCentralConfig(*newConfig);
-        }
-        std::chrono::milliseconds timeout = 60'000ms;
-        if (framesToDraw > 0 || m_host->injecting() || m_job) {
-            timeout = 0ms;
+std::chrono::milliseconds App::waitTimeout() const {
+    if (m_framesToDraw > 0 || m_host->injecting() || m_job) {
+        return 0ms;
+    }
+    std::chrono::milliseconds timeout = 60'000ms;
+    if (auto wake = m_journey->nextWake(now())) {
+        timeout = std::clamp(*wake - now().mono, 0ms, 60'000ms);
+    }
+    if (m_journey->view().cameraPreview) {
+        timeout = std::min(timeout, std::chrono::milliseconds{1000 / std::max(1, m_config.camera.fps)});
+    }
+    return std::min(timeout, m_notifier.maxWait());
+}
+
+void App::drainInbox() {
+    for (auto& item : m_inbox->drain()) {
+        if (const auto* event = std::get_if<Event>(&item)) {
+            m_journey->onEvent(*event, now());
         } else {
-            if (auto wake = m_journey->nextWake(now())) {
-                timeout = std::clamp(*wake - now().mono, 0ms, 60'000ms);
-            }
-            if (m_journey->view().cameraPreview) {
-                timeout =
-                    std::min(timeout, std::chrono::milliseconds{1000 / std::max(1, m_config.camera.fps)});
-            }
+            applyCentralConfig(std::get<CentralConfig>(item));
         }
-        const auto woken = m_host->waitForInput(std::min(timeout, m_notifier.maxWait()));
+    }
+}
+
+void App::showCameraFrame() {
+    if (!m_journey->view().cameraPreview) {
+        return;
+    }
+    // Polled with the preview: an unchanged tip leaves the view (and its revision) as it was.
+    m_journey->onEvent(ScanTipChanged{adapter::toModel(m_scanner->hint().hint)}, now());
+    auto frame = m_scanner->latestFrame();
+    if (!frame || frame->format != hal::PixelFormat::Rgb24) {
+        return;
+    }
+    ui::Image rgb;
+    rgb.width = frame->width;
+    rgb.height = frame->height;
+    rgb.channels = 3;
+    rgb.pixels.resize(static_cast<std::size_t>(frame->width) * static_cast<std::size_t>(frame->height) * 3U);
+    for (int y = 0; y < frame->height; ++y) {
+        std::copy_n(frame->row(y), static_cast<std::size_t>(frame->width) * 3U,
+                    rgb.pixels.begin() + static_cast<std::ptrdiff_t>(y) * frame->width * 3);
+    }
+    m_host->setCameraImage(rgb);
+    m_framesToDraw = std::max(m_framesToDraw, 1);
+}
+
+void App::drawIfDirty() {
+    if (m_journey->view().revision != m_drawnRevision) {
+        m_framesToDraw = std::max(m_framesToDraw, 2);
+    }
+    if (m_framesToDraw == 0 && !m_host->injecting()) {
+        return;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    m_drawnRevision = m_journey->view().revision;
+    const auto intents = m_host->frame(m_journey->view());
+    m_lastFrameMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    m_maxFrameMs = std::max(m_maxFrameMs, m_lastFrameMs);
+    if (m_framesDrawn++ == 0) {
+        spdlog::info(
+            "first frame {:.0f} ms after start",
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_processStart)
+                .count());
+        m_notifier.ready("attract screen shown");
+    }
+    m_framesToDraw = std::max(0, m_framesToDraw - 1);
+    for (const auto& intent : intents) {
+        m_journey->onIntent(intent, now());
+    }
+    dispatch(m_journey->takeCommands());
+}
+
+int App::run() {
+    // wait → drain → tick → dispatch → draw if dirty
+    while (!m_host->quitRequested()) {
+        const auto woken = m_host->waitForInput(waitTimeout());
         m_notifier.alive();
         if (woken.event) {
-            framesToDraw = std::max(framesToDraw, 3);
+            m_framesToDraw = std::max(m_framesToDraw, 3);
         }
         if (woken.touch) {
             m_journey->touched(now());
         }
-        for (auto& event : m_inbox->drain()) {
-            m_journey->onEvent(event, now());
-        }
-        for (auto& scan : m_scanner->drainEvents()) {
-            m_journey->onEvent(CodeScanned{scan.text}, now());
-        }
-        if (m_journey->view().cameraPreview) {
-            // Polled with the preview: the journey ignores an unchanged tip.
-            m_journey->onEvent(ScanTipChanged{adapter::toModel(m_scanner->hint().hint)}, now());
-            if (auto frame = m_scanner->latestFrame(); frame && frame->format == hal::PixelFormat::Rgb24) {
-                ui::Image rgb;
-                rgb.width = frame->width;
-                rgb.height = frame->height;
-                rgb.channels = 3;
-                rgb.pixels.resize(static_cast<std::size_t>(frame->width) *
-                                  static_cast<std::size_t>(frame->height) * 3U);
-                for (int y = 0; y < frame->height; ++y) {
-                    std::copy_n(frame->row(y), static_cast<std::size_t>(frame->width) * 3U,
-                                rgb.pixels.begin() + static_cast<std::ptrdiff_t>(y) * frame->width * 3);
-                }
-                m_host->setCameraImage(rgb);
-                framesToDraw = std::max(framesToDraw, 1);
-            }
-        }
+        drainInbox();
+        showCameraFrame();
         pollAutomation();
         m_journey->tick(now());
         dispatch(m_journey->takeCommands());
-        if (m_journey->view().revision != drawnRevision) {
-            framesToDraw = std::max(framesToDraw, 2);
-        }
-        if (framesToDraw > 0 || m_host->injecting()) {
-            const auto started = std::chrono::steady_clock::now();
-            drawnRevision = m_journey->view().revision;
-            const auto intents = m_host->frame(m_journey->view());
-            m_lastFrameMs =
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-            m_maxFrameMs = std::max(m_maxFrameMs, m_lastFrameMs);
-            ++m_framesDrawn;
-            if (firstFrame) {
-                firstFrame = false;
-                spdlog::info("first frame {:.0f} ms after start",
-                             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                                       m_processStart)
-                                 .count());
-                m_notifier.ready("attract screen shown");
-            }
-            framesToDraw = std::max(0, framesToDraw - 1);
-            for (const auto& intent : intents) {
-                m_journey->onIntent(intent, now());
-            }
-            dispatch(m_journey->takeCommands());
-        }
+        drawIfDirty();
         finishAutomationJob();
     }
     m_notifier.stopping();

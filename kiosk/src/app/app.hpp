@@ -10,7 +10,6 @@
 #include <chrono>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -40,6 +39,7 @@ class SyncWorker;
 namespace kiosk {
 
 class Inbox;
+struct CentralConfig;
 class TicketWriter;
 class Worker;
 struct CentralLink;
@@ -82,8 +82,13 @@ class App {
     void handleAutomation(AutomationServer::Command command);
     void pollAutomation();
     void finishAutomationJob();
-    /// Applies central's configuration document (rewards, store keys) to the journey. UI thread.
-    void applyCentralConfig(const std::string& body);
+    /// Applies central's configuration (rewards, campaign, store keys) to the journey. UI thread.
+    void applyCentralConfig(const CentralConfig& config);
+    // The UI loop's parts (app.cpp): how long to wait, the inbox, the camera preview, the frame.
+    [[nodiscard]] std::chrono::milliseconds waitTimeout() const;
+    void drainInbox();
+    void showCameraFrame();
+    void drawIfDirty();
 
     KioskConfig m_config;
     std::chrono::steady_clock::time_point m_processStart;
@@ -111,8 +116,8 @@ class App {
     std::unique_ptr<Worker> m_storeWorker;
     std::unique_ptr<AutomationServer> m_automation;
     std::unique_ptr<AutomationJob> m_job;
-    std::mutex m_configMutex;
-    std::optional<std::string> m_newConfig;  ///< set by the sync thread, applied by the UI thread
+    int m_framesToDraw = 3;
+    std::uint64_t m_drawnRevision = 0;
     std::uint64_t m_framesDrawn = 0;
     double m_lastFrameMs = 0;
     double m_maxFrameMs = 0;

@@ -1,162 +1,253 @@
-// Spending points: reward → printer check → one-time code → printer check → redeem → print, and the
-// printer's answers for the consent receipt and staff reprints. The screens are in screens.cpp.
-#include "entry_limits.hpp"
-#include "kiosk/journey.hpp"
+// The spend flow: Rewards → Voucher (printer check → one-time code) → Otp → Voucher (printer check →
+// redeem → print). The Voucher step owns that saga privately: what it waits for is its own state.
+#include "kiosk/step.hpp"
 
 namespace kiosk {
+namespace {
 
-void Journey::chooseReward(const std::string& id) {
-    const Reward* r = reward(id);
-    if (r == nullptr || !m_s.member || m_s.member->balance < r->points) {
-        return;
-    }
-    m_s.selectedReward = id;
-    setMessage("");
-    // The printer is asked first: no code is sent and no point is spent for a voucher it cannot print.
-    m_pending = Pending::PrinterBeforeOtp;
-    m_s.workingKey = "working.printer";
-    m_commands.emplace_back(CheckPrinter{m_session});
-    go(Step::Working);
-}
-
-void Journey::submitOtp() {
-    if (m_s.digits.size() != kOtpDigits) {
-        return;
-    }
-    m_pending = Pending::PrinterBeforeRedeem;
-    m_s.workingKey = "working.printer";
-    m_commands.emplace_back(CheckPrinter{m_session});
-    go(Step::Working);
-}
-
-void Journey::on(const OtpRequested& e, Now) {
-    if (e.session != m_session || m_pending != Pending::Otp) {
-        return;
-    }
-    m_pending = Pending::None;
-    if (!e.result) {
-        setMessage("rewards.error.otp_failed");
-        go(Step::Rewards);
-        return;
-    }
-    m_s.digits.clear();
-    setMessage("");
-    go(Step::Otp);
-}
-
-void Journey::on(const PrinterChecked& e, Now now) {
-    if (e.session != m_session) {
-        return;
-    }
-    if (m_step != Step::Maintenance && m_pending != Pending::PrinterBeforeOtp &&
-        m_pending != Pending::PrinterBeforeRedeem && m_pending != Pending::PrinterBeforeConsent) {
-        return;
-    }
-    if (m_step == Step::Maintenance) {
-        onStaffPrinterChecked(e.problem, now);
-        return;
-    }
-    if (m_pending == Pending::PrinterBeforeConsent) {
-        m_pending = Pending::None;
-        if (!e.problem.empty()) {
-            m_s.consentPrint = e.problem;
-        } else {
-            m_pending = Pending::PrintConsent;
-            m_commands.emplace_back(PrintConsent{m_session, consentSlip(now)});
-        }
-        rebuild();
-        return;
-    }
-    const Pending was = m_pending;
-    m_pending = Pending::None;
-    if (!e.problem.empty()) {
-        setMessage("printer.problem." + e.problem);
-        m_s.digits.clear();
-        go(Step::Rewards);
-        return;
-    }
-    if (was == Pending::PrinterBeforeOtp) {
-        m_pending = Pending::Otp;
-        m_s.workingKey = "working.sending_code";
-        m_commands.emplace_back(RequestOtp{m_session, m_s.phone->national(), m_s.selectedReward});
-        rebuild();
-        return;
-    }
-    m_pending = Pending::Redeem;
-    m_s.workingKey = "working.redeeming";
-    RedeemRequest request;
-    request.phone = m_s.phone->national();
-    request.rewardId = m_s.selectedReward;
-    request.otp = m_s.digits;
-    m_s.digits.clear();
-    m_commands.emplace_back(Redeem{m_session, std::move(request)});
-    rebuild();
-}
-
-void Journey::on(const Redeemed& e, Now now) {
-    if (e.session != m_session || m_pending != Pending::Redeem) {
-        return;
-    }
-    m_pending = Pending::None;
-    if (!e.result) {
-        const auto& error = e.result.error();
-        if (error.code.starts_with("otp")) {
-            setMessage("otp.error.wrong_code");
-            go(Step::Otp);
-        } else {
-            setMessage(error.definitive ? "rewards.error.refused" : "rewards.error.offline");
-            go(Step::Rewards);
-        }
-        return;
-    }
-    m_s.voucher = *e.result;
-    if (m_s.member) {
-        m_s.member->balance = e.result->balance;
-    }
-    m_pending = Pending::Print;
-    m_s.workingKey = "working.printing";
-    VoucherSlip slip{e.result->voucher, m_language, m_s.phone->masked(), now.wall};
-    // Central names its vouchers; the catalog's title stands in for a name it did not send.
-    if (const Reward* r = reward(m_s.selectedReward)) {
-        if (slip.voucher.title.vi.empty()) {
-            slip.voucher.title.vi = r->titleVi;
-        }
-        if (slip.voucher.title.en.empty()) {
-            slip.voucher.title.en = r->titleEn;
+class RewardsStep final : public Step {
+  public:
+    void intent(StepContext& ctx, const Intent& intent) override {
+        Session& s = ctx.session();
+        if (const auto* choose = std::get_if<ChooseReward>(&intent)) {
+            const Reward* r = ctx.reward(choose->rewardId);
+            if (r == nullptr || !s.member || s.member->balance < r->points) {
+                return;
+            }
+            s.selectedReward = choose->rewardId;
+            s.code.clear();
+            ctx.setMessage("");
+            ctx.go(StepId::Voucher);
+        } else if (intent == Intent{Action::Back}) {
+            ctx.setMessage("");
+            ctx.go(StepId::Result);
         }
     }
-    m_commands.emplace_back(PrintVoucher{m_session, std::move(slip)});
-    rebuild();
-}
-
-void Journey::on(const Printed& e, Now) {
-    if (e.session == m_session && m_pending == Pending::Reprint) {
-        m_pending = Pending::None;
-        m_staff.printerProblem = e.problem;
-        if (e.problem.empty()) {
-            setNotice("staff.reprinted", ui::Tone::Good, {{"code", m_staff.reprintCode}});
-        } else {
-            setNotice(
-                "staff.reprint_failed", ui::Tone::Error,
-                {{"code", m_staff.reprintCode},
-                 {"problem", errorText("staff.printer_problem.", e.problem, "staff.printer_problem.other")}});
+    void present(const StepContext& ctx, ui::View& v) const override {
+        const Session& s = ctx.session();
+        v.screen = ui::ScreenId::Rewards;
+        v.title = ctx.tr("rewards.title");
+        const std::int64_t balance = s.member ? s.member->balance : 0;
+        v.lines.push_back(
+            {ctx.tr("result.balance", {{"points", ctx.number(balance)}}), ui::TextLine::Style::Heading});
+        const bool printerProblem = s.messageKey.starts_with("printer.problem.");
+        for (const auto& r : ctx.config().rewards) {
+            ui::Control c{encodeIntent(ChooseReward{r.id}),
+                          ctx.languageCode() == "en" ? r.titleEn : r.titleVi, ui::Control::Kind::Button,
+                          balance >= r.points && !printerProblem};
+            c.detail = balance >= r.points
+                           ? ctx.tr("rewards.cost", {{"points", ctx.number(r.points)}})
+                           : ctx.tr("rewards.cost_short", {{"points", ctx.number(r.points - balance)}});
+            v.controls.push_back(std::move(c));
         }
-        m_commands.emplace_back(LoadStaffReport{m_session});  // the printed flag changed
-        rebuild();
-        return;
+        v.controls.push_back({encodeIntent(Action::Back), ctx.tr("common.back")});
     }
-    if (e.session == m_session && m_pending == Pending::PrintConsent) {
-        m_pending = Pending::None;
-        m_s.consentPrint = e.problem;
-        rebuild();
-        return;
+};
+
+/// The code central sent: typed here, handed to the Voucher step to redeem.
+class OtpStep final : public Step {
+  public:
+    void intent(StepContext& ctx, const Intent& intent) override {
+        Session& s = ctx.session();
+        if (typeKey(ctx, intent, kOtpDigits)) {
+            return;
+        }
+        if (intent == Intent{Action::Ok} && s.digits.size() == kOtpDigits) {
+            s.code = s.digits;
+            s.digits.clear();
+            ctx.go(StepId::Voucher);
+        } else if (intent == Intent{Action::Back}) {
+            s.digits.clear();
+            ctx.setMessage("");
+            ctx.go(StepId::Rewards);
+        }
     }
-    if (e.session != m_session || m_pending != Pending::Print) {
-        return;
+    void present(const StepContext& ctx, ui::View& v) const override {
+        const Session& s = ctx.session();
+        v.screen = ui::ScreenId::Otp;
+        v.title = ctx.tr("otp.title");
+        v.lines.push_back(
+            {ctx.tr("otp.hint", {{"phone", s.phone ? s.phone->masked() : ""}}), ui::TextLine::Style::Body});
+        std::string shown = s.digits;
+        shown.append(kOtpDigits - s.digits.size(), '_');
+        v.entry = shown;
+        addKeypad(ctx, v, s.digits.size() == kOtpDigits);
     }
-    m_pending = Pending::None;
-    m_s.printProblem = e.problem;
-    go(Step::Voucher);
+};
+
+/// Entered with a reward chosen (no code yet): asks the printer, then central for a code (→ Otp).
+/// Entered with a code: asks the printer again, redeems, prints, and shows the voucher.
+class VoucherStep final : public Step {
+  public:
+    void enter(StepContext& ctx) override {
+        // The printer is asked first: no code is sent and no point is spent for a voucher it cannot print.
+        m_phase = ctx.session().code.empty() ? Phase::PrinterBeforeCode : Phase::PrinterBeforeRedeem;
+        ctx.emit(CheckPrinter{ctx.sessionId()});
+    }
+
+    void intent(StepContext& ctx, const Intent& intent) override {
+        if (intent == Intent{Action::Done}) {
+            ctx.wipe();
+        } else if (intent == Intent{Action::Back}) {
+            m_voucher.reset();
+            m_phase = Phase::Idle;
+            ctx.setMessage("");
+            ctx.go(StepId::Result);
+        }
+    }
+
+    void event(StepContext& ctx, const Event& event) override {
+        if (const auto* checked = std::get_if<PrinterChecked>(&event)) {
+            onPrinter(ctx, checked->problem);
+        } else if (const auto* sent = std::get_if<OtpRequested>(&event);
+                   sent != nullptr && m_phase == Phase::SendingCode) {
+            m_phase = Phase::Idle;
+            ctx.setMessage(sent->result ? "" : "rewards.error.otp_failed");
+            ctx.session().digits.clear();
+            ctx.go(sent->result ? StepId::Otp : StepId::Rewards);
+        } else if (const auto* redeemed = std::get_if<Redeemed>(&event);
+                   redeemed != nullptr && m_phase == Phase::Redeeming) {
+            onRedeemed(ctx, *redeemed);
+        } else if (const auto* printed = std::get_if<Printed>(&event);
+                   printed != nullptr && m_phase == Phase::Printing) {
+            m_phase = Phase::Shown;
+            m_printProblem = printed->problem;
+        }
+    }
+
+    void present(const StepContext& ctx, ui::View& v) const override {
+        switch (m_phase) {
+            case Phase::PrinterBeforeCode:
+            case Phase::PrinterBeforeRedeem:
+                presentWorking(ctx, v, "working.printer");
+                return;
+            case Phase::SendingCode:
+                presentWorking(ctx, v, "working.sending_code");
+                return;
+            case Phase::Redeeming:
+                presentWorking(ctx, v, "working.redeeming");
+                return;
+            case Phase::Printing:
+                presentWorking(ctx, v, "working.printing");
+                return;
+            case Phase::Idle:
+            case Phase::Shown:
+                break;
+        }
+        presentVoucher(ctx, v);
+    }
+
+  private:
+    enum class Phase {
+        Idle,
+        PrinterBeforeCode,
+        SendingCode,
+        PrinterBeforeRedeem,
+        Redeeming,
+        Printing,
+        Shown
+    };
+
+    void onPrinter(StepContext& ctx, const std::string& problem) {
+        if (m_phase != Phase::PrinterBeforeCode && m_phase != Phase::PrinterBeforeRedeem) {
+            return;
+        }
+        Session& s = ctx.session();
+        if (!problem.empty()) {
+            m_phase = Phase::Idle;
+            ctx.setMessage("printer.problem." + problem);
+            s.digits.clear();
+            s.code.clear();
+            ctx.go(StepId::Rewards);
+            return;
+        }
+        if (m_phase == Phase::PrinterBeforeCode) {
+            m_phase = Phase::SendingCode;
+            ctx.emit(RequestOtp{ctx.sessionId(), s.phone->national(), s.selectedReward});
+            return;
+        }
+        m_phase = Phase::Redeeming;
+        RedeemRequest request;
+        request.phone = s.phone->national();
+        request.rewardId = s.selectedReward;
+        request.otp = s.code;
+        s.code.clear();
+        ctx.emit(Redeem{ctx.sessionId(), std::move(request)});
+    }
+
+    void onRedeemed(StepContext& ctx, const Redeemed& redeemed) {
+        m_phase = Phase::Idle;
+        Session& s = ctx.session();
+        if (!redeemed.result) {
+            const auto& error = redeemed.result.error();
+            if (error.code.starts_with("otp")) {
+                ctx.setMessage("otp.error.wrong_code");
+                ctx.go(StepId::Otp);
+            } else {
+                ctx.setMessage(error.definitive ? "rewards.error.refused" : "rewards.error.offline");
+                ctx.go(StepId::Rewards);
+            }
+            return;
+        }
+        m_voucher = *redeemed.result;
+        if (s.member) {
+            s.member->balance = redeemed.result->balance;
+        }
+        m_phase = Phase::Printing;
+        VoucherSlip slip{redeemed.result->voucher, ctx.languageCode(), s.phone->masked(), ctx.now().wall};
+        // Central names its vouchers; the catalog's title stands in for a name it did not send.
+        if (const Reward* r = ctx.reward(s.selectedReward)) {
+            if (slip.voucher.title.vi.empty()) {
+                slip.voucher.title.vi = r->titleVi;
+            }
+            if (slip.voucher.title.en.empty()) {
+                slip.voucher.title.en = r->titleEn;
+            }
+        }
+        ctx.emit(PrintVoucher{ctx.sessionId(), std::move(slip)});
+    }
+
+    void presentVoucher(const StepContext& ctx, ui::View& v) const {
+        v.screen = ui::ScreenId::Voucher;
+        v.title = ctx.tr("voucher.title");
+        if (m_voucher) {
+            const std::string& code = m_voucher->voucher.code;
+            if (m_printProblem.empty()) {
+                v.lines.push_back({ctx.tr("voucher.printed"), ui::TextLine::Style::Big, ui::Tone::Good});
+                v.lines.push_back({ctx.tr("voucher.code", {{"code", code}}), ui::TextLine::Style::Heading});
+            } else {
+                v.lines.push_back(
+                    {ctx.tr("voucher.print_failed"), ui::TextLine::Style::Big, ui::Tone::Error});
+                v.lines.push_back({ctx.trCode("printer.problem.", m_printProblem, "printer.problem.other"),
+                                   ui::TextLine::Style::Body});
+                v.lines.push_back({ctx.tr("voucher.safe", {{"code", code}}), ui::TextLine::Style::Heading});
+            }
+            v.lines.push_back({ctx.tr("result.balance", {{"points", ctx.number(m_voucher->balance)}}),
+                               ui::TextLine::Style::Body});
+        }
+        // After a failed print the screen has just said rewards cannot print: it offers no more of them.
+        if (m_printProblem.empty()) {
+            v.controls.push_back({encodeIntent(Action::Back), ctx.tr("voucher.more")});
+        }
+        v.controls.push_back(
+            {encodeIntent(Action::Done), ctx.tr("result.done"), ui::Control::Kind::Button, true, true});
+    }
+
+    Phase m_phase = Phase::Idle;
+    std::optional<Redemption> m_voucher;
+    std::string m_printProblem;  ///< empty: printed
+};
+
+}  // namespace
+
+std::unique_ptr<Step> makeRewardsStep() {
+    return std::make_unique<RewardsStep>();
+}
+std::unique_ptr<Step> makeOtpStep() {
+    return std::make_unique<OtpStep>();
+}
+std::unique_ptr<Step> makeVoucherStep() {
+    return std::make_unique<VoucherStep>();
 }
 
 }  // namespace kiosk

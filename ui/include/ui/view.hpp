@@ -43,6 +43,7 @@ struct TextLine {
     std::string text;
     Style style = Style::Body;
     Tone tone = Tone::Normal;
+    bool operator==(const TextLine&) const = default;
 };
 
 struct Control {
@@ -64,6 +65,7 @@ struct Control {
     bool primary = false;  ///< the screen's main action, drawn prominent
     bool checked = false;  ///< Checkbox only
     std::string detail;    ///< second line under the label (reward cost, ...)
+    bool operator==(const Control&) const = default;
 };
 
 /// The member's tier card on the Result screen.
@@ -73,6 +75,7 @@ struct TierCard {
     float progress = 0.0F;  ///< 0..1 toward the next tier
     std::string progressText;
     std::vector<std::string> benefits;
+    bool operator==(const TierCard&) const = default;
 };
 
 struct View {
@@ -89,6 +92,7 @@ struct View {
     std::uint64_t revision = 0;            ///< changes whenever anything above changes
 
     [[nodiscard]] const Control* control(std::string_view id) const;
+    bool operator==(const View&) const = default;
 };
 
 /// What the shopper did: touched the control `id`.

@@ -1,0 +1,54 @@
+#pragma once
+// The typed codec of the shopper's intents: a control id ("start", "key:3", "reward:R1", "ack:7") is
+// decoded once into a value the steps switch on, and the steps name their controls by encoding one.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace kiosk {
+
+/// A touch on a control that carries no argument.
+enum class Action {
+    Start,
+    Back,
+    Ok,
+    Done,
+    Language,
+    Staff,  ///< the hidden corner of Attract (the staff gesture)
+    Rewards,
+    History,
+    PrintConsent,
+    ConsentJoin,
+    ConsentMarketing,
+    Delete,  ///< the keypad's delete key
+};
+/// A keypad digit, '0'..'9'.
+struct Digit {
+    char digit = '0';
+    bool operator==(const Digit&) const = default;
+};
+struct ChooseReward {
+    std::string rewardId;
+    bool operator==(const ChooseReward&) const = default;
+};
+/// Staff: reprint the voucher with this code.
+struct Reprint {
+    std::string code;
+    bool operator==(const Reprint&) const = default;
+};
+/// Staff: a refused claim has been seen.
+struct Acknowledge {
+    std::int64_t refusalId = 0;
+    bool operator==(const Acknowledge&) const = default;
+};
+
+using Intent = std::variant<Action, Digit, ChooseReward, Reprint, Acknowledge>;
+
+/// nullopt: not an id the kiosk's screens offer.
+[[nodiscard]] std::optional<Intent> decodeIntent(std::string_view id);
+[[nodiscard]] std::string encodeIntent(const Intent& intent);
+
+}  // namespace kiosk

@@ -1,0 +1,58 @@
+#pragma once
+// What the journey is configured with, and the time it is given.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/phone.hpp"
+#include "loyalty/receipt_token.hpp"
+
+namespace kiosk {
+
+/// A time point given to the journey: monotonic milliseconds (idle timeout) and wall seconds
+/// (receipt age), both from the HAL clock.
+struct Now {
+    std::chrono::milliseconds mono{0};
+    loyalty::UnixSeconds wall = 0;
+};
+
+/// One entry of the rewards catalog.
+struct Reward {
+    std::string id;
+    std::string titleVi;
+    std::string titleEn;
+    std::int64_t points = 0;  ///< price in points
+};
+
+struct JourneyConfig {
+    std::string kioskId;
+    std::chrono::milliseconds idleTimeout{45'000};
+    std::chrono::milliseconds countdownFrom{10'000};  ///< the countdown shows in the last this-many ms
+    std::string consentTextVersion = "consent-2026-11";
+    loyalty::StoreKeyring keyring;
+    loyalty::VerifyPolicy verifyPolicy;
+    const loyalty::PhonePolicy* phonePolicy = &loyalty::PhonePolicy::builtIn();
+    std::vector<Reward> rewards;
+    /// Points the receipt will earn, shown as provisional while central has not confirmed them.
+    /// Empty function or empty answer: the screen says "pending" without a figure.
+    std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints;
+    /// Digits opening the maintenance screen; empty: no staff mode (no hidden control on Attract).
+    std::string staffPin;
+};
+
+inline constexpr int kStaffTaps = 5;
+inline constexpr std::chrono::milliseconds kStaffTapWindow{4'000};
+inline constexpr int kStaffPinTries = 3;
+/// After kStaffPinTries wrong PINs the gesture does nothing for this long (no guessing 3 PINs a minute).
+inline constexpr std::chrono::milliseconds kStaffLockout{5 * 60'000};
+
+inline constexpr std::size_t kPhoneDigits = 10;
+inline constexpr std::size_t kOtpDigits = 6;
+inline constexpr std::size_t kStaffPinMaxDigits = 8;
+inline constexpr std::size_t kStaffPinMinDigits = 4;
+
+}  // namespace kiosk

@@ -1,0 +1,76 @@
+#include "central_config.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace kiosk {
+namespace {
+
+using nlohmann::json;
+
+std::vector<Reward> rewardsOf(const json& list) {
+    std::vector<Reward> rewards;
+    for (const auto& r : list) {
+        if (!r.is_object() || !r.contains("id") || !r["id"].is_string() || !r.contains("cost") ||
+            !r["cost"].is_number_integer()) {
+            continue;
+        }
+        Reward reward;
+        reward.id = r["id"].get<std::string>();
+        reward.titleVi = r.value("name_vi", reward.id);
+        reward.titleEn = r.value("name_en", reward.titleVi);
+        reward.points = r["cost"].get<std::int64_t>();
+        if (reward.points > 0) {
+            rewards.push_back(std::move(reward));
+        }
+    }
+    return rewards;
+}
+
+std::vector<std::pair<std::string, loyalty::PublicKey>> storeKeysOf(const json& list) {
+    std::vector<std::pair<std::string, loyalty::PublicKey>> keys;
+    for (const auto& k : list) {
+        if (!k.is_object() || !k.contains("store") || !k["store"].is_string() || !k.contains("public_key") ||
+            !k["public_key"].is_string()) {
+            continue;
+        }
+        if (auto key = loyalty::parsePublicKey(k["public_key"].get<std::string>())) {
+            keys.emplace_back(k["store"].get<std::string>(), *key);
+        }
+    }
+    return keys;
+}
+
+}  // namespace
+
+std::expected<CentralConfig, std::string> parseCentralConfig(const std::string& body) {
+    const json config = json::parse(body, nullptr, false);
+    if (config.is_discarded() || !config.is_object()) {
+        return std::unexpected("not a JSON object");
+    }
+    CentralConfig parsed;
+    if (config.contains("campaign_toml")) {
+        if (!config["campaign_toml"].is_string()) {
+            return std::unexpected("campaign_toml is not text");
+        }
+        auto campaign = loyalty::Campaign::fromToml(config["campaign_toml"].get<std::string>());
+        if (!campaign) {
+            return std::unexpected("campaign: " + campaign.error().message);
+        }
+        parsed.campaign = std::move(*campaign);
+    }
+    if (config.contains("rewards")) {
+        if (!config["rewards"].is_array()) {
+            return std::unexpected("rewards is not a list");
+        }
+        parsed.rewards = rewardsOf(config["rewards"]);
+    }
+    if (config.contains("store_keys")) {
+        if (!config["store_keys"].is_array()) {
+            return std::unexpected("store_keys is not a list");
+        }
+        parsed.storeKeys = storeKeysOf(config["store_keys"]);
+    }
+    return parsed;
+}
+
+}  // namespace kiosk

@@ -1,0 +1,28 @@
+#pragma once
+// Central's configuration document (GET /v1/kiosk/config), parsed once into a typed value: the sync
+// worker's validator asks whether it parses, the UI thread applies the parsed value.
+
+#include <expected>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kiosk/journey_config.hpp"
+#include "loyalty/campaign.hpp"
+#include "loyalty/signing.hpp"
+
+namespace kiosk {
+
+struct CentralConfig {
+    std::optional<std::vector<Reward>> rewards;  ///< entries without an id or a positive cost are left out
+    std::optional<loyalty::Campaign> campaign;
+    /// Store keys central vouches for (added to the configured ones); unreadable entries are left out.
+    std::optional<std::vector<std::pair<std::string, loyalty::PublicKey>>> storeKeys;
+};
+
+/// Error: why this kiosk cannot use the document. A refused document never replaces the last good one
+/// (kiosk_sync keeps it).
+[[nodiscard]] std::expected<CentralConfig, std::string> parseCentralConfig(const std::string& body);
+
+}  // namespace kiosk

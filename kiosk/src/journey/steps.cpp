@@ -1,0 +1,34 @@
+// The one registration of every step: its id and the function making it (defined beside the step).
+#include "kiosk/step.hpp"
+
+namespace kiosk {
+
+std::unique_ptr<Step> makeAttractStep();
+std::unique_ptr<Step> makeScanStep();
+std::unique_ptr<Step> makePhoneStep();
+std::unique_ptr<Step> makeConsentStep();
+std::unique_ptr<Step> makeResultStep();
+std::unique_ptr<Step> makeHistoryStep();
+std::unique_ptr<Step> makeRewardsStep();
+std::unique_ptr<Step> makeOtpStep();
+std::unique_ptr<Step> makeVoucherStep();
+std::unique_ptr<Step> makeStaffPinStep();
+std::unique_ptr<Step> makeMaintenanceStep();
+
+std::map<StepId, std::unique_ptr<Step>> makeSteps() {
+    std::map<StepId, std::unique_ptr<Step>> steps;
+    steps.emplace(StepId::Attract, makeAttractStep());
+    steps.emplace(StepId::Scan, makeScanStep());
+    steps.emplace(StepId::Phone, makePhoneStep());
+    steps.emplace(StepId::Consent, makeConsentStep());
+    steps.emplace(StepId::Result, makeResultStep());
+    steps.emplace(StepId::History, makeHistoryStep());
+    steps.emplace(StepId::Rewards, makeRewardsStep());
+    steps.emplace(StepId::Otp, makeOtpStep());
+    steps.emplace(StepId::Voucher, makeVoucherStep());
+    steps.emplace(StepId::StaffPin, makeStaffPinStep());
+    steps.emplace(StepId::Maintenance, makeMaintenanceStep());
+    return steps;
+}
+
+}  // namespace kiosk
