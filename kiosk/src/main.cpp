@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
         if (!dataDir.empty()) {
             loaded->dataDir = dataDir;
         }
-        kiosk::App app(std::move(*loaded), processStart);
+        auto devices = kiosk::Devices::fromConfig(*loaded);
+        kiosk::App app(std::move(*loaded), std::move(devices), processStart);
         return app.run();
     } catch (const std::exception& e) {
         // Start-up failures only: exit non-zero so systemd restarts the service.

@@ -8,11 +8,7 @@
 #include "adapter.hpp"
 #include "app_parts.hpp"
 #include "central_config.hpp"
-#include "hal/bitmap.hpp"
-#include "hal/printer_registry.hpp"
 #include "hal/scanner.hpp"
-#include "hal/text_raster.hpp"
-#include "hal/virtual_camera.hpp"
 #include "inbox.hpp"
 #include "kiosk/sync/credential_file.hpp"
 #include "kiosk/sync/local_store.hpp"
@@ -28,8 +24,9 @@ namespace kiosk {
 
 using namespace std::chrono_literals;
 
-App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
-    : m_config(std::move(config)), m_processStart(processStart) {
+App::App(KioskConfig config, std::unique_ptr<Devices> devices,
+         std::chrono::steady_clock::time_point processStart)
+    : m_config(std::move(config)), m_processStart(processStart), m_devices(std::move(devices)) {
     auto vi = ui::Strings::load(m_config.assetsDir / "i18n" / "vi.toml");
     auto en = ui::Strings::load(m_config.assetsDir / "i18n" / "en.toml");
     if (!vi || !en) {
@@ -75,20 +72,13 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
     }
     m_store = std::move(*store);
 
-    auto camera = hal::makeCamera(m_config.camera, m_clock);
-    if (!camera) {
-        throw std::runtime_error("[camera] " + camera.error().message);
-    }
-    m_camera = std::move(*camera);
-    m_virtualCamera = dynamic_cast<hal::VirtualCamera*>(m_camera.get());
-    m_scanner = std::make_unique<hal::Scanner>(*m_camera, m_clock);
     // Scans reach the UI thread as events in the one inbox, like every other answer.
-    m_scanner->setNotifier([scanner = m_scanner.get(), inbox = m_inbox.get()] {
+    m_devices->scanner->setNotifier([scanner = m_devices->scanner.get(), inbox = m_inbox.get()] {
         for (auto& scan : scanner->drainEvents()) {
             inbox->post(CodeScanned{std::move(scan.text)});
         }
     });
-    m_scanner->start();
+    m_devices->scanner->start();
 
     m_central = std::make_unique<CentralLink>();
     if (!m_config.centralUrl.empty()) {
@@ -101,10 +91,6 @@ App::App(KioskConfig config, std::chrono::steady_clock::time_point processStart)
         } else {
             spdlog::warn("cached central config: {}; not used", parsed.error());
         }
-    }
-
-    if (m_config.printerDriver != "none") {
-        openPrinter();
     }
 
     m_printerWorker = std::make_unique<Worker>("printer");
@@ -180,7 +166,7 @@ void App::connectCentral() {
             accepted->reset();
         }
     };
-    hal::Scanner* scanner = m_scanner.get();
+    hal::Scanner* scanner = m_devices->scanner.get();
     events.deviceHealth = [scanner] {
         const auto health = scanner->cameraHealth();
         return std::map<std::string, std::string>{{"camera", health.healthy() ? "ok" : health.lastError}};
@@ -193,32 +179,9 @@ void App::connectCentral() {
     syncOptions.credentialFile = credentialFile;
     // Settled entries stay as long as a receipt can be accepted: their row refuses a second scan.
     syncOptions.keepSettled = std::max<std::chrono::seconds>(syncOptions.keepSettled, m_config.receiptMaxAge);
-    m_central->sync = std::make_unique<sync::SyncWorker>(*m_store, std::move(*forSync), m_clock, syncOptions,
-                                                         std::move(events));
+    m_central->sync = std::make_unique<sync::SyncWorker>(*m_store, std::move(*forSync), m_devices->clock,
+                                                         syncOptions, std::move(events));
     m_central->sync->start();
-}
-
-void App::openPrinter() {
-    hal::PrinterConfig printer;
-    printer.driver = m_config.printerDriver;
-    printer.address = m_config.printerAddress;
-    auto created = hal::PrinterRegistry::withBuiltins().create(printer);
-    if (!created) {
-        throw std::runtime_error("[printer] " + created.error());
-    }
-    auto text = hal::TextRaster::openNoto();
-    if (!text) {
-        throw std::runtime_error("printer fonts: " + text.error());
-    }
-    m_printer = std::move(*created);
-    m_ticketText = std::make_unique<hal::TextRaster>(std::move(*text));
-    // The shop's logo heads every voucher; a missing or broken file costs the logo, not the print.
-    const auto logoPath = m_config.assetsDir / "images" / "logo.png";
-    if (auto logo = hal::loadBitmap(logoPath, m_printer->widthDots() * 2 / 3)) {
-        m_ticketLogo = std::make_unique<hal::Bitmap>(std::move(*logo));
-    } else {
-        spdlog::warn("vouchers print without a logo: {}", logo.error());
-    }
 }
 
 App::~App() {
@@ -232,8 +195,8 @@ App::~App() {
     m_printerWorker.reset();
     m_centralWorker.reset();
     m_storeWorker.reset();
-    if (m_scanner) {
-        m_scanner->stop();
+    if (m_devices->scanner) {
+        m_devices->scanner->stop();
     }
     if (m_central && m_central->sync) {
         m_central->sync->stop();
@@ -244,8 +207,8 @@ Now App::now() const {
     // Receipt ages and claim times follow central's clock, not the kiosk's (which may be wrong): the
     // sync worker knows the learned offset, also offline (it is kept in the local store).
     const loyalty::UnixSeconds wall =
-        m_central && m_central->sync ? m_central->sync->centralNow() : m_clock.now();
-    return {std::chrono::milliseconds{m_clock.monotonicMs() + m_idleOffsetMs.load()}, wall};
+        m_central && m_central->sync ? m_central->sync->centralNow() : m_devices->clock.now();
+    return {std::chrono::milliseconds{m_devices->clock.monotonicMs() + m_idleOffsetMs.load()}, wall};
 }
 
 void App::applyCentralConfig(const CentralConfig& config) {
@@ -299,8 +262,8 @@ void App::showCameraFrame() {
         return;
     }
     // Polled with the preview: an unchanged tip leaves the view (and its revision) as it was.
-    m_journey->onEvent(ScanTipChanged{adapter::toModel(m_scanner->hint().hint)}, now());
-    auto frame = m_scanner->latestFrame();
+    m_journey->onEvent(ScanTipChanged{adapter::toModel(m_devices->scanner->hint().hint)}, now());
+    auto frame = m_devices->scanner->latestFrame();
     if (!frame || frame->format != hal::PixelFormat::Rgb24) {
         return;
     }

@@ -15,21 +15,13 @@
 
 #include "automation_server.hpp"
 #include "config.hpp"
+#include "devices.hpp"
 #include "hal/clock.hpp"
 #include "hal/service_notifier.hpp"
 #include "kiosk/journey.hpp"
 #include "steppable_clock.hpp"
 #include "ui/host.hpp"
 #include "ui/strings.hpp"
-
-namespace hal {
-class Scanner;
-class VirtualCamera;
-class Camera;
-class ReceiptPrinter;
-class TextRaster;
-class Bitmap;
-}  // namespace hal
 
 namespace kiosk::sync {
 class LocalStore;
@@ -48,7 +40,8 @@ class App {
   public:
     /// Opens everything; throws std::runtime_error with a clear message on a start-up failure
     /// (bad config, no display, unwritable data dir, busy automation socket).
-    App(KioskConfig config, std::chrono::steady_clock::time_point processStart);
+    App(KioskConfig config, std::unique_ptr<Devices> devices,
+        std::chrono::steady_clock::time_point processStart);
     ~App();
     App(const App&) = delete;
     App& operator=(const App&) = delete;
@@ -64,7 +57,6 @@ class App {
     /// The central client for the `central` worker and the sync worker with its own (constructor).
     void connectCentral();
     /// The configured printer, its fonts and the shop's logo (constructor).
-    void openPrinter();
     void dispatch(std::vector<Command> commands);
     // One handler per command, on the worker that owns its device (dispatch.cpp).
     void carryOut(const LookupMember& c);
@@ -92,8 +84,8 @@ class App {
 
     KioskConfig m_config;
     std::chrono::steady_clock::time_point m_processStart;
-    SteppableClock m_clock;  ///< the one clock of the kiosk; automation's "advance" moves it
-    /// systemd's watchdog measures real time, so the notifier reads the system clock, not m_clock.
+    std::unique_ptr<Devices> m_devices;  ///< camera, scanner, printer and the one clock (from main)
+    /// systemd's watchdog measures real time, so the notifier reads the system clock, not the devices' clock.
     hal::SystemClock m_watchdogClock;
     hal::ServiceNotifier m_notifier{m_watchdogClock};  ///< READY, WATCHDOG, STATUS, STOPPING (UI thread)
     std::atomic<std::int64_t> m_idleOffsetMs{0};       ///< automation's "idle advance_ms"
@@ -105,12 +97,6 @@ class App {
     std::unique_ptr<Journey> m_journey;
     std::unique_ptr<sync::LocalStore> m_store;
     std::unique_ptr<CentralLink> m_central;
-    std::unique_ptr<hal::Camera> m_camera;
-    hal::VirtualCamera* m_virtualCamera = nullptr;  ///< m_camera when the driver is "virtual"
-    std::unique_ptr<hal::Scanner> m_scanner;
-    std::unique_ptr<hal::ReceiptPrinter> m_printer;  ///< printer worker only; empty: no printer configured
-    std::unique_ptr<hal::TextRaster> m_ticketText;   ///< printer worker only
-    std::unique_ptr<hal::Bitmap> m_ticketLogo;       ///< read-only after start-up; null = no logo
     std::unique_ptr<Worker> m_printerWorker;
     std::unique_ptr<Worker> m_centralWorker;
     std::unique_ptr<Worker> m_storeWorker;

@@ -100,7 +100,7 @@ void App::handleAutomation(AutomationServer::Command command) {
         job->command = std::move(command);
         m_job = std::move(job);
     } else if (cmd == "camera") {
-        if (m_virtualCamera == nullptr) {
+        if (m_devices->virtualCamera == nullptr) {
             command.reply(failure("the camera is not the virtual driver"));
             return;
         }
@@ -108,11 +108,11 @@ void App::handleAutomation(AutomationServer::Command command) {
                                       ? request["image"].get<std::string>()
                                       : std::string();
         if (image.empty()) {
-            m_virtualCamera->clearShown();
+            m_devices->virtualCamera->clearShown();
             command.reply({{"ok", true}});
             return;
         }
-        auto shown = m_virtualCamera->showFile(image);
+        auto shown = m_devices->virtualCamera->showFile(image);
         command.reply(shown ? json{{"ok", true}} : failure(shown.error()));
     } else if (cmd == "screenshot") {
         if (!request.contains("path") || !request["path"].is_string()) {
@@ -152,7 +152,7 @@ void App::handleAutomation(AutomationServer::Command command) {
             command.reply(failure("advance needs a non-negative integer \"ms\""));
             return;
         }
-        m_clock.advance(std::chrono::milliseconds{request["ms"].get<std::int64_t>()});
+        m_devices->clock.advance(std::chrono::milliseconds{request["ms"].get<std::int64_t>()});
         m_journey->tick(now());
         command.reply({{"ok", true}, {"screen", ui::screenName(m_journey->view().screen)}});
     } else {

@@ -146,7 +146,7 @@ void App::carryOut(const Redeem& c) {
 
 void App::carryOut(const CheckPrinter& c) {
     Inbox* inbox = m_inbox.get();
-    hal::ReceiptPrinter* printer = m_printer.get();
+    hal::ReceiptPrinter* printer = m_devices->printer.get();
     m_printerWorker->post([inbox, printer, c] {
         inbox->post(
             PrinterChecked{c.session, printer == nullptr ? "offline" : printerProblem(printer->status())});
@@ -155,9 +155,9 @@ void App::carryOut(const CheckPrinter& c) {
 
 void App::carryOut(const PrintVoucher& c) {
     Inbox* inbox = m_inbox.get();
-    hal::ReceiptPrinter* printer = m_printer.get();
-    hal::TextRaster* text = m_ticketText.get();
-    const hal::Bitmap* logo = m_ticketLogo.get();
+    hal::ReceiptPrinter* printer = m_devices->printer.get();
+    hal::TextRaster* text = m_devices->ticketText.get();
+    const hal::Bitmap* logo = m_devices->ticketLogo.get();
     sync::LocalStore* store = m_store.get();
     m_printerWorker->post([inbox, printer, text, logo, store, session = c.session,
                            ticket = m_tickets->voucher(c.slip)] {
@@ -173,9 +173,9 @@ void App::carryOut(const PrintVoucher& c) {
 
 void App::carryOut(const PrintConsent& c) {
     Inbox* inbox = m_inbox.get();
-    hal::ReceiptPrinter* printer = m_printer.get();
-    hal::TextRaster* text = m_ticketText.get();
-    const hal::Bitmap* logo = m_ticketLogo.get();
+    hal::ReceiptPrinter* printer = m_devices->printer.get();
+    hal::TextRaster* text = m_devices->ticketText.get();
+    const hal::Bitmap* logo = m_devices->ticketLogo.get();
     m_printerWorker->post(
         [inbox, printer, text, logo, session = c.session, ticket = m_tickets->consent(c.slip)] {
             inbox->post(Printed{session, printTicket(printer, text, logo, ticket, "consent receipt")});
@@ -186,7 +186,7 @@ template <typename T>
 void App::reportToStaff(const T& c) {
     Inbox* inbox = m_inbox.get();
     sync::LocalStore* store = m_store.get();
-    hal::Scanner* scanner = m_scanner.get();
+    hal::Scanner* scanner = m_devices->scanner.get();
     m_storeWorker->post([inbox, store, scanner, c] {
         if constexpr (std::is_same_v<T, AcknowledgeRefusal>) {
             if (auto done = store->acknowledgeRefusal(c.refusalId); !done) {
