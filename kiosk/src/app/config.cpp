@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "loyalty/signing.hpp"
@@ -45,20 +46,8 @@ bool read(const toml::table& table, std::string_view section, std::string_view k
     return false;
 }
 
-}  // namespace
-
-std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlText,
-                                                         const std::filesystem::path& baseDir) {
-    toml::table t;
-    try {
-        t = toml::parse(tomlText);
-    } catch (const toml::parse_error& e) {
-        std::ostringstream message;
-        message << e.description() << " at line " << e.source().begin.line;
-        return std::unexpected(message.str());
-    }
-    KioskConfig c;
-    std::string error;
+/// The values read as TOML types before they are checked and turned into KioskConfig's types.
+struct RawFields {
     std::string orientation = "portrait";
     std::string assets = "..";
     std::string data = "/var/lib/loyalty-kiosk";
@@ -67,71 +56,79 @@ std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlTe
     std::int64_t countdownSeconds = 10;
     std::int64_t receiptDays = 30;
     std::string cameraDevice;
-    std::int64_t cameraWidth = c.camera.width;
-    std::int64_t cameraHeight = c.camera.height;
-    std::int64_t cameraFps = c.camera.fps;
-    bool ok =
-        read(t, "kiosk", "id", c.kioskId, error) && read(t, "kiosk", "credential", c.credential, error) &&
-        read(t, "kiosk", "language", c.language, error) &&
-        read(t, "screen", "orientation", orientation, error) &&
-        read(t, "screen", "fullscreen", c.fullscreen, error) &&
-        read(t, "kiosk", "assets_dir", assets, error) && read(t, "kiosk", "data_dir", data, error) &&
-        read(t, "kiosk", "automation_socket", socket, error) &&
-        read(t, "central", "url", c.centralUrl, error) &&
-        read(t, "central", "ca_file", c.centralCaFile, error) &&
-        read(t, "central", "enrollment_code", c.enrollmentCode, error) &&
-        read(t, "camera", "driver", c.camera.driver, error) &&
-        read(t, "camera", "device", cameraDevice, error) && read(t, "camera", "width", cameraWidth, error) &&
-        read(t, "camera", "height", cameraHeight, error) && read(t, "camera", "fps", cameraFps, error) &&
-        read(t, "camera", "realtime", c.camera.realtime, error) &&
-        read(t, "printer", "driver", c.printerDriver, error) &&
-        read(t, "printer", "address", c.printerAddress, error) &&
-        read(t, "timeouts", "idle_seconds", idleSeconds, error) &&
-        read(t, "timeouts", "countdown_seconds", countdownSeconds, error) &&
-        read(t, "receipts", "max_age_days", receiptDays, error) &&
-        read(t, "consent", "text_version", c.consentTextVersion, error) &&
-        read(t, "staff", "pin", c.staffPin, error);
-    if (!ok) {
-        return std::unexpected(error);
-    }
-    if (c.language != "vi" && c.language != "en") {
-        return std::unexpected("[kiosk] language must be \"vi\" or \"en\"");
-    }
-    if (orientation != "portrait" && orientation != "landscape") {
-        return std::unexpected("[screen] orientation must be \"portrait\" or \"landscape\"");
-    }
-    c.landscape = orientation == "landscape";
-    if (idleSeconds < 10 || idleSeconds > 3600) {
-        return std::unexpected("[timeouts] idle_seconds must be 10..3600");
-    }
-    if (countdownSeconds < 0 || countdownSeconds >= idleSeconds) {
-        return std::unexpected("[timeouts] countdown_seconds must be 0..idle_seconds-1");
-    }
+    std::int64_t cameraWidth = 0;
+    std::int64_t cameraHeight = 0;
+    std::int64_t cameraFps = 0;
+};
+
+bool readFields(const toml::table& t, KioskConfig& c, RawFields& raw, std::string& error) {
+    raw.cameraWidth = c.camera.width;
+    raw.cameraHeight = c.camera.height;
+    raw.cameraFps = c.camera.fps;
+    return read(t, "kiosk", "id", c.kioskId, error) && read(t, "kiosk", "credential", c.credential, error) &&
+           read(t, "kiosk", "language", c.language, error) &&
+           read(t, "screen", "orientation", raw.orientation, error) &&
+           read(t, "screen", "fullscreen", c.fullscreen, error) &&
+           read(t, "kiosk", "assets_dir", raw.assets, error) &&
+           read(t, "kiosk", "data_dir", raw.data, error) &&
+           read(t, "kiosk", "automation_socket", raw.socket, error) &&
+           read(t, "central", "url", c.centralUrl, error) &&
+           read(t, "central", "ca_file", c.centralCaFile, error) &&
+           read(t, "central", "enrollment_code", c.enrollmentCode, error) &&
+           read(t, "camera", "driver", c.camera.driver, error) &&
+           read(t, "camera", "device", raw.cameraDevice, error) &&
+           read(t, "camera", "width", raw.cameraWidth, error) &&
+           read(t, "camera", "height", raw.cameraHeight, error) &&
+           read(t, "camera", "fps", raw.cameraFps, error) &&
+           read(t, "camera", "realtime", c.camera.realtime, error) &&
+           read(t, "printer", "driver", c.printerDriver, error) &&
+           read(t, "printer", "address", c.printerAddress, error) &&
+           read(t, "timeouts", "idle_seconds", raw.idleSeconds, error) &&
+           read(t, "timeouts", "countdown_seconds", raw.countdownSeconds, error) &&
+           read(t, "receipts", "max_age_days", raw.receiptDays, error) &&
+           read(t, "consent", "text_version", c.consentTextVersion, error) &&
+           read(t, "staff", "pin", c.staffPin, error);
+}
+
+/// What is wrong with the values read, or nothing.
+std::optional<std::string> invalidValue(const KioskConfig& c, const RawFields& raw) {
+    if (c.language != "vi" && c.language != "en") return "[kiosk] language must be \"vi\" or \"en\"";
+    if (raw.orientation != "portrait" && raw.orientation != "landscape")
+        return "[screen] orientation must be \"portrait\" or \"landscape\"";
+    if (raw.idleSeconds < 10 || raw.idleSeconds > 3600) return "[timeouts] idle_seconds must be 10..3600";
+    if (raw.countdownSeconds < 0 || raw.countdownSeconds >= raw.idleSeconds)
+        return "[timeouts] countdown_seconds must be 0..idle_seconds-1";
     // Typed on the shoppers' keypad: digits only, and long enough not to be guessed in three tries.
     if (!c.staffPin.empty() && (c.staffPin.size() < 4 || c.staffPin.size() > 8 ||
-                                c.staffPin.find_first_not_of("0123456789") != std::string::npos)) {
-        return std::unexpected("[staff] pin must be 4..8 digits (or empty: no staff mode)");
-    }
-    if (receiptDays < 1 || receiptDays > 3650) {
-        return std::unexpected("[receipts] max_age_days must be 1..3650");
-    }
-    if (cameraWidth < 16 || cameraWidth > 8192 || cameraHeight < 16 || cameraHeight > 8192 || cameraFps < 1 ||
-        cameraFps > 120) {
-        return std::unexpected("[camera] width/height must be 16..8192 and fps 1..120");
-    }
-    c.camera.width = static_cast<int>(cameraWidth);
-    c.camera.height = static_cast<int>(cameraHeight);
-    c.camera.fps = static_cast<int>(cameraFps);
-    // A virtual camera's folder or video is a path like any other; a real device ("0", /dev/video2) is not.
-    c.camera.device = c.camera.driver == "virtual" ? resolve(baseDir, cameraDevice).string() : cameraDevice;
-    c.idleTimeout = std::chrono::seconds{idleSeconds};
-    c.countdownFrom = std::chrono::seconds{countdownSeconds};
-    c.receiptMaxAge = std::chrono::days{receiptDays};
-    c.assetsDir = resolve(baseDir, assets);
-    c.dataDir = resolve(baseDir, data);
-    c.automationSocket = resolve(baseDir, socket);
-    c.centralCaFile = resolve(baseDir, c.centralCaFile).string();
+                                c.staffPin.find_first_not_of("0123456789") != std::string::npos))
+        return "[staff] pin must be 4..8 digits (or empty: no staff mode)";
+    if (raw.receiptDays < 1 || raw.receiptDays > 3650) return "[receipts] max_age_days must be 1..3650";
+    if (raw.cameraWidth < 16 || raw.cameraWidth > 8192 || raw.cameraHeight < 16 || raw.cameraHeight > 8192 ||
+        raw.cameraFps < 1 || raw.cameraFps > 120)
+        return "[camera] width/height must be 16..8192 and fps 1..120";
+    return std::nullopt;
+}
 
+/// Checked values into their KioskConfig types; paths resolved against the config file's folder.
+void applyFields(KioskConfig& c, const RawFields& raw, const std::filesystem::path& baseDir) {
+    c.landscape = raw.orientation == "landscape";
+    c.camera.width = static_cast<int>(raw.cameraWidth);
+    c.camera.height = static_cast<int>(raw.cameraHeight);
+    c.camera.fps = static_cast<int>(raw.cameraFps);
+    // A virtual camera's folder or video is a path like any other; a real device ("0", /dev/video2) is not.
+    c.camera.device =
+        c.camera.driver == "virtual" ? resolve(baseDir, raw.cameraDevice).string() : raw.cameraDevice;
+    c.idleTimeout = std::chrono::seconds{raw.idleSeconds};
+    c.countdownFrom = std::chrono::seconds{raw.countdownSeconds};
+    c.receiptMaxAge = std::chrono::days{raw.receiptDays};
+    c.assetsDir = resolve(baseDir, raw.assets);
+    c.dataDir = resolve(baseDir, raw.data);
+    c.automationSocket = resolve(baseDir, raw.socket);
+    c.centralCaFile = resolve(baseDir, c.centralCaFile).string();
+}
+
+std::expected<void, std::string> readStoresAndRewards(const toml::table& t,
+                                                      const std::filesystem::path& baseDir, KioskConfig& c) {
     if (const auto* stores = t["stores"].as_array()) {
         for (const auto& node : *stores) {
             const auto* store = node.as_table();
@@ -146,7 +143,6 @@ std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlTe
     if (const auto* rewards = t["rewards"].as_array()) {
         for (const auto& node : *rewards) {
             const auto* r = node.as_table();
-            Reward reward;
             const auto id = r != nullptr ? (*r)["id"].value<std::string>() : std::nullopt;
             const auto vi = r != nullptr ? (*r)["title_vi"].value<std::string>() : std::nullopt;
             const auto en = r != nullptr ? (*r)["title_en"].value<std::string>() : std::nullopt;
@@ -156,6 +152,34 @@ std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlTe
             }
             c.rewards.push_back({*id, *vi, *en, *points});
         }
+    }
+    return {};
+}
+
+}  // namespace
+
+std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlText,
+                                                         const std::filesystem::path& baseDir) {
+    toml::table t;
+    try {
+        t = toml::parse(tomlText);
+    } catch (const toml::parse_error& e) {
+        std::ostringstream message;
+        message << e.description() << " at line " << e.source().begin.line;
+        return std::unexpected(message.str());
+    }
+    KioskConfig c;
+    RawFields raw;
+    std::string error;
+    if (!readFields(t, c, raw, error)) {
+        return std::unexpected(error);
+    }
+    if (auto invalid = invalidValue(c, raw)) {
+        return std::unexpected(*invalid);
+    }
+    applyFields(c, raw, baseDir);
+    if (auto listed = readStoresAndRewards(t, baseDir, c); !listed) {
+        return std::unexpected(listed.error());
     }
     return c;
 }
