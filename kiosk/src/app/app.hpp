@@ -72,6 +72,10 @@ class App {
     template <typename T>
     void reportToStaff(const T& c);
     void handleAutomation(AutomationServer::Command command);
+    void automationTouch(AutomationServer::Command command);  ///< tap, type: a multi-frame job
+    void automationCamera(AutomationServer::Command& command);
+    void automationScreenshot(AutomationServer::Command& command);
+    void automationTime(AutomationServer::Command& command);  ///< idle, advance
     void pollAutomation();
     void finishAutomationJob();
     /// Applies central's configuration (rewards, campaign, store keys) to the journey. UI thread.

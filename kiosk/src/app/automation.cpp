@@ -67,8 +67,7 @@ std::int64_t residentKb() {
 }  // namespace
 
 void App::handleAutomation(AutomationServer::Command command) {
-    const json& request = command.request;
-    const std::string cmd = request.value("cmd", "");
+    const std::string cmd = command.request.value("cmd", "");
     if (cmd == "state") {
         json state = stateOf(m_journey->view());
         state["frames"] = m_framesDrawn;
@@ -77,88 +76,108 @@ void App::handleAutomation(AutomationServer::Command command) {
         state["rss_kb"] = residentKb();
         command.reply(std::move(state));
     } else if (cmd == "tap" || cmd == "type") {
-        auto job = std::make_unique<AutomationJob>();
-        if (cmd == "tap") {
-            if (!request.contains("id") || !request["id"].is_string()) {
-                command.reply(failure("tap needs a string \"id\""));
-                return;
-            }
-            job->taps.push_back(request["id"].get<std::string>());
-        } else {
-            if (!request.contains("text") || !request["text"].is_string()) {
-                command.reply(failure("type needs a string \"text\""));
-                return;
-            }
-            for (char ch : request["text"].get<std::string>()) {
-                if (ch < '0' || ch > '9') {
-                    command.reply(failure("type takes digits only (the keypad has nothing else)"));
-                    return;
-                }
-                job->taps.push_back(std::string("key:") + ch);
-            }
-        }
-        job->command = std::move(command);
-        m_job = std::move(job);
+        automationTouch(std::move(command));
     } else if (cmd == "camera") {
-        if (m_devices->virtualCamera == nullptr) {
-            command.reply(failure("the camera is not the virtual driver"));
-            return;
-        }
-        const std::string image = request.contains("image") && request["image"].is_string()
-                                      ? request["image"].get<std::string>()
-                                      : std::string();
-        if (image.empty()) {
-            m_devices->virtualCamera->clearShown();
-            command.reply({{"ok", true}});
-            return;
-        }
-        auto shown = m_devices->virtualCamera->showFile(image);
-        command.reply(shown ? json{{"ok", true}} : failure(shown.error()));
+        automationCamera(command);
     } else if (cmd == "screenshot") {
-        if (!request.contains("path") || !request["path"].is_string()) {
-            command.reply(failure("screenshot needs a string \"path\""));
-            return;
-        }
-        const std::string path = request["path"].get<std::string>();
-        auto image = m_host->capture(m_journey->view());
-        if (!image) {
-            command.reply(failure(image.error()));
-            return;
-        }
-        cv::Mat rgba(image->height, image->width, CV_8UC4, image->pixels.data());
-        cv::Mat bgr;
-        cv::cvtColor(rgba, bgr, cv::COLOR_RGBA2BGR);
-        bool written = false;
-        try {
-            written = cv::imwrite(path, bgr);
-        } catch (const cv::Exception& e) {
-            spdlog::warn("screenshot {}: {}", path, e.what());
-        }
-        command.reply(
-            written ? json{{"ok", true}, {"path", path}, {"width", image->width}, {"height", image->height}}
-                    : failure("cannot write " + path));
-    } else if (cmd == "idle") {
-        if (!request.contains("advance_ms") || !request["advance_ms"].is_number_integer() ||
-            request["advance_ms"].get<std::int64_t>() < 0) {
-            command.reply(failure("idle needs a non-negative integer \"advance_ms\""));
-            return;
-        }
-        m_idleOffsetMs += request["advance_ms"].get<std::int64_t>();
-        m_journey->tick(now());
-        command.reply({{"ok", true}, {"screen", ui::screenName(m_journey->view().screen)}});
-    } else if (cmd == "advance") {
-        if (!request.contains("ms") || !request["ms"].is_number_integer() ||
-            request["ms"].get<std::int64_t>() < 0) {
-            command.reply(failure("advance needs a non-negative integer \"ms\""));
-            return;
-        }
-        m_devices->clock.advance(std::chrono::milliseconds{request["ms"].get<std::int64_t>()});
-        m_journey->tick(now());
-        command.reply({{"ok", true}, {"screen", ui::screenName(m_journey->view().screen)}});
+        automationScreenshot(command);
+    } else if (cmd == "idle" || cmd == "advance") {
+        automationTime(command);
     } else {
         command.reply(
             failure("unknown cmd '" + cmd + "' (state, tap, type, camera, screenshot, idle, advance)"));
     }
+}
+
+void App::automationTouch(AutomationServer::Command command) {
+    const json& request = command.request;
+    auto job = std::make_unique<AutomationJob>();
+    if (request.value("cmd", "") == "tap") {
+        if (!request.contains("id") || !request["id"].is_string()) {
+            command.reply(failure("tap needs a string \"id\""));
+            return;
+        }
+        job->taps.push_back(request["id"].get<std::string>());
+    } else {
+        if (!request.contains("text") || !request["text"].is_string()) {
+            command.reply(failure("type needs a string \"text\""));
+            return;
+        }
+        for (char ch : request["text"].get<std::string>()) {
+            if (ch < '0' || ch > '9') {
+                command.reply(failure("type takes digits only (the keypad has nothing else)"));
+                return;
+            }
+            job->taps.push_back(std::string("key:") + ch);
+        }
+    }
+    job->command = std::move(command);
+    m_job = std::move(job);
+}
+
+void App::automationCamera(AutomationServer::Command& command) {
+    const json& request = command.request;
+    if (m_devices->virtualCamera == nullptr) {
+        command.reply(failure("the camera is not the virtual driver"));
+        return;
+    }
+    const std::string image = request.contains("image") && request["image"].is_string()
+                                  ? request["image"].get<std::string>()
+                                  : std::string();
+    if (image.empty()) {
+        m_devices->virtualCamera->clearShown();
+        command.reply({{"ok", true}});
+        return;
+    }
+    auto shown = m_devices->virtualCamera->showFile(image);
+    command.reply(shown ? json{{"ok", true}} : failure(shown.error()));
+}
+
+void App::automationScreenshot(AutomationServer::Command& command) {
+    const json& request = command.request;
+    if (!request.contains("path") || !request["path"].is_string()) {
+        command.reply(failure("screenshot needs a string \"path\""));
+        return;
+    }
+    const std::string path = request["path"].get<std::string>();
+    auto image = m_host->capture(m_journey->view());
+    if (!image) {
+        command.reply(failure(image.error()));
+        return;
+    }
+    cv::Mat rgba(image->height, image->width, CV_8UC4, image->pixels.data());
+    cv::Mat bgr;
+    cv::cvtColor(rgba, bgr, cv::COLOR_RGBA2BGR);
+    bool written = false;
+    try {
+        written = cv::imwrite(path, bgr);
+    } catch (const cv::Exception& e) {
+        spdlog::warn("screenshot {}: {}", path, e.what());
+    }
+    command.reply(written
+                      ? json{{"ok", true}, {"path", path}, {"width", image->width}, {"height", image->height}}
+                      : failure("cannot write " + path));
+}
+
+/// "idle" moves only the journey's idle time; "advance" moves the kiosk's one clock (scanner, sync, journey).
+void App::automationTime(AutomationServer::Command& command) {
+    const json& request = command.request;
+    const bool idle = request.value("cmd", "") == "idle";
+    const char* field = idle ? "advance_ms" : "ms";
+    if (!request.contains(field) || !request[field].is_number_integer() ||
+        request[field].get<std::int64_t>() < 0) {
+        command.reply(failure(std::string(idle ? "idle" : "advance") + " needs a non-negative integer \"" +
+                              field + "\""));
+        return;
+    }
+    const auto ms = request[field].get<std::int64_t>();
+    if (idle) {
+        m_idleOffsetMs += ms;
+    } else {
+        m_devices->clock.advance(std::chrono::milliseconds{ms});
+    }
+    m_journey->tick(now());
+    command.reply({{"ok", true}, {"screen", ui::screenName(m_journey->view().screen)}});
 }
 
 void App::pollAutomation() {
