@@ -2,13 +2,14 @@
 // request run through the real routes, authentication, JSON body parsing and service operations on a
 // temporary SQLite database — no socket, no thread. The first byte picks a route (a kiosk or admin
 // credential is filled in, so the body reaches the service); for routes with a path parameter, the
-// input up to the first newline is that parameter (percent-encoded). A first byte past the table sends
-// the rest as a raw HTTP request (httplib's parser, the 404/405/400 error handler).
+// input up to the first newline is that parameter. A first byte past the table sends the rest as
+// "METHOD PATH\n" and a body to the router as it is (unknown routes, 404/405, the error handler). The
+// bytes-to-Request parsing is libmicrohttpd's; this target starts at central's Router, what the server
+// hands a complete request to.
 // Invariants: no answer is a 5xx (a hostile request is the client's fault, never an internal error or
 // an escaped exception); every answer with a body is a JSON object; every error answer carries
 // {"error": {"code": …}}.
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -25,54 +26,13 @@
 #include <string_view>
 
 #include "central/database.hpp"
+#include "central/http/router.hpp"
 #include "central/http_api.hpp"
 #include "central/metrics.hpp"
 #include "central/service.hpp"
 #include "fuzz_check.hpp"
 
 namespace {
-
-/// One request in, the answer out, as httplib's connection loop sees a socket.
-class BufferStream final : public httplib::Stream {
-  public:
-    explicit BufferStream(std::string_view request) : m_request(request) {}
-    bool is_readable() const override { return true; }
-    bool is_writable() const override { return true; }
-    ssize_t read(char* ptr, std::size_t size) override {
-        const auto n = std::min(size, m_request.size());
-        std::copy_n(m_request.data(), n, ptr);
-        m_request.remove_prefix(n);
-        return static_cast<ssize_t>(n);
-    }
-    ssize_t write(const char* ptr, std::size_t size) override {
-        answer.append(ptr, size);
-        return static_cast<ssize_t>(size);
-    }
-    void get_remote_ip_and_port(std::string& ip, int& port) const override {
-        ip = "127.0.0.1";
-        port = 40000;
-    }
-    void get_local_ip_and_port(std::string& ip, int& port) const override {
-        ip = "127.0.0.1";
-        port = 8080;
-    }
-    socket_t socket() const override { return INVALID_SOCKET; }
-
-    std::string answer;
-
-  private:
-    std::string_view m_request;
-};
-
-class InProcessServer final : public httplib::Server {
-  public:
-    std::string serve(std::string_view request) {
-        BufferStream stream(request);
-        bool closed = false;
-        (void)process_request(stream, true, closed, [](httplib::Request&) {});
-        return std::move(stream.answer);
-    }
-};
 
 class DiscardingNotifier final : public central::OtpNotifier {
   public:
@@ -98,7 +58,7 @@ struct Central {
     std::unique_ptr<central::Database> db;
     std::unique_ptr<central::Service> service;
     central::Metrics metrics;
-    InProcessServer server;
+    central::http::Router router;
     std::string kioskCredential;
 
     Central() {
@@ -119,7 +79,7 @@ struct Central {
         service = std::make_unique<central::Service>(*db, clock, std::move(options),
                                                      loyalty::SigningKeyPair::fromSeed(loyalty::KeySeed{5}),
                                                      std::make_unique<DiscardingNotifier>());
-        central::installHttpApi(server, *service, metrics, central::HttpOptions{});
+        central::installHttpApi(router, *service, metrics, central::HttpOptions{});
         const auto enrolled = service->enroll(central::Json{{"enrollment_code", kEnrollmentCode}});
         FUZZ_CHECK(enrolled.has_value());
         kioskCredential = enrolled->at("credential").get<std::string>();
@@ -152,53 +112,68 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/admin/reports/points?{}", Who::Admin},
 };
 
-std::string percentEncode(std::string_view text, bool query) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '+' ||
-            (query && (c == '=' || c == '&')))
-            out += static_cast<char>(c);
-        else
-            out += {'%', kHex[c >> 4], kHex[c & 15]};
+/// "k=v&k2=v2" into query parameters, as the server hands them over (already decoded).
+void addQuery(central::http::Request& req, std::string_view query) {
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto pair = query.substr(0, amp);
+        const auto eq = pair.find('=');
+        req.params.emplace(std::string(pair.substr(0, eq)),
+                           eq == std::string_view::npos ? std::string() : std::string(pair.substr(eq + 1)));
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     }
-    return out;
 }
 
-std::string buildRequest(const Central& central, const Route& route, std::string_view input) {
+central::http::Request buildRequest(const Central& central, const Route& route, std::string_view input) {
+    central::http::Request req;
+    req.method = route.method;
+    req.remote_addr = "127.0.0.1";
     std::string path = route.path;
     if (const auto mark = path.find("{}"); mark != std::string::npos) {
         const auto newline = input.find('\n');
         const auto parameter = input.substr(0, newline);
         input = newline == std::string_view::npos ? std::string_view{} : input.substr(newline + 1);
-        path.replace(mark, 2, percentEncode(parameter, path[mark - 1] == '?'));
+        if (path[mark - 1] == '?') {
+            path.erase(mark - 1);
+            addQuery(req, parameter);
+        } else {
+            path.replace(mark, 2, parameter);
+        }
     }
-    std::string request = std::string(route.method) + " " + path + " HTTP/1.1\r\nHost: central\r\n";
-    if (route.who == Who::Kiosk) request += "Authorization: Bearer " + central.kioskCredential + "\r\n";
-    if (route.who == Who::Admin) request += "Authorization: Bearer " + std::string(kAdminToken) + "\r\n";
-    if (std::string_view(route.method) != "GET")
-        request +=
-            "Content-Type: application/json\r\nContent-Length: " + std::to_string(input.size()) + "\r\n";
-    return request + "\r\n" + std::string(input);
+    req.path = path;
+    if (route.who == Who::Kiosk) req.headers.emplace("Authorization", "Bearer " + central.kioskCredential);
+    if (route.who == Who::Admin) req.headers.emplace("Authorization", "Bearer " + std::string(kAdminToken));
+    if (std::string_view(route.method) != "GET") {
+        req.headers.emplace("Content-Type", "application/json");
+        req.body = std::string(input);
+    }
+    return req;
 }
 
-void checkAnswer(std::string_view answer) {
-    FUZZ_CHECK(answer.starts_with("HTTP/1.1 ") && answer.size() >= 12);
-    int status = 0;
-    FUZZ_CHECK(std::from_chars(answer.data() + 9, answer.data() + 12, status).ec == std::errc{});
-    FUZZ_CHECK(status >= 200 && status < 500);
-    const auto headerEnd = answer.find("\r\n\r\n");
-    FUZZ_CHECK(headerEnd != std::string_view::npos);
-    const auto headers = answer.substr(0, headerEnd);
-    const auto body = answer.substr(headerEnd + 4);
+/// "METHOD PATH" on the first line, the body after it.
+central::http::Request rawRequest(std::string_view input) {
+    central::http::Request req;
+    req.remote_addr = "127.0.0.1";
+    const auto newline = input.find('\n');
+    const auto line = input.substr(0, newline);
+    const auto space = line.find(' ');
+    req.method = std::string(line.substr(0, space));
+    req.path = space == std::string_view::npos ? "/" : std::string(line.substr(space + 1));
+    req.body = newline == std::string_view::npos ? std::string() : std::string(input.substr(newline + 1));
+    req.headers.emplace("Content-Type", "application/json");
+    return req;
+}
+
+void checkAnswer(const central::http::Response& res) {
+    FUZZ_CHECK(res.status >= 200 && res.status < 500);
     // Only /metrics answers text (Prometheus); every other answer with a body, and every error, is JSON.
-    const bool json = headers.find("\r\nContent-Type: application/json") != std::string_view::npos;
-    if (status >= 400) FUZZ_CHECK(json);
-    if (body.empty() || !json) return;
-    const auto parsed = central::Json::parse(body, nullptr, false);
+    const auto type = res.headers.find("Content-Type");
+    const bool json = type != res.headers.end() && type->second.starts_with("application/json");
+    if (res.status >= 400) FUZZ_CHECK(json);
+    if (res.body.empty() || !json) return;
+    const auto parsed = central::Json::parse(res.body, nullptr, false);
     FUZZ_CHECK(parsed.is_object());
-    if (status >= 400)
+    if (res.status >= 400)
         FUZZ_CHECK(parsed.contains("error") && parsed.at("error").is_object() &&
                    parsed.at("error").contains("code"));
 }
@@ -209,11 +184,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static Central central;
     if (size == 0) return 0;
     const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-    const std::string request =
-        data[0] < kRoutes.size() ? buildRequest(central, kRoutes[data[0]], input) : std::string(input);
-    const auto answer = central.server.serve(request);
-    // httplib answers nothing to a request it cannot read at all (e.g. an empty one): that is a closed
-    // connection, not an answer to check.
-    if (!answer.empty()) checkAnswer(answer);
+    auto req = data[0] < kRoutes.size() ? buildRequest(central, kRoutes[data[0]], input) : rawRequest(input);
+    central::http::Response res;
+    central.router.handle(req, res);
+    checkAnswer(res);
     return 0;
 }

@@ -81,6 +81,7 @@ struct TierDrop {
     /// Points to earn before `at` to still hold the current tier at `at` (the UI says "earn X more
     /// by DATE to keep Gold"; DATE is localDate(at - 1), the last day on which earning helps).
     Points earnToKeep = 0;
+    bool operator==(const TierDrop&) const = default;
 };
 
 struct TierStatus {
