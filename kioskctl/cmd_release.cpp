@@ -63,18 +63,6 @@ std::expected<FileDigest, std::string> digestFile(const fs::path& path) {
     return digest;
 }
 
-std::expected<std::string, std::string> readSmallFile(const fs::path& path, std::size_t limit) {
-    std::error_code ec;
-    const auto size = fs::file_size(path, ec);
-    if (ec) return std::unexpected(fmt::format("cannot read {}: {}", path.string(), ec.message()));
-    if (size > limit) return std::unexpected(fmt::format("{} is larger than {} bytes", path.string(), limit));
-    std::ifstream in(path, std::ios::binary);
-    std::string text(size, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(size));
-    if (!in) return std::unexpected("cannot read " + path.string());
-    return text;
-}
-
 struct KeygenOptions {
     std::string outDir;
 };

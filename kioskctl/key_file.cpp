@@ -17,12 +17,18 @@ namespace {
 /// Key files are a few hundred bytes; anything much larger is not a key.
 constexpr std::uintmax_t kMaxKeyFileBytes = 64 * 1024;
 
-std::expected<std::string, std::string> readKeyText(const std::filesystem::path& path) {
+std::string errnoText() {
+    return std::strerror(errno);
+}
+
+}  // namespace
+
+std::expected<std::string, std::string> readSmallFile(const std::filesystem::path& path,
+                                                      std::uintmax_t limit) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) return std::unexpected(fmt::format("cannot read {}: {}", path.string(), ec.message()));
-    if (size > kMaxKeyFileBytes)
-        return std::unexpected(fmt::format("{} is too large to be a key file", path.string()));
+    if (size > limit) return std::unexpected(fmt::format("{} is larger than {} bytes", path.string(), limit));
     std::ifstream in(path, std::ios::binary);
     std::stringstream buffer;
     buffer << in.rdbuf();
@@ -30,14 +36,8 @@ std::expected<std::string, std::string> readKeyText(const std::filesystem::path&
     return buffer.str();
 }
 
-std::string errnoText() {
-    return std::strerror(errno);
-}
-
-}  // namespace
-
 std::expected<loyalty::PublicKey, std::string> readPublicKeyFile(const std::filesystem::path& path) {
-    const auto text = readKeyText(path);
+    const auto text = readSmallFile(path, kMaxKeyFileBytes);
     if (!text) return std::unexpected(text.error());
     const auto key = loyalty::parsePublicKey(*text);
     if (!key) return std::unexpected(fmt::format("{}: {}", path.string(), loyalty::describe(key.error())));
@@ -45,7 +45,7 @@ std::expected<loyalty::PublicKey, std::string> readPublicKeyFile(const std::file
 }
 
 std::expected<loyalty::SigningKeyPair, std::string> readSecretKeyFile(const std::filesystem::path& path) {
-    const auto text = readKeyText(path);
+    const auto text = readSmallFile(path, kMaxKeyFileBytes);
     if (!text) return std::unexpected(text.error());
     auto keys = loyalty::parseSecretKey(*text);
     if (!keys) return std::unexpected(fmt::format("{}: {}", path.string(), loyalty::describe(keys.error())));

@@ -4,6 +4,7 @@
 // every command that writes a file uses.
 
 #include <sys/types.h>
+#include <cstdint>
 #include <expected>
 #include <filesystem>
 #include <string>
@@ -13,6 +14,10 @@
 #include "loyalty/signing.hpp"
 
 namespace kioskctl {
+
+/// The whole of `path`, refused unread when it is larger than `limit` bytes.
+[[nodiscard]] std::expected<std::string, std::string> readSmallFile(const std::filesystem::path& path,
+                                                                    std::uintmax_t limit);
 
 /// The public key in `path`; the error names the file and says what is wrong.
 [[nodiscard]] std::expected<loyalty::PublicKey, std::string> readPublicKeyFile(
