@@ -3,7 +3,7 @@
 // draws, a prize voucher consumed once, budgets that hold under 16 threads (and two processes on one
 // PostgreSQL) with an audit that sums to what was credited, and odds that pass a chi-square test.
 //
-// The odds test draws KIOSK_GAME_DRAWS times (default 3000, ≤ 60 s in CI); the full run of docs/games.md:
+// The odds test draws KIOSK_GAME_DRAWS times (default 2000, ≤ 60 s in CI); the full run of docs/games.md:
 //   KIOSK_GAME_DRAWS=100000 build/tests/games_test --gtest_filter='*OddsMatch*Sqlite'
 
 #include <gtest/gtest.h>
@@ -303,7 +303,7 @@ TEST_P(CentralGames, OddsMatchTheConfigurationByChiSquare) {
     for (std::size_t i = 0; i < odds.size(); ++i)
         prizes.push_back(prize("P" + std::to_string(i), "points", odds[i], {{"points", 1}}));
     const char* env = std::getenv("KIOSK_GAME_DRAWS");
-    const int total = env ? std::atoi(env) : 3000;
+    const int total = env ? std::atoi(env) : 2000;
     configure("ODDS", gameBody(prizes, total));
     constexpr int kMembers = 4;
     for (int m = 0; m < kMembers; ++m) member("0905" + std::to_string(100'000 + m), "ODDS", total / kMembers);
