@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <barrier>
 #include <cstdlib>
 #include <map>
 #include <random>
@@ -21,17 +20,6 @@ namespace central_test {
 namespace {
 
 constexpr const char* kStore = "DEV001";
-
-void race(int n, const std::function<void(int)>& work) {
-    std::barrier start(n);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i)
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            work(i);
-        });
-    for (auto& t : threads) t.join();
-}
 
 Json prize(const std::string& id, const std::string& kind, std::int64_t odds, Json extra = Json::object()) {
     Json p{{"id", id},
