@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/game_api.hpp"
 #include "api/json_fields.hpp"
 #include "central/bounded_task_queue.hpp"
 #include "central/rate_limiter.hpp"
@@ -434,6 +435,13 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
           [&s](const Request& q, const Caller& c, const Json&) {
               return ok(s.pointsReport(c, q.get_param_value("from"), q.get_param_value("to")));
           });
+    for (auto& game : gameRoutes(s.games()))
+        r.add(game.method, game.pattern, game.name, Auth::Credential,
+              game.bodyRequired ? Body::Required : Body::None,
+              [handle = std::move(game.handle)](const Request& q, const Caller& c, const Json& b) {
+                  const auto param = [&q](const char* name) { return q.get_param_value(name); };
+                  return ok(handle(q.matches.size() > 1 ? q.matches[1].str() : std::string(), param, c, b));
+              });
     if (options.testClock) {
         // --demo only: an end-to-end test passes days (points expiry) instead of editing stored dates.
         r.add("POST", "/v1/admin/clock/advance", "/v1/admin/clock/advance", Auth::Credential, Body::Required,

@@ -143,9 +143,108 @@ ALTER TABLE otp_events ADD COLUMN reward_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX otp_events_at ON otp_events(at);
 )sql";
 
+// Version 4: promo games (docs/games.md). A game's stores and prizes; tickets (earned from a receipt,
+// granted by head office); the budget each prize has used per scope ("total", "day:N", "store:ID");
+// the audit of every draw. Vouchers lose their reference to the rewards table: a game's physical gift
+// voucher is consumed like any voucher but is no catalogue reward (the table is rebuilt as it was,
+// without that foreign key, since SQLite cannot drop one).
+constexpr const char* kV4 = R"sql(
+CREATE TABLE games (
+  game_id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  name_vi TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  starts_at BIGINT NOT NULL,
+  ends_at BIGINT NOT NULL,
+  registration_number TEXT NOT NULL,
+  prize_structure_vi TEXT NOT NULL,
+  prize_structure_en TEXT NOT NULL,
+  ticket_min_receipt_dong BIGINT NOT NULL,
+  daily_play_limit BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL);
+CREATE TABLE game_stores (
+  game_id TEXT NOT NULL REFERENCES games(game_id),
+  store_id TEXT NOT NULL REFERENCES stores(store_id),
+  PRIMARY KEY (game_id, store_id));
+CREATE TABLE game_prizes (
+  game_id TEXT NOT NULL REFERENCES games(game_id),
+  prize_id TEXT NOT NULL,
+  position BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  name_vi TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  points BIGINT NOT NULL,
+  reward_id TEXT NOT NULL,
+  value_dong BIGINT NOT NULL,
+  validity_days BIGINT NOT NULL,
+  odds_ppm BIGINT NOT NULL,
+  budget_per_day BIGINT,
+  budget_per_store BIGINT,
+  budget_total BIGINT,
+  PRIMARY KEY (game_id, prize_id));
+CREATE TABLE game_budget (
+  game_id TEXT NOT NULL,
+  prize_id TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  used BIGINT NOT NULL CHECK (used >= 0),
+  PRIMARY KEY (game_id, prize_id, scope));
+CREATE TABLE game_tickets (
+  ticket_id @ID@,
+  game_id TEXT NOT NULL REFERENCES games(game_id),
+  member_id BIGINT NOT NULL REFERENCES members(member_id),
+  source_key TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  used_at BIGINT);
+CREATE INDEX game_tickets_member ON game_tickets(member_id, game_id, used_at);
+CREATE TABLE game_draws (
+  draw_id @ID@,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  game_id TEXT NOT NULL REFERENCES games(game_id),
+  member_id BIGINT NOT NULL REFERENCES members(member_id),
+  kiosk_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  ticket_id BIGINT NOT NULL UNIQUE,
+  random_value BIGINT NOT NULL,
+  drawn_prize_id TEXT NOT NULL,
+  prize_id TEXT NOT NULL,
+  prize_kind TEXT NOT NULL,
+  prize_name_vi TEXT NOT NULL,
+  prize_name_en TEXT NOT NULL,
+  points BIGINT NOT NULL,
+  value_dong BIGINT NOT NULL,
+  voucher_code TEXT,
+  voucher_payload TEXT,
+  voucher_expires_at BIGINT,
+  balance BIGINT NOT NULL,
+  drawn_at BIGINT NOT NULL,
+  day BIGINT NOT NULL,
+  displayed_at BIGINT);
+CREATE INDEX game_draws_member ON game_draws(member_id, drawn_at);
+CREATE INDEX game_draws_game ON game_draws(game_id, drawn_at);
+CREATE TABLE vouchers_v4 (
+  code TEXT PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  reward_id TEXT NOT NULL,
+  member_id BIGINT NOT NULL REFERENCES members(member_id),
+  kiosk_id TEXT NOT NULL,
+  value_dong BIGINT NOT NULL,
+  points_spent BIGINT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  result TEXT NOT NULL,
+  consumed_at BIGINT,
+  consumed_store TEXT,
+  consumed_reference TEXT);
+INSERT INTO vouchers_v4 SELECT code, idempotency_key, reward_id, member_id, kiosk_id, value_dong,
+  points_spent, issued_at, expires_at, result, consumed_at, consumed_store, consumed_reference FROM vouchers;
+DROP TABLE vouchers;
+ALTER TABLE vouchers_v4 RENAME TO vouchers;
+CREATE INDEX vouchers_member ON vouchers(member_id, reward_id);
+)sql";
+
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
-    for (const char* sql : {kV1, kV2, kV3}) {
+    for (const char* sql : {kV1, kV2, kV3, kV4}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

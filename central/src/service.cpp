@@ -9,6 +9,7 @@
 #include "loyalty/base32.hpp"
 #include "loyalty/phone.hpp"
 #include "ops/catalog.hpp"
+#include "ops/games.hpp"
 #include "ops/secrets.hpp"
 #include "store/transaction.hpp"
 
@@ -47,6 +48,15 @@ Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions optio
       m_voucherKeys(std::move(voucherKeys)),
       m_notifier(std::move(notifier)) {
     seed();
+    m_games = std::make_unique<GameOps>(
+        m_db, m_clock, m_voucherKeys,
+        [this](const std::string& id) -> std::expected<std::optional<loyalty::Reward>, ApiError> {
+            auto loaded = catalog();
+            if (!loaded) return std::unexpected(loaded.error());
+            const auto it = (*loaded)->rewards.find(id);
+            if (it == (*loaded)->rewards.end()) return std::nullopt;
+            return it->second;
+        });
     if (auto loaded = catalog(); !loaded)
         throw std::runtime_error("cannot load the catalog: " + loaded.error().messageEn);
 }

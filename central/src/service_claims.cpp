@@ -39,6 +39,7 @@
 #include "loyalty/time.hpp"
 #include "ops/catalog.hpp"
 #include "ops/secrets.hpp"
+#include "store/game_store.hpp"
 #include "store/ledger_store.hpp"
 #include "store/transaction.hpp"
 
@@ -362,6 +363,9 @@ JsonResult Service::storeClaim(Connection& c, const Caller& caller, const ClaimI
     CENTRAL_TRY(balance,
                 c.query("UPDATE members SET balance = balance + $1 WHERE member_id = $2 RETURNING balance",
                         {earning.total, memberId}));
+    // Promo games: the plays this receipt earns, written with its points (docs/games.md).
+    CENTRAL_TRY(
+        plays, GameStore(c).earnTickets(memberId, receiptId, in.receipt.store, in.receipt.amount.value, now));
     auto after = *entries;
     after.push_back(loyalty::LedgerEntry{"claim:" + receiptId, loyalty::EntryKind::Earn, earning.total, now,
                                          receiptId, false});
@@ -384,6 +388,7 @@ JsonResult Service::storeClaim(Connection& c, const Caller& caller, const ClaimI
                 {"new_member", isNew},
                 {"claimed_at", now}};
     addTierFields(result, status, catalog.tiers);
+    result["game_tickets"] = *plays;
     CENTRAL_TRY(saved,
                 c.query("UPDATE claims SET result = $1 WHERE receipt_id = $2", {result.dump(), receiptId}));
     result["replayed"] = false;

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <barrier>
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -14,18 +13,6 @@
 
 namespace central_test {
 namespace {
-
-/// Runs `work(i)` on `n` threads released together.
-void race(int n, const std::function<void(int)>& work) {
-    std::barrier start(n);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i)
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            work(i);
-        });
-    for (auto& t : threads) t.join();
-}
 
 /// The answers of one kiosk draining its outbox: batches resent for the claims answered "retry" (as
 /// the kiosk's sync worker does) until every claim has a definitive answer.

@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include <atomic>
+#include <barrier>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -297,6 +298,17 @@ Json claimBody(const std::string& token, const std::string& phone, bool join, co
     Json body{{"idempotency_key", key}, {"token", token}, {"phone", phone}, {"kiosk_time", now()}};
     if (join) body["consent"] = Json{{"join", true}, {"marketing", false}, {"text_version", "2026-11"}};
     return body;
+}
+
+void race(int n, const std::function<void(int)>& work) {
+    std::barrier start(n);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            work(i);
+        });
+    for (auto& t : threads) t.join();
 }
 
 }  // namespace central_test

@@ -7,6 +7,7 @@
 #include <httplib.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -151,6 +152,9 @@ std::string signReceipt(const loyalty::Receipt& receipt, const loyalty::SigningK
 [[nodiscard]] std::string newEnrollmentCode(const CentralProcess& central, const std::string& kioskId);
 /// Admin creates an enrollment code for `kioskId` at DEV001 and the kiosk enrolls; its credential.
 [[nodiscard]] std::string enrollKiosk(const CentralProcess& central, const std::string& kioskId);
+
+/// Runs `work(i)` on `n` threads released together; returns when all are done.
+void race(int n, const std::function<void(int)>& work);
 
 /// A claim body for one receipt.
 [[nodiscard]] Json claimBody(const std::string& token, const std::string& phone, bool join = true,

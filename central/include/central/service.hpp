@@ -36,6 +36,7 @@
 
 namespace central {
 
+class GameOps;
 using Json = nlohmann::json;
 using JsonResult = std::expected<Json, ApiError>;
 
@@ -111,6 +112,9 @@ class Service {
     [[nodiscard]] JsonResult adjustMember(const Caller& caller, std::string_view phone, const Json& body);
     [[nodiscard]] JsonResult pointsReport(const Caller& caller, std::string_view from, std::string_view to);
 
+    /// Promo games (docs/games.md): the operations the games routes call.
+    [[nodiscard]] GameOps& games() { return *m_games; }
+
     /// The clock the service reads (the HTTP layer stamps server_time with it).
     [[nodiscard]] const loyalty::Clock& clock() const { return m_clock; }
 
@@ -143,6 +147,7 @@ class Service {
     std::mutex m_catalogMutex;
     std::shared_ptr<const Catalog> m_catalog;
     loyalty::MonotonicMs m_catalogLoadedAt = 0;
+    std::unique_ptr<GameOps> m_games;
 };
 
 }  // namespace central

@@ -19,4 +19,12 @@ DbResult<std::optional<loyalty::Points>> MemberStore::spend(std::int64_t memberI
     return std::optional<loyalty::Points>(rows->front().integer(0));
 }
 
+DbResult<loyalty::Points> MemberStore::credit(std::int64_t memberId, loyalty::Points points) {
+    auto rows = m_c.query("UPDATE members SET balance = balance + $1 WHERE member_id = $2 RETURNING balance",
+                          {points, memberId});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::unexpected(DbError{DbError::Kind::Other, "no such member"});
+    return rows->front().integer(0);
+}
+
 }  // namespace central

@@ -25,6 +25,8 @@ class MemberStore {
     [[nodiscard]] DbResult<std::optional<Locked>> lock(const std::string& phoneE164);
     /// Lowers the balance by `cost` unless that takes it below zero: the new balance, or nullopt.
     [[nodiscard]] DbResult<std::optional<loyalty::Points>> spend(std::int64_t memberId, loyalty::Points cost);
+    /// Raises the balance by `points` (> 0, a prize): the new balance.
+    [[nodiscard]] DbResult<loyalty::Points> credit(std::int64_t memberId, loyalty::Points points);
 
   private:
     Connection& m_c;
