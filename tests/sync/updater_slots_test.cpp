@@ -5,9 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
+#include <thread>
 
 #include "jobs/updater_slots.hpp"
 #include "loyalty/release.hpp"
@@ -193,6 +200,53 @@ TEST_F(UpdaterSlotsTest, ASwitchCutShortBetweenStateAndLinkOpensOnTheCompleteOld
     EXPECT_NE(slots.state().lastError.find("interrupted"), std::string::npos);
     EXPECT_FALSE(fs::exists(agent / "slots" / "b.new"));
     EXPECT_EQ(readFile(slots.currentDir() / "VERSION"), "1.1.0");
+}
+
+/// kill -9 at a random moment of an endless run of updates (each verified, unpacked, switched, then
+/// marked good or rolled back), then a fresh open(): `current` always names a complete slot holding the
+/// version the state says runs. KIOSK_UPDATE_KILL_LOOP=N runs N lives (default 15).
+TEST_F(UpdaterSlotsTest, KillNineAtAnyStepLeavesABootableVersion) {
+    const char* env = std::getenv("KIOSK_UPDATE_KILL_LOOP");
+    const int lives = env ? std::atoi(env) : 15;
+    std::mt19937 random(12345);
+    int updated = 0;  // lives that ended on an installed slot: the loop really switched
+    for (int life = 0; life < lives; ++life) {
+        const pid_t child = fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            setpgid(0, 0);  // its tar dies with it, as systemd kills a unit's whole cgroup
+            auto slots = open();
+            for (int step = 0;; ++step) {
+                const auto floor = *loyalty::parseReleaseVersion(slots.state().highestInstalled);
+                const auto running = *loyalty::parseReleaseVersion(slots.state().version);
+                auto next = std::max(floor, running);
+                ++next.minor;
+                const auto version = loyalty::formatReleaseVersion(next);
+                update(slots, bundle(version + "-" + std::to_string(getpid()) + "-" + std::to_string(step)),
+                       version);
+                if (step % 2 == 0)
+                    (void)slots.markGood();
+                else
+                    (void)slots.rollBack(kNow, "test rollback", true);
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20 + static_cast<int>(random() % 200)));
+        setpgid(child, child);
+        kill(-child, SIGKILL);
+        int status = 0;
+        waitpid(child, &status, 0);
+        auto slots = open();
+        const auto dir = slots.currentDir();
+        if (dir.empty()) {
+            EXPECT_EQ(slots.state().version, "1.0.0") << "life " << life;
+            continue;
+        }
+        ASSERT_TRUE(fs::exists(dir / "VERSION")) << "life " << life << ": " << dir;
+        ++updated;
+        EXPECT_EQ(readFile(dir / "VERSION").substr(0, slots.state().version.size()), slots.state().version)
+            << "life " << life;
+    }
+    EXPECT_GT(updated, lives / 2);
 }
 
 }  // namespace
