@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
+#include <fstream>
 
 #include "central_harness.hpp"
 #include "loyalty/release.hpp"
@@ -77,6 +80,45 @@ void advance(const CentralProcess& central, int seconds) {
 bool audited(const Json& rollout, const std::string& action) {
     const auto& audit = rollout["audit"];
     return std::any_of(audit.begin(), audit.end(), [&](const Json& e) { return e["action"] == action; });
+}
+
+std::string run(const std::string& command) {
+    std::string out;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return out;
+    std::array<char, 512> buffer{};
+    while (fgets(buffer.data(), static_cast<int>(buffer.size()), pipe)) out += buffer.data();
+    pclose(pipe);
+    return out;
+}
+
+TEST(CentralRollouts, KioskctlPublishUploadsASignedReleaseAndATamperedOneIsRefused) {
+    CentralProcess central(CentralProcess::Options{});
+    TempDir dir;
+    const std::string kioskctl = KIOSK_BINARY_DIR "/bin/kioskctl ";
+    const auto bundle = dir.path() + "/kiosk.tar";
+    std::ofstream(bundle, std::ios::binary) << makeBundle(700'000, 'k');
+    ASSERT_NE(run(kioskctl + "release keygen --out " + dir.path() + " 2>&1; echo exit=$?").find("exit=0"),
+              std::string::npos);
+    ASSERT_NE(run(kioskctl + "release sign " + bundle + " --key " + dir.path() +
+                  "/release.key --version 1.4.0 2>&1; "
+                  "echo exit=$?")
+                  .find("exit=0"),
+              std::string::npos);
+    const std::string publish = std::string("LOYALTY_ADMIN_TOKEN=") + kAdmin + " " + kioskctl +
+                                "release publish --url http://127.0.0.1:" + std::to_string(central.port()) +
+                                " " + bundle + " 2>&1; echo exit=$?";
+    const auto out = run(publish);
+    EXPECT_NE(out.find("version=1.4.0"), std::string::npos) << out;
+    EXPECT_NE(out.find("exit=0"), std::string::npos) << out;
+    const auto listed = central.get("/v1/admin/releases", kAdmin);
+    ASSERT_EQ(listed.body["releases"].size(), 1u) << listed.body.dump();
+    EXPECT_EQ(listed.body["releases"][0]["size"], 700'000);
+    // The bundle altered after signing: central will not publish bytes that are not the manifest's.
+    std::fstream(bundle, std::ios::binary | std::ios::in | std::ios::out).seekp(5000).put('X');
+    const auto tampered = run(publish);
+    EXPECT_NE(tampered.find("release_bundle_mismatch"), std::string::npos) << tampered;
+    EXPECT_NE(tampered.find("exit=1"), std::string::npos) << tampered;
 }
 
 TEST(CentralRollouts, APublishedBundleIsCheckedWholeAndDownloadsInRanges) {
