@@ -1,12 +1,16 @@
-// kioskctl release keygen | sign | verify — head office's side of signed updates (docs/fleet.md).
+// kioskctl release keygen | sign | verify | publish — head office's side of signed updates (docs/fleet.md).
 // The release key is made and kept off central (on the release manager's machine): `sign` writes the
 // manifest next to the bundle, `verify` runs every check the kiosk's update agent runs, so a release can
-// be checked before it is published.
+// be checked before it is published; `publish` uploads bundle and manifest to central, which stores
+// them but could not have signed them.
 //
 // Exit codes: 0 success / the release applies; 1 the release was refused (verify); 2 bad input or a file
 // that cannot be read or written.
 
 #include <fmt/core.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -16,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "central_access.hpp"
 #include "commands.hpp"
 #include "key_file.hpp"
 #include "loyalty/release.hpp"
@@ -197,6 +202,73 @@ int runVerify(const VerifyOptions& o) {
     return 0;
 }
 
+struct PublishOptions {
+    std::string bundle;
+    std::string manifest;  ///< default BUNDLE.manifest
+    CentralAccess access;
+};
+
+/// Central's answer as "HTTP 409 release_bundle_mismatch", or why there was none.
+std::string describeAnswer(const httplib::Result& r) {
+    if (!r) return "central unreachable: " + httplib::to_string(r.error());
+    const auto body = nlohmann::json::parse(r->body, nullptr, false);
+    const auto code =
+        body.is_object() ? body.value("/error/code"_json_pointer, std::string()) : std::string();
+    return "HTTP " + std::to_string(r->status) + " " + code;
+}
+
+/// Uploads the bundle in central's chunks (256 KiB, each under its body cap), then the manifest.
+int runPublish(const PublishOptions& o) {
+    const fs::path manifestPath = o.manifest.empty() ? o.bundle + ".manifest" : o.manifest;
+    auto text = readSmallFile(manifestPath, loyalty::kMaxManifestBytes);
+    if (!text) return failBadInput(text.error());
+    auto manifest = loyalty::readUnverifiedReleaseManifest(*text);
+    if (!manifest) return failBadInput(manifestPath.string() + ": " + manifest.error().detail);
+    auto url = checkedCentralUrl(o.access.url);
+    if (!url) return failBadInput(url.error());
+    auto token = readAdminToken(o.access);
+    if (!token) return failBadInput(token.error());
+    std::ifstream in(o.bundle, std::ios::binary);
+    if (!in) return failBadInput("cannot read " + o.bundle);
+    httplib::Client client(*url);
+    client.set_connection_timeout(5);
+    client.set_read_timeout(60);
+    const httplib::Headers auth{{"Authorization", "Bearer " + *token}};
+    std::string chunk(256 * 1024, '\0');
+    for (int index = 0; in; ++index) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (got == 0) break;
+        const auto r =
+            client.Put("/v1/admin/bundles/" + manifest->sha256 + "/chunks/" + std::to_string(index), auth,
+                       chunk.data(), got, "application/octet-stream");
+        if (!r || r->status != 200) {
+            fmt::print(stderr, "kioskctl: chunk {} refused: {}\n", index, describeAnswer(r));
+            return kExitRefused;
+        }
+    }
+    const auto r = client.Post("/v1/admin/releases", auth, nlohmann::json{{"manifest", *text}}.dump(),
+                               "application/json");
+    if (!r || r->status != 200) {
+        fmt::print(stderr, "kioskctl: release refused: {}\n", describeAnswer(r));
+        return kExitRefused;
+    }
+    const auto body = nlohmann::json::parse(r->body, nullptr, false);
+    fmt::print("release_id={} version={} channel={}\n", body.value("release_id", 0),
+               body.value("version", ""), body.value("channel", ""));
+    return 0;
+}
+
+void addPublish(CLI::App& release, int& exitCode) {
+    auto o = std::make_shared<PublishOptions>();
+    CLI::App* publish =
+        release.add_subcommand("publish", "Upload a signed release (bundle + manifest) to central");
+    publish->add_option("bundle", o->bundle, "The bundle")->required()->check(CLI::ExistingFile);
+    publish->add_option("--manifest", o->manifest, "Its signed manifest (default BUNDLE.manifest)");
+    addCentralAccessOptions(*publish, o->access);
+    publish->callback([o, &exitCode] { exitCode = runPublish(*o); });
+}
+
 void addSign(CLI::App& release, int& exitCode) {
     auto o = std::make_shared<SignOptions>();
     CLI::App* sign =
@@ -241,6 +313,7 @@ void addReleaseCommands(CLI::App& app, int& exitCode) {
     keygen->callback([keygenOptions, &exitCode] { exitCode = runKeygen(*keygenOptions); });
     addSign(*release, exitCode);
     addVerify(*release, exitCode);
+    addPublish(*release, exitCode);
 }
 
 }  // namespace kioskctl

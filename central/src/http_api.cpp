@@ -11,6 +11,7 @@
 
 #include "api/game_api.hpp"
 #include "api/json_fields.hpp"
+#include "api/release_api.hpp"
 #include "central/bounded_task_queue.hpp"
 #include "central/rate_limiter.hpp"
 #include "ops/access.hpp"
@@ -109,6 +110,9 @@ struct Reply {
     int status = 200;
     Json body;
     std::string etag;
+    std::string raw{};  ///< sent instead of `body` when rawType is set (manifests, bundles)
+    std::string rawType{};
+    std::string contentRange{};  ///< a 206 answer's Content-Range
 };
 
 void writeError(Response& res, const ApiError& error, const loyalty::Clock& clock) {
@@ -210,7 +214,11 @@ class Router {
             if (reply) {
                 res.status = reply->status;
                 if (!reply->etag.empty()) res.set_header("ETag", reply->etag);
-                if (reply->status != 304) res.set_content(reply->body.dump(), "application/json");
+                if (!reply->contentRange.empty()) res.set_header("Content-Range", reply->contentRange);
+                if (!reply->rawType.empty())
+                    res.set_content(reply->raw, reply->rawType);
+                else if (reply->status != 304)
+                    res.set_content(reply->body.dump(), "application/json");
             } else {
                 writeError(res, reply.error(), service.clock());
                 metrics.countError(reply.error().code);
@@ -246,6 +254,55 @@ class Router {
 std::expected<Reply, ApiError> ok(JsonResult result) {
     if (!result) return std::unexpected(result.error());
     return Reply{200, std::move(*result), {}};
+}
+
+/// Releases and rollouts (docs/api.md, "Releases and rollouts"): bundles upload in chunks under the
+/// body cap; kiosks download them with Range.
+void installReleaseRoutes(Router& r, const std::shared_ptr<ReleaseApi>& api) {
+    r.add("PUT", R"(/v1/admin/bundles/([0-9a-f]{64})/chunks/([0-9]{1,4}))",
+          "/v1/admin/bundles/{sha256}/chunks/{n}", Auth::Credential, Body::None,
+          [api](const Request& q, const Caller& c, const Json&) {
+              return ok(api->putChunk(c, q.matches[1].str(), q.matches[2].str(), q.body));
+          });
+    r.add("POST", "/v1/admin/releases", "/v1/admin/releases", Auth::Credential, Body::Required,
+          [api](const Request&, const Caller& c, const Json& b) { return ok(api->publish(c, b)); });
+    r.add("GET", "/v1/admin/releases", "/v1/admin/releases", Auth::Credential, Body::None,
+          [api](const Request&, const Caller& c, const Json&) { return ok(api->releases(c)); });
+    r.add("POST", "/v1/admin/rollouts", "/v1/admin/rollouts", Auth::Credential, Body::Required,
+          [api](const Request&, const Caller& c, const Json& b) { return ok(api->createRollout(c, b)); });
+    r.add("GET", R"(/v1/admin/rollouts/([0-9]{1,18}))", "/v1/admin/rollouts/{id}", Auth::Credential,
+          Body::None, [api](const Request& q, const Caller& c, const Json&) {
+              return ok(api->rollout(c, q.matches[1].str()));
+          });
+    r.add("POST", R"(/v1/admin/rollouts/([0-9]{1,18})/(pause|resume|abort))",
+          "/v1/admin/rollouts/{id}/{action}", Auth::Credential, Body::Optional,
+          [api](const Request& q, const Caller& c, const Json&) {
+              return ok(api->act(c, q.matches[1].str(), q.matches[2].str()));
+          });
+    r.add("GET", R"(/v1/releases/([0-9]{1,18})/manifest)", "/v1/releases/{id}/manifest", Auth::Credential,
+          Body::None,
+          [api](const Request& q, const Caller& c, const Json&) -> std::expected<Reply, ApiError> {
+              auto text = api->manifest(c, q.matches[1].str());
+              if (!text) return std::unexpected(text.error());
+              return Reply{200, Json(), {}, std::move(*text), "text/plain; charset=utf-8", {}};
+          });
+    r.add("GET", R"(/v1/releases/([0-9]{1,18})/bundle)", "/v1/releases/{id}/bundle", Auth::Credential,
+          Body::None,
+          [api](const Request& q, const Caller& c, const Json&) -> std::expected<Reply, ApiError> {
+              const auto header = q.get_header_value("Range");
+              auto range = api->bundle(c, q.matches[1].str(), header);
+              if (!range) return std::unexpected(range.error());
+              const auto last = range->first + static_cast<std::int64_t>(range->bytes.size()) - 1;
+              const bool whole = range->first == 0 && last + 1 == range->total;
+              return Reply{whole ? 200 : 206,
+                           Json(),
+                           {},
+                           std::move(range->bytes),
+                           "application/octet-stream",
+                           whole ? ""
+                                 : "bytes " + std::to_string(range->first) + "-" + std::to_string(last) +
+                                       "/" + std::to_string(range->total)};
+          });
 }
 
 }  // namespace
@@ -393,10 +450,20 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
                   return Reply{304, Json(), config->etag};
               return Reply{200, std::move(config->body), config->etag};
           });
+    auto rollouts = std::make_shared<Rollouts>(service.database(), service.clock());
+    auto releases = std::make_shared<ReleaseApi>(*rollouts);
     r.add("POST", R"(/v1/kiosks/([^/]{1,64})/heartbeat)", "/v1/kiosks/{id}/heartbeat", Auth::Credential,
-          Body::Optional, [&s](const Request& q, const Caller& c, const Json& b) {
-              return ok(s.heartbeat(c, q.matches[1].str(), b));
+          Body::Optional,
+          [&s, rollouts, releases](const Request& q, const Caller& c,
+                                   const Json& b) -> std::expected<Reply, ApiError> {
+              auto answer = s.heartbeat(c, q.matches[1].str(), b);
+              if (!answer) return std::unexpected(answer.error());
+              auto update = releases->heartbeat(c, b);
+              if (!update) return std::unexpected(update.error());
+              (*answer)["update"] = std::move(*update);
+              return Reply{200, std::move(*answer), {}};
           });
+    installReleaseRoutes(r, releases);
 
     r.add("POST", "/v1/admin/enrollment-codes", "/v1/admin/enrollment-codes", Auth::Credential,
           Body::Required,

@@ -242,9 +242,63 @@ ALTER TABLE vouchers_v4 RENAME TO vouchers;
 CREATE INDEX vouchers_member ON vouchers(member_id, reward_id);
 )sql";
 
+// Version 5 — fleet releases and rollouts (issue 13; docs/fleet.md). Bundles are kept in the database
+// in fixed chunks (base64 text, so both engines store them alike), so no central instance needs a
+// disk of its own. A rollout's kiosks are fixed at creation, each in one wave; every step of a
+// rollout is a row of rollout_audit.
+constexpr const char* kV5Fleet = R"sql(
+CREATE TABLE release_chunks (
+  sha256 TEXT NOT NULL,
+  chunk BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (sha256, chunk));
+CREATE TABLE releases (
+  release_id @ID@,
+  package TEXT NOT NULL,
+  version TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  manifest TEXT NOT NULL,
+  published_at BIGINT NOT NULL,
+  UNIQUE (package, version, channel));
+CREATE TABLE rollouts (
+  rollout_id @ID@,
+  release_id BIGINT NOT NULL REFERENCES releases(release_id),
+  state TEXT NOT NULL,
+  wave BIGINT NOT NULL,
+  wave_started_at BIGINT NOT NULL,
+  success_percent BIGINT NOT NULL,
+  error_percent BIGINT NOT NULL,
+  created_at BIGINT NOT NULL);
+CREATE TABLE rollout_waves (
+  rollout_id BIGINT NOT NULL REFERENCES rollouts(rollout_id),
+  wave BIGINT NOT NULL,
+  soak_s BIGINT NOT NULL,
+  PRIMARY KEY (rollout_id, wave));
+CREATE TABLE rollout_kiosks (
+  rollout_id BIGINT NOT NULL REFERENCES rollouts(rollout_id),
+  kiosk_id TEXT NOT NULL,
+  wave BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (rollout_id, kiosk_id));
+CREATE INDEX rollout_kiosks_kiosk ON rollout_kiosks(kiosk_id);
+CREATE TABLE rollout_audit (
+  audit_id @ID@,
+  rollout_id BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '');
+CREATE INDEX rollout_audit_rollout ON rollout_audit(rollout_id, audit_id);
+)sql";
+
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
-    for (const char* sql : {kV1, kV2, kV3, kV4}) {
+    for (const char* sql : {kV1, kV2, kV3, kV4, kV5Fleet}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

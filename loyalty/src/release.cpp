@@ -159,8 +159,16 @@ std::string signReleaseManifest(const ReleaseManifest& manifest, const SigningKe
     return text + std::string(kSignatureKey) + "=" + encodeBase32(signature) + "\n";
 }
 
-std::expected<ReleaseManifest, ManifestProblem> verifyReleaseManifest(std::string_view text,
-                                                                      const PublicKey& releaseKey) {
+namespace {
+
+/// A manifest read but not yet trusted: its fields, the bytes its signature covers, the signature.
+struct ReadManifest {
+    ReleaseManifest manifest;
+    std::string_view signedText;
+    Signature signature{};
+};
+
+std::expected<ReadManifest, ManifestProblem> readManifest(std::string_view text) {
     if (text.size() > kMaxManifestBytes)
         return std::unexpected(
             ManifestProblem{ManifestError::TooLarge, "over " + std::to_string(kMaxManifestBytes) + " bytes"});
@@ -168,32 +176,48 @@ std::expected<ReleaseManifest, ManifestProblem> verifyReleaseManifest(std::strin
     std::string_view line;
     if (!nextLine(text, pos, line) || line != kHeader)
         return malformed("the first line is not \"" + std::string(kHeader) + "\"");
-    ReleaseManifest manifest;
+    ReadManifest read;
     for (const auto key : kKeys) {
         if (!nextLine(text, pos, line)) return malformed("line " + std::string(key) + "= is missing");
         if (!line.starts_with(key) || line.size() <= key.size() || line[key.size()] != '=')
             return malformed("expected line " + std::string(key) + "=, found \"" +
                              std::string(line.substr(0, 40)) + "\"");
-        if (auto set = setField(manifest, key, line.substr(key.size() + 1)); !set)
+        if (auto set = setField(read.manifest, key, line.substr(key.size() + 1)); !set)
             return malformed(std::string(key) + ": " + set.error());
     }
-    const std::string_view signedText = text.substr(0, pos);
+    read.signedText = text.substr(0, pos);
     if (!nextLine(text, pos, line) || !line.starts_with("signature="))
         return malformed("line signature= is missing");
     if (pos != text.size()) return malformed("text after the signature line");
     const auto signatureBytes = decodeBase32(line.substr(kSignatureKey.size() + 1));
     if (!signatureBytes || signatureBytes->size() != kSignatureBytes)
         return malformed("signature: not 64 bytes in base32");
-    Signature signature{};
-    std::copy(signatureBytes->begin(), signatureBytes->end(), signature.begin());
+    std::copy(signatureBytes->begin(), signatureBytes->end(), read.signature.begin());
+    return read;
+}
+
+}  // namespace
+
+std::expected<ReleaseManifest, ManifestProblem> verifyReleaseManifest(std::string_view text,
+                                                                      const PublicKey& releaseKey) {
+    auto read = readManifest(text);
+    if (!read) return std::unexpected(read.error());
     if (!verify(releaseKey,
-                std::span(reinterpret_cast<const std::uint8_t*>(signedText.data()), signedText.size()),
-                signature))
+                std::span(reinterpret_cast<const std::uint8_t*>(read->signedText.data()),
+                          read->signedText.size()),
+                read->signature))
         return std::unexpected(
             ManifestProblem{ManifestError::BadSignature, "not signed by the release key, or altered"});
     // Checked after the signature: a well-signed manifest with an impossible field is still refused.
-    if (auto ok = checkFields(manifest); !ok) return malformed(ok.error());
-    return manifest;
+    if (auto ok = checkFields(read->manifest); !ok) return malformed(ok.error());
+    return std::move(read->manifest);
+}
+
+std::expected<ReleaseManifest, ManifestProblem> readUnverifiedReleaseManifest(std::string_view text) {
+    auto read = readManifest(text);
+    if (!read) return std::unexpected(read.error());
+    if (auto ok = checkFields(read->manifest); !ok) return malformed(ok.error());
+    return std::move(read->manifest);
 }
 
 std::expected<void, ReleaseRefusal> checkReleaseApplies(const ReleaseManifest& manifest,

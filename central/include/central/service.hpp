@@ -118,6 +118,9 @@ class Service {
     /// The clock the service reads (the HTTP layer stamps server_time with it).
     [[nodiscard]] const loyalty::Clock& clock() const { return m_clock; }
 
+    /// The database the service runs on (the release and rollout routes share it).
+    [[nodiscard]] Database& database() { return m_db; }
+
     /// For /healthz: true if the database answers.
     [[nodiscard]] bool databaseHealthy();
 

@@ -80,6 +80,11 @@ struct ManifestProblem {
 [[nodiscard]] std::expected<ReleaseManifest, ManifestProblem> verifyReleaseManifest(
     std::string_view text, const PublicKey& releaseKey);
 
+/// The fields of a well-formed manifest WITHOUT checking its signature: for central, which stores and
+/// schedules releases but holds no key to trust them with. Whoever installs one verifies it first.
+[[nodiscard]] std::expected<ReleaseManifest, ManifestProblem> readUnverifiedReleaseManifest(
+    std::string_view text);
+
 /// Why a genuine manifest is not for this kiosk now. Codes (code()) go into heartbeats and logs.
 enum class ReleaseRefusal {
     WrongPackage,
