@@ -72,6 +72,8 @@ struct KioskConfig {
     std::string etag;  ///< quoted, as sent in the ETag header
 };
 
+class CommitQueue;
+
 class Service {
   public:
     /// Seeds an empty database from `options`. Throws std::runtime_error if the seed is invalid or
@@ -143,6 +145,9 @@ class Service {
     std::mutex m_catalogMutex;
     std::shared_ptr<const Catalog> m_catalog;
     loyalty::MonotonicMs m_catalogLoadedAt = 0;
+    /// Single and batched claims, stored together across requests (service_claims.cpp). Last member:
+    /// destroyed first, storing what is queued while everything it uses is still alive.
+    std::unique_ptr<CommitQueue> m_claimQueue;
 };
 
 }  // namespace central
