@@ -217,6 +217,9 @@ TEST(CentralTransportOptions, XForwardedForFromATrustedProxyNamesTheRateLimitedC
     // A malformed header is ignored: the request counts against the peer, whose bucket is empty now.
     EXPECT_EQ(attemptsBeforeRateLimit(central, {{"X-Forwarded-For", "203.0.113.99:4711"}}), 0);
     EXPECT_EQ(attemptsBeforeRateLimit(central, {{"X-Forwarded-For", "203.0.113.99,,garbage"}}), 0);
+    const auto log = central.log();
+    EXPECT_NE(log.find("trusted_proxies=\"::1,127.0.0.1\""), std::string::npos) << log;
+    EXPECT_NE(log.find("address=203.0.113.8"), std::string::npos) << "refusals log the forwarded client";
 }
 
 TEST(CentralTransportOptions, XForwardedForFromAnUntrustedPeerIsIgnored) {
