@@ -312,12 +312,6 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
     // httplib writes headers and body separately: with Nagle on, the body waited for the client's
     // delayed ACK (~40 ms per answer on a keep-alive connection).
     server.set_tcp_nodelay(true);
-    server.set_keep_alive_max_count(1000);
-    // httplib serves a connection on one worker until it closes: an idle kiosk connection must not
-    // hold a worker long, or a fleet of mostly idle kiosks starves the pool.
-    server.set_keep_alive_timeout(1);
-    server.set_read_timeout(10);
-    server.set_write_timeout(10);
 
     // Filled below, read by the error handler for as long as the server runs.
     auto routes = std::make_shared<RouteTable>();

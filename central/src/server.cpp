@@ -191,10 +191,15 @@ int runCentral(Settings settings) {
     installHttpApi(router, service, metrics,
                    HttpOptions{settings.maxBodyBytes, "0.1.0", backend, settings.limits,
                                settings.demo ? &clock : nullptr});
-    http::Server server(router, queue);
+    http::Server server(router, queue, settings.http);
     const int port = server.start(settings.listenHost, settings.listenPort);
     spdlog::info("listening on {}:{} workers={} max_queued={}", settings.listenHost, port, settings.workers,
                  settings.maxQueued);
+    std::string proxies;
+    for (const auto& proxy : settings.http.trustedProxies) proxies += (proxies.empty() ? "" : ",") + proxy;
+    spdlog::info("http max_connections={} per_address={} read_timeout_s={} trusted_proxies=\"{}\"",
+                 settings.http.maxConnections, settings.http.maxConnectionsPerAddress,
+                 settings.http.readTimeoutSeconds, proxies);
     sd_notifyf(0, "READY=1\nSTATUS=serving on %s:%d (%s)", settings.listenHost.c_str(), port, backend);
 
     int received = 0;

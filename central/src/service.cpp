@@ -11,6 +11,7 @@
 #include "ops/catalog.hpp"
 #include "ops/games.hpp"
 #include "ops/secrets.hpp"
+#include "store/commit_queue.hpp"
 #include "store/transaction.hpp"
 
 namespace central {
@@ -20,6 +21,23 @@ namespace {
 /// once; another process sharing the database sees them within this delay.
 constexpr loyalty::MonotonicMs kCatalogTtlMs = 2'000;
 constexpr loyalty::UnixSeconds kDevEnrollmentValidity = 10LL * 365 * 86'400;
+
+/// SQLite: claims stored per transaction (service_claims.cpp). SQLite has one writer, so a claim
+/// waits for the transaction in front of it: 50 claims hold the write lock ~5-15 ms.
+constexpr std::size_t kClaimsPerSqliteTransaction = 50;
+/// PostgreSQL: claims stored per transaction. Each takes up to three advisory locks (phone, receipt,
+/// idempotency key); 16 claims stay under max_locks_per_transaction (64 by default, an average per
+/// connection), so a fleet draining at once cannot fill the server's shared lock table.
+constexpr std::size_t kClaimsPerPgTransaction = 16;
+/// PostgreSQL takes many writers: batches are committed on this many connections at once (the win
+/// there is round trips, and one connection would serialise them). SQLite has one writer: one.
+constexpr std::size_t kPgCommitters = 4;
+
+CommitQueue::Options claimQueueOptions(Backend backend) {
+    if (backend == Backend::Postgres)
+        return {.maxItems = kClaimsPerPgTransaction, .committers = kPgCommitters};
+    return {.maxItems = kClaimsPerSqliteTransaction, .committers = 1};
+}
 
 /// A kiosk credential, whoever makes it: "kc_" and 32 random bytes in base32 (52 characters).
 constexpr std::string_view kCredentialPrefix = "kc_";
@@ -46,7 +64,8 @@ Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions optio
       m_clock(clock),
       m_options(std::move(options)),
       m_voucherKeys(std::move(voucherKeys)),
-      m_notifier(std::move(notifier)) {
+      m_notifier(std::move(notifier)),
+      m_claimQueue(std::make_unique<CommitQueue>(db, claimQueueOptions(db.backend()))) {
     seed();
     m_games = std::make_unique<GameOps>(
         m_db, m_clock, m_voucherKeys,

@@ -8,28 +8,29 @@
 // got there first — the same kiosk retrying (same idempotency key: its original answer) or someone
 // else (409 already_claimed, with when and where).
 //
-// Group commit: the claims of one request are checked first without any write lock (fields, replay,
-// token signature, eligibility), then stored together — kClaimsPerSqliteTransaction (SQLite) or
-// kClaimsPerPgTransaction (PostgreSQL) claims per transaction — each claim under its own SAVEPOINT.
-// A refused claim rolls back only its savepoint and is answered as if it had been sent alone; later
-// claims of the batch see the earlier ones. A batch of 200 costs 4 commits on SQLite (fsyncs)
-// instead of 200. If a transaction itself fails (busy, deadlock, lost connection) it is retried
-// whole, and when the retries run out every claim it held, and every later one, is answered "retry"
-// — nothing is answered "accepted" before its commit.
+// Group commit across requests: the claims of a request are checked first without any write lock
+// (fields, replay, token signature, eligibility), then handed to the service's CommitQueue
+// (store/commit_queue.hpp) with every other request's claims: one transaction for up to
+// kClaimsPerSqliteTransaction (SQLite) or kClaimsPerPgTransaction (PostgreSQL) claims, whoever sent
+// them, each under its own SAVEPOINT. Thirty-two shoppers claiming at once share a handful of fsyncs
+// instead of paying one each. A refused claim rolls back only its savepoint and is answered as if it
+// had been sent alone; the claims of one request are queued together in order, so later claims of a
+// batch see the earlier ones. If a transaction itself fails (busy, deadlock, lost connection) it is
+// retried whole, and when the retries run out every claim it held is answered "retry" — nothing is
+// answered "accepted" before its commit.
 //
 // Deadlocks (PostgreSQL, several processes): a transaction holding several members and receipts could
 // wait for another that holds them in another order. So before it writes anything, a claim
 // transaction takes a transaction-scoped advisory lock on each of its phones, receipt ids and
-// idempotency keys, in one order (see lockNames). Every row it may wait for — a member row, the phone's
-// unique entry of a new member, a claim row by receipt or key, the claim's ledger entry — is reached
+// idempotency keys, in one order (store/commit_queue.cpp). Every row it may wait for — a member row, the
+// phone's unique entry of a new member, a claim row by receipt or key, the claim's ledger entry — is reached
 // through one of those names, so two claim transactions that could block each other share a lock and
 // the later one waits before writing anything: no cycle. Other writers (redemptions, adjustments) lock
 // one member row first and never wait on claim rows. Should the server still report a deadlock or a
 // serialisation failure, the transaction is retried as above and at worst answered "retry". The
-// chunks keep a transaction's advisory locks within its share of the server's lock table.
+// per-transaction cap keeps a transaction's advisory locks within its share of the server's lock table.
 
 #include <algorithm>
-#include <charconv>
 #include <span>
 #include <variant>
 
@@ -40,6 +41,7 @@
 #include "ops/catalog.hpp"
 #include "ops/secrets.hpp"
 #include "store/game_store.hpp"
+#include "store/commit_queue.hpp"
 #include "store/ledger_store.hpp"
 #include "store/transaction.hpp"
 
@@ -49,15 +51,6 @@ namespace {
 constexpr std::size_t kMaxBatch = 200;
 constexpr loyalty::UnixSeconds kMaxOfflineSeconds = 14LL * 86'400;
 constexpr std::size_t kHistoryEntries = 20;
-/// PostgreSQL: claims stored per transaction. Each takes up to three advisory locks (phone, receipt,
-/// idempotency key); 16 claims stay under max_locks_per_transaction (64 by default, an average per
-/// connection), so a fleet draining at once cannot fill the server's shared lock table.
-constexpr std::size_t kClaimsPerPgTransaction = 16;
-/// SQLite: claims stored per transaction. SQLite has one writer, so a live shopper's claim waits for
-/// the batch transaction in front of it: 50 claims hold the write lock ~5-15 ms, a whole batch of 200
-/// up to 60 ms, for 3 fsyncs more per batch.
-constexpr std::size_t kClaimsPerSqliteTransaction = 50;
-constexpr std::int32_t kClaimLockClass = 0x636c6d;  // "clm"
 
 std::string_view lineKind(loyalty::EarnLineKind kind) {
     switch (kind) {
@@ -113,28 +106,6 @@ struct Service::ClaimInput {
 };
 
 namespace {
-
-/// PostgreSQL: takes the transaction's advisory locks on `names` (phones, receipt ids, keys), in one
-/// order shared by every process: ascending 32-bit hash (the first 32 bits of their SHA-256), under
-/// the two-key form's class kClaimLockClass (which never meets the one-key migration lock).
-DbResult<Rows> lockNames(Connection& c, const std::vector<std::string>& names) {
-    std::vector<std::int32_t> keys;
-    keys.reserve(names.size());
-    for (const auto& name : names) {
-        std::uint32_t hash = 0;
-        const auto hex = sha256Hex(name);
-        std::from_chars(hex.data(), hex.data() + 8, hash, 16);
-        keys.push_back(static_cast<std::int32_t>(hash));
-    }
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    std::string list = "{";
-    for (const auto key : keys) list += (list.size() > 1 ? "," : "") + std::to_string(key);
-    list += "}";
-    // unnest yields the array in order, and each row takes its lock before the next is produced.
-    return c.query("SELECT pg_advisory_xact_lock($1::integer, k) FROM unnest($2::integer[]) AS k",
-                   {std::int64_t{kClaimLockClass}, list});
-}
 
 /// The answer to a claim whose receipt or idempotency key is taken: the original answer to the same
 /// kiosk's retry, or who claimed the receipt.
@@ -209,44 +180,30 @@ std::vector<JsonResult> Service::claimAll(const Caller& caller, std::span<const 
     }
     if (pending.empty()) return answers;
 
-    const std::size_t perTransaction =
-        m_db.backend() == Backend::Postgres ? kClaimsPerPgTransaction : kClaimsPerSqliteTransaction;
-    for (std::size_t from = 0; from < pending.size(); from += perTransaction) {
-        const auto chunk = std::span(pending).subspan(from, std::min(perTransaction, pending.size() - from));
-        auto stored = transact(m_db, [&](Connection& c) -> JsonResult {
-            if (c.backend() == Backend::Postgres) {
-                std::vector<std::string> names;
-                for (const auto& [index, input] : chunk) {
-                    names.push_back("phone:" + input.phone);
-                    names.push_back("receipt:" + input.receipt.id());
-                    names.push_back("key:" + input.key);
+    // One item per claim, queued together and in order with other requests' claims (see the top).
+    std::vector<CommitItem> items;
+    items.reserve(pending.size());
+    for (const auto& [index, input] : pending) {
+        auto& answer = answers[index];
+        const ClaimInput& in = input;
+        items.push_back(CommitItem{
+            {"phone:" + in.phone, "receipt:" + in.receipt.id(), "key:" + in.key},
+            [this, &answer, &in, &caller, &catalog](Connection& c) -> std::expected<ItemEnd, ApiError> {
+                answer = storeClaim(c, caller, in, catalog, m_clock.now());
+                if (answer) return ItemEnd::Keep;
+                // Busy, deadlock or a lost connection: the whole transaction is retried.
+                if (answer.error().code == "storage_unavailable") return std::unexpected(answer.error());
+                if (answer.error().code == "already_claimed") {
+                    answer = whoClaimed(c, in.key, in.receipt.id());
+                    if (!answer && answer.error().code == "storage_unavailable")
+                        return std::unexpected(answer.error());
                 }
-                CENTRAL_TRY(locked, lockNames(c, names));
-            }
-            const auto now = m_clock.now();
-            for (const auto& [index, input] : chunk) {
-                CENTRAL_TRY(opened, c.execute("SAVEPOINT claim"));
-                auto result = storeClaim(c, caller, input, catalog, now);
-                if (!result) {
-                    // Busy, deadlock or a lost connection: the transaction is retried whole (transact).
-                    if (result.error().code == "storage_unavailable") return result;
-                    CENTRAL_TRY(undone, c.execute("ROLLBACK TO SAVEPOINT claim"));
-                    if (result.error().code == "already_claimed") {
-                        result = whoClaimed(c, input.key, input.receipt.id());
-                        if (!result && result.error().code == "storage_unavailable") return result;
-                    }
-                }
-                CENTRAL_TRY(released, c.execute("RELEASE SAVEPOINT claim"));
-                answers[index] = std::move(result);
-            }
-            return Json::object();
-        });
-        if (!stored) {  // nothing of this chunk is stored; the storage is unlikely to take the rest
-            for (const auto& [index, input] : std::span(pending).subspan(from))
-                answers[index] = std::unexpected(stored.error());
-            break;
-        }
+                return ItemEnd::Undo;
+            }});
     }
+    const auto outcomes = m_claimQueue->submitAll(items);
+    for (std::size_t i = 0; i < pending.size(); ++i)
+        if (outcomes[i]) answers[pending[i].first] = std::unexpected(*outcomes[i]);
     return answers;
 }
 

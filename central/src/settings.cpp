@@ -11,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "central/http/forwarded.hpp"
+
 namespace central {
 namespace {
 
@@ -68,6 +70,57 @@ void applyLimits(const toml::node* node, RateLimits& limits) {
     readLimit(t, "consume_guesses", limits.consumeGuesses, 1.0 / 60);
 }
 
+/// An integer key of [http] within [least, most].
+template <typename T>
+void readBounded(const toml::table& t, const char* key, long long least, long long most, T& out) {
+    const auto* node = t.get(key);
+    if (!node) return;
+    if (!node->is_integer() || node->as_integer()->get() < least || node->as_integer()->get() > most)
+        throw std::runtime_error("http." + std::string(key) + " must be an integer from " +
+                                 std::to_string(least) + " to " + std::to_string(most));
+    out = static_cast<T>(node->as_integer()->get());
+}
+
+void applyHttp(const toml::node* node, http::ServerOptions& http) {
+    if (!node) return;
+    if (!node->is_table()) throw std::runtime_error("http must be a table");
+    const auto& t = *node->as_table();
+    static const std::vector<std::string> kKnown{"max_connections",         "max_connections_per_address",
+                                                 "header_buffer_bytes",     "max_headers",
+                                                 "event_threads",           "listen_backlog",
+                                                 "keep_alive_max_requests", "keep_alive_timeout_seconds",
+                                                 "read_timeout_seconds",    "write_timeout_seconds",
+                                                 "trusted_proxies"};
+    for (const auto& [key, value] : t)
+        if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
+            throw std::runtime_error("http: unknown key " + std::string(key.str()));
+    readBounded(t, "max_connections", 1, 1'000'000, http.maxConnections);
+    readBounded(t, "max_connections_per_address", 1, http.maxConnections, http.maxConnectionsPerAddress);
+    readBounded(t, "header_buffer_bytes", 4096, 16 << 20, http.connectionBufferBytes);
+    readBounded(t, "max_headers", 1, 10'000, http.maxHeaders);
+    readBounded(t, "event_threads", 2, 64, http.eventThreads);
+    readBounded(t, "listen_backlog", 1, 65'535, http.listenBacklog);
+    readBounded(t, "keep_alive_max_requests", 1, 1'000'000, http.keepAliveMaxCount);
+    readBounded(t, "keep_alive_timeout_seconds", 1, 3600, http.keepAliveTimeoutSeconds);
+    readBounded(t, "read_timeout_seconds", 1, 3600, http.readTimeoutSeconds);
+    readBounded(t, "write_timeout_seconds", 1, 3600, http.writeTimeoutSeconds);
+    if (const auto* proxies = t.get("trusted_proxies")) {
+        if (!proxies->is_array())
+            throw std::runtime_error("http.trusted_proxies must be an array of addresses");
+        http.trustedProxies.clear();
+        for (const auto& entry : *proxies->as_array()) {
+            const auto address =
+                entry.is_string() ? http::canonicalAddress(entry.as_string()->get()) : std::nullopt;
+            if (!address)
+                throw std::runtime_error(
+                    "http.trusted_proxies: " +
+                    (entry.is_string() ? "\"" + entry.as_string()->get() + "\"" : "an entry") +
+                    " is not an IPv4 or IPv6 address (no port, no name, no range)");
+            http.trustedProxies.push_back(*address);
+        }
+    }
+}
+
 void applyToml(const std::string& path, Settings& s) {
     toml::table t;
     try {
@@ -75,11 +128,25 @@ void applyToml(const std::string& path, Settings& s) {
     } catch (const toml::parse_error& e) {
         throw std::runtime_error("config " + path + ": " + std::string(e.description()));
     }
-    static const std::vector<std::string> kKnown{
-        "listen",        "data_dir",     "database",       "admin_token",      "assets_dir",
-        "campaign_file", "tiers_file",   "rewards_file",   "voucher_key_file", "otp_webhook_url",
-        "workers",       "max_queued",   "max_body_bytes", "log_level",        "dev_enrollment",
-        "stores",        "otp_key_file", "rate_limits"};
+    static const std::vector<std::string> kKnown{"listen",
+                                                 "data_dir",
+                                                 "database",
+                                                 "admin_token",
+                                                 "assets_dir",
+                                                 "campaign_file",
+                                                 "tiers_file",
+                                                 "rewards_file",
+                                                 "voucher_key_file",
+                                                 "otp_webhook_url",
+                                                 "workers",
+                                                 "max_queued",
+                                                 "max_body_bytes",
+                                                 "log_level",
+                                                 "dev_enrollment",
+                                                 "stores",
+                                                 "otp_key_file",
+                                                 "rate_limits",
+                                                 "http"};
     for (const auto& [key, value] : t)
         if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
             throw std::runtime_error("config " + path + ": unknown key " + std::string(key.str()));
@@ -122,6 +189,7 @@ void applyToml(const std::string& path, Settings& s) {
         }
     }
     applyLimits(t.get("rate_limits"), s.limits);
+    applyHttp(t.get("http"), s.http);
 }
 
 bool isLoopback(const std::string& host) {

@@ -98,6 +98,34 @@ TEST(CentralSecurity, DevelopmentDefaultsRefuseToStartWithoutDemo) {
     EXPECT_NE(demoOutside.out.find("loopback only"), std::string::npos) << demoOutside.out;
 }
 
+TEST(CentralSecurity, ABadHttpOptionRefusesTheStartNamingTheKey) {
+    TempDir dir;
+    const auto start = [&](const std::string& toml) {
+        std::ofstream(dir.path() + "/c.toml") << toml;
+        return run(kCentral + " --demo --config " + dir.path() + "/c.toml --listen 127.0.0.1:0 --data " +
+                   dir.path() + "/data");
+    };
+    const std::vector<std::pair<std::string, std::string>> bad{
+        {"[http]\nmax_connections = 0\n", "http.max_connections must be an integer from 1"},
+        {"[http]\nmax_connections = 10\nmax_connections_per_address = 11\n",
+         "http.max_connections_per_address must be an integer from 1 to 10"},
+        {"[http]\nread_timeout_seconds = \"10\"\n", "http.read_timeout_seconds"},
+        {"[http]\nevent_threads = 1\n", "http.event_threads must be an integer from 2 to 64"},
+        {"[http]\nheader_buffer_bytes = 100\n", "http.header_buffer_bytes"},
+        {"[http]\nkeep_alive_timeout = 5\n", "http: unknown key keep_alive_timeout"},
+        {"[http]\ntrusted_proxies = [\"127.0.0.1:80\"]\n", "\"127.0.0.1:80\" is not an IPv4 or IPv6"},
+        {"[http]\ntrusted_proxies = [\"proxy.internal\"]\n", "is not an IPv4 or IPv6"},
+        {"[http]\ntrusted_proxies = \"127.0.0.1\"\n", "http.trusted_proxies must be an array"},
+        {"http = 5\n", "http must be a table"}};
+    for (const auto& [toml, message] : bad) {
+        const auto r = start(toml);
+        EXPECT_EQ(r.exit, 1) << toml << r.out;
+        EXPECT_NE(r.out.find(message), std::string::npos) << toml << r.out;
+        EXPECT_EQ(r.out.find("listening"), std::string::npos) << r.out;
+        EXPECT_FALSE(fs::exists(dir.path() + "/data")) << "nothing is written before the refusal: " << toml;
+    }
+}
+
 TEST(CentralSecurity, TheDevCodeAndDevKeyMintFailsOnAProductionStart) {
     TempDir keys;
     const auto pub = newStoreKey(keys, "S1");

@@ -175,5 +175,83 @@ TEST_F(CentralTransport, SigtermWithOpenConnectionsExitsWithinTwoSeconds) {
     EXPECT_LT(took.count(), 2000);
 }
 
+/// Enrollment attempts with a bogus code until one is rate limited: how many were answered otherwise.
+/// Each takes a token of the per-address bucket of the client central sees.
+int attemptsBeforeRateLimit(const CentralProcess& central, const httplib::Headers& headers, int most = 10) {
+    for (int i = 0; i < most; ++i) {
+        const auto r = central.request("POST", "/v1/kiosks/enroll", "", R"({"enrollment_code":"NOPE"})",
+                                       "application/json", headers);
+        EXPECT_NE(r.status, 0) << r.transportError;
+        if (r.status == 429) return i;
+    }
+    return most;
+}
+
+const std::string kTightAddressLimit = "[rate_limits]\nper_address_per_minute = 1\nper_address_burst = 3\n";
+
+TEST(CentralTransportOptions, ALoweredBodyCapAndHeaderCountFromTheTomlTakeEffect) {
+    CentralProcess central(
+        CentralProcess::Options{"", "", "max_body_bytes = 2000\n[http]\nmax_headers = 12\n"});
+    const std::string padding(3000, ' ');
+    const auto big = central.request("POST", "/v1/claims", "", "{" + padding + "}");
+    EXPECT_EQ(big.status, 413) << big.transportError;
+    const auto small = central.request("POST", "/v1/claims", "", "{" + padding.substr(0, 1500) + "}");
+    EXPECT_NE(small.status, 0) << small.transportError;
+    EXPECT_NE(small.status, 413);
+    httplib::Headers many;
+    for (int i = 0; i < 20; ++i) many.emplace("X-Extra-" + std::to_string(i), "1");
+    EXPECT_EQ(central.request("GET", "/healthz", "", "", "application/json", many).status, 431);
+    EXPECT_EQ(central.get("/healthz", "").status, 200);
+}
+
+TEST(CentralTransportOptions, XForwardedForFromATrustedProxyNamesTheRateLimitedClient) {
+    CentralProcess central(CentralProcess::Options{
+        "", "", kTightAddressLimit + "[http]\ntrusted_proxies = [\"::1\", \"127.0.0.1\"]\n"});
+    const httplib::Headers first{{"X-Forwarded-For", "198.51.100.9, 203.0.113.7"}};
+    EXPECT_EQ(attemptsBeforeRateLimit(central, first), 3);
+    // The right-most untrusted hop is the client: another one there has a bucket of its own, and so
+    // has the proxy itself; a trusted hop after the client is skipped.
+    EXPECT_EQ(attemptsBeforeRateLimit(central, {{"X-Forwarded-For", "203.0.113.7, 127.0.0.1"}}), 0);
+    EXPECT_EQ(attemptsBeforeRateLimit(central, {{"X-Forwarded-For", "203.0.113.8"}}), 3);
+    EXPECT_EQ(attemptsBeforeRateLimit(central, {}), 3);
+    // A malformed header is ignored: the request counts against the peer, whose bucket is empty now.
+    EXPECT_EQ(attemptsBeforeRateLimit(central, {{"X-Forwarded-For", "203.0.113.99:4711"}}), 0);
+    EXPECT_EQ(attemptsBeforeRateLimit(central, {{"X-Forwarded-For", "203.0.113.99,,garbage"}}), 0);
+    const auto log = central.log();
+    EXPECT_NE(log.find("trusted_proxies=\"::1,127.0.0.1\""), std::string::npos) << log;
+    EXPECT_NE(log.find("address=203.0.113.8"), std::string::npos) << "refusals log the forwarded client";
+}
+
+TEST(CentralTransportOptions, XForwardedForFromAnUntrustedPeerIsIgnored) {
+    CentralProcess central(
+        CentralProcess::Options{"", "", kTightAddressLimit + "[http]\ntrusted_proxies = [\"10.9.8.7\"]\n"});
+    EXPECT_EQ(attemptsBeforeRateLimit(central, {{"X-Forwarded-For", "203.0.113.1"}}), 3);
+    EXPECT_EQ(attemptsBeforeRateLimit(central, {{"X-Forwarded-For", "203.0.113.2"}}), 0);
+    EXPECT_EQ(attemptsBeforeRateLimit(central, {}), 0);
+}
+
+TEST(CentralTransportOptions, HostileXForwardedForHeadersDoNotCrashCentral) {
+    CentralProcess central(CentralProcess::Options{"", "", "[http]\ntrusted_proxies = [\"127.0.0.1\"]\n"});
+    std::string hops;
+    for (int i = 0; i < 3000; ++i)
+        hops += "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250) + ",";
+    const std::vector<std::string> hostile{hops + "1.2.3.4",
+                                           std::string(60000, ','),
+                                           std::string(20000, 'A') + ":::::" + std::string(20000, ':'),
+                                           "\x01\x7f\xff\xfe, 999.1.1.1, ::ffff:300.1.1.1",
+                                           " , ",
+                                           std::string(200000, '9')};
+    for (const auto& value : hostile) {
+        Socket client(central.port());
+        (void)client.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + value +
+                          "\r\nConnection: close\r\n\r\n");
+        const auto answer = client.answer();
+        // An answer (200, or a refusal of the header) or a closed connection, never a dead central.
+        EXPECT_TRUE(answer.empty() || answer.starts_with("HTTP/1.1 ")) << answer.substr(0, 80);
+        ASSERT_TRUE(central.running()) << central.log();
+    }
+    EXPECT_EQ(central.get("/healthz", "").status, 200);
+}
+
 }  // namespace
 }  // namespace central_test

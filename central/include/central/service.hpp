@@ -73,6 +73,8 @@ struct KioskConfig {
     std::string etag;  ///< quoted, as sent in the ETag header
 };
 
+class CommitQueue;
+
 class Service {
   public:
     /// Seeds an empty database from `options`. Throws std::runtime_error if the seed is invalid or
@@ -151,6 +153,9 @@ class Service {
     std::shared_ptr<const Catalog> m_catalog;
     loyalty::MonotonicMs m_catalogLoadedAt = 0;
     std::unique_ptr<GameOps> m_games;
+    /// Single and batched claims, stored together across requests (service_claims.cpp). Last member:
+    /// destroyed first, storing what is queued while everything it uses is still alive.
+    std::unique_ptr<CommitQueue> m_claimQueue;
 };
 
 }  // namespace central

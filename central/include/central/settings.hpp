@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "central/http/server.hpp"
+
 namespace central {
 
 /// A token bucket: `burst` requests at once, refilled at `perMinute` (docs/api.md, "Limits").
@@ -57,6 +59,7 @@ struct Settings {
     std::size_t maxBodyBytes = 1u << 20;
     std::string logLevel = "info";
     RateLimits limits;
+    http::ServerOptions http;  ///< [http]: connection caps, deadlines, header caps, trusted proxies
 };
 
 inline constexpr const char* kDevAdminToken = "dev-admin-token";

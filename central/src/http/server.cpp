@@ -18,6 +18,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "central/http/forwarded.hpp"
+
 namespace central::http {
 
 using Clock = std::chrono::steady_clock;
@@ -123,7 +125,7 @@ struct ServerCallbacks {
     static void* onRequestLine(void* cls, const char*, MHD_Connection* conn) {
         auto* server = static_cast<Server*>(cls);
         MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
-                                  static_cast<unsigned>(server->m_router.transport().readTimeoutSeconds));
+                                  static_cast<unsigned>(server->m_options.readTimeoutSeconds));
         auto* ex = new Exchange;
         ex->server = server;
         return ex;
@@ -136,9 +138,8 @@ struct ServerCallbacks {
         if (ex && ex->dispatched) --server->m_inFlight;
         if (auto* state = connectionState(conn); state && code == MHD_REQUEST_TERMINATED_COMPLETED_OK)
             server->m_deadlines->begin(state->socket);
-        MHD_set_connection_option(
-            conn, MHD_CONNECTION_OPTION_TIMEOUT,
-            static_cast<unsigned>(server->m_router.transport().keepAliveTimeoutSeconds));
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  static_cast<unsigned>(server->m_options.keepAliveTimeoutSeconds));
     }
 
     static MHD_Result collect(void* cls, MHD_ValueKind, const char* key, const char* value) {
@@ -166,10 +167,11 @@ struct ServerCallbacks {
     static int readHead(MHD_Connection* conn, const char* url, const char* method, Exchange& ex) {
         ex.req.method = method;
         ex.req.path = url;
-        ex.req.remote_addr = clientAddress(conn);
         const int headers = MHD_get_connection_values(conn, MHD_HEADER_KIND, collectHeader, &ex.req.headers);
+        ex.req.remote_addr =
+            forwardedClient(clientAddress(conn), ex.req.headers, ex.server->m_options.trustedProxies);
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect, &ex.req.params);
-        if (static_cast<std::size_t>(headers) > ex.server->m_limits.maxHeaders) return 431;
+        if (static_cast<std::size_t>(headers) > ex.server->m_options.maxHeaders) return 431;
         // Inflating a body would let a small one become a huge one: bodies are taken as sent, or not.
         if (const auto coding = ex.req.get_header_value("Content-Encoding");
             !coding.empty() && coding != "identity")
@@ -187,9 +189,9 @@ struct ServerCallbacks {
         auto& res = ex.res;
         // From the answer on, a client that stops reading it is cut after the write timeout.
         MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
-                                  static_cast<unsigned>(ex.server->m_router.transport().writeTimeoutSeconds));
+                                  static_cast<unsigned>(ex.server->m_options.writeTimeoutSeconds));
         auto* state = connectionState(conn);
-        if (state && ++state->requests >= ex.server->m_router.transport().keepAliveMaxCount &&
+        if (state && ++state->requests >= ex.server->m_options.keepAliveMaxCount &&
             res.headers.find("Connection") == res.headers.end())
             res.set_header("Connection", "close");
         auto* response =
@@ -263,11 +265,11 @@ struct ServerCallbacks {
     }
 };
 
-Server::Server(const Router& router, BoundedTaskQueue& queue, ServerLimits limits)
+Server::Server(const Router& router, BoundedTaskQueue& queue, ServerOptions options)
     : m_router(router),
       m_queue(queue),
-      m_limits(limits),
-      m_deadlines(std::make_unique<Deadlines>(std::chrono::seconds(router.transport().readTimeoutSeconds))) {}
+      m_options(std::move(options)),
+      m_deadlines(std::make_unique<Deadlines>(std::chrono::seconds(m_options.readTimeoutSeconds))) {}
 
 Server::~Server() {
     stop(std::chrono::milliseconds(0));
@@ -283,19 +285,18 @@ int Server::start(const std::string& host, int port) {
     if (::getaddrinfo(host.c_str(), service.c_str(), &hints, &found) != 0 || !found)
         throw std::runtime_error("cannot resolve " + host);
     std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> address(found, ::freeaddrinfo);
-    const auto& transport = m_router.transport();
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_TURBO;
     if (found->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
-    // One event thread (no pool) collapsed to a few hundred req/s at 256 connections with this
-    // libmicrohttpd (0.9.75); a pool of two did not (docs/performance.md).
+    // A pool, not one event thread: one collapsed to a few hundred req/s at 256 connections with this
+    // libmicrohttpd (0.9.75); a pool of two did not (docs/performance.md). Settings refuse fewer than 2.
     m_daemon = MHD_start_daemon(
         flags, static_cast<std::uint16_t>(port), nullptr, nullptr, &ServerCallbacks::onRequest, this,
-        MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
-        std::max(2u, m_limits.eventThreads), MHD_OPTION_CONNECTION_LIMIT, m_limits.maxConnections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, m_limits.maxConnectionsPerAddress,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, m_limits.connectionBufferBytes, MHD_OPTION_CONNECTION_TIMEOUT,
-        static_cast<unsigned>(transport.keepAliveTimeoutSeconds), MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        static_cast<unsigned>(m_limits.listenBacklog), MHD_OPTION_URI_LOG_CALLBACK,
+        MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, m_options.eventThreads,
+        MHD_OPTION_CONNECTION_LIMIT, m_options.maxConnections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        m_options.maxConnectionsPerAddress, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        m_options.connectionBufferBytes, MHD_OPTION_CONNECTION_TIMEOUT,
+        static_cast<unsigned>(m_options.keepAliveTimeoutSeconds), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        static_cast<unsigned>(m_options.listenBacklog), MHD_OPTION_URI_LOG_CALLBACK,
         &ServerCallbacks::onRequestLine, this, MHD_OPTION_NOTIFY_COMPLETED, &ServerCallbacks::onCompleted,
         this, MHD_OPTION_NOTIFY_CONNECTION, &ServerCallbacks::onConnection, this, MHD_OPTION_END);
     if (!m_daemon) throw std::runtime_error("cannot listen on " + host + ":" + service);

@@ -1,8 +1,8 @@
 #pragma once
 // Method + path pattern → handler, with a pre-routing hook, an error handler (run on every answer of
 // status >= 400 — a route's own or one the transport gives, such as 413 or 503) and an exception
-// handler. It also carries the transport settings the routes ask for (body cap, keep-alive, timeouts),
-// which the Server applies. Names follow cpp-httplib's Server (see message.hpp).
+// handler. It also carries what the routes ask of the transport (body cap, TCP_NODELAY), which the
+// Server applies. Names follow cpp-httplib's Server (see message.hpp).
 //
 // Threads: routes and handlers are registered on one thread before the Server starts; handle() and
 // refuse() are then called from the server's event and worker threads at once, and only read.
@@ -22,10 +22,6 @@ namespace central::http {
 struct Transport {
     std::size_t payloadMaxLength = 1u << 20;
     bool tcpNoDelay = false;
-    std::size_t keepAliveMaxCount = 100;  ///< requests on one connection before it is closed
-    int keepAliveTimeoutSeconds = 5;      ///< idle time allowed between two requests
-    int readTimeoutSeconds = 10;          ///< a request's headers and body must arrive within this
-    int writeTimeoutSeconds = 10;
 };
 
 class Router {
@@ -44,10 +40,6 @@ class Router {
 
     void set_payload_max_length(std::size_t bytes) { m_transport.payloadMaxLength = bytes; }
     void set_tcp_nodelay(bool on) { m_transport.tcpNoDelay = on; }
-    void set_keep_alive_max_count(std::size_t count) { m_transport.keepAliveMaxCount = count; }
-    void set_keep_alive_timeout(int seconds) { m_transport.keepAliveTimeoutSeconds = seconds; }
-    void set_read_timeout(int seconds) { m_transport.readTimeoutSeconds = seconds; }
-    void set_write_timeout(int seconds) { m_transport.writeTimeoutSeconds = seconds; }
     [[nodiscard]] const Transport& transport() const { return m_transport; }
 
     /// Runs the pre-routing hook, then the matching route (404 when none), then the error handler
