@@ -74,9 +74,9 @@ std::expected<TierRules, TierRulesError> TierRules::fromToml(std::string_view to
         detail::TomlFields tierFields(*tierTable, fields.name(tierCode(tier)));
         TierRule& rule = rules.m_rules[static_cast<std::size_t>(tier)];
         if (tier == Tier::Silver) {
-            tierFields.allowOnly({"benefits_vi", "benefits_en"});
+            tierFields.allowOnly({"benefits_vi", "benefits_en", "colour"});
         } else {
-            tierFields.allowOnly({"threshold", "benefits_vi", "benefits_en"});
+            tierFields.allowOnly({"threshold", "benefits_vi", "benefits_en", "colour"});
             rule.threshold = tierFields.integer("threshold", 1, kMaxPoints);
             const Points below = rules.m_rules[static_cast<std::size_t>(tier) - 1].threshold;
             if (!tierFields.error() && rule.threshold <= below) {
@@ -85,6 +85,9 @@ std::expected<TierRules, TierRulesError> TierRules::fromToml(std::string_view to
             }
         }
         rule.benefits = tierFields.localized("benefits");
+        if (const auto colour = tierFields.optionalInteger("colour", 0, 0xFFFFFF)) {
+            rule.colour = static_cast<std::uint32_t>(*colour);
+        }
         if (tierFields.error()) return std::unexpected(TierRulesError{*tierFields.error()});
     }
     if (fields.error()) return std::unexpected(TierRulesError{*fields.error()});

@@ -107,6 +107,17 @@ TEST(TierRulesToml, ErrorsNameTheKey) {
     EXPECT_EQ(errorOf("[tiers]\nwindow_days = 365\n"), "tiers.silver is missing");
     EXPECT_EQ(errorOf(""), "tiers is missing");
     EXPECT_EQ(errorOf("[tiers\n").substr(0, 8), "line 1: ");
+    EXPECT_EQ(errorOf(replaced("threshold = 1000\n", "threshold = 1000\ncolour = 0x1000000\n")),
+              "tiers.gold.colour must be between 0 and 16777215, not 16777216");
+}
+
+TEST(TierRulesToml, AColourIsOptionalPerTier) {
+    EXPECT_FALSE(TierRules::fromToml(kRules)->rule(Tier::Gold).colour.has_value());
+    const auto rules =
+        TierRules::fromToml(replaced("threshold = 1000\n", "threshold = 1000\ncolour = 0xC99714\n"));
+    ASSERT_TRUE(rules.has_value()) << rules.error().message;
+    EXPECT_EQ(rules->rule(Tier::Gold).colour, 0xC99714U);
+    EXPECT_EQ(devRules().rule(Tier::Diamond).colour, 0x2B8CBEU);
 }
 
 TEST(TierStatus, WhichEntriesQualify) {

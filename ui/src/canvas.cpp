@@ -49,14 +49,26 @@ void Canvas::button(const Control& control, ImVec2 size) {
     ImGui::EndDisabled();
     ImGui::PopFont();
     ImGui::PopStyleColor(4);
-    m_rects[control.id] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), control.enabled};
+    record(control);
+}
+
+void Canvas::record(const Control& control) {
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 max = ImGui::GetItemRectMax();
+    // The region the item is drawn in (the screen, or a scrolling list scrolled elsewhere).
+    const ImVec2 from = ImGui::GetWindowPos();
+    const ImVec2 to(from.x + ImGui::GetWindowSize().x, from.y + ImGui::GetWindowSize().y);
+    const ImVec2 centre((min.x + max.x) / 2, (min.y + max.y) / 2);
+    const bool visible = centre.x >= std::max(from.x, 0.0F) && centre.y >= std::max(from.y, 0.0F) &&
+                         centre.x < std::min(to.x, m_size.x) && centre.y < std::min(to.y, m_size.y);
+    m_rects[control.id] = {min, max, control.enabled, visible};
 }
 
 void Canvas::hidden(const Control& control, ImVec2 size) {
     if (ImGui::InvisibleButton(("##" + control.id).c_str(), size) && control.enabled) {
         m_intents.push_back({control.id});
     }
-    m_rects[control.id] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), control.enabled};
+    record(control);
 }
 
 void Canvas::checkbox(const Control& control, float width) {
@@ -69,7 +81,7 @@ void Canvas::checkbox(const Control& control, float width) {
     if (ImGui::InvisibleButton(("##" + control.id).c_str(), ImVec2(width, height))) {
         m_intents.push_back({control.id});
     }
-    m_rects[control.id] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), control.enabled};
+    record(control);
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 boxMin(origin.x, origin.y + (height - box) / 2);
     const ImVec2 boxMax(boxMin.x + box, boxMin.y + box);
@@ -146,6 +158,23 @@ void Canvas::keypad(ImVec2 size) {
         button(*keys[i], key);
     }
     ImGui::SetCursorPos(ImVec2(origin.x, origin.y + size.y + gap));
+}
+
+void Canvas::beginScroll(const char* id, ImVec2 size) {
+    ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, px(36));
+    ImGui::PushStyleColor(ImGuiCol_ScrollbarBg, theme::kButtonActive);
+    ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, theme::kMuted);
+    ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoBackground);
+    // Touch screens scroll by dragging the content itself.
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+        ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
+    }
+}
+
+void Canvas::endScroll() {
+    ImGui::EndChild();
+    ImGui::PopStyleColor(2);
+    ImGui::PopStyleVar();
 }
 
 void Canvas::cameraPreview(ImVec2 size) {

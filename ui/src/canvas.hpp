@@ -25,6 +25,7 @@ struct ControlRect {
     ImVec2 min;
     ImVec2 max;
     bool enabled = true;
+    bool visible = true;  ///< its centre lies inside the region it is drawn in (a finger can reach it)
 };
 
 namespace theme {
@@ -70,11 +71,17 @@ class Canvas {
     void keypad(ImVec2 size);
     /// The camera picture scaled into `size`, with the guide frame the receipt QR goes into.
     void cameraPreview(ImVec2 size);
+    /// A region of `size` at the cursor whose content scrolls (finger drag or its wide scroll bar) when
+    /// it is taller than the region; close with endScroll().
+    void beginScroll(const char* id, ImVec2 size);
+    void endScroll();
 
     [[nodiscard]] std::vector<Intent> takeIntents() { return std::move(m_intents); }
     [[nodiscard]] std::map<std::string, ControlRect> takeRects() { return std::move(m_rects); }
 
   private:
+    void record(const Control& control);
+
     const View& m_view;
     Fonts m_fonts;
     ImVec2 m_size;

@@ -285,7 +285,8 @@ void Host::setCameraImage(const Image& rgb) {
 
 bool Host::tap(const std::string& id) {
     const auto found = m_impl->rects.find(id);
-    if (found == m_impl->rects.end() || !found->second.enabled) {
+    // A finger cannot touch a control drawn off the screen or scrolled out of its list either.
+    if (found == m_impl->rects.end() || !found->second.enabled || !found->second.visible) {
         return false;
     }
     m_impl->tapId = id;

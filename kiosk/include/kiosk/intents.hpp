@@ -23,7 +23,10 @@ enum class Action {
     PrintConsent,
     ConsentJoin,
     ConsentMarketing,
-    Delete,  ///< the keypad's delete key
+    AlreadyMember,
+    CheckPrinterAgain,  ///< Rewards after a printer problem: staff refilled the paper  ///< Consent with
+                        ///< central unreachable: "I am already a member", no consent recorded
+    Delete,             ///< the keypad's delete key
 };
 /// A keypad digit, '0'..'9'.
 struct Digit {

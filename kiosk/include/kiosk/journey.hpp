@@ -51,8 +51,11 @@ class Journey {
     void setRewards(std::vector<Reward> rewards);
     void setKeyring(loyalty::StoreKeyring keyring);
     void setEstimator(std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints);
-    /// The campaign the Attract screen advertises: its name and the promotions not over at `now`.
+    /// Central's campaign: the Attract screen advertises its name and the promotions not over at `now`;
+    /// the tier card shows each tier's earn bonus.
     void setCampaign(const loyalty::Campaign& campaign, Now now);
+    /// Central's tier rules: the tier card shows their benefits.
+    void setTierRules(loyalty::TierRules rules);
     void onEvent(const Event& event, Now now);
     /// Runs the idle timeout; call at least every second while not on Attract (see nextWake).
     void tick(Now now);

@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "loyalty/campaign.hpp"
 #include "loyalty/phone.hpp"
 #include "loyalty/receipt_token.hpp"
+#include "loyalty/tier.hpp"
 
 namespace kiosk {
 
@@ -26,6 +28,9 @@ struct Reward {
     std::string titleVi;
     std::string titleEn;
     std::int64_t points = 0;  ///< price in points
+    /// Central's availability dates (local, both inclusive); nullopt: unbounded.
+    std::optional<loyalty::LocalDate> availableFrom;
+    std::optional<loyalty::LocalDate> availableUntil;
 };
 
 struct JourneyConfig {
@@ -40,6 +45,10 @@ struct JourneyConfig {
     /// Points the receipt will earn, shown as provisional while central has not confirmed them.
     /// Empty function or empty answer: the screen says "pending" without a figure.
     std::function<std::optional<std::int64_t>(const loyalty::Receipt&)> estimatePoints;
+    /// Central's campaign (each tier's earn bonus) and tier rules (each tier's benefits), as its config
+    /// document said; until then the tier card shows the tier and its progress only.
+    std::optional<loyalty::Campaign> campaign;
+    std::optional<loyalty::TierRules> tierRules;
     /// Digits opening the maintenance screen; empty: no staff mode (no hidden control on Attract).
     std::string staffPin;
 };

@@ -18,9 +18,8 @@ namespace kiosk {
 /// One entry of a member's history, newest first.
 struct HistoryEntry {
     loyalty::UnixSeconds at = 0;
-    std::string kind;         ///< "earn", "redeem", "adjust", "expire", "prize"
-    std::int64_t points = 0;  ///< signed
-    std::string description;
+    std::string kind;  ///< central's ledger kind: "earn", "redeem", "adjustment", "expiry", "game_prize"
+    std::int64_t points = 0;  ///< signed; central's reference (receipt id, staff note) is not for the shopper
 };
 
 /// A member as central knows them.
@@ -71,8 +70,7 @@ struct ClaimOutcome {
     std::int64_t pointsEarned = 0;
     std::int64_t balance = 0;  ///< after this claim
     std::vector<PointsLine> breakdown;
-    std::string code;               ///< refusal code, "already_claimed"
-    loyalty::LocalizedText reason;  ///< central's wording of the refusal; empty: ours ("claim.error.<code>")
+    std::string code;  ///< refusal code, "already_claimed"; the kiosk words it (refusalText)
 };
 
 /// Central could not do what was asked (unreachable, timed out, refused).
@@ -123,8 +121,7 @@ struct Refusal {
     std::string receiptId;
     std::string phone;
     std::int64_t provisionalPoints = 0;
-    std::string code;
-    std::string reason;  ///< central's own text (English)
+    std::string code;  ///< central's refusal code; the screen words it (refusalText)
     loyalty::UnixSeconds refusedAt = 0;
 };
 

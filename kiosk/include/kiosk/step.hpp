@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -60,7 +61,7 @@ struct Session {
     bool consentJoin = false;
     bool consentMarketing = false;
     loyalty::UnixSeconds consentAt = 0;  ///< when the consent was given; 0: not in this session
-    bool memberKnown = false;            ///< central answered the lookup
+    bool memberKnown = false;            ///< central answered the lookup (a member, or none)
     std::optional<Member> member;
     std::optional<std::int64_t> provisional;  ///< points the receipt will earn, as estimated here
     bool claimConsented = false;              ///< the claim records the consent given on the Consent screen
@@ -113,6 +114,10 @@ class StepContext {
     void lockStaff();
     void emit(Command command) { m_commands.push_back(std::move(command)); }
     void setMessage(std::string key, TextArgs args = {});
+    /// A receipt this kiosk queued (it survives wipes): scanned again, it is refused before the phone is
+    /// asked. The outbox still refuses a duplicate that this memory no longer holds (a restart).
+    void rememberClaimed(const std::string& receiptId);
+    [[nodiscard]] bool claimedHere(const std::string& receiptId) const;
 
     [[nodiscard]] Now now() const { return m_now; }
     /// How long the shopper has not touched the screen.
@@ -143,6 +148,7 @@ class StepContext {
     std::optional<StepId> m_next;
     bool m_wipe = false;
     std::chrono::milliseconds m_staffLockedUntil{0};  ///< survives wipes
+    std::deque<std::string> m_claimedHere;            ///< survives wipes; the newest kClaimsRemembered
 };
 
 class Step {
@@ -163,6 +169,9 @@ class Step {
 
 /// The Working screen, shown by a step while it waits for the outside world (`key`: what it says).
 void presentWorking(const StepContext& ctx, ui::View& view, std::string_view key);
+/// Our wording of a refusal code of central's ("token_expired", "already_claimed") in the shopper's
+/// language; a code we have no words for is said generically. Central's own text is for staff logs.
+[[nodiscard]] std::string refusalText(const StepContext& ctx, const std::string& code);
 /// The digit keypad of the Phone, Otp and StaffPin steps.
 void addKeypad(const StepContext& ctx, ui::View& view, bool okEnabled);
 /// A keypad intent typed into the session's digits (at most `maxDigits`); false: not a keypad key.

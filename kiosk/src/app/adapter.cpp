@@ -13,7 +13,7 @@ Member toModel(const net::MemberInfo& member) {
     m.pointsToNextTier = member.pointsToNextTier;
     m.history.reserve(member.history.size());
     for (const auto& h : member.history) {
-        m.history.push_back({h.at, h.kind, h.points, h.description});
+        m.history.push_back({h.at, h.kind, h.points});
     }
     return m;
 }
@@ -38,7 +38,6 @@ ClaimOutcome toModel(const net::ClaimOutcome& outcome) {
         o.breakdown.push_back({line.kind, {line.label, line.labelEn}, line.points});
     }
     o.code = outcome.code;
-    o.reason = {outcome.reasonVi, outcome.reason};
     return o;
 }
 
@@ -64,8 +63,8 @@ Redemption toModel(const net::Voucher& voucher) {
 }
 
 Refusal toModel(const sync::Refusal& refusal) {
-    return {refusal.id,   refusal.receiptId, refusal.phone,    refusal.provisionalPoints,
-            refusal.code, refusal.reason,    refusal.refusedAt};
+    return {refusal.id,   refusal.receiptId, refusal.phone, refusal.provisionalPoints,
+            refusal.code, refusal.refusedAt};
 }
 
 KeptVoucher toModel(const sync::IssuedVoucher& voucher) {

@@ -223,6 +223,9 @@ void App::applyCentralConfig(const CentralConfig& config) {
             return std::optional<std::int64_t>(loyalty::computeEarning(receipt, {}, c).total);
         });
     }
+    if (config.tierRules) {
+        m_journey->setTierRules(*config.tierRules);
+    }
     if (config.storeKeys) {
         if (auto keyring = loadStoreKeys(m_config.storeKeys)) {
             for (const auto& [store, key] : *config.storeKeys) {

@@ -209,7 +209,7 @@ void App::finishAutomationJob() {
     }
     const std::string& id = m_job->taps.front();
     if (!m_host->tap(id)) {
-        m_job->command.reply(failure("no enabled control '" + id + "' on screen " +
+        m_job->command.reply(failure("no enabled control '" + id + "' within reach on screen " +
                                      std::string(ui::screenName(m_journey->view().screen))));
         m_job.reset();
         return;

@@ -2,10 +2,25 @@
 
 #include <nlohmann/json.hpp>
 
+#include "loyalty/time.hpp"
+
 namespace kiosk {
 namespace {
 
 using nlohmann::json;
+
+/// A reward's availability date: a "2026-11-01" string, or null / absent for unbounded. A date that does
+/// not parse leaves the reward out (nullopt): the kiosk never offers a reward it cannot date.
+std::optional<std::optional<loyalty::LocalDate>> availabilityOf(const json& reward, const char* key) {
+    if (!reward.contains(key) || reward[key].is_null()) {
+        return std::optional<loyalty::LocalDate>{};
+    }
+    if (!reward[key].is_string()) {
+        return std::nullopt;
+    }
+    auto date = loyalty::parseLocalDate(reward[key].get<std::string>());
+    return date ? std::optional<std::optional<loyalty::LocalDate>>(*date) : std::nullopt;
+}
 
 std::vector<Reward> rewardsOf(const json& list) {
     std::vector<Reward> rewards;
@@ -19,6 +34,13 @@ std::vector<Reward> rewardsOf(const json& list) {
         reward.titleVi = r.value("name_vi", reward.id);
         reward.titleEn = r.value("name_en", reward.titleVi);
         reward.points = r["cost"].get<std::int64_t>();
+        const auto from = availabilityOf(r, "available_from");
+        const auto until = availabilityOf(r, "available_until");
+        if (!from || !until) {
+            continue;
+        }
+        reward.availableFrom = *from;
+        reward.availableUntil = *until;
         if (reward.points > 0) {
             rewards.push_back(std::move(reward));
         }
@@ -57,6 +79,16 @@ std::expected<CentralConfig, std::string> parseCentralConfig(const std::string& 
             return std::unexpected("campaign: " + campaign.error().message);
         }
         parsed.campaign = std::move(*campaign);
+    }
+    if (config.contains("tiers_toml")) {
+        if (!config["tiers_toml"].is_string()) {
+            return std::unexpected("tiers_toml is not text");
+        }
+        auto rules = loyalty::TierRules::fromToml(config["tiers_toml"].get<std::string>());
+        if (!rules) {
+            return std::unexpected("tiers: " + rules.error().message);
+        }
+        parsed.tierRules = std::move(*rules);
     }
     if (config.contains("rewards")) {
         if (!config["rewards"].is_array()) {

@@ -11,12 +11,15 @@
 #include "kiosk/journey_config.hpp"
 #include "loyalty/campaign.hpp"
 #include "loyalty/signing.hpp"
+#include "loyalty/tier.hpp"
 
 namespace kiosk {
 
 struct CentralConfig {
-    std::optional<std::vector<Reward>> rewards;  ///< entries without an id or a positive cost are left out
+    std::optional<std::vector<Reward>> rewards;  ///< entries without an id, a positive cost or readable
+                                                 ///< availability dates are left out
     std::optional<loyalty::Campaign> campaign;
+    std::optional<loyalty::TierRules> tierRules;  ///< each tier's benefits, for the tier card
     /// Store keys central vouches for (added to the configured ones); unreadable entries are left out.
     std::optional<std::vector<std::pair<std::string, loyalty::PublicKey>>> storeKeys;
 };

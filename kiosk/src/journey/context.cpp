@@ -39,6 +39,22 @@ void StepContext::setMessage(std::string key, TextArgs args) {
     m_session.messageArgs = std::move(args);
 }
 
+void StepContext::rememberClaimed(const std::string& receiptId) {
+    // A few days of a busy kiosk; older receipts are the outbox's to refuse.
+    constexpr std::size_t kClaimsRemembered = 5'000;
+    if (claimedHere(receiptId)) {
+        return;
+    }
+    m_claimedHere.push_back(receiptId);
+    if (m_claimedHere.size() > kClaimsRemembered) {
+        m_claimedHere.pop_front();
+    }
+}
+
+bool StepContext::claimedHere(const std::string& receiptId) const {
+    return std::find(m_claimedHere.begin(), m_claimedHere.end(), receiptId) != m_claimedHere.end();
+}
+
 const Reward* StepContext::reward(const std::string& id) const {
     const auto& rewards = m_config.rewards;
     auto found = std::find_if(rewards.begin(), rewards.end(), [&](const Reward& r) { return r.id == id; });
@@ -49,6 +65,16 @@ void presentWorking(const StepContext& ctx, ui::View& view, std::string_view key
     view.screen = ui::ScreenId::Working;
     view.title = ctx.tr("working.title");
     view.lines.push_back({ctx.tr(key), ui::TextLine::Style::Big});
+}
+
+std::string refusalText(const StepContext& ctx, const std::string& code) {
+    // A receipt-token or phone refusal is worded like the Scan or Phone screen's.
+    for (const std::string_view prefix : {"claim.error.", "scan.error.", "phone.error."}) {
+        if (const std::string key = std::string(prefix) + code; ctx.has(key)) {
+            return ctx.tr(key);
+        }
+    }
+    return ctx.tr("claim.error.other");
 }
 
 void addKeypad(const StepContext& ctx, ui::View& view, bool okEnabled) {

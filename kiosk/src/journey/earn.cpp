@@ -8,8 +8,25 @@ namespace {
 /// A receipt not read after this long on the Scan screen gets the shopper a tip (flatten it, ...).
 constexpr std::chrono::milliseconds kScanHelpAfter{8'000};
 
-/// "0901234567" typed so far, grouped as Vietnamese numbers are written: "090 123 4567".
+/// Digits a phone number typed with the country code ("84 90 123 4567") has; national ones have
+/// kPhoneDigits ("090 123 4567").
+constexpr std::size_t kPhoneDigitsWith84 = kPhoneDigits + 1;
+
+bool withCountryCode(const std::string& digits) {
+    return digits.starts_with("84");
+}
+
+/// How many digits the number being typed needs in all.
+std::size_t phoneDigitsNeeded(const std::string& digits) {
+    return withCountryCode(digits) ? kPhoneDigitsWith84 : kPhoneDigits;
+}
+
+/// "0901234567" typed so far, grouped as Vietnamese numbers are written: "090 123 4567"; with the
+/// country code "84 901 234 567".
 std::string groupPhone(const std::string& digits) {
+    if (withCountryCode(digits)) {
+        return "84" + (digits.size() > 2 ? " " + groupPhone(digits.substr(2)) : "");
+    }
     std::string out;
     for (std::size_t i = 0; i < digits.size(); ++i) {
         if (i == 3 || i == 6) {
@@ -47,6 +64,11 @@ void takeReceipt(StepContext& ctx, const std::string& text, bool onAttract) {
             return;
         }
         ctx.setMessage("scan.error." + std::string(loyalty::tokenErrorCode(receipt.error())));
+        ctx.go(StepId::Scan);
+        return;
+    }
+    if (ctx.claimedHere(receipt->id())) {
+        ctx.setMessage("scan.error.already_claimed_here");
         ctx.go(StepId::Scan);
         return;
     }
@@ -147,10 +169,10 @@ class PhoneStep final : public Step {
   public:
     void intent(StepContext& ctx, const Intent& intent) override {
         Session& s = ctx.session();
-        if (typeKey(ctx, intent, kPhoneDigits)) {
+        if (typeKey(ctx, intent, phoneDigitsNeeded(s.digits))) {
             return;
         }
-        if (intent == Intent{Action::Ok}) {
+        if (intent == Intent{Action::Ok} && s.digits.size() >= phoneDigitsNeeded(s.digits)) {
             submit(ctx);
         } else if (intent == Intent{Action::Back}) {
             s.digits.clear();
@@ -167,6 +189,8 @@ class PhoneStep final : public Step {
         // Also the refresh after the claim settled (new balance, tier, history), which nobody waits for.
         if (looked->result && *looked->result) {
             s.member = **looked->result;
+        }
+        if (looked->result) {
             s.memberKnown = true;
         }
         if (!m_lookingUp) {
@@ -197,8 +221,17 @@ class PhoneStep final : public Step {
                                ui::TextLine::Style::Body, ui::Tone::Good});
         }
         v.lines.push_back({ctx.tr("phone.hint"), ui::TextLine::Style::Body});
+        v.lines.push_back({ctx.tr("phone.format"), ui::TextLine::Style::Small});
+        const std::size_t needed = phoneDigitsNeeded(s.digits);
+        if (!s.digits.empty() && s.digits.size() < needed) {
+            // Why OK is not enabled yet, in words.
+            v.lines.push_back(
+                {ctx.tr("phone.digits_left", {{"count", std::to_string(needed - s.digits.size())},
+                                              {"total", std::to_string(needed)}}),
+                 ui::TextLine::Style::Body, ui::Tone::Warning});
+        }
         v.entry = groupPhone(s.digits);
-        addKeypad(ctx, v, s.digits.size() == kPhoneDigits);
+        addKeypad(ctx, v, s.digits.size() >= needed);
     }
 
   private:
@@ -231,6 +264,13 @@ class ConsentStep final : public Step {
             s.consentAt = ctx.now().wall;
             s.claimConsented = true;
             ctx.go(StepId::Result);
+        } else if (intent == Intent{Action::AlreadyMember} && !s.memberKnown) {
+            // Central could not say: a member's claim needs no consent; were the shopper new after all,
+            // central refuses the claim (consent_required) and the Result screen says so.
+            s.consentJoin = false;
+            s.consentMarketing = false;
+            s.claimConsented = false;
+            ctx.go(StepId::Result);
         } else if (intent == Intent{Action::Back}) {
             ctx.go(StepId::Phone);
         }
@@ -242,7 +282,9 @@ class ConsentStep final : public Step {
         v.lines.push_back({ctx.tr("consent.phone", {{"phone", s.phone ? s.phone->masked() : ""}}),
                            ui::TextLine::Style::Heading});
         if (!s.memberKnown) {
-            v.lines.push_back({ctx.tr("consent.offline_note"), ui::TextLine::Style::Small});
+            // "Offline" only when the sync state says so; a lookup that failed online is said as such.
+            v.lines.push_back({ctx.tr(ctx.sync().online ? "consent.unchecked_note" : "consent.offline_note"),
+                               ui::TextLine::Style::Body, ui::Tone::Warning});
         }
         v.lines.push_back({ctx.tr("consent.text"), ui::TextLine::Style::Body});
         v.lines.push_back({ctx.tr("consent.version", {{"version", ctx.config().consentTextVersion}}),
@@ -257,6 +299,9 @@ class ConsentStep final : public Step {
         v.controls.push_back(marketing);
         v.controls.push_back({encodeIntent(Action::Ok), ctx.tr("consent.accept"), ui::Control::Kind::Button,
                               s.consentJoin, true});
+        if (!s.memberKnown) {
+            v.controls.push_back({encodeIntent(Action::AlreadyMember), ctx.tr("consent.already_member")});
+        }
         v.controls.push_back({encodeIntent(Action::Back), ctx.tr("common.back")});
     }
 };

@@ -7,7 +7,7 @@
 namespace kiosk {
 namespace {
 
-constexpr std::array<std::pair<Action, std::string_view>, 12> kActions{{
+constexpr std::array<std::pair<Action, std::string_view>, 14> kActions{{
     {Action::Start, "start"},
     {Action::Back, "back"},
     {Action::Ok, "ok"},
@@ -19,6 +19,8 @@ constexpr std::array<std::pair<Action, std::string_view>, 12> kActions{{
     {Action::PrintConsent, "print_consent"},
     {Action::ConsentJoin, "consent:join"},
     {Action::ConsentMarketing, "consent:marketing"},
+    {Action::AlreadyMember, "consent:already_member"},
+    {Action::CheckPrinterAgain, "printer:check"},
     {Action::Delete, "key:del"},
 }};
 

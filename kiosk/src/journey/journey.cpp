@@ -113,6 +113,14 @@ void Journey::setCampaign(const loyalty::Campaign& campaign, Now now) {
         }
     }
     m_ctx.m_advert = std::move(advert);
+    m_ctx.m_config.campaign = campaign;
+    // Central refuses a receipt older than its window: the kiosk says so before asking for the phone.
+    m_ctx.m_config.verifyPolicy.maxAge = campaign.receiptWindow();
+    rebuild();
+}
+
+void Journey::setTierRules(loyalty::TierRules rules) {
+    m_ctx.m_config.tierRules = std::move(rules);
     rebuild();
 }
 

@@ -8,26 +8,41 @@
 namespace kiosk {
 namespace {
 
-/// The member's tier, its progress and benefits.
+/// A tier's name: central's for the member's own tier, else loyalty's (the one central uses).
+std::string tierName(const StepContext& ctx, const std::string& code) {
+    const auto tier = loyalty::tierFromCode(code);
+    return tier ? std::string(loyalty::tierName(*tier, ctx.language())) : ctx.tr("tier.unknown.name");
+}
+
+/// The member's tier, its progress, and what central's campaign and tier rules say it gives: nothing
+/// about a tier is fixed in the kiosk.
 ui::TierCard tierCard(const StepContext& ctx, const Member& member) {
     ui::TierCard card;
     card.tierId = member.tier;
     const std::string& centralName = ctx.in(member.tierName);
-    card.name =
-        centralName.empty() ? ctx.trCode("tier.", member.tier + ".name", "tier.unknown.name") : centralName;
+    card.name = centralName.empty() ? tierName(ctx, member.tier) : centralName;
     if (member.nextTier.empty()) {
         card.progress = 1.0F;
         card.progressText = ctx.tr("tier.top");
     } else {
         card.progress = std::clamp(static_cast<float>(member.progressPermille) / 1000.0F, 0.0F, 1.0F);
-        card.progressText = ctx.tr(
-            "tier.progress", {{"left", ctx.number(std::max<std::int64_t>(0, member.pointsToNextTier))},
-                              {"next", ctx.trCode("tier.", member.nextTier + ".name", "tier.unknown.name")}});
+        card.progressText =
+            ctx.tr("tier.progress", {{"left", ctx.number(std::max<std::int64_t>(0, member.pointsToNextTier))},
+                                     {"next", tierName(ctx, member.nextTier)}});
     }
-    for (int i = 1; i <= 3; ++i) {
-        const std::string key = "tier." + member.tier + ".benefit" + std::to_string(i);
-        if (ctx.has(key)) {
-            card.benefits.push_back(ctx.tr(key));
+    const auto tier = loyalty::tierFromCode(member.tier);
+    if (!tier) {
+        return card;
+    }
+    const JourneyConfig& config = ctx.config();
+    if (config.campaign && config.campaign->tierMultiplier(*tier) > 100) {
+        card.benefits.push_back(ctx.tr(
+            "tier.earn_bonus", {{"percent", std::to_string(config.campaign->tierMultiplier(*tier) - 100)}}));
+    }
+    if (config.tierRules) {
+        card.colour = config.tierRules->rule(*tier).colour;
+        if (const std::string& benefits = ctx.in(config.tierRules->rule(*tier).benefits); !benefits.empty()) {
+            card.benefits.push_back(benefits);
         }
     }
     return card;
@@ -106,7 +121,11 @@ class ResultStep final : public Step {
         }
         const Session& s = ctx.session();
         v.screen = ui::ScreenId::Result;
-        v.title = ctx.tr("result.title");
+        // "Points earned" only once central credited them.
+        const auto status = m_settled ? m_settled->status : ClaimOutcome::Status::Pending;
+        v.title = ctx.tr(status == ClaimOutcome::Status::Accepted  ? "result.title"
+                         : status == ClaimOutcome::Status::Refused ? "result.title_refused"
+                                                                   : "result.title_pending");
         v.lines.push_back({ctx.tr("result.member", {{"phone", s.phone ? s.phone->masked() : ""}}),
                            ui::TextLine::Style::Heading});
         addOutcome(ctx, v);
@@ -136,6 +155,9 @@ class ResultStep final : public Step {
             return;
         }
         if (!queued.idempotencyKey) {
+            if (queued.idempotencyKey.error() == QueueFailure::Duplicate) {
+                ctx.rememberClaimed(ctx.session().receipt->id());
+            }
             m_claim = Claim::NotQueued;
             ctx.session().receipt.reset();
             ctx.setMessage(queued.idempotencyKey.error() == QueueFailure::Duplicate
@@ -146,6 +168,7 @@ class ResultStep final : public Step {
         }
         m_claim = Claim::Queued;
         m_claimKey = *queued.idempotencyKey;
+        ctx.rememberClaimed(ctx.session().receipt->id());
         // The sync thread may have pushed the claim, and central answered, before the store thread said it
         // was queued: that answer waited here.
         const auto early =
@@ -195,11 +218,7 @@ class ResultStep final : public Step {
             v.lines.push_back(
                 {ctx.tr("result.balance", {{"points", ctx.number(balance)}}), ui::TextLine::Style::Heading});
         } else if (refused) {
-            // Central's own wording says when and where a receipt was claimed; ours is the fallback.
-            const std::string& reason = ctx.in(m_settled->reason);
-            v.lines.push_back(
-                {reason.empty() ? ctx.trCode("claim.error.", m_settled->code, "claim.error.other") : reason,
-                 ui::TextLine::Style::Big, ui::Tone::Error});
+            v.lines.push_back({refusalText(ctx, m_settled->code), ui::TextLine::Style::Big, ui::Tone::Error});
         } else {
             v.lines.push_back({s.provisional
                                    ? ctx.tr("result.pending_points", {{"points", ctx.number(*s.provisional)}})
@@ -258,8 +277,7 @@ class HistoryStep final : public Step {
                     {ctx.tr("history.line",
                             {{"date", loyalty::formatLocalDateVi(loyalty::localDate(h.at))},
                              {"kind", ctx.trCode("history.kind.", h.kind, "history.kind.other")},
-                             {"points", (h.points > 0 ? "+" : "") + ctx.number(h.points)},
-                             {"text", h.description}}),
+                             {"points", (h.points > 0 ? "+" : "") + ctx.number(h.points)}}),
                      ui::TextLine::Style::Body, h.points >= 0 ? ui::Tone::Good : ui::Tone::Normal});
             }
         }

@@ -1,9 +1,22 @@
 // The spend flow: Rewards → Voucher (printer check → one-time code) → Otp → Voucher (printer check →
 // redeem → print). The Voucher step owns that saga privately: what it waits for is its own state.
 #include "kiosk/step.hpp"
+#include "loyalty/time.hpp"
 
 namespace kiosk {
 namespace {
+
+/// Why the reward cannot be had today (its availability dates, local time); empty: it can.
+std::string unavailableText(const StepContext& ctx, const Reward& r) {
+    const loyalty::LocalDate today = loyalty::localDate(ctx.now().wall);
+    if (r.availableFrom && today < *r.availableFrom) {
+        return ctx.tr("rewards.available_from", {{"date", loyalty::formatLocalDateVi(*r.availableFrom)}});
+    }
+    if (r.availableUntil && *r.availableUntil < today) {
+        return ctx.tr("rewards.no_longer_available");
+    }
+    return "";
+}
 
 class RewardsStep final : public Step {
   public:
@@ -11,7 +24,8 @@ class RewardsStep final : public Step {
         Session& s = ctx.session();
         if (const auto* choose = std::get_if<ChooseReward>(&intent)) {
             const Reward* r = ctx.reward(choose->rewardId);
-            if (r == nullptr || !s.member || s.member->balance < r->points) {
+            if (r == nullptr || !s.member || s.member->balance < r->points ||
+                !unavailableText(ctx, *r).empty()) {
                 return;
             }
             s.selectedReward = choose->rewardId;
@@ -21,9 +35,24 @@ class RewardsStep final : public Step {
         } else if (intent == Intent{Action::Back}) {
             ctx.setMessage("");
             ctx.go(StepId::Result);
+        } else if (intent == Intent{Action::CheckPrinterAgain}) {
+            m_checking = true;
+            ctx.emit(CheckPrinter{ctx.sessionId()});
         }
     }
+    void event(StepContext& ctx, const Event& event) override {
+        const auto* checked = std::get_if<PrinterChecked>(&event);
+        if (checked == nullptr || !m_checking) {
+            return;
+        }
+        m_checking = false;
+        ctx.setMessage(checked->problem.empty() ? "" : "printer.problem." + checked->problem);
+    }
     void present(const StepContext& ctx, ui::View& v) const override {
+        if (m_checking) {
+            presentWorking(ctx, v, "working.printer");
+            return;
+        }
         const Session& s = ctx.session();
         v.screen = ui::ScreenId::Rewards;
         v.title = ctx.tr("rewards.title");
@@ -32,16 +61,26 @@ class RewardsStep final : public Step {
             {ctx.tr("result.balance", {{"points", ctx.number(balance)}}), ui::TextLine::Style::Heading});
         const bool printerProblem = s.messageKey.starts_with("printer.problem.");
         for (const auto& r : ctx.config().rewards) {
+            // Everything known here is checked before a code is sent: points, dates, the printer.
+            const std::string unavailable = unavailableText(ctx, r);
             ui::Control c{encodeIntent(ChooseReward{r.id}),
                           ctx.languageCode() == "en" ? r.titleEn : r.titleVi, ui::Control::Kind::Button,
-                          balance >= r.points && !printerProblem};
-            c.detail = balance >= r.points
+                          balance >= r.points && unavailable.empty() && !printerProblem};
+            c.detail = !unavailable.empty() ? unavailable
+                       : balance >= r.points
                            ? ctx.tr("rewards.cost", {{"points", ctx.number(r.points)}})
                            : ctx.tr("rewards.cost_short", {{"points", ctx.number(r.points - balance)}});
             v.controls.push_back(std::move(c));
         }
+        // The printer is not watched: once staff have refilled it, one tap asks it again.
+        if (printerProblem) {
+            v.controls.push_back({encodeIntent(Action::CheckPrinterAgain), ctx.tr("rewards.check_printer")});
+        }
         v.controls.push_back({encodeIntent(Action::Back), ctx.tr("common.back")});
     }
+
+  private:
+    bool m_checking = false;  ///< asked the printer again after a problem
 };
 
 /// The code central sent: typed here, handed to the Voucher step to redeem.
@@ -89,10 +128,11 @@ class VoucherStep final : public Step {
         if (intent == Intent{Action::Done}) {
             ctx.wipe();
         } else if (intent == Intent{Action::Back}) {
+            // "More rewards": the list, with the balance after this one.
             m_voucher.reset();
             m_phase = Phase::Idle;
             ctx.setMessage("");
-            ctx.go(StepId::Result);
+            ctx.go(StepId::Rewards);
         }
     }
 

@@ -205,11 +205,7 @@ class MaintenanceStep final : public Step {
             const Refusal& r = m_report->refusals[i];
             // Phones stay masked, for staff too; a stored number that no longer parses shows nothing.
             const auto phone = loyalty::parsePhone(r.phone, *ctx.config().phonePolicy);
-            // Our wording of central's code where we have one (a receipt-token refusal is worded like the
-            // Scan screen's); central's own reason otherwise.
-            const std::string reason = ctx.has("claim.error." + r.code)  ? ctx.tr("claim.error." + r.code)
-                                       : ctx.has("scan.error." + r.code) ? ctx.tr("scan.error." + r.code)
-                                                                         : r.reason;
+            const std::string reason = refusalText(ctx, r.code);
             v.lines.push_back({ctx.tr("staff.refusal_line", {{"receipt", r.receiptId},
                                                              {"phone", phone ? phone->masked() : "—"},
                                                              {"points", ctx.number(r.provisionalPoints)},

@@ -40,6 +40,7 @@ inline constexpr std::size_t kTierCount = 3;
 struct TierRule {
     Points threshold = 0;  ///< qualifying points needed; Silver's is always 0
     LocalizedText benefits;
+    std::optional<std::uint32_t> colour;  ///< 0xRRGGBB of the tier's card on a kiosk; none: the kiosk's
     bool operator==(const TierRule&) const = default;
 };
 
@@ -57,6 +58,7 @@ class TierRules {
     ///     [tiers.silver]  benefits_vi = "…"  benefits_en = "…"           (threshold is 0)
     ///     [tiers.gold]    threshold = 1000   benefits_vi = "…"  benefits_en = "…"
     ///     [tiers.diamond] threshold = 5000   …
+    /// and, optional in every tier, colour = 0xC99714 (0xRRGGBB).
     /// Refuses a missing or mistyped key, window_days outside 1..3660, a threshold outside
     /// 1..kMaxPoints, and thresholds that do not strictly increase Silver < Gold < Diamond.
     [[nodiscard]] static std::expected<TierRules, TierRulesError> fromToml(std::string_view tomlText);

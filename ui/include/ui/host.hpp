@@ -68,7 +68,7 @@ class Host {
     void setCameraImage(const Image& rgb);
 
     /// Automation: touch the control `id` as a finger would. False if the current screen (as last
-    /// drawn) has no such enabled control.
+    /// drawn) has no such enabled control, or draws it outside the window (no finger reaches it).
     [[nodiscard]] bool tap(const std::string& id);
     /// True while an injected touch has not completed: keep drawing frames.
     [[nodiscard]] bool injecting() const;

@@ -70,9 +70,10 @@ struct Control {
 
 /// The member's tier card on the Result screen.
 struct TierCard {
-    std::string tierId;     ///< "silver" | "gold" | "diamond": picks the card colour
-    std::string name;       ///< "Bạc", ...
-    float progress = 0.0F;  ///< 0..1 toward the next tier
+    std::string tierId;                   ///< "silver" | "gold" | "diamond"
+    std::optional<std::uint32_t> colour;  ///< 0xRRGGBB, central's; none: a neutral card
+    std::string name;                     ///< "Bạc", ...
+    float progress = 0.0F;                ///< 0..1 toward the next tier
     std::string progressText;
     std::vector<std::string> benefits;
     bool operator==(const TierCard&) const = default;

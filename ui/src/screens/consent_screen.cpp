@@ -20,8 +20,12 @@ void ConsentScreen::body(Canvas& canvas, ImVec2 area) {
             ImGui::Dummy(ImVec2(0, gap));
         }
     }
-    // Accept and back sit at the bottom, where the thumb is, whatever the text length.
-    ImGui::SetCursorPos(ImVec2(columnX, top.y + area.y - 2 * buttonHeight - canvas.px(12)));
+    // Accept, "already a member" and back sit at the bottom, where the thumb is, whatever the text length.
+    float buttons = 0;
+    for (const auto& control : canvas.view().controls) {
+        buttons += control.kind == Control::Kind::Button && control.id != "lang" ? 1.0F : 0.0F;
+    }
+    ImGui::SetCursorPos(ImVec2(columnX, top.y + area.y - buttons * buttonHeight - canvas.px(12)));
     for (const auto& control : canvas.view().controls) {
         if (control.kind == Control::Kind::Button && control.id != "lang") {
             ImGui::SetCursorPosX(columnX);

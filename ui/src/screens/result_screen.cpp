@@ -1,18 +1,35 @@
 #include "screen.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace ui {
 namespace {
 
-ImU32 tierColour(const std::string& tierId) {
-    if (tierId == "gold") {
-        return IM_COL32(0xC9, 0x97, 0x14, 0xFF);
-    }
-    if (tierId == "diamond") {
-        return IM_COL32(0x2B, 0x8C, 0xBE, 0xFF);
-    }
-    return IM_COL32(0x86, 0x90, 0x96, 0xFF);
+/// WCAG relative luminance of an sRGB colour 0xRRGGBB.
+float luminance(std::uint32_t rgb) {
+    const auto channel = [](std::uint32_t c) {
+        const float v = static_cast<float>(c & 0xFFU) / 255.0F;
+        return v <= 0.03928F ? v / 12.92F : std::pow((v + 0.055F) / 1.055F, 2.4F);
+    };
+    return 0.2126F * channel(rgb >> 16) + 0.7152F * channel(rgb >> 8) + 0.0722F * channel(rgb);
+}
+
+/// The card in central's colour (a neutral one when it gave none), written on in black or white,
+/// whichever contrasts more with it.
+struct CardColours {
+    ImU32 card;
+    ImU32 text;
+    ImU32 track;
+};
+
+CardColours cardColours(const TierCard& card) {
+    const std::uint32_t rgb = card.colour.value_or(0x3C4A52);
+    const float l = luminance(rgb);
+    const bool darkText = (l + 0.05F) / (luminance(0x1E1E1E) + 0.05F) > 1.05F / (l + 0.05F);
+    return {IM_COL32(rgb >> 16 & 0xFFU, rgb >> 8 & 0xFFU, rgb & 0xFFU, 0xFF),
+            darkText ? theme::kText : theme::kOnDark,
+            darkText ? IM_COL32(0x1E, 0x1E, 0x1E, 0x40) : IM_COL32(0xFF, 0xFF, 0xFF, 0x60)};
 }
 
 void tierCard(Canvas& canvas, const TierCard& card, float width) {
@@ -30,25 +47,25 @@ void tierCard(Canvas& canvas, const TierCard& card, float width) {
     }
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddRectFilled(at, ImVec2(at.x + width, at.y + height), tierColour(card.tierId), canvas.px(28));
+    const CardColours colours = cardColours(card);
+    draw->AddRectFilled(at, ImVec2(at.x + width, at.y + height), colours.card, canvas.px(28));
     float y = at.y + pad;
-    draw->AddText(fonts.big, fonts.big->FontSize, ImVec2(at.x + pad, y), theme::kOnDark, card.name.c_str());
+    draw->AddText(fonts.big, fonts.big->FontSize, ImVec2(at.x + pad, y), colours.text, card.name.c_str());
     y += fonts.big->FontSize + canvas.px(16);
     const float bar = canvas.px(36);
-    draw->AddRectFilled(ImVec2(at.x + pad, y), ImVec2(at.x + pad + inner, y + bar),
-                        IM_COL32(0xFF, 0xFF, 0xFF, 0x60), bar / 2);
+    draw->AddRectFilled(ImVec2(at.x + pad, y), ImVec2(at.x + pad + inner, y + bar), colours.track, bar / 2);
     draw->AddRectFilled(
         ImVec2(at.x + pad, y),
         ImVec2(at.x + pad + std::max(bar, inner * std::clamp(card.progress, 0.0F, 1.0F)), y + bar),
-        theme::kOnDark, bar / 2);
+        colours.text, bar / 2);
     y += bar + canvas.px(16);
-    draw->AddText(fonts.body, fonts.body->FontSize, ImVec2(at.x + pad, y), theme::kOnDark,
+    draw->AddText(fonts.body, fonts.body->FontSize, ImVec2(at.x + pad, y), colours.text,
                   card.progressText.c_str(), nullptr, inner);
     y += fonts.body->CalcTextSizeA(fonts.body->FontSize, inner, inner, card.progressText.c_str()).y +
          canvas.px(16);
     for (const auto& benefit : card.benefits) {
         const std::string text = "• " + benefit;
-        draw->AddText(fonts.small, fonts.small->FontSize, ImVec2(at.x + pad, y), theme::kOnDark, text.c_str(),
+        draw->AddText(fonts.small, fonts.small->FontSize, ImVec2(at.x + pad, y), colours.text, text.c_str(),
                       nullptr, inner);
         y += fonts.small->CalcTextSizeA(fonts.small->FontSize, inner, inner, text.c_str()).y + canvas.px(6);
     }
