@@ -10,7 +10,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "kiosk/sync/atomic_file.hpp"
+#include "hal/atomic_file.hpp"
 #include "loyalty/base32.hpp"
 #include "network/central_client.hpp"
 
@@ -46,7 +46,7 @@ StoreResult<void> writeCredentialFile(const std::filesystem::path& file, const s
         return std::unexpected(StoreError{StoreError::Kind::Invalid,
                                           "a credential is 1 to 512 visible ASCII characters (no spaces)"});
 
-    if (auto written = writeFileAtomically(file, credential + "\n", 0600); !written)
+    if (auto written = hal::writeFileAtomically(file, credential + "\n", 0600); !written)
         return std::unexpected(StoreError{StoreError::Kind::Io, written.error()});
     return {};
 }
