@@ -1,17 +1,12 @@
 #include "kiosk/sync/credential_file.hpp"
 
-#include <sodium.h>
-
-#include <array>
 #include <cctype>
 #include <cerrno>
-#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 
 #include "hal/atomic_file.hpp"
-#include "loyalty/base32.hpp"
 #include "network/central_client.hpp"
 
 namespace kiosk::sync {
@@ -49,12 +44,6 @@ StoreResult<void> writeCredentialFile(const std::filesystem::path& file, const s
     if (auto written = hal::writeFileAtomically(file, credential + "\n", 0600); !written)
         return std::unexpected(StoreError{StoreError::Kind::Io, written.error()});
     return {};
-}
-
-std::string makeCredential() {
-    std::array<std::uint8_t, 32> random{};
-    randombytes_buf(random.data(), random.size());
-    return "kc_" + loyalty::encodeBase32(random);
 }
 
 std::filesystem::path pendingCredentialFile(const std::filesystem::path& credentialFile) {
