@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "hal/atomic_file.hpp"
 #include "key_file.hpp"
 #include "loyalty/money.hpp"
 #include "loyalty/receipt_token.hpp"
@@ -170,8 +171,7 @@ int runSign(const SignOptions& o) {
         const auto png = renderQrPng(*token);
         if (!png) return failBadInput(png.error());
         const std::string_view bytes(reinterpret_cast<const char*>(png->data()), png->size());
-        if (auto ok = writeFileAtomically(*o.qrFile, bytes, 0644, false); !ok)
-            return failBadInput(ok.error());
+        if (auto ok = hal::writeFileAtomically(*o.qrFile, bytes, 0644); !ok) return failBadInput(ok.error());
     }
     fmt::print("{}\n", *token);
     return 0;

@@ -22,6 +22,7 @@
 
 #include "central_access.hpp"
 #include "commands.hpp"
+#include "hal/atomic_file.hpp"
 #include "key_file.hpp"
 #include "loyalty/release.hpp"
 #include "loyalty/time.hpp"
@@ -127,7 +128,7 @@ int runSign(const SignOptions& o) {
         return failBadInput(e.what());
     }
     const fs::path out = o.out ? fs::path(*o.out) : fs::path(o.bundle + ".manifest");
-    if (auto ok = writeFileAtomically(out, text, 0644, false); !ok) return failBadInput(ok.error());
+    if (auto ok = hal::writeFileAtomically(out, text, 0644); !ok) return failBadInput(ok.error());
     fmt::print("{}\n", out.string());
     return 0;
 }

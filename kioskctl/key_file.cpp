@@ -1,13 +1,12 @@
 #include "key_file.hpp"
 
+#include "hal/atomic_file.hpp"
+
 #include <fmt/core.h>
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -16,10 +15,6 @@ namespace {
 
 /// Key files are a few hundred bytes; anything much larger is not a key.
 constexpr std::uintmax_t kMaxKeyFileBytes = 64 * 1024;
-
-std::string errnoText() {
-    return std::strerror(errno);
-}
 
 }  // namespace
 
@@ -52,35 +47,6 @@ std::expected<loyalty::SigningKeyPair, std::string> readSecretKeyFile(const std:
     return std::move(*keys);
 }
 
-std::expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
-                                                     std::string_view content, mode_t mode, bool exclusive) {
-    const std::filesystem::path temp =
-        path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) return std::unexpected(fmt::format("cannot create {}: {}", temp.string(), errnoText()));
-    std::size_t written = 0;
-    bool ok = true;
-    while (ok && written < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        ok = n > 0;
-        if (ok) written += static_cast<std::size_t>(n);
-    }
-    ok = ok && ::fsync(fd) == 0;
-    const std::string writeError = ok ? std::string() : errnoText();
-    ok = (::close(fd) == 0) && ok;
-    if (!ok) {
-        ::unlink(temp.c_str());
-        return std::unexpected(fmt::format("cannot write {}: {}", path.string(), writeError));
-    }
-    // link() fails if the target exists, where rename() would silently replace it.
-    const int moved = exclusive ? ::link(temp.c_str(), path.c_str()) : ::rename(temp.c_str(), path.c_str());
-    const std::string moveError = moved == 0 ? std::string() : errnoText();
-    if (exclusive || moved != 0) ::unlink(temp.c_str());
-    if (moved != 0) return std::unexpected(fmt::format("cannot write {}: {}", path.string(), moveError));
-    return {};
-}
-
 std::expected<std::pair<std::filesystem::path, std::filesystem::path>, std::string> writeKeyPair(
     const std::filesystem::path& dir, const std::string& name, std::string_view secretComment,
     std::string_view publicComment) {
@@ -93,11 +59,12 @@ std::expected<std::pair<std::filesystem::path, std::filesystem::path>, std::stri
         if (std::filesystem::exists(path, ec))
             return std::unexpected(fmt::format("{} exists; refusing to replace a key", path.string()));
     const auto keys = loyalty::SigningKeyPair::generate();
-    if (auto ok = writeFileAtomically(secretPath, loyalty::formatSecretKey(keys, secretComment), 0600, true);
+    if (auto ok = hal::writeFileAtomically(secretPath, loyalty::formatSecretKey(keys, secretComment), 0600,
+                                           hal::Existing::Keep);
         !ok)
         return std::unexpected(ok.error());
-    if (auto ok = writeFileAtomically(publicPath, loyalty::formatPublicKey(keys.publicKey(), publicComment),
-                                      0644, true);
+    if (auto ok = hal::writeFileAtomically(
+            publicPath, loyalty::formatPublicKey(keys.publicKey(), publicComment), 0644, hal::Existing::Keep);
         !ok) {
         ::unlink(secretPath.c_str());
         return std::unexpected(ok.error());

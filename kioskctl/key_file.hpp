@@ -1,9 +1,8 @@
 #pragma once
 // Key FILES for kioskctl commands (the key TEXT format is loyalty/signing.hpp's): reading them (a file
-// larger than any key file is refused before it is read), writing a new pair, and the atomic file write
-// every command that writes a file uses.
+// larger than any key file is refused before it is read), and writing a new pair (each file through
+// hal::writeFileAtomically, the one atomic write of the tree).
 
-#include <sys/types.h>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -26,13 +25,6 @@ namespace kioskctl {
 /// The key pair in the secret key file `path` (same errors).
 [[nodiscard]] std::expected<loyalty::SigningKeyPair, std::string> readSecretKeyFile(
     const std::filesystem::path& path);
-
-/// Writes `content` to `path` with permission `mode`, created with that mode from the first byte (the
-/// umask can only narrow it), fsync'd and moved into place, so a failure never leaves half a file.
-/// With `exclusive`, an existing `path` is never replaced.
-[[nodiscard]] std::expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
-                                                                   std::string_view content, mode_t mode,
-                                                                   bool exclusive);
 
 /// A fresh Ed25519 pair as DIR/NAME.key (0600) and DIR/NAME.pub (0644), each with its comment; refuses
 /// to replace an existing file. Returns the two paths.

@@ -2,11 +2,10 @@
 
 #include "central/service.hpp"
 
-#include <bitset>
 #include <stdexcept>
 
 #include "api/json_fields.hpp"
-#include "loyalty/base32.hpp"
+#include "loyalty/credential.hpp"
 #include "loyalty/phone.hpp"
 #include "ops/catalog.hpp"
 #include "ops/games.hpp"
@@ -37,23 +36,6 @@ CommitQueue::Options claimQueueOptions(Backend backend) {
     if (backend == Backend::Postgres)
         return {.maxItems = kClaimsPerPgTransaction, .committers = kPgCommitters};
     return {.maxItems = kClaimsPerSqliteTransaction, .committers = 1};
-}
-
-/// A kiosk credential, whoever makes it: "kc_" and 32 random bytes in base32 (52 characters).
-constexpr std::string_view kCredentialPrefix = "kc_";
-constexpr std::size_t kCredentialBytes = 32;
-
-/// True for a credential a kiosk may propose: the shape central makes itself. Its hash becomes the
-/// kiosk's only key, so a patterned one ("kc_AAAA…") is refused too: 52 random characters show fewer
-/// than 12 different ones with odds below 1e-16, a made-up one almost always does.
-bool isStrongCredential(std::string_view credential) {
-    if (!credential.starts_with(kCredentialPrefix)) return false;
-    const auto encoded = credential.substr(kCredentialPrefix.size());
-    const auto bytes = loyalty::decodeBase32(encoded);
-    if (!bytes || bytes->size() != kCredentialBytes) return false;
-    std::bitset<256> seen;
-    for (char c : encoded) seen.set(static_cast<unsigned char>(c));
-    return seen.count() >= 12;
 }
 
 }  // namespace
@@ -223,11 +205,9 @@ JsonResult Service::enroll(const Json& body) {
         return std::unexpected(invalidField("kiosk_id", "1-32 of A-Z a-z 0-9 - _"));
     auto proposed = optionalString(body, "credential", 128);
     if (!proposed) return std::unexpected(proposed.error());
-    if (*proposed && !isStrongCredential(**proposed))
-        return std::unexpected(
-            invalidField("credential", "kc_ and 32 random bytes in base32 (52 characters of A-Z 2-7)"));
-    const std::string credential =
-        *proposed ? **proposed : std::string(kCredentialPrefix) + randomBase32(kCredentialBytes);
+    if (*proposed && !loyalty::isStrongCredential(**proposed))
+        return std::unexpected(invalidField("credential", std::string(loyalty::kCredentialShape)));
+    const std::string credential = *proposed ? **proposed : loyalty::makeCredential();
     const auto credentialHash = sha256Hex(credential);
     const auto now = m_clock.now();
     return transact(m_db, [&](Connection& c) -> JsonResult {

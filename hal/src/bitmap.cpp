@@ -1,7 +1,7 @@
 #include "hal/bitmap.hpp"
 
 #include <fmt/core.h>
-#include <unistd.h>
+#include "hal/atomic_file.hpp"
 
 #include <algorithm>
 #include <opencv2/core.hpp>
@@ -105,22 +105,15 @@ std::expected<void, std::string> savePng(const Bitmap& bitmap, const std::filesy
         auto* row = gray.ptr<std::uint8_t>(y);
         for (int x = 0; x < bitmap.width(); ++x) row[x] = bitmap.at(x, y) ? 0 : 255;
     }
-    // The temporary keeps the .png extension: imwrite picks the encoder from it.
-    auto temporary = path;
-    temporary.replace_filename(fmt::format(".{}.{}.tmp.png", path.filename().string(), ::getpid()));
+    std::vector<uchar> png;
     try {
-        if (!cv::imwrite(temporary.string(), gray))
-            return std::unexpected(fmt::format("cannot write {}", temporary.string()));
+        if (!cv::imencode(".png", gray, png))
+            return std::unexpected(fmt::format("cannot write {}: PNG encoding failed", path.string()));
     } catch (const cv::Exception& e) {
         return std::unexpected(fmt::format("cannot write {}: {}", path.string(), e.what()));
     }
-    std::error_code ec;
-    std::filesystem::rename(temporary, path, ec);
-    if (ec) {
-        std::filesystem::remove(temporary, ec);
-        return std::unexpected(fmt::format("cannot write {}: {}", path.string(), ec.message()));
-    }
-    return {};
+    return writeFileAtomically(path, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()),
+                               0644);
 }
 
 std::expected<Bitmap, std::string> loadBitmap(const std::filesystem::path& path, int maxWidth) {

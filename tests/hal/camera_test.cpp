@@ -10,10 +10,10 @@
 #include <opencv2/videoio.hpp>
 
 #include "../../hal/src/frame_mat.hpp"
-#include "../network/temp_dir.hpp"
 #include "hal/camera.hpp"
 #include "hal/opencv_camera.hpp"
 #include "hal/virtual_camera.hpp"
+#include "temp_dir.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;

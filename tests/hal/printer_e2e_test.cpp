@@ -17,12 +17,12 @@
 #include <thread>
 
 #include "../integration/run_process.hpp"
-#include "../network/temp_dir.hpp"
 #include "hal/frame.hpp"
 #include "hal/printer_registry.hpp"
 #include "hal/qr_decoder.hpp"
 #include "hal/virtual_printer_server.hpp"
 #include "hal/voucher_ticket.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 

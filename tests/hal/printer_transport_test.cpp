@@ -15,12 +15,12 @@
 #include <iterator>
 #include <thread>
 
-#include "../network/temp_dir.hpp"
 #include "hal/escpos_printer.hpp"
 #include "hal/printer_registry.hpp"
 #include "hal/virtual_printer.hpp"
 #include "hal/voucher_ticket.hpp"
 #include "printer_test_util.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 

@@ -13,9 +13,9 @@
 #include <sstream>
 
 #include "../../hal/src/frame_mat.hpp"
-#include "../network/temp_dir.hpp"
 #include "hal/scanner.hpp"
 #include "qr_testset.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 

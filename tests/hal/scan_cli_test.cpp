@@ -7,8 +7,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "../integration/run_process.hpp"
-#include "../network/temp_dir.hpp"
 #include "qr_testset.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 

@@ -9,11 +9,11 @@
 #include <opencv2/videoio.hpp>
 #include <thread>
 
-#include "../network/temp_dir.hpp"
 #include "hal/opencv_camera.hpp"
 #include "hal/scanner.hpp"
 #include "hal/virtual_camera.hpp"
 #include "qr_testset.hpp"
+#include "temp_dir.hpp"
 
 using namespace std::chrono_literals;
 

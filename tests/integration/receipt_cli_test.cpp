@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "../network/temp_dir.hpp"
 #include "run_process.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 

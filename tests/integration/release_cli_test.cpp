@@ -8,8 +8,8 @@
 #include <fstream>
 #include <string>
 
-#include "../network/temp_dir.hpp"
 #include "run_process.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 

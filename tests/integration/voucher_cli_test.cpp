@@ -6,10 +6,10 @@
 #include <fstream>
 #include <string>
 
-#include "../network/temp_dir.hpp"
 #include "loyalty/time.hpp"
 #include "loyalty/voucher.hpp"
 #include "run_process.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 

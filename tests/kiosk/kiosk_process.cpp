@@ -22,19 +22,6 @@ namespace kiosk::test {
 
 using namespace std::chrono_literals;
 
-TempDir::TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "kiosk-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-        throw std::runtime_error("mkdtemp failed");
-    }
-    m_path = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-}
-
 namespace {
 
 pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& extraEnv,

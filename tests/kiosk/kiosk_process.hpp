@@ -12,20 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
+
 namespace kiosk::test {
 
-/// A private temporary folder, removed with everything in it.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
-
-  private:
-    std::filesystem::path m_path;
-};
+/// The shared temporary folder of tests/support.
+using TempDir = ::TempDir;
 
 /// A child process; killed (SIGTERM, then SIGKILL) when destroyed.
 class ChildProcess {

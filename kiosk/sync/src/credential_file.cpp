@@ -1,17 +1,12 @@
 #include "kiosk/sync/credential_file.hpp"
 
-#include <sodium.h>
-
-#include <array>
 #include <cctype>
 #include <cerrno>
-#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 
-#include "kiosk/sync/atomic_file.hpp"
-#include "loyalty/base32.hpp"
+#include "hal/atomic_file.hpp"
 #include "network/central_client.hpp"
 
 namespace kiosk::sync {
@@ -46,15 +41,9 @@ StoreResult<void> writeCredentialFile(const std::filesystem::path& file, const s
         return std::unexpected(StoreError{StoreError::Kind::Invalid,
                                           "a credential is 1 to 512 visible ASCII characters (no spaces)"});
 
-    if (auto written = writeFileAtomically(file, credential + "\n", 0600); !written)
+    if (auto written = hal::writeFileAtomically(file, credential + "\n", 0600); !written)
         return std::unexpected(StoreError{StoreError::Kind::Io, written.error()});
     return {};
-}
-
-std::string makeCredential() {
-    std::array<std::uint8_t, 32> random{};
-    randombytes_buf(random.data(), random.size());
-    return "kc_" + loyalty::encodeBase32(random);
 }
 
 std::filesystem::path pendingCredentialFile(const std::filesystem::path& credentialFile) {

@@ -2,6 +2,7 @@
 
 #include "../link.hpp"
 #include "kiosk/sync/credential_file.hpp"
+#include "loyalty/credential.hpp"
 
 namespace kiosk::sync {
 namespace {
@@ -11,7 +12,7 @@ namespace {
 StoreResult<std::string> loadOrMakeProposal(const std::filesystem::path& pendingFile) {
     auto saved = readCredentialFile(pendingFile);
     if (!saved || !saved->empty()) return saved;
-    auto fresh = makeCredential();
+    auto fresh = loyalty::makeCredential();
     if (auto written = writeCredentialFile(pendingFile, fresh); !written)
         return std::unexpected(written.error());
     return fresh;

@@ -11,7 +11,7 @@
 #include <system_error>
 #include <vector>
 
-#include "kiosk/sync/atomic_file.hpp"
+#include "hal/atomic_file.hpp"
 
 extern char** environ;
 
@@ -263,7 +263,7 @@ std::expected<bool, std::string> UpdateSlots::rollBack(std::int64_t now, const s
 }
 
 std::expected<void, std::string> UpdateSlots::save() {
-    return writeFileAtomically(m_options.root / "state", encode(m_state), 0600);
+    return hal::writeFileAtomically(m_options.root / "state", encode(m_state), 0600);
 }
 
 }  // namespace kiosk::sync

@@ -3,7 +3,8 @@
 // Whoever holds it can claim points as this kiosk: it is written owner-only and atomically, so a power
 // cut leaves either the old file or the new one, never half.
 //
-// The kiosk makes its credential itself and saves it as a proposal (pendingCredentialFile) BEFORE
+// The kiosk makes its credential itself (loyalty::makeCredential, the one definition of the format central
+// checks too) and saves it as a proposal (pendingCredentialFile) BEFORE
 // sending it to central with the enrollment code: an answer lost to a dropped connection or a power cut
 // is asked for again with the same proposal, and central answers it again (docs/sync.md, Enrollment).
 //
@@ -27,10 +28,6 @@ namespace kiosk::sync {
 /// half-written is left behind).
 [[nodiscard]] StoreResult<void> writeCredentialFile(const std::filesystem::path& file,
                                                     const std::string& credential);
-
-/// A new credential from the OS's cryptographic random source: "kc_" and 32 random bytes in base32, the
-/// shape central accepts as a proposal (docs/api.md, enroll).
-[[nodiscard]] std::string makeCredential();
 
 /// Where the proposal for `credentialFile` waits until central has accepted it: the same name with
 /// ".pending" appended.

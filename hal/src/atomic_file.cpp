@@ -1,4 +1,4 @@
-#include "kiosk/sync/atomic_file.hpp"
+#include "hal/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <utility>
 
-namespace kiosk::sync {
+namespace hal {
 namespace {
 
 std::string failure(const std::string& what, const std::filesystem::path& file) {
@@ -43,10 +43,21 @@ bool writeAll(int fd, std::string_view text) {
     return true;
 }
 
+/// Moves `temp` to `file`; with Keep, link() fails on an existing target where rename() would replace it.
+bool moveIntoPlace(const std::string& temp, const std::filesystem::path& file, Existing existing) {
+    if (existing == Existing::Replace) return ::rename(temp.c_str(), file.c_str()) == 0;
+    const bool linked = ::link(temp.c_str(), file.c_str()) == 0;
+    const int saved = errno;
+    ::unlink(temp.c_str());
+    errno = saved;
+    return linked;
+}
+
 }  // namespace
 
 std::expected<void, std::string> writeFileAtomically(const std::filesystem::path& file,
-                                                     std::string_view content, mode_t mode) {
+                                                     std::string_view content, mode_t mode,
+                                                     Existing existing) {
     if (!file.has_filename()) return std::unexpected(std::string("no file named"));
     const auto folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
     std::string temp = (folder / ("." + file.filename().string() + ".XXXXXX")).string();
@@ -54,7 +65,7 @@ std::expected<void, std::string> writeFileAtomically(const std::filesystem::path
     if (fd.get() < 0) return std::unexpected(failure("cannot create", temp));
     const bool written =
         ::fchmod(fd.get(), mode) == 0 && writeAll(fd.get(), content) && ::fsync(fd.get()) == 0 && fd.close();
-    if (!written || ::rename(temp.c_str(), file.c_str()) != 0) {
+    if (!written || !moveIntoPlace(temp, file, existing)) {
         auto error = failure("cannot write", file);
         ::unlink(temp.c_str());
         return std::unexpected(error);
@@ -64,4 +75,4 @@ std::expected<void, std::string> writeFileAtomically(const std::filesystem::path
     return {};
 }
 
-}  // namespace kiosk::sync
+}  // namespace hal
