@@ -40,8 +40,8 @@
 #include "loyalty/time.hpp"
 #include "ops/catalog.hpp"
 #include "ops/secrets.hpp"
-#include "store/game_store.hpp"
 #include "store/commit_queue.hpp"
+#include "store/game_store.hpp"
 #include "store/ledger_store.hpp"
 #include "store/transaction.hpp"
 

@@ -24,8 +24,6 @@
 #include "central_process.hpp"
 #include "loyalty/receipt_token.hpp"
 
-extern char** environ;
-
 namespace {
 
 using Json = nlohmann::json;
@@ -174,7 +172,7 @@ std::expected<std::int64_t, std::string> CentralProcess::ledgerTotal(
     const httplib::Headers auth = {{"Authorization", "Bearer " + m_kiosks.front().credential}};
     std::int64_t total = 0;
     for (const auto& phone : phones) {
-        auto res = client.Get(("/v1/members/" + phone).c_str(), auth);
+        auto res = client.Get("/v1/members/" + phone, auth);
         if (!res) return std::unexpected("GET /v1/members/" + phone + " failed");
         if (res->status == 404) continue;  // never claimed anything
         const auto body = Json::parse(res->body, nullptr, false);
@@ -261,10 +259,9 @@ std::expected<nlohmann::json, std::string> CentralProcess::admin(const std::stri
     httplib::Client client("127.0.0.1", m_port);
     client.set_read_timeout(10, 0);
     const httplib::Headers auth = {{"Authorization", std::string("Bearer ") + kAdminToken}};
-    httplib::Result res = method == "GET" ? client.Get(path.c_str(), auth)
-                          : method == "PUT"
-                              ? client.Put(path.c_str(), auth, body.dump(), "application/json")
-                              : client.Post(path.c_str(), auth, body.dump(), "application/json");
+    httplib::Result res = method == "GET"   ? client.Get(path, auth)
+                          : method == "PUT" ? client.Put(path, auth, body.dump(), "application/json")
+                                            : client.Post(path, auth, body.dump(), "application/json");
     if (!res) return std::unexpected(method + " " + path + ": no answer");
     auto json = Json::parse(res->body, nullptr, false);
     if (res->status / 100 != 2 || !json.is_object())

@@ -25,8 +25,6 @@
 #include "kiosk/sync/sync_worker.hpp"
 #include "temp_dir.hpp"
 
-extern char** environ;
-
 namespace kiosk::sync {
 namespace {
 

@@ -13,8 +13,6 @@
 
 #include "hal/atomic_file.hpp"
 
-extern char** environ;
-
 namespace kiosk::sync {
 namespace fs = std::filesystem;
 namespace {
