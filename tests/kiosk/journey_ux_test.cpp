@@ -221,6 +221,37 @@ TEST_F(JourneyUxTest, RewardsComeBackOnceStaffRefilledThePaper) {
     EXPECT_FALSE(offers("printer:check"));
 }
 
+TEST_F(JourneyUxTest, RewardsComeBackByThemselvesWhenThePaperIsRefilled) {
+    toQueuedClaim(member(800));
+    post(SyncChanged{true, 0});
+    tap("rewards");
+    tap("reward:R1");
+    post(PrinterChecked{m_journey->session(), "paper_out"});
+    ASSERT_EQ(screen(), ui::ScreenId::Rewards);
+    ASSERT_FALSE(enabled("reward:R1"));
+    static_cast<void>(m_journey->takeCommands());
+    // Nobody touches the screen: the journey wakes the loop to ask the printer again.
+    const auto wake = m_journey->nextWake(now());
+    ASSERT_TRUE(wake.has_value());
+    EXPECT_LE(*wake - now().mono, 3s);
+    m_clock.advance(3s);
+    m_journey->tick(now());
+    ASSERT_EQ(commands<CheckPrinter>().size(), 1U);
+    EXPECT_EQ(screen(), ui::ScreenId::Rewards);  // asked quietly, no Working screen
+    post(PrinterChecked{m_journey->session(), "paper_out"});
+    EXPECT_FALSE(enabled("reward:R1"));
+    m_clock.advance(3s);
+    m_journey->tick(now());
+    ASSERT_EQ(commands<CheckPrinter>().size(), 1U);
+    post(PrinterChecked{m_journey->session(), ""});
+    EXPECT_TRUE(enabled("reward:R1"));
+    EXPECT_FALSE(shows("hết giấy"));
+    // A working printer is not asked again.
+    m_clock.advance(10s);
+    m_journey->tick(now());
+    EXPECT_TRUE(commands<CheckPrinter>().empty());
+}
+
 TEST_F(JourneyUxTest, ANumberWithThe84CountryCodeIsAccepted) {
     tap("start");
     post(CodeScanned{token("0001", 256'000, m_clock.now() - 3600)});

@@ -322,6 +322,14 @@ TEST_F(KioskWithCentral, APrinterOutOfPaperSpendsNothingAndSendsNoCode) {
     screenshot(kiosk(), screenshotDir({}) / "15-rewards-paper-out.png");
     EXPECT_TRUE(m_backend->lastOtp("+84934567890").empty());
     EXPECT_EQ(m_backend->balance(m_dir.path() / "data", phone), before);
+
+    // Staff refill the paper and touch nothing: the screen asks the printer again by itself.
+    m_backend->printerControl("paper ok");
+    kiosk().send({{"cmd", "advance"}, {"ms", 3500}});
+    state = waitForEnabledControl(kiosk(), "reward:", 20s);
+    EXPECT_EQ(enabledControl(state, "reward:"), reward) << state.dump();
+    EXPECT_EQ(state.value("screen", ""), "rewards");
+    EXPECT_FALSE(hasText(state, "hết giấy")) << state.dump();
 }
 
 TEST_F(KioskWithCentral, StaffSeeARefusedClaimAndReprintAVoucherWithTheSameQr) {

@@ -1,6 +1,7 @@
 #include "canvas.hpp"
 
 #include <algorithm>
+#include <cfloat>
 
 namespace ui {
 namespace {
@@ -27,61 +28,132 @@ Canvas::Canvas(const View& view, const Fonts& fonts, ImVec2 size, ImTextureID ca
       m_size(size),
       m_scale(std::min(size.x, size.y) / 1080.0F),
       m_camera(camera),
-      m_cameraSize(cameraSize) {}
-
-void Canvas::button(const Control& control, ImVec2 size) {
-    const bool primary = control.primary && control.enabled;
-    ImGui::PushStyleColor(ImGuiCol_Button, primary ? theme::kPrimary : theme::kButton);
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, primary ? theme::kPrimary : theme::kButton);
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, primary ? theme::kPrimaryActive : theme::kButtonActive);
-    ImGui::PushStyleColor(ImGuiCol_Text, primary ? theme::kOnDark : theme::kText);
-    ImGui::PushFont(control.kind == Control::Kind::Key && control.label.size() == 1 ? m_fonts.big
-                                                                                    : m_fonts.heading);
-    ImGui::BeginDisabled(!control.enabled);
-    std::string label = control.label;
-    if (!control.detail.empty()) {
-        label += "\n" + control.detail;
-    }
-    label += "##" + control.id;
-    if (ImGui::Button(label.c_str(), size)) {
-        m_intents.push_back({control.id});
-    }
-    ImGui::EndDisabled();
-    ImGui::PopFont();
-    ImGui::PopStyleColor(4);
-    record(control);
+      m_cameraSize(cameraSize) {
+    m_layout.width = size.x;
+    m_layout.height = size.y;
 }
 
-void Canvas::record(const Control& control) {
+bool Canvas::large(const ImFont* font) const {
+    return font == m_fonts.heading || font == m_fonts.big || font == m_fonts.entry;
+}
+
+Rect Canvas::region() const {
+    const ImVec2 from = ImGui::GetWindowPos();
+    const ImVec2 size = ImGui::GetWindowSize();
+    return Rect{from.x, from.y, from.x + size.x, from.y + size.y}.intersection({0, 0, m_size.x, m_size.y});
+}
+
+ImVec2 Canvas::drawText(ImFont* font, ImVec2 at, const std::string& text, float wrap, Ink ink,
+                        DrawnText::Kind kind, const Rect& room) {
+    const ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, text.c_str());
+    ImGui::GetWindowDrawList()->AddText(font, font->FontSize, at, ink.colour, text.c_str(), nullptr, wrap);
+    m_layout.texts.push_back({kind, text, Rect{at.x, at.y, at.x + size.x, at.y + size.y}, room, region(),
+                              rgb(ink.colour), rgb(ink.background), large(font)});
+    return size;
+}
+
+float Canvas::buttonHeight(const Control& control, float width, float height) const {
+    const float inner = width - 2 * px(scale::kGapL);
+    const ImFont* label = m_fonts.heading;
+    float needed = label->CalcTextSizeA(label->FontSize, FLT_MAX, inner, control.label.c_str()).y;
+    if (!control.detail.empty()) {
+        needed +=
+            m_fonts.body->CalcTextSizeA(m_fonts.body->FontSize, FLT_MAX, inner, control.detail.c_str()).y +
+            px(6);
+    }
+    return std::max(height, needed + 2 * px(scale::kGapM));
+}
+
+void Canvas::button(const Control& control, ImVec2 size, Align align) {
+    const bool primary = control.primary && control.enabled;
+    const ImU32 fill = primary ? theme::kPrimary : control.enabled ? theme::kButton : theme::kButtonDisabled;
+    ImGui::PushStyleColor(ImGuiCol_Button, fill);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, fill);
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, primary ? theme::kPrimaryActive : theme::kButtonActive);
+    ImGui::PushStyleColor(ImGuiCol_Border, primary ? theme::kPrimary : theme::kBorder);
+    ImGui::BeginDisabled(!control.enabled);
+    if (ImGui::Button(("##" + control.id).c_str(), size)) {
+        m_intents.push_back({control.id});
+    }
+    const bool pressed = ImGui::IsItemActive();
+    ImGui::EndDisabled();
+    ImGui::PopStyleColor(4);
+    record(control, rgb(primary ? theme::kPrimary : theme::kBorder));
+
+    // The words, drawn here rather than by ImGui so a long label wraps inside the button and a reward's
+    // cost sits under its name in a smaller type.
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const Rect room{min.x, min.y, min.x + size.x, min.y + size.y};
+    const Ink ink{primary           ? theme::kOnDark
+                  : control.enabled ? theme::kText
+                                    : theme::kMuted,
+                  pressed ? (primary ? theme::kPrimaryActive : theme::kButtonActive) : fill};
+    const Ink detailInk{primary ? theme::kOnDark : theme::kMuted, ink.background};
+    ImFont* labelFont =
+        control.kind == Control::Kind::Key && control.label.size() == 1 ? m_fonts.big : m_fonts.heading;
+    const float pad = align == Align::Left ? px(scale::kGapL) : px(scale::kGapS);
+    const float inner = size.x - 2 * pad;
+    const ImVec2 labelSize =
+        labelFont->CalcTextSizeA(labelFont->FontSize, FLT_MAX, inner, control.label.c_str());
+    ImVec2 detailSize(0, 0);
+    if (!control.detail.empty()) {
+        detailSize =
+            m_fonts.body->CalcTextSizeA(m_fonts.body->FontSize, FLT_MAX, inner, control.detail.c_str());
+        detailSize.y += px(6);
+    }
+    const float top = min.y + (size.y - labelSize.y - detailSize.y) / 2;
+    const auto left = [&](float width) {
+        return align == Align::Left ? min.x + pad : min.x + (size.x - width) / 2;
+    };
+    drawText(labelFont, ImVec2(left(labelSize.x), top), control.label, inner, ink, DrawnText::Kind::Label,
+             room);
+    if (!control.detail.empty()) {
+        drawText(m_fonts.body, ImVec2(left(detailSize.x), top + labelSize.y + px(6)), control.detail, inner,
+                 detailInk, DrawnText::Kind::Label, room);
+    }
+}
+
+void Canvas::record(const Control& control, std::uint32_t outline) {
     const ImVec2 min = ImGui::GetItemRectMin();
     const ImVec2 max = ImGui::GetItemRectMax();
     // The region the item is drawn in (the screen, or a scrolling list scrolled elsewhere).
-    const ImVec2 from = ImGui::GetWindowPos();
-    const ImVec2 to(from.x + ImGui::GetWindowSize().x, from.y + ImGui::GetWindowSize().y);
+    const Rect clip = region();
     const ImVec2 centre((min.x + max.x) / 2, (min.y + max.y) / 2);
-    const bool visible = centre.x >= std::max(from.x, 0.0F) && centre.y >= std::max(from.y, 0.0F) &&
-                         centre.x < std::min(to.x, m_size.x) && centre.y < std::min(to.y, m_size.y);
+    const bool visible =
+        centre.x >= clip.x0 && centre.y >= clip.y0 && centre.x < clip.x1 && centre.y < clip.y1;
     m_rects[control.id] = {min, max, control.enabled, visible};
+    m_layout.controls.push_back({control.id, Rect{min.x, min.y, max.x, max.y}, clip,
+                                 control.kind == Control::Kind::Hidden, m_scrollDepth > 0, outline,
+                                 rgb(theme::kBackground)});
 }
 
 void Canvas::hidden(const Control& control, ImVec2 size) {
     if (ImGui::InvisibleButton(("##" + control.id).c_str(), size) && control.enabled) {
         m_intents.push_back({control.id});
     }
-    record(control);
+    record(control, rgb(theme::kBackground));
+}
+
+float Canvas::checkboxHeight(const Control& control, float width) const {
+    const float box = px(72);
+    const ImFont* font = m_fonts.body;
+    const float text =
+        font->CalcTextSizeA(font->FontSize, FLT_MAX, width - box - px(28), control.label.c_str()).y;
+    return std::max(box, text) + px(scale::kGapM);
 }
 
 void Canvas::checkbox(const Control& control, float width) {
     const float box = px(72);
     const float gap = px(28);
-    ImGui::PushFont(m_fonts.body);
-    const ImVec2 textSize = ImGui::CalcTextSize(control.label.c_str(), nullptr, false, width - box - gap);
+    ImFont* font = m_fonts.body;
+    const ImVec2 textSize =
+        font->CalcTextSizeA(font->FontSize, FLT_MAX, width - box - gap, control.label.c_str());
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    const float height = std::max(box, textSize.y) + px(24);
+    const float height = checkboxHeight(control, width);
     if (ImGui::InvisibleButton(("##" + control.id).c_str(), ImVec2(width, height))) {
         m_intents.push_back({control.id});
     }
-    record(control);
+    record(control, rgb(control.checked ? theme::kPrimary : theme::kMuted));
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 boxMin(origin.x, origin.y + (height - box) / 2);
     const ImVec2 boxMax(boxMin.x + box, boxMin.y + box);
@@ -94,20 +166,33 @@ void Canvas::checkbox(const Control& control, float width) {
         draw->AddLine(a, b, theme::kOnDark, px(8));
         draw->AddLine(b, c, theme::kOnDark, px(8));
     }
-    draw->AddText(m_fonts.body, m_fonts.body->FontSize,
-                  ImVec2(boxMax.x + gap, origin.y + (height - textSize.y) / 2), theme::kText,
-                  control.label.c_str(), nullptr, width - box - gap);
-    ImGui::PopFont();
+    drawText(font, ImVec2(boxMax.x + gap, origin.y + (height - textSize.y) / 2), control.label,
+             width - box - gap, Ink{}, DrawnText::Kind::Label,
+             Rect{origin.x, origin.y, origin.x + width, origin.y + height});
 }
 
 void Canvas::buttons(float width, float height) {
+    ImGui::BeginGroup();  // every button starts at the first one's left edge, whatever the column
     for (const auto& control : m_view.controls) {
         if (control.kind != Control::Kind::Button || control.id == "lang") {
             continue;
         }
-        button(control, ImVec2(width, control.detail.empty() ? height : height * 1.35F));
-        ImGui::Dummy(ImVec2(0, px(12)));
+        button(control, ImVec2(width, buttonHeight(control, width, height)));
+        ImGui::Dummy(ImVec2(0, px(scale::kGapS)));
     }
+    ImGui::EndGroup();
+}
+
+float Canvas::buttonsHeight(float width, float height) const {
+    // What buttons() puts between two buttons: its gap plus ImGui's item spacing twice.
+    const float spacing = px(scale::kGapS) + 2 * ImGui::GetStyle().ItemSpacing.y;
+    float total = 0;
+    for (const auto& control : m_view.controls) {
+        if (control.kind == Control::Kind::Button && control.id != "lang") {
+            total += buttonHeight(control, width, height) + spacing;
+        }
+    }
+    return total;
 }
 
 void Canvas::text(const TextLine& line, float width) {
@@ -125,20 +210,23 @@ void Canvas::text(const TextLine& line, float width) {
         case TextLine::Style::Body:
             break;
     }
-    ImGui::PushFont(font);
-    ImGui::PushStyleColor(ImGuiCol_Text, toneColour(line.tone));
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-    ImGui::TextUnformatted(line.text.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::PopStyleColor();
-    ImGui::PopFont();
-    ImGui::Dummy(ImVec2(0, px(10)));
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const Rect shown = region();
+    // In a scrolling list the text may run below what is shown; across, it must stay in its column.
+    const Rect room = m_scrollDepth > 0 ? Rect{at.x, -FLT_MAX, at.x + width, FLT_MAX}
+                                        : Rect{at.x, shown.y0, at.x + width, shown.y1};
+    const ImVec2 size = drawText(font, at, line.text, width, Ink{toneColour(line.tone), theme::kBackground},
+                                 DrawnText::Kind::Line, room);
+    ImGui::Dummy(ImVec2(width, size.y));
+    ImGui::Dummy(ImVec2(0, px(scale::kGapS)));
 }
 
 void Canvas::lines(float width) {
+    ImGui::BeginGroup();  // every line starts at the first one's left edge (a right-hand column too)
     for (const auto& line : m_view.lines) {
         text(line, width);
     }
+    ImGui::EndGroup();
 }
 
 void Canvas::keypad(ImVec2 size) {
@@ -152,8 +240,9 @@ void Canvas::keypad(ImVec2 size) {
     const ImVec2 key((size.x - 2 * gap) / 3, (size.y - 3 * gap) / 4);
     const ImVec2 origin = ImGui::GetCursorPos();
     for (std::size_t i = 0; i < keys.size(); ++i) {
+        const std::size_t rowIndex = i / 3;  // whole rows: three keys a row
         const auto col = static_cast<float>(i % 3);
-        const auto row = static_cast<float>(i / 3);
+        const auto row = static_cast<float>(rowIndex);
         ImGui::SetCursorPos(ImVec2(origin.x + col * (key.x + gap), origin.y + row * (key.y + gap)));
         button(*keys[i], key);
     }
@@ -165,6 +254,7 @@ void Canvas::beginScroll(const char* id, ImVec2 size) {
     ImGui::PushStyleColor(ImGuiCol_ScrollbarBg, theme::kButtonActive);
     ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, theme::kMuted);
     ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoBackground);
+    ++m_scrollDepth;
     // Touch screens scroll by dragging the content itself.
     if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
         ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
@@ -172,6 +262,7 @@ void Canvas::beginScroll(const char* id, ImVec2 size) {
 }
 
 void Canvas::endScroll() {
+    --m_scrollDepth;
     ImGui::EndChild();
     ImGui::PopStyleColor(2);
     ImGui::PopStyleVar();
@@ -179,6 +270,7 @@ void Canvas::endScroll() {
 
 void Canvas::cameraPreview(ImVec2 size) {
     const ImVec2 origin = ImGui::GetCursorScreenPos();
+    m_layout.camera = Rect{origin.x, origin.y, origin.x + size.x, origin.y + size.y};
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y),
                         IM_COL32(0x20, 0x20, 0x20, 0xFF), px(16));

@@ -44,6 +44,7 @@ struct Host::Impl {
     int cameraHeight = 0;
     std::map<ScreenId, std::unique_ptr<Screen>> screens;
     std::map<std::string, ControlRect> rects;  // of the last frame drawn
+    Layout layout;                             // of the last frame drawn
     std::string tapId;
     int tapPhase = -1;  // -1 idle; 0 hover, 1 press, 2 release (the click fires), 3 settle
 
@@ -138,6 +139,7 @@ struct Host::Impl {
         SDL_RenderClear(renderer);
         ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
         rects = canvas.takeRects();
+        layout = canvas.takeLayout();
         return canvas.takeIntents();
     }
 };
@@ -188,6 +190,7 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
     ImGuiStyle& style = ImGui::GetStyle();
     style.FrameRounding = 18.0F;
     style.FrameBorderSize = 2.0F;
+    style.DisabledAlpha = 1.0F;  // a disabled button is drawn in colours of its own, as legible as the rest
     style.Colors[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(theme::kBackground);
     style.Colors[ImGuiCol_Border] = ImGui::ColorConvertU32ToFloat4(theme::kBorder);
     style.Colors[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(theme::kText);
@@ -200,11 +203,11 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
     auto load = [&](const std::filesystem::path& file, float size, const ImWchar* glyphs) {
         return io.Fonts->AddFontFromFileTTF(file.c_str(), size * scale, nullptr, glyphs);
     };
-    impl->fonts.small = load(regular, 32, impl->glyphRanges.Data);
-    impl->fonts.body = load(regular, 42, impl->glyphRanges.Data);
-    impl->fonts.heading = load(bold, 54, impl->glyphRanges.Data);
-    impl->fonts.big = load(bold, 80, impl->glyphRanges.Data);
-    impl->fonts.entry = load(bold, 104, kEntryRanges.data());
+    impl->fonts.small = load(regular, scale::kSmall, impl->glyphRanges.Data);
+    impl->fonts.body = load(regular, scale::kBody, impl->glyphRanges.Data);
+    impl->fonts.heading = load(bold, scale::kHeading, impl->glyphRanges.Data);
+    impl->fonts.big = load(bold, scale::kBig, impl->glyphRanges.Data);
+    impl->fonts.entry = load(bold, scale::kEntry, kEntryRanges.data());
     if (impl->fonts.small == nullptr || impl->fonts.entry == nullptr) {
         return std::unexpected("cannot load the Noto Sans fonts from " + options.fontDir.string());
     }
@@ -296,6 +299,10 @@ bool Host::tap(const std::string& id) {
 
 bool Host::injecting() const {
     return m_impl->tapPhase >= 0;
+}
+
+const Layout& Host::layout() const {
+    return m_impl->layout;
 }
 
 }  // namespace ui

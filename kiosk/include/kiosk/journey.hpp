@@ -73,6 +73,8 @@ class Journey {
 
   private:
     [[nodiscard]] Step& current() const { return *m_steps.at(m_step); }
+    /// nextWake for the idle countdown and timeout alone (not on Attract).
+    [[nodiscard]] std::chrono::milliseconds nextIdleWake(Now now) const;
     /// Applies what the last handler asked for (navigation, wipe), then rebuilds the view once.
     void settle();
     void tapStaffCorner();

@@ -162,6 +162,11 @@ class Step {
     [[nodiscard]] virtual bool wantsCamera() const { return false; }
     /// Idle time after which present() changes by itself (a tip), so the loop wakes for it.
     [[nodiscard]] virtual std::optional<std::chrono::milliseconds> changesAfterIdle() const { return {}; }
+    /// Monotonic time at which the step wants tick() (something it re-checks by itself, like a printer
+    /// out of paper); empty: never. Journey::nextWake wakes the loop for it.
+    [[nodiscard]] virtual std::optional<std::chrono::milliseconds> nextTick() const { return {}; }
+    /// Called by Journey::tick once nextTick() has passed (the shopper's idle time is not reset).
+    virtual void tick(StepContext& /*ctx*/) {}
 };
 
 /// Every step of the journey, freshly made (src/journey/steps.cpp: the one registration of a step).

@@ -48,6 +48,14 @@ std::optional<std::chrono::milliseconds> Journey::nextWake(Now now) const {
     if (m_step == StepId::Attract) {
         return std::nullopt;
     }
+    const auto idle = nextIdleWake(now);
+    if (const auto step = current().nextTick()) {
+        return std::min(idle, *step);
+    }
+    return idle;
+}
+
+std::chrono::milliseconds Journey::nextIdleWake(Now now) const {
     const auto lastActivity = m_ctx.m_lastActivity;
     const auto deadline = lastActivity + m_ctx.config().idleTimeout;
     const auto countdownStart = deadline - m_ctx.config().countdownFrom;
@@ -142,6 +150,11 @@ void Journey::tick(Now now) {
         shown = (deadline - now.mono + std::chrono::milliseconds{999}) / std::chrono::milliseconds{1000};
     }
     m_countdownShown = shown;
+    if (const auto due = current().nextTick(); due && now.mono >= *due) {
+        current().tick(m_ctx);
+        settle();
+        return;
+    }
     rebuild();
 }
 

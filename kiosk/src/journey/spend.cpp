@@ -18,8 +18,17 @@ std::string unavailableText(const StepContext& ctx, const Reward& r) {
     return "";
 }
 
+/// How often the Rewards screen asks a printer with a problem again, by itself: a refill re-enables
+/// the rewards without anyone touching the screen.
+constexpr std::chrono::milliseconds kPrinterRecheck{3000};
+
+bool printerProblem(const Session& s) {
+    return s.messageKey.starts_with("printer.problem.");
+}
+
 class RewardsStep final : public Step {
   public:
+    void enter(StepContext& ctx) override { scheduleRecheck(ctx); }
     void intent(StepContext& ctx, const Intent& intent) override {
         Session& s = ctx.session();
         if (const auto* choose = std::get_if<ChooseReward>(&intent)) {
@@ -34,6 +43,7 @@ class RewardsStep final : public Step {
             ctx.go(StepId::Voucher);
         } else if (intent == Intent{Action::Back}) {
             ctx.setMessage("");
+            m_recheckAt.reset();
             ctx.go(StepId::Result);
         } else if (intent == Intent{Action::CheckPrinterAgain}) {
             m_checking = true;
@@ -42,11 +52,20 @@ class RewardsStep final : public Step {
     }
     void event(StepContext& ctx, const Event& event) override {
         const auto* checked = std::get_if<PrinterChecked>(&event);
-        if (checked == nullptr || !m_checking) {
+        if (checked == nullptr || (!m_checking && !m_polling)) {
             return;
         }
         m_checking = false;
+        m_polling = false;
         ctx.setMessage(checked->problem.empty() ? "" : "printer.problem." + checked->problem);
+        scheduleRecheck(ctx);
+    }
+    [[nodiscard]] std::optional<std::chrono::milliseconds> nextTick() const override { return m_recheckAt; }
+    void tick(StepContext& ctx) override {
+        // Asked quietly: the screen stays as it is until the printer answers.
+        m_recheckAt.reset();
+        m_polling = true;
+        ctx.emit(CheckPrinter{ctx.sessionId()});
     }
     void present(const StepContext& ctx, ui::View& v) const override {
         if (m_checking) {
@@ -59,28 +78,37 @@ class RewardsStep final : public Step {
         const std::int64_t balance = s.member ? s.member->balance : 0;
         v.lines.push_back(
             {ctx.tr("result.balance", {{"points", ctx.number(balance)}}), ui::TextLine::Style::Heading});
-        const bool printerProblem = s.messageKey.starts_with("printer.problem.");
+        const bool noPrinter = printerProblem(s);
         for (const auto& r : ctx.config().rewards) {
             // Everything known here is checked before a code is sent: points, dates, the printer.
             const std::string unavailable = unavailableText(ctx, r);
             ui::Control c{encodeIntent(ChooseReward{r.id}),
                           ctx.languageCode() == "en" ? r.titleEn : r.titleVi, ui::Control::Kind::Button,
-                          balance >= r.points && unavailable.empty() && !printerProblem};
+                          balance >= r.points && unavailable.empty() && !noPrinter};
             c.detail = !unavailable.empty() ? unavailable
                        : balance >= r.points
                            ? ctx.tr("rewards.cost", {{"points", ctx.number(r.points)}})
                            : ctx.tr("rewards.cost_short", {{"points", ctx.number(r.points - balance)}});
             v.controls.push_back(std::move(c));
         }
-        // The printer is not watched: once staff have refilled it, one tap asks it again.
-        if (printerProblem) {
+        // The step asks the printer again every few seconds by itself; staff may also ask at once.
+        if (noPrinter) {
             v.controls.push_back({encodeIntent(Action::CheckPrinterAgain), ctx.tr("rewards.check_printer")});
         }
         v.controls.push_back({encodeIntent(Action::Back), ctx.tr("common.back")});
     }
 
   private:
-    bool m_checking = false;  ///< asked the printer again after a problem
+    void scheduleRecheck(const StepContext& ctx) {
+        m_recheckAt.reset();
+        if (printerProblem(ctx.session()) && !m_checking && !m_polling) {
+            m_recheckAt = ctx.now().mono + kPrinterRecheck;
+        }
+    }
+
+    bool m_checking = false;  ///< asked the printer again after a problem, on the shopper's touch
+    bool m_polling = false;   ///< asked the printer again by itself (nextTick)
+    std::optional<std::chrono::milliseconds> m_recheckAt;
 };
 
 /// The code central sent: typed here, handed to the Voucher step to redeem.

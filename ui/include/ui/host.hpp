@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "ui/layout.hpp"
 #include "ui/view.hpp"
 
 namespace ui {
@@ -72,6 +73,8 @@ class Host {
     [[nodiscard]] bool tap(const std::string& id);
     /// True while an injected touch has not completed: keep drawing frames.
     [[nodiscard]] bool injecting() const;
+    /// Where the last frame drawn put every control and text, with their colours (layout tests).
+    [[nodiscard]] const Layout& layout() const;
 
   private:
     struct Impl;

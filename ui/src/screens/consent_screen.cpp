@@ -3,36 +3,35 @@
 namespace ui {
 
 void ConsentScreen::body(Canvas& canvas, ImVec2 area) {
-    const float buttonHeight = canvas.px(130);
-    const float gap = canvas.px(24);
+    const float gap = canvas.px(scale::kGapM);
+    const float buttonHeight = canvas.px(scale::kButton);
     const ImVec2 top = ImGui::GetCursorPos();
-    const float textWidth = canvas.landscape() ? (area.x - gap) * 0.55F : area.x;
-    canvas.lines(textWidth);
-    if (canvas.landscape()) {
-        ImGui::SetCursorPos(ImVec2(top.x + textWidth + gap, top.y));
-    }
-    const float column = canvas.landscape() ? area.x - textWidth - gap : area.x;
-    const float columnX = ImGui::GetCursorPosX();
+    const bool landscape = canvas.landscape();
+    // Landscape: the terms and the tick boxes on the left, the actions on the right. Portrait: the terms,
+    // the tick boxes, the actions. The actions sit at the bottom, where the thumb is, and the tick boxes
+    // right above them (or at the bottom of their column); the terms scroll when they do not fit.
+    const float column = landscape ? (area.x - canvas.px(scale::kGapL)) / 2 : area.x;
+    const float buttons = canvas.buttonsHeight(column, buttonHeight);
+    float boxes = 0;
     for (const auto& control : canvas.view().controls) {
         if (control.kind == Control::Kind::Checkbox) {
-            ImGui::SetCursorPosX(columnX);
+            boxes += canvas.checkboxHeight(control, column) + gap + ImGui::GetStyle().ItemSpacing.y * 2;
+        }
+    }
+    const float boxesTop = top.y + area.y - boxes - (landscape ? 0.0F : buttons);
+    canvas.beginScroll("terms", ImVec2(column, boxesTop - top.y - gap));
+    canvas.lines(column - canvas.px(48));
+    canvas.endScroll();
+    ImGui::SetCursorPos(ImVec2(top.x, boxesTop));
+    for (const auto& control : canvas.view().controls) {
+        if (control.kind == Control::Kind::Checkbox) {
+            ImGui::SetCursorPosX(top.x);
             canvas.checkbox(control, column);
             ImGui::Dummy(ImVec2(0, gap));
         }
     }
-    // Accept, "already a member" and back sit at the bottom, where the thumb is, whatever the text length.
-    float buttons = 0;
-    for (const auto& control : canvas.view().controls) {
-        buttons += control.kind == Control::Kind::Button && control.id != "lang" ? 1.0F : 0.0F;
-    }
-    ImGui::SetCursorPos(ImVec2(columnX, top.y + area.y - buttons * buttonHeight - canvas.px(12)));
-    for (const auto& control : canvas.view().controls) {
-        if (control.kind == Control::Kind::Button && control.id != "lang") {
-            ImGui::SetCursorPosX(columnX);
-            canvas.button(control, ImVec2(column, buttonHeight - canvas.px(12)));
-            ImGui::Dummy(ImVec2(0, canvas.px(12)));
-        }
-    }
+    ImGui::SetCursorPos(ImVec2(landscape ? top.x + area.x - column : top.x, top.y + area.y - buttons));
+    canvas.buttons(column, buttonHeight);
 }
 
 }  // namespace ui

@@ -13,23 +13,24 @@ void entryField(Canvas& canvas, const std::string& text, float width) {
     draw->AddRect(at, ImVec2(at.x + width, at.y + height), theme::kPrimary, canvas.px(16), 0, canvas.px(4));
     ImFont* font = canvas.fonts().entry;
     const ImVec2 size = font->CalcTextSizeA(font->FontSize, width, 0.0F, text.c_str());
-    draw->AddText(font, font->FontSize, ImVec2(at.x + (width - size.x) / 2, at.y + (height - size.y) / 2),
-                  theme::kText, text.c_str());
-    ImGui::Dummy(ImVec2(width, height + canvas.px(24)));
+    canvas.drawText(font, ImVec2(at.x + (width - size.x) / 2, at.y + (height - size.y) / 2), text, 0.0F,
+                    Ink{theme::kText, theme::kButton}, DrawnText::Kind::Entry,
+                    Rect{at.x, at.y, at.x + width, at.y + height});
+    ImGui::Dummy(ImVec2(width, height + canvas.px(scale::kGapM)));
 }
 
 }  // namespace
 
 void KeypadScreen::body(Canvas& canvas, ImVec2 area) {
     const View& view = canvas.view();
-    const float buttonHeight = canvas.px(120);
-    const float gap = canvas.px(30);
+    const float buttonHeight = canvas.px(scale::kButton);
+    const float gap = canvas.px(scale::kGapL);
     const ImVec2 top = ImGui::GetCursorPos();
     if (canvas.landscape()) {
         const float column = (area.x - gap) / 2;
         canvas.lines(column);
         entryField(canvas, view.entry.value_or(""), column);
-        ImGui::SetCursorPos(ImVec2(top.x, top.y + area.y - buttonHeight));
+        ImGui::SetCursorPos(ImVec2(top.x, top.y + area.y - canvas.buttonsHeight(column, buttonHeight)));
         canvas.buttons(column, buttonHeight);
         ImGui::SetCursorPos(ImVec2(top.x + column + gap, top.y));
         canvas.keypad(ImVec2(column, area.y));
@@ -38,9 +39,10 @@ void KeypadScreen::body(Canvas& canvas, ImVec2 area) {
     canvas.lines(area.x);
     entryField(canvas, view.entry.value_or(""), area.x);
     const float keypadTop = ImGui::GetCursorPosY();
-    const float keypadHeight = std::min(area.y - (keypadTop - top.y) - buttonHeight - gap, canvas.px(900));
+    const float buttons = canvas.buttonsHeight(area.x, buttonHeight);
+    const float keypadHeight = std::min(area.y - (keypadTop - top.y) - buttons - gap, canvas.px(900));
     canvas.keypad(ImVec2(area.x, keypadHeight));
-    ImGui::SetCursorPos(ImVec2(top.x, top.y + area.y - buttonHeight));
+    ImGui::SetCursorPos(ImVec2(top.x, top.y + area.y - buttons));
     canvas.buttons(area.x, buttonHeight);
 }
 

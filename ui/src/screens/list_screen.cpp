@@ -15,21 +15,19 @@ bool listed(const Control& control) {
 }  // namespace
 
 void ListScreen::body(Canvas& canvas, ImVec2 area) {
-    const float buttonHeight = canvas.px(120);
-    const float gap = canvas.px(30);
-    const float spacing = canvas.px(12);
-    const auto heightOf = [&](const Control& c) {
-        return c.detail.empty() ? buttonHeight : buttonHeight * 1.35F;
-    };
-    float pinnedHeight = 0;
-    for (const auto& control : canvas.view().controls) {
-        if (control.kind == Control::Kind::Button && pinned(control)) {
-            pinnedHeight += buttonHeight + spacing;
-        }
-    }
+    const float buttonHeight = canvas.px(scale::kButton);
+    const float gap = canvas.px(scale::kGapL);
+    const float spacing = canvas.px(scale::kGapS);
     const ImVec2 top = ImGui::GetCursorPos();
     const bool landscape = canvas.landscape();
     const float column = landscape ? (area.x - gap) / 2 : area.x;
+    float pinnedHeight = 0;
+    for (const auto& control : canvas.view().controls) {
+        if (control.kind == Control::Kind::Button && pinned(control)) {
+            pinnedHeight += canvas.buttonHeight(control, column, buttonHeight) + spacing +
+                            2 * ImGui::GetStyle().ItemSpacing.y;
+        }
+    }
     // The scroll bar takes its width from the texts and buttons, so nothing is clipped.
     const float inner = column - canvas.px(48);
     if (landscape) {
@@ -43,20 +41,24 @@ void ListScreen::body(Canvas& canvas, ImVec2 area) {
         canvas.lines(inner);
         ImGui::Dummy(ImVec2(0, gap));
     }
+    // A list reads down its left edge: names and costs start at the same place on every row.
     for (const auto& control : canvas.view().controls) {
         if (listed(control)) {
-            canvas.button(control, ImVec2(inner, heightOf(control)));
+            canvas.button(control, ImVec2(inner, canvas.buttonHeight(control, inner, buttonHeight)),
+                          Canvas::Align::Left);
             ImGui::Dummy(ImVec2(0, spacing));
         }
     }
     canvas.endScroll();
+    ImGui::SetCursorPos(ImVec2(landscape ? top.x + column + gap : top.x, top.y + area.y - pinnedHeight));
+    ImGui::BeginGroup();
     for (const auto& control : canvas.view().controls) {
         if (control.kind == Control::Kind::Button && pinned(control)) {
-            ImGui::SetCursorPosX(landscape ? top.x + column + gap : top.x);
-            canvas.button(control, ImVec2(column, buttonHeight));
+            canvas.button(control, ImVec2(column, canvas.buttonHeight(control, column, buttonHeight)));
             ImGui::Dummy(ImVec2(0, spacing));
         }
     }
+    ImGui::EndGroup();
 }
 
 }  // namespace ui

@@ -7,10 +7,11 @@ namespace ui {
 void Screen::draw(Canvas& canvas) {
     const View& view = canvas.view();
     const ImVec2 size = canvas.size();
-    const float margin = canvas.px(48);
+    const float margin = canvas.px(scale::kMargin);
     const float header = canvas.px(150);
-    const float footer = canvas.px(90);
+    const float footer = canvas.px(84);
     ImDrawList* draw = ImGui::GetWindowDrawList();
+    const Rect window{0, 0, size.x, size.y};
 
     draw->AddRectFilled(ImVec2(0, 0), ImVec2(size.x, header), theme::kHeader);
     const ImVec2 langSize(canvas.px(280), header - canvas.px(40));
@@ -20,28 +21,22 @@ void Screen::draw(Canvas& canvas) {
     if (titleFont->CalcTextSizeA(titleFont->FontSize, FLT_MAX, 0.0F, view.title.c_str()).x > titleRoom) {
         titleFont = canvas.fonts().body;
     }
-    draw->AddText(titleFont, titleFont->FontSize, ImVec2(margin, (header - titleFont->FontSize) / 2),
-                  theme::kOnDark, view.title.c_str(), nullptr, titleRoom);
+    const float titleHeight =
+        titleFont->CalcTextSizeA(titleFont->FontSize, FLT_MAX, titleRoom, view.title.c_str()).y;
+    canvas.drawText(titleFont, ImVec2(margin, (header - titleHeight) / 2), view.title, titleRoom,
+                    Ink{theme::kOnDark, theme::kHeader}, DrawnText::Kind::Frame,
+                    Rect{margin, 0, margin + titleRoom, header});
     if (const Control* lang = view.control("lang")) {
         ImGui::SetCursorPos(ImVec2(size.x - margin - langSize.x, canvas.px(20)));
         canvas.button(*lang, langSize);
     }
 
-    float bodyBottom = size.y - footer;
-    if (view.countdown) {
-        const float banner = canvas.px(110);
-        bodyBottom -= banner;
-        draw->AddRectFilled(ImVec2(0, bodyBottom), ImVec2(size.x, bodyBottom + banner), theme::kWarning);
-        ImGui::PushFont(canvas.fonts().body);
-        draw->AddText(canvas.fonts().body, canvas.fonts().body->FontSize,
-                      ImVec2(margin, bodyBottom + (banner - ImGui::GetFontSize()) / 2), theme::kOnDark,
-                      view.countdown->c_str(), nullptr, size.x - 2 * margin);
-        ImGui::PopFont();
-    }
-    draw->AddLine(ImVec2(0, size.y - footer), ImVec2(size.x, size.y - footer), theme::kBorder, canvas.px(2));
-    draw->AddText(canvas.fonts().small, canvas.fonts().small->FontSize,
-                  ImVec2(margin, size.y - footer + (footer - canvas.fonts().small->FontSize) / 2),
-                  theme::kMuted, view.status.c_str());
+    // The status bar: a band of its own (no hairline), its text in the muted tone.
+    draw->AddRectFilled(ImVec2(0, size.y - footer), size, theme::kStatusBar);
+    ImFont* small = canvas.fonts().small;
+    canvas.drawText(small, ImVec2(margin, size.y - footer + (footer - small->FontSize) / 2), view.status,
+                    0.0F, Ink{theme::kMuted, theme::kStatusBar}, DrawnText::Kind::Frame,
+                    Rect{margin, size.y - footer, size.x - margin, size.y});
     // Staff only: an unmarked corner of the status line (a shopper has no reason to tap it five times).
     for (const auto& control : view.controls) {
         if (control.kind == Control::Kind::Hidden) {
@@ -50,9 +45,22 @@ void Screen::draw(Canvas& canvas) {
         }
     }
 
+    float bodyBottom = size.y - footer;
+    if (view.countdown) {
+        // The idle banner takes its room from the body: the buttons move up, none goes under it.
+        const float banner = canvas.px(110);
+        bodyBottom -= banner;
+        draw->AddRectFilled(ImVec2(0, bodyBottom), ImVec2(size.x, bodyBottom + banner), theme::kWarning);
+        ImFont* body = canvas.fonts().body;
+        canvas.drawText(body, ImVec2(margin, bodyBottom + (banner - body->FontSize) / 2), *view.countdown,
+                        size.x - 2 * margin, Ink{theme::kOnDark, theme::kWarning}, DrawnText::Kind::Frame,
+                        Rect{0, bodyBottom, size.x, bodyBottom + banner}.intersection(window));
+    }
+
     // The body is a child region so every new line starts at its left margin, not the window's edge.
-    const ImVec2 area(size.x - 2 * margin, bodyBottom - header - canvas.px(72));
-    ImGui::SetCursorPos(ImVec2(margin, header + canvas.px(36)));
+    const float top = header + canvas.px(scale::kGapL);
+    const ImVec2 area(size.x - 2 * margin, bodyBottom - top - canvas.px(scale::kGapL));
+    ImGui::SetCursorPos(ImVec2(margin, top));
     ImGui::BeginChild(
         "body", area, false,
         ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
