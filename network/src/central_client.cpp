@@ -9,18 +9,12 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "curl_common.hpp"
+#include "network/release_download.hpp"
+
 namespace net {
+using namespace detail;
 namespace {
-
-using Json = nlohmann::json;
-
-Error makeError(ErrorKind kind, std::string message, int status = 0) {
-    Error error;
-    error.kind = kind;
-    error.httpStatus = status;
-    error.message = std::move(message);
-    return error;
-}
 
 /// http:// is allowed only where nothing leaves the machine.
 bool isLoopbackHost(std::string_view host) {
@@ -55,16 +49,6 @@ std::optional<std::int64_t> readInt(const Json& object, const char* key) {
     return it->get<std::int64_t>();
 }
 
-std::optional<std::string> readString(const Json& object, const char* key) {
-    const auto it = object.find(key);
-    if (it == object.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
-}
-
-std::string readStringOr(const Json& object, const char* key, std::string fallback = {}) {
-    return readString(object, key).value_or(std::move(fallback));
-}
-
 std::optional<bool> readBool(const Json& object, const char* key) {
     const auto it = object.find(key);
     if (it == object.end() || !it->is_boolean()) return std::nullopt;
@@ -82,63 +66,6 @@ struct Reply {
     std::optional<loyalty::UnixSeconds> date;
     std::optional<std::chrono::seconds> retryAfter;
 };
-
-/// Central's error document: {"error":{"code":"…","message_vi":"…","message_en":"…"}} (docs/api.md).
-struct ErrorDoc {
-    std::string code;
-    std::string message;  ///< English (logs, staff screens); shoppers see a text chosen by the code
-    std::string messageVi;
-};
-
-ErrorDoc errorOf(const Json& body) {
-    const auto it = body.find("error");
-    if (it == body.end()) return {};
-    if (it->is_string()) return {it->get<std::string>(), "", ""};
-    if (!it->is_object()) return {"invalid_error", "", ""};
-    ErrorDoc doc{readStringOr(*it, "code"), readStringOr(*it, "message_en"), readStringOr(*it, "message_vi")};
-    if (doc.message.empty()) doc.message = readStringOr(*it, "message", doc.messageVi);
-    return doc;
-}
-
-/// Maps a non-2xx answer to an Error. A 4xx counts as central's definitive "no" only when it carries
-/// central's JSON error code — a bare 404 from a misrouted proxy must not refuse anything.
-Error httpError(const Reply& reply) {
-    const int status = static_cast<int>(reply.status);
-    const auto json = Json::parse(reply.body, nullptr, false);
-    const auto doc = json.is_object() ? errorOf(json) : ErrorDoc{};
-    const auto& code = doc.code;
-    Error error = makeError(ErrorKind::Server,
-                            doc.message.empty() ? "HTTP " + std::to_string(status) : doc.message, status);
-    error.code = code;
-    error.retryAfter = reply.retryAfter;
-    if (status == 429 || status == 503)
-        error.kind = ErrorKind::Overloaded;
-    else if (status == 408)
-        error.kind = ErrorKind::Timeout;
-    else if (status >= 500)
-        error.kind = ErrorKind::Server;
-    else if (status == 401 || status == 403)
-        error.kind = ErrorKind::Unauthorized;
-    else if (status >= 400 && status < 500 && !code.empty())
-        error.kind = ErrorKind::Refused;
-    else
-        error.kind = ErrorKind::BadResponse;
-    return error;
-}
-
-std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value) {
-    std::int64_t seconds = 0;
-    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    if (ec != std::errc() || end != value.data() + value.size() || seconds < 0) return std::nullopt;
-    return std::chrono::seconds(std::min<std::int64_t>(seconds, 3600));
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == '\r' || text.back() == '\n' || text.back() == ' '))
-        text.remove_suffix(1);
-    return text;
-}
 
 }  // namespace
 
@@ -219,19 +146,8 @@ struct CentralClient::Impl {
         headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip on batches
 
         curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION,
-                         0L);                          // a redirect could carry the credential elsewhere
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: we run on threads
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config.connectTimeout.count()));
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                         static_cast<long>((config.connectTimeout + config.requestTimeout).count()));
-        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-        curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-        if (!config.caFile.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, config.caFile.c_str());
+        applyCommonOptions(curl, config);
         curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(config.maxResponseBytes));
-        curl_easy_setopt(curl, CURLOPT_USERAGENT, config.userAgent.c_str());
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::onBody);
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
@@ -247,37 +163,10 @@ struct CentralClient::Impl {
 
         const CURLcode rc = curl_easy_perform(curl);
         curl_slist_free_all(headers);
-        if (rc != CURLE_OK) return std::unexpected(transportError(rc));
+        if (rc != CURLE_OK) return std::unexpected(transportError(rc, config, tooLarge));
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
         if ((reply.status >= 200 && reply.status < 300) || reply.status == 304) return reply;
-        return std::unexpected(httpError(reply));
-    }
-
-    Error transportError(CURLcode rc) const {
-        const std::string what = std::string(curl_easy_strerror(rc)) + " (" + config.baseUrl + ")";
-        switch (rc) {
-            case CURLE_OPERATION_TIMEDOUT:
-                return makeError(ErrorKind::Timeout, what);
-            case CURLE_FILESIZE_EXCEEDED:
-                return makeError(ErrorKind::TooLarge,
-                                 "answer larger than " + std::to_string(config.maxResponseBytes) + " bytes");
-            case CURLE_WRITE_ERROR:
-                return makeError(
-                    tooLarge ? ErrorKind::TooLarge : ErrorKind::Network,
-                    tooLarge ? "answer larger than " + std::to_string(config.maxResponseBytes) + " bytes"
-                             : what);
-            case CURLE_SSL_CONNECT_ERROR:
-            case CURLE_PEER_FAILED_VERIFICATION:
-            case CURLE_SSL_CACERT_BADFILE:
-            case CURLE_SSL_CERTPROBLEM:
-            case CURLE_SSL_ISSUER_ERROR:
-                return makeError(ErrorKind::Tls, what);
-            case CURLE_URL_MALFORMAT:
-            case CURLE_UNSUPPORTED_PROTOCOL:
-                return makeError(ErrorKind::InvalidConfig, what);
-            default:
-                return makeError(ErrorKind::Network, what);
-        }
+        return std::unexpected(httpError(reply.status, reply.body, reply.retryAfter));
     }
 
     /// A 2xx JSON object answer, or BadResponse. A 2xx that carries an "error" is not a success.
@@ -374,6 +263,21 @@ std::optional<ClaimOutcome> parseOutcome(const Json& item) {
         return std::nullopt;
     }
     return outcome;
+}
+
+/// Central's update offer: a release id, its version and release paths to fetch it from.
+std::optional<UpdateOffer> parseOffer(const Json& item) {
+    if (!item.is_object()) return std::nullopt;
+    UpdateOffer offer;
+    offer.releaseId = readInt(item, "release_id").value_or(0);
+    offer.rolloutId = readInt(item, "rollout_id").value_or(0);
+    offer.version = readStringOr(item, "version");
+    offer.manifestUrl = readStringOr(item, "manifest_url");
+    offer.bundleUrl = readStringOr(item, "bundle_url");
+    if (offer.releaseId <= 0 || offer.version.empty() || offer.version.size() > 64 ||
+        !isReleasePath(offer.manifestUrl) || !isReleasePath(offer.bundleUrl))
+        return std::nullopt;
+    return offer;
 }
 
 }  // namespace
@@ -608,10 +512,14 @@ Result<HeartbeatAnswer> CentralClient::heartbeat(const Heartbeat& beat) {
     if (auto ok = m_impl->needKiosk(); !ok) return std::unexpected(ok.error());
     Json health = Json::object();
     for (const auto& [device, state] : beat.health) health[device] = state;
-    const Json body{{"version", beat.version},
-                    {"uptime_s", beat.uptimeSeconds},
-                    {"outbox_depth", beat.outboxDepth},
-                    {"health", std::move(health)}};
+    Json body{{"version", beat.version},
+              {"uptime_s", beat.uptimeSeconds},
+              {"outbox_depth", beat.outboxDepth},
+              {"health", std::move(health)}};
+    if (beat.update)
+        body["update"] = Json{{"release_id", beat.update->releaseId},
+                              {"state", beat.update->state},
+                              {"error", beat.update->error.substr(0, 200)}};
     auto json = m_impl->sendJson("POST", "/v1/kiosks/" + m_impl->config.kioskId + "/heartbeat", &body);
     if (!json) return std::unexpected(json.error());
     HeartbeatAnswer answer;
@@ -626,6 +534,11 @@ Result<HeartbeatAnswer> CentralClient::heartbeat(const Heartbeat& beat) {
             else
                 return std::unexpected(badResponse("a malformed command"));
         }
+    }
+    if (const auto it = json->find("update"); it != json->end() && !it->is_null()) {
+        auto offer = parseOffer(*it);
+        if (!offer) return std::unexpected(badResponse("a malformed update offer"));
+        answer.update = std::move(*offer);
     }
     return answer;
 }

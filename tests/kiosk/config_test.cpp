@@ -35,6 +35,12 @@ TEST(KioskConfig, RefusesWrongValuesNamingTheKey) {
         {"[[stores]]\nid = \"bad id\"\npublic_key = \"x.pub\"\n", "stores"},
         {"[[rewards]]\nid = \"R\"\ntitle_vi = \"a\"\ntitle_en = \"b\"\npoints = -1\n", "rewards"},
         {"[kiosk\n", "line"},
+        {"[update]\nrelease_key = \"release.pub\"\n", "root"},
+        {"[update]\nroot = \"/var/lib/loyalty-kiosk/update\"\n", "release_key"},
+        {"[update]\nchannel = \"Stable!\"\n", "channel"},
+        {"[update]\nquiet_minutes = 0\n", "quiet_minutes"},
+        {"[update]\nhealth_deadline_seconds = 5\n", "health_deadline_seconds"},
+        {"[update]\nhealth_deadline_seconds = \"300\"\n", "health_deadline_seconds"},
     };
     for (const auto& [text, key] : cases) {
         auto config = parseKioskConfig(text, "/tmp");
@@ -47,6 +53,29 @@ TEST(KioskConfig, AMissingKeyFileIsNamed) {
     auto keys = loadStoreKeys({{"DEV001", "/nonexistent/DEV001.pub"}});
     ASSERT_FALSE(keys.has_value());
     EXPECT_NE(keys.error().find("/nonexistent/DEV001.pub"), std::string::npos);
+}
+
+TEST(KioskConfig, TheUpdateSectionResolvesItsPathsAndReadsTheReleaseKey) {
+    auto config = parseKioskConfig(
+        "[update]\nrelease_key = \"keys/release.pub\"\nroot = \"update\"\nquiet_minutes = 5\n"
+        "health_deadline_seconds = 120\n",
+        "/etc/loyalty");
+    ASSERT_TRUE(config.has_value()) << config.error();
+    EXPECT_EQ(config->update.releaseKey, "/etc/loyalty/keys/release.pub");
+    EXPECT_EQ(config->update.root, "/etc/loyalty/update");
+    EXPECT_EQ(config->update.channel, "stable");
+    EXPECT_EQ(config->update.quietAfter, std::chrono::minutes{5});
+    EXPECT_EQ(config->update.healthDeadline, std::chrono::seconds{120});
+
+    const auto missing = loadReleaseKey("/nonexistent/release.pub");
+    ASSERT_FALSE(missing.has_value());
+    EXPECT_NE(missing.error().find("/nonexistent/release.pub"), std::string::npos);
+    // A file that is no key at all is refused, the setting named; any Ed25519 public key file is read.
+    const auto notAKey = loadReleaseKey(kSource / "assets/config/kiosk-demo.toml");
+    ASSERT_FALSE(notAKey.has_value());
+    EXPECT_NE(notAKey.error().find("release_key"), std::string::npos);
+    const auto good = loadReleaseKey(kSource / "assets/samples/DEV001.pub");
+    EXPECT_TRUE(good.has_value()) << good.error();
 }
 
 }  // namespace

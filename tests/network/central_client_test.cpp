@@ -490,13 +490,54 @@ TEST(CentralClientHeartbeat, SendsHealthAndReturnsCommands) {
         });
     central.start();
     auto client = clientFor(central.url());
-    auto answer = client.heartbeat(Heartbeat{"1.2.3", 3600, 42, {{"printer", "paper_low"}}});
+    auto answer = client.heartbeat(Heartbeat{"1.2.3", 3600, 42, {{"printer", "paper_low"}}, std::nullopt});
     ASSERT_TRUE(answer.has_value()) << answer.error().message;
     EXPECT_EQ(seen["version"], "1.2.3");
     EXPECT_EQ(seen["outbox_depth"], 42);
     EXPECT_EQ(seen["health"]["printer"], "paper_low");
+    EXPECT_FALSE(seen.contains("update"));
     EXPECT_EQ(answer->commands, (std::vector<std::string>{"resync", "reload_config"}));
     EXPECT_EQ(answer->serverTime, 1'800'000'000);
+    EXPECT_FALSE(answer->update.has_value());
+}
+
+TEST(CentralClientHeartbeat, CarriesTheAgentsReportAndTakesOnlyAnOfferOfReleasePaths) {
+    FakeCentral central;
+    Json seen;
+    std::string offer;
+    central.server().Post("/v1/kiosks/K-0001/heartbeat",
+                          [&](const httplib::Request& req, httplib::Response& res) {
+                              seen = Json::parse(req.body);
+                              res.set_content(offer, "application/json");
+                          });
+    central.start();
+    auto client = clientFor(central.url());
+    Heartbeat beat{"1.1.0", 1, 0, {}, UpdateReport{3, "refused", "not_newer: " + std::string(300, 'x')}};
+    offer = R"({"commands":[],"update":{"release_id":4,"rollout_id":2,"version":"1.2.0",
+               "manifest_url":"/v1/releases/4/manifest","bundle_url":"/v1/releases/4/bundle"}})";
+    auto answer = client.heartbeat(beat);
+    ASSERT_TRUE(answer.has_value()) << answer.error().message;
+    EXPECT_EQ(seen["update"]["release_id"], 3);
+    EXPECT_EQ(seen["update"]["state"], "refused");
+    EXPECT_EQ(seen["update"]["error"].get<std::string>().size(), 200u);  // central's field limit
+    ASSERT_TRUE(answer->update.has_value());
+    EXPECT_EQ(answer->update->releaseId, 4);
+    EXPECT_EQ(answer->update->version, "1.2.0");
+    EXPECT_EQ(answer->update->bundleUrl, "/v1/releases/4/bundle");
+    // An offer pointing anywhere else (another host, another route) is not an offer.
+    for (const char* url : {"http://evil.example/bundle", "/v1/admin/releases", "/v1/releases/../admin"}) {
+        offer =
+            std::string(
+                R"({"update":{"release_id":4,"version":"1.2.0","manifest_url":"/v1/releases/4/manifest",)") +
+            R"("bundle_url":")" + url + R"("}})";
+        auto refused = client.heartbeat(beat);
+        ASSERT_FALSE(refused.has_value()) << url;
+        EXPECT_EQ(refused.error().kind, ErrorKind::BadResponse) << url;
+    }
+    offer = R"({"update":null})";
+    auto none = client.heartbeat(beat);
+    ASSERT_TRUE(none.has_value());
+    EXPECT_FALSE(none->update.has_value());
 }
 
 TEST(CentralClientMembers, LookupAndPathSafety) {

@@ -138,12 +138,13 @@ TEST_F(CentralContract, ConfigHeartbeatCommandsOtpAndRedemption) {
     ASSERT_TRUE(unchanged.has_value()) << unchanged.error().message;
     EXPECT_TRUE(unchanged->notModified);
 
-    auto beat = client.heartbeat({"1.0.0", 12, 3, {{"camera", "ok"}, {"printer", "paper_low"}}});
+    auto beat =
+        client.heartbeat({"1.0.0", 12, 3, {{"camera", "ok"}, {"printer", "paper_low"}}, std::nullopt});
     ASSERT_TRUE(beat.has_value()) << beat.error().message;
     EXPECT_TRUE(beat->commands.empty());
     ASSERT_TRUE(
         m_central->admin("POST", "/v1/admin/kiosks/FT-01/commands", {{"command", "resync"}}).has_value());
-    beat = client.heartbeat({"1.0.0", 13, 3, {}});
+    beat = client.heartbeat({"1.0.0", 13, 3, {}, std::nullopt});
     ASSERT_TRUE(beat.has_value()) << beat.error().message;
     EXPECT_EQ(beat->commands, std::vector<std::string>{"resync"});
 

@@ -107,6 +107,27 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
     }
 }
 
+namespace {
+
+/// The update agent's options from [update] (docs/fleet.md); its control shared with the app, or
+/// nothing when the agent is not configured. Throws when the release key cannot be read.
+std::shared_ptr<sync::UpdateControl> configureUpdater(const KioskConfig::Update& update,
+                                                      sync::SyncOptions& options) {
+    if (update.root.empty()) {
+        return nullptr;
+    }
+    auto key = loadReleaseKey(update.releaseKey);
+    if (!key) {
+        throw std::runtime_error(key.error());
+    }
+    options.updater = sync::UpdaterOptions{update.root, *key, update.channel};
+    options.updater->healthDeadline = update.healthDeadline;
+    options.updateControl = std::make_shared<sync::UpdateControl>();
+    return options.updateControl;
+}
+
+}  // namespace
+
 void App::connectCentral() {
     net::ClientConfig client;
     client.baseUrl = m_config.centralUrl;
@@ -172,7 +193,8 @@ void App::connectCentral() {
         return std::map<std::string, std::string>{{"camera", health.healthy() ? "ok" : health.lastError}};
     };
     sync::SyncOptions syncOptions;
-    syncOptions.version = "0.1.0";
+    syncOptions.version = KIOSK_VERSION;
+    m_central->update = configureUpdater(m_config.update, syncOptions);
     if (client.credential.empty()) {
         syncOptions.enrollmentCode = m_config.enrollmentCode;
     }
@@ -302,12 +324,29 @@ void App::drawIfDirty() {
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_processStart)
                 .count());
         m_notifier.ready("attract screen shown");
+        if (m_central && m_central->update) {
+            m_central->update->firstFrameDrawn();  // the update agent's health gate, first half
+        }
     }
     m_framesToDraw = std::max(0, m_framesToDraw - 1);
     for (const auto& intent : intents) {
         m_journey->onIntent(intent, now());
     }
     dispatch(m_journey->takeCommands());
+}
+
+bool App::updateWantsRestart() {
+    if (!m_central || !m_central->update) {
+        return false;
+    }
+    const auto nowMs = m_devices->clock.monotonicMs();
+    if (m_lastActiveMs == 0 || m_journey->nextWake(now()).has_value()) {
+        m_lastActiveMs = nowMs;  // a session is on (only Attract has no next wake)
+    }
+    const auto quietMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_config.update.quietAfter).count();
+    m_central->update->setQuiet(nowMs - m_lastActiveMs >= quietMs);
+    return m_central->update->restartRequested();
 }
 
 int App::run() {
@@ -320,6 +359,7 @@ int App::run() {
         }
         if (woken.touch) {
             m_journey->touched(now());
+            m_lastActiveMs = m_devices->clock.monotonicMs();
         }
         drainInbox();
         showCameraFrame();
@@ -328,6 +368,10 @@ int App::run() {
         dispatch(m_journey->takeCommands());
         drawIfDirty();
         finishAutomationJob();
+        if (updateWantsRestart()) {
+            spdlog::info("the update agent switched versions: restarting");
+            break;
+        }
     }
     m_notifier.stopping();
     return 0;

@@ -85,6 +85,9 @@ class App {
     void drainInbox();
     void showCameraFrame();
     void drawIfDirty();
+    /// Tells the update agent whether this is a quiet moment (Attract, untouched for [update]
+    /// quiet_minutes); true when the agent asked for a restart (the launcher then starts `current`).
+    [[nodiscard]] bool updateWantsRestart();
 
     KioskConfig m_config;
     std::chrono::steady_clock::time_point m_processStart;
@@ -111,6 +114,7 @@ class App {
     std::uint64_t m_framesDrawn = 0;
     double m_lastFrameMs = 0;
     double m_maxFrameMs = 0;
+    hal::MonotonicMs m_lastActiveMs = 0;  ///< last touch or non-Attract screen (for the quiet moment)
 };
 
 }  // namespace kiosk

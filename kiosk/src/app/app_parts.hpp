@@ -20,6 +20,7 @@ namespace kiosk {
 struct CentralLink {
     std::optional<net::CentralClient> client;  ///< central-worker thread only; empty when offline by config
     std::unique_ptr<sync::SyncWorker> sync;
+    std::shared_ptr<sync::UpdateControl> update;  ///< the update agent's flags; empty when not configured
 };
 
 /// An automation command that needs several frames (tap, type): the taps still to inject.

@@ -59,6 +59,10 @@ struct RawFields {
     std::int64_t cameraWidth = 0;
     std::int64_t cameraHeight = 0;
     std::int64_t cameraFps = 0;
+    std::string releaseKey;
+    std::string updateRoot;
+    std::int64_t quietMinutes = 10;
+    std::int64_t healthDeadlineSeconds = 300;
 };
 
 bool readFields(const toml::table& t, KioskConfig& c, RawFields& raw, std::string& error) {
@@ -87,7 +91,25 @@ bool readFields(const toml::table& t, KioskConfig& c, RawFields& raw, std::strin
            read(t, "timeouts", "countdown_seconds", raw.countdownSeconds, error) &&
            read(t, "receipts", "max_age_days", raw.receiptDays, error) &&
            read(t, "consent", "text_version", c.consentTextVersion, error) &&
-           read(t, "staff", "pin", c.staffPin, error);
+           read(t, "staff", "pin", c.staffPin, error) &&
+           read(t, "update", "release_key", raw.releaseKey, error) &&
+           read(t, "update", "root", raw.updateRoot, error) &&
+           read(t, "update", "channel", c.update.channel, error) &&
+           read(t, "update", "quiet_minutes", raw.quietMinutes, error) &&
+           read(t, "update", "health_deadline_seconds", raw.healthDeadlineSeconds, error);
+}
+
+/// What is wrong with [update], or nothing.
+std::optional<std::string> invalidUpdate(const KioskConfig& c, const RawFields& raw) {
+    if (raw.releaseKey.empty() != raw.updateRoot.empty())
+        return "[update] needs both release_key and root (or neither: no update agent)";
+    if (c.update.channel.empty() || c.update.channel.size() > 32 ||
+        c.update.channel.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+        return "[update] channel must be 1..32 of a-z 0-9 -";
+    if (raw.quietMinutes < 1 || raw.quietMinutes > 1440) return "[update] quiet_minutes must be 1..1440";
+    if (raw.healthDeadlineSeconds < 30 || raw.healthDeadlineSeconds > 3600)
+        return "[update] health_deadline_seconds must be 30..3600";
+    return std::nullopt;
 }
 
 /// What is wrong with the values read, or nothing.
@@ -106,7 +128,7 @@ std::optional<std::string> invalidValue(const KioskConfig& c, const RawFields& r
     if (raw.cameraWidth < 16 || raw.cameraWidth > 8192 || raw.cameraHeight < 16 || raw.cameraHeight > 8192 ||
         raw.cameraFps < 1 || raw.cameraFps > 120)
         return "[camera] width/height must be 16..8192 and fps 1..120";
-    return std::nullopt;
+    return invalidUpdate(c, raw);
 }
 
 /// Checked values into their KioskConfig types; paths resolved against the config file's folder.
@@ -125,6 +147,10 @@ void applyFields(KioskConfig& c, const RawFields& raw, const std::filesystem::pa
     c.dataDir = resolve(baseDir, raw.data);
     c.automationSocket = resolve(baseDir, raw.socket);
     c.centralCaFile = resolve(baseDir, c.centralCaFile).string();
+    c.update.releaseKey = resolve(baseDir, raw.releaseKey);
+    c.update.root = resolve(baseDir, raw.updateRoot);
+    c.update.quietAfter = std::chrono::minutes{raw.quietMinutes};
+    c.update.healthDeadline = std::chrono::seconds{raw.healthDeadlineSeconds};
 }
 
 std::expected<void, std::string> readStoresAndRewards(const toml::table& t,
@@ -212,6 +238,16 @@ std::expected<loyalty::StoreKeyring, std::string> loadStoreKeys(
         ring.add(key.store, *parsed);
     }
     return ring;
+}
+
+std::expected<loyalty::PublicKey, std::string> loadReleaseKey(const std::filesystem::path& file) {
+    auto text = readFile(file);
+    if (!text) return std::unexpected("[update] release_key: " + text.error());
+    auto parsed = loyalty::parsePublicKey(*text);
+    if (!parsed)
+        return std::unexpected("[update] release_key " + file.string() + ": " +
+                               std::string(loyalty::describe(parsed.error())));
+    return *parsed;
 }
 
 }  // namespace kiosk

@@ -40,6 +40,14 @@ struct KioskConfig {
     /// Stores whose receipts are accepted offline (central checks them again).
     std::vector<StoreKey> storeKeys;
     std::vector<Reward> rewards;
+    /// [update] (docs/fleet.md): the update agent runs only with both the release key and its root.
+    struct Update {
+        std::filesystem::path releaseKey;  ///< release.pub as `kioskctl release keygen` writes it
+        std::filesystem::path root;        ///< the agent's folder (staging, slots, current, state)
+        std::string channel = "stable";
+        std::chrono::minutes quietAfter{10};  ///< attract screen idle this long = a quiet moment
+        std::chrono::seconds healthDeadline{300};
+    } update;
 };
 
 /// Parses the TOML text; `baseDir` resolves relative paths. Error: a message naming the key.
@@ -51,5 +59,9 @@ struct KioskConfig {
 /// The keyring of the configured store key files. Error: a message naming the file.
 [[nodiscard]] std::expected<loyalty::StoreKeyring, std::string> loadStoreKeys(
     const std::vector<KioskConfig::StoreKey>& keys);
+
+/// The release public key file of [update] release_key. Error: a message naming the file.
+[[nodiscard]] std::expected<loyalty::PublicKey, std::string> loadReleaseKey(
+    const std::filesystem::path& file);
 
 }  // namespace kiosk

@@ -5,7 +5,10 @@
 #include "jobs/heartbeat.hpp"
 #include "jobs/outbox_pusher.hpp"
 #include "jobs/pruner.hpp"
+#include "jobs/updater.hpp"
 #include "link.hpp"
+
+#include <spdlog/spdlog.h>
 
 namespace kiosk::sync {
 namespace {
@@ -21,6 +24,28 @@ std::unique_ptr<Link> makeLink(net::CentralClient client, hal::Clock& clock, Loc
                                 ? Enrollment::Pending
                                 : Enrollment::NotNeeded;
     return std::make_unique<Link>(std::move(client), clock, store, enrollment, depthOf(store));
+}
+
+/// The update agent, or nothing when it is not configured or its folder cannot be opened (then the
+/// error is the worker's: staff see it, the kiosk keeps running its version).
+std::unique_ptr<Updater> makeUpdater(Link& link, const SyncOptions& options,
+                                     std::function<void()> reportNow) {
+    if (!options.updater || !options.updateControl) return nullptr;
+    UpdateSlots::Options slots;
+    slots.root = options.updater->root;
+    slots.releaseKey = options.updater->releaseKey;
+    slots.channel = options.updater->channel;
+    slots.runningVersion = options.version;
+    slots.maxBundleBytes = options.updater->maxBundleBytes;
+    slots.spareBytes = options.updater->spareBytes;
+    auto opened = UpdateSlots::open(std::move(slots));
+    if (!opened) {
+        spdlog::error("{}", opened.error());
+        link.setError(opened.error());
+        return nullptr;
+    }
+    return std::make_unique<Updater>(link, std::move(*opened), *options.updater, options.updateControl,
+                                     std::move(reportNow));
 }
 
 }  // namespace
@@ -54,6 +79,14 @@ SyncWorker::SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock&
                                                  std::move(events.deviceHealth));
     m_pusher = pusher.get();
     m_configPuller = puller.get();
+    m_heartbeat = heartbeat.get();
+    auto updater = makeUpdater(*m_link, options, [this] { m_scheduler.nudge(*m_heartbeat); });
+    if (updater) {
+        heartbeat->connectUpdater([agent = updater.get()] { return agent->report(); },
+                                  [this, agent = updater.get()](const net::UpdateOffer& offer) {
+                                      if (agent->offer(offer)) m_scheduler.nudge(*agent);
+                                  });
+    }
     heartbeat->subscribe([this](const std::string& command) {
         if (command != "resync") return false;
         m_scheduler.nudge(*m_pusher);
@@ -75,6 +108,7 @@ SyncWorker::SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock&
     m_jobs.push_back(std::move(puller));
     m_jobs.push_back(std::move(heartbeat));
     m_jobs.push_back(std::make_unique<Pruner>(*m_link, store, options.keepSettled));
+    if (updater) m_jobs.push_back(std::move(updater));
     for (auto& job : m_jobs) m_scheduler.add(*job);
 }
 

@@ -204,15 +204,35 @@ struct ConfigAnswer : Answer {
     std::string body;  ///< the configuration document (JSON text), validated as a JSON object
 };
 
+/// The update agent's report (docs/fleet.md): the release it last acted on, its state ("idle",
+/// "downloading", "installed", "trial", "healthy", "failed", "refused") and the last error or refusal.
+struct UpdateReport {
+    std::int64_t releaseId = 0;
+    std::string state;
+    std::string error;
+};
+
+/// Central's offer in a heartbeat answer: the release this kiosk should run. Its URLs are checked to
+/// be release paths (release_download.hpp) before the answer is accepted.
+struct UpdateOffer {
+    std::int64_t releaseId = 0;
+    std::int64_t rolloutId = 0;
+    std::string version;
+    std::string manifestUrl;
+    std::string bundleUrl;
+};
+
 struct Heartbeat {
     std::string version;
     std::int64_t uptimeSeconds = 0;
     std::int64_t outboxDepth = 0;
     std::map<std::string, std::string> health;  ///< e.g. {"camera":"ok","printer":"paper_low"}
+    std::optional<UpdateReport> update;         ///< the update agent's, when it has one
 };
 
 struct HeartbeatAnswer : Answer {
     std::vector<std::string> commands;  ///< e.g. "resync", "reload_config"; unknown ones are kept for logs
+    std::optional<UpdateOffer> update;  ///< null/absent: nothing to install
 };
 
 class CentralClient {

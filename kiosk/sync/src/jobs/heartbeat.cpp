@@ -33,6 +33,11 @@ void Heartbeat::subscribe(Subscriber subscriber) {
     m_subscribers.push_back(std::move(subscriber));
 }
 
+void Heartbeat::connectUpdater(UpdateReporter reporter, OfferTaker taker) {
+    m_updateReporter = std::move(reporter);
+    m_offerTaker = std::move(taker);
+}
+
 bool Heartbeat::ready() const {
     return m_link.mayCallCentral();
 }
@@ -45,6 +50,7 @@ Next Heartbeat::run() {
     beat.outboxDepth = m_outbox.outboxDepth().value_or(-1);
     if (m_health) beat.health = m_health();
     if (!m_unknownCommands.empty()) beat.health["unknown_commands"] = joined(m_unknownCommands);
+    if (m_updateReporter) beat.update = m_updateReporter();
     auto answer = m_link.exchange([&](net::CentralClient& client) { return client.heartbeat(beat); });
     if (!answer) {
         m_link.callFailed("heartbeat: ", answer.error());
@@ -52,6 +58,7 @@ Next Heartbeat::run() {
     }
     m_unknownCommands.clear();  // acknowledged by the heartbeat that just got its answer
     publish(answer->commands);
+    if (answer->update && m_offerTaker) m_offerTaker(*answer->update);
     m_link.setOnline(true);
     return Next::after(m_interval);
 }

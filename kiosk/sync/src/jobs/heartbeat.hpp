@@ -3,15 +3,18 @@
 // outbox depth, and publishes every command of the answer to its subscribers (the pusher takes
 // "resync", the config puller "reload_config", the kiosk its own). A command no subscriber carries out
 // is logged and acknowledged as unknown in the next heartbeat's health ("unknown_commands": "a,b"),
-// never dropped silently.
+// never dropped silently. It also carries the update agent's report and hands central's update offer
+// to the agent (docs/fleet.md).
 
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "kiosk/sync/scheduler.hpp"
+#include "network/central_client.hpp"
 
 namespace kiosk::sync {
 
@@ -23,12 +26,17 @@ class Heartbeat final : public Job {
     /// Returns true when it carries the command out. Runs on the sync thread.
     using Subscriber = std::function<bool(const std::string& command)>;
     using Health = std::function<std::map<std::string, std::string>()>;
+    using UpdateReporter = std::function<std::optional<net::UpdateReport>()>;
+    using OfferTaker = std::function<void(const net::UpdateOffer& offer)>;
 
     Heartbeat(Link& link, Outbox& outbox, std::chrono::milliseconds interval, std::string version,
               Health health);
 
     /// Before the scheduler starts.
     void subscribe(Subscriber subscriber);
+    /// Before the scheduler starts: the update agent's report goes into every heartbeat, central's
+    /// offer (when an answer has one) to `taker`.
+    void connectUpdater(UpdateReporter reporter, OfferTaker taker);
 
     [[nodiscard]] std::string_view name() const override { return "heartbeat"; }
     [[nodiscard]] bool ready() const override;
@@ -43,6 +51,8 @@ class Heartbeat final : public Job {
     std::string m_version;
     Health m_health;
     std::vector<Subscriber> m_subscribers;
+    UpdateReporter m_updateReporter;
+    OfferTaker m_offerTaker;
     std::vector<std::string> m_unknownCommands;  ///< to acknowledge in the next heartbeat
     std::chrono::milliseconds m_startedAt;
 };

@@ -147,8 +147,8 @@ std::unexpected<UpdateRefusal> UpdateSlots::refuse(std::string code, std::string
     return std::unexpected(UpdateRefusal{std::move(code), std::move(detail)});
 }
 
-std::expected<loyalty::ReleaseManifest, UpdateRefusal> UpdateSlots::verify(std::string_view manifestText,
-                                                                           loyalty::UnixSeconds now) {
+std::expected<loyalty::ReleaseManifest, UpdateRefusal> UpdateSlots::precheck(std::string_view manifestText,
+                                                                             loyalty::UnixSeconds now) {
     auto manifest = loyalty::verifyReleaseManifest(manifestText, m_options.releaseKey);
     if (!manifest) {
         const auto error = manifest.error().error;
@@ -165,6 +165,13 @@ std::expected<loyalty::ReleaseManifest, UpdateRefusal> UpdateSlots::verify(std::
         return refuse(std::string(loyalty::code(applies.error())),
                       std::string(loyalty::describe(applies.error())));
     if (manifest->size > m_options.maxBundleBytes) return refuse("too_large", "over the agent's size cap");
+    return *manifest;
+}
+
+std::expected<loyalty::ReleaseManifest, UpdateRefusal> UpdateSlots::verify(std::string_view manifestText,
+                                                                           loyalty::UnixSeconds now) {
+    auto manifest = precheck(manifestText, now);
+    if (!manifest) return manifest;
     std::uint64_t size = 0;
     auto digest = hashFile(stagedBundle(), size);
     if (!digest) return refuse("bundle_mismatch", digest.error());
@@ -172,7 +179,7 @@ std::expected<loyalty::ReleaseManifest, UpdateRefusal> UpdateSlots::verify(std::
         return refuse("bundle_mismatch",
                       std::to_string(size) + " bytes, the manifest says " + std::to_string(manifest->size));
     if (*digest != manifest->sha256) return refuse("bundle_mismatch", "SHA-256 differs from the manifest");
-    return *manifest;
+    return manifest;
 }
 
 std::expected<std::string, UpdateRefusal> UpdateSlots::install(const loyalty::ReleaseManifest& manifest) {

@@ -66,8 +66,12 @@ class UpdateSlots {
     /// The folder `current` names (empty before the first update).
     [[nodiscard]] std::filesystem::path currentDir() const;
 
-    /// Signature, format, package, channel, freshness, anti-rollback, size cap, size and SHA-256 of
-    /// the staged bundle. A refusal deletes the staged bundle and changes nothing else.
+    /// Signature, format, package, channel, freshness, anti-rollback and size cap: everything that can
+    /// be known before the download. A refusal deletes the staged bundle and changes nothing else.
+    [[nodiscard]] std::expected<loyalty::ReleaseManifest, UpdateRefusal> precheck(
+        std::string_view manifestText, loyalty::UnixSeconds now);
+    /// precheck, then the size and SHA-256 of the staged bundle. A refusal deletes the staged bundle
+    /// and changes nothing else.
     [[nodiscard]] std::expected<loyalty::ReleaseManifest, UpdateRefusal> verify(std::string_view manifestText,
                                                                                 loyalty::UnixSeconds now);
     /// Unpacks the verified staged bundle (a tar archive) into the slot not running; the slot.

@@ -1,7 +1,8 @@
 #pragma once
-// The kiosk's sync thread: a Scheduler running five jobs (kiosk/sync/src/jobs/) — the enroller (trades
+// The kiosk's sync thread: a Scheduler running its jobs (kiosk/sync/src/jobs/) — the enroller (trades
 // the one-time code for a credential), the outbox pusher, the config puller, the heartbeat (publishes
-// central's commands to its subscribers) and the pruner of settled entries — over the kiosk's store and
+// central's commands to its subscribers), the pruner of settled entries and, when configured, the
+// update agent (kiosk/sync/updater.hpp) — over the kiosk's store and
 // one client of central; it learns the clock offset to central on the way.
 //
 // Contract
@@ -34,6 +35,7 @@
 #include "hal/clock.hpp"
 #include "kiosk/sync/local_store.hpp"
 #include "kiosk/sync/scheduler.hpp"
+#include "kiosk/sync/updater.hpp"
 #include "network/central_client.hpp"
 
 namespace kiosk::sync {
@@ -55,6 +57,9 @@ struct SyncOptions {
     /// deleted. Keep it at least the receipt age window: the outbox row is what refuses a receipt
     /// scanned twice at this kiosk before anything is sent.
     std::chrono::seconds keepSettled{std::chrono::days{30}};
+    /// The update agent (docs/fleet.md): off without options; `updateControl` is shared with the app.
+    std::optional<UpdaterOptions> updater;
+    std::shared_ptr<UpdateControl> updateControl;
 };
 
 /// Where the kiosk stands with its credential.
@@ -102,6 +107,7 @@ struct SyncEvents {
 class Link;
 class OutboxPusher;
 class ConfigPuller;
+class Heartbeat;
 
 class SyncWorker {
   public:
@@ -132,6 +138,7 @@ class SyncWorker {
     std::vector<std::unique_ptr<Job>> m_jobs;  ///< in registration order
     OutboxPusher* m_pusher = nullptr;          ///< nudged by syncNow() and on reconnect
     ConfigPuller* m_configPuller = nullptr;    ///< nudged by reloadConfigNow()
+    Heartbeat* m_heartbeat = nullptr;          ///< nudged when the update agent has news
     Scheduler m_scheduler;                     ///< last: its thread stops before the jobs go
 };
 
