@@ -23,7 +23,7 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function show(...nodes) { document.getElementById('main').replaceChildren(...nodes); }
+function show(...nodes) { document.getElementById('main').replaceChildren(...nodes.filter(Boolean)); }
 
 function status(text, isError = false) {
   const node = document.getElementById('status');
@@ -185,7 +185,7 @@ async function auditPage(before = '') {
   const json = (value) => (value === null || value === undefined ? '' : JSON.stringify(value));
   const rows = entries.map((e) => el('tr', {},
     el('td', {}, time(e.at)), el('td', {}, e.actor), el('td', {}, e.address), el('td', {}, e.action),
-    el('td', {}, e.target), el('td', {}, e.reason), el('td', {}, el('pre', {}, `${json(e.before)} → ${json(e.after)}`))));
+    el('td', {}, e.target), el('td', {}, e.reason), el('td', {}, el('pre', {}, e.before || e.after ? `${json(e.before)} → ${json(e.after)}` : ''))));
   const head = ['audit.at', 'audit.actor', 'audit.address', 'audit.action', 'audit.target', 'audit.reason',
     'audit.change'].map((key) => el('th', {}, t(key)));
   const older = entries.length === 100 ? el('button', { type: 'button', on: { click: () => guarded(() => auditPage(entries[entries.length - 1].id)) } }, t('audit.more')) : null;
