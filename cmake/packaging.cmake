@@ -73,7 +73,11 @@ install(FILES ${PROJECT_SOURCE_DIR}/docs/automation.md ${PROJECT_SOURCE_DIR}/doc
 install(FILES ${PROJECT_SOURCE_DIR}/assets/config/campaign.toml ${PROJECT_SOURCE_DIR}/assets/config/tiers.toml
   ${PROJECT_SOURCE_DIR}/assets/config/rewards.toml ${PROJECT_SOURCE_DIR}/assets/config/central.toml
   DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/loyalty-central/config COMPONENT central)
+# The head-office console's static pages (docs/console.md), served by central at /console/.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/console/
+  DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/loyalty-central/console COMPONENT central)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/api.md ${PROJECT_SOURCE_DIR}/docs/install.md
+  ${PROJECT_SOURCE_DIR}/docs/console.md
   DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/loyalty-central COMPONENT central)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/receipt-qr.md ${PROJECT_SOURCE_DIR}/docs/voucher-qr.md
   ${PROJECT_SOURCE_DIR}/docs/escpos.md

@@ -25,6 +25,9 @@ void addCentralCommands(CLI::App& app, int& exitCode);
 /// release keygen | sign | verify (cmd_release.cpp)
 void addReleaseCommands(CLI::App& app, int& exitCode);
 
+/// console add-user (cmd_console.cpp)
+void addConsoleCommands(CLI::App& app, int& exitCode);
+
 /// central init (cmd_central_init.cpp)
 void addCentralInitCommand(CLI::App& app, int& exitCode);
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     kioskctl::addPrinterCommands(app, exitCode);
     kioskctl::addCentralCommands(app, exitCode);
     kioskctl::addCentralInitCommand(app, exitCode);
+    kioskctl::addConsoleCommands(app, exitCode);
     kioskctl::addReleaseCommands(app, exitCode);
     try {
         app.parse(argc, argv);

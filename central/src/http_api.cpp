@@ -9,12 +9,14 @@
 #include <utility>
 #include <vector>
 
+#include "api/console_api.hpp"
 #include "api/game_api.hpp"
 #include "api/json_fields.hpp"
 #include "api/release_api.hpp"
 #include "central/bounded_task_queue.hpp"
 #include "central/rate_limiter.hpp"
 #include "ops/access.hpp"
+#include "ops/console_ops.hpp"
 
 namespace central {
 namespace {
@@ -112,7 +114,8 @@ struct Reply {
     std::string etag;
     std::string raw{};  ///< sent instead of `body` when rawType is set (manifests, bundles)
     std::string rawType{};
-    std::string contentRange{};  ///< a 206 answer's Content-Range
+    std::string contentRange{};                                  ///< a 206 answer's Content-Range
+    std::vector<std::pair<std::string, std::string>> headers{};  ///< more headers (console cookies)
 };
 
 void writeError(Response& res, const ApiError& error, const loyalty::Clock& clock) {
@@ -215,6 +218,7 @@ class Router {
                 res.status = reply->status;
                 if (!reply->etag.empty()) res.set_header("ETag", reply->etag);
                 if (!reply->contentRange.empty()) res.set_header("Content-Range", reply->contentRange);
+                for (const auto& [name, value] : reply->headers) res.set_header(name, value);
                 if (!reply->rawType.empty())
                     res.set_content(reply->raw, reply->rawType);
                 else if (reply->status != 304)
@@ -303,6 +307,50 @@ void installReleaseRoutes(Router& r, const std::shared_ptr<ReleaseApi>& api) {
                                  : "bytes " + std::to_string(range->first) + "-" + std::to_string(last) +
                                        "/" + std::to_string(range->total)};
           });
+}
+
+Reply consoleReply(ConsoleReply answer) {
+    Reply out{answer.status, std::move(answer.body), {}};
+    out.headers = std::move(answer.headers);
+    for (const auto& header : consoleSecurityHeaders()) out.headers.push_back(header);
+    return out;
+}
+
+/// The head-office console (docs/console.md): its JSON routes, the admin token's bootstrap of an
+/// account, and its static files under /console/ with the security headers.
+void installConsoleRoutes(Router& r, http::Router& server, Service& s, const std::string& consoleDir) {
+    auto ops = std::make_shared<ConsoleOps>(s.database(), s.clock());
+    for (auto& route : consoleRoutes(s, ops))
+        r.add(route.method, route.pattern, route.name, Auth::Open, route.body ? Body::Required : Body::None,
+              [handle = std::move(route.handle)](const Request& q, const Caller&,
+                                                 const Json& b) -> std::expected<Reply, ApiError> {
+                  auto answer = handle(q, b);
+                  if (!answer) return std::unexpected(answer.error());
+                  return consoleReply(std::move(*answer));
+              });
+    r.add("POST", "/v1/admin/console/users", "/v1/admin/console/users", Auth::Credential, Body::Required,
+          [ops](const Request& q, const Caller& c, const Json& b) -> std::expected<Reply, ApiError> {
+              auto answer = addConsoleUserByAdmin(*ops, c, q, b);
+              if (!answer) return std::unexpected(answer.error());
+              return consoleReply(std::move(*answer));
+          });
+    auto files = std::make_shared<const ConsoleFiles>(consoleDir);
+    if (files->size() == 0) return;
+    server.Get("/console", [](const Request&, Response& res) {
+        res.status = 301;
+        res.set_header("Location", "/console/");
+    });
+    server.Get(R"(/console/([A-Za-z0-9_.-]{0,64}(/[A-Za-z0-9_.-]{1,64})?))",
+               [files](const Request& q, Response& res) {
+                   const auto* file = files->find(q.matches[1].str());
+                   if (file == nullptr) {
+                       res.status = 404;
+                       return;
+                   }
+                   for (const auto& [name, value] : consoleSecurityHeaders()) res.set_header(name, value);
+                   res.set_header("Cache-Control", "no-cache");
+                   res.set_content(file->body, file->type);
+               });
 }
 
 }  // namespace
@@ -496,6 +544,7 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
           [&s](const Request& q, const Caller& c, const Json&) {
               return ok(s.pointsReport(c, q.get_param_value("from"), q.get_param_value("to")));
           });
+    installConsoleRoutes(r, server, s, options.consoleDir);
     for (auto& game : gameRoutes(s.games()))
         r.add(game.method, game.pattern, game.name, Auth::Credential,
               game.bodyRequired ? Body::Required : Body::None,

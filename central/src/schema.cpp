@@ -296,9 +296,44 @@ CREATE TABLE rollout_audit (
 CREATE INDEX rollout_audit_rollout ON rollout_audit(rollout_id, audit_id);
 )sql";
 
+// Version 7 — the head-office console (issue 14; docs/console.md): people with roles instead of the
+// shared admin token. Passwords are Argon2id strings (crypto_pwhash_str); a session is stored as the
+// SHA-256 of its cookie token, with its CSRF token; console_audit holds every console write: who,
+// when, from where, before and after (JSON text).
+constexpr const char* kV7Console = R"sql(
+CREATE TABLE console_users (
+  user_id @ID@,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL,
+  stores TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  failed_logins BIGINT NOT NULL DEFAULT 0,
+  locked_until BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  disabled_at BIGINT);
+CREATE TABLE console_sessions (
+  session_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES console_users(user_id),
+  csrf_token TEXT NOT NULL,
+  address TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_seen BIGINT NOT NULL);
+CREATE TABLE console_audit (
+  audit_id @ID@,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  address TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  before_json TEXT NOT NULL DEFAULT '',
+  after_json TEXT NOT NULL DEFAULT '');
+)sql";
+
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
-    for (const char* sql : {kV1, kV2, kV3, kV4, kV5Fleet}) {
+    for (const char* sql : {kV1, kV2, kV3, kV4, kV5Fleet, kV7Console}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

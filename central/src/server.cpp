@@ -190,7 +190,7 @@ int runCentral(Settings settings) {
     http::Router router;
     installHttpApi(router, service, metrics,
                    HttpOptions{settings.maxBodyBytes, "0.1.0", backend, settings.limits,
-                               settings.demo ? &clock : nullptr});
+                               settings.demo ? &clock : nullptr, settings.consoleDir});
     http::Server server(router, queue, settings.http);
     const int port = server.start(settings.listenHost, settings.listenPort);
     spdlog::info("listening on {}:{} workers={} max_queued={}", settings.listenHost, port, settings.workers,

@@ -128,25 +128,12 @@ void applyToml(const std::string& path, Settings& s) {
     } catch (const toml::parse_error& e) {
         throw std::runtime_error("config " + path + ": " + std::string(e.description()));
     }
-    static const std::vector<std::string> kKnown{"listen",
-                                                 "data_dir",
-                                                 "database",
-                                                 "admin_token",
-                                                 "assets_dir",
-                                                 "campaign_file",
-                                                 "tiers_file",
-                                                 "rewards_file",
-                                                 "voucher_key_file",
-                                                 "otp_webhook_url",
-                                                 "workers",
-                                                 "max_queued",
-                                                 "max_body_bytes",
-                                                 "log_level",
-                                                 "dev_enrollment",
-                                                 "stores",
-                                                 "otp_key_file",
-                                                 "rate_limits",
-                                                 "http"};
+    static const std::vector<std::string> kKnown{
+        "listen",          "data_dir",      "database",     "admin_token",    "assets_dir",
+        "console_dir",     "campaign_file", "tiers_file",   "rewards_file",   "voucher_key_file",
+        "otp_webhook_url", "workers",       "max_queued",   "max_body_bytes", "log_level",
+        "dev_enrollment",  "stores",        "otp_key_file", "rate_limits",    "http",
+    };
     for (const auto& [key, value] : t)
         if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
             throw std::runtime_error("config " + path + ": unknown key " + std::string(key.str()));
@@ -157,6 +144,7 @@ void applyToml(const std::string& path, Settings& s) {
     read(t, "database", s.database);
     read(t, "admin_token", s.adminToken);
     read(t, "assets_dir", s.assetsDir);
+    read(t, "console_dir", s.consoleDir);
     read(t, "campaign_file", s.campaignFile);
     read(t, "tiers_file", s.tiersFile);
     read(t, "rewards_file", s.rewardsFile);
@@ -257,6 +245,7 @@ std::vector<std::string> developmentSecrets(const Settings& s) {
 void resolveDefaults(Settings& s) {
     namespace fs = std::filesystem;
     if (s.assetsDir.empty()) s.assetsDir = KIOSK_ASSETS_DIR;
+    if (s.consoleDir.empty()) s.consoleDir = KIOSK_CONSOLE_DIR;
     const fs::path assets(s.assetsDir);
     auto under = [&](std::string& file, const fs::path& fallback) {
         if (file.empty())

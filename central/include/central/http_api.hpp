@@ -24,6 +24,8 @@ struct HttpOptions {
     RateLimits limits;
     /// --demo only: the service's clock, which POST /v1/admin/clock/advance moves (null: no such route).
     loyalty::SteppableClock* testClock = nullptr;
+    /// The head-office console's static files, served at /console/ ("" = none; docs/console.md).
+    std::string consoleDir;
 };
 
 /// Registers every route, the error and exception handlers (JSON errors, never an HTML page), the

@@ -42,6 +42,7 @@ struct Settings {
     std::string database;    ///< empty = "sqlite:<dataDir>/central.db"
     std::string adminToken;  ///< empty = the development token, with a warning
     std::string assetsDir;   ///< empty = the source tree's assets/ (development builds)
+    std::string consoleDir;  ///< the console's static files; empty = the source tree's console/
     std::string campaignFile;
     std::string tiersFile;
     std::string rewardsFile;

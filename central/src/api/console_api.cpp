@@ -1,0 +1,385 @@
+#include "api/console_api.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/json_fields.hpp"
+#include "ops/console_ops.hpp"
+#include "ops/secrets.hpp"
+
+namespace central {
+namespace {
+
+using http::Request;
+using Result = std::expected<ConsoleReply, ApiError>;
+
+constexpr const char* kCookie = "kc_session";
+constexpr std::int64_t kAuditPage = 100;
+
+const Caller kAdmin{Caller::Kind::Admin, "", ""};
+
+/// The value of cookie `name` in a Cookie header ("" when absent).
+std::string cookieValue(const std::string& header, std::string_view name) {
+    std::size_t pos = 0;
+    while (pos < header.size()) {
+        const auto end = std::min(header.find(';', pos), header.size());
+        auto part = std::string_view(header).substr(pos, end - pos);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=')
+            return std::string(part.substr(name.size() + 1));
+        pos = end + 1;
+    }
+    return "";
+}
+
+std::string sessionCookie(const std::string& token, loyalty::UnixSeconds maxAge) {
+    return std::string(kCookie) + "=" + token +
+           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(maxAge);
+}
+
+Json userJson(const ConsoleUser& u) {
+    Json permissions = Json::array();
+    for (const auto p : allPermissions())
+        if (allows(u.role, p)) permissions.push_back(permissionName(p));
+    return Json{{"username", u.username},
+                {"display_name", u.displayName},
+                {"role", roleName(u.role)},
+                {"stores", u.stores},
+                {"permissions", std::move(permissions)}};
+}
+
+Json sessionJson(const ConsoleSession& s) {
+    return Json{{"user", userJson(s.user)}, {"csrf_token", s.csrfToken}};
+}
+
+Result reply(Json body, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    headers.emplace_back("Cache-Control", "no-store");
+    return ConsoleReply{200, std::move(body), std::move(headers)};
+}
+
+std::expected<NewUser, ApiError> newUserFrom(const Json& body) {
+    if (auto ok = onlyFields(body, {"username", "password", "role", "display_name", "stores"}); !ok)
+        return std::unexpected(ok.error());
+    auto username = requireString(body, "username", 32);
+    if (!username) return std::unexpected(username.error());
+    auto password = requireString(body, "password", 128);
+    if (!password) return std::unexpected(password.error());
+    auto roleText = requireString(body, "role", 32);
+    if (!roleText) return std::unexpected(roleText.error());
+    const auto role = parseRole(*roleText);
+    if (!role)
+        return std::unexpected(
+            invalidField("role", "owner, marketing, store_manager, support or technician"));
+    auto display = optionalString(body, "display_name", 80);
+    if (!display) return std::unexpected(display.error());
+    NewUser user{*username, display->value_or(""), *password, *role, {}};
+    if (const auto it = body.find("stores"); it != body.end()) {
+        if (!it->is_array() || it->size() > 100)
+            return std::unexpected(invalidField("stores", "a list of store ids"));
+        for (const auto& s : *it) {
+            if (!s.is_string() || !isToken(s.get<std::string>(), 32))
+                return std::unexpected(invalidField("stores", "store ids of A-Z a-z 0-9 - _"));
+            user.stores.push_back(s.get<std::string>());
+        }
+    }
+    return user;
+}
+
+std::expected<ConsoleReply, ApiError> addUser(ConsoleOps& ops, const Actor& actor, const Json& body) {
+    auto user = newUserFrom(body);
+    if (!user) return std::unexpected(user.error());
+    const Json after{
+        {"role", roleName(user->role)}, {"display_name", user->displayName}, {"stores", user->stores}};
+    auto added = ops.addUser(*user, actor, AuditRecord{"user.add", user->username, "", "", after.dump()});
+    if (!added) return std::unexpected(added.error());
+    auto out = reply(Json{{"user", userJson(*added)}});
+    out->status = 201;
+    return out;
+}
+
+class ConsoleApi {
+  public:
+    ConsoleApi(Service& service, std::shared_ptr<ConsoleOps> ops)
+        : m_service(service), m_ops(std::move(ops)) {}
+
+    /// The session of the request's cookie, allowed `permission`; a write also needs the session's
+    /// CSRF token in X-CSRF-Token (403 csrf_failed).
+    std::expected<ConsoleSession, ApiError> authorize(const Request& q, std::optional<Permission> permission,
+                                                      bool write) const {
+        auto session = m_ops->session(cookieValue(q.get_header_value("Cookie"), kCookie));
+        if (!session) return std::unexpected(session.error());
+        if (write) {
+            const auto sent = q.get_header_value("X-CSRF-Token");
+            if (sent.empty() || !secretEquals(sent, session->csrfToken))
+                return std::unexpected(apiError("csrf_failed"));
+        }
+        if (permission && !allows(session->user.role, *permission))
+            return std::unexpected(apiError("forbidden"));
+        return session;
+    }
+    static Actor actor(const ConsoleSession& s, const Request& q) {
+        return Actor{s.user.username, q.remote_addr};
+    }
+
+    Result login(const Request& q, const Json& body) const {
+        if (auto ok = onlyFields(body, {"username", "password"}); !ok) return std::unexpected(ok.error());
+        auto username = requireString(body, "username", 64);
+        if (!username) return std::unexpected(username.error());
+        auto password = requireString(body, "password", 256);
+        if (!password) return std::unexpected(password.error());
+        // Whatever session cookie came with the request is ignored: the login makes a new one.
+        auto login = m_ops->login(*username, *password, q.remote_addr);
+        if (!login) return std::unexpected(login.error());
+        return reply(sessionJson(login->session),
+                     {{"Set-Cookie", sessionCookie(login->token, ConsoleOps::kMaxSessionSeconds)}});
+    }
+
+    Result logout(const Request& q) const {
+        auto s = authorize(q, std::nullopt, true);
+        if (!s) return std::unexpected(s.error());
+        if (auto out = m_ops->logout(cookieValue(q.get_header_value("Cookie"), kCookie), actor(*s, q)); !out)
+            return std::unexpected(out.error());
+        return reply(Json::object(), {{"Set-Cookie", sessionCookie("", 0)}});
+    }
+
+    Result session(const Request& q) const {
+        auto s = authorize(q, std::nullopt, false);
+        if (!s) return std::unexpected(s.error());
+        return reply(sessionJson(*s));
+    }
+
+    Result users(const Request& q) const {
+        auto s = authorize(q, Permission::UsersManage, false);
+        if (!s) return std::unexpected(s.error());
+        auto list = m_ops->users();
+        if (!list) return std::unexpected(list.error());
+        Json out = Json::array();
+        for (const auto& u : *list) out.push_back(userJson(u));
+        return reply(Json{{"users", std::move(out)}});
+    }
+
+    Result addUserRoute(const Request& q, const Json& body) const {
+        auto s = authorize(q, Permission::UsersManage, true);
+        if (!s) return std::unexpected(s.error());
+        return addUser(*m_ops, actor(*s, q), body);
+    }
+
+    Result audit(const Request& q) const {
+        auto s = authorize(q, Permission::AuditView, false);
+        if (!s) return std::unexpected(s.error());
+        std::int64_t before = std::numeric_limits<std::int64_t>::max();
+        if (const auto text = q.get_param_value("before"); !text.empty()) {
+            if (text.size() > 18 ||
+                !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+                return std::unexpected(invalidField("before", "an audit id"));
+            before = std::stoll(text);
+        }
+        auto rows = m_ops->auditLog(before, kAuditPage);
+        if (!rows) return std::unexpected(rows.error());
+        Json out = Json::array();
+        for (const auto& e : *rows) {
+            const auto parsed = [](const std::string& text) {
+                return text.empty() ? Json(nullptr) : Json::parse(text, nullptr, false);
+            };
+            out.push_back(Json{{"id", e.id},
+                               {"at", e.at},
+                               {"actor", e.actor.name},
+                               {"address", e.actor.address},
+                               {"action", e.record.action},
+                               {"target", e.record.target},
+                               {"reason", e.record.reason},
+                               {"before", parsed(e.record.before)},
+                               {"after", parsed(e.record.after)}});
+        }
+        return reply(Json{{"entries", std::move(out)}});
+    }
+
+    Result kiosks(const Request& q) const {
+        auto s = authorize(q, Permission::FleetView, false);
+        if (!s) return std::unexpected(s.error());
+        auto all = m_service.listKiosks(kAdmin);
+        if (!all) return std::unexpected(all.error());
+        Json out = Json::array();
+        for (auto& k : (*all)["kiosks"])
+            if (s->user.seesStore(k.value("store", ""))) out.push_back(std::move(k));
+        return reply(Json{{"kiosks", std::move(out)}});
+    }
+
+    Result kioskAction(const Request& q, const Json& body, const std::string& id, bool revoke) const {
+        auto s = authorize(q, Permission::FleetAct, true);
+        if (!s) return std::unexpected(s.error());
+        auto done = revoke ? m_service.revokeKiosk(kAdmin, id) : m_service.queueCommand(kAdmin, id, body);
+        if (!done) return std::unexpected(done.error());
+        const auto audited = m_ops->audit(
+            actor(*s, q), AuditRecord{revoke ? "kiosk.revoke" : "kiosk.command", id, "", "", done->dump()});
+        if (!audited) return std::unexpected(audited.error());
+        return reply(std::move(*done));
+    }
+
+    Result member(const Request& q, const std::string& phone) const {
+        const auto reason = q.get_param_value("reason");
+        auto s = authorize(q, reason.empty() ? Permission::MemberSearch : Permission::MemberReveal, false);
+        if (!s) return std::unexpected(s.error());
+        if (reason.size() > 200) return std::unexpected(invalidField("reason", "at most 200 characters"));
+        auto found = m_service.member(kAdmin, phone);
+        if (!found) return std::unexpected(found.error());
+        if (reason.empty()) {
+            // Masked until a reason is given: no full phone, no history.
+            found->erase("phone");
+            found->erase("history");
+            (*found)["revealed"] = false;
+            return reply(std::move(*found));
+        }
+        const auto audited = m_ops->audit(
+            actor(*s, q), AuditRecord{"member.reveal", found->value("phone", ""), reason, "", ""});
+        if (!audited) return std::unexpected(audited.error());
+        (*found)["revealed"] = true;
+        return reply(std::move(*found));
+    }
+
+    Result adjust(const Request& q, const Json& body, const std::string& phone) const {
+        auto s = authorize(q, Permission::MemberAdjust, true);
+        if (!s) return std::unexpected(s.error());
+        auto before = m_service.member(kAdmin, phone);
+        if (!before) return std::unexpected(before.error());
+        auto done = m_service.adjustMember(kAdmin, phone, body);
+        if (!done) return std::unexpected(done.error());
+        if (!done->value("replayed", false)) {
+            const Json was{{"balance", before->value("balance", 0)}};
+            const Json now{{"balance", done->value("balance", 0)}, {"points", body.value("points", 0)}};
+            const auto audited =
+                m_ops->audit(actor(*s, q), AuditRecord{"member.adjust", before->value("phone", ""),
+                                                       body.value("reason", ""), was.dump(), now.dump()});
+            if (!audited) return std::unexpected(audited.error());
+        }
+        return reply(std::move(*done));
+    }
+
+    Result campaign(const Request& q, bool rewards) const {
+        auto s = authorize(q, Permission::CampaignView, false);
+        if (!s) return std::unexpected(s.error());
+        auto out = rewards ? m_service.listRewards(kAdmin) : m_service.getCampaign(kAdmin);
+        if (!out) return std::unexpected(out.error());
+        return reply(std::move(*out));
+    }
+
+    Result putReward(const Request& q, const Json& body, const std::string& id) const {
+        auto s = authorize(q, Permission::RewardsEdit, true);
+        if (!s) return std::unexpected(s.error());
+        auto all = m_service.listRewards(kAdmin);
+        if (!all) return std::unexpected(all.error());
+        Json before;
+        for (const auto& r : (*all)["rewards"])
+            if (r.value("id", "") == id) before = r;
+        auto done = m_service.putReward(kAdmin, id, body);
+        if (!done) return std::unexpected(done.error());
+        const auto audited = m_ops->audit(
+            actor(*s, q),
+            AuditRecord{"reward.put", id, "", before.is_null() ? "" : before.dump(), body.dump()});
+        if (!audited) return std::unexpected(audited.error());
+        return reply(std::move(*done));
+    }
+
+    Result report(const Request& q) const {
+        auto s = authorize(q, Permission::ReportsView, false);
+        if (!s) return std::unexpected(s.error());
+        auto all = m_service.pointsReport(kAdmin, q.get_param_value("from"), q.get_param_value("to"));
+        if (!all) return std::unexpected(all.error());
+        Json rows = Json::array();
+        for (auto& r : (*all)["rows"])
+            if (s->user.seesStore(r.value("store", ""))) rows.push_back(std::move(r));
+        return reply(Json{{"rows", std::move(rows)}});
+    }
+
+  private:
+    Service& m_service;
+    std::shared_ptr<ConsoleOps> m_ops;
+};
+
+}  // namespace
+
+std::vector<ConsoleRoute> consoleRoutes(Service& service, const std::shared_ptr<ConsoleOps>& ops) {
+    auto api = std::make_shared<const ConsoleApi>(service, ops);
+    auto m = [](const Request& q) { return q.matches[1].str(); };
+    return {
+        {"POST", "/v1/console/login", "/v1/console/login", true,
+         [api](const Request& q, const Json& b) { return api->login(q, b); }},
+        {"POST", "/v1/console/logout", "/v1/console/logout", false,
+         [api](const Request& q, const Json&) { return api->logout(q); }},
+        {"GET", "/v1/console/session", "/v1/console/session", false,
+         [api](const Request& q, const Json&) { return api->session(q); }},
+        {"GET", "/v1/console/users", "/v1/console/users", false,
+         [api](const Request& q, const Json&) { return api->users(q); }},
+        {"POST", "/v1/console/users", "/v1/console/users", true,
+         [api](const Request& q, const Json& b) { return api->addUserRoute(q, b); }},
+        {"GET", "/v1/console/audit", "/v1/console/audit", false,
+         [api](const Request& q, const Json&) { return api->audit(q); }},
+        {"GET", "/v1/console/kiosks", "/v1/console/kiosks", false,
+         [api](const Request& q, const Json&) { return api->kiosks(q); }},
+        {"POST", R"(/v1/console/kiosks/([^/]{1,64})/revoke)", "/v1/console/kiosks/{id}/revoke", false,
+         [api, m](const Request& q, const Json& b) { return api->kioskAction(q, b, m(q), true); }},
+        {"POST", R"(/v1/console/kiosks/([^/]{1,64})/commands)", "/v1/console/kiosks/{id}/commands", true,
+         [api, m](const Request& q, const Json& b) { return api->kioskAction(q, b, m(q), false); }},
+        {"GET", R"(/v1/console/members/([^/]{1,64}))", "/v1/console/members/{phone}", false,
+         [api, m](const Request& q, const Json&) { return api->member(q, m(q)); }},
+        {"POST", R"(/v1/console/members/([^/]{1,64})/adjust)", "/v1/console/members/{phone}/adjust", true,
+         [api, m](const Request& q, const Json& b) { return api->adjust(q, b, m(q)); }},
+        {"GET", "/v1/console/campaign", "/v1/console/campaign", false,
+         [api](const Request& q, const Json&) { return api->campaign(q, false); }},
+        {"GET", "/v1/console/rewards", "/v1/console/rewards", false,
+         [api](const Request& q, const Json&) { return api->campaign(q, true); }},
+        {"PUT", R"(/v1/console/rewards/([^/]{1,64}))", "/v1/console/rewards/{id}", true,
+         [api, m](const Request& q, const Json& b) { return api->putReward(q, b, m(q)); }},
+        {"GET", "/v1/console/reports/points", "/v1/console/reports/points", false,
+         [api](const Request& q, const Json&) { return api->report(q); }},
+    };
+}
+
+std::expected<ConsoleReply, ApiError> addConsoleUserByAdmin(ConsoleOps& ops, const Caller& caller,
+                                                            const Request& request, const Json& body) {
+    if (caller.kind != Caller::Kind::Admin) return std::unexpected(apiError("forbidden"));
+    return addUser(ops, Actor{"admin-token", request.remote_addr}, body);
+}
+
+const std::vector<std::pair<std::string, std::string>>& consoleSecurityHeaders() {
+    static const std::vector<std::pair<std::string, std::string>> headers{
+        {"Content-Security-Policy",
+         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+         "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "no-referrer"},
+        {"X-Frame-Options", "DENY"},
+    };
+    return headers;
+}
+
+ConsoleFiles::ConsoleFiles(const std::string& dir) {
+    namespace fs = std::filesystem;
+    static const std::map<std::string, std::string> kTypes{{".html", "text/html; charset=utf-8"},
+                                                           {".js", "text/javascript; charset=utf-8"},
+                                                           {".css", "text/css; charset=utf-8"},
+                                                           {".svg", "image/svg+xml"},
+                                                           {".png", "image/png"},
+                                                           {".json", "application/json"}};
+    std::error_code ec;
+    if (dir.empty() || !fs::is_directory(dir, ec)) return;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+        if (it.depth() > 1) it.disable_recursion_pending();
+        const auto type = kTypes.find(it->path().extension().string());
+        if (!it->is_regular_file(ec) || type == kTypes.end()) continue;
+        std::ifstream in(it->path(), std::ios::binary);
+        std::ostringstream body;
+        body << in.rdbuf();
+        m_files[fs::relative(it->path(), dir).generic_string()] = File{body.str(), type->second};
+    }
+}
+
+const ConsoleFiles::File* ConsoleFiles::find(const std::string& path) const {
+    const auto it = m_files.find(path.empty() ? "index.html" : path);
+    return it == m_files.end() ? nullptr : &it->second;
+}
+
+}  // namespace central

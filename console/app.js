@@ -1,0 +1,227 @@
+// The head-office console: plain ES modules, no framework, no build step (docs/console.md).
+// Every text from central (member, reward, reason, kiosk names) reaches the page through
+// textContent only — never innerHTML — so nothing anyone types can become markup.
+import { call, setCsrf, ApiError } from './api.js';
+import { strings } from './i18n.js';
+
+const state = { lang: localStorage.getItem('console.lang') === 'en' ? 'en' : 'vi', user: null };
+const OFFLINE_AFTER_S = 5 * 60;
+
+const t = (key) => strings[state.lang][key] ?? key;
+
+/** An element with attributes and children; strings become text nodes. */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === 'on') for (const [ev, fn] of Object.entries(value)) node.addEventListener(ev, fn);
+    else if (value !== false && value !== undefined) node.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function show(...nodes) { document.getElementById('main').replaceChildren(...nodes.filter(Boolean)); }
+
+function status(text, isError = false) {
+  const node = document.getElementById('status');
+  node.textContent = text;
+  node.className = isError ? 'error' : '';
+}
+
+function errorText(error) {
+  if (error instanceof ApiError) return state.lang === 'vi' && error.messageVi ? error.messageVi : error.message;
+  return t('error.unknown');
+}
+
+async function guarded(work) {
+  try {
+    status('');
+    await work();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signedOut();
+    status(errorText(error), true);
+  }
+}
+
+const may = (permission) => Boolean(state.user && state.user.permissions.includes(permission));
+const time = (s) => (s ? new Date(s * 1000).toLocaleString(state.lang === 'vi' ? 'vi-VN' : 'en-GB') : t('fleet.never'));
+
+function renderChrome() {
+  document.documentElement.lang = state.lang;
+  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+  document.getElementById('lang').textContent = t('lang.other');
+  const nav = document.getElementById('nav');
+  nav.hidden = !state.user;
+  document.getElementById('logout').hidden = !state.user;
+  document.getElementById('who').textContent = state.user ? `${state.user.display_name || state.user.username} (${state.user.role})` : '';
+  for (const link of nav.querySelectorAll('a')) {
+    link.hidden = !may(link.dataset.perm);
+    link.classList.toggle('active', location.hash === link.getAttribute('href'));
+  }
+}
+
+function signedOut() {
+  state.user = null;
+  setCsrf('');
+  renderChrome();
+  loginPage();
+}
+
+function loginPage() {
+  const username = el('input', { name: 'username', autocomplete: 'username', required: true });
+  const password = el('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const form = el('form', { id: 'login' },
+    el('h1', {}, t('login.title')),
+    el('label', {}, t('login.username'), username),
+    el('label', {}, t('login.password'), password),
+    el('button', { class: 'primary', type: 'submit' }, t('login.submit')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    guarded(async () => {
+      signedIn(await call('POST', '/v1/console/login', { username: username.value, password: password.value }));
+    });
+  });
+  show(form);
+  username.focus();
+}
+
+function signedIn(session) {
+  state.user = session.user;
+  setCsrf(session.csrf_token);
+  const first = ['fleet', 'members', 'audit'].find((page) => may(pages[page].permission));
+  if (!pages[location.hash.slice(1)] && first) location.hash = `#${first}`;
+  route();
+}
+
+function kioskRow(k) {
+  const health = k.health || {};
+  const online = !k.revoked && k.last_seen && Date.now() / 1000 - k.last_seen < OFFLINE_AFTER_S;
+  const stateText = k.revoked ? t('fleet.revoked') : online ? t('fleet.online') : t('fleet.offline');
+  const act = (label, work) => el('button', { type: 'button', on: { click: () => guarded(work) } }, label);
+  const actions = may('fleet.act') && !k.revoked ? [
+    act(t('fleet.resync'), async () => {
+      await call('POST', `/v1/console/kiosks/${encodeURIComponent(k.kiosk_id)}/commands`, { command: 'resync' });
+      status(t('status.done'));
+    }),
+    act(t('fleet.revoke'), async () => {
+      if (!confirm(t('fleet.confirmRevoke'))) return;
+      await call('POST', `/v1/console/kiosks/${encodeURIComponent(k.kiosk_id)}/revoke`);
+      await fleetPage();
+    }),
+  ] : [];
+  const cell = (key, value, cls) => el('td', { 'data-label': t(key), class: cls }, value);
+  return el('tr', {},
+    cell('fleet.kiosk', k.kiosk_id), cell('fleet.store', k.store),
+    cell('fleet.state', stateText, online ? 'ok' : 'bad'), cell('fleet.version', k.version || '—'),
+    cell('fleet.paper', health.printer ?? '—'), cell('fleet.camera', health.camera ?? '—'),
+    cell('fleet.outbox', k.outbox_depth, 'num'), cell('fleet.seen', time(k.last_seen)),
+    el('td', { 'data-label': t('fleet.actions') }, el('div', { class: 'row' }, actions)));
+}
+
+async function fleetPage() {
+  const { kiosks } = await call('GET', '/v1/console/kiosks');
+  const head = ['fleet.kiosk', 'fleet.store', 'fleet.state', 'fleet.version', 'fleet.paper', 'fleet.camera',
+    'fleet.outbox', 'fleet.seen', 'fleet.actions'].map((key) => el('th', {}, t(key)));
+  show(el('h1', {}, t('fleet.title')),
+    kiosks.length === 0 ? el('p', {}, t('fleet.empty'))
+      : el('table', { class: 'fleet' }, el('thead', {}, el('tr', {}, head)), el('tbody', {}, kiosks.map(kioskRow))));
+}
+
+function memberCard(member, phone) {
+  const history = member.revealed ? el('table', {}, el('tbody', {}, member.history.map((h) =>
+    el('tr', {}, el('td', {}, time(h.at)), el('td', {}, h.kind), el('td', { class: 'num' }, h.points),
+      el('td', {}, h.description))))) : el('p', {}, t('members.masked'));
+  const reason = el('input', { name: 'reveal-reason', maxlength: 200 });
+  const reveal = el('form', { class: 'row' }, el('label', {}, t('members.reason'), reason),
+    el('button', { type: 'submit' }, t('members.reveal')));
+  reveal.addEventListener('submit', (event) => {
+    event.preventDefault();
+    guarded(() => showMember(phone, reason.value));
+  });
+  const points = el('input', { name: 'points', type: 'number', required: true });
+  const why = el('input', { name: 'adjust-reason', maxlength: 200, required: true });
+  const adjust = el('form', {}, el('label', {}, t('members.points'), points),
+    el('label', {}, t('members.adjustReason'), why), el('button', { type: 'submit' }, t('members.adjust')));
+  adjust.addEventListener('submit', (event) => {
+    event.preventDefault();
+    guarded(async () => {
+      await call('POST', `/v1/console/members/${encodeURIComponent(phone)}/adjust`,
+        { points: Number(points.value), reason: why.value, idempotency_key: crypto.randomUUID() });
+      await showMember(phone, '');
+      status(t('status.done'));
+    });
+  });
+  return el('div', { class: 'card', id: 'member' },
+    el('h2', {}, member.revealed ? member.phone : member.masked),
+    el('p', {}, `${t('members.balance')}: `, el('strong', {}, member.balance), ' · ',
+      `${t('members.tier')}: `, el('strong', {}, (state.lang === 'vi' ? member.tier_name_vi : member.tier_name_en) ?? member.tier ?? '—')),
+    el('h3', {}, t('members.history')), history,
+    may('members.reveal') && !member.revealed ? reveal : null,
+    may('members.adjust') ? adjust : null);
+}
+
+async function showMember(phone, reason) {
+  const query = reason ? `?reason=${encodeURIComponent(reason)}` : '';
+  const member = await call('GET', `/v1/console/members/${encodeURIComponent(phone)}${query}`);
+  document.getElementById('member-slot').replaceChildren(memberCard(member, phone));
+}
+
+async function membersPage() {
+  const phone = el('input', { name: 'phone', inputmode: 'tel', required: true, maxlength: 20 });
+  const form = el('form', { class: 'row' }, el('label', {}, t('members.phone'), phone),
+    el('button', { class: 'primary', type: 'submit' }, t('members.search')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    guarded(() => showMember(phone.value.trim(), ''));
+  });
+  show(el('h1', {}, t('members.title')), form, el('div', { id: 'member-slot' }));
+}
+
+async function auditPage(before = '') {
+  const { entries } = await call('GET', `/v1/console/audit${before ? `?before=${before}` : ''}`);
+  const json = (value) => (value === null || value === undefined ? '' : JSON.stringify(value));
+  const rows = entries.map((e) => el('tr', {},
+    el('td', {}, time(e.at)), el('td', {}, e.actor), el('td', {}, e.address), el('td', {}, e.action),
+    el('td', {}, e.target), el('td', {}, e.reason), el('td', {}, el('pre', {}, e.before || e.after ? `${json(e.before)} → ${json(e.after)}` : ''))));
+  const head = ['audit.at', 'audit.actor', 'audit.address', 'audit.action', 'audit.target', 'audit.reason',
+    'audit.change'].map((key) => el('th', {}, t(key)));
+  const older = entries.length === 100 ? el('button', { type: 'button', on: { click: () => guarded(() => auditPage(entries[entries.length - 1].id)) } }, t('audit.more')) : null;
+  show(el('h1', {}, t('audit.title')), el('table', {}, el('thead', {}, el('tr', {}, head)), el('tbody', {}, rows)), older);
+}
+
+const pages = {
+  fleet: { permission: 'fleet.view', render: fleetPage },
+  members: { permission: 'members.search', render: membersPage },
+  audit: { permission: 'audit.view', render: auditPage },
+};
+
+function route() {
+  renderChrome();
+  if (!state.user) return loginPage();
+  const page = pages[location.hash.slice(1)];
+  if (!page || !may(page.permission)) return show(el('p', {}, state.user.username));
+  guarded(() => page.render());
+}
+
+document.getElementById('lang').addEventListener('click', () => {
+  state.lang = state.lang === 'vi' ? 'en' : 'vi';
+  localStorage.setItem('console.lang', state.lang);
+  route();
+});
+document.getElementById('logout').addEventListener('click', () => guarded(async () => {
+  await call('POST', '/v1/console/logout');
+  signedOut();
+}));
+window.addEventListener('hashchange', route);
+
+guarded(async () => {
+  try {
+    signedIn(await call('GET', '/v1/console/session'));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signedOut();
+    throw error;
+  }
+});
