@@ -25,6 +25,9 @@ void addCentralCommands(CLI::App& app, int& exitCode);
 /// release keygen | sign | verify (cmd_release.cpp)
 void addReleaseCommands(CLI::App& app, int& exitCode);
 
+/// notify serve: a fake ZNS / SMS provider (cmd_notify.cpp)
+void addNotifyCommands(CLI::App& app, int& exitCode);
+
 /// central init (cmd_central_init.cpp)
 void addCentralInitCommand(CLI::App& app, int& exitCode);
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     kioskctl::addCentralCommands(app, exitCode);
     kioskctl::addCentralInitCommand(app, exitCode);
     kioskctl::addReleaseCommands(app, exitCode);
+    kioskctl::addNotifyCommands(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -39,6 +39,7 @@
 #include "loyalty/phone.hpp"
 #include "loyalty/time.hpp"
 #include "ops/catalog.hpp"
+#include "ops/notif_events.hpp"
 #include "ops/secrets.hpp"
 #include "store/commit_queue.hpp"
 #include "store/game_store.hpp"
@@ -327,6 +328,12 @@ JsonResult Service::storeClaim(Connection& c, const Caller& caller, const ClaimI
     after.push_back(loyalty::LedgerEntry{"claim:" + receiptId, loyalty::EntryKind::Earn, earning.total, now,
                                          receiptId, false});
     const auto status = loyalty::tierStatus(after, catalog.tiers, now);
+    // Notifications: the "earned" (and tier change) messages, committed with the points or not at all.
+    if (m_options.notifications) {
+        CENTRAL_TRY(notified, enqueueClaimNotices(
+                                  c, ClaimNotice{memberId, in.phone, receiptId, caller.store, earning.total,
+                                                 balance->at(0).integer(0), before.tier, status.tier, now}));
+    }
 
     Json breakdown = Json::array();
     for (const auto& line : earning.lines)
@@ -350,6 +357,11 @@ JsonResult Service::storeClaim(Connection& c, const Caller& caller, const ClaimI
                 c.query("UPDATE claims SET result = $1 WHERE receipt_id = $2", {result.dump(), receiptId}));
     result["replayed"] = false;
     return result;
+}
+
+unsigned Service::pointsExpiryMonths() {
+    auto loaded = catalog();
+    return loaded ? (*loaded)->campaign.pointsExpiryMonths : 0;
 }
 
 JsonResult Service::member(const Caller& caller, std::string_view phoneText) {

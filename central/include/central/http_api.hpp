@@ -24,6 +24,8 @@ struct HttpOptions {
     RateLimits limits;
     /// --demo only: the service's clock, which POST /v1/admin/clock/advance moves (null: no such route).
     loyalty::SteppableClock* testClock = nullptr;
+    /// The secret the notification provider signs its callbacks with ("" = notifications off).
+    std::string notifySecret;
 };
 
 /// Registers every route, the error and exception handlers (JSON errors, never an HTML page), the
