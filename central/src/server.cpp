@@ -123,6 +123,14 @@ loyalty::SigningKeyPair loadOrCreateVoucherKey(const std::string& path) {
     return keys;
 }
 
+/// The OTP notifier: the webhook of otp_webhook_url, or the development file sink in the data dir.
+std::unique_ptr<OtpNotifier> makeOtpNotifier(const Settings& settings) {
+    if (!settings.otpWebhookUrl.empty()) return std::make_unique<WebhookOtpNotifier>(settings.otpWebhookUrl);
+    const auto sink = (std::filesystem::path(settings.dataDir) / "otp-outbox.jsonl").string();
+    spdlog::warn("OTP notifier: development file sink {}", sink);
+    return std::make_unique<FileOtpNotifier>(sink);
+}
+
 /// The notification worker of [notify] (docs/notifications.md), or none when no provider is set.
 std::unique_ptr<NotifWorker> startNotifications(const NotifySettings& n, Database& db,
                                                 const loyalty::Clock& clock, Service& service) {
@@ -201,19 +209,9 @@ int runCentral(Settings settings) {
         options.adminToken = kDevAdminToken;
         spdlog::warn("no admin_token configured: using the DEVELOPMENT admin token");
     }
-
-    std::unique_ptr<OtpNotifier> notifier;
-    if (settings.otpWebhookUrl.empty()) {
-        const auto sink = (std::filesystem::path(settings.dataDir) / "otp-outbox.jsonl").string();
-        spdlog::warn("OTP notifier: development file sink {}", sink);
-        notifier = std::make_unique<FileOtpNotifier>(sink);
-    } else {
-        notifier = std::make_unique<WebhookOtpNotifier>(settings.otpWebhookUrl);
-    }
-
     options.notifications = !settings.notify.providerUrl.empty();
     Service service(*db, clock, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile),
-                    std::move(notifier));
+                    makeOtpNotifier(settings));
     const auto notify = startNotifications(settings.notify, *db, clock, service);
     Metrics metrics;
     BoundedTaskQueue queue(settings.workers, settings.maxQueued);

@@ -33,7 +33,7 @@ std::expected<void, std::string> verifyWebhook(std::string_view secret, std::str
     if (!header.starts_with("t=") || comma == std::string_view::npos)
         return std::unexpected("signature header must be t=<unix seconds>,v1=<hex HMAC-SHA256>");
     UnixSeconds at = 0;
-    const auto stamp = header.substr(2, comma - 2);
+    const std::string stamp(header.substr(2, comma - 2));
     const auto* end = stamp.data() + stamp.size();
     if (const auto [ptr, ec] = std::from_chars(stamp.data(), end, at); ec != std::errc{} || ptr != end)
         return std::unexpected("signature timestamp is not a number");

@@ -49,7 +49,7 @@ class FakeProvider {
         : m_log(dir.path() + "/provider.jsonl") {
         const auto secretFile = dir.path() + "/provider.secret";
         std::ofstream(secretFile) << kSecret << "\n";
-        std::vector<std::string> args{KIOSK_BINARY_DIR "/bin/kioskctl",
+        std::vector<std::string> args{std::string(KIOSK_BINARY_DIR) + "/bin/kioskctl",
                                       "notify",
                                       "serve",
                                       "--listen",
