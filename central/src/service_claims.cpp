@@ -86,6 +86,16 @@ ApiError alreadyClaimed(loyalty::UnixSeconds at, const std::string& store, const
     return e;
 }
 
+Json breakdownOf(const loyalty::Earning& earning) {
+    Json breakdown = Json::array();
+    for (const auto& line : earning.lines)
+        breakdown.push_back(Json{{"kind", lineKind(line.kind)},
+                                 {"label", line.label.vi},
+                                 {"label_en", line.label.en},
+                                 {"points", line.points}});
+    return breakdown;
+}
+
 Json replayOf(const std::string& stored) {
     auto result = Json::parse(stored, nullptr, false);
     if (result.is_discarded() || !result.is_object()) result = Json::object();
@@ -328,24 +338,18 @@ JsonResult Service::storeClaim(Connection& c, const Caller& caller, const ClaimI
     after.push_back(loyalty::LedgerEntry{"claim:" + receiptId, loyalty::EntryKind::Earn, earning.total, now,
                                          receiptId, false});
     const auto status = loyalty::tierStatus(after, catalog.tiers, now);
-    // Notifications: the "earned" (and tier change) messages, committed with the points or not at all.
-    if (m_options.notifications) {
-        CENTRAL_TRY(notified, enqueueClaimNotices(
-                                  c, ClaimNotice{memberId, in.phone, receiptId, caller.store, earning.total,
-                                                 balance->at(0).integer(0), before.tier, status.tier, now}));
-    }
+    // Notifications: "earned" (and a tier change), committed with the points or not at all.
+    const ClaimNotice notice{memberId,     in.phone,      receiptId,
+                             caller.store, earning.total, balance->at(0).integer(0),
+                             before.tier,  status.tier,   now};
+    if (auto sent = m_options.notifications ? enqueueClaimNotices(c, notice) : DbResult<void>{}; !sent)
+        return std::unexpected(storageError(sent.error()));
 
-    Json breakdown = Json::array();
-    for (const auto& line : earning.lines)
-        breakdown.push_back(Json{{"kind", lineKind(line.kind)},
-                                 {"label", line.label.vi},
-                                 {"label_en", line.label.en},
-                                 {"points", line.points}});
     Json result{{"idempotency_key", in.key},
                 {"status", "accepted"},
                 {"receipt_id", receiptId},
                 {"points", earning.total},
-                {"breakdown", std::move(breakdown)},
+                {"breakdown", breakdownOf(earning)},
                 {"explain_vi", earning.explain(loyalty::Language::Vietnamese)},
                 {"explain_en", earning.explain(loyalty::Language::English)},
                 {"balance", balance->at(0).integer(0)},
