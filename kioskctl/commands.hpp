@@ -27,6 +27,8 @@ void addReleaseCommands(CLI::App& app, int& exitCode);
 
 /// console add-user (cmd_console.cpp)
 void addConsoleCommands(CLI::App& app, int& exitCode);
+/// notify serve: a fake ZNS / SMS provider (cmd_notify.cpp)
+void addNotifyCommands(CLI::App& app, int& exitCode);
 
 /// central init (cmd_central_init.cpp)
 void addCentralInitCommand(CLI::App& app, int& exitCode);

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     kioskctl::addCentralInitCommand(app, exitCode);
     kioskctl::addConsoleCommands(app, exitCode);
     kioskctl::addReleaseCommands(app, exitCode);
+    kioskctl::addNotifyCommands(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -12,9 +12,11 @@
 #include "api/console_api.hpp"
 #include "api/game_api.hpp"
 #include "api/json_fields.hpp"
+#include "api/notif_api.hpp"
 #include "api/release_api.hpp"
 #include "central/bounded_task_queue.hpp"
 #include "central/rate_limiter.hpp"
+#include "loyalty/webhook_signature.hpp"
 #include "ops/access.hpp"
 #include "ops/console_ops.hpp"
 
@@ -551,6 +553,15 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
               [handle = std::move(game.handle)](const Request& q, const Caller& c, const Json& b) {
                   const auto param = [&q](const char* name) { return q.get_param_value(name); };
                   return ok(handle(q.matches.size() > 1 ? q.matches[1].str() : std::string(), param, c, b));
+              });
+    // Notifications (docs/notifications.md): the admin's outbox and the provider's signed callback.
+    for (auto& route : notifRoutes(s.database(), s.clock(), options.notifySecret))
+        r.add(route.method, route.pattern, route.name, route.open ? Auth::Open : Auth::Credential,
+              route.bodyRequired ? Body::Required : Body::Optional,
+              [handle = std::move(route.handle)](const Request& q, const Caller& c, const Json& b) {
+                  const auto param = [&q](const char* name) { return q.get_param_value(name); };
+                  return ok(handle(q.matches.size() > 1 ? q.matches[1].str() : std::string(), q.body,
+                                   q.get_header_value(loyalty::kWebhookSignatureHeader), param, c, b));
               });
     if (options.testClock) {
         // --demo only: an end-to-end test passes days (points expiry) instead of editing stored dates.

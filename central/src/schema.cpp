@@ -296,6 +296,35 @@ CREATE TABLE rollout_audit (
 CREATE INDEX rollout_audit_rollout ON rollout_audit(rollout_id, audit_id);
 )sql";
 
+// Version 6 — notifications (issue 18; docs/notifications.md). The outbox of messages to members,
+// written in the transaction of the ledger change that caused them; its idempotency key is chain-wide
+// unique (a retried claim or a second central adds no copy). The provider's delivery receipts, once
+// per (message, status).
+constexpr const char* kV6Notify = R"sql(
+CREATE TABLE notif_outbox (
+  message_id @ID@,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  member_id BIGINT NOT NULL REFERENCES members(member_id),
+  phone TEXT NOT NULL,
+  event TEXT NOT NULL,
+  marketing INTEGER NOT NULL,
+  params TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  sent_at BIGINT,
+  receipt_status TEXT NOT NULL DEFAULT '');
+CREATE INDEX notif_outbox_due ON notif_outbox(state, next_attempt_at);
+CREATE INDEX notif_outbox_member ON notif_outbox(member_id, marketing, sent_at);
+CREATE TABLE notif_receipts (
+  idempotency_key TEXT NOT NULL,
+  status TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (idempotency_key, status));
+)sql";
+
 // Version 7 — the head-office console (issue 14; docs/console.md): people with roles instead of the
 // shared admin token. Passwords are Argon2id strings (crypto_pwhash_str); a session is stored as the
 // SHA-256 of its cookie token, with its CSRF token; console_audit holds every console write: who,
@@ -333,7 +362,7 @@ CREATE TABLE console_audit (
 
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
-    for (const char* sql : {kV1, kV2, kV3, kV4, kV5Fleet, kV7Console}) {
+    for (const char* sql : {kV1, kV2, kV3, kV4, kV5Fleet, kV6Notify, kV7Console}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

@@ -15,11 +15,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "api/notif_api.hpp"
 #include "central/bounded_task_queue.hpp"
 #include "central/http/server.hpp"
 #include "central/http_api.hpp"
 #include "central/service.hpp"
 #include "loyalty/signing.hpp"
+#include "ops/notif_worker.hpp"
 
 namespace central {
 namespace {
@@ -121,6 +123,41 @@ loyalty::SigningKeyPair loadOrCreateVoucherKey(const std::string& path) {
     return keys;
 }
 
+/// The OTP notifier: the webhook of otp_webhook_url, or the development file sink in the data dir.
+std::unique_ptr<OtpNotifier> makeOtpNotifier(const Settings& settings) {
+    if (!settings.otpWebhookUrl.empty()) return std::make_unique<WebhookOtpNotifier>(settings.otpWebhookUrl);
+    const auto sink = (std::filesystem::path(settings.dataDir) / "otp-outbox.jsonl").string();
+    spdlog::warn("OTP notifier: development file sink {}", sink);
+    return std::make_unique<FileOtpNotifier>(sink);
+}
+
+/// The notification worker of [notify] (docs/notifications.md), or none when no provider is set.
+std::unique_ptr<NotifWorker> startNotifications(const NotifySettings& n, Database& db,
+                                                const loyalty::Clock& clock, Service& service) {
+    if (n.providerUrl.empty()) {
+        spdlog::info("notifications off (no notify.provider_url)");
+        return nullptr;
+    }
+    NotifRules rules;
+    rules.maxAttempts = n.maxAttempts;
+    rules.backoffBaseSeconds = n.backoffBaseSeconds;
+    rules.backoffMaxSeconds = n.backoffMaxSeconds;
+    rules.quietStartHour = n.quietStartHour;
+    rules.quietEndHour = n.quietEndHour;
+    rules.marketingPerWeek = n.marketingPerWeek;
+    rules.expiryReminderDays = n.expiryReminderDays;
+    rules.voucherReminderDays = n.voucherReminderDays;
+    rules.batch = static_cast<std::size_t>(n.batch);
+    rules.pollMs = n.pollMs;
+    const NotifProviderOptions provider{n.providerUrl, n.secret, n.language, n.timeoutMs};
+    (void)makeHttpTransport(provider);  // a malformed URL fails the start here, not on the worker thread
+    spdlog::info("notifications to {} senders={} batch={}", n.providerUrl, n.senders, n.batch);
+    return std::make_unique<NotifWorker>(
+        db, clock, rules, static_cast<std::size_t>(n.senders),
+        [provider] { return makeHttpTransport(provider); },
+        [&service] { return service.pointsExpiryMonths(); });
+}
+
 }  // namespace
 
 int runCentral(Settings settings) {
@@ -172,25 +209,18 @@ int runCentral(Settings settings) {
         options.adminToken = kDevAdminToken;
         spdlog::warn("no admin_token configured: using the DEVELOPMENT admin token");
     }
-
-    std::unique_ptr<OtpNotifier> notifier;
-    if (settings.otpWebhookUrl.empty()) {
-        const auto sink = (std::filesystem::path(settings.dataDir) / "otp-outbox.jsonl").string();
-        spdlog::warn("OTP notifier: development file sink {}", sink);
-        notifier = std::make_unique<FileOtpNotifier>(sink);
-    } else {
-        notifier = std::make_unique<WebhookOtpNotifier>(settings.otpWebhookUrl);
-    }
-
+    options.notifications = !settings.notify.providerUrl.empty();
     Service service(*db, clock, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile),
-                    std::move(notifier));
+                    makeOtpNotifier(settings));
+    const auto notify = startNotifications(settings.notify, *db, clock, service);
     Metrics metrics;
     BoundedTaskQueue queue(settings.workers, settings.maxQueued);
     metrics.setQueueDepthSource([&queue] { return queue.depth(); });
     http::Router router;
-    installHttpApi(router, service, metrics,
-                   HttpOptions{settings.maxBodyBytes, "0.1.0", backend, settings.limits,
-                               settings.demo ? &clock : nullptr, settings.consoleDir});
+    installHttpApi(
+        router, service, metrics,
+        HttpOptions{settings.maxBodyBytes, "0.1.0", backend, settings.limits,
+                    settings.demo ? &clock : nullptr, settings.consoleDir, settings.notify.secret});
     http::Server server(router, queue, settings.http);
     const int port = server.start(settings.listenHost, settings.listenPort);
     spdlog::info("listening on {}:{} workers={} max_queued={}", settings.listenHost, port, settings.workers,

@@ -39,6 +39,7 @@
 #include "loyalty/phone.hpp"
 #include "loyalty/time.hpp"
 #include "ops/catalog.hpp"
+#include "ops/notif_events.hpp"
 #include "ops/secrets.hpp"
 #include "store/commit_queue.hpp"
 #include "store/game_store.hpp"
@@ -83,6 +84,16 @@ ApiError alreadyClaimed(loyalty::UnixSeconds at, const std::string& store, const
     e.messageEn = "This receipt was already claimed on " + loyalty::formatLocalDate(local.date) + " at " +
                   time + " at store " + store + " (kiosk " + kiosk + ").";
     return e;
+}
+
+Json breakdownOf(const loyalty::Earning& earning) {
+    Json breakdown = Json::array();
+    for (const auto& line : earning.lines)
+        breakdown.push_back(Json{{"kind", lineKind(line.kind)},
+                                 {"label", line.label.vi},
+                                 {"label_en", line.label.en},
+                                 {"points", line.points}});
+    return breakdown;
 }
 
 Json replayOf(const std::string& stored) {
@@ -327,18 +338,18 @@ JsonResult Service::storeClaim(Connection& c, const Caller& caller, const ClaimI
     after.push_back(loyalty::LedgerEntry{"claim:" + receiptId, loyalty::EntryKind::Earn, earning.total, now,
                                          receiptId, false});
     const auto status = loyalty::tierStatus(after, catalog.tiers, now);
+    // Notifications: "earned" (and a tier change), committed with the points or not at all.
+    const ClaimNotice notice{memberId,     in.phone,      receiptId,
+                             caller.store, earning.total, balance->at(0).integer(0),
+                             before.tier,  status.tier,   now};
+    if (auto sent = m_options.notifications ? enqueueClaimNotices(c, notice) : DbResult<void>{}; !sent)
+        return std::unexpected(storageError(sent.error()));
 
-    Json breakdown = Json::array();
-    for (const auto& line : earning.lines)
-        breakdown.push_back(Json{{"kind", lineKind(line.kind)},
-                                 {"label", line.label.vi},
-                                 {"label_en", line.label.en},
-                                 {"points", line.points}});
     Json result{{"idempotency_key", in.key},
                 {"status", "accepted"},
                 {"receipt_id", receiptId},
                 {"points", earning.total},
-                {"breakdown", std::move(breakdown)},
+                {"breakdown", breakdownOf(earning)},
                 {"explain_vi", earning.explain(loyalty::Language::Vietnamese)},
                 {"explain_en", earning.explain(loyalty::Language::English)},
                 {"balance", balance->at(0).integer(0)},
@@ -350,6 +361,11 @@ JsonResult Service::storeClaim(Connection& c, const Caller& caller, const ClaimI
                 c.query("UPDATE claims SET result = $1 WHERE receipt_id = $2", {result.dump(), receiptId}));
     result["replayed"] = false;
     return result;
+}
+
+unsigned Service::pointsExpiryMonths() {
+    auto loaded = catalog();
+    return loaded ? (*loaded)->campaign.pointsExpiryMonths : 0;
 }
 
 JsonResult Service::member(const Caller& caller, std::string_view phoneText) {

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -72,11 +73,12 @@ void applyLimits(const toml::node* node, RateLimits& limits) {
 
 /// An integer key of [http] within [least, most].
 template <typename T>
-void readBounded(const toml::table& t, const char* key, long long least, long long most, T& out) {
+void readBounded(const toml::table& t, const char* key, long long least, long long most, T& out,
+                 const std::string& table = "http") {
     const auto* node = t.get(key);
     if (!node) return;
     if (!node->is_integer() || node->as_integer()->get() < least || node->as_integer()->get() > most)
-        throw std::runtime_error("http." + std::string(key) + " must be an integer from " +
+        throw std::runtime_error(table + "." + std::string(key) + " must be an integer from " +
                                  std::to_string(least) + " to " + std::to_string(most));
     out = static_cast<T>(node->as_integer()->get());
 }
@@ -121,6 +123,52 @@ void applyHttp(const toml::node* node, http::ServerOptions& http) {
     }
 }
 
+void applyNotify(const toml::node* node, NotifySettings& n) {
+    if (!node) return;
+    if (!node->is_table()) throw std::runtime_error("notify must be a table");
+    const auto& t = *node->as_table();
+    static const std::vector<std::string> kKnown{"provider_url",
+                                                 "secret_file",
+                                                 "language",
+                                                 "timeout_ms",
+                                                 "max_attempts",
+                                                 "backoff_base_seconds",
+                                                 "backoff_max_seconds",
+                                                 "senders",
+                                                 "batch",
+                                                 "poll_ms",
+                                                 "quiet_start_hour",
+                                                 "quiet_end_hour",
+                                                 "marketing_per_week",
+                                                 "expiry_reminder_days",
+                                                 "voucher_reminder_days"};
+    for (const auto& [key, value] : t)
+        if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
+            throw std::runtime_error("notify: unknown key " + std::string(key.str()));
+    read(t, "provider_url", n.providerUrl);
+    read(t, "secret_file", n.secretFile);
+    read(t, "language", n.language);
+    if (n.language != "vi" && n.language != "en")
+        throw std::runtime_error("notify.language must be \"vi\" or \"en\"");
+    if (!n.providerUrl.empty() && !n.providerUrl.starts_with("http://") &&
+        !n.providerUrl.starts_with("https://"))
+        throw std::runtime_error("notify.provider_url must start with http:// or https://");
+    readBounded(t, "timeout_ms", 50, 60'000, n.timeoutMs, "notify");
+    readBounded(t, "max_attempts", 1, 100, n.maxAttempts, "notify");
+    readBounded(t, "backoff_base_seconds", 1, 3600, n.backoffBaseSeconds, "notify");
+    readBounded(t, "backoff_max_seconds", n.backoffBaseSeconds, 86'400, n.backoffMaxSeconds, "notify");
+    readBounded(t, "senders", 1, 64, n.senders, "notify");
+    readBounded(t, "batch", 1, 5000, n.batch, "notify");
+    readBounded(t, "poll_ms", 10, 60'000, n.pollMs, "notify");
+    readBounded(t, "quiet_start_hour", 0, 23, n.quietStartHour, "notify");
+    readBounded(t, "quiet_end_hour", 0, 23, n.quietEndHour, "notify");
+    readBounded(t, "marketing_per_week", 0, 100, n.marketingPerWeek, "notify");
+    readBounded(t, "expiry_reminder_days", 1, 90, n.expiryReminderDays, "notify");
+    readBounded(t, "voucher_reminder_days", 1, 90, n.voucherReminderDays, "notify");
+    if (!n.providerUrl.empty() && n.secretFile.empty())
+        throw std::runtime_error("notify.secret_file is required with notify.provider_url");
+}
+
 void applyToml(const std::string& path, Settings& s) {
     toml::table t;
     try {
@@ -133,6 +181,7 @@ void applyToml(const std::string& path, Settings& s) {
         "console_dir",     "campaign_file", "tiers_file",   "rewards_file",   "voucher_key_file",
         "otp_webhook_url", "workers",       "max_queued",   "max_body_bytes", "log_level",
         "dev_enrollment",  "stores",        "otp_key_file", "rate_limits",    "http",
+        "notify",
     };
     for (const auto& [key, value] : t)
         if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
@@ -178,6 +227,7 @@ void applyToml(const std::string& path, Settings& s) {
     }
     applyLimits(t.get("rate_limits"), s.limits);
     applyHttp(t.get("http"), s.http);
+    applyNotify(t.get("notify"), s.notify);
 }
 
 bool isLoopback(const std::string& host) {
@@ -261,6 +311,16 @@ void resolveDefaults(Settings& s) {
     if (s.database.empty()) s.database = "sqlite:" + (fs::path(s.dataDir) / "central.db").string();
     if (s.voucherKeyFile.empty()) s.voucherKeyFile = (fs::path(s.dataDir) / "voucher.key").string();
     if (s.otpKeyFile.empty()) s.otpKeyFile = (fs::path(s.dataDir) / "otp.key").string();
+    if (!s.notify.providerUrl.empty()) {
+        if (!fs::exists(s.notify.secretFile))
+            throw std::runtime_error("missing notify.secret_file " + s.notify.secretFile);
+        s.notify.secret = readText(s.notify.secretFile);
+        while (!s.notify.secret.empty() && std::isspace(static_cast<unsigned char>(s.notify.secret.back())))
+            s.notify.secret.pop_back();
+        if (s.notify.secret.size() < 32)
+            throw std::runtime_error("notify.secret_file " + s.notify.secretFile +
+                                     ": the shared secret must be at least 32 characters");
+    }
     for (const auto* file : {&s.campaignFile, &s.tiersFile})
         if (!fs::exists(*file)) throw std::runtime_error("missing file " + *file);
     for (const auto& [id, file] : s.stores)

@@ -26,6 +26,8 @@ struct HttpOptions {
     loyalty::SteppableClock* testClock = nullptr;
     /// The head-office console's static files, served at /console/ ("" = none; docs/console.md).
     std::string consoleDir;
+    /// The secret the notification provider signs its callbacks with ("" = notifications off).
+    std::string notifySecret;
 };
 
 /// Registers every route, the error and exception handlers (JSON errors, never an HTML page), the

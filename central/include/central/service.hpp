@@ -56,6 +56,8 @@ struct ServiceOptions {
     /// alone does not give the codes away.
     std::string otpKey;
     std::string consentTextVersion = "2026-11";
+    /// A claim writes its notifications to the outbox (docs/notifications.md) only when this is set.
+    bool notifications = false;
     std::string version = "0.1.0";
 };
 
@@ -123,6 +125,9 @@ class Service {
     /// The database the service runs on (the release and rollout routes share it).
     [[nodiscard]] Database& database() { return m_db; }
 
+    /// The campaign's points expiry in months (0 = never; also 0 when the campaign cannot be read).
+    [[nodiscard]] unsigned pointsExpiryMonths();
+
     /// For /healthz: true if the database answers.
     [[nodiscard]] bool databaseHealthy();
 
@@ -140,8 +145,8 @@ class Service {
     [[nodiscard]] std::variant<ClaimInput, JsonResult> checkClaim(Connection& reader, const Json& claim,
                                                                   const Catalog& catalog);
     /// Stores one checked claim in the open transaction of `c`.
-    [[nodiscard]] static JsonResult storeClaim(Connection& c, const Caller& caller, const ClaimInput& input,
-                                               const Catalog& catalog, loyalty::UnixSeconds now);
+    [[nodiscard]] JsonResult storeClaim(Connection& c, const Caller& caller, const ClaimInput& input,
+                                        const Catalog& catalog, loyalty::UnixSeconds now);
     void seed();
 
     Database& m_db;

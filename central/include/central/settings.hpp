@@ -32,6 +32,27 @@ struct RateLimits {
     RateLimit consumeGuesses{20.0 / 60, 20};  ///< refill 20 per hour
 };
 
+/// [notify] (docs/notifications.md): member notifications through a ZNS / SMS provider. Off while
+/// provider_url is empty.
+struct NotifySettings {
+    std::string providerUrl;
+    std::string secretFile;  ///< the shared HMAC secret (required with provider_url; 32+ characters)
+    std::string secret;      ///< read from secretFile by resolveDefaults
+    std::string language = "vi";
+    int timeoutMs = 5000;
+    int maxAttempts = 10;
+    int backoffBaseSeconds = 2;
+    int backoffMaxSeconds = 900;
+    int senders = 4;
+    int batch = 200;
+    int pollMs = 200;
+    int quietStartHour = 21;
+    int quietEndHour = 8;
+    int marketingPerWeek = 2;
+    int expiryReminderDays = 7;
+    int voucherReminderDays = 3;
+};
+
 struct Settings {
     /// --demo: development secrets allowed, loopback only. Without it a development secret in effect
     /// refuses the start (InsecureSettings).
@@ -61,6 +82,7 @@ struct Settings {
     std::string logLevel = "info";
     RateLimits limits;
     http::ServerOptions http;  ///< [http]: connection caps, deadlines, header caps, trusted proxies
+    NotifySettings notify;     ///< [notify]
 };
 
 inline constexpr const char* kDevAdminToken = "dev-admin-token";

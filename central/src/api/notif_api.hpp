@@ -1,0 +1,48 @@
+#pragma once
+// The JSON face of notifications (docs/api.md, "Notifications"; docs/notifications.md): the request
+// central sends the provider (its NotifTransport over HTTP), the admin's outbox and dead-letter list,
+// replay and promotions, and the provider's signed callback (delivery receipts, STOP replies, opt-out
+// links). Private to central_core.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "central/service.hpp"
+#include "ops/notif_worker.hpp"
+
+namespace central {
+
+/// The provider's endpoint and the shared secret both sides sign with.
+struct NotifProviderOptions {
+    std::string url;  ///< http(s)://host[:port]/path
+    std::string secret;
+    std::string language = "vi";
+    int timeoutMs = 5000;
+};
+
+/// The provider request body of `message`: message_id (the idempotency key), phone, template_id,
+/// language, params (named, strings), category.
+[[nodiscard]] std::string providerBody(const NotifMessage& message, const std::string& language);
+
+/// A keep-alive HTTP transport to the provider, signing every request. Throws std::invalid_argument on
+/// a malformed URL (start-up).
+[[nodiscard]] std::unique_ptr<NotifTransport> makeHttpTransport(const NotifProviderOptions& options);
+
+/// One route of the notification API (as GameRoute: http_api.cpp registers them).
+struct NotifRoute {
+    const char* method;
+    const char* pattern;
+    const char* name;
+    bool open;  ///< true: no bearer credential (the provider's callback, authenticated by its signature)
+    bool bodyRequired;
+    std::function<JsonResult(
+        const std::string& path, const std::string& rawBody, const std::string& signature,
+        const std::function<std::string(const char*)>& param, const Caller& caller, const Json& body)>
+        handle;
+};
+/// The routes; `secret` verifies the callback ("" = notifications off: the callback answers 404).
+[[nodiscard]] std::vector<NotifRoute> notifRoutes(Database& db, const loyalty::Clock& clock,
+                                                  std::string secret);
+
+}  // namespace central

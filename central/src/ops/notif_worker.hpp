@@ -1,0 +1,92 @@
+#pragma once
+// The delivery worker of the notification outbox (docs/notifications.md): a thread that claims due
+// messages in batches, checks the marketing rules again at send time (consent now, the chain's quiet
+// hours, at most K a week per member), hands them to the provider through a NotifTransport on a few
+// sender threads, and writes every outcome back in one transaction per batch: sent; retried with
+// exponential backoff and jitter on a timeout, 5xx or 429; dead-lettered on any other 4xx or after the
+// last attempt. Once a local day it queues the points and voucher expiry reminders.
+// Several central processes may run one each: a claimed message is leased, and the provider drops a
+// copy by its idempotency key.
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "central/database.hpp"
+#include "loyalty/clock.hpp"
+#include "store/notif_store.hpp"
+
+namespace central {
+
+/// What one request to the provider came to.
+struct NotifSendResult {
+    int status = 0;     ///< HTTP status; 0 = no answer (connection refused, timeout)
+    std::string error;  ///< why, when not 2xx
+};
+
+/// Sends one message to the provider. BLOCKS up to its timeout. One instance per sender thread: an
+/// instance is used by one thread at a time.
+class NotifTransport {
+  public:
+    virtual ~NotifTransport() = default;
+    [[nodiscard]] virtual NotifSendResult send(const NotifMessage& message) = 0;
+};
+
+struct NotifRules {
+    int maxAttempts = 10;
+    int backoffBaseSeconds = 2;   ///< first retry after base..2*base (jitter), doubling each time
+    int backoffMaxSeconds = 900;  ///< cap of one wait
+    int quietStartHour = 21;      ///< local time: no marketing from this hour …
+    int quietEndHour = 8;         ///< … to this one
+    int marketingPerWeek = 2;     ///< K
+    int expiryReminderDays = 7;   ///< points expiring within N days get a reminder
+    int voucherReminderDays = 3;
+    std::size_t batch = 200;
+    int pollMs = 200;  ///< real milliseconds between looks at an empty outbox
+};
+
+/// The outcome of a delivery attempt (pure: exposed for unit tests). `random01` in [0, 1) picks the
+/// jitter.
+[[nodiscard]] NotifOutcome outcomeOf(const NotifMessage& message, const NotifSendResult& result,
+                                     const NotifRules& rules, loyalty::UnixSeconds now, double random01);
+/// When marketing may be sent next: `now` outside quiet hours, else the end of the quiet hours.
+[[nodiscard]] loyalty::UnixSeconds marketingAllowedAt(loyalty::UnixSeconds now, const NotifRules& rules);
+
+class NotifWorker {
+  public:
+    using TransportFactory = std::function<std::unique_ptr<NotifTransport>()>;
+    /// `senders` transports are made up front. `expiryMonths` reads the campaign's points expiry.
+    /// Starts the thread; the destructor stops and joins it (a batch in flight is finished).
+    NotifWorker(Database& db, const loyalty::Clock& clock, NotifRules rules, std::size_t senders,
+                const TransportFactory& factory, std::function<unsigned()> expiryMonths);
+    ~NotifWorker();
+    NotifWorker(const NotifWorker&) = delete;
+    NotifWorker& operator=(const NotifWorker&) = delete;
+
+  private:
+    void run();
+    /// One batch: claimed, gated, sent, settled. The number of messages claimed.
+    std::size_t deliverBatch();
+    /// Outcomes decided without sending (no consent, quiet hours, weekly cap), or nullopt to send.
+    [[nodiscard]] DbResult<std::optional<NotifOutcome>> gate(Connection& c, const NotifMessage& message,
+                                                             loyalty::UnixSeconds now);
+    void dailyJob();
+
+    Database& m_db;
+    const loyalty::Clock& m_clock;
+    NotifRules m_rules;
+    std::vector<std::unique_ptr<NotifTransport>> m_transports;
+    std::function<unsigned()> m_expiryMonths;
+    std::int64_t m_lastDailyRun = -1;  ///< local day number of the last daily job
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
+}  // namespace central
