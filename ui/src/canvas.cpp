@@ -64,6 +64,11 @@ void Canvas::record(const Control& control) {
     m_rects[control.id] = {min, max, control.enabled, visible};
 }
 
+void Canvas::surface(const Control& control, ImVec2 size) {
+    ImGui::InvisibleButton(("##" + control.id).c_str(), size);
+    record(control);
+}
+
 void Canvas::hidden(const Control& control, ImVec2 size) {
     if (ImGui::InvisibleButton(("##" + control.id).c_str(), size) && control.enabled) {
         m_intents.push_back({control.id});
@@ -153,7 +158,8 @@ void Canvas::keypad(ImVec2 size) {
     const ImVec2 origin = ImGui::GetCursorPos();
     for (std::size_t i = 0; i < keys.size(); ++i) {
         const auto col = static_cast<float>(i % 3);
-        const auto row = static_cast<float>(i / 3);
+        const std::size_t rowIndex = i / 3;  // whole rows of three keys
+        const auto row = static_cast<float>(rowIndex);
         ImGui::SetCursorPos(ImVec2(origin.x + col * (key.x + gap), origin.y + row * (key.y + gap)));
         button(*keys[i], key);
     }

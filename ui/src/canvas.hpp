@@ -58,6 +58,10 @@ class Canvas {
 
     /// A large touch button for `control` at the cursor; a touch on it becomes an Intent.
     void button(const Control& control, ImVec2 size);
+    /// A touch area of `size` at the cursor that the screen draws itself: `control` is "name:*", the
+    /// intents are what the screen read from the finger ("name:argument"), given to report().
+    void surface(const Control& control, ImVec2 size);
+    void report(std::string id) { m_intents.push_back({std::move(id)}); }
     /// A touch area of `size` at the cursor with nothing drawn (Control::Kind::Hidden).
     void hidden(const Control& control, ImVec2 size);
     /// A large tick box with its label wrapped to `width`.
