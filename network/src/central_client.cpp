@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "curl_common.hpp"
+#include "json_read.hpp"
 #include "network/release_download.hpp"
 
 namespace net {
@@ -29,34 +30,6 @@ bool isLoopbackHost(std::string_view host) {
             return false;
     }
     return dots == 3;
-}
-
-/// Characters that may go into a URL path segment unescaped: ids and phone numbers only.
-bool isSafePathSegment(std::string_view text, std::size_t maxLength) {
-    return !text.empty() && text.size() <= maxLength && std::all_of(text.begin(), text.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
-               c == '_' || c == '+';
-    });
-}
-
-// ---- typed reads from untrusted JSON: a wrong type is an error value, never an exception ----------
-
-std::optional<std::int64_t> readInt(const Json& object, const char* key) {
-    const auto it = object.find(key);
-    if (it == object.end() || !it->is_number_integer()) return std::nullopt;
-    if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
-        return std::nullopt;
-    return it->get<std::int64_t>();
-}
-
-std::optional<bool> readBool(const Json& object, const char* key) {
-    const auto it = object.find(key);
-    if (it == object.end() || !it->is_boolean()) return std::nullopt;
-    return it->get<bool>();
-}
-
-Error badResponse(std::string what) {
-    return makeError(ErrorKind::BadResponse, "central answered " + what);
 }
 
 struct Reply {
@@ -506,6 +479,13 @@ Result<ConfigAnswer> CentralClient::pullConfig(const std::string& etag) {
     answer.etag = std::move(sent->etag);
     answer.body = std::move(sent->body);
     return answer;
+}
+
+Result<Json> CentralClient::jsonCall(const char* method, const std::string& path, const Json* body,
+                                     Answer& answer) {
+    auto json = m_impl->sendJson(method, path, body);
+    if (json) answer.serverTime = m_impl->serverTime(*json);
+    return json;
 }
 
 Result<HeartbeatAnswer> CentralClient::heartbeat(const Heartbeat& beat) {

@@ -6,24 +6,6 @@
 
 namespace net::detail {
 
-Error makeError(ErrorKind kind, std::string message, int status) {
-    Error error;
-    error.kind = kind;
-    error.httpStatus = status;
-    error.message = std::move(message);
-    return error;
-}
-
-std::optional<std::string> readString(const Json& object, const char* key) {
-    const auto it = object.find(key);
-    if (it == object.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
-}
-
-std::string readStringOr(const Json& object, const char* key, std::string fallback) {
-    return readString(object, key).value_or(std::move(fallback));
-}
-
 ErrorDoc errorOf(const Json& body) {
     const auto it = body.find("error");
     if (it == body.end()) return {};

@@ -1,8 +1,8 @@
 #pragma once
 // What every libcurl exchange of the network library shares (private to network/): the security
 // options (TLS verification, no redirects, http/https only, timeouts from the client's config), the
-// mapping of a transport failure or a non-2xx answer to a net::Error, and typed reads of untrusted
-// JSON (a wrong type is an empty value, never an exception).
+// mapping of a transport failure or a non-2xx answer to a net::Error (the error values and typed JSON
+// reads are json_read.hpp's).
 
 #include <curl/curl.h>
 
@@ -12,16 +12,10 @@
 #include <string>
 #include <string_view>
 
+#include "json_read.hpp"
 #include "network/central_client.hpp"
 
 namespace net::detail {
-
-using Json = nlohmann::json;
-
-[[nodiscard]] Error makeError(ErrorKind kind, std::string message, int status = 0);
-
-[[nodiscard]] std::optional<std::string> readString(const Json& object, const char* key);
-[[nodiscard]] std::string readStringOr(const Json& object, const char* key, std::string fallback = {});
 
 /// Central's error document: {"error":{"code":"…","message_vi":"…","message_en":"…"}} (docs/api.md).
 struct ErrorDoc {

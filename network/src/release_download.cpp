@@ -124,9 +124,7 @@ std::optional<ContentRange> parseContentRange(std::string_view text) {
 
 /// The range an answer carries: a 206 with its Content-Range, or a 200 with the whole resource.
 Result<ContentRange> rangeOf(const Exchange& exchange, std::uint64_t asked) {
-    const auto bad = [](const std::string& what) {
-        return std::unexpected(makeError(ErrorKind::BadResponse, "central answered " + what));
-    };
+    const auto bad = [](std::string what) { return std::unexpected(badResponse(std::move(what))); };
     if (exchange.body.empty()) return bad("an empty range");
     if (exchange.status == 200) {
         if (asked != 0) return bad("the whole bundle to a range request");

@@ -127,6 +127,11 @@ void Canvas::record(const Control& control, std::uint32_t outline) {
                                  rgb(theme::kBackground)});
 }
 
+void Canvas::surface(const Control& control, ImVec2 size) {
+    ImGui::InvisibleButton(("##" + control.id).c_str(), size);
+    record(control);
+}
+
 void Canvas::hidden(const Control& control, ImVec2 size) {
     if (ImGui::InvisibleButton(("##" + control.id).c_str(), size) && control.enabled) {
         m_intents.push_back({control.id});

@@ -94,6 +94,10 @@ class Canvas {
     void button(const Control& control, ImVec2 size, Align align = Align::Centre);
     /// The height a button needs for `control` at `width` (taller when its words wrap), at least `height`.
     [[nodiscard]] float buttonHeight(const Control& control, float width, float height) const;
+    /// A touch area of `size` at the cursor that the screen draws itself: `control` is "name:*", the
+    /// intents are what the screen read from the finger ("name:argument"), given to report().
+    void surface(const Control& control, ImVec2 size);
+    void report(std::string id) { m_intents.push_back({std::move(id)}); }
     /// A touch area of `size` at the cursor with nothing drawn (Control::Kind::Hidden).
     void hidden(const Control& control, ImVec2 size);
     /// A large tick box with its label wrapped to `width`.

@@ -87,6 +87,9 @@ struct Host::Impl {
                 case ScreenId::Result:
                     slot = std::make_unique<ResultScreen>();
                     break;
+                case ScreenId::Game:
+                    slot = std::make_unique<GameScreen>();
+                    break;
                 case ScreenId::Working:
                 case ScreenId::Rewards:
                 case ScreenId::Voucher:

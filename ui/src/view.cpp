@@ -28,6 +28,8 @@ std::string_view screenName(ScreenId screen) {
             return "staff_pin";
         case ScreenId::Maintenance:
             return "maintenance";
+        case ScreenId::Game:
+            return "game";
     }
     return "unknown";
 }
@@ -35,6 +37,16 @@ std::string_view screenName(ScreenId screen) {
 const Control* View::control(std::string_view id) const {
     for (const auto& c : controls) {
         if (c.id == id) {
+            return &c;
+        }
+    }
+    const auto colon = id.find(':');
+    if (colon == std::string_view::npos) {
+        return nullptr;
+    }
+    for (const auto& c : controls) {
+        if (c.id.ends_with(":*") &&
+            id.substr(0, colon + 1) == std::string_view(c.id).substr(0, c.id.size() - 1)) {
             return &c;
         }
     }

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "kiosk/game_model.hpp"
 #include "kiosk/model.hpp"
 
 namespace kiosk {
@@ -70,8 +71,28 @@ struct AcknowledgeRefusal {
     std::int64_t refusalId = 0;
 };
 
-using Command = std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher,
-                             PrintConsent, LoadStaffReport, AcknowledgeRefusal>;
+/// Promo games: the store's games and the member's tickets and undisplayed draws. Answer: GamesLoaded.
+struct LoadGames {
+    std::uint64_t session = 0;
+    std::string phone;
+};
+/// Spend a ticket and draw on central. The worker gives it one idempotency key (retries reuse it).
+/// Answer: GameDrawn.
+struct DrawGame {
+    std::uint64_t session = 0;
+    std::string gameId;
+    std::string phone;
+};
+/// The shopper saw this draw's outcome: tell central (no answer; a lost call shows it again next time).
+struct MarkDrawShown {
+    std::uint64_t session = 0;
+    std::string key;
+    std::string phone;
+};
+
+using Command =
+    std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher, PrintConsent,
+                 LoadStaffReport, AcknowledgeRefusal, LoadGames, DrawGame, MarkDrawShown>;
 
 // ---- events (workers -> journey) ---------------------------------------------------------------------
 
@@ -132,7 +153,17 @@ struct StaffReportLoaded {
     std::expected<StaffReport, std::string> report;  ///< error: why the store could not be read
 };
 
-using Event = std::variant<CodeScanned, ScanTipChanged, MemberLookedUp, ClaimQueued, ClaimSettled,
-                           SyncChanged, OtpRequested, PrinterChecked, Redeemed, Printed, StaffReportLoaded>;
+struct GamesLoaded {
+    std::uint64_t session = 0;
+    std::expected<GameOffer, CentralError> result;
+};
+struct GameDrawn {
+    std::uint64_t session = 0;
+    std::expected<GameDrawInfo, CentralError> result;
+};
+
+using Event =
+    std::variant<CodeScanned, ScanTipChanged, MemberLookedUp, ClaimQueued, ClaimSettled, SyncChanged,
+                 OtpRequested, PrinterChecked, Redeemed, Printed, StaffReportLoaded, GamesLoaded, GameDrawn>;
 
 }  // namespace kiosk

@@ -27,6 +27,8 @@ enum class Action {
     CheckPrinterAgain,  ///< Rewards after a printer problem: staff refilled the paper  ///< Consent with
                         ///< central unreachable: "I am already a member", no consent recorded
     Delete,             ///< the keypad's delete key
+    Play,               ///< Result: open the promo game (or the prize a kiosk never showed)
+    RevealAll,          ///< the scratch card's accessible "reveal all"
 };
 /// A keypad digit, '0'..'9'.
 struct Digit {
@@ -48,7 +50,18 @@ struct Acknowledge {
     bool operator==(const Acknowledge&) const = default;
 };
 
-using Intent = std::variant<Action, Digit, ChooseReward, Reprint, Acknowledge>;
+/// The wheel flicked (or its Spin button: a fixed speed), degrees per second the finger left it at.
+struct Flick {
+    int degreesPerSecond = 0;
+    bool operator==(const Flick&) const = default;
+};
+/// The scratch card: the finger crossed this cell of its grid (row-major).
+struct Scratch {
+    int cell = 0;
+    bool operator==(const Scratch&) const = default;
+};
+
+using Intent = std::variant<Action, Digit, ChooseReward, Reprint, Acknowledge, Flick, Scratch>;
 
 /// nullopt: not an id the kiosk's screens offer.
 [[nodiscard]] std::optional<Intent> decodeIntent(std::string_view id);

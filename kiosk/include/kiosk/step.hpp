@@ -48,6 +48,7 @@ enum class StepId {
     Voucher,
     StaffPin,
     Maintenance,
+    Game,
 };
 
 using TextArgs = std::vector<std::pair<std::string_view, std::string>>;
@@ -66,8 +67,9 @@ struct Session {
     std::optional<std::int64_t> provisional;  ///< points the receipt will earn, as estimated here
     bool claimConsented = false;              ///< the claim records the consent given on the Consent screen
     std::string selectedReward;
-    std::string code;        ///< the one-time code typed, handed from the Otp step to the Voucher step
-    std::string messageKey;  ///< a message shown on the current screen ("scan.error.token_expired")
+    std::string code;  ///< the one-time code typed, handed from the Otp step to the Voucher step
+    std::optional<GameOffer> games;  ///< the member's promo games, once central listed them
+    std::string messageKey;          ///< a message shown on the current screen ("scan.error.token_expired")
     TextArgs messageArgs;
 };
 
@@ -163,10 +165,12 @@ class Step {
     /// Idle time after which present() changes by itself (a tip), so the loop wakes for it.
     [[nodiscard]] virtual std::optional<std::chrono::milliseconds> changesAfterIdle() const { return {}; }
     /// Monotonic time at which the step wants tick() (something it re-checks by itself, like a printer
-    /// out of paper); empty: never. Journey::nextWake wakes the loop for it.
+    /// out of paper, or the end of a spin); empty: never. Journey::nextWake wakes the loop for it.
     [[nodiscard]] virtual std::optional<std::chrono::milliseconds> nextTick() const { return {}; }
     /// Called by Journey::tick once nextTick() has passed (the shopper's idle time is not reset).
     virtual void tick(StepContext& /*ctx*/) {}
+    /// True while present() moves by itself at `mono` (a spinning wheel): the journey asks for frames.
+    [[nodiscard]] virtual bool animating(std::chrono::milliseconds /*mono*/) const { return false; }
 };
 
 /// Every step of the journey, freshly made (src/journey/steps.cpp: the one registration of a step).

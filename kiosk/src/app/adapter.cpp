@@ -62,6 +62,55 @@ Redemption toModel(const net::Voucher& voucher) {
     return r;
 }
 
+GameDrawInfo toModel(const net::GameDraw& draw) {
+    GameDrawInfo d;
+    d.key = draw.idempotencyKey;
+    d.gameId = draw.gameId;
+    d.prizeId = draw.prizeId;
+    d.kind = draw.kind;
+    d.prizeName = {draw.nameVi, draw.nameEn};
+    d.points = draw.points;
+    d.balance = draw.balance;
+    d.displayed = draw.displayed;
+    if (draw.voucher) {
+        Voucher v;
+        v.code = draw.voucher->code;
+        v.qrPayload = draw.voucher->qrPayload;
+        v.title = d.prizeName;
+        v.valueDong = draw.voucher->valueDong;
+        v.issuedAt = draw.drawnAt;
+        v.expiresAt = draw.voucher->expiresAt;
+        d.voucher = std::move(v);
+    }
+    return d;
+}
+
+GameOffer toModel(const net::GameList& games, const net::MemberGames& member) {
+    GameOffer offer;
+    for (const auto& game : games.games) {
+        GameInfo g;
+        g.id = game.id;
+        g.wheel = game.type == "wheel";
+        g.name = {game.nameVi, game.nameEn};
+        g.registrationNumber = game.registrationNumber;
+        g.prizeStructure = {game.prizeStructureVi, game.prizeStructureEn};
+        g.nothingOddsPpm = game.nothingOddsPpm;
+        for (const auto& prize : game.prizes) {
+            g.prizes.push_back({prize.id, prize.kind, {prize.nameVi, prize.nameEn}, prize.oddsPpm});
+        }
+        offer.games.push_back(std::move(g));
+    }
+    for (const auto& tickets : member.tickets) {
+        offer.tickets.emplace_back(tickets.gameId, tickets.count);
+    }
+    for (const auto& draw : member.draws) {
+        if (!draw.displayed) {
+            offer.undisplayed.push_back(toModel(draw));
+        }
+    }
+    return offer;
+}
+
 Refusal toModel(const sync::Refusal& refusal) {
     return {refusal.id,   refusal.receiptId, refusal.phone, refusal.provisionalPoints,
             refusal.code, refusal.refusedAt};

@@ -6,10 +6,12 @@
 #include <expected>
 
 #include "hal/scan_hint.hpp"
+#include "kiosk/game_model.hpp"
 #include "kiosk/model.hpp"
 #include "kiosk/sync/local_store.hpp"
 #include "kiosk/sync/sync_worker.hpp"
 #include "network/central_client.hpp"
+#include "network/games.hpp"
 
 namespace kiosk::adapter {
 
@@ -25,6 +27,9 @@ namespace kiosk::adapter {
 [[nodiscard]] Enrollment toModel(sync::Enrollment enrollment);
 [[nodiscard]] QueueFailure toModel(const sync::StoreError& error);
 [[nodiscard]] ScanTip toModel(hal::ScanHint hint);
+[[nodiscard]] GameDrawInfo toModel(const net::GameDraw& draw);
+/// The store's games and the member's tickets and undisplayed draws, from central's two answers.
+[[nodiscard]] GameOffer toModel(const net::GameList& games, const net::MemberGames& member);
 
 /// A call's result in the core's words, its error included.
 template <typename T>

@@ -68,6 +68,9 @@ class App {
     void carryOut(const PrintConsent& c);
     void carryOut(const LoadStaffReport& c);
     void carryOut(const AcknowledgeRefusal& c);
+    void carryOut(const LoadGames& c);
+    void carryOut(const DrawGame& c);
+    void carryOut(const MarkDrawShown& c);
     /// Reads what the maintenance screen shows (after acknowledging a refusal when T says so).
     template <typename T>
     void reportToStaff(const T& c);
@@ -75,7 +78,8 @@ class App {
     void automationTouch(AutomationServer::Command command);  ///< tap, type: a multi-frame job
     void automationCamera(AutomationServer::Command& command);
     void automationScreenshot(AutomationServer::Command& command);
-    void automationTime(AutomationServer::Command& command);  ///< idle, advance
+    void automationTime(AutomationServer::Command& command);     ///< idle, advance
+    void automationGesture(AutomationServer::Command& command);  ///< flick, scratch (the game board)
     void pollAutomation();
     void finishAutomationJob();
     /// Applies central's configuration (rewards, campaign, store keys) to the journey. UI thread.

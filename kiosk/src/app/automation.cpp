@@ -83,9 +83,11 @@ void App::handleAutomation(AutomationServer::Command command) {
         automationScreenshot(command);
     } else if (cmd == "idle" || cmd == "advance") {
         automationTime(command);
+    } else if (cmd == "flick" || cmd == "scratch") {
+        automationGesture(command);
     } else {
-        command.reply(
-            failure("unknown cmd '" + cmd + "' (state, tap, type, camera, screenshot, idle, advance)"));
+        command.reply(failure("unknown cmd '" + cmd +
+                              "' (state, tap, type, camera, screenshot, idle, advance, flick, scratch)"));
     }
 }
 
@@ -157,6 +159,42 @@ void App::automationScreenshot(AutomationServer::Command& command) {
     command.reply(written
                       ? json{{"ok", true}, {"path", path}, {"width", image->width}, {"height", image->height}}
                       : failure("cannot write " + path));
+}
+
+/// A finger on the game board, as the game screen reports it: {"cmd":"flick","speed":deg/s} or
+/// {"cmd":"scratch","cells":[…]}. The journey checks them against the controls on screen, as a touch.
+void App::automationGesture(AutomationServer::Command& command) {
+    const json& request = command.request;
+    std::vector<std::string> ids;
+    if (request.value("cmd", "") == "flick") {
+        if (!request.contains("speed") || !request["speed"].is_number_integer()) {
+            command.reply(failure("flick needs an integer \"speed\" (degrees per second)"));
+            return;
+        }
+        ids.push_back("flick:" + std::to_string(request["speed"].get<std::int64_t>()));
+    } else {
+        if (!request.contains("cells") || !request["cells"].is_array() || request["cells"].size() > 1000) {
+            command.reply(failure("scratch needs \"cells\": a list of at most 1000 cell numbers"));
+            return;
+        }
+        for (const auto& cell : request["cells"]) {
+            if (!cell.is_number_integer()) {
+                command.reply(failure("scratch cells are integers"));
+                return;
+            }
+            ids.push_back("scratch:" + std::to_string(cell.get<std::int64_t>()));
+        }
+    }
+    for (const auto& id : ids) {
+        if (m_journey->view().control(id) == nullptr) {
+            command.reply(failure("no control for '" + id + "' on screen " +
+                                  std::string(ui::screenName(m_journey->view().screen))));
+            return;
+        }
+        m_journey->onIntent(ui::Intent{id}, now());
+        dispatch(m_journey->takeCommands());
+    }
+    command.reply(stateOf(m_journey->view()));
 }
 
 /// "idle" moves only the journey's idle time; "advance" moves the kiosk's one clock (scanner, sync, journey).

@@ -10,6 +10,7 @@
 #include "hal/text_raster.hpp"
 #include "inbox.hpp"
 #include "kiosk/sync/local_store.hpp"
+#include "network/games.hpp"
 #include "network/idempotency_key.hpp"
 #include "tickets.hpp"
 #include "worker.hpp"
@@ -224,6 +225,65 @@ void App::carryOut(const LoadStaffReport& c) {
 
 void App::carryOut(const AcknowledgeRefusal& c) {
     reportToStaff(c);
+}
+
+void App::carryOut(const LoadGames& c) {
+    Inbox* inbox = m_inbox.get();
+    CentralLink* central = m_central.get();
+    m_centralWorker->post([inbox, central, c] {
+        GamesLoaded event{c.session, std::unexpected(offlineError())};
+        if (central->client) {
+            auto games = central->client->games();
+            auto member = games ? central->client->memberGames(c.phone) : std::unexpected(games.error());
+            if (games && member) {
+                event.result = adapter::toModel(*games, *member);
+            } else {
+                event.result = std::unexpected(adapter::toModel(games ? member.error() : games.error()));
+            }
+        }
+        inbox->post(std::move(event));
+    });
+}
+
+void App::carryOut(const DrawGame& c) {
+    Inbox* inbox = m_inbox.get();
+    CentralLink* central = m_central.get();
+    sync::LocalStore* store = m_store.get();
+    m_centralWorker->post([inbox, central, store, c] {
+        GameDrawn event{c.session, std::unexpected(offlineError())};
+        if (central->client) {
+            // One key for this play: an answer lost on the way is asked again and never draws twice.
+            const std::string key = net::newIdempotencyKey();
+            auto drawn = central->client->draw(c.gameId, c.phone, key);
+            if (!drawn && !drawn.error().definitive()) {
+                drawn = central->client->draw(c.gameId, c.phone, key);
+            }
+            if (drawn) {
+                event.result = adapter::toModel(drawn->draw);
+            } else {
+                event.result = std::unexpected(adapter::toModel(drawn.error()));
+            }
+        }
+        if (event.result && event.result->voucher) {
+            // Kept before it is shown or printed, so staff can reprint a prize voucher.
+            if (auto saved = store->saveVoucher(adapter::toStore(*event.result->voucher)); !saved) {
+                spdlog::error("prize voucher not kept for reprints: {}", saved.error().message);
+            }
+        }
+        inbox->post(std::move(event));
+    });
+}
+
+void App::carryOut(const MarkDrawShown& c) {
+    CentralLink* central = m_central.get();
+    m_centralWorker->post([central, c] {
+        // Lost, it only means central lists the draw again the next time the member plays here.
+        if (central->client) {
+            if (auto marked = central->client->markDisplayed(c.key, c.phone); !marked) {
+                spdlog::warn("draw {} not marked displayed: {}", c.key, marked.error().message);
+            }
+        }
+    });
 }
 
 }  // namespace kiosk

@@ -7,7 +7,7 @@
 namespace kiosk {
 namespace {
 
-constexpr std::array<std::pair<Action, std::string_view>, 14> kActions{{
+constexpr std::array<std::pair<Action, std::string_view>, 16> kActions{{
     {Action::Start, "start"},
     {Action::Back, "back"},
     {Action::Ok, "ok"},
@@ -22,12 +22,26 @@ constexpr std::array<std::pair<Action, std::string_view>, 14> kActions{{
     {Action::AlreadyMember, "consent:already_member"},
     {Action::CheckPrinterAgain, "printer:check"},
     {Action::Delete, "key:del"},
+    {Action::Play, "game:play"},
+    {Action::RevealAll, "game:reveal"},
 }};
 
 constexpr std::string_view kDigit = "key:";
 constexpr std::string_view kReward = "reward:";
 constexpr std::string_view kReprint = "reprint:";
 constexpr std::string_view kAcknowledge = "ack:";
+constexpr std::string_view kFlick = "flick:";
+constexpr std::string_view kScratch = "scratch:";
+
+/// The whole of `digits` as a number, or nullopt.
+std::optional<std::int64_t> wholeNumber(std::string_view digits) {
+    std::int64_t n = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (error != std::errc() || end != digits.data() + digits.size()) {
+        return std::nullopt;
+    }
+    return n;
+}
 
 }  // namespace
 
@@ -47,11 +61,20 @@ std::optional<Intent> decodeIntent(std::string_view id) {
         return Reprint{std::string(id.substr(kReprint.size()))};
     }
     if (id.starts_with(kAcknowledge)) {
-        const std::string_view digits = id.substr(kAcknowledge.size());
-        std::int64_t refusal = 0;
-        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), refusal);
-        if (error == std::errc() && end == digits.data() + digits.size()) {
-            return Acknowledge{refusal};
+        if (const auto refusal = wholeNumber(id.substr(kAcknowledge.size()))) {
+            return Acknowledge{*refusal};
+        }
+    }
+    // Bounded, so a hostile automation client cannot overflow the physics or the card's grid.
+    if (id.starts_with(kFlick)) {
+        if (const auto speed = wholeNumber(id.substr(kFlick.size()));
+            speed && *speed >= 0 && *speed <= 100'000) {
+            return Flick{static_cast<int>(*speed)};
+        }
+    }
+    if (id.starts_with(kScratch)) {
+        if (const auto cell = wholeNumber(id.substr(kScratch.size())); cell && *cell >= 0 && *cell < 10'000) {
+            return Scratch{static_cast<int>(*cell)};
         }
     }
     return std::nullopt;
@@ -72,6 +95,12 @@ std::string encodeIntent(const Intent& intent) {
         std::string operator()(const Reprint& r) const { return std::string(kReprint) + r.code; }
         std::string operator()(const Acknowledge& a) const {
             return std::string(kAcknowledge) + std::to_string(a.refusalId);
+        }
+        std::string operator()(const Flick& f) const {
+            return std::string(kFlick) + std::to_string(f.degreesPerSecond);
+        }
+        std::string operator()(const Scratch& c) const {
+            return std::string(kScratch) + std::to_string(c.cell);
         }
     };
     return std::visit(Encoder{}, intent);

@@ -10,6 +10,9 @@
 namespace kiosk {
 namespace {
 
+/// How often a moving screen (a spinning wheel) is rebuilt: 60 frames a second, only while it moves.
+constexpr std::chrono::milliseconds kAnimationFrame{16};
+
 /// The session of an answer, or nullopt for events that belong to no session.
 std::optional<std::uint64_t> sessionOf(const Event& event) {
     return std::visit(
@@ -47,6 +50,9 @@ bool Journey::wantsCamera() const {
 std::optional<std::chrono::milliseconds> Journey::nextWake(Now now) const {
     if (m_step == StepId::Attract) {
         return std::nullopt;
+    }
+    if (current().animating(now.mono)) {
+        return now.mono + kAnimationFrame;
     }
     const auto idle = nextIdleWake(now);
     if (const auto step = current().nextTick()) {

@@ -73,7 +73,9 @@ class ResultStep final : public Step {
     }
 
     void intent(StepContext& ctx, const Intent& intent) override {
-        if (intent == Intent{Action::Rewards}) {
+        if (intent == Intent{Action::Play}) {
+            ctx.go(StepId::Game);
+        } else if (intent == Intent{Action::Rewards}) {
             ctx.setMessage("");
             ctx.go(StepId::Rewards);
         } else if (intent == Intent{Action::History}) {
@@ -137,6 +139,7 @@ class ResultStep final : public Step {
                               m_printing == Printing::None;
         v.controls.push_back(
             {encodeIntent(Action::Rewards), ctx.tr("result.rewards"), ui::Control::Kind::Button, canSpend});
+        addPlay(ctx, v);
         v.controls.push_back({encodeIntent(Action::History), ctx.tr("result.history"),
                               ui::Control::Kind::Button, s.member.has_value()});
         if (s.consentAt > 0) {
@@ -186,6 +189,21 @@ class ResultStep final : public Step {
         const Session& s = ctx.session();
         if (outcome.status == ClaimOutcome::Status::Accepted && s.phone) {
             ctx.emit(LookupMember{ctx.sessionId(), s.phone->national()});
+        }
+    }
+
+    /// "Play" when central listed a game this member holds a ticket for, or a prize never shown.
+    static void addPlay(const StepContext& ctx, ui::View& v) {
+        const auto& games = ctx.session().games;
+        if (!games) {
+            return;
+        }
+        const bool ticket = std::any_of(games->games.begin(), games->games.end(),
+                                        [&](const GameInfo& g) { return games->ticketsFor(g.id) > 0; });
+        if (!games->undisplayed.empty() || ticket) {
+            v.controls.push_back({encodeIntent(Action::Play),
+                                  ctx.tr(games->undisplayed.empty() ? "result.play" : "result.see_prize"),
+                                  ui::Control::Kind::Button, ctx.sync().online});
         }
     }
 

@@ -28,6 +28,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "loyalty/receipt.hpp"
 
 namespace net {
@@ -230,6 +232,12 @@ struct Heartbeat {
     std::optional<UpdateReport> update;         ///< the update agent's, when it has one
 };
 
+// ---- promo games (the types are in network/games.hpp) -----------------------------------------------
+
+struct GameList;
+struct MemberGames;
+struct DrawAnswer;
+
 struct HeartbeatAnswer : Answer {
     std::vector<std::string> commands;  ///< e.g. "resync", "reload_config"; unknown ones are kept for logs
     std::optional<UpdateOffer> update;  ///< null/absent: nothing to install
@@ -283,7 +291,25 @@ class CentralClient {
     /// POST /v1/kiosks/{id}/heartbeat
     [[nodiscard]] Result<HeartbeatAnswer> heartbeat(const Heartbeat& beat);
 
+    // Promo games (games_calls.cpp; include network/games.hpp). Central decides every outcome.
+    /// GET /v1/games — the games playable at this kiosk's store now.
+    [[nodiscard]] Result<GameList> games();
+    /// GET /v1/members/{phone}/games — the member's tickets and draws (undisplayed ones first).
+    [[nodiscard]] Result<MemberGames> memberGames(const std::string& phone);
+    /// POST /v1/games/{id}/draws — spends a ticket and draws. Resending `idempotencyKey` returns the
+    /// same draw (replayed); refusals (game_no_ticket, game_daily_limit, game_not_available) are
+    /// Refused errors with central's code.
+    [[nodiscard]] Result<DrawAnswer> draw(const std::string& gameId, const std::string& phone,
+                                          const std::string& idempotencyKey);
+    /// POST /v1/games/draws/{key}/displayed — the kiosk showed this draw to the member.
+    [[nodiscard]] Result<Answer> markDisplayed(const std::string& idempotencyKey, const std::string& phone);
+
   private:
+    /// One JSON exchange for the calls implemented in other files of this library: central's 2xx
+    /// JSON object, or an Error (as sendJson in central_client.cpp).
+    [[nodiscard]] Result<nlohmann::json> jsonCall(const char* method, const std::string& path,
+                                                  const nlohmann::json* body, Answer& answer);
+
     struct Impl;
     explicit CentralClient(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;

@@ -31,6 +31,7 @@ enum class ScreenId {
     History,
     StaffPin,     ///< staff PIN entry, reached by the hidden gesture on Attract
     Maintenance,  ///< staff maintenance: device health, refused claims, voucher reprints
+    Game,         ///< a promo game: lucky wheel or scratch card
 };
 
 /// Stable lower-case name ("attract", "scan", ...) used by the automation socket and screenshots.
@@ -79,6 +80,21 @@ struct TierCard {
     bool operator==(const TierCard&) const = default;
 };
 
+/// The promo game's board. The core computes every position (the wheel's angle at the time the view was
+/// built, the scratched cells); the screen draws it and reports flicks and scratches as intents
+/// ("flick:<degrees per second>", "scratch:<cell>") on the controls "flick:*" and "scratch:*".
+struct GameBoard {
+    bool wheel = true;                 ///< false: a scratch card
+    std::vector<std::string> sectors;  ///< the wheel's sector labels, clockwise from the pointer at angle 0
+    float angle = 0.0F;                ///< the wheel's rotation, degrees clockwise
+    int columns = 0;                   ///< the scratch card's grid
+    int rows = 0;
+    std::vector<bool> scratched;  ///< row-major, columns x rows
+    std::string hidden;           ///< the text under the card (the prize once central answered)
+    bool celebrate = false;       ///< a prize was won: confetti
+    bool operator==(const GameBoard&) const = default;
+};
+
 struct View {
     ScreenId screen = ScreenId::Attract;
     std::string language;  ///< "vi" | "en"
@@ -87,11 +103,13 @@ struct View {
     std::vector<Control> controls;     ///< every control the screen offers, keypad keys included
     std::optional<std::string> entry;  ///< the field being typed (formatted phone, masked code)
     std::optional<TierCard> tier;
+    std::optional<GameBoard> game;
     bool cameraPreview = false;            ///< draw the live camera picture with the guide frame
     std::optional<std::string> countdown;  ///< idle countdown text, shown only near the timeout
     std::string status;                    ///< small status line (offline, pending sync, printer)
     std::uint64_t revision = 0;            ///< changes whenever anything above changes
 
+    /// The control `id`; an id "name:argument" also finds the control "name:*" (a flick, a scratch).
     [[nodiscard]] const Control* control(std::string_view id) const;
     bool operator==(const View&) const = default;
 };

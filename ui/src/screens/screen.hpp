@@ -50,4 +50,10 @@ class ListScreen final : public Screen {
     void body(Canvas& canvas, ImVec2 area) override;
 };
 
+/// A promo game (game_screen.cpp): the Decree 81 texts, the wheel or the scratch card, the buttons.
+class GameScreen final : public Screen {
+  protected:
+    void body(Canvas& canvas, ImVec2 area) override;
+};
+
 }  // namespace ui

@@ -1,0 +1,89 @@
+#pragma once
+// The promo-game answers of central (docs/api.md "Promo games", docs/games.md), as the kiosk reads
+// them. Central decides every outcome; these types only carry what it said. Plain data: any thread.
+// The calls that return them are CentralClient's (central_client.hpp, games section).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/receipt.hpp"
+#include "network/central_client.hpp"
+
+namespace net {
+
+/// Largest number of prizes a game may have (central refuses more; an answer with more is bad).
+inline constexpr std::size_t kMaxGamePrizes = 32;
+/// Odds are parts per million: a game's prizes and "nothing" add up to this.
+inline constexpr std::int64_t kOddsScale = 1'000'000;
+
+struct GamePrize {
+    std::string id;    ///< "P100"; the wheel's sector, in the game's order
+    std::string kind;  ///< "points", "reward", "gift" or "nothing"
+    std::string nameVi;
+    std::string nameEn;
+    std::int64_t oddsPpm = 0;    ///< 1..kOddsScale
+    std::int64_t points = 0;     ///< points prizes
+    std::int64_t valueDong = 0;  ///< gift prizes, dong
+};
+
+/// One game playable at this kiosk's store now, with the fields Decree 81/2018 has the kiosk show.
+struct Game {
+    std::string id;
+    std::string type;  ///< "wheel" or "scratch"
+    std::string nameVi;
+    std::string nameEn;
+    std::string registrationNumber;
+    std::string prizeStructureVi;
+    std::string prizeStructureEn;
+    std::int64_t dailyPlayLimit = 0;
+    loyalty::UnixSeconds endsAt = 0;
+    std::vector<GamePrize> prizes;  ///< 1..kMaxGamePrizes, in sector order
+    std::int64_t nothingOddsPpm = 0;
+};
+
+struct GameList : Answer {
+    std::vector<Game> games;
+};
+
+struct GameVoucher {
+    std::string code;
+    std::string qrPayload;  ///< signed by central, as any voucher
+    std::int64_t valueDong = 0;
+    loyalty::UnixSeconds expiresAt = 0;
+};
+
+/// One draw as central recorded it.
+struct GameDraw {
+    std::string idempotencyKey;
+    std::string gameId;
+    std::string prizeId;  ///< what was won; "" = nothing
+    std::string kind;     ///< the won prize's kind ("nothing" when prizeId is "")
+    std::string nameVi;
+    std::string nameEn;
+    std::int64_t points = 0;  ///< points credited
+    std::int64_t valueDong = 0;
+    std::int64_t balance = 0;  ///< the member's balance after the draw, points
+    loyalty::UnixSeconds drawnAt = 0;
+    bool displayed = false;              ///< a kiosk already showed it
+    bool replayed = false;               ///< central answered an earlier draw of this key again
+    std::optional<GameVoucher> voucher;  ///< reward and gift prizes
+};
+
+struct DrawAnswer : Answer {
+    GameDraw draw;
+};
+
+struct GameTickets {
+    std::string gameId;
+    std::int64_t count = 0;
+};
+
+/// The member's unused tickets, and their draws: undisplayed first, then the latest.
+struct MemberGames : Answer {
+    std::vector<GameTickets> tickets;
+    std::vector<GameDraw> draws;
+};
+
+}  // namespace net
