@@ -171,7 +171,7 @@ std::optional<ScanMeasures> measureCodeRegion(const Frame& frame) {
     std::vector<float> values(magnitude.begin<float>(), magnitude.end<float>());
     const auto nth = values.begin() + static_cast<std::ptrdiff_t>(values.size() * 95 / 100);
     std::nth_element(values.begin(), nth, values.end());
-    const double steepest = *nth;
+    const double steepest = static_cast<double>(*nth);
     cv::Mat levels = region.clone().reshape(1, 1);
     cv::sort(levels, levels, cv::SORT_EVERY_ROW | cv::SORT_ASCENDING);
     const double dark = levels.at<std::uint8_t>(0, levels.cols / 10);

@@ -492,7 +492,7 @@ TEST_P(CentralApi, OtpRedemptionVoucherAndConsume) {
     ASSERT_TRUE(key);
     auto verified = loyalty::verifyVoucherPayload(voucher["qr_payload"].get<std::string>(), *key, now());
     ASSERT_TRUE(verified);
-    EXPECT_EQ(verified->code.text(), voucher["code"]);
+    EXPECT_EQ(verified->code.text(), voucher["code"].get<std::string>());
 
     const std::string path = "/v1/vouchers/" + voucher["code"].get<std::string>() + "/consume";
     auto consumed = central().post(path, m_kiosk, Json{{"reference", "POS-1"}});
