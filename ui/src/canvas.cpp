@@ -129,7 +129,7 @@ void Canvas::record(const Control& control, std::uint32_t outline) {
 
 void Canvas::surface(const Control& control, ImVec2 size) {
     ImGui::InvisibleButton(("##" + control.id).c_str(), size);
-    record(control);
+    record(control, rgb(theme::kBorder));  // the screen draws the board inside it
 }
 
 void Canvas::hidden(const Control& control, ImVec2 size) {
