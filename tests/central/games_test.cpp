@@ -119,7 +119,7 @@ TEST_P(CentralGames, HostileConfigurationsAreRefusedAndNothingIsWritten) {
     unknownStore["stores"] = {"NOPE01"};
     EXPECT_EQ(m_central->put("/v1/admin/games/WHEEL1", kAdmin, unknownStore).code(), "store_unknown");
     Json unknownReward = good;
-    unknownReward["prizes"] = {prize("R", "reward", 10, {{"reward_id", "NO-SUCH"}})};
+    unknownReward["prizes"] = Json::array({prize("R", "reward", 10, {{"reward_id", "NO-SUCH"}})});
     EXPECT_EQ(m_central->put("/v1/admin/games/WHEEL1", kAdmin, unknownReward).code(), "reward_unknown");
     EXPECT_EQ(m_central->put("/v1/admin/games/wheel-1", kAdmin, good).status, 400);
     EXPECT_EQ(m_central->put("/v1/admin/games/WHEEL1", m_kiosk, good).status, 403);
