@@ -150,8 +150,12 @@ cv::Mat drawCounter(cv::Size size, Random& random) {
     const double base = random.real(50, 170);
     cv::Mat scene(size, CV_8UC3, cv::Scalar(base * 0.9, base, base * 1.05));
     for (int i = 0; i < 6; ++i) {
-        const cv::Point a(random.integer(0, size.width), random.integer(0, size.height));
-        const cv::Point b(a.x + random.integer(40, 400), a.y + random.integer(40, 300));
+        // One draw per statement: the order of a call's arguments is unspecified (g++ and clang differ),
+        // and the images must not depend on the compiler. This is the order g++ has always drawn in.
+        const int ay = random.integer(0, size.height);
+        const cv::Point a(random.integer(0, size.width), ay);
+        const int by = a.y + random.integer(40, 300);
+        const cv::Point b(a.x + random.integer(40, 400), by);
         const double level = random.real(30, 220);
         cv::rectangle(scene, a, b, cv::Scalar(level, level * 0.95, level * 0.9), cv::FILLED);
     }
@@ -181,8 +185,8 @@ void addGlare(cv::Mat& image, const std::vector<cv::Point2f>& qrCorners, int blo
     const cv::Rect box = cv::boundingRect(qrCorners);
     cv::Mat glare(image.size(), CV_32F, cv::Scalar(0));
     for (int i = 0; i < blobs; ++i) {
-        const cv::Point center(box.x + random.integer(0, std::max(1, box.width)),
-                               box.y + random.integer(0, std::max(1, box.height)));
+        const int centerY = box.y + random.integer(0, std::max(1, box.height));  // one draw a statement
+        const cv::Point center(box.x + random.integer(0, std::max(1, box.width)), centerY);
         const double radius = box.width * random.real(0.12, 0.25);
         cv::circle(glare, center, static_cast<int>(radius), cv::Scalar(random.real(170, 255)), cv::FILLED);
     }
@@ -270,7 +274,8 @@ std::string makeReceiptToken(std::uint64_t seed) {
     const auto keys = loyalty::SigningKeyPair::fromSeed(keySeed);
     loyalty::Receipt receipt;
     receipt.store = fmt::format("HCM{:03}", random.integer(1, 999));
-    receipt.number = fmt::format("{:08}-{:04}", random.integer(0, 99'999'999), random.integer(0, 9999));
+    const int till = random.integer(0, 9999);  // one draw a statement
+    receipt.number = fmt::format("{:08}-{:04}", random.integer(0, 99'999'999), till);
     receipt.amount = loyalty::Dong{random.integer(1, 500) * 1000LL};
     receipt.issuedAt = 1'750'000'000 + random.integer(0, 10'000'000);
     receipt.items = static_cast<std::uint32_t>(random.integer(1, 40));
@@ -340,16 +345,18 @@ cv::Mat renderReceiptPhoto(const std::string& token, Distortion distortion, std:
         cv::Point2f(static_cast<float>(qrRect.br().x), static_cast<float>(qrRect.br().y)),
         cv::Point2f(static_cast<float>(qrRect.x), static_cast<float>(qrRect.br().y))};
     for (int attempt = 0;; ++attempt) {
+        const double targetY = size.height / 2.0 + random.real(-0.2, 0.2) * reach * (attempt < 40 ? 1 : 0);
         const cv::Point2d target(size.width / 2.0 + random.real(-0.3, 0.3) * reach * (attempt < 40 ? 1 : 0),
-                                 size.height / 2.0 + random.real(-0.2, 0.2) * reach * (attempt < 40 ? 1 : 0));
+                                 targetY);  // one draw a statement
         std::array<cv::Point2f, 4> dest{};
         for (std::size_t i = 0; i < 4; ++i) {
             const double px = static_cast<double>(paperCorners[i].x - qrCenter.x) * scale;
             const double py = static_cast<double>(paperCorners[i].y - qrCenter.y) * scale;
-            dest[i] = cv::Point2f(static_cast<float>(target.x + px * std::cos(angle) - py * std::sin(angle) +
-                                                     random.real(-jitter, jitter)),
-                                  static_cast<float>(target.y + px * std::sin(angle) + py * std::cos(angle) +
-                                                     random.real(-jitter, jitter)));
+            const double y =
+                target.y + px * std::sin(angle) + py * std::cos(angle) + random.real(-jitter, jitter);
+            const double x =
+                target.x + px * std::cos(angle) - py * std::sin(angle) + random.real(-jitter, jitter);
+            dest[i] = cv::Point2f(static_cast<float>(x), static_cast<float>(y));
         }
         transform = cv::getPerspectiveTransform(paperCorners.data(), dest.data());
         cv::perspectiveTransform(qrCorners, qrInFrame, transform);

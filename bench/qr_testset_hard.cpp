@@ -32,7 +32,8 @@ void applyHardDistortion(Distortion distortion, Recipe& recipe, Random& random, 
             break;
         case Distortion::Large:  // a close-up: the code fills most of the frame, held upright-ish
             recipe.qrSidePx = random.real(420, 560);
-            recipe.rotationDeg = 90.0 * random.integer(0, 3) + random.real(-6, 6);
+            recipe.rotationDeg = 90.0 * random.integer(0, 3);  // one draw a statement (see qr_testset.cpp)
+            recipe.rotationDeg += random.real(-6, 6);
             break;
         case Distortion::Blur:
             recipe.defocusRadius = random.real(2.0, 5.0) * strength;
@@ -128,7 +129,8 @@ void crumplePaper(cv::Mat& sheet, cv::Mat& mask, int folds, Random& random) {
         // pulled towards it (what lies in the fold is hidden) and one side catches the light.
         const double angle = random.real(0, std::numbers::pi);
         const cv::Point2d normal(std::cos(angle), std::sin(angle));
-        const cv::Point2d through(random.real(0.25, 0.75) * sheet.cols, random.real(0.3, 0.7) * sheet.rows);
+        const double throughY = random.real(0.3, 0.7) * sheet.rows;  // one draw a statement
+        const cv::Point2d through(random.real(0.25, 0.75) * sheet.cols, throughY);
         const double shift = random.real(1.5, 4);
         const double width = random.real(4, 12);
         const double shading = random.real(0.08, 0.22);
