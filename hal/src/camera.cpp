@@ -7,6 +7,7 @@
 #include <functional>
 #include <utility>
 
+#include "hal/camera_controls.hpp"
 #include "hal/opencv_camera.hpp"
 #include "hal/virtual_camera.hpp"
 
@@ -54,6 +55,7 @@ std::expected<std::unique_ptr<Camera>, CameraError> makeCamera(const CameraConfi
             CameraError{CameraError::Kind::BadConfig,
                         fmt::format("camera: size {}x{} at {} fps is out of range (1-8192 px, 1-240 fps)",
                                     config.width, config.height, config.fps)});
+    if (auto controls = checkCameraControls(config); !controls) return std::unexpected(controls.error());
     for (const auto& [name, factory] : registry())
         if (name == config.driver) return factory(config, clock);
     std::string valid;

@@ -1,12 +1,16 @@
 #include "hal/opencv_camera.hpp"
 
 #include <fmt/core.h>
+#include <spdlog/spdlog.h>
+
+#include <linux/v4l2-controls.h>
 
 #include <charconv>
 #include <filesystem>
 #include <opencv2/videoio.hpp>
 
 #include "frame_mat.hpp"
+#include "hal/camera_controls.hpp"
 
 namespace hal {
 
@@ -26,6 +30,56 @@ std::string devicePath(const std::string& device) {
         return fmt::format("/dev/video{}", index);
     return device;
 }
+
+/// The camera's controls through OpenCV's V4L2 backend, which passes values through unscaled: the
+/// V4L2 controls exposure_auto (1 manual, 3 aperture priority = automatic on UVC cameras),
+/// exposure_time_absolute (100 µs units), focus_automatic_continuous and focus_absolute.
+class V4l2Controls final : public CaptureControls {
+  public:
+    explicit V4l2Controls(cv::VideoCapture& capture) : m_capture(capture) {}
+
+    bool set(CameraControl control, double value) override {
+        try {
+            return m_capture.set(property(control), toDevice(control, value));
+        } catch (const cv::Exception&) {
+            return false;
+        }
+    }
+
+    [[nodiscard]] std::optional<double> get(CameraControl control) const override {
+        try {
+            const double value = m_capture.get(property(control));
+            if (value == -1.0) return std::nullopt;  // OpenCV's "cannot tell"
+            return control == CameraControl::ExposureMs ? value / 10.0 : value;
+        } catch (const cv::Exception&) {
+            return std::nullopt;
+        }
+    }
+
+  private:
+    static int property(CameraControl control) {
+        switch (control) {
+            case CameraControl::AutoExposure:
+                return cv::CAP_PROP_AUTO_EXPOSURE;
+            case CameraControl::ExposureMs:
+                return cv::CAP_PROP_EXPOSURE;
+            case CameraControl::AutoFocus:
+                return cv::CAP_PROP_AUTOFOCUS;
+            case CameraControl::FocusPosition:
+                return cv::CAP_PROP_FOCUS;
+        }
+        return cv::CAP_PROP_FOCUS;
+    }
+
+    static double toDevice(CameraControl control, double value) {
+        if (control == CameraControl::AutoExposure)
+            return value != 0.0 ? V4L2_EXPOSURE_APERTURE_PRIORITY : V4L2_EXPOSURE_MANUAL;
+        if (control == CameraControl::ExposureMs) return value * 10.0;
+        return value;
+    }
+
+    cv::VideoCapture& m_capture;
+};
 
 }  // namespace
 
@@ -84,8 +138,18 @@ std::expected<void, CameraError> OpenCvCamera::tryOpen() {
         setState(CameraState::Reconnecting, message);
         return std::unexpected(CameraError{CameraError::Kind::Disconnected, std::move(message)});
     }
+    std::string controls = "(recorded video: no camera controls)";
+    if (!isFile) {
+        V4l2Controls v4l2(device->capture);
+        controls =
+            fmt::format("{}x{}; {}", device->capture.get(cv::CAP_PROP_FRAME_WIDTH),
+                        device->capture.get(cv::CAP_PROP_FRAME_HEIGHT), applyCameraControls(v4l2, m_config));
+    }
+    spdlog::info("camera {}: {}", path, controls);
     m_device = std::move(device);
     setState(CameraState::Streaming, {});
+    const std::lock_guard lock(m_mutex);
+    m_health.controls = std::move(controls);
     return {};
 }
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "frame_mat.hpp"
+#include "hal/camera_controls.hpp"
 
 namespace hal {
 
@@ -46,10 +47,14 @@ VirtualCamera::~VirtualCamera() = default;
 
 std::expected<void, CameraError> VirtualCamera::open() {
     auto opened = openSource();
+    RecordingCaptureControls controls;
+    std::string applied = applyCameraControls(controls, m_config);
     const std::lock_guard lock(m_mutex);
     m_health = CameraHealth{};
     m_health.state = opened ? CameraState::Streaming : CameraState::Closed;
     if (!opened) m_health.lastError = opened.error().message;
+    m_health.controls = std::move(applied);
+    m_askedControls = controls.asked();
     return opened;
 }
 
@@ -165,6 +170,11 @@ std::expected<void, std::string> VirtualCamera::showFile(const fs::path& path) {
     if (!frame) return std::unexpected(frame.error());
     show(*frame);
     return {};
+}
+
+std::vector<std::pair<CameraControl, double>> VirtualCamera::askedControls() const {
+    const std::lock_guard lock(m_mutex);
+    return m_askedControls;
 }
 
 void VirtualCamera::clearShown() {

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "hal/camera_controls.hpp"
+#include "hal/virtual_camera.hpp"
+
 namespace kiosk {
 namespace {
 
@@ -29,6 +32,12 @@ TEST(KioskConfig, RefusesWrongValuesNamingTheKey) {
         {"[timeouts]\nidle_seconds = \"45\"\n", "idle_seconds"},
         {"[timeouts]\nidle_seconds = 30\ncountdown_seconds = 30\n", "countdown_seconds"},
         {"[camera]\nfps = 0\n", "fps"},
+        {"[camera]\nformat = \"H264\"\n", "format"},
+        {"[camera]\nexposure_ms = \"8\"\n", "exposure_ms"},
+        {"[camera]\nexposure_ms = 0\n", "exposure_ms"},
+        {"[camera]\nfps = 30\nexposure_ms = 50\n", "exposure_ms"},
+        {"[camera]\nfocus = 4096\n", "focus"},
+        {"[camera]\nfocus = 12.5\n", "focus"},
         {"[receipts]\nmax_age_days = 0\n", "max_age_days"},
         {"[staff]\npin = \"12a4\"\n", "pin"},
         {"[staff]\npin = \"123\"\n", "pin"},
@@ -76,6 +85,34 @@ TEST(KioskConfig, TheUpdateSectionResolvesItsPathsAndReadsTheReleaseKey) {
     EXPECT_NE(notAKey.error().find("release_key"), std::string::npos);
     const auto good = loadReleaseKey(kSource / "assets/samples/DEV001.pub");
     EXPECT_TRUE(good.has_value()) << good.error();
+}
+
+TEST(KioskConfig, CameraSettingsReachTheCamera) {
+    auto config = parseKioskConfig(
+        "[camera]\ndriver = \"virtual\"\nwidth = 1920\nheight = 1080\nfps = 30\nformat = \"yuyv\"\n"
+        "exposure_ms = 8\nfocus = 40\n",
+        "/tmp");
+    ASSERT_TRUE(config.has_value()) << config.error();
+    EXPECT_EQ(config->camera.width, 1920);
+    EXPECT_EQ(config->camera.height, 1080);
+    EXPECT_EQ(config->camera.fourcc, hal::CaptureFourcc::Yuyv);
+    const hal::ManualClock clock;
+    auto camera = hal::makeCamera(config->camera, clock);
+    ASSERT_TRUE(camera.has_value()) << camera.error().message;
+    ASSERT_TRUE((*camera)->open().has_value());
+    const std::vector<std::pair<hal::CameraControl, double>> expected = {
+        {hal::CameraControl::AutoExposure, 0.0},
+        {hal::CameraControl::ExposureMs, 8.0},
+        {hal::CameraControl::AutoFocus, 0.0},
+        {hal::CameraControl::FocusPosition, 40.0}};
+    EXPECT_EQ(dynamic_cast<hal::VirtualCamera&>(**camera).askedControls(), expected);
+
+    // Left out: the camera's automatic modes, MJPG.
+    auto defaults = parseKioskConfig("[camera]\ndriver = \"virtual\"\n", "/tmp");
+    ASSERT_TRUE(defaults.has_value()) << defaults.error();
+    EXPECT_FALSE(defaults->camera.exposureMs.has_value());
+    EXPECT_FALSE(defaults->camera.focus.has_value());
+    EXPECT_EQ(defaults->camera.fourcc, hal::CaptureFourcc::Mjpg);
 }
 
 }  // namespace

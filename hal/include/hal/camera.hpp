@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <expected>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,7 +43,8 @@ struct CameraHealth {
     std::uint64_t framesDelivered = 0;
     std::uint32_t reconnectAttempts = 0;  ///< since the last frame
     std::string lastError;                ///< empty while healthy
-    MonotonicMs lastFrameAt = 0;          ///< Clock::monotonicMs() of the last frame, 0 if none
+    std::string controls;         ///< exposure and focus as applied at the last open (camera_controls.hpp)
+    MonotonicMs lastFrameAt = 0;  ///< Clock::monotonicMs() of the last frame, 0 if none
 
     [[nodiscard]] bool healthy() const { return state == CameraState::Streaming; }
 };
@@ -62,6 +64,10 @@ struct CameraConfig {
     int height = 720;
     int fps = 30;
     CaptureFourcc fourcc = CaptureFourcc::Mjpg;
+    /// Fixed exposure time in ms (automatic exposure off); nullopt = the camera's automatic exposure.
+    std::optional<double> exposureMs = std::nullopt;
+    /// Fixed lens position in the camera's units (autofocus off); nullopt = autofocus. camera_controls.hpp
+    std::optional<int> focus = std::nullopt;
     /// How long to wait between attempts to (re)open a missing device.
     std::int64_t reconnectIntervalMs = 2000;
     /// virtual: deliver file frames at `fps` in real time (kiosk demo) instead of as fast as asked

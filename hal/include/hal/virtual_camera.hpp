@@ -4,6 +4,8 @@
 //   a video file (e.g. an MJPG .avi)  played and rewound at the end (loops)
 //   a folder of images                 sorted by name, looped
 //   ""                                 nothing but what show() pushes
+// open() applies the config's exposure and focus to a recording of the controls (askedControls()), as
+// OpenCvCamera applies them to the device, and reports them in health().controls.
 // show(image) overrides the source until clearShown(): every grab() returns that image again (as a
 // real camera would while a receipt is held still).
 //
@@ -16,6 +18,7 @@
 #include <string>
 
 #include "hal/camera.hpp"
+#include "hal/camera_controls.hpp"
 
 namespace hal {
 
@@ -39,6 +42,8 @@ class VirtualCamera final : public Camera {
     [[nodiscard]] std::expected<void, std::string> showFile(const std::filesystem::path& path);
     /// Back to the configured source (or to "no frame" for a push-only camera).
     void clearShown();
+    /// The camera controls the last open() asked for, in order (camera_controls.hpp).
+    [[nodiscard]] std::vector<std::pair<CameraControl, double>> askedControls() const;
 
   private:
     struct Source;
@@ -51,6 +56,7 @@ class VirtualCamera final : public Camera {
     mutable std::mutex m_mutex;        ///< guards the members below
     std::optional<Frame> m_shown;
     CameraHealth m_health;
+    std::vector<std::pair<CameraControl, double>> m_askedControls;
 };
 
 }  // namespace hal

@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 
+#include "hal/camera_controls.hpp"
 #include "loyalty/signing.hpp"
 
 namespace kiosk {
@@ -46,6 +47,16 @@ bool read(const toml::table& table, std::string_view section, std::string_view k
     return false;
 }
 
+/// Reads an optional key of type T that has no default: absent leaves `out` empty.
+template <class T>
+bool readOptional(const toml::table& table, std::string_view section, std::string_view key,
+                  std::optional<T>& out, std::string& error) {
+    T value{};
+    if (!read(table, section, key, value, error)) return false;
+    if (table.at_path(std::string(section) + "." + std::string(key)).node() != nullptr) out = value;
+    return true;
+}
+
 /// The values read as TOML types before they are checked and turned into KioskConfig's types.
 struct RawFields {
     std::string orientation = "portrait";
@@ -59,6 +70,8 @@ struct RawFields {
     std::int64_t cameraWidth = 0;
     std::int64_t cameraHeight = 0;
     std::int64_t cameraFps = 0;
+    std::string cameraFormat = "MJPG";
+    std::optional<std::int64_t> cameraFocus = std::nullopt;
     std::string releaseKey;
     std::string updateRoot;
     std::int64_t quietMinutes = 10;
@@ -85,6 +98,9 @@ bool readFields(const toml::table& t, KioskConfig& c, RawFields& raw, std::strin
            read(t, "camera", "height", raw.cameraHeight, error) &&
            read(t, "camera", "fps", raw.cameraFps, error) &&
            read(t, "camera", "realtime", c.camera.realtime, error) &&
+           read(t, "camera", "format", raw.cameraFormat, error) &&
+           readOptional(t, "camera", "exposure_ms", c.camera.exposureMs, error) &&
+           readOptional(t, "camera", "focus", raw.cameraFocus, error) &&
            read(t, "printer", "driver", c.printerDriver, error) &&
            read(t, "printer", "address", c.printerAddress, error) &&
            read(t, "timeouts", "idle_seconds", raw.idleSeconds, error) &&
@@ -128,6 +144,11 @@ std::optional<std::string> invalidValue(const KioskConfig& c, const RawFields& r
     if (raw.cameraWidth < 16 || raw.cameraWidth > 8192 || raw.cameraHeight < 16 || raw.cameraHeight > 8192 ||
         raw.cameraFps < 1 || raw.cameraFps > 120)
         return "[camera] width/height must be 16..8192 and fps 1..120";
+    if (auto format = hal::parseCaptureFourcc(raw.cameraFormat); !format)
+        return "[camera] format: " + format.error().message;
+    if (raw.cameraFocus && (*raw.cameraFocus < 0 || *raw.cameraFocus > hal::kMaxFocusPosition))
+        return "[camera] focus must be 0.." + std::to_string(hal::kMaxFocusPosition) +
+               " (leave it out for autofocus)";
     return invalidUpdate(c, raw);
 }
 
@@ -137,6 +158,8 @@ void applyFields(KioskConfig& c, const RawFields& raw, const std::filesystem::pa
     c.camera.width = static_cast<int>(raw.cameraWidth);
     c.camera.height = static_cast<int>(raw.cameraHeight);
     c.camera.fps = static_cast<int>(raw.cameraFps);
+    c.camera.fourcc = *hal::parseCaptureFourcc(raw.cameraFormat);  // checked by invalidValue
+    if (raw.cameraFocus) c.camera.focus = static_cast<int>(*raw.cameraFocus);
     // A virtual camera's folder or video is a path like any other; a real device ("0", /dev/video2) is not.
     c.camera.device =
         c.camera.driver == "virtual" ? resolve(baseDir, raw.cameraDevice).string() : raw.cameraDevice;
@@ -204,6 +227,9 @@ std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlTe
         return std::unexpected(*invalid);
     }
     applyFields(c, raw, baseDir);
+    if (auto controls = hal::checkCameraControls(c.camera); !controls) {
+        return std::unexpected("[camera] " + controls.error().message);
+    }
     if (auto listed = readStoresAndRewards(t, baseDir, c); !listed) {
         return std::unexpected(listed.error());
     }
