@@ -130,6 +130,29 @@ async function fleetPage() {
       : el('table', { class: 'fleet' }, el('thead', {}, el('tr', {}, head)), el('tbody', {}, kiosks.map(kioskRow))));
 }
 
+// The member's marketing consent, who last changed it and when; support may withdraw it (audited).
+function consentBlock(member, phone) {
+  const consent = member.consent;
+  if (!consent) return null;
+  const line = el('p', { id: 'consent' }, `${t('members.marketing')}: `,
+    el('strong', {}, t(consent.marketing ? 'members.consentYes' : 'members.consentNo')),
+    ` · ${t('members.consentSource')}: ${consent.source} · ${time(consent.at)}`);
+  if (!consent.marketing || !may('members.adjust')) return line;
+  const why = el('input', { name: 'consent-reason', maxlength: 200, required: true });
+  const withdraw = el('form', { class: 'row', id: 'consent-withdraw' },
+    el('label', {}, t('members.consentReason'), why),
+    el('button', { type: 'submit' }, t('members.withdraw')));
+  withdraw.addEventListener('submit', (event) => {
+    event.preventDefault();
+    guarded(async () => {
+      await call('POST', `/v1/console/members/${encodeURIComponent(phone)}/consent/withdraw`, { reason: why.value });
+      await showMember(phone, '');
+      status(t('status.done'));
+    });
+  });
+  return el('div', {}, line, withdraw);
+}
+
 function memberCard(member, phone) {
   const history = member.revealed ? el('table', {}, el('tbody', {}, member.history.map((h) =>
     el('tr', {}, el('td', {}, time(h.at)), el('td', {}, h.kind), el('td', { class: 'num' }, h.points),
@@ -158,6 +181,7 @@ function memberCard(member, phone) {
     el('h2', {}, member.revealed ? member.phone : member.masked),
     el('p', {}, `${t('members.balance')}: `, el('strong', {}, member.balance), ' · ',
       `${t('members.tier')}: `, el('strong', {}, (state.lang === 'vi' ? member.tier_name_vi : member.tier_name_en) ?? member.tier ?? '—')),
+    consentBlock(member, phone),
     el('h3', {}, t('members.history')), history,
     may('members.reveal') && !member.revealed ? reveal : null,
     may('members.adjust') ? adjust : null);

@@ -40,6 +40,7 @@ struct NotifyServeOptions {
     int lateNext = 0;
     int lateMs = 2000;
     int slowMs = 0;
+    int threads = 64;
     bool duplicateReceipts = false;
 };
 
@@ -190,7 +191,13 @@ int runNotifyServe(const NotifyServeOptions& o) {
         receipts = std::make_unique<ReceiptSender>(o.callback, *secret, o.duplicateReceipts);
     std::atomic<int> requests{0};
     httplib::Server server;
-    server.new_task_queue = [] { return new httplib::ThreadPool(16); };
+    // A keep-alive connection holds a thread: as many threads as central has senders, and no limit of
+    // requests per connection (httplib's default of 5 would make central reconnect every 5 messages).
+    server.new_task_queue = [threads = static_cast<std::size_t>(o.threads)] {
+        return new httplib::ThreadPool(threads);
+    };
+    server.set_keep_alive_max_count(1'000'000);
+    server.set_tcp_nodelay(true);
     server.Post("/send", [&](const httplib::Request& req, httplib::Response& res) {
         handleSend(o, *secret, requests, accepted, receipts.get(), req, res);
     });
@@ -234,6 +241,8 @@ void addNotifyCommands(CLI::App& app, int& exitCode) {
     serve->add_option("--late-next", options->lateNext, "then answer N requests after --late-ms");
     serve->add_option("--late-ms", options->lateMs, "the delay of a late answer (default 2000)");
     serve->add_option("--slow-ms", options->slowMs, "answer every other request after this many ms");
+    serve->add_option("--threads", options->threads, "connections served at once (default 64)")
+        ->check(CLI::Range(1, 1024));
     serve->add_flag("--duplicate-receipts", options->duplicateReceipts, "send each receipt twice");
     serve->callback([options, &exitCode] { exitCode = runNotifyServe(*options); });
 }

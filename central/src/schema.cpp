@@ -360,9 +360,16 @@ CREATE TABLE console_audit (
   after_json TEXT NOT NULL DEFAULT '');
 )sql";
 
+// Version 8 — who last changed a member's marketing consent (issue 18, opt-out): '' = as given at
+// join (consent_kiosk, consent_at), else "kiosk:<id>", "console:<user>", "reply" (STOP) or "link" (the
+// opt-out link); consent_at is the time of that change.
+constexpr const char* kV8ConsentSource = R"sql(
+ALTER TABLE members ADD COLUMN consent_source TEXT NOT NULL DEFAULT '';
+)sql";
+
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
-    for (const char* sql : {kV1, kV2, kV3, kV4, kV5Fleet, kV6Notify, kV7Console}) {
+    for (const char* sql : {kV1, kV2, kV3, kV4, kV5Fleet, kV6Notify, kV7Console, kV8ConsentSource}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

@@ -147,6 +147,7 @@ std::unique_ptr<NotifWorker> startNotifications(const NotifySettings& n, Databas
     rules.marketingPerWeek = n.marketingPerWeek;
     rules.expiryReminderDays = n.expiryReminderDays;
     rules.voucherReminderDays = n.voucherReminderDays;
+    rules.tierRiskDays = n.tierRiskDays;
     rules.batch = static_cast<std::size_t>(n.batch);
     rules.pollMs = n.pollMs;
     const NotifProviderOptions provider{n.providerUrl, n.secret, n.language, n.timeoutMs};
@@ -155,7 +156,9 @@ std::unique_ptr<NotifWorker> startNotifications(const NotifySettings& n, Databas
     return std::make_unique<NotifWorker>(
         db, clock, rules, static_cast<std::size_t>(n.senders),
         [provider] { return makeHttpTransport(provider); },
-        [&service] { return service.pointsExpiryMonths(); });
+        [&service] {
+            return NotifCampaign{service.pointsExpiryMonths(), service.tierRules()};
+        });
 }
 
 }  // namespace

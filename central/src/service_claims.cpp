@@ -35,6 +35,7 @@
 #include <variant>
 
 #include "api/json_fields.hpp"
+#include "api/notif_api.hpp"
 #include "loyalty/earn.hpp"
 #include "loyalty/phone.hpp"
 #include "loyalty/time.hpp"
@@ -368,6 +369,12 @@ unsigned Service::pointsExpiryMonths() {
     return loaded ? (*loaded)->campaign.pointsExpiryMonths : 0;
 }
 
+std::optional<loyalty::TierRules> Service::tierRules() {
+    auto loaded = catalog();
+    if (!loaded) return std::nullopt;
+    return (*loaded)->tiers;
+}
+
 JsonResult Service::member(const Caller& caller, std::string_view phoneText) {
     if (caller.kind != Caller::Kind::Kiosk && caller.kind != Caller::Kind::Admin)
         return std::unexpected(apiError("forbidden"));
@@ -402,12 +409,14 @@ JsonResult Service::member(const Caller& caller, std::string_view phoneText) {
     // A read shows what the member can spend now: points past expiry are left out (they are written
     // off at the member's next redemption or adjustment).
     CENTRAL_TRY(expiring, expireDuePoints(c, memberId, (*loaded)->campaign.pointsExpiryMonths, now, false));
+    CENTRAL_TRY(consent, NotifStore(c).consentOf(phone->e164()));
     Json out{{"phone", phone->e164()},
              {"masked", phone->masked()},
              {"balance", found->front().integer(1) - *expiring},
              {"pending", 0},
              {"history", std::move(history)},
              {"server_time", now}};
+    if (*consent) out["consent"] = consentJson(**consent);
     addTierFields(out, loyalty::tierStatus(*entries, tiers, now), tiers);
     return out;
 }

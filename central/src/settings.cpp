@@ -141,7 +141,8 @@ void applyNotify(const toml::node* node, NotifySettings& n) {
                                                  "quiet_end_hour",
                                                  "marketing_per_week",
                                                  "expiry_reminder_days",
-                                                 "voucher_reminder_days"};
+                                                 "voucher_reminder_days",
+                                                 "tier_risk_days"};
     for (const auto& [key, value] : t)
         if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
             throw std::runtime_error("notify: unknown key " + std::string(key.str()));
@@ -165,6 +166,7 @@ void applyNotify(const toml::node* node, NotifySettings& n) {
     readBounded(t, "marketing_per_week", 0, 100, n.marketingPerWeek, "notify");
     readBounded(t, "expiry_reminder_days", 1, 90, n.expiryReminderDays, "notify");
     readBounded(t, "voucher_reminder_days", 1, 90, n.voucherReminderDays, "notify");
+    readBounded(t, "tier_risk_days", 1, 90, n.tierRiskDays, "notify");
     if (!n.providerUrl.empty() && n.secretFile.empty())
         throw std::runtime_error("notify.secret_file is required with notify.provider_url");
 }

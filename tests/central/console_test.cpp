@@ -252,6 +252,44 @@ TEST_P(ConsoleApi, AMemberIsMaskedUntilAReasonIsGivenAndEveryWriteIsAudited) {
     EXPECT_EQ(reveals[0]["reason"], "ticket 42");
 }
 
+TEST_P(ConsoleApi, SupportSeesAndWithdrawsMarketingConsentAudited) {
+    const auto kiosk = enrollDevKiosk(central());
+    auto body = claimBody(signReceipt(uniqueNumber(), 100'000, now() - 60), "0901234568");
+    body["consent"]["marketing"] = true;
+    ASSERT_EQ(central().post("/v1/claims", kiosk, body).status, 200);
+    addUser("a.support", "support");
+    addUser("a.marketer", "marketing");
+    addUser("an.owner", "owner");
+    const auto support = session("a.support");
+    const auto path = std::string("/v1/console/members/0901234568");
+
+    auto shown = call(support, "GET", path);
+    ASSERT_EQ(shown.status, 200) << shown.body.dump();
+    EXPECT_EQ(shown.body["consent"]["marketing"], true) << "shown even while the member is masked";
+    EXPECT_EQ(shown.body["consent"]["source"].get<std::string>().rfind("kiosk:", 0), 0u);
+    EXPECT_GT(shown.body["consent"]["at"].get<std::int64_t>(), 0);
+
+    const Json why{{"reason", "asked by phone, ticket 7"}};
+    EXPECT_EQ(call(support, "POST", path + "/consent/withdraw", why, "").status, 403) << "no CSRF token";
+    EXPECT_EQ(call(session("a.marketer"), "POST", path + "/consent/withdraw", why).status, 403);
+    EXPECT_EQ(call(support, "POST", path + "/consent/withdraw", Json::object()).status, 400) << "no reason";
+    auto done = call(support, "POST", path + "/consent/withdraw", why);
+    ASSERT_EQ(done.status, 200) << done.body.dump();
+    EXPECT_EQ(done.body["consent"]["marketing"], false);
+    EXPECT_EQ(done.body["consent"]["source"], "console:a.support");
+    EXPECT_EQ(call(support, "GET", path).body["consent"]["source"], "console:a.support");
+
+    std::vector<Json> withdrawals;
+    for (const auto& e : audit(session("an.owner")))
+        if (e["action"] == "member.consent_withdraw") withdrawals.push_back(e);
+    ASSERT_EQ(withdrawals.size(), 1u);
+    EXPECT_EQ(withdrawals[0]["actor"], "a.support");
+    EXPECT_EQ(withdrawals[0]["target"], "+84901234568");
+    EXPECT_EQ(withdrawals[0]["reason"], "asked by phone, ticket 7");
+    EXPECT_EQ(withdrawals[0]["before"]["marketing"], true);
+    EXPECT_EQ(withdrawals[0]["after"]["marketing"], false);
+}
+
 TEST_P(ConsoleApi, AStoreManagerSeesOnlyTheirStoresKiosksAndFigures) {
     const auto kiosk = enrollDevKiosk(central());
     ASSERT_EQ(central()

@@ -294,6 +294,78 @@ TEST_P(Notify, ExpiringPointsGiveOneReminderPerBatchPerMember) {
     EXPECT_EQ(provider.stats()["duplicates"], 0);
 }
 
+TEST_P(Notify, TierAtRiskWarnsOncePerPeriodFromTheDailyJob) {
+    TempDir dir;
+    const int port = freePort();
+    FakeProvider provider(dir, port, {});
+    CentralProcess central({databaseUrl(), "", notifyToml(port, dir, "language = \"en\"\n")});
+    const auto kiosk = enrollDevKiosk(central);
+    claim(central, kiosk, "0912345041", false, 10'000'000);  // 1,000 points: Gold (threshold 1,000)
+    claim(central, kiosk, "0912345042");                     // Silver: nothing to lose
+    ASSERT_TRUE(eventually([&] { return countEvent(outbox(central), "tier_up", "sent") == 1; }));
+    EXPECT_EQ(countEvent(outbox(central), "tier_at_risk", "sent"), 0u) << "a year before the drop";
+    // The Gold points leave the 365-day window in 10 days: within tier_risk_days (14).
+    advance(central, 355 * 86'400);
+    ASSERT_TRUE(eventually([&] { return countEvent(outbox(central), "tier_at_risk", "sent") == 1; }))
+        << central.log();
+    advance(central, 86'400);  // the next day's job sees the same drop: nothing new
+    advance(central, 86'400);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::vector<Json> warnings;
+    for (const auto& m : provider.messages())
+        if (m["event"] == "tier_at_risk") warnings.push_back(m);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_EQ(warnings[0]["phone"], "+84912345041");
+    EXPECT_EQ(warnings[0]["template_id"], "loyalty_tier_at_risk_en");
+    EXPECT_EQ(warnings[0]["category"], "transactional");
+    EXPECT_EQ(warnings[0]["params"]["tier_en"], "Gold");
+    EXPECT_EQ(warnings[0]["params"]["falls_to_en"], "Silver");
+    EXPECT_EQ(warnings[0]["params"]["falls_to_vi"], "Bạc");
+    EXPECT_EQ(warnings[0]["params"]["earn_to_keep"], "1000");
+    EXPECT_FALSE(warnings[0]["params"]["keep_until"].get<std::string>().empty());
+}
+
+TEST_P(Notify, KioskWithdrawalStopsTheNextPromotion) {
+    TempDir dir;
+    const int port = freePort();
+    FakeProvider provider(dir, port, {});
+    // Quiet from the current local hour for two hours: the promotion waits, queued, while the member
+    // withdraws at the kiosk.
+    const int hour = loyalty::localDateTime(now()).hour;
+    const std::string quiet = "quiet_start_hour = " + std::to_string(hour) +
+                              "\nquiet_end_hour = " + std::to_string((hour + 2) % 24) + "\n";
+    CentralProcess central({databaseUrl(), "", notifyToml(port, dir, quiet)});
+    const auto kiosk = enrollDevKiosk(central);
+    claim(central, kiosk, "0912345051", true);
+    claim(central, kiosk, "0912345052", true);
+    const auto before = central.get("/v1/members/0912345051", kiosk);
+    ASSERT_EQ(before.status, 200) << before.body.dump();
+    EXPECT_EQ(before.body["consent"]["marketing"], true);
+    EXPECT_EQ(before.body["consent"]["source"].get<std::string>().rfind("kiosk:", 0), 0u);
+    ASSERT_EQ(
+        central.post("/v1/admin/notify/promotions", kAdmin, Json{{"promotion_id", "P1"}}).body["queued"], 2);
+
+    EXPECT_EQ(central.post("/v1/members/0912345051/consent/withdraw", kAdmin, Json::object()).status, 403)
+        << "the kiosk's call, not the admin's";
+    EXPECT_EQ(central.post("/v1/members/0912345099/consent/withdraw", kiosk, Json::object()).status, 404);
+    EXPECT_EQ(central.post("/v1/members/12ab/consent/withdraw", kiosk, Json::object()).status, 422);
+    const auto at = serverTime(central);
+    auto withdrawn = central.post("/v1/members/0912345051/consent/withdraw", kiosk, Json::object());
+    ASSERT_EQ(withdrawn.status, 200) << withdrawn.body.dump();
+    EXPECT_EQ(withdrawn.body["consent"]["marketing"], false);
+    EXPECT_EQ(withdrawn.body["consent"]["source"], before.body["consent"]["source"]);  // this kiosk
+    EXPECT_GE(withdrawn.body["consent"]["at"].get<std::int64_t>(), at);
+    EXPECT_EQ(central.get("/v1/members/0912345051", kiosk).body["consent"]["marketing"], false);
+
+    advance(central, 2 * 3600 + 60);  // the quiet hours end: the queued promotion goes out
+    ASSERT_TRUE(eventually([&] { return countEvent(outbox(central), "promotion", "pending") == 0; }));
+    EXPECT_EQ(countEvent(outbox(central), "promotion", "suppressed"), 1u);
+    std::vector<std::string> promoted;
+    for (const auto& m : provider.messages())
+        if (m["event"] == "promotion") promoted.push_back(m["phone"]);
+    EXPECT_EQ(promoted, std::vector<std::string>{"+84912345052"});
+}
+
 TEST(NotifySettings, RefusedAtStartWithTheKeyNamed) {
     TempDir dir;
     const auto refusal = [&](const std::string& toml) {

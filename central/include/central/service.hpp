@@ -127,6 +127,8 @@ class Service {
 
     /// The campaign's points expiry in months (0 = never; also 0 when the campaign cannot be read).
     [[nodiscard]] unsigned pointsExpiryMonths();
+    /// The tier rules in effect (none when the catalog cannot be read).
+    [[nodiscard]] std::optional<loyalty::TierRules> tierRules();
 
     /// For /healthz: true if the database answers.
     [[nodiscard]] bool databaseHealthy();

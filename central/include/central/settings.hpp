@@ -43,14 +43,15 @@ struct NotifySettings {
     int maxAttempts = 10;
     int backoffBaseSeconds = 2;
     int backoffMaxSeconds = 900;
-    int senders = 4;
-    int batch = 200;
+    int senders = 16;
+    int batch = 500;
     int pollMs = 200;
     int quietStartHour = 21;
     int quietEndHour = 8;
     int marketingPerWeek = 2;
     int expiryReminderDays = 7;
     int voucherReminderDays = 3;
+    int tierRiskDays = 14;
 };
 
 struct Settings {

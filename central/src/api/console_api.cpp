@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "api/json_fields.hpp"
+#include "api/notif_api.hpp"
 #include "ops/console_ops.hpp"
 #include "ops/secrets.hpp"
 
@@ -257,6 +258,27 @@ class ConsoleApi {
         return reply(std::move(*done));
     }
 
+    /// Support withdraws a member's marketing consent (asked by phone, by letter…): audited with the
+    /// consent before and after.
+    Result withdrawConsent(const Request& q, const Json& body, const std::string& phone) const {
+        auto s = authorize(q, Permission::MemberAdjust, true);
+        if (!s) return std::unexpected(s.error());
+        if (auto known = onlyFields(body, {"reason"}); !known) return std::unexpected(known.error());
+        auto reason = requireString(body, "reason", 200);
+        if (!reason) return std::unexpected(reason.error());
+        auto before = m_service.member(kAdmin, phone);
+        if (!before) return std::unexpected(before.error());
+        auto done = central::withdrawConsent(m_service.database(), before->value("phone", ""),
+                                             m_service.clock().now(), "console:" + s->user.username);
+        if (!done) return std::unexpected(done.error());
+        const auto audited =
+            m_ops->audit(actor(*s, q), AuditRecord{"member.consent_withdraw", before->value("phone", ""),
+                                                   *reason, before->value("consent", Json::object()).dump(),
+                                                   (*done)["consent"].dump()});
+        if (!audited) return std::unexpected(audited.error());
+        return reply(std::move(*done));
+    }
+
     Result campaign(const Request& q, bool rewards) const {
         auto s = authorize(q, Permission::CampaignView, false);
         if (!s) return std::unexpected(s.error());
@@ -326,6 +348,9 @@ std::vector<ConsoleRoute> consoleRoutes(Service& service, const std::shared_ptr<
          [api, m](const Request& q, const Json&) { return api->member(q, m(q)); }},
         {"POST", R"(/v1/console/members/([^/]{1,64})/adjust)", "/v1/console/members/{phone}/adjust", true,
          [api, m](const Request& q, const Json& b) { return api->adjust(q, b, m(q)); }},
+        {"POST", R"(/v1/console/members/([^/]{1,64})/consent/withdraw)",
+         "/v1/console/members/{phone}/consent/withdraw", true,
+         [api, m](const Request& q, const Json& b) { return api->withdrawConsent(q, b, m(q)); }},
         {"GET", "/v1/console/campaign", "/v1/console/campaign", false,
          [api](const Request& q, const Json&) { return api->campaign(q, false); }},
         {"GET", "/v1/console/rewards", "/v1/console/rewards", false,

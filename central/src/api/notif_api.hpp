@@ -21,6 +21,15 @@ struct NotifProviderOptions {
     int timeoutMs = 5000;
 };
 
+/// {"marketing", "at", "source"}: a member's marketing consent as the kiosk and the console show it.
+[[nodiscard]] Json consentJson(const NotifStore::Consent& consent);
+
+/// Withdraws the marketing consent of `phone` (E.164) in its own transaction, recording `source`
+/// ("kiosk:<id>", "console:<user>", "reply", "link"); the next promotion to the member is suppressed
+/// when the worker picks it up. {"consent": {...}} as it is now; 404 not_found for no such member.
+[[nodiscard]] JsonResult withdrawConsent(Database& db, const std::string& phone, loyalty::UnixSeconds now,
+                                         const std::string& source);
+
 /// The provider request body of `message`: message_id (the idempotency key), phone, template_id,
 /// language, params (named, strings), category.
 [[nodiscard]] std::string providerBody(const NotifMessage& message, const std::string& language);
@@ -41,7 +50,8 @@ struct NotifRoute {
         const std::function<std::string(const char*)>& param, const Caller& caller, const Json& body)>
         handle;
 };
-/// The routes; `secret` verifies the callback ("" = notifications off: the callback answers 404).
+/// The routes (also the kiosk's consent withdrawal); `secret` verifies the callback ("" = notifications off:
+/// the callback answers 404).
 [[nodiscard]] std::vector<NotifRoute> notifRoutes(Database& db, const loyalty::Clock& clock,
                                                   std::string secret);
 

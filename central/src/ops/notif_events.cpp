@@ -41,19 +41,18 @@ DbResult<void> enqueueClaimNotices(Connection& c, const ClaimNotice& n) {
     return {};
 }
 
-DbResult<std::int64_t> enqueueExpiryReminders(Connection& c, std::int64_t memberId, const std::string& phone,
+DbResult<std::int64_t> enqueueExpiryReminders(Connection& c, const NotifStore::Recipient& to,
+                                              std::span<const loyalty::LedgerEntry> entries,
                                               unsigned expiryMonths, loyalty::UnixSeconds now,
                                               unsigned days) {
     if (expiryMonths == 0) return 0;
-    auto entries = NotifStore(c).entriesOf(memberId);
-    if (!entries) return std::unexpected(entries.error());
     // The expiries due by the horizon that are not due yet: the batches expiring in the window, each
     // with what is left of it after FIFO spending.
     const auto horizon = now + static_cast<loyalty::UnixSeconds>(days) * loyalty::kSecondsPerDay;
     std::int64_t added = 0;
-    for (const auto& expiry : loyalty::dueExpiries(*entries, expiryMonths, horizon)) {
+    for (const auto& expiry : loyalty::dueExpiries(entries, expiryMonths, horizon)) {
         if (expiry.at <= now) continue;
-        auto one = add(c, "remind:" + expiry.idempotencyKey, {memberId, phone}, "points_expiring", false,
+        auto one = add(c, "remind:" + expiry.idempotencyKey, to, "points_expiring", false,
                        {{"points", std::to_string(-expiry.points)},
                         {"expires_on", loyalty::formatLocalDate(loyalty::localDate(expiry.at))}},
                        now);
@@ -61,6 +60,30 @@ DbResult<std::int64_t> enqueueExpiryReminders(Connection& c, std::int64_t member
         added += *one ? 1 : 0;
     }
     return added;
+}
+
+DbResult<std::int64_t> enqueueTierRisk(Connection& c, const NotifStore::Recipient& to,
+                                       std::span<const loyalty::LedgerEntry> entries,
+                                       const loyalty::TierRules& rules, loyalty::UnixSeconds now,
+                                       unsigned days) {
+    const auto status = loyalty::tierStatus(entries, rules, now);
+    const auto horizon = now + static_cast<loyalty::UnixSeconds>(days) * loyalty::kSecondsPerDay;
+    if (!status.drop || status.drop->at > horizon) return 0;
+    const auto& drop = *status.drop;
+    using loyalty::Language;
+    auto one = add(c, "tier_risk:" + std::to_string(to.memberId) + ":" + std::to_string(drop.at), to,
+                   "tier_at_risk", false,
+                   {{"tier", std::string(loyalty::tierCode(status.tier))},
+                    {"tier_vi", std::string(loyalty::tierName(status.tier, Language::Vietnamese))},
+                    {"tier_en", std::string(loyalty::tierName(status.tier, Language::English))},
+                    {"falls_to_vi", std::string(loyalty::tierName(drop.fallsTo, Language::Vietnamese))},
+                    {"falls_to_en", std::string(loyalty::tierName(drop.fallsTo, Language::English))},
+                    {"earn_to_keep", std::to_string(drop.earnToKeep)},
+                    // The last day on which earning still helps (loyalty/tier.hpp).
+                    {"keep_until", loyalty::formatLocalDate(loyalty::localDate(drop.at - 1))}},
+                   now);
+    if (!one) return std::unexpected(one.error());
+    return *one ? 1 : 0;
 }
 
 DbResult<std::int64_t> enqueueVoucherReminders(Connection& c, loyalty::UnixSeconds now, unsigned days) {

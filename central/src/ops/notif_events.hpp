@@ -4,12 +4,15 @@
 // the change it announces was committed. Private to central_core.
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "central/database.hpp"
 #include "loyalty/clock.hpp"
+#include "loyalty/ledger.hpp"
 #include "loyalty/tier.hpp"
 #include "ops/notif_params.hpp"
+#include "store/notif_store.hpp"
 
 namespace central {
 
@@ -29,12 +32,23 @@ struct ClaimNotice {
 /// "earned" (and "tier_up" / "tier_down") for a claim; keyed by its receipt, so never twice.
 [[nodiscard]] DbResult<void> enqueueClaimNotices(Connection& c, const ClaimNotice& notice);
 
-/// "points_expiring" reminders of one member: one per FIFO batch (earn lot) whose points expire in
-/// (now, now + days], keyed by the lot, so a daily job that runs again adds nothing.
-/// `expiryMonths` as the campaign's (0 = points never expire: nothing). Returns how many were added.
-[[nodiscard]] DbResult<std::int64_t> enqueueExpiryReminders(Connection& c, std::int64_t memberId,
-                                                            const std::string& phone, unsigned expiryMonths,
-                                                            loyalty::UnixSeconds now, unsigned days);
+/// "points_expiring" reminders of one member (`entries`: all of theirs, in order): one per FIFO batch
+/// (earn lot) whose points expire in (now, now + days], keyed by the lot, so a daily job that runs
+/// again adds nothing. `expiryMonths` as the campaign's (0 = points never expire: nothing). Returns
+/// how many were added.
+[[nodiscard]] DbResult<std::int64_t> enqueueExpiryReminders(Connection& c, const NotifStore::Recipient& to,
+                                                            std::span<const loyalty::LedgerEntry> entries,
+                                                            unsigned expiryMonths, loyalty::UnixSeconds now,
+                                                            unsigned days);
+
+/// "tier_at_risk": the member's tier falls in (now, now + days] unless they earn more (the drop of
+/// loyalty::tierStatus). Keyed by member and the moment of that drop: one message per period at risk,
+/// however often the daily job runs; earning enough to push the drop later starts a new period.
+/// Returns 1 when it was added.
+[[nodiscard]] DbResult<std::int64_t> enqueueTierRisk(Connection& c, const NotifStore::Recipient& to,
+                                                     std::span<const loyalty::LedgerEntry> entries,
+                                                     const loyalty::TierRules& rules,
+                                                     loyalty::UnixSeconds now, unsigned days);
 
 /// "voucher_expiring" reminders: every unconsumed voucher expiring in (now, now + days], once each.
 [[nodiscard]] DbResult<std::int64_t> enqueueVoucherReminders(Connection& c, loyalty::UnixSeconds now,

@@ -59,8 +59,8 @@ loyalty::UnixSeconds marketingAllowedAt(loyalty::UnixSeconds now, const NotifRul
 }
 
 NotifWorker::NotifWorker(Database& db, const loyalty::Clock& clock, NotifRules rules, std::size_t senders,
-                         const TransportFactory& factory, std::function<unsigned()> expiryMonths)
-    : m_db(db), m_clock(clock), m_rules(rules), m_expiryMonths(std::move(expiryMonths)) {
+                         const TransportFactory& factory, std::function<NotifCampaign()> campaign)
+    : m_db(db), m_clock(clock), m_rules(rules), m_campaign(std::move(campaign)) {
     for (std::size_t i = 0; i < std::max<std::size_t>(1, senders); ++i) m_transports.push_back(factory());
     m_thread = std::thread([this] { run(); });
 }
@@ -168,26 +168,43 @@ void NotifWorker::dailyJob() {
     const auto now = m_clock.now();
     const auto today = loyalty::startOfLocalDay(loyalty::localDate(now));
     if (today == m_lastDailyRun) return;
-    const unsigned months = m_expiryMonths();
-    std::int64_t after = 0, added = 0;
+    const auto campaign = m_campaign();
+    // Members who earned within the tier window can hold a tier (a year by default).
+    const auto earnedSince =
+        campaign.tiers ? now - campaign.tiers->windowDays() * loyalty::kSecondsPerDay : now;
+    std::int64_t after = 0, added = 0, atRisk = 0;
     while (true) {
-        using Page = std::pair<std::int64_t, std::int64_t>;  // (last member id or -1, reminders added)
+        struct Page {
+            std::int64_t last = -1;  ///< the last member id, -1 = no more
+            std::int64_t reminders = 0;
+            std::int64_t atRisk = 0;
+        };
         auto page = transact(m_db, [&](Connection& c) -> std::expected<Page, ApiError> {
-            auto members = NotifStore(c).membersWithPoints(after, kMembersPerTransaction);
+            NotifStore store(c);
+            auto members = store.membersToRemind(after, earnedSince, kMembersPerTransaction);
             if (!members) return std::unexpected(storageError(members.error()));
-            std::int64_t count = 0;
+            Page out;
             for (const auto& m : *members) {
-                auto one = enqueueExpiryReminders(c, m.memberId, m.phone, months, now,
+                auto entries = store.entriesOf(m.memberId);
+                if (!entries) return std::unexpected(storageError(entries.error()));
+                auto one = enqueueExpiryReminders(c, m, *entries, campaign.pointsExpiryMonths, now,
                                                   static_cast<unsigned>(m_rules.expiryReminderDays));
                 if (!one) return std::unexpected(storageError(one.error()));
-                count += *one;
+                out.reminders += *one;
+                if (!campaign.tiers) continue;
+                auto risk = enqueueTierRisk(c, m, *entries, *campaign.tiers, now,
+                                            static_cast<unsigned>(m_rules.tierRiskDays));
+                if (!risk) return std::unexpected(storageError(risk.error()));
+                out.atRisk += *risk;
             }
-            return Page{members->empty() ? -1 : members->back().memberId, count};
+            out.last = members->empty() ? -1 : members->back().memberId;
+            return out;
         });
         if (!page) return;  // tried again at the next look
-        if (page->first < 0) break;
-        after = page->first;
-        added += page->second;
+        if (page->last < 0) break;
+        after = page->last;
+        added += page->reminders;
+        atRisk += page->atRisk;
     }
     auto vouchers = transact(m_db, [&](Connection& c) -> std::expected<std::int64_t, ApiError> {
         auto n = enqueueVoucherReminders(c, now, static_cast<unsigned>(m_rules.voucherReminderDays));
@@ -196,7 +213,8 @@ void NotifWorker::dailyJob() {
     });
     if (!vouchers) return;
     m_lastDailyRun = today;
-    spdlog::info("notify daily job: points_expiring={} voucher_expiring={}", added, *vouchers);
+    spdlog::info("notify daily job: points_expiring={} voucher_expiring={} tier_at_risk={}", added, *vouchers,
+                 atRisk);
 }
 
 }  // namespace central

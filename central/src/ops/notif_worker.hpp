@@ -4,7 +4,8 @@
 // hours, at most K a week per member), hands them to the provider through a NotifTransport on a few
 // sender threads, and writes every outcome back in one transaction per batch: sent; retried with
 // exponential backoff and jitter on a timeout, 5xx or 429; dead-lettered on any other 4xx or after the
-// last attempt. Once a local day it queues the points and voucher expiry reminders.
+// last attempt. Once a local day it queues the points and voucher expiry reminders and the tier-at-risk
+// warnings.
 // Several central processes may run one each: a claimed message is leased, and the provider drops a
 // copy by its idempotency key.
 
@@ -13,12 +14,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "central/database.hpp"
 #include "loyalty/clock.hpp"
+#include "loyalty/tier.hpp"
 #include "store/notif_store.hpp"
 
 namespace central {
@@ -46,7 +49,8 @@ struct NotifRules {
     int marketingPerWeek = 2;     ///< K
     int expiryReminderDays = 7;   ///< points expiring within N days get a reminder
     int voucherReminderDays = 3;
-    std::size_t batch = 200;
+    int tierRiskDays = 14;  ///< a tier falling within N days gets a warning
+    std::size_t batch = 500;
     int pollMs = 200;  ///< real milliseconds between looks at an empty outbox
 };
 
@@ -57,13 +61,19 @@ struct NotifRules {
 /// When marketing may be sent next: `now` outside quiet hours, else the end of the quiet hours.
 [[nodiscard]] loyalty::UnixSeconds marketingAllowedAt(loyalty::UnixSeconds now, const NotifRules& rules);
 
+/// What the daily job reads from the campaign, again each day.
+struct NotifCampaign {
+    unsigned pointsExpiryMonths = 0;          ///< 0 = points never expire
+    std::optional<loyalty::TierRules> tiers;  ///< none when the catalog cannot be read: no tier warnings
+};
+
 class NotifWorker {
   public:
     using TransportFactory = std::function<std::unique_ptr<NotifTransport>()>;
-    /// `senders` transports are made up front. `expiryMonths` reads the campaign's points expiry.
+    /// `senders` transports are made up front. `campaign` is called by the worker thread once a day.
     /// Starts the thread; the destructor stops and joins it (a batch in flight is finished).
     NotifWorker(Database& db, const loyalty::Clock& clock, NotifRules rules, std::size_t senders,
-                const TransportFactory& factory, std::function<unsigned()> expiryMonths);
+                const TransportFactory& factory, std::function<NotifCampaign()> campaign);
     ~NotifWorker();
     NotifWorker(const NotifWorker&) = delete;
     NotifWorker& operator=(const NotifWorker&) = delete;
@@ -81,7 +91,7 @@ class NotifWorker {
     const loyalty::Clock& m_clock;
     NotifRules m_rules;
     std::vector<std::unique_ptr<NotifTransport>> m_transports;
-    std::function<unsigned()> m_expiryMonths;
+    std::function<NotifCampaign()> m_campaign;
     std::int64_t m_lastDailyRun = -1;  ///< local day number of the last daily job
     std::mutex m_mutex;
     std::condition_variable m_wake;

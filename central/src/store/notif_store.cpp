@@ -103,12 +103,26 @@ DbResult<bool> NotifStore::marketingConsent(std::int64_t memberId) {
     return !rows->empty() && rows->front().integer(0) != 0;
 }
 
-DbResult<bool> NotifStore::withdrawMarketing(const std::string& phone, loyalty::UnixSeconds at) {
+DbResult<std::optional<NotifStore::Consent>> NotifStore::withdrawMarketing(const std::string& phone,
+                                                                           loyalty::UnixSeconds at,
+                                                                           const std::string& source) {
     auto rows = m_c.query(
-        "UPDATE members SET consent_marketing = 0, consent_at = $2 WHERE phone = $1 RETURNING member_id",
-        {phone, at});
+        "UPDATE members SET consent_marketing = 0, consent_at = $2, consent_source = $3 WHERE phone = $1 AND "
+        "consent_marketing <> 0",
+        {phone, at, source});
     if (!rows) return std::unexpected(rows.error());
-    return !rows->empty();
+    return consentOf(phone);
+}
+
+DbResult<std::optional<NotifStore::Consent>> NotifStore::consentOf(const std::string& phone) {
+    auto rows = m_c.query(
+        "SELECT consent_marketing, consent_at, consent_source, consent_kiosk FROM members WHERE phone = $1",
+        {phone});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::nullopt;
+    const auto& row = rows->front();
+    return Consent{row.integer(0) != 0, row.integer(1),
+                   row.text(2).empty() ? "kiosk:" + row.text(3) : row.text(2)};
 }
 
 DbResult<std::vector<loyalty::LedgerEntry>> NotifStore::entriesOf(std::int64_t memberId) {
@@ -125,12 +139,14 @@ DbResult<std::vector<loyalty::LedgerEntry>> NotifStore::entriesOf(std::int64_t m
     return entries;
 }
 
-DbResult<std::vector<NotifStore::Recipient>> NotifStore::membersWithPoints(std::int64_t afterId,
-                                                                           std::size_t limit) {
+DbResult<std::vector<NotifStore::Recipient>> NotifStore::membersToRemind(std::int64_t afterId,
+                                                                         loyalty::UnixSeconds earnedSince,
+                                                                         std::size_t limit) {
     auto rows = m_c.query(
-        "SELECT member_id, phone FROM members WHERE balance > 0 AND member_id > $1 ORDER BY member_id LIMIT "
-        "$2",
-        {afterId, static_cast<std::int64_t>(limit)});
+        "SELECT m.member_id, m.phone FROM members m WHERE m.member_id > $1 AND (m.balance > 0 OR EXISTS "
+        "(SELECT 1 FROM ledger l WHERE l.member_id = m.member_id AND l.points > 0 AND l.at > $2)) ORDER BY "
+        "m.member_id LIMIT $3",
+        {afterId, earnedSince, static_cast<std::int64_t>(limit)});
     if (!rows) return std::unexpected(rows.error());
     std::vector<Recipient> out;
     for (const auto& row : *rows) out.push_back({row.integer(0), row.text(1)});

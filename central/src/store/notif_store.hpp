@@ -73,8 +73,11 @@ class NotifStore {
         std::int64_t memberId = 0;
         std::string phone;
     };
-    /// Members holding points (the expiry reminders' candidates), after `afterId`, `limit` at most.
-    [[nodiscard]] DbResult<std::vector<Recipient>> membersWithPoints(std::int64_t afterId, std::size_t limit);
+    /// The daily job's candidates, after `afterId`, `limit` at most: members holding points (expiry
+    /// reminders) or who earned since `earnedSince` (their tier may be at risk).
+    [[nodiscard]] DbResult<std::vector<Recipient>> membersToRemind(std::int64_t afterId,
+                                                                   loyalty::UnixSeconds earnedSince,
+                                                                   std::size_t limit);
     /// Members who consent to marketing now.
     [[nodiscard]] DbResult<std::vector<Recipient>> marketingMembers();
     struct ExpiringVoucher {
@@ -87,8 +90,19 @@ class NotifStore {
     /// Unconsumed vouchers expiring in (from, to].
     [[nodiscard]] DbResult<std::vector<ExpiringVoucher>> vouchersExpiring(loyalty::UnixSeconds from,
                                                                           loyalty::UnixSeconds to);
-    /// Withdraws the marketing consent of `phone` (a STOP reply or the opt-out link); false: no member.
-    [[nodiscard]] DbResult<bool> withdrawMarketing(const std::string& phone, loyalty::UnixSeconds at);
+    /// A member's marketing consent and who last changed it.
+    struct Consent {
+        bool marketing = false;
+        loyalty::UnixSeconds at = 0;
+        std::string source;  ///< "kiosk:<id>" (at join or withdrawn there), "console:<user>", "reply", "link"
+    };
+    /// Withdraws the marketing consent of `phone` (E.164) at `at`, recording `source`; a consent already
+    /// withdrawn keeps its first time and source. The consent after it; nullopt: no such member.
+    [[nodiscard]] DbResult<std::optional<Consent>> withdrawMarketing(const std::string& phone,
+                                                                     loyalty::UnixSeconds at,
+                                                                     const std::string& source);
+    /// The consent of `phone` (E.164); nullopt: no such member.
+    [[nodiscard]] DbResult<std::optional<Consent>> consentOf(const std::string& phone);
 
   private:
     Connection& m_c;
