@@ -7,6 +7,7 @@
 
 #include "app/app.hpp"
 #include "app/config.hpp"
+#include "loyalty/release.hpp"
 
 int main(int argc, char** argv) {
     const auto processStart = std::chrono::steady_clock::now();
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
     std::string orientation;
     std::string language;
     std::string dataDir;
+    std::string releaseVersion;
     bool demo = false;
     auto* config =
         cli.add_option("--config", configFile, "kiosk configuration (TOML)")->check(CLI::ExistingFile);
@@ -26,6 +28,11 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"portrait", "landscape"}));
     cli.add_option("--language", language, "override the start language")->check(CLI::IsMember({"vi", "en"}));
     cli.add_option("--data-dir", dataDir, "override [kiosk] data_dir (the outbox and the credential)");
+    cli.add_option("--release-version", releaseVersion,
+                   "the version of the update slot this binary runs from (the launcher passes it)")
+        ->check([](const std::string& v) {
+            return loyalty::parseReleaseVersion(v) ? std::string() : "not MAJOR.MINOR.PATCH: " + v;
+        });
     CLI11_PARSE(cli, argc, argv);
     if (!demo && configFile.empty()) {
         spdlog::error("give --config FILE or --demo");
@@ -49,6 +56,7 @@ int main(int argc, char** argv) {
         if (!dataDir.empty()) {
             loaded->dataDir = dataDir;
         }
+        loaded->releaseVersion = releaseVersion;
         auto devices = kiosk::Devices::fromConfig(*loaded);
         kiosk::App app(std::move(*loaded), std::move(devices), processStart);
         return app.run();

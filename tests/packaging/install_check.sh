@@ -61,8 +61,9 @@ sed -i -e "s|^url = .*|url = \"http://127.0.0.1:$port\"|" -e "s|^enrollment_code
   -e 's|^driver = "escpos-usb"|driver = "none"|' -e 's|^fullscreen = true|fullscreen = false|' \
   /etc/loyalty/kiosk.toml
 socket=/var/lib/loyalty-kiosk/automation.sock
-SDL_VIDEODRIVER=dummy runuser -u loyalty-kiosk -- /usr/bin/kiosk --config /etc/loyalty/kiosk.toml \
-  --automation "$socket" >/tmp/kiosk.log 2>&1 &
+# Through the installed launcher, as loyalty-kiosk.service starts it (no [update]: it execs the kiosk).
+SDL_VIDEODRIVER=dummy runuser -u loyalty-kiosk -- /usr/lib/loyalty-kiosk/kiosk-launcher \
+  --config /etc/loyalty/kiosk.toml --kiosk /usr/bin/kiosk -- --automation "$socket" >/tmp/kiosk.log 2>&1 &
 pids+=($!)
 state=""
 for _ in $(seq 150); do

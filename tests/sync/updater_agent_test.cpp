@@ -55,6 +55,11 @@ class Agent {
     [[nodiscard]] const std::string& id() const { return m_id; }
     [[nodiscard]] net::UpdateReport status() const { return m_control->status(); }
     [[nodiscard]] int lives() const { return m_lives; }
+    /// The free space the agent must leave after unpacking (an injected disk-full), then a restart.
+    void setSpare(std::uint64_t bytes) {
+        m_spare = bytes;
+        restart();
+    }
 
   private:
     void start() {
@@ -72,7 +77,7 @@ class Agent {
         options.initialBackoff = 100ms;
         options.maxBackoff = 1000ms;
         options.updater =
-            kiosk::sync::UpdaterOptions{m_dir / "agent", m_releaseKey, "stable", 16u << 20, 0, 2s};
+            kiosk::sync::UpdaterOptions{m_dir / "agent", m_releaseKey, "stable", 16u << 20, m_spare, 2s};
         options.updateControl = m_control;
         m_worker = std::make_unique<kiosk::sync::SyncWorker>(
             *m_store, clientFor(m_central, m_id, m_credential), m_clock, options, kiosk::sync::SyncEvents{});
@@ -88,6 +93,7 @@ class Agent {
     std::string m_credential;
     std::string m_version;
     int m_lives = 0;
+    std::uint64_t m_spare = 0;
     hal::SystemClock m_clock;
     std::shared_ptr<kiosk::sync::UpdateControl> m_control;
     std::unique_ptr<kiosk::sync::LocalStore> m_store;
@@ -210,6 +216,7 @@ TEST_P(UpdaterAgents, RefusalsAreReportedWithTheirReasonAndChangeNothingOnDisk) 
         std::string version;
         std::function<std::string(const std::string& bytes)> manifest;
         std::string code;
+        std::uint64_t spare = 0;  ///< the agent's free-space spare: 2^62 bytes is a full disk
     };
     const std::vector<Case> cases = {
         {"signed with another key", "1.3.0",
@@ -226,8 +233,13 @@ TEST_P(UpdaterAgents, RefusalsAreReportedWithTheirReasonAndChangeNothingOnDisk) 
         {"expired", "1.5.0",
          [&](const std::string& b) { return signedManifest(b, "1.5.0", m_key, central_test::now() - 3600); },
          "expired"},
+        // Downloaded and verified, then the free-space check before unpacking says no (an injected full
+        // disk: the agent must leave more free space than the disk has).
+        {"a full disk", "1.6.0", [&](const std::string& b) { return signedManifest(b, "1.6.0", m_key); },
+         "disk_full", std::uint64_t{1} << 62},
     };
     for (const auto& c : cases) {
+        if (c.spare != 0) m_agents[0]->setSpare(c.spare);
         const auto bytes = tarBundle(m_dir.path(), c.version, false);
         const auto release = publish(*m_central, bytes, c.manifest(bytes));
         ASSERT_GT(release, 0) << c.what;

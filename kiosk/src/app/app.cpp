@@ -193,7 +193,7 @@ void App::connectCentral() {
         return std::map<std::string, std::string>{{"camera", health.healthy() ? "ok" : health.lastError}};
     };
     sync::SyncOptions syncOptions;
-    syncOptions.version = KIOSK_VERSION;
+    syncOptions.version = m_config.releaseVersion.empty() ? KIOSK_VERSION : m_config.releaseVersion;
     m_central->update = configureUpdater(m_config.update, syncOptions);
     if (client.credential.empty()) {
         syncOptions.enrollmentCode = m_config.enrollmentCode;

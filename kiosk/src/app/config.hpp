@@ -28,6 +28,9 @@ struct KioskConfig {
     std::string printerDriver = "none";      ///< see docs/automation.md; "none" = no printer configured
     std::string printerAddress;              ///< e.g. "127.0.0.1:9100" for a TCP / virtual printer
     std::filesystem::path automationSocket;  ///< empty: automation off
+    /// The version of the install this binary runs from (--release-version: the launcher passes the
+    /// update slot's VERSION); empty: the build's own version.
+    std::string releaseVersion;
     std::chrono::milliseconds idleTimeout{45'000};
     std::chrono::milliseconds countdownFrom{10'000};
     std::string consentTextVersion = "consent-2026-11";

@@ -205,6 +205,11 @@ Next Updater::switchWhenQuiet() {
 Next Updater::refuse(const std::string& code, const std::string& detail) {
     spdlog::warn("updater: release {} refused: {} ({})", m_offer ? m_offer->releaseId : 0, code, detail);
     setReport("refused", code + ": " + detail);
+    // A refused release leaves nothing behind: not its staged bytes (a download refused midway) nor
+    // the name of the bundle they belonged to.
+    std::error_code ec;
+    std::filesystem::remove(m_slots.stagedBundle(), ec);
+    std::filesystem::remove(m_slots.stagedBundle().string() + ".sha256", ec);
     if (m_offer) m_givenUp.insert(m_offer->releaseId);
     forgetOffer();
     m_reportNow();
