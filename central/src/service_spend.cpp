@@ -157,7 +157,9 @@ JsonResult Service::requestOtp(const Caller& caller, const Json& body) {
     if (!issued) return issued;
     if (auto sent = m_notifier->send(OtpMessage{e164, code, now + kOtpLifetime, kiosk}); !sent) {
         // The shopper never got it: withdraw the code (best effort; it expires anyway).
-        if (auto lease = m_db.lease()) (void)OtpStore(**lease).withdraw(e164, kiosk, hash);
+        if (auto lease = m_db.lease()) {
+            [[maybe_unused]] const auto withdrawn = OtpStore(**lease).withdraw(e164, kiosk, hash);
+        }
         auto e = apiError("notifier_unavailable");
         e.messageEn += " (" + sent.error() + ")";
         return std::unexpected(e);
