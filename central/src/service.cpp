@@ -10,6 +10,7 @@
 #include "ops/catalog.hpp"
 #include "ops/games.hpp"
 #include "ops/secrets.hpp"
+#include "spend_otp.hpp"
 #include "store/commit_queue.hpp"
 #include "store/transaction.hpp"
 
@@ -57,7 +58,12 @@ Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions optio
             const auto it = (*loaded)->rewards.find(id);
             if (it == (*loaded)->rewards.end()) return std::nullopt;
             return it->second;
-        });
+        },
+        [this](Connection& c, const Caller& caller, const std::string& e164, const std::string& scope,
+               const std::string& otp, loyalty::UnixSeconds now) {
+            return useSpendOtp(c, OtpUse{caller.kioskId, e164, scope, otp, now}, m_options.otpKey);
+        },
+        [this] { return pointsExpiryMonths(); });
     if (auto loaded = catalog(); !loaded)
         throw std::runtime_error("cannot load the catalog: " + loaded.error().messageEn);
 }

@@ -18,6 +18,7 @@
 #include "loyalty/voucher.hpp"
 #include "ops/catalog.hpp"
 #include "ops/secrets.hpp"
+#include "spend_otp.hpp"
 #include "store/ledger_store.hpp"
 #include "store/member_store.hpp"
 #include "store/otp_store.hpp"
@@ -156,7 +157,9 @@ JsonResult Service::requestOtp(const Caller& caller, const Json& body) {
     if (!issued) return issued;
     if (auto sent = m_notifier->send(OtpMessage{e164, code, now + kOtpLifetime, kiosk}); !sent) {
         // The shopper never got it: withdraw the code (best effort; it expires anyway).
-        if (auto lease = m_db.lease()) (void)OtpStore(**lease).withdraw(e164, kiosk, hash);
+        if (auto lease = m_db.lease()) {
+            [[maybe_unused]] const auto withdrawn = OtpStore(**lease).withdraw(e164, kiosk, hash);
+        }
         auto e = apiError("notifier_unavailable");
         e.messageEn += " (" + sent.error() + ")";
         return std::unexpected(e);
@@ -193,23 +196,24 @@ std::optional<JsonResult> replayRedemption(VoucherStore& vouchers, const Redempt
 
 /// The one-time code of this phone at this kiosk: not locked, outstanding, for this reward (or for
 /// none), matching; used up when it matches. Only a real attempt — against an outstanding code for
-/// this reward — is counted, so bogus redemptions cannot lock a member who has no code.
-std::expected<void, ApiError> useOtp(OtpStore& otps, const Redemption& r, const std::string& otpKey) {
-    const auto& kiosk = r.caller.kioskId;
-    CENTRAL_TRY(lockLeft, lockoutLeft(otps, r.e164, kiosk, r.request.rewardId, r.now));
+/// this reward — is counted, so bogus redemptions cannot lock a member who has no code. `scope` is the
+/// reward id (or what else is bought, as "game:<id>").
+std::expected<void, ApiError> useOtp(OtpStore& otps, const OtpUse& use, const std::string& otpKey) {
+    const auto& kiosk = use.kiosk;
+    CENTRAL_TRY(lockLeft, lockoutLeft(otps, use.e164, kiosk, use.scope, use.now));
     if (*lockLeft > 0) return std::unexpected(locked("otp_locked", *lockLeft));
-    CENTRAL_TRY(stored, otps.find(r.e164, kiosk));
-    const bool outstanding = *stored && (*stored)->expiresAt > r.now && (*stored)->triesLeft > 0 &&
-                             ((*stored)->rewardId.empty() || (*stored)->rewardId == r.request.rewardId);
+    CENTRAL_TRY(stored, otps.find(use.e164, kiosk));
+    const bool outstanding = *stored && (*stored)->expiresAt > use.now && (*stored)->triesLeft > 0 &&
+                             ((*stored)->rewardId.empty() || (*stored)->rewardId == use.scope);
     if (!outstanding) return std::unexpected(apiError("otp_invalid", Json{{"tries_left", 0}}));
-    if (!secretEquals((*stored)->hash, otpHash(otpKey, r.e164, kiosk, r.request.otp))) {
+    if (!secretEquals((*stored)->hash, otpHash(otpKey, use.e164, kiosk, use.code))) {
         // Counted, and kept (commitAnyway) so repeated guessing locks (phone, kiosk, reward).
-        CENTRAL_TRY(left, otps.countFailure(r.e164, kiosk, (*stored)->rewardId, r.now));
+        CENTRAL_TRY(left, otps.countFailure(use.e164, kiosk, (*stored)->rewardId, use.now));
         auto e = apiError("otp_invalid", Json{{"tries_left", *left}});
         e.commitAnyway = true;
         return std::unexpected(e);
     }
-    CENTRAL_TRY(used, otps.remove(r.e164, kiosk));
+    CENTRAL_TRY(used, otps.remove(use.e164, kiosk));
     return {};
 }
 
@@ -300,6 +304,11 @@ JsonResult issueVoucher(Connection& c, const Redemption& r, const loyalty::Rewar
 
 }  // namespace
 
+std::expected<void, ApiError> useSpendOtp(Connection& c, const OtpUse& use, const std::string& otpKey) {
+    OtpStore otps(c);
+    return useOtp(otps, use, otpKey);
+}
+
 JsonResult Service::redeem(const Caller& caller, const Json& body) {
     if (caller.kind != Caller::Kind::Kiosk) return std::unexpected(apiError("forbidden"));
     auto request = readRedeemRequest(body);
@@ -319,7 +328,8 @@ JsonResult Service::redeem(const Caller& caller, const Json& body) {
         // Points past their expiry cannot be spent: expire them first (FIFO lots, loyalty's rule).
         CENTRAL_TRY(expired, expireDuePoints(c, memberId, expiryMonths, r.now, true));
         OtpStore otps(c);
-        if (auto otp = useOtp(otps, r, m_options.otpKey); !otp) return std::unexpected(otp.error());
+        const OtpUse use{r.caller.kioskId, r.e164, r.request.rewardId, r.request.otp, r.now};
+        if (auto otp = useOtp(otps, use, m_options.otpKey); !otp) return std::unexpected(otp.error());
         auto reward =
             redeemableReward(vouchers, r, rewardIt->second, memberId, (*member)->balance - *expired);
         if (!reward) return std::unexpected(reward.error());

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "central_harness.hpp"
@@ -206,9 +207,96 @@ TEST_P(CentralGames, APrizeVoucherIsConsumedOnceAndTheDailyLimitHolds) {
               200);
 }
 
-/// 16 threads draw against small budgets through `servers` in turn; no budget is exceeded by one
-/// prize and the audit sums to what was credited.
-void budgetsHold(const std::vector<const CentralProcess*>& servers, const std::string& kiosk) {
+TEST_P(CentralGames, APlayBoughtWithPointsIsOneTransactionWithItsDebitOncePerKeyUnderTheDailyLimit) {
+    const Json prizes = Json::array({prize("P10", "points", 1'000'000, {{"points", 10}})});
+    Json sold = gameBody(prizes, 2, 0);
+    sold["ticket_price_points"] = 60;
+    for (const Json& bad : {Json(0), Json(-5), Json("60"), Json(10'000'001)}) {
+        Json body = sold;
+        body["ticket_price_points"] = bad;
+        EXPECT_EQ(m_central->put("/v1/admin/games/BUY1", kAdmin, body).status, 400) << bad.dump();
+    }
+    configure("BUY1", sold);
+    EXPECT_EQ(m_central->get("/v1/games", m_kiosk).body["games"][0]["ticket_price_points"], 60);
+    configure("FREE1", gameBody(prizes, 2, 0));
+    Json dear = sold;
+    dear["ticket_price_points"] = 1000;
+    configure("DEAR1", dear);
+
+    const std::string phone = "0906111222";
+    ASSERT_EQ(m_central
+                  ->post("/v1/claims", m_kiosk,
+                         claimBody(signReceipt(uniqueNumber(), 1'000'000, now() - 60), phone))
+                  .status,
+              200);
+    const auto start = balance(phone);
+    ASSERT_GE(start, 120);
+    const auto otp = [&] {
+        EXPECT_EQ(m_central->post("/v1/otp", m_kiosk, Json{{"phone", phone}}).status, 200);
+        return m_central->lastOtp("+84" + phone.substr(1));
+    };
+    const auto buy = [&](const std::string& game, const std::string& key, const std::string& code) {
+        return m_central->post("/v1/games/" + game + "/tickets", m_kiosk,
+                               Json{{"phone", phone}, {"idempotency_key", key}, {"otp", code}});
+    };
+    const auto tickets = [&](const std::string& game) {
+        const auto held = m_central->get("/v1/members/" + phone + "/games", m_kiosk);
+        for (const auto& t : held.body["tickets"])
+            if (t["game_id"] == game) return t["count"].get<std::int64_t>();
+        return std::int64_t{0};
+    };
+    // No proof of the phone, a wrong code, a game that sells no plays, too few points: nothing spent.
+    // (Three codes per phone and kiosk per 15 minutes: a refusal rolled back leaves the code usable.)
+    EXPECT_EQ(buy("BUY1", newKey(), "123456").code(), "otp_invalid");
+    const auto code = otp();
+    EXPECT_EQ(buy("BUY1", newKey(), code == "000000" ? "111111" : "000000").code(), "otp_invalid");
+    EXPECT_EQ(buy("FREE1", newKey(), code).code(), "game_ticket_not_for_sale");
+    auto short_ = buy("DEAR1", newKey(), code);
+    EXPECT_EQ(short_.code(), "game_insufficient_points");
+    EXPECT_EQ(short_.body["error"]["details"]["cost"], 1000);
+    EXPECT_EQ(balance(phone), start);
+    EXPECT_EQ(tickets("BUY1") + tickets("DEAR1"), 0);
+
+    const auto key = newKey();
+    auto bought = buy("BUY1", key, code);
+    ASSERT_EQ(bought.status, 200) << bought.body.dump();
+    EXPECT_EQ(bought.body["points_spent"], 60);
+    EXPECT_EQ(bought.body["balance"], start - 60);
+    EXPECT_EQ(bought.body["tickets"], 1);
+    EXPECT_EQ(bought.body["replayed"], false);
+    EXPECT_EQ(buy("BUY1", newKey(), code).code(), "otp_invalid");  // the code is used up
+    auto again = buy("BUY1", key, "000000");  // a resend: the first answer, no second debit
+    ASSERT_EQ(again.status, 200) << again.body.dump();
+    EXPECT_EQ(again.body["replayed"], true);
+    EXPECT_EQ(balance(phone), start - 60);
+    EXPECT_EQ(buy("DEAR1", key, "000000").code(), "idempotency_conflict");
+    auto second = buy("BUY1", newKey(), otp());
+    ASSERT_EQ(second.status, 200) << second.body.dump();
+    EXPECT_EQ(tickets("BUY1"), 2);
+    // Two plays a day: two held tickets reach it, and so does one played and one held.
+    EXPECT_EQ(buy("BUY1", newKey(), "000000").code(), "game_daily_limit");
+    auto played = draw("BUY1", phone, newKey());
+    ASSERT_EQ(played.status, 200) << played.body.dump();
+    EXPECT_EQ(played.body["balance"], start - 120 + 10);
+    EXPECT_EQ(buy("BUY1", newKey(), "000000").code(), "game_daily_limit");
+    EXPECT_EQ(balance(phone), start - 120 + 10);
+    // The debit is in the ledger, keyed by the purchase.
+    auto member = m_central->get("/v1/members/" + phone, m_kiosk);
+    int debits = 0;
+    for (const auto& e : member.body["history"])
+        if (e["points"] == -60) ++debits;
+    EXPECT_EQ(debits, 2) << member.body.dump();
+}
+
+/// Three kiosks of the store: `first` (enrolled already) and two more enrolled on `central`.
+std::vector<std::string> threeKiosks(const CentralProcess& central, const std::string& first) {
+    return {first, enrollKiosk(central, "GAME-K2"), enrollKiosk(central, "GAME-K3")};
+}
+
+/// 16 threads draw against small budgets through `servers` and `kiosks` in turn; no budget is exceeded
+/// by one prize and the audit sums to what was credited.
+void budgetsHold(const std::vector<const CentralProcess*>& servers, const std::vector<std::string>& kiosks) {
+    const auto& kiosk = kiosks.front();
     const auto& admin = *servers.front();
     const Json prizes = Json::array(
         {prize("PTS", "points", 400'000, {{"points", 7}, {"budget", {{"total", 9}, {"per_day", 12}}}}),
@@ -240,8 +328,9 @@ void budgetsHold(const std::vector<const CentralProcess*>& servers, const std::s
     race(kThreads, [&](int t) {
         for (int d = 0; d < kDraws; ++d) {
             const auto& via = *servers[static_cast<std::size_t>(t + d) % servers.size()];
+            const auto& at = kiosks[static_cast<std::size_t>(t) % kiosks.size()];
             auto r =
-                via.post("/v1/games/BUDGET/draws", kiosk,
+                via.post("/v1/games/BUDGET/draws", at,
                          Json{{"phone", phones[static_cast<std::size_t>(t)]}, {"idempotency_key", newKey()}});
             if (r.status == 200) {
                 ++answered;
@@ -262,8 +351,10 @@ void budgetsHold(const std::vector<const CentralProcess*>& servers, const std::s
         after = draws.back()["draw_id"].get<std::int64_t>();
     }
     ASSERT_EQ(draws.size(), static_cast<std::size_t>(kThreads * kDraws));
+    std::set<std::string> drawnAt;
     for (const auto& d : draws) {
         ++won[d["prize_id"].get<std::string>()];
+        drawnAt.insert(d["kiosk_id"].get<std::string>());
         auditPoints += d["points"].get<std::int64_t>();
         if (d["kind"] == "gift" || d["kind"] == "reward") {
             EXPECT_TRUE(d.contains("voucher"));
@@ -273,6 +364,7 @@ void budgetsHold(const std::vector<const CentralProcess*>& servers, const std::s
     EXPECT_EQ(won["PTS"], 9);
     EXPECT_EQ(won["GIFT"], 5);
     EXPECT_EQ(won["CAFE"], 3);
+    EXPECT_EQ(drawnAt.size(), kiosks.size());
     std::int64_t credited = 0;
     for (const auto& phone : phones)
         credited +=
@@ -281,8 +373,8 @@ void budgetsHold(const std::vector<const CentralProcess*>& servers, const std::s
     EXPECT_EQ(credited, auditPoints);
 }
 
-TEST_P(CentralGames, SmallBudgetsHoldUnder16ThreadsAndTheAuditSumsToWhatWasCredited) {
-    budgetsHold({m_central.get()}, m_kiosk);
+TEST_P(CentralGames, SmallBudgetsHoldUnder16ThreadsFrom3KiosksAndTheAuditSumsToWhatWasCredited) {
+    budgetsHold({m_central.get()}, threeKiosks(*m_central, m_kiosk));
 }
 
 TEST_P(CentralGames, OddsMatchTheConfigurationByChiSquare) {
@@ -293,7 +385,7 @@ TEST_P(CentralGames, OddsMatchTheConfigurationByChiSquare) {
     const char* env = std::getenv("KIOSK_GAME_DRAWS");
     const int total = env ? std::atoi(env) : 2000;
     configure("ODDS", gameBody(prizes, total));
-    constexpr int kMembers = 4;
+    constexpr int kMembers = 16;  // concurrent clients, one member each
     for (int m = 0; m < kMembers; ++m) member("0905" + std::to_string(100'000 + m), "ODDS", total / kMembers);
     std::map<std::string, int> seen;
     std::mutex mutex;
@@ -335,12 +427,12 @@ INSTANTIATE_TEST_SUITE_P(Backends, CentralGames, ::testing::Values(Backend::Sqli
                              return p.param == Backend::Sqlite ? "Sqlite" : "Postgres";
                          });
 
-TEST(CentralGamesTwoProcesses, SmallBudgetsHoldWithTwoCentralsOnOnePostgres) {
+TEST(CentralGamesTwoProcesses, SmallBudgetsHoldWith3KiosksAndTwoCentralsOnOnePostgres) {
     if (!PgDatabase::baseUrl()) GTEST_SKIP() << "KIOSK_TEST_PG_URL is not set (scripts/test provides it)";
     PgDatabase db;
     CentralProcess a(CentralProcess::Options{db.url(), "", ""});
     CentralProcess b(CentralProcess::Options{db.url(), "", ""});
-    budgetsHold({&a, &b}, enrollDevKiosk(a));
+    budgetsHold({&a, &b}, threeKiosks(a, enrollDevKiosk(a)));
 }
 
 }  // namespace

@@ -72,11 +72,17 @@ class GameJourney : public JourneyTest {
     float angle() const { return m_journey->view().game->angle; }
 };
 
-/// The sector under the pointer (at the top) for a wheel of `sectors` turned by `angle` degrees.
-std::size_t sectorUnderPointer(float angle, std::size_t sectors) {
-    const double width = 360.0 / static_cast<double>(sectors);
-    const double at = std::fmod(std::fmod(-static_cast<double>(angle), 360.0) + 360.0, 360.0);
-    return static_cast<std::size_t>(at / width);
+/// The sector under the pointer (at the top) for a wheel of sectors `widths` (degrees) turned by `angle`.
+std::size_t sectorUnderPointer(float angle, const std::vector<float>& widths) {
+    double at = std::fmod(std::fmod(-static_cast<double>(angle), 360.0) + 360.0, 360.0);
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+        const auto width = static_cast<double>(widths[i]);
+        if (at < width) {
+            return i;
+        }
+        at -= width;
+    }
+    return widths.size();
 }
 
 TEST_F(GameJourney, TheWheelSpinsOnlyOnCentralsAnswerAndDeceleratesOntoItsSector) {
@@ -91,6 +97,12 @@ TEST_F(GameJourney, TheWheelSpinsOnlyOnCentralsAnswerAndDeceleratesOntoItsSector
     EXPECT_TRUE(shows("Chúc may mắn lần sau: 57,5 %"));
     ASSERT_TRUE(m_journey->view().game.has_value());
     EXPECT_EQ(m_journey->view().game->sectors.size(), 3U);
+    // Sectors by the odds (30 %, 12.5 %, 57.5 % of the turn), a 0 % "nothing" only at its minimum.
+    const auto& widths = m_journey->view().game->sectorDegrees;
+    ASSERT_EQ(widths.size(), 3U);
+    EXPECT_NEAR(widths[0], 108.0F, 0.01F);
+    EXPECT_NEAR(widths[1], 45.0F, 0.01F);
+    EXPECT_NEAR(widths[2], 207.0F, 0.01F);
 
     tap("flick:1500");
     auto draws = commands<DrawGame>();
@@ -121,7 +133,7 @@ TEST_F(GameJourney, TheWheelSpinsOnlyOnCentralsAnswerAndDeceleratesOntoItsSector
         advance(100ms);
     }
     EXPECT_TRUE(shows("Bạn trúng: 100 điểm!"));
-    EXPECT_EQ(sectorUnderPointer(angle(), 3), 1U);  // P100's sector
+    EXPECT_EQ(sectorUnderPointer(angle(), m_journey->view().game->sectorDegrees), 1U);  // P100's sector
     EXPECT_TRUE(m_journey->view().game->celebrate);
     EXPECT_TRUE(shows("900"));
     auto shown = commands<MarkDrawShown>();
@@ -230,7 +242,7 @@ TEST_F(GameJourney, ADrawNeverDisplayedIsShownTheNextTime) {
     tap("game:play");
     EXPECT_TRUE(shows("lượt chơi trước"));
     EXPECT_TRUE(shows("Bạn trúng: 100 điểm!"));
-    EXPECT_EQ(sectorUnderPointer(angle(), 3), 1U);
+    EXPECT_EQ(sectorUnderPointer(angle(), m_journey->view().game->sectorDegrees), 1U);
     const auto sent = m_journey->takeCommands();
     EXPECT_EQ(std::count_if(sent.begin(), sent.end(),
                             [](const Command& c) { return std::holds_alternative<DrawGame>(c); }),

@@ -17,6 +17,7 @@ constexpr std::size_t kMaxPrizes = 32;
 constexpr std::size_t kMaxStores = 1000;
 constexpr std::int64_t kMaxBudget = 1'000'000'000;
 constexpr std::int64_t kMaxGrant = 100'000;
+constexpr std::int64_t kMaxPrice = 10'000'000;  ///< points a play may cost at most
 constexpr std::int64_t kMaxAuditPage = 1000;
 
 std::expected<loyalty::LocalizedText, ApiError> readText(const Json& body, const char* vi, const char* en,
@@ -159,9 +160,10 @@ std::int64_t queryInt(const std::string& text, std::int64_t fallback, std::int64
 
 std::expected<Game, ApiError> gameFromJson(std::string_view id, const Json& body) {
     if (!body.is_object()) return std::unexpected(invalidField("body", "must be an object"));
-    if (auto only = onlyFields(body, {"type", "name_vi", "name_en", "starts_at", "ends_at", "stores",
-                                      "registration_number", "prize_structure_vi", "prize_structure_en",
-                                      "ticket_min_receipt_dong", "daily_play_limit", "prizes"});
+    if (auto only = onlyFields(
+            body, {"type", "name_vi", "name_en", "starts_at", "ends_at", "stores", "registration_number",
+                   "prize_structure_vi", "prize_structure_en", "ticket_min_receipt_dong", "daily_play_limit",
+                   "ticket_price_points", "prizes"});
         !only)
         return std::unexpected(only.error());
     Game game;
@@ -188,6 +190,8 @@ std::expected<Game, ApiError> gameFromJson(std::string_view id, const Json& body
     game.ticketMinReceiptDong = *threshold;
     GAME_READ(limit, requireInt(body, "daily_play_limit", 1, kMaxGrant));
     game.dailyPlayLimit = static_cast<std::uint32_t>(*limit);
+    GAME_READ(price, optionalInt(body, "ticket_price_points", 1, kMaxPrice));
+    game.ticketPricePoints = *price;
     GAME_READ(prizes, readPrizes(body));
     game.prizes = std::move(*prizes);
     return game;
@@ -220,6 +224,7 @@ Json gameToJson(const Game& g) {
                 {"prize_structure_en", g.prizeStructure.en},
                 {"ticket_min_receipt_dong", g.ticketMinReceiptDong},
                 {"daily_play_limit", g.dailyPlayLimit},
+                {"ticket_price_points", g.ticketPricePoints ? Json(*g.ticketPricePoints) : Json()},
                 {"prizes", std::move(prizes)},
                 {"nothing_odds_ppm", kOddsScale - odds}};
 }
@@ -336,6 +341,21 @@ void addKioskRoutes(std::vector<GameRoute>& routes, GameOps& games) {
              GAME_READ(key, readKey(b));
              GAME_READ(drawn, games.draw(c, {*key, *phone, id}));
              return drawToJson(drawn->record, drawn->replayed);
+         }});
+    routes.push_back(
+        {"POST", R"(/v1/games/([^/]{1,64})/tickets)", "/v1/games/{id}/tickets", true,
+         [&games](const std::string& id, const QueryParam&, const Caller& c, const Json& b) -> JsonResult {
+             if (auto only = onlyFields(b, {"phone", "idempotency_key", "otp"}); !only)
+                 return std::unexpected(only.error());
+             GAME_READ(phone, readPhone(b));
+             GAME_READ(key, readKey(b));
+             GAME_READ(otp, requireString(b, "otp", 16));
+             GAME_READ(bought, games.buyTicket(c, {*key, *phone, id, *otp}));
+             return Json{{"game_id", id},
+                         {"points_spent", bought->price},
+                         {"balance", bought->balance},
+                         {"tickets", bought->tickets},
+                         {"replayed", bought->replayed}};
          }});
     routes.push_back(
         {"POST", R"(/v1/games/draws/([^/]{1,64})/displayed)", "/v1/games/draws/{key}/displayed", true,

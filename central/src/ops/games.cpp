@@ -71,8 +71,13 @@ std::int64_t localDay(loyalty::UnixSeconds at) {
 }
 
 GameOps::GameOps(Database& db, const loyalty::Clock& clock, const loyalty::SigningKeyPair& voucherKeys,
-                 RewardLookup rewards)
-    : m_db(db), m_clock(clock), m_voucherKeys(voucherKeys), m_rewards(std::move(rewards)) {}
+                 RewardLookup rewards, SpendProof proof, ExpiryMonths expiryMonths)
+    : m_db(db),
+      m_clock(clock),
+      m_voucherKeys(voucherKeys),
+      m_rewards(std::move(rewards)),
+      m_proof(std::move(proof)),
+      m_expiryMonths(std::move(expiryMonths)) {}
 
 std::expected<Game, ApiError> GameOps::configure(const Caller& caller, const Game& game) {
     if (auto admin = requireAdmin(caller); !admin) return std::unexpected(admin.error());
@@ -278,6 +283,54 @@ std::expected<GameOps::Drawn, ApiError> GameOps::draw(const Caller& caller, cons
         CENTRAL_TRY(stored, games.drawByKey(d.key));
         if (!*stored) return std::unexpected(apiError("internal"));
         return Drawn{std::move(**stored), false};
+    });
+}
+
+std::expected<GameOps::Bought, ApiError> GameOps::buyTicket(const Caller& caller, const BuyRequest& request) {
+    if (caller.kind != Caller::Kind::Kiosk) return std::unexpected(apiError("forbidden"));
+    const auto now = m_clock.now();
+    const auto e164 = request.phone.e164();
+    const unsigned expiryMonths = m_expiryMonths();
+    const std::string source = "buy:" + request.key;
+    return transact(m_db, [&](Connection& c) -> std::expected<Bought, ApiError> {
+        MemberStore members(c);
+        CENTRAL_TRY(member, members.lock(e164));
+        if (!*member) return std::unexpected(apiError("not_found"));
+        const auto memberId = (*member)->memberId;
+        GameStore games(c);
+        CENTRAL_TRY(game, games.load(request.gameId));
+        CENTRAL_TRY(earlier, games.ticketBySource(source));
+        if (*earlier) {
+            if ((*earlier)->first != request.gameId || (*earlier)->second != memberId)
+                return std::unexpected(apiError("idempotency_conflict"));
+            CENTRAL_TRY(held, games.unusedTickets(request.gameId, memberId));
+            return Bought{(*game)->ticketPricePoints.value_or(0), (*member)->balance, *held, true};
+        }
+        if (!*game || !playable(**game, caller.store, now))
+            return std::unexpected(refused(410, "game_not_available", "the game is not playable here now"));
+        if (!(*game)->ticketPricePoints)
+            return std::unexpected(refused(409, "game_ticket_not_for_sale", "this game sells no plays"));
+        const auto price = *(*game)->ticketPricePoints;
+        CENTRAL_TRY(plays, games.playsOn(request.gameId, memberId, localDay(now)));
+        CENTRAL_TRY(held, games.unusedTickets(request.gameId, memberId));
+        if (*plays + *held >= (*game)->dailyPlayLimit)
+            return std::unexpected(refused(409, "game_daily_limit", "the member has played enough today"));
+        if (auto proved = m_proof(c, caller, e164, "game:" + request.gameId, request.otp, now); !proved)
+            return std::unexpected(proved.error());
+        // Points past their expiry cannot be spent: expire them first, as a redemption does.
+        CENTRAL_TRY(expired, expireDuePoints(c, memberId, expiryMonths, now, true));
+        CENTRAL_TRY(left, members.spend(memberId, price));
+        if (!*left) {
+            auto e = refused(409, "game_insufficient_points", "not enough points for a play");
+            e.details = Json{{"balance", (*member)->balance - *expired}, {"cost", price}};
+            return std::unexpected(e);
+        }
+        const loyalty::LedgerEntry entry{
+            "game-ticket:" + request.key, loyalty::EntryKind::Redeem, -price, now, request.gameId, false};
+        CENTRAL_TRY(appended, appendEntry(c, memberId, entry, caller.store, caller.kioskId));
+        CENTRAL_TRY(ticket, games.addTicket(request.gameId, memberId, source, now));
+        if (!*ticket) return std::unexpected(apiError("internal"));
+        return Bought{price, **left, *held + 1, false};
     });
 }
 

@@ -40,9 +40,17 @@ class GameOps {
     /// A catalogue reward by id (nullopt: not in the catalogue).
     using RewardLookup =
         std::function<std::expected<std::optional<loyalty::Reward>, ApiError>(const std::string&)>;
+    /// The member's proof of the phone before points are spent (the one-time code of a redemption,
+    /// used up when it matches), checked inside the spending transaction of `c`; `scope` names what is
+    /// bought (for the lockout after wrong codes).
+    using SpendProof = std::function<std::expected<void, ApiError>(
+        Connection& c, const Caller& caller, const std::string& e164, const std::string& scope,
+        const std::string& otp, loyalty::UnixSeconds now)>;
+    /// The campaign's points expiry in months (0: never); read before a purchase's transaction.
+    using ExpiryMonths = std::function<unsigned()>;
     /// Everything given must outlive this.
     GameOps(Database& db, const loyalty::Clock& clock, const loyalty::SigningKeyPair& voucherKeys,
-            RewardLookup rewards);
+            RewardLookup rewards, SpendProof proof, ExpiryMonths expiryMonths);
 
     // Head office (the caller must be Admin).
     /// Checks what needs the database (stores exist, rewards are in the catalogue) and saves.
@@ -83,6 +91,22 @@ class GameOps {
         bool replayed = false;
     };
     [[nodiscard]] std::expected<Drawn, ApiError> draw(const Caller& caller, const DrawRequest& request);
+    struct BuyRequest {
+        std::string key;
+        loyalty::PhoneNumber phone;
+        std::string gameId;
+        std::string otp;
+    };
+    struct Bought {
+        loyalty::Points price = 0;    ///< points the play cost
+        loyalty::Points balance = 0;  ///< the member's balance now
+        std::int64_t tickets = 0;     ///< the member's unused tickets of the game now
+        bool replayed = false;
+    };
+    /// One ticket of the game for its `ticket_price_points`, in ONE transaction with the ledger debit,
+    /// once per key; refused when the game sells none, the member could not play it today (plays today
+    /// plus unused tickets reach the daily limit), the proof fails or the points are short.
+    [[nodiscard]] std::expected<Bought, ApiError> buyTicket(const Caller& caller, const BuyRequest& request);
     /// The kiosk showed the draw of `key` to the member.
     [[nodiscard]] std::expected<void, ApiError> displayed(const Caller& caller,
                                                           const loyalty::PhoneNumber& phone,
@@ -98,6 +122,8 @@ class GameOps {
     const loyalty::Clock& m_clock;
     const loyalty::SigningKeyPair& m_voucherKeys;
     RewardLookup m_rewards;
+    SpendProof m_proof;
+    ExpiryMonths m_expiryMonths;
 };
 
 }  // namespace central

@@ -24,7 +24,7 @@ Param optionalParam(const std::optional<std::string>& value) {
 
 constexpr const char* kGameColumns =
     "SELECT game_id, type, name_vi, name_en, starts_at, ends_at, registration_number, prize_structure_vi, "
-    "prize_structure_en, ticket_min_receipt_dong, daily_play_limit FROM games";
+    "prize_structure_en, ticket_min_receipt_dong, daily_play_limit, ticket_price_points FROM games";
 
 Game gameFromRow(const Row& row) {
     Game g;
@@ -37,6 +37,7 @@ Game gameFromRow(const Row& row) {
     g.prizeStructure = {row.text(7), row.text(8)};
     g.ticketMinReceiptDong = row.integer(9);
     g.dailyPlayLimit = static_cast<std::uint32_t>(row.integer(10));
+    g.ticketPricePoints = row.optionalInteger(11);
     return g;
 }
 
@@ -107,14 +108,15 @@ std::optional<PrizeKind> prizeKindFromCode(std::string_view code) {
 DbResult<void> GameStore::save(const Game& g, loyalty::UnixSeconds now) {
     auto up = m_c.query(
         "INSERT INTO games (game_id, type, name_vi, name_en, starts_at, ends_at, registration_number, "
-        "prize_structure_vi, prize_structure_en, ticket_min_receipt_dong, daily_play_limit, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (game_id) DO UPDATE SET "
+        "prize_structure_vi, prize_structure_en, ticket_min_receipt_dong, daily_play_limit, updated_at, "
+        "ticket_price_points) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT "
+        "(game_id) DO UPDATE SET "
         "type = $2, name_vi = $3, name_en = $4, starts_at = $5, ends_at = $6, registration_number = $7, "
         "prize_structure_vi = $8, prize_structure_en = $9, ticket_min_receipt_dong = $10, "
-        "daily_play_limit = $11, updated_at = $12",
+        "daily_play_limit = $11, updated_at = $12, ticket_price_points = $13",
         {g.id, std::string(gameTypeCode(g.type)), g.name.vi, g.name.en, g.startsAt, g.endsAt,
          g.registrationNumber, g.prizeStructure.vi, g.prizeStructure.en, g.ticketMinReceiptDong,
-         std::int64_t{g.dailyPlayLimit}, now});
+         std::int64_t{g.dailyPlayLimit}, now, optionalParam(g.ticketPricePoints)});
     if (!up) return std::unexpected(up.error());
     for (const char* sql :
          {"DELETE FROM game_stores WHERE game_id = $1", "DELETE FROM game_prizes WHERE game_id = $1"})
@@ -220,6 +222,34 @@ DbResult<std::int64_t> GameStore::grantTickets(const std::string& gameId, std::i
         written += static_cast<std::int64_t>(rows->size());
     }
     return written;
+}
+
+DbResult<std::optional<std::int64_t>> GameStore::addTicket(const std::string& gameId, std::int64_t memberId,
+                                                           const std::string& sourceKey,
+                                                           loyalty::UnixSeconds now) {
+    auto rows = m_c.query(
+        "INSERT INTO game_tickets (game_id, member_id, source_key, created_at) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT DO NOTHING RETURNING ticket_id",
+        {gameId, memberId, sourceKey, now});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>(rows->front().integer(0));
+}
+
+DbResult<std::optional<std::pair<std::string, std::int64_t>>> GameStore::ticketBySource(
+    const std::string& sourceKey) {
+    auto rows = m_c.query("SELECT game_id, member_id FROM game_tickets WHERE source_key = $1", {sourceKey});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->empty()) return std::optional<std::pair<std::string, std::int64_t>>{};
+    return std::optional(std::make_pair(rows->front().text(0), rows->front().integer(1)));
+}
+
+DbResult<std::int64_t> GameStore::unusedTickets(const std::string& gameId, std::int64_t memberId) {
+    auto rows = m_c.query(
+        "SELECT COUNT(*) FROM game_tickets WHERE member_id = $1 AND game_id = $2 AND used_at IS NULL",
+        {memberId, gameId});
+    if (!rows) return std::unexpected(rows.error());
+    return rows->front().integer(0);
 }
 
 DbResult<std::vector<std::pair<std::string, std::int64_t>>> GameStore::ticketsOf(std::int64_t memberId) {

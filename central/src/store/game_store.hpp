@@ -49,7 +49,8 @@ struct Game {
     loyalty::LocalizedText prizeStructure;  ///< the announced prize structure, as registered
     std::int64_t ticketMinReceiptDong = 0;  ///< a receipt of at least this earns one play; 0 = none
     std::uint32_t dailyPlayLimit = 0;       ///< plays per member per local day
-    std::vector<GamePrize> prizes;          ///< in sector / display order
+    std::optional<loyalty::Points> ticketPricePoints;  ///< a play sold for this many points; none: not sold
+    std::vector<GamePrize> prizes;                     ///< in sector / display order
 };
 
 /// One draw as audited: who, where, which ticket, the random value, what was drawn and won.
@@ -99,6 +100,17 @@ class GameStore {
     [[nodiscard]] DbResult<std::int64_t> grantTickets(const std::string& gameId, std::int64_t memberId,
                                                       const std::string& key, std::int64_t count,
                                                       loyalty::UnixSeconds now);
+    /// One ticket keyed `sourceKey` (a ticket bought with points: "buy:" + the idempotency key): its
+    /// id, or nullopt when that key holds a ticket already.
+    [[nodiscard]] DbResult<std::optional<std::int64_t>> addTicket(const std::string& gameId,
+                                                                  std::int64_t memberId,
+                                                                  const std::string& sourceKey,
+                                                                  loyalty::UnixSeconds now);
+    /// The (game, member) of the ticket keyed `sourceKey`, if there is one.
+    [[nodiscard]] DbResult<std::optional<std::pair<std::string, std::int64_t>>> ticketBySource(
+        const std::string& sourceKey);
+    /// The member's unused tickets of one game.
+    [[nodiscard]] DbResult<std::int64_t> unusedTickets(const std::string& gameId, std::int64_t memberId);
     /// Unused tickets of the member per game id.
     [[nodiscard]] DbResult<std::vector<std::pair<std::string, std::int64_t>>> ticketsOf(
         std::int64_t memberId);

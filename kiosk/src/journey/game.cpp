@@ -5,6 +5,7 @@
 // member plays here. The step also asks for the member's games whenever central looked the member up.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "kiosk/step.hpp"
 
@@ -18,6 +19,7 @@ constexpr double kMinTurns = 2.0;           ///< every spin turns the wheel at l
 constexpr int kColumns = 8;
 constexpr int kRows = 5;
 constexpr int kRevealAt = kColumns * kRows * 60 / 100;  ///< ~60 % scratched shows the prize
+constexpr double kMinSectorDegrees = 20.0;              ///< a rare prize (or a 0 % "nothing") stays visible
 
 /// A spin that ends, at constant deceleration, on the angle central's answer gives.
 struct Spin {
@@ -38,6 +40,43 @@ struct Spin {
         return from + speed * t - deceleration * t * t / 2;
     }
 };
+
+/// The wheel's sectors (the prizes in order, then "nothing"), in degrees: each outcome's share of the
+/// odds, at least kMinSectorDegrees. "Nothing" keeps a sector at 0 % because a prize whose budget is
+/// spent lands there; at its minimum it no longer fills the wheel as equal sectors did.
+std::vector<double> sectorDegrees(const GameInfo& game) {
+    std::vector<double> weights;
+    for (const auto& prize : game.prizes) {
+        weights.push_back(static_cast<double>(std::max<std::int64_t>(0, prize.oddsPpm)));
+    }
+    weights.push_back(static_cast<double>(std::max<std::int64_t>(0, game.nothingOddsPpm)));
+    const double least = std::min(kMinSectorDegrees, 360.0 / static_cast<double>(weights.size()));
+    std::vector<bool> atLeast(weights.size(), false);
+    std::vector<double> out(weights.size(), least);
+    // Sectors below the minimum are raised to it and the rest share what is left by their odds, until
+    // no share falls below the minimum (at most one round per sector).
+    for (bool changed = true; changed;) {
+        changed = false;
+        double room = 360.0;
+        double weight = 0;
+        for (std::size_t i = 0; i < weights.size(); ++i) {
+            room -= atLeast[i] ? least : 0.0;
+            weight += atLeast[i] ? 0.0 : weights[i];
+        }
+        for (std::size_t i = 0; i < weights.size(); ++i) {
+            if (atLeast[i]) {
+                continue;
+            }
+            out[i] = weight > 0 ? room * weights[i] / weight : least;
+            if (out[i] < least) {
+                atLeast[i] = true;
+                out[i] = least;
+                changed = true;
+            }
+        }
+    }
+    return out;
+}
 
 /// "12,5 %" / "12.5 %" from parts per million.
 std::string percentText(const StepContext& ctx, std::int64_t ppm) {
@@ -222,12 +261,21 @@ class GameStep final : public Step {
         return m_game.prizes.size();
     }
 
-    [[nodiscard]] double sectorWidth() const { return 360.0 / static_cast<double>(m_game.prizes.size() + 1); }
+    /// Degrees from the start of the first sector to the middle of central's.
+    [[nodiscard]] double targetCentre() const {
+        const auto widths = sectorDegrees(m_game);
+        const std::size_t target = std::min(targetSector(), widths.size() - 1);
+        double centre = widths[target] / 2;
+        for (std::size_t i = 0; i < target; ++i) {
+            centre += widths[i];
+        }
+        return centre;
+    }
 
     /// Constant deceleration from the flick's speed to the centre of central's sector under the pointer.
     [[nodiscard]] Spin planSpin(std::chrono::milliseconds now) const {
         Spin spin{now, m_restAngle, static_cast<double>(m_flick), 0};
-        const double target = -(static_cast<double>(targetSector()) + 0.5) * sectorWidth();
+        const double target = -targetCentre();
         double distance = std::fmod(target - m_restAngle, 360.0);
         if (distance < 0) {
             distance += 360.0;
@@ -261,8 +309,7 @@ class GameStep final : public Step {
     void show(StepContext& ctx) {
         m_state = State::Shown;
         if (m_game.wheel && !m_game.id.empty()) {
-            m_restAngle =
-                std::fmod(-(static_cast<double>(targetSector()) + 0.5) * sectorWidth() + 360.0, 360.0);
+            m_restAngle = std::fmod(360.0 - targetCentre(), 360.0);
         }
         std::fill(m_scratched.begin(), m_scratched.end(), true);
         Session& s = ctx.session();
@@ -293,6 +340,9 @@ class GameStep final : public Step {
             b.sectors.push_back(ctx.in(prize.name));
         }
         b.sectors.push_back(ctx.tr("game.nothing"));
+        for (const double degrees : sectorDegrees(m_game)) {
+            b.sectorDegrees.push_back(static_cast<float>(degrees));
+        }
         b.angle = static_cast<float>(
             std::fmod(m_state == State::Spinning ? m_spin.angle(ctx.now().mono) : m_restAngle, 360.0));
         b.columns = kColumns;

@@ -86,6 +86,7 @@ struct TierCard {
 struct GameBoard {
     bool wheel = true;                 ///< false: a scratch card
     std::vector<std::string> sectors;  ///< the wheel's sector labels, clockwise from the pointer at angle 0
+    std::vector<float> sectorDegrees;  ///< each sector's width in degrees (summing to 360), as sectors
     float angle = 0.0F;                ///< the wheel's rotation, degrees clockwise
     int columns = 0;                   ///< the scratch card's grid
     int rows = 0;

@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 #include "screen.hpp"
 
@@ -27,27 +28,42 @@ ImVec2 onCircle(ImVec2 centre, float radius, float degrees) {
     return {centre.x + radius * std::sin(radians(degrees)), centre.y - radius * std::cos(radians(degrees))};
 }
 
+/// Each sector's width in degrees: the core's (by the odds), or equal when it gave none.
+std::vector<float> sectorWidths(const GameBoard& board) {
+    if (board.sectorDegrees.size() == board.sectors.size() && !board.sectors.empty()) {
+        return board.sectorDegrees;
+    }
+    const auto count = std::max<std::size_t>(1, board.sectors.size());
+    return std::vector<float>(count, 360.0F / static_cast<float>(count));
+}
+
 void drawWheel(Canvas& canvas, const GameBoard& board, ImVec2 origin, float side) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 centre(origin.x + side / 2, origin.y + side / 2);
     const float radius = side / 2 - canvas.px(24);
-    const auto count = std::max<std::size_t>(1, board.sectors.size());
-    const float width = 360.0F / static_cast<float>(count);
-    for (std::size_t i = 0; i < count; ++i) {
-        const float from = static_cast<float>(i) * width + board.angle;
+    const auto widths = sectorWidths(board);
+    float from = board.angle;
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+        const int segments = std::max(4, static_cast<int>(widths[i] / 4.0F));
         draw->PathLineTo(centre);
-        draw->PathArcTo(centre, radius, radians(from - 90.0F), radians(from + width - 90.0F), 32);
+        draw->PathArcTo(centre, radius, radians(from - 90.0F), radians(from + widths[i] - 90.0F), segments);
         draw->PathFillConvex(kSectorColours[i % kSectorColours.size()]);
+        from += widths[i];
     }
     draw->AddCircle(centre, radius, theme::kText, 64, canvas.px(6));
     ImFont* font = canvas.fonts().small;
-    for (std::size_t i = 0; i < board.sectors.size(); ++i) {
+    from = board.angle;
+    for (std::size_t i = 0; i < board.sectors.size() && i < widths.size(); ++i) {
         const std::string& label = board.sectors[i];
-        const ImVec2 at =
-            onCircle(centre, radius * 0.64F, static_cast<float>(i) * width + width / 2 + board.angle);
-        const ImVec2 size = font->CalcTextSizeA(font->FontSize, radius * 0.7F, radius * 0.7F, label.c_str());
+        const float middle = from + widths[i] / 2;
+        from += widths[i];
+        // The label wraps to the sector's chord where it is written, so it stays inside a narrow sector.
+        const float chord = 2.0F * radius * 0.64F * std::sin(radians(std::min(widths[i], 180.0F) / 2));
+        const float wrap = std::clamp(chord, canvas.px(60), radius * 0.7F);
+        const ImVec2 at = onCircle(centre, radius * 0.64F, middle);
+        const ImVec2 size = font->CalcTextSizeA(font->FontSize, wrap, wrap, label.c_str());
         draw->AddText(font, font->FontSize, ImVec2(at.x - size.x / 2, at.y - size.y / 2), theme::kOnDark,
-                      label.c_str(), nullptr, radius * 0.7F);
+                      label.c_str(), nullptr, wrap);
     }
     draw->AddCircleFilled(centre, canvas.px(36), theme::kText);
     // The pointer, at the top, pointing into the wheel.
@@ -127,13 +143,14 @@ void drawConfetti(Canvas& canvas, ImVec2 origin, ImVec2 size) {
 void drawBoard(Canvas& canvas, const GameBoard& board, float side) {
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const Control* surface = canvas.view().control(board.wheel ? "flick:*" : "scratch:*");
+    // Confetti first: the wheel and the card are drawn over it, so it never hides the prize's text.
+    if (board.celebrate) {
+        drawConfetti(canvas, origin, ImVec2(side, side));
+    }
     if (board.wheel) {
         drawWheel(canvas, board, origin, side);
     } else {
         drawCard(canvas, board, ImVec2(origin.x, origin.y + side * 0.2F), ImVec2(side, side * 0.6F));
-    }
-    if (board.celebrate) {
-        drawConfetti(canvas, origin, ImVec2(side, side));
     }
     if (surface == nullptr || !surface->enabled) {
         ImGui::Dummy(ImVec2(side, side));
