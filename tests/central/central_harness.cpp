@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include <barrier>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -73,8 +74,9 @@ PgDatabase::PgDatabase() {
 PgDatabase::~PgDatabase() {
     try {
         pgExec(*baseUrl(), "DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
-    } catch (const std::exception&) {
-        // The cluster itself is thrown away after the run.
+    } catch (const std::exception& e) {
+        // Not fatal: the cluster itself is thrown away after the run.
+        std::fprintf(stderr, "PostgreSQL: %s left behind: %s\n", m_name.c_str(), e.what());
     }
 }
 

@@ -144,10 +144,10 @@ std::string Backend::lastOtp(const std::string& e164) const {
 }
 
 std::string Backend::printerControl(const std::string& command) const {
-    return runCommand({"python3", "-c",
-                       "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
-                       "s.sendall((sys.argv[2]+'\\n').encode())\nprint(s.makefile().readline().strip())",
-                       (m_dir / "printer.sock").string(), command});
+    const std::string script =
+        "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
+        "s.sendall((sys.argv[2]+'\\n').encode())\nprint(s.makefile().readline().strip())";
+    return runCommand({"python3", "-c", script, (m_dir / "printer.sock").string(), command});
 }
 
 int Backend::consumeVoucher(const std::string& code) const {
