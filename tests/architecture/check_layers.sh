@@ -41,6 +41,31 @@ forbid kiosk "central/" "the kiosk talks to central over HTTP only"
 kiosk_core_forbidden='hal/|network/|kiosk/sync/|ui/host|ui/canvas'
 forbid kiosk/include/kiosk "$kiosk_core_forbidden|$gui|$io_libs|$vision" "the journey core is pure: loyalty, ui views, its own headers"
 forbid kiosk/src/journey "$kiosk_core_forbidden|$gui|$io_libs|$vision" "the journey core is pure: loyalty, ui views, its own headers"
+# only_includes FOLDER REGEX WHY — every #include under FOLDER must match REGEX (an allow-list: a library
+# or a sibling folder not named above, e.g. <nlohmann/json.hpp> or "app/adapter.hpp", is caught too).
+only_includes() {
+  local folder="$1" allowed="$2" why="$3" hits
+  hits=$(grep -rnE --include='*.hpp' --include='*.cpp' '^[[:space:]]*#[[:space:]]*include' "$root/$folder" |
+    sed "s|$root/||" | grep -vE "^[^:]+:[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*($allowed)" || true)
+  if [[ -n "$hits" ]]; then
+    echo "layering: $folder may include only ($why):"
+    echo "$hits"
+    failed=1
+  fi
+}
+# The standard library (<name>, no folder, no .h), loyalty/, the core's own kiosk/ headers and ui's view types.
+core_allowed='<[a-z_]+>|"loyalty/[a-z_]+\.hpp"|"kiosk/[a-z_]+\.hpp"|"ui/(view|strings)\.hpp"'
+only_includes kiosk/include/kiosk "$core_allowed" "the standard library, loyalty/, kiosk/*.hpp, ui/view.hpp, ui/strings.hpp"
+only_includes kiosk/src/journey "$core_allowed" "the standard library, loyalty/, kiosk/*.hpp, ui/view.hpp, ui/strings.hpp"
+
+# No production file of the kiosk over 500 lines (issue 10; functions over 80 lines: .clang-tidy).
+too_long=$(find "$root/kiosk" -name '*.cpp' -o -name '*.hpp' | xargs wc -l | grep -v ' total$' |
+  awk '$1 > 500 {print}' | sed "s|$root/||" || true)
+if [[ -n "$too_long" ]]; then
+  echo "size: files of kiosk/ over 500 lines (split them):"
+  echo "$too_long"
+  failed=1
+fi
 
 # central's house (docs/architecture.md, "Central's house"): api/ -> ops/ -> store/. SQL is written in
 # store/ and the database adapters only; JSON is included by api/ and the few files listed. The

@@ -3,7 +3,7 @@
 # from the merge base with $KIOSK_TIDY_BASE (default: main), or, when there is no difference (on main
 # itself), the files of the last commit. A touched header brings the .cpp files of the same name.
 # The whole tree costs ~3 s of CPU per file (≈ 20 min on 2 cores), too long for every run:
-# `KIOSK_TIDY_ALL=1` checks every file in compile_commands.json.
+# `KIOSK_TIDY_ALL=1` checks every file in compile_commands.json, `KIOSK_TIDY_ALL=kiosk/` those under a folder.
 # Usage: check_tidy.sh SOURCE_DIR BUILD_DIR. Exit 77 (skipped) when clang-tidy-19 is not installed.
 set -euo pipefail
 src="${1:?source dir}"
@@ -18,6 +18,8 @@ mapfile -t known < <(grep -o '"file": "[^"]*"' "$build/compile_commands.json" | 
   sed "s|^$PWD/||" | sort -u)
 if [[ "${KIOSK_TIDY_ALL:-0}" == 1 ]]; then
   touched=("${known[@]}")
+elif [[ "${KIOSK_TIDY_ALL:-0}" != 0 ]]; then
+  mapfile -t touched < <(printf '%s\n' "${known[@]}" | grep "^$KIOSK_TIDY_ALL" || true)
 else
   base="${KIOSK_TIDY_BASE:-main}"
   git rev-parse -q --verify "$base" > /dev/null || base=HEAD~1

@@ -10,6 +10,7 @@
 #include <random>
 #include <tuple>
 
+#include "campaign_fixture.hpp"
 #include "central_harness.hpp"
 #include "loyalty/base32.hpp"
 #include "loyalty/signing.hpp"
@@ -626,9 +627,10 @@ TEST_P(CentralApi, AdminCampaignStoresAdjustAndReport) {
     EXPECT_EQ(
         central().put("/v1/admin/campaign", kAdmin, Json{{"campaign_toml", "[campaign]\nid = 5\n"}}).code(),
         "invalid_field");
-    auto campaign = testCampaignToml();
-    campaign.replace(campaign.find("signup_bonus = 50"), 17, "signup_bonus = 70");
-    ASSERT_EQ(central().put("/v1/admin/campaign", kAdmin, Json{{"campaign_toml", campaign}}).status, 200);
+    test_support::TestCampaign campaign;
+    campaign.signupBonusPoints = 70;
+    ASSERT_EQ(central().put("/v1/admin/campaign", kAdmin, Json{{"campaign_toml", campaign.toml()}}).status,
+              200);
 
     const auto keys = loyalty::SigningKeyPair::generate();
     auto store = central().put(

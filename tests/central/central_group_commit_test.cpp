@@ -25,7 +25,7 @@ struct Sent {
 
 TEST_P(CentralGroupCommit, AKillNineMidBatchLosesNoAcceptedClaim) {
     TempDir data;
-    const CentralProcess::Options options{databaseUrl(), data.path() + "/central", ""};
+    const CentralProcess::Options options{databaseUrl(), data.path().string() + "/central", ""};
     auto central = std::make_unique<CentralProcess>(options);
     const auto kiosk = enrollDevKiosk(*central);
 

@@ -1,36 +1,28 @@
 #include "central_harness.hpp"
 
-#include <fcntl.h>
 #include <libpq-fe.h>
-#include <signal.h>
 #include <sodium.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <cctype>
 
-#include <atomic>
 #include <barrier>
-#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-#include <utility>
 
+#include "campaign_fixture.hpp"
 #include "loyalty/receipt_token.hpp"
+#include "read_file.hpp"
 
 namespace central_test {
 namespace {
 
-std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+namespace fs = std::filesystem;
+
+using test_support::readFile;
 
 void pgExec(const std::string& url, const std::string& sql) {
     PGconn* conn = PQconnectdb(url.c_str());
@@ -82,25 +74,14 @@ PgDatabase::PgDatabase() {
 PgDatabase::~PgDatabase() {
     try {
         pgExec(*baseUrl(), "DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
-    } catch (const std::exception&) {
-        // The cluster itself is thrown away after the run.
+    } catch (const std::exception& e) {
+        // Not fatal: the cluster itself is thrown away after the run.
+        std::fprintf(stderr, "PostgreSQL: %s left behind: %s\n", m_name.c_str(), e.what());
     }
 }
 
 void PgDatabase::execute(const std::string& sql) const {
     pgExec(m_url, sql);
-}
-
-TempDir::TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/central-test.XXXXXX";
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    m_path = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
 }
 
 std::string Response::header(const std::string& name) const {
@@ -114,80 +95,25 @@ std::string Response::code() const {
 }
 
 CentralProcess::CentralProcess(const Options& options, const Mode& mode) {
-    m_dataDir = options.dataDir.empty() ? m_temp.path() + "/data" : options.dataDir;
-    m_logPath = m_temp.path() + "/central.log";
-    const std::string config = mode.configFile.empty() ? m_temp.path() + "/central.toml" : mode.configFile;
+    m_dataDir = options.dataDir.empty() ? (m_temp.path() / "data").string() : options.dataDir;
+    const auto config = mode.configFile.empty() ? m_temp.path() / "central.toml" : fs::path(mode.configFile);
     if (mode.configFile.empty()) {
         std::ofstream out(config);
         out << "admin_token = \"" << (mode.demo ? kAdmin : kProductionAdmin) << "\"\n"
-            << "campaign_file = \"" << m_temp.path() << "/campaign.toml\"\n"
+            << "campaign_file = \"" << (m_temp.path() / "campaign.toml").string() << "\"\n"
             << "log_level = \"info\"\n"
             << options.extraToml << "\n";
-        std::ofstream(m_temp.path() + "/campaign.toml") << testCampaignToml();
+        std::ofstream(m_temp.path() / "campaign.toml") << test_support::TestCampaign{}.toml();
     }
-    std::vector<std::string> args{
-        KIOSK_BINARY_DIR "/bin/central", "--config", config, "--listen", "127.0.0.1:0", "--data", m_dataDir};
-    if (mode.demo) args.insert(args.begin() + 1, "--demo");
-    if (!options.databaseUrl.empty()) {
-        args.emplace_back("--db");
-        args.push_back(options.databaseUrl);
-    }
-    m_pid = fork();
-    if (m_pid < 0) throw std::runtime_error("fork failed");
-    if (m_pid == 0) {
-        const int fd = open(m_logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    static const std::regex kListening(R"(listening on 127\.0\.0\.1:([0-9]+))");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-        std::smatch m;
-        const auto text = log();
-        if (std::regex_search(text, m, kListening)) {
-            m_port = std::stoi(m[1]);
-            return;
-        }
-        if (!running()) throw std::runtime_error("central exited at start-up:\n" + text);
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    throw std::runtime_error("central did not start listening in time:\n" + log());
-}
-
-CentralProcess::~CentralProcess() {
-    stop();
-}
-
-void CentralProcess::stop() {
-    if (m_pid <= 0) return;
-    const pid_t pid = std::exchange(m_pid, -1);
-    kill(pid, SIGTERM);
-    for (int i = 0; i < 2000; ++i) {
-        if (waitpid(pid, nullptr, WNOHANG) == pid) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-}
-
-std::string CentralProcess::log() const {
-    return readFile(m_logPath);
-}
-
-bool CentralProcess::running() const {
-    int status = 0;
-    return waitpid(m_pid, &status, WNOHANG) == 0;
+    m_central = std::make_unique<test_support::CentralLaunch>(
+        test_support::CentralArgs{mode.demo, "127.0.0.1:0", m_dataDir, config, options.databaseUrl},
+        m_temp.path() / "central.log");
 }
 
 Response CentralProcess::request(const std::string& method, const std::string& path, const std::string& auth,
                                  const std::string& body, const std::string& contentType,
                                  const httplib::Headers& extra) const {
-    httplib::Client client("127.0.0.1", m_port);
+    httplib::Client client("127.0.0.1", port());
     client.set_connection_timeout(5);
     client.set_read_timeout(30);
     httplib::Headers headers = extra;
@@ -223,27 +149,6 @@ std::string CentralProcess::lastOtp(const std::string& phoneE164) const {
         if (!j.is_discarded() && j.value("phone", "") == phoneE164) code = j.value("code", "");
     }
     return code;
-}
-
-std::string testCampaignToml() {
-    return R"([campaign]
-id = "TEST"
-name_vi = "Chương trình thử"
-name_en = "Test campaign"
-valid_from = 2000-01-01
-valid_to = 2099-12-31
-dong_per_point = 10000
-points_per_item = 0
-minimum_spend = 20000
-receipt_cap = 5000
-signup_bonus = 50
-receipt_window_days = 30
-points_expiry_months = 12
-[campaign.tier_multiplier_percent]
-silver = 100
-gold = 125
-diamond = 150
-)";
 }
 
 std::string signReceipt(const loyalty::Receipt& receipt, const loyalty::SigningKeyPair& keys) {

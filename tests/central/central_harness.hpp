@@ -14,8 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "central_launch.hpp"
 #include "loyalty/receipt.hpp"
 #include "loyalty/signing.hpp"
+#include "temp_dir.hpp"
 
 namespace central_test {
 
@@ -53,19 +55,6 @@ class BackendTest : public ::testing::TestWithParam<Backend> {
     std::unique_ptr<PgDatabase> m_pg;
 };
 
-/// A temporary directory removed with everything in it when this dies.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] const std::string& path() const { return m_path; }
-
-  private:
-    std::string m_path;
-};
-
 struct Response {
     int status = 0;  ///< 0 = no HTTP answer
     Json body;       ///< null if the body is not JSON
@@ -90,18 +79,18 @@ class CentralProcess {
         bool demo = true;
         std::string configFile;  ///< non-empty: this config file as it is, instead of a generated one
     };
+    /// Its campaign is test_support::TestCampaign{} (campaign_fixture.hpp).
     explicit CentralProcess(const Options& options, const Mode& mode = Mode{true, ""});
-    ~CentralProcess();
     CentralProcess(const CentralProcess&) = delete;
     CentralProcess& operator=(const CentralProcess&) = delete;
 
-    [[nodiscard]] int port() const { return m_port; }
+    [[nodiscard]] int port() const { return m_central->port(); }
     [[nodiscard]] const std::string& dataDir() const { return m_dataDir; }
-    [[nodiscard]] std::string log() const;
-    [[nodiscard]] bool running() const;
-    [[nodiscard]] pid_t pid() const { return m_pid; }
+    [[nodiscard]] std::string log() const { return m_central->log(); }
+    [[nodiscard]] bool running() const { return m_central->running(); }
+    [[nodiscard]] pid_t pid() const { return m_central->pid(); }
     /// SIGTERM, then waits for the exit (SIGKILL after 10 s); the destructor does the same.
-    void stop();
+    void stop() { m_central->stop(); }
 
     /// Sends a request; `auth` is the bearer secret ("" = none). `body` as given (raw text).
     Response request(const std::string& method, const std::string& path, const std::string& auth,
@@ -123,18 +112,12 @@ class CentralProcess {
   private:
     TempDir m_temp;
     std::string m_dataDir;
-    std::string m_logPath;
-    pid_t m_pid = -1;
-    int m_port = 0;
+    std::unique_ptr<test_support::CentralLaunch> m_central;
 };
 
 inline constexpr const char* kAdmin = "test-admin-token";
 /// The admin token of a production start (Options::demo = false): 32 characters or more.
 inline constexpr const char* kProductionAdmin = "test-production-admin-token-0123456789abcdefghijklmnop";
-
-/// The test campaign: the development rules without promotions and valid 2000-2099, so points do not
-/// depend on the day the tests run: 1 point per 10.000 ₫, minimum 20.000 ₫, sign-up bonus 50.
-std::string testCampaignToml();
 
 /// Signs a receipt of the development store DEV001 (assets/samples/DEV001.key).
 std::string signReceipt(const std::string& number, std::int64_t amountDong, loyalty::UnixSeconds issuedAt,

@@ -96,11 +96,12 @@ TEST(CentralRollouts, KioskctlPublishUploadsASignedReleaseAndATamperedOneIsRefus
     CentralProcess central(CentralProcess::Options{});
     TempDir dir;
     const std::string kioskctl = KIOSK_BINARY_DIR "/bin/kioskctl ";
-    const auto bundle = dir.path() + "/kiosk.tar";
+    const auto bundle = dir.path().string() + "/kiosk.tar";
     std::ofstream(bundle, std::ios::binary) << makeBundle(700'000, 'k');
-    ASSERT_NE(run(kioskctl + "release keygen --out " + dir.path() + " 2>&1; echo exit=$?").find("exit=0"),
-              std::string::npos);
-    ASSERT_NE(run(kioskctl + "release sign " + bundle + " --key " + dir.path() +
+    ASSERT_NE(
+        run(kioskctl + "release keygen --out " + dir.path().string() + " 2>&1; echo exit=$?").find("exit=0"),
+        std::string::npos);
+    ASSERT_NE(run(kioskctl + "release sign " + bundle + " --key " + dir.path().string() +
                   "/release.key --version 1.4.0 2>&1; "
                   "echo exit=$?")
                   .find("exit=0"),

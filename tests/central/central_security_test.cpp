@@ -50,32 +50,32 @@ const std::string kKioskctl = KIOSK_BINARY_DIR "/bin/kioskctl";
 
 /// A fresh store key pair STORE.key / STORE.pub in `dir` (kioskctl keygen).
 std::string newStoreKey(const TempDir& dir, const std::string& store) {
-    const auto r = run(kKioskctl + " keygen --store " + store + " --out " + dir.path());
+    const auto r = run(kKioskctl + " keygen --store " + store + " --out " + dir.path().string());
     EXPECT_EQ(r.exit, 0) << r.out;
-    return dir.path() + "/" + store + ".pub";
+    return dir.path().string() + "/" + store + ".pub";
 }
 
 TEST(CentralSecurity, DevelopmentDefaultsRefuseToStartWithoutDemo) {
     TempDir dir;
-    const auto defaults = run(kCentral + " --listen 127.0.0.1:0 --data " + dir.path() + "/data");
+    const auto defaults = run(kCentral + " --listen 127.0.0.1:0 --data " + dir.path().string() + "/data");
     EXPECT_EQ(defaults.exit, 78) << defaults.out;
     EXPECT_NE(defaults.out.find("admin_token is not set"), std::string::npos) << defaults.out;
     EXPECT_NE(defaults.out.find("no [[stores]]"), std::string::npos) << defaults.out;
     EXPECT_NE(defaults.out.find("--demo"), std::string::npos) << defaults.out;
-    EXPECT_FALSE(fs::exists(dir.path() + "/data")) << "nothing is written before the refusal";
+    EXPECT_FALSE(fs::exists(dir.path().string() + "/data")) << "nothing is written before the refusal";
 
     const auto shipped = run(kCentral +
                              " --config " KIOSK_SOURCE_DIR
                              "/assets/config/central.toml --listen "
                              "127.0.0.1:0 --data " +
-                             dir.path() + "/data");
+                             dir.path().string() + "/data");
     EXPECT_EQ(shipped.exit, 78) << shipped.out;
 
     const auto pub = newStoreKey(dir, "S1");
     const auto write = [&](const std::string& toml) {
-        std::ofstream(dir.path() + "/c.toml") << toml;
-        return run(kCentral + " --config " + dir.path() + "/c.toml --listen 127.0.0.1:0 --data " +
-                   dir.path() + "/data");
+        std::ofstream(dir.path().string() + "/c.toml") << toml;
+        return run(kCentral + " --config " + dir.path().string() + "/c.toml --listen 127.0.0.1:0 --data " +
+                   dir.path().string() + "/data");
     };
     const std::string stores = "[[stores]]\nid = \"S1\"\npublic_key_file = \"" + pub + "\"\n";
     const auto devToken = write("admin_token = \"dev-admin-token\"\n" + stores);
@@ -93,7 +93,8 @@ TEST(CentralSecurity, DevelopmentDefaultsRefuseToStartWithoutDemo) {
     EXPECT_EQ(devKey.exit, 78);
     EXPECT_NE(devKey.out.find("published development key of DEV001"), std::string::npos) << devKey.out;
 
-    const auto demoOutside = run(kCentral + " --demo --listen 0.0.0.0:0 --data " + dir.path() + "/data");
+    const auto demoOutside =
+        run(kCentral + " --demo --listen 0.0.0.0:0 --data " + dir.path().string() + "/data");
     EXPECT_EQ(demoOutside.exit, 78);
     EXPECT_NE(demoOutside.out.find("loopback only"), std::string::npos) << demoOutside.out;
 }
@@ -101,9 +102,9 @@ TEST(CentralSecurity, DevelopmentDefaultsRefuseToStartWithoutDemo) {
 TEST(CentralSecurity, ABadHttpOptionRefusesTheStartNamingTheKey) {
     TempDir dir;
     const auto start = [&](const std::string& toml) {
-        std::ofstream(dir.path() + "/c.toml") << toml;
-        return run(kCentral + " --demo --config " + dir.path() + "/c.toml --listen 127.0.0.1:0 --data " +
-                   dir.path() + "/data");
+        std::ofstream(dir.path().string() + "/c.toml") << toml;
+        return run(kCentral + " --demo --config " + dir.path().string() +
+                   "/c.toml --listen 127.0.0.1:0 --data " + dir.path().string() + "/data");
     };
     const std::vector<std::pair<std::string, std::string>> bad{
         {"[http]\nmax_connections = 0\n", "http.max_connections must be an integer from 1"},
@@ -122,7 +123,8 @@ TEST(CentralSecurity, ABadHttpOptionRefusesTheStartNamingTheKey) {
         EXPECT_EQ(r.exit, 1) << toml << r.out;
         EXPECT_NE(r.out.find(message), std::string::npos) << toml << r.out;
         EXPECT_EQ(r.out.find("listening"), std::string::npos) << r.out;
-        EXPECT_FALSE(fs::exists(dir.path() + "/data")) << "nothing is written before the refusal: " << toml;
+        EXPECT_FALSE(fs::exists(dir.path().string() + "/data"))
+            << "nothing is written before the refusal: " << toml;
     }
 }
 
@@ -150,23 +152,24 @@ TEST(CentralSecurity, TheDevCodeAndDevKeyMintFailsOnAProductionStart) {
 TEST(CentralSecurity, KioskctlCentralInitWritesAProductionConfigCentralAccepts) {
     TempDir dir;
     const auto pub = newStoreKey(dir, "S1");
-    const auto init = run(kKioskctl + " central init --out " + dir.path() + "/etc --store S1=" + pub +
-                          " --data-dir " + dir.path() + "/data");
+    const auto init = run(kKioskctl + " central init --out " + dir.path().string() +
+                          "/etc --store S1=" + pub + " --data-dir " + dir.path().string() + "/data");
     ASSERT_EQ(init.exit, 0) << init.out;
-    EXPECT_EQ(modeOf(dir.path() + "/etc"), 0700u);
-    EXPECT_EQ(modeOf(dir.path() + "/etc/central.toml"), 0600u);
-    EXPECT_EQ(modeOf(dir.path() + "/etc/admin-token"), 0600u);
-    EXPECT_NE(run(kKioskctl + " central init --out " + dir.path() + "/etc --store S1=" + pub).exit, 0)
+    EXPECT_EQ(modeOf(dir.path().string() + "/etc"), 0700u);
+    EXPECT_EQ(modeOf(dir.path().string() + "/etc/central.toml"), 0600u);
+    EXPECT_EQ(modeOf(dir.path().string() + "/etc/admin-token"), 0600u);
+    EXPECT_NE(run(kKioskctl + " central init --out " + dir.path().string() + "/etc --store S1=" + pub).exit,
+              0)
         << "never overwrites";
-    CentralProcess central(CentralProcess::Options{"", dir.path() + "/data", ""},
-                           CentralProcess::Mode{false, dir.path() + "/etc/central.toml"});
+    CentralProcess central(CentralProcess::Options{"", dir.path().string() + "/data", ""},
+                           CentralProcess::Mode{false, dir.path().string() + "/etc/central.toml"});
     std::string token;
-    std::getline(std::ifstream(dir.path() + "/etc/admin-token"), token);
+    std::getline(std::ifstream(dir.path().string() + "/etc/admin-token"), token);
     EXPECT_GE(token.size(), 32u);
     EXPECT_EQ(central.get("/v1/admin/kiosks", token).status, 200);
     const auto viaFile =
         run(kKioskctl + " enroll-code --url http://127.0.0.1:" + std::to_string(central.port()) +
-            " --admin-token-file " + dir.path() + "/etc/admin-token --kiosk K-1 --store S1");
+            " --admin-token-file " + dir.path().string() + "/etc/admin-token --kiosk K-1 --store S1");
     EXPECT_EQ(viaFile.exit, 0) << viaFile.out;
     EXPECT_TRUE(viaFile.out.starts_with("ENR-")) << viaFile.out;
 }

@@ -31,7 +31,7 @@ class CommitQueueTest : public central_test::BackendTest {
     void SetUp() override {
         BackendTest::SetUp();
         if (IsSkipped()) return;
-        const std::string url = m_pg ? m_pg->url() : "sqlite:" + m_dir.path() + "/queue.db";
+        const std::string url = m_pg ? m_pg->url() : "sqlite:" + m_dir.path().string() + "/queue.db";
         m_db = central::Database::open(url, m_clock);
         auto lease = m_db->lease();
         ASSERT_TRUE(lease);

@@ -334,12 +334,12 @@ TEST_P(ConsoleApi, ThePagesAreServedWithAStrictContentSecurityPolicyAndNothingEl
 
 TEST_P(ConsoleApi, KioskctlBootstrapsTheFirstOwnerWithTheAdminToken) {
     TempDir dir;
-    const auto passwordFile = dir.path() + "/password";
+    const auto passwordFile = dir.path().string() + "/password";
     std::ofstream(passwordFile) << kPassword << "\n";
     const auto command =
         std::string(KIOSK_BINARY_DIR) +
         "/bin/kioskctl console add-user --url http://127.0.0.1:" + std::to_string(central().port()) +
-        " --username first.owner --password-file " + passwordFile + " > " + dir.path() + "/out 2>&1";
+        " --username first.owner --password-file " + passwordFile + " > " + dir.path().string() + "/out 2>&1";
     ::setenv("LOYALTY_ADMIN_TOKEN", kAdmin, 1);
     ASSERT_EQ(std::system(command.c_str()), 0);
     EXPECT_EQ(login("first.owner", kPassword).body["user"]["role"], "owner");

@@ -46,8 +46,8 @@ int freePort() {
 class FakeProvider {
   public:
     FakeProvider(const TempDir& dir, int port, std::vector<std::string> extra)
-        : m_log(dir.path() + "/provider.jsonl") {
-        const auto secretFile = dir.path() + "/provider.secret";
+        : m_log(dir.path().string() + "/provider.jsonl") {
+        const auto secretFile = dir.path().string() + "/provider.secret";
         std::ofstream(secretFile) << kSecret << "\n";
         std::vector<std::string> args{std::string(KIOSK_BINARY_DIR) + "/bin/kioskctl",
                                       "notify",
@@ -61,7 +61,8 @@ class FakeProvider {
         args.insert(args.end(), extra.begin(), extra.end());
         m_pid = fork();
         if (m_pid == 0) {
-            const int fd = open((dir.path() + "/provider.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            const int fd =
+                open((dir.path().string() + "/provider.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             dup2(fd, 1);
             dup2(fd, 2);
             std::vector<char*> argv;
@@ -103,7 +104,7 @@ class FakeProvider {
 };
 
 std::string notifyToml(int providerPort, const TempDir& dir, const std::string& more = "") {
-    const auto secretFile = dir.path() + "/central-notify.secret";
+    const auto secretFile = dir.path().string() + "/central-notify.secret";
     std::ofstream(secretFile) << kSecret << "\n";
     return "[notify]\nprovider_url = \"http://127.0.0.1:" + std::to_string(providerPort) +
            "/send\"\nsecret_file = \"" + secretFile +
@@ -387,9 +388,9 @@ TEST(NotifySettings, RefusedAtStartWithTheKeyNamed) {
               std::string::npos);
     EXPECT_NE(refusal("[notify]\nprovder_url = \"http://x\"\n").find("notify: unknown key provder_url"),
               std::string::npos);
-    std::ofstream(dir.path() + "/short.secret") << "too-short\n";
-    EXPECT_NE(refusal("[notify]\nprovider_url = \"http://127.0.0.1:9/send\"\nsecret_file = \"" + dir.path() +
-                      "/short.secret\"\n")
+    std::ofstream(dir.path().string() + "/short.secret") << "too-short\n";
+    EXPECT_NE(refusal("[notify]\nprovider_url = \"http://127.0.0.1:9/send\"\nsecret_file = \"" +
+                      dir.path().string() + "/short.secret\"\n")
                   .find("at least 32 characters"),
               std::string::npos);
 }

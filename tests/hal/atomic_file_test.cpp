@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "read_file.hpp"
 #include "temp_dir.hpp"
 
 namespace hal {
@@ -17,10 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string contentOf(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test_support::readFile;
 
 std::size_t filesIn(const fs::path& folder) {
     return static_cast<std::size_t>(std::distance(fs::directory_iterator(folder), fs::directory_iterator()));
@@ -40,10 +38,10 @@ TEST(AtomicFile, WritesTheExactModeWhateverTheUmaskAndReplacesWhole) {
     ::umask(old);
     ASSERT_TRUE(first.has_value()) << first.error();
     EXPECT_EQ(modeOf(file), 0640u);
-    EXPECT_EQ(contentOf(file), std::string("first\0binary", 12));
+    EXPECT_EQ(readFile(file), std::string("first\0binary", 12));
 
     ASSERT_TRUE(writeFileAtomically(file, "second", 0600).has_value());
-    EXPECT_EQ(contentOf(file), "second");
+    EXPECT_EQ(readFile(file), "second");
     EXPECT_EQ(modeOf(file), 0600u);
     EXPECT_EQ(filesIn(dir.path()), 1u);
 }
@@ -55,7 +53,7 @@ TEST(AtomicFile, KeepRefusesAnExistingFileAndLeavesItUntouched) {
     const auto again = writeFileAtomically(file, "intruder", 0644, Existing::Keep);
     ASSERT_FALSE(again.has_value());
     EXPECT_NE(again.error().find(file.string()), std::string::npos) << again.error();
-    EXPECT_EQ(contentOf(file), "original");
+    EXPECT_EQ(readFile(file), "original");
     EXPECT_EQ(modeOf(file), 0600u);
     EXPECT_EQ(filesIn(dir.path()), 1u);
 }

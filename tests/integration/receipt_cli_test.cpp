@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 using kiosk_test::ProcessResult;
-using kiosk_test::slurp;
+using test_support::readFile;
 
 std::string firstLine(const std::string& text) {
     return text.substr(0, text.find('\n'));
@@ -58,16 +58,16 @@ TEST_F(ReceiptCli, KeygenWritesAPrivateSecretAndAPublicKey) {
     struct stat info {};
     ASSERT_EQ(stat((keys() / "DEV001.key").c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 0777, 0600U);
-    EXPECT_NE(slurp(keys() / "DEV001.key").find("LOYALTY-KIOSK ED25519 SECRET KEY"), std::string::npos);
-    EXPECT_NE(slurp(keys() / "DEV001.pub").find("LOYALTY-KIOSK ED25519 PUBLIC KEY"), std::string::npos);
+    EXPECT_NE(readFile(keys() / "DEV001.key").find("LOYALTY-KIOSK ED25519 SECRET KEY"), std::string::npos);
+    EXPECT_NE(readFile(keys() / "DEV001.pub").find("LOYALTY-KIOSK ED25519 PUBLIC KEY"), std::string::npos);
     // No temporary files left behind.
     EXPECT_EQ(std::distance(fs::directory_iterator(keys()), fs::directory_iterator()), 2);
 
-    const std::string before = slurp(keys() / "DEV001.key");
+    const std::string before = readFile(keys() / "DEV001.key");
     const ProcessResult again = kioskctl({"keygen", "--store", "DEV001", "--out", keys().string()});
     EXPECT_EQ(again.exitCode, 2);
     EXPECT_NE(again.err.find("refusing to replace"), std::string::npos) << again.err;
-    EXPECT_EQ(slurp(keys() / "DEV001.key"), before);
+    EXPECT_EQ(readFile(keys() / "DEV001.key"), before);
 
     const ProcessResult badStore = kioskctl({"keygen", "--store", "dev/001", "--out", keys().string()});
     EXPECT_EQ(badStore.exitCode, 2);

@@ -59,7 +59,7 @@ TEST_F(ReleaseCli, KeygenWritesAPrivateSecretKeyAndRefusesToReplaceIt) {
 TEST_F(ReleaseCli, ASignedBundleVerifiesForAnOlderKiosk) {
     const auto signedOut = sign();
     ASSERT_EQ(signedOut.exitCode, 0) << signedOut.err;
-    const auto text = kiosk_test::slurp(manifest());
+    const auto text = kiosk_test::readFile(manifest());
     EXPECT_NE(text.find("size=300007\n"), std::string::npos) << text;
     EXPECT_NE(text.find("bundle=loyalty-kiosk_1.4.0_amd64.deb\n"), std::string::npos) << text;
 
@@ -91,7 +91,7 @@ TEST_F(ReleaseCli, EveryRefusalSaysWhyAndExitsOne) {
 
 TEST_F(ReleaseCli, ATamperedManifestOrAnotherKeyIsRefused) {
     ASSERT_EQ(sign().exitCode, 0);
-    auto text = kiosk_test::slurp(manifest());
+    auto text = kiosk_test::readFile(manifest());
     text.replace(text.find("minimum_from=1.2.0"), 18, "minimum_from=0.0.0");
     std::ofstream(manifest(), std::ios::binary | std::ios::trunc) << text;
     const auto tampered = verify({"--running", "1.1.0"});

@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "read_file.hpp"
 
 namespace kiosk_test {
 
@@ -21,13 +21,7 @@ struct ProcessResult {
     std::string err;
 };
 
-/// The whole content of the file at `path`, or "" if it cannot be read.
-inline std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
+using test_support::readFile;
 
 /// Runs `argv` (argv[0] looked up in PATH) to completion.
 inline ProcessResult runProcess(const std::vector<std::string>& argv, const std::filesystem::path& dir) {
@@ -51,8 +45,8 @@ inline ProcessResult runProcess(const std::vector<std::string>& argv, const std:
     int status = 0;
     waitpid(pid, &status, 0);
     result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = slurp(outPath);
-    result.err = slurp(errPath);
+    result.out = readFile(outPath);
+    result.err = readFile(errPath);
     return result;
 }
 

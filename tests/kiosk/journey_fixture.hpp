@@ -28,8 +28,8 @@ class JourneyTest : public ::testing::Test {
         JourneyConfig config;
         config.kioskId = "K1";
         config.keyring.add("HCM001", m_keys.publicKey());
-        config.rewards = {{"R1", "Phiếu 50.000 ₫", "50,000 ₫ voucher", 500, {}, {}},
-                          {"R2", "Phiếu 200.000 ₫", "200,000 ₫ voucher", 2000, {}, {}}};
+        config.rewards = {{"R1", {"Phiếu 50.000 ₫", "50,000 ₫ voucher"}, 500, {}, {}},
+                          {"R2", {"Phiếu 200.000 ₫", "200,000 ₫ voucher"}, 2000, {}, {}}};
         config.estimatePoints = [](const loyalty::Receipt& r) {
             return std::optional<std::int64_t>(r.amount.value / 10'000);
         };

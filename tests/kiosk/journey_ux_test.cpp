@@ -1,16 +1,14 @@
 // Issue 17: the journey never tells a shopper something false and never strands them. Each test here
 // failed before its fix.
 #include "journey_fixture.hpp"
+#include "read_file.hpp"
 
 namespace kiosk {
 namespace {
 
 using namespace kiosk::test;
 
-std::string sourceFile(const std::string& path) {
-    std::ifstream in(std::string(KIOSK_SOURCE_DIR) + "/" + path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test_support::readSourceFile;
 
 class JourneyUxTest : public JourneyTest {
   protected:
@@ -40,7 +38,7 @@ TEST_F(JourneyUxTest, TheTierCardSaysWhatCentralsCampaignAndTierRulesSayAndNothi
     EXPECT_FALSE(m_journey->view().tier->colour.has_value());
     EXPECT_NE(m_journey->view().tier->progressText.find("Kim Cương"), std::string::npos);
 
-    auto campaign = loyalty::Campaign::fromToml(sourceFile("assets/config/campaign.toml"));
+    auto campaign = loyalty::Campaign::fromToml(readSourceFile("assets/config/campaign.toml"));
     ASSERT_TRUE(campaign.has_value()) << campaign.error().message;
     campaign->tierMultiplierPercent = {100, 125, 150};
     m_journey->setCampaign(*campaign, now());
@@ -72,7 +70,7 @@ benefits_en = "Own counter"
 
 TEST_F(JourneyUxTest, ATierWithoutBonusOrBenefitsShowsNone) {
     toQueuedClaim(member(100));
-    auto campaign = loyalty::Campaign::fromToml(sourceFile("assets/config/campaign.toml"));
+    auto campaign = loyalty::Campaign::fromToml(readSourceFile("assets/config/campaign.toml"));
     ASSERT_TRUE(campaign.has_value());
     campaign->tierMultiplierPercent = {100, 125, 150};
     m_journey->setCampaign(*campaign, now());
@@ -164,7 +162,7 @@ TEST_F(JourneyUxTest, AReceiptOlderThanCentralsWindowIsRefusedBeforeThePhoneIsAs
             return c;
         }(),
         strings("vi"), strings("en"));
-    auto campaign = loyalty::Campaign::fromToml(sourceFile("assets/config/campaign.toml"));
+    auto campaign = loyalty::Campaign::fromToml(readSourceFile("assets/config/campaign.toml"));
     ASSERT_TRUE(campaign.has_value());
     campaign->receiptWindowDays = 30;
     m_journey->setCampaign(*campaign, now());

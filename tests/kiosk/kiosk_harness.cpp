@@ -114,18 +114,20 @@ bool waitForPort(int port) {
 
 }  // namespace
 
-Backend::Backend(const fs::path& dir) : m_dir(dir), m_centralPort(freePort()), m_printerPort(freePort()) {
-    m_central = std::make_unique<ChildProcess>(
-        std::vector<std::string>{(kBuild / "bin/central").string(), "--demo", "--listen",
-                                 "127.0.0.1:" + std::to_string(m_centralPort), "--data",
-                                 (dir / "central").string()},
-        std::vector<std::string>{}, dir / "central.log");
+Backend::Backend(const fs::path& dir) : m_dir(dir), m_printerPort(freePort()) {
     m_printer = std::make_unique<ChildProcess>(
         std::vector<std::string>{(kBuild / "bin/kioskctl").string(), "printer", "serve", "--port",
                                  std::to_string(m_printerPort), "--out", (dir / "printed").string(),
                                  "--control", (dir / "printer.sock").string()},
         std::vector<std::string>{}, dir / "printer.log");
-    m_ready = waitForPort(m_centralPort) && waitForPort(m_printerPort);
+    test_support::CentralArgs args;
+    args.dataDir = dir / "central";
+    try {
+        m_central = std::make_unique<test_support::CentralLaunch>(args, dir / "central.log");
+    } catch (const std::exception&) {
+        return;  // not ready(); central.log in `dir` says why
+    }
+    m_ready = waitForPort(m_printerPort);
 }
 
 std::string Backend::lastOtp(const std::string& e164) const {
@@ -142,10 +144,10 @@ std::string Backend::lastOtp(const std::string& e164) const {
 }
 
 std::string Backend::printerControl(const std::string& command) const {
-    return runCommand({"python3", "-c",
-                       "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
-                       "s.sendall((sys.argv[2]+'\\n').encode())\nprint(s.makefile().readline().strip())",
-                       (m_dir / "printer.sock").string(), command});
+    const std::string script =
+        "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
+        "s.sendall((sys.argv[2]+'\\n').encode())\nprint(s.makefile().readline().strip())";
+    return runCommand({"python3", "-c", script, (m_dir / "printer.sock").string(), command});
 }
 
 int Backend::consumeVoucher(const std::string& code) const {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "central_launch.hpp"
 #include "kiosk_process.hpp"
 
 namespace kiosk::test {
@@ -69,15 +70,18 @@ class KioskRun {
     std::thread m_killer;
 };
 
-/// The real `central` (development defaults: enrollment code DEV-ENROLL-0001 for kiosk K-DEV-01, OTP
-/// file sink, admin token dev-admin-token) and `kioskctl printer serve`, on free loopback ports, with
-/// their state and logs in `dir`. The constructor waits up to 30 s for both ports.
+/// The real `central` (test_support::CentralLaunch with development defaults: enrollment code
+/// DEV-ENROLL-0001 for kiosk K-DEV-01, OTP file sink, admin token dev-admin-token) and `kioskctl printer
+/// serve`, on free loopback ports, with their state and logs in `dir`. The constructor waits for both
+/// (central up to 20 s, the printer up to 30 s).
 class Backend {
   public:
     explicit Backend(const std::filesystem::path& dir);
 
     [[nodiscard]] bool ready() const { return m_ready; }
-    [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(m_centralPort); }
+    [[nodiscard]] std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(m_central ? m_central->port() : 0);
+    }
     [[nodiscard]] std::string printerAddress() const { return "127.0.0.1:" + std::to_string(m_printerPort); }
     [[nodiscard]] std::filesystem::path printedDir() const { return m_dir / "printed"; }
 
@@ -99,9 +103,8 @@ class Backend {
 
   private:
     std::filesystem::path m_dir;
-    int m_centralPort;
     int m_printerPort;
-    std::unique_ptr<ChildProcess> m_central;
+    std::unique_ptr<test_support::CentralLaunch> m_central;
     std::unique_ptr<ChildProcess> m_printer;
     bool m_ready = false;
 };

@@ -120,7 +120,7 @@ TEST(LocalTime, DatesAndMonths) {
 // --- campaign.hpp: TOML ---------------------------------------------------------------------------
 
 TEST(CampaignToml, DevelopmentCampaignLoads) {
-    const std::string text = loyalty::test::readSourceFile("assets/config/campaign.toml");
+    const std::string text = test_support::readSourceFile("assets/config/campaign.toml");
     ASSERT_FALSE(text.empty());
     const auto campaign = Campaign::fromToml(text);
     ASSERT_TRUE(campaign.has_value()) << campaign.error().message;
@@ -222,7 +222,7 @@ TEST(CampaignValidity, WholeLocalDaysBothEndsInclusive) {
 }
 
 TEST(CampaignToml, MutatedConfigNeverCrashes) {
-    const std::string original = loyalty::test::readSourceFile("assets/config/campaign.toml");
+    const std::string original = test_support::readSourceFile("assets/config/campaign.toml");
     ASSERT_FALSE(original.empty());
     std::mt19937 rng(5);
     int refused = 0;

@@ -127,7 +127,7 @@ TEST(Phone, ComparesByE164) {
 }
 
 TEST(PhonePolicy, BuiltInEqualsTheConfigFile) {
-    const std::string text = loyalty::test::readSourceFile("assets/config/phone_prefixes.toml");
+    const std::string text = test_support::readSourceFile("assets/config/phone_prefixes.toml");
     ASSERT_FALSE(text.empty());
     EXPECT_EQ(policyOf(text), PhonePolicy::builtIn());
 }

@@ -53,7 +53,7 @@ std::string with(std::string_view from, std::string_view to) {
 
 TEST(Reward, DevelopmentCatalogLoads) {
     const auto catalog =
-        loyalty::parseRewardCatalog(loyalty::test::readSourceFile("assets/config/rewards.toml"));
+        loyalty::parseRewardCatalog(test_support::readSourceFile("assets/config/rewards.toml"));
     ASSERT_TRUE(catalog.has_value()) << catalog.error().message;
     ASSERT_EQ(catalog->size(), 3U);
     EXPECT_EQ((*catalog)[0].id, "CAFE-20K");

@@ -23,7 +23,7 @@ constexpr UnixSeconds kDay = 86'400;
 const UnixSeconds kT0 = loyalty::parseIso8601("2026-01-10T09:00:00+07:00").value();
 
 TierRules devRules() {
-    auto rules = TierRules::fromToml(loyalty::test::readSourceFile("assets/config/tiers.toml"));
+    auto rules = TierRules::fromToml(test_support::readSourceFile("assets/config/tiers.toml"));
     EXPECT_TRUE(rules.has_value()) << (rules ? "" : rules.error().message);
     return *rules;
 }

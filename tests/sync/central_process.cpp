@@ -1,28 +1,20 @@
-// The real `central` for the fault suite (see central_process.hpp). The test campaign earns exactly
-// floor(amount / 10.000 ₫) points per receipt — no tier bonus, promotion, sign-up bonus or cap — so the
+// The real `central` for the fault suite (see central_process.hpp), started by test_support::CentralLaunch.
+// Its campaign is TestCampaign::flat(): exactly floor(amount / 10.000 ₫) points per receipt, so the
 // expected ledger is known without asking central. Receipts are signed with the DEVELOPMENT-ONLY DEV001 key
 // of assets/samples.
-
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <httplib.h>
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <regex>
 #include <set>
-#include <sstream>
-#include <thread>
 
+#include "campaign_fixture.hpp"
 #include "central_process.hpp"
 #include "loyalty/receipt_token.hpp"
+#include "read_file.hpp"
 
 namespace {
 
@@ -33,25 +25,6 @@ constexpr const char* kAdminToken = "dev-admin-token";  // central's development
 constexpr const char* kStore = "DEV001";
 constexpr std::int64_t kDongPerPoint = 10'000;
 
-constexpr const char* kTestCampaign = R"toml(
-[campaign]
-id = "SYNC-FAULT-TEST"
-name_vi = "Kiểm thử đồng bộ"
-name_en = "Sync fault test"
-valid_from = 2000-01-01
-valid_to = 2099-12-31
-dong_per_point = 10000
-points_per_item = 0
-minimum_spend = 0
-signup_bonus = 0
-receipt_window_days = 30
-points_expiry_months = 0
-[campaign.tier_multiplier_percent]
-silver = 100
-gold = 100
-diamond = 100
-)toml";
-
 std::string g_lastError;
 
 bool fail(std::string message) {
@@ -59,12 +32,7 @@ bool fail(std::string message) {
     return false;
 }
 
-std::string readFile(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+using test_support::readFile;
 
 }  // namespace
 
@@ -73,16 +41,7 @@ CentralProcess::~CentralProcess() {
 }
 
 void CentralProcess::stop() {
-    if (m_pid <= 0) return;
-    ::kill(m_pid, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 200 && ::waitpid(m_pid, &status, WNOHANG) == 0; ++i)
-        std::this_thread::sleep_for(10ms);
-    if (::waitpid(m_pid, &status, WNOHANG) == 0) {
-        ::kill(m_pid, SIGKILL);
-        ::waitpid(m_pid, &status, 0);
-    }
-    m_pid = -1;
+    if (m_central) m_central->stop();
 }
 
 bool CentralProcess::restart() {
@@ -92,31 +51,19 @@ bool CentralProcess::restart() {
 }
 
 bool CentralProcess::launch() {
-    // Port 0: central binds a free port itself and logs it, so no other test can take it in between.
     return spawn("127.0.0.1:0") && setUp();
 }
 
 bool CentralProcess::spawn(const std::string& listen) {
-    const std::string binary = std::string(KIOSK_BINARY_DIR) + "/bin/central";
-    const std::vector<std::string> args = {binary, "--demo", "--listen",
-                                           listen, "--data", (m_dir.path() / "data").string()};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    const auto log = (m_dir.path() / "central.log").string();
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    posix_spawn_file_actions_addchdir_np(&actions, m_dir.path().c_str());
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const int rc = posix_spawn(&m_pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-        m_pid = -1;
-        return fail("cannot start " + binary);
+    test_support::CentralArgs args;
+    args.listen = listen;
+    args.dataDir = dataDir();
+    try {
+        m_central = std::make_unique<test_support::CentralLaunch>(args, m_dir.path() / "central.log");
+    } catch (const std::exception& e) {
+        return fail(e.what());
     }
-    if (!waitHealthy()) return fail("central did not become healthy; log:\n" + readFile(log));
+    m_port = m_central->port();
     return true;
 }
 
@@ -205,34 +152,15 @@ std::expected<std::int64_t, std::string> CentralProcess::claimCount() {
     return claims;
 }
 
-bool CentralProcess::waitHealthy() {
-    const std::regex listening(R"(listening on 127\.0\.0\.1:([0-9]+))");
-    for (int i = 0; i < 400; ++i) {
-        int status = 0;
-        if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-            m_pid = -1;
-            return false;
-        }
-        std::smatch match;
-        const auto text = readFile(m_dir.path() / "central.log");
-        if (m_port == 0 && std::regex_search(text, match, listening)) m_port = std::stoi(match[1].str());
-        if (m_port != 0) {
-            httplib::Client client("127.0.0.1", m_port);
-            client.set_connection_timeout(0, 200'000);
-            if (auto res = client.Get("/healthz"); res && res->status == 200) return true;
-        }
-        std::this_thread::sleep_for(25ms);
-    }
-    return false;
-}
-
 bool CentralProcess::setUp() {
     auto keys = loyalty::parseSecretKey(
         readFile(std::filesystem::path(KIOSK_SOURCE_DIR) / "assets/samples/DEV001.key"));
     if (!keys) return fail("cannot read assets/samples/DEV001.key");
     m_storeKeys = std::make_unique<loyalty::SigningKeyPair>(*keys);
 
-    if (auto campaign = admin("PUT", "/v1/admin/campaign", Json{{"campaign_toml", kTestCampaign}}); !campaign)
+    if (auto campaign = admin("PUT", "/v1/admin/campaign",
+                              Json{{"campaign_toml", test_support::TestCampaign::flat().toml()}});
+        !campaign)
         return fail(campaign.error());
     httplib::Client client("127.0.0.1", m_port);
     client.set_read_timeout(10, 0);

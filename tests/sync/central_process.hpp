@@ -3,8 +3,6 @@
 // throw-away data directory and its development defaults (admin token, store DEV001 and its published
 // key), with a test campaign and three enrolled kiosks. Stopped (SIGTERM, then SIGKILL) on destruction.
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "central_launch.hpp"
 #include "kiosk/sync/local_store.hpp"
 #include "loyalty/receipt.hpp"
 #include "loyalty/signing.hpp"
@@ -75,11 +74,10 @@ class CentralProcess {
     CentralProcess() = default;
     bool launch();
     bool spawn(const std::string& listen);
-    bool waitHealthy();
     bool setUp();
 
     TempDir m_dir;
-    pid_t m_pid = -1;
+    std::unique_ptr<test_support::CentralLaunch> m_central;
     int m_port = 0;
     int m_batch = 0;
     std::vector<KioskCredential> m_kiosks;

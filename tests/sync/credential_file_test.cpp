@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "read_file.hpp"
 #include "temp_dir.hpp"
 
 namespace kiosk::sync {
@@ -15,10 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string contentOf(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test_support::readFile;
 
 /// The files in `folder`, to see that no temporary file is left behind.
 std::size_t filesIn(const fs::path& folder) {
@@ -47,12 +45,12 @@ TEST(CredentialFile, WrittenOwnerOnlyWhateverTheUmaskAndReadBack) {
     struct stat info {};
     ASSERT_EQ(::stat(file.c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 0777, 0600u);
-    EXPECT_EQ(contentOf(file), "kc_first\n");
+    EXPECT_EQ(readFile(file), "kc_first\n");
     EXPECT_EQ(readCredentialFile(file).value(), "kc_first");
 
     // Re-enrollment replaces it whole; no temporary file is left beside it.
     ASSERT_TRUE(writeCredentialFile(file, "kc_second").has_value());
-    EXPECT_EQ(contentOf(file), "kc_second\n");
+    EXPECT_EQ(readFile(file), "kc_second\n");
     EXPECT_EQ(filesIn(dir.path()), 1u);
 }
 
@@ -74,7 +72,7 @@ TEST(CredentialFile, RefusesWhatCannotGoIntoAHeaderAndKeepsTheOldFile) {
         ASSERT_FALSE(written.has_value()) << bad;
         EXPECT_EQ(written.error().kind, StoreError::Kind::Invalid);
     }
-    EXPECT_EQ(contentOf(file), "kc_good\n");
+    EXPECT_EQ(readFile(file), "kc_good\n");
     EXPECT_EQ(filesIn(dir.path()), 1u);
 }
 

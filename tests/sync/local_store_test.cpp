@@ -169,13 +169,11 @@ IssuedVoucher sampleVoucher(const std::string& code) {
     IssuedVoucher voucher;
     voucher.code = code;
     voucher.qrPayload = "LV1." + code + ".signature";
-    voucher.titleVi = "Phiếu mua hàng 50.000 ₫";
-    voucher.titleEn = "50,000 VND voucher";
+    voucher.title = {"Phiếu mua hàng 50.000 ₫", "50,000 VND voucher"};
     voucher.valueDong = 50'000;
     voucher.issuedAt = 1'790'000'000;
     voucher.expiresAt = 1'792'592'000;
-    voucher.termsVi = "Dùng một lần.";
-    voucher.termsEn = "Single use.";
+    voucher.terms = {"Dùng một lần.", "Single use."};
     return voucher;
 }
 
@@ -201,13 +199,13 @@ TEST(LocalStore, VouchersPersistNewestFirstAndRememberPrinting) {
     EXPECT_EQ(first.code, "V-1");
     EXPECT_TRUE(first.printed);
     EXPECT_EQ(first.qrPayload, "LV1.V-1.signature");
-    EXPECT_EQ(first.titleVi, "Phiếu mua hàng 50.000 ₫");
-    EXPECT_EQ(first.titleEn, "50,000 VND voucher");
+    EXPECT_EQ(first.title.vi, "Phiếu mua hàng 50.000 ₫");
+    EXPECT_EQ(first.title.en, "50,000 VND voucher");
     EXPECT_EQ(first.valueDong, 50'000);
     EXPECT_EQ(first.issuedAt, 1'790'000'000);
     EXPECT_EQ(first.expiresAt, 1'792'592'000);
-    EXPECT_EQ(first.termsVi, "Dùng một lần.");
-    EXPECT_EQ(first.termsEn, "Single use.");
+    EXPECT_EQ(first.terms.vi, "Dùng một lần.");
+    EXPECT_EQ(first.terms.en, "Single use.");
     EXPECT_EQ(store->vouchers(1)->size(), 1U);
 
     EXPECT_EQ(store->markVoucherPrinted("NO-SUCH").error().kind, StoreError::Kind::NotFound);

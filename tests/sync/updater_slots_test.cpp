@@ -18,18 +18,14 @@
 
 #include "jobs/updater_slots.hpp"
 #include "loyalty/release.hpp"
+#include "read_file.hpp"
 
 namespace kiosk::sync {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string readFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using test_support::readFile;
 
 void writeFile(const fs::path& path, const std::string& content) {
     std::ofstream(path, std::ios::binary) << content;

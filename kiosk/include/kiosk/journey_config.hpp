@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "loyalty/campaign.hpp"
+#include "loyalty/localized_text.hpp"
 #include "loyalty/phone.hpp"
 #include "loyalty/receipt_token.hpp"
 #include "loyalty/tier.hpp"
@@ -25,8 +26,7 @@ struct Now {
 /// One entry of the rewards catalog.
 struct Reward {
     std::string id;
-    std::string titleVi;
-    std::string titleEn;
+    loyalty::LocalizedText title;
     std::int64_t points = 0;  ///< price in points
     /// Central's availability dates (local, both inclusive); nullopt: unbounded.
     std::optional<loyalty::LocalDate> availableFrom;

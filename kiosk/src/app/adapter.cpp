@@ -120,11 +120,11 @@ KeptVoucher toModel(const sync::IssuedVoucher& voucher) {
     KeptVoucher k;
     k.voucher.code = voucher.code;
     k.voucher.qrPayload = voucher.qrPayload;
-    k.voucher.title = {voucher.titleVi, voucher.titleEn};
+    k.voucher.title = voucher.title;
     k.voucher.valueDong = voucher.valueDong;
     k.voucher.issuedAt = voucher.issuedAt;
     k.voucher.expiresAt = voucher.expiresAt;
-    k.voucher.terms = {voucher.termsVi, voucher.termsEn};
+    k.voucher.terms = voucher.terms;
     k.printed = voucher.printed;
     return k;
 }
@@ -180,13 +180,11 @@ sync::IssuedVoucher toStore(const Voucher& voucher) {
     sync::IssuedVoucher v;
     v.code = voucher.code;
     v.qrPayload = voucher.qrPayload;
-    v.titleVi = voucher.title.vi;
-    v.titleEn = voucher.title.en;
+    v.title = voucher.title;
     v.valueDong = voucher.valueDong;
     v.issuedAt = voucher.issuedAt;
     v.expiresAt = voucher.expiresAt;
-    v.termsVi = voucher.terms.vi;
-    v.termsEn = voucher.terms.en;
+    v.terms = voucher.terms;
     return v;
 }
 

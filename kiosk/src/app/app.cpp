@@ -24,6 +24,24 @@ namespace kiosk {
 
 using namespace std::chrono_literals;
 
+namespace {
+
+/// What the journey needs of kiosk.toml (central's config adds to it later: applyCentralConfig).
+JourneyConfig journeyConfigOf(const KioskConfig& config, loyalty::StoreKeyring keyring) {
+    JourneyConfig journey;
+    journey.kioskId = config.kioskId;
+    journey.idleTimeout = config.idleTimeout;
+    journey.countdownFrom = config.countdownFrom;
+    journey.consentTextVersion = config.consentTextVersion;
+    journey.keyring = std::move(keyring);
+    journey.verifyPolicy.maxAge = config.receiptMaxAge;
+    journey.rewards = config.rewards;
+    journey.staffPin = config.staffPin;
+    return journey;
+}
+
+}  // namespace
+
 App::App(KioskConfig config, std::unique_ptr<Devices> devices,
          std::chrono::steady_clock::time_point processStart)
     : m_config(std::move(config)), m_processStart(processStart), m_devices(std::move(devices)) {
@@ -52,16 +70,8 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
     ui::Host* hostPtr = m_host.get();
     m_inbox = std::make_unique<Inbox>([hostPtr] { hostPtr->wake(); });
 
-    JourneyConfig journey;
-    journey.kioskId = m_config.kioskId;
-    journey.idleTimeout = m_config.idleTimeout;
-    journey.countdownFrom = m_config.countdownFrom;
-    journey.consentTextVersion = m_config.consentTextVersion;
-    journey.keyring = std::move(*keyring);
-    journey.verifyPolicy.maxAge = m_config.receiptMaxAge;
-    journey.rewards = m_config.rewards;
-    journey.staffPin = m_config.staffPin;
-    m_journey = std::make_unique<Journey>(std::move(journey), m_vi, m_en, m_config.language);
+    m_journey = std::make_unique<Journey>(journeyConfigOf(m_config, std::move(*keyring)), m_vi, m_en,
+                                          m_config.language);
 
     std::error_code ec;
     std::filesystem::create_directories(m_config.dataDir, ec);

@@ -31,8 +31,8 @@ std::vector<Reward> rewardsOf(const json& list) {
         }
         Reward reward;
         reward.id = r["id"].get<std::string>();
-        reward.titleVi = r.value("name_vi", reward.id);
-        reward.titleEn = r.value("name_en", reward.titleVi);
+        reward.title.vi = r.value("name_vi", reward.id);
+        reward.title.en = r.value("name_en", reward.title.vi);
         reward.points = r["cost"].get<std::int64_t>();
         const auto from = availabilityOf(r, "available_from");
         const auto until = availabilityOf(r, "available_until");

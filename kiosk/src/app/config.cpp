@@ -199,7 +199,7 @@ std::expected<void, std::string> readStoresAndRewards(const toml::table& t,
             if (!id || id->empty() || !vi || !en || !points || *points <= 0) {
                 return std::unexpected("[[rewards]] needs id, title_vi, title_en and points > 0");
             }
-            c.rewards.push_back({*id, *vi, *en, *points, {}, {}});
+            c.rewards.push_back({*id, {*vi, *en}, *points, {}, {}});
         }
     }
     return {};

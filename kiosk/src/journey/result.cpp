@@ -1,5 +1,5 @@
 // The result of the earn flow: the Result step (it queues the claim, waits for central's answer and
-// prints the consent receipt) and the member's History.
+// prints the consent receipt).
 #include <algorithm>
 
 #include "kiosk/step.hpp"
@@ -276,41 +276,10 @@ class ResultStep final : public Step {
     std::optional<std::string> m_consentPrint;
 };
 
-class HistoryStep final : public Step {
-  public:
-    void intent(StepContext& ctx, const Intent& intent) override {
-        if (intent == Intent{Action::Back}) {
-            ctx.go(StepId::Result);
-        }
-    }
-    void present(const StepContext& ctx, ui::View& v) const override {
-        v.screen = ui::ScreenId::History;
-        v.title = ctx.tr("history.title");
-        if (const auto& member = ctx.session().member) {
-            if (member->history.empty()) {
-                v.lines.push_back({ctx.tr("history.empty"), ui::TextLine::Style::Body});
-            }
-            for (const auto& h : member->history) {
-                v.lines.push_back(
-                    {ctx.tr("history.line",
-                            {{"date", loyalty::formatLocalDateVi(loyalty::localDate(h.at))},
-                             {"kind", ctx.trCode("history.kind.", h.kind, "history.kind.other")},
-                             {"points", (h.points > 0 ? "+" : "") + ctx.number(h.points)}}),
-                     ui::TextLine::Style::Body, h.points >= 0 ? ui::Tone::Good : ui::Tone::Normal});
-            }
-        }
-        v.controls.push_back(
-            {encodeIntent(Action::Back), ctx.tr("common.back"), ui::Control::Kind::Button, true, true});
-    }
-};
-
 }  // namespace
 
 std::unique_ptr<Step> makeResultStep() {
     return std::make_unique<ResultStep>();
-}
-std::unique_ptr<Step> makeHistoryStep() {
-    return std::make_unique<HistoryStep>();
 }
 
 }  // namespace kiosk

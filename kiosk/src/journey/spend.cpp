@@ -82,8 +82,8 @@ class RewardsStep final : public Step {
         for (const auto& r : ctx.config().rewards) {
             // Everything known here is checked before a code is sent: points, dates, the printer.
             const std::string unavailable = unavailableText(ctx, r);
-            ui::Control c{encodeIntent(ChooseReward{r.id}),
-                          ctx.languageCode() == "en" ? r.titleEn : r.titleVi, ui::Control::Kind::Button,
+            ui::Control c{encodeIntent(ChooseReward{r.id}), r.title.in(ctx.language()),
+                          ui::Control::Kind::Button,
                           balance >= r.points && unavailable.empty() && !noPrinter};
             c.detail = !unavailable.empty() ? unavailable
                        : balance >= r.points
@@ -266,10 +266,10 @@ class VoucherStep final : public Step {
         // Central names its vouchers; the catalog's title stands in for a name it did not send.
         if (const Reward* r = ctx.reward(s.selectedReward)) {
             if (slip.voucher.title.vi.empty()) {
-                slip.voucher.title.vi = r->titleVi;
+                slip.voucher.title.vi = r->title.vi;
             }
             if (slip.voucher.title.en.empty()) {
-                slip.voucher.title.en = r->titleEn;
+                slip.voucher.title.en = r->title.en;
             }
         }
         ctx.emit(PrintVoucher{ctx.sessionId(), std::move(slip)});

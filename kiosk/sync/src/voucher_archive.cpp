@@ -21,13 +21,13 @@ StoreResult<void> VoucherArchive::saveVoucher(const IssuedVoucher& voucher) {
     if (!insert.ok()) return std::unexpected(ioError(db.get(), "save voucher"));
     insert.bind(1, voucher.code);
     insert.bind(2, voucher.qrPayload);
-    insert.bind(3, voucher.titleVi);
-    insert.bind(4, voucher.titleEn);
+    insert.bind(3, voucher.title.vi);
+    insert.bind(4, voucher.title.en);
     insert.bind(5, voucher.valueDong);
     insert.bind(6, voucher.issuedAt);
     insert.bind(7, voucher.expiresAt);
-    insert.bind(8, voucher.termsVi);
-    insert.bind(9, voucher.termsEn);
+    insert.bind(8, voucher.terms.vi);
+    insert.bind(9, voucher.terms.en);
     insert.bind(10, std::int64_t{voucher.printed});
     if (insert.step() != SQLITE_DONE) return std::unexpected(ioError(db.get(), "save voucher"));
     return {};
@@ -54,9 +54,14 @@ StoreResult<std::vector<IssuedVoucher>> VoucherArchive::vouchers(std::size_t lim
     std::vector<IssuedVoucher> rows;
     int rc;
     while ((rc = select.step()) == SQLITE_ROW)
-        rows.push_back(IssuedVoucher{select.text(0), select.text(1), select.text(2), select.text(3),
-                                     select.integer(4), select.integer(5), select.integer(6), select.text(7),
-                                     select.text(8), select.integer(9) != 0});
+        rows.push_back(IssuedVoucher{select.text(0),
+                                     select.text(1),
+                                     {select.text(2), select.text(3)},
+                                     select.integer(4),
+                                     select.integer(5),
+                                     select.integer(6),
+                                     {select.text(7), select.text(8)},
+                                     select.integer(9) != 0});
     if (rc != SQLITE_DONE) return std::unexpected(ioError(db.get(), "vouchers"));
     return rows;
 }

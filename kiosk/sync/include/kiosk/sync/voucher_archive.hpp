@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kiosk/sync/database.hpp"
+#include "loyalty/localized_text.hpp"
 #include "loyalty/receipt.hpp"
 
 namespace kiosk::sync {
@@ -17,13 +18,11 @@ namespace kiosk::sync {
 struct IssuedVoucher {
     std::string code;
     std::string qrPayload;  ///< central's signed voucher token, exactly as the QR must encode it
-    std::string titleVi;
-    std::string titleEn;
+    loyalty::LocalizedText title;
     std::int64_t valueDong = 0;
     loyalty::UnixSeconds issuedAt = 0;
     loyalty::UnixSeconds expiresAt = 0;  ///< first second it is no longer valid
-    std::string termsVi;
-    std::string termsEn;
+    loyalty::LocalizedText terms;
     bool printed = false;  ///< a whole ticket came out of the printer at least once
 };
 
