@@ -44,6 +44,7 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
     options.width = m_config.landscape ? 1920 : 1080;
     options.height = m_config.landscape ? 1080 : 1920;
     options.fullscreen = m_config.fullscreen;
+    options.theme = m_config.theme;
     auto host = ui::Host::create(options);
     if (!host) {
         throw std::runtime_error(host.error());
@@ -61,6 +62,7 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
     journey.verifyPolicy.maxAge = m_config.receiptMaxAge;
     journey.rewards = m_config.rewards;
     journey.staffPin = m_config.staffPin;
+    journey.cameraAt = m_config.cameraAt;
     m_journey = std::make_unique<Journey>(std::move(journey), m_vi, m_en, m_config.language);
 
     std::error_code ec;
@@ -188,9 +190,15 @@ void App::connectCentral() {
         }
     };
     hal::Scanner* scanner = m_devices->scanner.get();
-    events.deviceHealth = [scanner] {
-        const auto health = scanner->cameraHealth();
-        return std::map<std::string, std::string>{{"camera", health.healthy() ? "ok" : health.lastError}};
+    events.deviceHealth = [scanner, link] {
+        const auto camera = scanner->cameraHealth();
+        std::map<std::string, std::string> health{{"camera", camera.healthy() ? "ok" : camera.lastError}};
+        // A shopper's call for staff, until staff have had time to come (docs/api.md, heartbeat health).
+        if (const auto called = link->staffCalledAt.load();
+            called > 0 && link->sync && link->sync->centralNow() - called < kStaffCallReported) {
+            health["staff_call"] = std::to_string(called);
+        }
+        return health;
     };
     sync::SyncOptions syncOptions;
     syncOptions.version = KIOSK_VERSION;
