@@ -40,6 +40,7 @@ TEST(KioskConfig, RefusesWrongValuesNamingTheKey) {
         {"[camera]\nfocus = 12.5\n", "focus"},
         {"[receipts]\nmax_age_days = 0\n", "max_age_days"},
         {"[staff]\npin = \"12a4\"\n", "pin"},
+        {"[screen]\ncamera_at = \"behind\"\n", "camera_at"},
         {"[staff]\npin = \"123\"\n", "pin"},
         {"[[stores]]\nid = \"bad id\"\npublic_key = \"x.pub\"\n", "stores"},
         {"[[rewards]]\nid = \"R\"\ntitle_vi = \"a\"\ntitle_en = \"b\"\npoints = -1\n", "rewards"},
@@ -55,6 +56,25 @@ TEST(KioskConfig, RefusesWrongValuesNamingTheKey) {
         auto config = parseKioskConfig(text, "/tmp");
         ASSERT_FALSE(config.has_value()) << text;
         EXPECT_NE(config.error().find(key), std::string::npos) << config.error();
+    }
+}
+
+TEST(KioskConfig, TheChainsThemeIsReadAndAnIllegibleOrMalformedColourRefusedSayingWhy) {
+    auto config = parseKioskConfig("[theme]\nprimary = \"#8B1A1A\"\nheader = \"#1A3C8B\"\n", "/tmp");
+    ASSERT_TRUE(config.has_value()) << config.error();
+    EXPECT_EQ(config->theme.primary, 0x8B1A1AU);
+    EXPECT_EQ(config->theme.header, 0x1A3C8BU);
+    EXPECT_EQ(parseKioskConfig("", "/tmp")->theme, ui::Theme{});  // no [theme]: the standard look
+    const std::pair<const char*, const char*> cases[] = {
+        {"[theme]\nprimary = \"#FFD700\"\n", "[theme] the brand colours are not legible enough: text on"},
+        {"[theme]\nheader = \"#F0F0F0\"\n", "text on the header: #FFFFFF on #F0F0F0 contrasts 1.1"},
+        {"[theme]\nprimary = \"green\"\n", "[theme] primary: \"green\" is not a colour"},
+        {"[theme]\nheader = 0x0B7A4B\n", "[theme] header must be text"},
+    };
+    for (const auto& [text, message] : cases) {
+        auto refused = parseKioskConfig(text, "/tmp");
+        ASSERT_FALSE(refused.has_value()) << text;
+        EXPECT_NE(refused.error().find(message), std::string::npos) << refused.error();
     }
 }
 

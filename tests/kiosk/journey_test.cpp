@@ -42,6 +42,8 @@ TEST_F(JourneyTest, ReturningMemberGoesFromAttractToCreditedPointsInTwelveTouche
     line.points = 25;
     outcome.breakdown = {line};
     post(ClaimSettled{"key-1", outcome});
+    m_clock.advance(2s);  // the count-up (journey_look_test.cpp)
+    m_journey->tick(now());
     EXPECT_TRUE(shows("+25 điểm"));
     EXPECT_TRUE(shows("Điểm cơ bản: 25 điểm"));
     EXPECT_TRUE(shows("090****567"));

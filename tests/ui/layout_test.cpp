@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "ui/host.hpp"
@@ -25,6 +27,7 @@ void addFrame(View& v, const std::string& title, bool countdown) {
     v.title = title;
     v.status = "Ngoại tuyến — điểm sẽ được đồng bộ sau · Đang đồng bộ 12 hóa đơn";
     v.controls.push_back(button("lang", "English"));
+    v.controls.push_back(button("call_staff", "Gọi nhân viên"));
     if (countdown) {
         v.countdown = "Màn hình sẽ trở về trang đầu sau 9 giây — chạm để tiếp tục";
     }
@@ -46,9 +49,12 @@ View attract(bool countdown) {
     addFrame(v, "Tích điểm thành viên", countdown);
     v.lines = {{"Chương trình Tích điểm Mùa Lễ Hội 2026", TextLine::Style::Heading},
                {"Quét mã QR trên hóa đơn để tích điểm"},
+               {"Giữ mã QR trước camera bên phải màn hình, cách khoảng một gang tay."},
                {"Cuối tuần vàng: điểm x2 vào thứ Bảy và Chủ nhật"},
                {"Tết Nguyên Đán: điểm x3 từ 20/01/2027 đến 05/02/2027"}};
+    v.cameraAt = "below";
     v.controls.push_back(button("start", "Chạm để bắt đầu", true, true));
+    v.controls.push_back(button("access", "Chữ to, tương phản cao"));
     v.controls.push_back({"staff", "", Control::Kind::Hidden});
     return v;
 }
@@ -134,6 +140,13 @@ View result(bool countdown, bool withCard) {
     return v;
 }
 
+/// Points landing: the count-up half way, confetti falling behind the texts.
+View celebrating(bool countdown) {
+    View v = result(countdown, true);
+    v.celebration = 0.5F;
+    return v;
+}
+
 View list(ScreenId screen, bool countdown) {
     View v;
     v.screen = screen;
@@ -150,6 +163,16 @@ View list(ScreenId screen, bool countdown) {
     v.controls.push_back(button("printer:check", "Đã thay giấy? Kiểm tra lại máy in"));
     v.controls.push_back(button("back", "Quay lại"));
     v.controls.push_back(button("done", "Hoàn tất", true, true));
+    return v;
+}
+
+View working(bool countdown) {
+    View v;
+    v.screen = ScreenId::Working;
+    addFrame(v, "Vui lòng chờ", countdown);
+    v.spinner = 0.4F;
+    v.lines = {{"Đang gửi mã xác nhận đến điện thoại của bạn…", TextLine::Style::Big},
+               {"Vẫn đang thử… Vui lòng chờ thêm một chút."}};
     return v;
 }
 
@@ -174,6 +197,8 @@ std::vector<View> everyScreen(bool countdown) {
             consent(countdown),
             result(countdown, true),
             result(countdown, false),
+            celebrating(countdown),
+            working(countdown),
             list(ScreenId::Rewards, countdown),
             list(ScreenId::Voucher, countdown),
             list(ScreenId::Maintenance, countdown),
@@ -191,18 +216,35 @@ Rect seen(const Rect& r, const Rect& clip) {
     return r.intersection(clip);
 }
 
+std::unique_ptr<Host> makeHost(bool landscape, const Theme& theme = {}) {
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    HostOptions options;
+    options.width = landscape ? 1920 : 1080;
+    options.height = landscape ? 1080 : 1920;
+    options.theme = theme;
+    auto host = Host::create(options);
+    return host ? std::move(*host) : nullptr;
+}
+
+float smallestText(const Layout& layout) {
+    float smallest = 1e9F;
+    for (const auto& t : layout.texts) {
+        // One line's height: the glyphs' box of a text that did not wrap.
+        if (t.text.find('\n') == std::string::npos && t.rect.y1 - t.rect.y0 < smallest &&
+            t.rect.x1 - t.rect.x0 > 0) {
+            smallest = t.rect.y1 - t.rect.y0;
+        }
+    }
+    return smallest;
+}
+
 class LayoutTest : public ::testing::TestWithParam<bool> {
   protected:
     void SetUp() override {
-        setenv("SDL_VIDEODRIVER", "dummy", 1);
-        HostOptions options;
-        options.width = GetParam() ? 1920 : 1080;
-        options.height = GetParam() ? 1080 : 1920;
-        auto host = Host::create(options);
-        if (!host) {
-            GTEST_SKIP() << "no SDL host: " << host.error();
+        m_host = makeHost(GetParam());
+        if (!m_host) {
+            GTEST_SKIP() << "no SDL host";
         }
-        m_host = std::move(*host);
     }
 
     /// Draws `view` (twice: ImGui sizes child regions on the first frame) and returns its layout.
@@ -274,26 +316,156 @@ void checkContrast(const Layout& layout, const std::string& where) {
     }
 }
 
-TEST_P(LayoutTest, EveryControlAndTextOfEveryScreenFitsTheWindowUncoveredAndUncut) {
-    for (const bool countdown : {false, true}) {
-        for (const auto& view : everyScreen(countdown)) {
-            const Layout& layout = draw(view);
-            const std::string where =
-                std::string(screenName(view.screen)) + (countdown ? " with the idle banner" : "");
-            ASSERT_FALSE(layout.controls.empty()) << where;
-            checkPlacement(layout, where);
-            checkOverlaps(layout, where);
+/// Every screen with and without the idle banner, in the standard look and in large text and high
+/// contrast (`accessible`).
+std::vector<View> everyScreenEveryMode() {
+    std::vector<View> out;
+    for (const bool accessible : {false, true}) {
+        for (const bool countdown : {false, true}) {
+            for (auto& view : everyScreen(countdown)) {
+                view.accessible = accessible;
+                out.push_back(std::move(view));
+            }
         }
+    }
+    return out;
+}
+
+std::string where(const View& view) {
+    return std::string(screenName(view.screen)) + (view.countdown ? " with the idle banner" : "") +
+           (view.accessible ? " in large text" : "");
+}
+
+TEST_P(LayoutTest, EveryControlAndTextOfEveryScreenFitsTheWindowUncoveredAndUncut) {
+    for (const auto& view : everyScreenEveryMode()) {
+        const Layout& layout = draw(view);
+        ASSERT_FALSE(layout.controls.empty()) << where(view);
+        checkPlacement(layout, where(view));
+        checkOverlaps(layout, where(view));
     }
 }
 
 TEST_P(LayoutTest, EveryTextMeetsWcagAaContrastOnEveryScreen) {
+    for (const auto& view : everyScreenEveryMode()) {
+        const Layout& layout = draw(view);
+        ASSERT_FALSE(layout.texts.empty());
+        checkContrast(layout, where(view));
+    }
+}
+
+TEST_P(LayoutTest, LargeTextIsLargerAndHighContrastMeetsWcagAaa) {
+    for (const bool countdown : {false, true}) {
+        for (auto view : everyScreen(countdown)) {
+            const float standard = smallestText(draw(view));
+            view.accessible = true;
+            const Layout& layout = draw(view);
+            EXPECT_GE(smallestText(layout), standard * 1.25F) << where(view);
+            for (const auto& t : layout.texts) {
+                // The tier card is in central's colour: AA there (checked above), AAA everywhere else.
+                if (t.kind != DrawnText::Kind::Card) {
+                    EXPECT_GE(contrastRatio(t.colour, t.background), 7.0F)
+                        << where(view) << ": \"" << t.text << "\" " << std::hex << t.colour << " on "
+                        << t.background;
+                }
+            }
+        }
+    }
+}
+
+/// A chain's brand: its colour on the header and the primary buttons, every screen checked again.
+TEST_P(LayoutTest, AChainsBrandColoursPassTheSameChecks) {
+    Brand brand;
+    brand.primary = 0x8B1A1A;
+    brand.header = 0x1A3C8B;
+    const auto theme = brandedTheme(brand);
+    ASSERT_TRUE(theme.has_value()) << theme.error();
+    m_host.reset();
+    m_host = makeHost(GetParam(), *theme);
     for (const bool countdown : {false, true}) {
         for (const auto& view : everyScreen(countdown)) {
             const Layout& layout = draw(view);
-            ASSERT_FALSE(layout.texts.empty());
-            checkContrast(layout, std::string(screenName(view.screen)));
+            checkPlacement(layout, where(view));
+            checkContrast(layout, where(view));
         }
+    }
+}
+
+/// Writes `image` as a binary PPM (ImageMagick converts it) into <build>/screenshots/look/.
+void keep(const Image& image, const std::string& name) {
+    const std::filesystem::path dir = std::filesystem::path(KIOSK_BINARY_DIR) / "screenshots" / "look";
+    std::filesystem::create_directories(dir);
+    std::ofstream out(dir / (name + ".ppm"), std::ios::binary);
+    out << "P6\n" << image.width << " " << image.height << "\n255\n";
+    for (std::size_t i = 0; i + 3 < image.pixels.size(); i += 4) {
+        out.write(reinterpret_cast<const char*>(&image.pixels[i]), 3);
+    }
+}
+
+std::uint32_t pixel(const Image& image, int x, int y) {
+    const auto at =
+        (static_cast<std::size_t>(y) * static_cast<std::size_t>(image.width) + static_cast<std::size_t>(x)) *
+        4U;
+    return static_cast<std::uint32_t>(image.pixels[at]) << 16 |
+           static_cast<std::uint32_t>(image.pixels[at + 1]) << 8 | image.pixels[at + 2];
+}
+
+/// The new look drawn for real: high contrast paints the header black, a brand its own colour, and the
+/// spinner and the confetti put pixels on the page. The pictures are kept for a person to look at.
+TEST_P(LayoutTest, TheNewLookIsDrawnAndKeptForReview) {
+    const std::string orientation = GetParam() ? "landscape" : "portrait";
+    for (auto view : {attract(false), working(false), celebrating(false), keypad(ScreenId::Phone, false),
+                      consent(false)}) {
+        const std::string name = orientation + "-" + std::string(screenName(view.screen)) +
+                                 (view.celebration ? "-celebrating" : "");
+        auto standard = m_host->capture(view);
+        ASSERT_TRUE(standard.has_value()) << standard.error();
+        EXPECT_EQ(pixel(*standard, 4, 4), Theme{}.header) << name;
+        keep(*standard, name);
+        view.accessible = true;
+        auto large = m_host->capture(view);
+        ASSERT_TRUE(large.has_value());
+        EXPECT_EQ(pixel(*large, 4, 4), Theme::highContrast().header) << name;
+        keep(*large, name + "-large");
+    }
+    Brand brand;
+    brand.primary = 0x8B1A1A;
+    m_host.reset();  // one host at a time: a host owns SDL and the current Dear ImGui context
+    m_host = makeHost(GetParam(), *brandedTheme(brand));
+    ASSERT_NE(m_host, nullptr);
+    auto branded = m_host->capture(attract(false));
+    ASSERT_TRUE(branded.has_value());
+    EXPECT_EQ(pixel(*branded, 4, 4), 0x8B1A1AU);
+    keep(*branded, orientation + "-attract-brand");
+}
+
+TEST(Theme, TheStandardAndHighContrastThemesPassTheirOwnPairs) {
+    for (const Theme& theme : {Theme{}, Theme::highContrast()}) {
+        for (const auto& problem : contrastProblems(theme)) {
+            ADD_FAILURE() << problem.message();
+        }
+    }
+}
+
+TEST(Theme, ABrandColourThatCannotCarryWhiteTextIsRefusedSayingWhy) {
+    Brand gold;
+    gold.primary = 0xFFD700;
+    const auto theme = brandedTheme(gold);
+    ASSERT_FALSE(theme.has_value());
+    EXPECT_NE(theme.error().find("text on the header: #FFFFFF on #FFD700"), std::string::npos)
+        << theme.error();
+    EXPECT_NE(theme.error().find("needs 4.5:1"), std::string::npos) << theme.error();
+    Brand paleHeader;
+    paleHeader.header = 0xE0F0FF;
+    EXPECT_FALSE(brandedTheme(paleHeader).has_value());
+}
+
+TEST(Theme, ColoursAreReadAsHashRrggbbOnly) {
+    EXPECT_EQ(parseColour("#0B7A4B"), 0x0B7A4BU);
+    EXPECT_EQ(parseColour("8b1a1a"), 0x8B1A1AU);
+    for (const char* bad : {"", "#", "#12345", "#1234567", "#12345G", "red", "0x0B7A4B", "#-12345"}) {
+        const auto colour = parseColour(bad);
+        ASSERT_FALSE(colour.has_value()) << bad;
+        EXPECT_NE(colour.error().find("#RRGGBB"), std::string::npos);
     }
 }
 

@@ -2,29 +2,59 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
+#include <numbers>
 
 namespace ui {
 namespace {
 
-ImU32 toneColour(Tone tone) {
+/// A press this long on a control with a hold intent reports that intent when the finger lets go (the
+/// screen renders on demand: a finger held still sends no event to draw a frame on before that).
+constexpr float kHoldSeconds = 0.8F;
+
+ImU32 toneColour(const Palette& palette, Tone tone) {
     switch (tone) {
         case Tone::Good:
-            return theme::kGood;
+            return palette.good;
         case Tone::Warning:
-            return theme::kWarning;
+            return palette.warning;
         case Tone::Error:
-            return theme::kError;
+            return palette.error;
         case Tone::Normal:
             break;
     }
-    return theme::kText;
+    return palette.text;
+}
+
+ImU32 imColour(std::uint32_t rgb) {
+    return IM_COL32(rgb >> 16 & 0xFFU, rgb >> 8 & 0xFFU, rgb & 0xFFU, 0xFF);
 }
 
 }  // namespace
 
-Canvas::Canvas(const View& view, const Fonts& fonts, ImVec2 size, ImTextureID camera, ImVec2 cameraSize)
+Palette::Palette(const Theme& theme)
+    : background(imColour(theme.background)),
+      header(imColour(theme.header)),
+      statusBar(imColour(theme.statusBar)),
+      text(imColour(theme.text)),
+      muted(imColour(theme.muted)),
+      onDark(imColour(theme.onDark)),
+      primary(imColour(theme.primary)),
+      primaryActive(imColour(theme.primaryActive)),
+      button(imColour(theme.button)),
+      buttonActive(imColour(theme.buttonActive)),
+      buttonDisabled(imColour(theme.buttonDisabled)),
+      border(imColour(theme.border)),
+      good(imColour(theme.good)),
+      warning(imColour(theme.warning)),
+      error(imColour(theme.error)),
+      guide(imColour(theme.guide)) {}
+
+Canvas::Canvas(const View& view, const Fonts& fonts, const Palette& palette, ImVec2 size, ImTextureID camera,
+               ImVec2 cameraSize)
     : m_view(view),
       m_fonts(fonts),
+      m_palette(palette),
       m_size(size),
       m_scale(std::min(size.x, size.y) / 1080.0F),
       m_camera(camera),
@@ -66,29 +96,33 @@ float Canvas::buttonHeight(const Control& control, float width, float height) co
 
 void Canvas::button(const Control& control, ImVec2 size, Align align) {
     const bool primary = control.primary && control.enabled;
-    const ImU32 fill = primary ? theme::kPrimary : control.enabled ? theme::kButton : theme::kButtonDisabled;
+    const ImU32 fill = primary           ? m_palette.primary
+                       : control.enabled ? m_palette.button
+                                         : m_palette.buttonDisabled;
     ImGui::PushStyleColor(ImGuiCol_Button, fill);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, fill);
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, primary ? theme::kPrimaryActive : theme::kButtonActive);
-    ImGui::PushStyleColor(ImGuiCol_Border, primary ? theme::kPrimary : theme::kBorder);
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, primary ? m_palette.primaryActive : m_palette.buttonActive);
+    ImGui::PushStyleColor(ImGuiCol_Border, primary ? m_palette.primary : m_palette.border);
     ImGui::BeginDisabled(!control.enabled);
     if (ImGui::Button(("##" + control.id).c_str(), size)) {
-        m_intents.push_back({control.id});
+        // Let go after a long press: the control's hold intent (the whole entry cleared), else a touch.
+        const bool held = !control.hold.empty() && ImGui::GetIO().MouseDownDurationPrev[0] >= kHoldSeconds;
+        m_intents.push_back({held ? control.hold : control.id});
     }
     const bool pressed = ImGui::IsItemActive();
     ImGui::EndDisabled();
     ImGui::PopStyleColor(4);
-    record(control, rgb(primary ? theme::kPrimary : theme::kBorder));
+    record(control, rgb(primary ? m_palette.primary : m_palette.border));
 
     // The words, drawn here rather than by ImGui so a long label wraps inside the button and a reward's
     // cost sits under its name in a smaller type.
     const ImVec2 min = ImGui::GetItemRectMin();
     const Rect room{min.x, min.y, min.x + size.x, min.y + size.y};
-    const Ink ink{primary           ? theme::kOnDark
-                  : control.enabled ? theme::kText
-                                    : theme::kMuted,
-                  pressed ? (primary ? theme::kPrimaryActive : theme::kButtonActive) : fill};
-    const Ink detailInk{primary ? theme::kOnDark : theme::kMuted, ink.background};
+    const Ink ink{primary           ? m_palette.onDark
+                  : control.enabled ? m_palette.text
+                                    : m_palette.muted,
+                  pressed ? (primary ? m_palette.primaryActive : m_palette.buttonActive) : fill};
+    const Ink detailInk{primary ? m_palette.onDark : m_palette.muted, ink.background};
     ImFont* labelFont =
         control.kind == Control::Kind::Key && control.label.size() == 1 ? m_fonts.big : m_fonts.heading;
     const float pad = align == Align::Left ? px(scale::kGapL) : px(scale::kGapS);
@@ -124,19 +158,19 @@ void Canvas::record(const Control& control, std::uint32_t outline) {
     m_rects[control.id] = {min, max, control.enabled, visible};
     m_layout.controls.push_back({control.id, Rect{min.x, min.y, max.x, max.y}, clip,
                                  control.kind == Control::Kind::Hidden, m_scrollDepth > 0, outline,
-                                 rgb(theme::kBackground)});
+                                 rgb(m_palette.background)});
 }
 
 void Canvas::surface(const Control& control, ImVec2 size) {
     ImGui::InvisibleButton(("##" + control.id).c_str(), size);
-    record(control, rgb(theme::kBorder));  // the screen draws the board inside it
+    record(control, rgb(m_palette.border));  // the screen draws the board inside it
 }
 
 void Canvas::hidden(const Control& control, ImVec2 size) {
     if (ImGui::InvisibleButton(("##" + control.id).c_str(), size) && control.enabled) {
         m_intents.push_back({control.id});
     }
-    record(control, rgb(theme::kBackground));
+    record(control, rgb(m_palette.background));
 }
 
 float Canvas::checkboxHeight(const Control& control, float width) const {
@@ -158,28 +192,28 @@ void Canvas::checkbox(const Control& control, float width) {
     if (ImGui::InvisibleButton(("##" + control.id).c_str(), ImVec2(width, height))) {
         m_intents.push_back({control.id});
     }
-    record(control, rgb(control.checked ? theme::kPrimary : theme::kMuted));
+    record(control, rgb(control.checked ? m_palette.primary : m_palette.muted));
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 boxMin(origin.x, origin.y + (height - box) / 2);
     const ImVec2 boxMax(boxMin.x + box, boxMin.y + box);
-    draw->AddRectFilled(boxMin, boxMax, control.checked ? theme::kPrimary : theme::kButton, px(10));
-    draw->AddRect(boxMin, boxMax, control.checked ? theme::kPrimary : theme::kMuted, px(10), 0, px(4));
+    draw->AddRectFilled(boxMin, boxMax, control.checked ? m_palette.primary : m_palette.button, px(10));
+    draw->AddRect(boxMin, boxMax, control.checked ? m_palette.primary : m_palette.muted, px(10), 0, px(4));
     if (control.checked) {
         const ImVec2 a(boxMin.x + box * 0.22F, boxMin.y + box * 0.52F);
         const ImVec2 b(boxMin.x + box * 0.42F, boxMin.y + box * 0.72F);
         const ImVec2 c(boxMin.x + box * 0.78F, boxMin.y + box * 0.30F);
-        draw->AddLine(a, b, theme::kOnDark, px(8));
-        draw->AddLine(b, c, theme::kOnDark, px(8));
+        draw->AddLine(a, b, m_palette.onDark, px(8));
+        draw->AddLine(b, c, m_palette.onDark, px(8));
     }
     drawText(font, ImVec2(boxMax.x + gap, origin.y + (height - textSize.y) / 2), control.label,
-             width - box - gap, Ink{}, DrawnText::Kind::Label,
+             width - box - gap, Ink{m_palette.text, m_palette.background}, DrawnText::Kind::Label,
              Rect{origin.x, origin.y, origin.x + width, origin.y + height});
 }
 
 void Canvas::buttons(float width, float height) {
     ImGui::BeginGroup();  // every button starts at the first one's left edge, whatever the column
     for (const auto& control : m_view.controls) {
-        if (control.kind != Control::Kind::Button || control.id == "lang") {
+        if (control.kind != Control::Kind::Button || inFrame(control)) {
             continue;
         }
         button(control, ImVec2(width, buttonHeight(control, width, height)));
@@ -193,7 +227,7 @@ float Canvas::buttonsHeight(float width, float height) const {
     const float spacing = px(scale::kGapS) + 2 * ImGui::GetStyle().ItemSpacing.y;
     float total = 0;
     for (const auto& control : m_view.controls) {
-        if (control.kind == Control::Kind::Button && control.id != "lang") {
+        if (control.kind == Control::Kind::Button && !inFrame(control)) {
             total += buttonHeight(control, width, height) + spacing;
         }
     }
@@ -220,8 +254,9 @@ void Canvas::text(const TextLine& line, float width) {
     // In a scrolling list the text may run below what is shown; across, it must stay in its column.
     const Rect room = m_scrollDepth > 0 ? Rect{at.x, -FLT_MAX, at.x + width, FLT_MAX}
                                         : Rect{at.x, shown.y0, at.x + width, shown.y1};
-    const ImVec2 size = drawText(font, at, line.text, width, Ink{toneColour(line.tone), theme::kBackground},
-                                 DrawnText::Kind::Line, room);
+    const ImVec2 size =
+        drawText(font, at, line.text, width, Ink{toneColour(m_palette, line.tone), m_palette.background},
+                 DrawnText::Kind::Line, room);
     ImGui::Dummy(ImVec2(width, size.y));
     ImGui::Dummy(ImVec2(0, px(scale::kGapS)));
 }
@@ -256,8 +291,8 @@ void Canvas::keypad(ImVec2 size) {
 
 void Canvas::beginScroll(const char* id, ImVec2 size) {
     ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, px(36));
-    ImGui::PushStyleColor(ImGuiCol_ScrollbarBg, theme::kButtonActive);
-    ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, theme::kMuted);
+    ImGui::PushStyleColor(ImGuiCol_ScrollbarBg, m_palette.buttonActive);
+    ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, m_palette.muted);
     ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoBackground);
     ++m_scrollDepth;
     // Touch screens scroll by dragging the content itself.
@@ -271,6 +306,21 @@ void Canvas::endScroll() {
     ImGui::EndChild();
     ImGui::PopStyleColor(2);
     ImGui::PopStyleVar();
+}
+
+void Canvas::spinner(ImVec2 centre, float radius, float turn) {
+    constexpr int kSpokes = 12;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const int lead = static_cast<int>(turn * kSpokes) % kSpokes;
+    for (int i = 0; i < kSpokes; ++i) {
+        const float angle = 2.0F * std::numbers::pi_v<float> * static_cast<float>(i) / kSpokes;
+        const ImVec2 dir(std::sin(angle), -std::cos(angle));
+        const int behind = (lead - i + kSpokes) % kSpokes;
+        const auto alpha = static_cast<unsigned>(255 - behind * 200 / kSpokes);
+        const ImU32 colour = (m_palette.primary & 0x00FFFFFFU) | alpha << 24;
+        draw->AddLine(ImVec2(centre.x + dir.x * radius * 0.45F, centre.y + dir.y * radius * 0.45F),
+                      ImVec2(centre.x + dir.x * radius, centre.y + dir.y * radius), colour, radius * 0.16F);
+    }
 }
 
 void Canvas::cameraPreview(ImVec2 size) {
@@ -293,14 +343,14 @@ void Canvas::cameraPreview(ImVec2 size) {
     const ImVec2 b(c.x + side / 2, c.y + side / 2);
     const float arm = side * 0.2F;
     const float thick = px(10);
-    draw->AddLine(a, ImVec2(a.x + arm, a.y), theme::kGuide, thick);
-    draw->AddLine(a, ImVec2(a.x, a.y + arm), theme::kGuide, thick);
-    draw->AddLine(ImVec2(b.x, a.y), ImVec2(b.x - arm, a.y), theme::kGuide, thick);
-    draw->AddLine(ImVec2(b.x, a.y), ImVec2(b.x, a.y + arm), theme::kGuide, thick);
-    draw->AddLine(ImVec2(a.x, b.y), ImVec2(a.x + arm, b.y), theme::kGuide, thick);
-    draw->AddLine(ImVec2(a.x, b.y), ImVec2(a.x, b.y - arm), theme::kGuide, thick);
-    draw->AddLine(b, ImVec2(b.x - arm, b.y), theme::kGuide, thick);
-    draw->AddLine(b, ImVec2(b.x, b.y - arm), theme::kGuide, thick);
+    draw->AddLine(a, ImVec2(a.x + arm, a.y), m_palette.guide, thick);
+    draw->AddLine(a, ImVec2(a.x, a.y + arm), m_palette.guide, thick);
+    draw->AddLine(ImVec2(b.x, a.y), ImVec2(b.x - arm, a.y), m_palette.guide, thick);
+    draw->AddLine(ImVec2(b.x, a.y), ImVec2(b.x, a.y + arm), m_palette.guide, thick);
+    draw->AddLine(ImVec2(a.x, b.y), ImVec2(a.x + arm, b.y), m_palette.guide, thick);
+    draw->AddLine(ImVec2(a.x, b.y), ImVec2(a.x, b.y - arm), m_palette.guide, thick);
+    draw->AddLine(b, ImVec2(b.x - arm, b.y), m_palette.guide, thick);
+    draw->AddLine(b, ImVec2(b.x, b.y - arm), m_palette.guide, thick);
     ImGui::Dummy(size);
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ui/layout.hpp"
+#include "ui/theme.hpp"
 #include "ui/view.hpp"
 
 namespace ui {
@@ -30,27 +31,28 @@ struct ControlRect {
     bool visible = true;  ///< its centre lies inside the region it is drawn in (a finger can reach it)
 };
 
-/// The design system's colours. Every text/background pair they make on a screen is checked against
-/// WCAG AA by tests/ui/layout_test.cpp (4.5:1; 3:1 for the bold heading sizes and up), and every
-/// control's edge against the page (3:1).
-namespace theme {
-inline constexpr ImU32 kBackground = IM_COL32(0xF7, 0xF5, 0xF0, 0xFF);
-inline constexpr ImU32 kHeader = IM_COL32(0x0B, 0x7A, 0x4B, 0xFF);
-inline constexpr ImU32 kStatusBar = IM_COL32(0xEC, 0xEA, 0xE4, 0xFF);
-inline constexpr ImU32 kText = IM_COL32(0x1E, 0x1E, 0x1E, 0xFF);
-inline constexpr ImU32 kMuted = IM_COL32(0x5F, 0x63, 0x68, 0xFF);
-inline constexpr ImU32 kOnDark = IM_COL32(0xFF, 0xFF, 0xFF, 0xFF);
-inline constexpr ImU32 kPrimary = IM_COL32(0x0B, 0x7A, 0x4B, 0xFF);
-inline constexpr ImU32 kPrimaryActive = IM_COL32(0x08, 0x5C, 0x38, 0xFF);
-inline constexpr ImU32 kButton = IM_COL32(0xFF, 0xFF, 0xFF, 0xFF);
-inline constexpr ImU32 kButtonActive = IM_COL32(0xDD, 0xE8, 0xE2, 0xFF);
-inline constexpr ImU32 kButtonDisabled = IM_COL32(0xEC, 0xEA, 0xE4, 0xFF);
-inline constexpr ImU32 kBorder = IM_COL32(0x86, 0x89, 0x8C, 0xFF);
-inline constexpr ImU32 kGood = IM_COL32(0x1B, 0x7F, 0x3A, 0xFF);
-inline constexpr ImU32 kWarning = IM_COL32(0xA6, 0x5A, 0x00, 0xFF);
-inline constexpr ImU32 kError = IM_COL32(0xC6, 0x28, 0x28, 0xFF);
-inline constexpr ImU32 kGuide = IM_COL32(0x2E, 0xE5, 0x8A, 0xFF);
-}  // namespace theme
+/// The theme's colours as Dear ImGui draws them (ui/theme.hpp), for one frame. Every text/background
+/// pair they make on a screen is checked against WCAG AA by tests/ui/layout_test.cpp (4.5:1; 3:1 for
+/// the bold heading sizes and up), and every control's edge against the page (3:1).
+struct Palette {
+    explicit Palette(const Theme& theme);
+    ImU32 background;
+    ImU32 header;
+    ImU32 statusBar;
+    ImU32 text;
+    ImU32 muted;
+    ImU32 onDark;
+    ImU32 primary;
+    ImU32 primaryActive;
+    ImU32 button;
+    ImU32 buttonActive;
+    ImU32 buttonDisabled;
+    ImU32 border;
+    ImU32 good;
+    ImU32 warning;
+    ImU32 error;
+    ImU32 guide;
+};
 
 /// The type scale (pixels at 1080 on the short side) and spacing steps every screen uses.
 namespace scale {
@@ -66,6 +68,12 @@ inline constexpr float kMargin = 48;
 inline constexpr float kButton = 128;  ///< a one-line button's height
 }  // namespace scale
 
+/// The controls the frame draws on every screen (Screen::draw), not the screen's body: the language
+/// switch in the header, "call staff" in the status band.
+[[nodiscard]] inline bool inFrame(const Control& control) {
+    return control.id == "lang" || control.id == "call_staff";
+}
+
 /// A colour as 0xRRGGBB (what the layout record and the contrast test speak).
 [[nodiscard]] constexpr std::uint32_t rgb(ImU32 colour) {
     return (colour & 0xFFU) << 16 | (colour >> 8 & 0xFFU) << 8 | (colour >> 16 & 0xFFU);
@@ -73,16 +81,18 @@ inline constexpr float kButton = 128;  ///< a one-line button's height
 
 /// Text colour and what it is written on.
 struct Ink {
-    ImU32 colour = theme::kText;
-    ImU32 background = theme::kBackground;
+    ImU32 colour;
+    ImU32 background;
 };
 
 class Canvas {
   public:
-    Canvas(const View& view, const Fonts& fonts, ImVec2 size, ImTextureID camera, ImVec2 cameraSize);
+    Canvas(const View& view, const Fonts& fonts, const Palette& palette, ImVec2 size, ImTextureID camera,
+           ImVec2 cameraSize);
 
     [[nodiscard]] const View& view() const { return m_view; }
     [[nodiscard]] const Fonts& fonts() const { return m_fonts; }
+    [[nodiscard]] const Palette& palette() const { return m_palette; }
     [[nodiscard]] ImVec2 size() const { return m_size; }
     [[nodiscard]] bool landscape() const { return m_size.x > m_size.y; }
     /// Layout unit: 1 at 1080 pixels on the short side.
@@ -112,6 +122,9 @@ class Canvas {
     void lines(float width);
     /// The numeric keypad (controls of kind Key) in a 3x4 grid filling `size`.
     void keypad(ImVec2 size);
+    /// A wait's spinner: twelve spokes round `centre`, the one at `turn` (0..1 of a turn, View::spinner)
+    /// darkest and those behind it fading.
+    void spinner(ImVec2 centre, float radius, float turn);
     /// The camera picture scaled into `size`, with the guide frame the receipt QR goes into.
     void cameraPreview(ImVec2 size);
     /// A region of `size` at the cursor whose content scrolls (finger drag or its wide scroll bar) when
@@ -136,6 +149,7 @@ class Canvas {
 
     const View& m_view;
     Fonts m_fonts;
+    const Palette& m_palette;
     ImVec2 m_size;
     float m_scale;
     ImTextureID m_camera;

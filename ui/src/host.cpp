@@ -37,6 +37,9 @@ struct Host::Impl {
     Uint32 wakeEvent = 0;
     ImVector<ImWchar> glyphRanges;  // must outlive the font atlas build
     Fonts fonts;
+    Fonts largeFonts;  // large-text mode: every text a size up, the smallest gone
+    Palette palette{Theme{}};
+    Palette contrast{Theme::highContrast()};
     int width = 0;
     int height = 0;
     SDL_Texture* camera = nullptr;
@@ -91,6 +94,8 @@ struct Host::Impl {
                     slot = std::make_unique<GameScreen>();
                     break;
                 case ScreenId::Working:
+                    slot = std::make_unique<WorkingScreen>();
+                    break;
                 case ScreenId::Rewards:
                 case ScreenId::Voucher:
                 case ScreenId::History:
@@ -120,17 +125,23 @@ struct Host::Impl {
         ImGui::NewFrame();
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(ImVec2(static_cast<float>(width), static_cast<float>(height)));
+        const Palette& colours = view.accessible ? contrast : palette;
+        ImGui::PushStyleColor(ImGuiCol_WindowBg, colours.background);
+        ImGui::PushStyleColor(ImGuiCol_Border, colours.border);
+        ImGui::PushStyleColor(ImGuiCol_Text, colours.text);
         ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
         ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0F);
         ImGui::Begin("kiosk", nullptr,
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                          ImGuiWindowFlags_NoScrollWithMouse);
-        Canvas canvas(view, fonts, ImVec2(static_cast<float>(width), static_cast<float>(height)),
+        Canvas canvas(view, view.accessible ? largeFonts : fonts, colours,
+                      ImVec2(static_cast<float>(width), static_cast<float>(height)),
                       reinterpret_cast<ImTextureID>(camera),
                       ImVec2(static_cast<float>(cameraWidth), static_cast<float>(cameraHeight)));
         screenFor(view.screen).draw(canvas);
         ImGui::End();
+        ImGui::PopStyleColor(3);
         ImGui::PopStyleVar(2);
         ImGui::Render();
         // The backend uploaded the font atlas on the first NewFrame; the CPU copy (tens of MB at
@@ -138,7 +149,8 @@ struct Host::Impl {
         if (io.Fonts->IsBuilt() && io.Fonts->TexPixelsAlpha8 != nullptr) {
             io.Fonts->ClearTexData();
         }
-        SDL_SetRenderDrawColor(renderer, 0xF7, 0xF5, 0xF0, 0xFF);
+        SDL_SetRenderDrawColor(renderer, colours.background & 0xFFU, colours.background >> 8 & 0xFFU,
+                               colours.background >> 16 & 0xFFU, 0xFF);
         SDL_RenderClear(renderer);
         ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
         rects = canvas.takeRects();
@@ -194,9 +206,7 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
     style.FrameRounding = 18.0F;
     style.FrameBorderSize = 2.0F;
     style.DisabledAlpha = 1.0F;  // a disabled button is drawn in colours of its own, as legible as the rest
-    style.Colors[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(theme::kBackground);
-    style.Colors[ImGuiCol_Border] = ImGui::ColorConvertU32ToFloat4(theme::kBorder);
-    style.Colors[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(theme::kText);
+    impl->palette = Palette(options.theme);
 
     ImFontGlyphRangesBuilder ranges;
     ranges.AddRanges(io.Fonts->GetGlyphRangesVietnamese());
@@ -215,6 +225,9 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
         return std::unexpected("cannot load the Noto Sans fonts from " + options.fontDir.string());
     }
     io.FontDefault = impl->fonts.body;
+    // Large text needs no font of its own (no atlas memory): each text takes the next size up.
+    impl->largeFonts = {impl->fonts.body, impl->fonts.heading, impl->fonts.heading, impl->fonts.big,
+                        impl->fonts.entry};
 
     ImGui_ImplSDL2_InitForSDLRenderer(impl->window);
     ImGui_ImplSDLRenderer_Init(impl->renderer);

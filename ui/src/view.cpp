@@ -36,7 +36,7 @@ std::string_view screenName(ScreenId screen) {
 
 const Control* View::control(std::string_view id) const {
     for (const auto& c : controls) {
-        if (c.id == id) {
+        if (c.id == id || (!c.hold.empty() && c.hold == id)) {
             return &c;
         }
     }

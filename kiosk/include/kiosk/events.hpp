@@ -90,9 +90,15 @@ struct MarkDrawShown {
     std::string phone;
 };
 
+/// The shopper asked for staff: the app raises the alert with central (the kiosk's heartbeat carries it
+/// at once, and for a while after). Answer: StaffCalled.
+struct CallStaff {
+    std::uint64_t session = 0;
+};
+
 using Command =
     std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher, PrintConsent,
-                 LoadStaffReport, AcknowledgeRefusal, LoadGames, DrawGame, MarkDrawShown>;
+                 LoadStaffReport, AcknowledgeRefusal, LoadGames, DrawGame, MarkDrawShown, CallStaff>;
 
 // ---- events (workers -> journey) ---------------------------------------------------------------------
 
@@ -162,8 +168,14 @@ struct GameDrawn {
     std::expected<GameDrawInfo, CentralError> result;
 };
 
-using Event =
-    std::variant<CodeScanned, ScanTipChanged, MemberLookedUp, ClaimQueued, ClaimSettled, SyncChanged,
-                 OtpRequested, PrinterChecked, Redeemed, Printed, StaffReportLoaded, GamesLoaded, GameDrawn>;
+/// Central answered a heartbeat carrying the alert (`delivered`), or it could not be sent now.
+struct StaffCalled {
+    std::uint64_t session = 0;
+    bool delivered = false;
+};
+
+using Event = std::variant<CodeScanned, ScanTipChanged, MemberLookedUp, ClaimQueued, ClaimSettled,
+                           SyncChanged, OtpRequested, PrinterChecked, Redeemed, Printed, StaffReportLoaded,
+                           GamesLoaded, GameDrawn, StaffCalled>;
 
 }  // namespace kiosk

@@ -29,6 +29,9 @@ enum class Action {
     Delete,             ///< the keypad's delete key
     Play,               ///< Result: open the promo game (or the prize a kiosk never showed)
     RevealAll,          ///< the scratch card's accessible "reveal all"
+    Access,             ///< switch large text and high contrast on or off (for this session)
+    Clear,              ///< the keypad's delete key held: the whole entry goes
+    CallStaff,          ///< the shopper wants help: an alert for staff (heartbeat → console)
 };
 /// A keypad digit, '0'..'9'.
 struct Digit {

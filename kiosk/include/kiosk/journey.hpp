@@ -16,6 +16,11 @@
 //   the staff PIN entry; the configured PIN opens Maintenance (device health, refused claims to
 //   acknowledge, vouchers to reprint). kStaffPinTries wrong PINs (which also lock the gesture for
 //   kStaffLockout), "back", or the idle timeout wipe it like a shopper's session.
+// - Waits: a step shows a wait with presentWorking(); the journey turns its spinner with the clock
+//   (nextWake asks for kSpinnerFrame frames while it shows) and adds "still trying…" after
+//   kStillTryingAfter. Large text and high contrast ("access", on Attract) last until the wipe.
+// - Call staff: every shopper screen offers "call_staff"; the screen says "staff alerted" only once the
+//   app says central has the alert (StaffCalled), and "not sent: go to the counter" otherwise.
 
 #include <chrono>
 #include <cstdint>
@@ -79,6 +84,10 @@ class Journey {
     void settle();
     void tapStaffCorner();
     void rebuild();
+    /// A wait on screen (the view has a spinner): turns it and says "still trying…" after a while.
+    void addWait(ui::View& v);
+    /// The "call staff" control and what became of the call, on every shopper screen.
+    void addStaffCall(ui::View& v) const;
 
     StepContext m_ctx;
     std::string m_defaultLanguage;
@@ -87,6 +96,12 @@ class Journey {
     int m_cornerTaps = 0;  ///< the staff gesture
     std::chrono::milliseconds m_firstCornerTap{0};
     std::optional<std::int64_t> m_countdownShown;
+    std::optional<std::chrono::milliseconds> m_waitingSince;  ///< the wait on screen began (its text)
+    std::string m_waitingFor;
+    bool m_sameWait = false;    ///< the language changed: the wait's text did, the wait did not
+    bool m_accessible = false;  ///< large text and high contrast, for this session
+    enum class StaffCall { None, Calling, Delivered, NotDelivered };
+    StaffCall m_staffCall = StaffCall::None;  ///< this session's call for staff, as far as central said
     ui::View m_view;
 };
 

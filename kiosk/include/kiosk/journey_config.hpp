@@ -51,6 +51,9 @@ struct JourneyConfig {
     std::optional<loyalty::TierRules> tierRules;
     /// Digits opening the maintenance screen; empty: no staff mode (no hidden control on Attract).
     std::string staffPin;
+    /// Where the receipt camera is, seen from the shopper: "below" | "above" | "left" | "right" of the
+    /// screen. The Attract screen points there.
+    std::string cameraAt = "below";
 };
 
 inline constexpr int kStaffTaps = 5;
@@ -58,6 +61,12 @@ inline constexpr std::chrono::milliseconds kStaffTapWindow{4'000};
 inline constexpr int kStaffPinTries = 3;
 /// After kStaffPinTries wrong PINs the gesture does nothing for this long (no guessing 3 PINs a minute).
 inline constexpr std::chrono::milliseconds kStaffLockout{5 * 60'000};
+
+/// A wait for the outside world longer than this is said in words ("still trying…") under the spinner.
+inline constexpr std::chrono::milliseconds kStillTryingAfter{3'000};
+/// One turn of the spinner; it is redrawn every kSpinnerFrame while it turns (20 frames a second).
+inline constexpr std::chrono::milliseconds kSpinnerTurn{1'200};
+inline constexpr std::chrono::milliseconds kSpinnerFrame{50};
 
 inline constexpr std::size_t kPhoneDigits = 10;
 inline constexpr std::size_t kOtpDigits = 6;

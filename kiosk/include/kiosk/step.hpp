@@ -176,7 +176,8 @@ class Step {
 /// Every step of the journey, freshly made (src/journey/steps.cpp: the one registration of a step).
 [[nodiscard]] std::map<StepId, std::unique_ptr<Step>> makeSteps();
 
-/// The Working screen, shown by a step while it waits for the outside world (`key`: what it says).
+/// The Working screen, shown by a step while it waits for the outside world (`key`: what it says), with
+/// a spinner; the journey turns it and says "still trying…" after kStillTryingAfter.
 void presentWorking(const StepContext& ctx, ui::View& view, std::string_view key);
 /// Our wording of a refusal code of central's ("token_expired", "already_claimed") in the shopper's
 /// language; a code we have no words for is said generically. Central's own text is for staff logs.

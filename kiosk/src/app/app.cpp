@@ -37,7 +37,29 @@ JourneyConfig journeyConfigOf(const KioskConfig& config, loyalty::StoreKeyring k
     journey.verifyPolicy.maxAge = config.receiptMaxAge;
     journey.rewards = config.rewards;
     journey.staffPin = config.staffPin;
+    journey.cameraAt = config.cameraAt;
     return journey;
+}
+
+ui::HostOptions hostOptions(const KioskConfig& config) {
+    ui::HostOptions options;
+    options.width = config.landscape ? 1920 : 1080;
+    options.height = config.landscape ? 1080 : 1920;
+    options.fullscreen = config.fullscreen;
+    options.theme = config.theme;
+    return options;
+}
+
+/// What every heartbeat says of the kiosk: the camera, and a shopper's call for staff until staff have
+/// had time to come (docs/api.md, heartbeat health). On the sync thread.
+std::map<std::string, std::string> deviceHealth(hal::Scanner& scanner, const CentralLink& link) {
+    const auto camera = scanner.cameraHealth();
+    std::map<std::string, std::string> health{{"camera", camera.healthy() ? "ok" : camera.lastError}};
+    if (const auto called = link.staffCalledAt.load();
+        called > 0 && link.sync && link.sync->centralNow() - called < kStaffCallReported) {
+        health["staff_call"] = std::to_string(called);
+    }
+    return health;
 }
 
 }  // namespace
@@ -58,11 +80,7 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
         throw std::runtime_error(keyring.error());
     }
 
-    ui::HostOptions options;
-    options.width = m_config.landscape ? 1920 : 1080;
-    options.height = m_config.landscape ? 1080 : 1920;
-    options.fullscreen = m_config.fullscreen;
-    auto host = ui::Host::create(options);
+    auto host = ui::Host::create(hostOptions(m_config));
     if (!host) {
         throw std::runtime_error(host.error());
     }
@@ -197,10 +215,8 @@ void App::connectCentral() {
             accepted->reset();
         }
     };
-    hal::Scanner* scanner = m_devices->scanner.get();
-    events.deviceHealth = [scanner] {
-        const auto health = scanner->cameraHealth();
-        return std::map<std::string, std::string>{{"camera", health.healthy() ? "ok" : health.lastError}};
+    events.deviceHealth = [scanner = m_devices->scanner.get(), link] {
+        return deviceHealth(*scanner, *link);
     };
     sync::SyncOptions syncOptions;
     syncOptions.version = m_config.releaseVersion.empty() ? KIOSK_VERSION : m_config.releaseVersion;

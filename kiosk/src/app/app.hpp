@@ -71,6 +71,7 @@ class App {
     void carryOut(const LoadGames& c);
     void carryOut(const DrawGame& c);
     void carryOut(const MarkDrawShown& c);
+    void carryOut(const CallStaff& c);
     /// Reads what the maintenance screen shows (after acknowledging a refusal when T says so).
     template <typename T>
     void reportToStaff(const T& c);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -21,7 +22,12 @@ struct CentralLink {
     std::optional<net::CentralClient> client;  ///< central-worker thread only; empty when offline by config
     std::unique_ptr<sync::SyncWorker> sync;
     std::shared_ptr<sync::UpdateControl> update;  ///< the update agent's flags; empty when not configured
+    /// When a shopper last called staff (central's time; 0: never): every heartbeat's health says
+    /// "staff_call" for kStaffCallReported after it, so the console shows it. Any thread.
+    std::atomic<loyalty::UnixSeconds> staffCalledAt{0};
 };
+
+inline constexpr loyalty::UnixSeconds kStaffCallReported = 10 * 60;
 
 /// An automation command that needs several frames (tap, type): the taps still to inject.
 struct App::AutomationJob {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "hal/camera_controls.hpp"
 #include "loyalty/signing.hpp"
@@ -86,6 +87,7 @@ bool readFields(const toml::table& t, KioskConfig& c, RawFields& raw, std::strin
            read(t, "kiosk", "language", c.language, error) &&
            read(t, "screen", "orientation", raw.orientation, error) &&
            read(t, "screen", "fullscreen", c.fullscreen, error) &&
+           read(t, "screen", "camera_at", c.cameraAt, error) &&
            read(t, "kiosk", "assets_dir", raw.assets, error) &&
            read(t, "kiosk", "data_dir", raw.data, error) &&
            read(t, "kiosk", "automation_socket", raw.socket, error) &&
@@ -133,6 +135,8 @@ std::optional<std::string> invalidValue(const KioskConfig& c, const RawFields& r
     if (c.language != "vi" && c.language != "en") return "[kiosk] language must be \"vi\" or \"en\"";
     if (raw.orientation != "portrait" && raw.orientation != "landscape")
         return "[screen] orientation must be \"portrait\" or \"landscape\"";
+    if (c.cameraAt != "below" && c.cameraAt != "above" && c.cameraAt != "left" && c.cameraAt != "right")
+        return "[screen] camera_at must be \"below\", \"above\", \"left\" or \"right\" (of the screen)";
     if (raw.idleSeconds < 10 || raw.idleSeconds > 3600) return "[timeouts] idle_seconds must be 10..3600";
     if (raw.countdownSeconds < 0 || raw.countdownSeconds >= raw.idleSeconds)
         return "[timeouts] countdown_seconds must be 0..idle_seconds-1";
@@ -207,6 +211,33 @@ std::expected<void, std::string> readStoresAndRewards(const toml::table& t,
 
 }  // namespace
 
+/// [theme] primary / header: the chain's brand colours, "#RRGGBB", refused when text on them or the
+/// edges they make would not be legible (ui::brandedTheme says which pair and by how much).
+std::expected<ui::Theme, std::string> readTheme(const toml::table& t) {
+    ui::Brand brand;
+    for (const auto& [key, slot] :
+         {std::pair{"primary", &brand.primary}, std::pair{"header", &brand.header}}) {
+        const toml::node* node = t.at_path(std::string("theme.") + key).node();
+        if (node == nullptr) {
+            continue;
+        }
+        const auto* text = node->as_string();
+        if (text == nullptr) {
+            return std::unexpected("[theme] " + std::string(key) + " must be text, \"#RRGGBB\"");
+        }
+        auto colour = ui::parseColour(text->get());
+        if (!colour) {
+            return std::unexpected("[theme] " + std::string(key) + ": " + colour.error());
+        }
+        *slot = *colour;
+    }
+    auto theme = ui::brandedTheme(brand);
+    if (!theme) {
+        return std::unexpected("[theme] " + theme.error());
+    }
+    return theme;
+}
+
 std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlText,
                                                          const std::filesystem::path& baseDir) {
     toml::table t;
@@ -233,6 +264,11 @@ std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlTe
     if (auto listed = readStoresAndRewards(t, baseDir, c); !listed) {
         return std::unexpected(listed.error());
     }
+    auto theme = readTheme(t);
+    if (!theme) {
+        return std::unexpected(theme.error());
+    }
+    c.theme = *theme;
     return c;
 }
 

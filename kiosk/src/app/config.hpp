@@ -10,6 +10,7 @@
 
 #include "hal/camera.hpp"
 #include "kiosk/journey.hpp"
+#include "ui/theme.hpp"
 
 namespace kiosk {
 
@@ -19,6 +20,7 @@ struct KioskConfig {
     std::string language = "vi";
     bool landscape = false;  ///< 1920x1080 instead of 1080x1920
     bool fullscreen = false;
+    std::string cameraAt = "below";   ///< [screen] camera_at: where the receipt camera is, seen by a shopper
     std::filesystem::path assetsDir;  ///< holds i18n/
     std::filesystem::path dataDir;    ///< the kiosk's SQLite file lives here
     std::string centralUrl;           ///< empty: offline kiosk
@@ -43,6 +45,8 @@ struct KioskConfig {
     /// Stores whose receipts are accepted offline (central checks them again).
     std::vector<StoreKey> storeKeys;
     std::vector<Reward> rewards;
+    /// [theme] primary, header: the chain's brand colours ("#RRGGBB"), checked for contrast at start-up.
+    ui::Theme theme;
     /// [update] (docs/fleet.md): the update agent runs only with both the release key and its root.
     struct Update {
         std::filesystem::path releaseKey;  ///< release.pub as `kioskctl release keygen` writes it

@@ -286,4 +286,17 @@ void App::carryOut(const MarkDrawShown& c) {
     });
 }
 
+void App::carryOut(const CallStaff& c) {
+    Inbox* inbox = m_inbox.get();
+    if (!m_central || !m_central->sync) {
+        inbox->post(StaffCalled{c.session, false});  // no central to tell: the screen says so
+        return;
+    }
+    m_central->staffCalledAt = m_central->sync->centralNow();
+    spdlog::info("a shopper called staff");
+    m_central->sync->heartbeatNow([inbox, session = c.session](bool answered) {
+        inbox->post(StaffCalled{session, answered});
+    });
+}
+
 }  // namespace kiosk

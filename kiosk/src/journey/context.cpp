@@ -65,6 +65,7 @@ void presentWorking(const StepContext& ctx, ui::View& view, std::string_view key
     view.screen = ui::ScreenId::Working;
     view.title = ctx.tr("working.title");
     view.lines.push_back({ctx.tr(key), ui::TextLine::Style::Big});
+    view.spinner = 0.0F;  // the journey turns it with its clock (Journey::rebuild)
 }
 
 std::string refusalText(const StepContext& ctx, const std::string& code) {
@@ -81,7 +82,9 @@ void addKeypad(const StepContext& ctx, ui::View& view, bool okEnabled) {
     for (char d = '1'; d <= '9'; ++d) {
         view.controls.push_back({encodeIntent(Digit{d}), std::string(1, d), ui::Control::Kind::Key});
     }
-    view.controls.push_back({encodeIntent(Action::Delete), ctx.tr("keypad.delete"), ui::Control::Kind::Key});
+    ui::Control del{encodeIntent(Action::Delete), ctx.tr("keypad.delete"), ui::Control::Kind::Key};
+    del.hold = encodeIntent(Action::Clear);
+    view.controls.push_back(del);
     view.controls.push_back({encodeIntent(Digit{'0'}), "0", ui::Control::Kind::Key});
     view.controls.push_back(
         {encodeIntent(Action::Ok), ctx.tr("keypad.ok"), ui::Control::Kind::Key, okEnabled, true});
@@ -98,6 +101,8 @@ bool typeKey(StepContext& ctx, const Intent& intent, std::size_t maxDigits) {
         if (!digits.empty()) {
             digits.pop_back();
         }
+    } else if (intent == Intent{Action::Clear}) {
+        digits.clear();
     } else {
         return false;
     }

@@ -98,6 +98,8 @@ class AttractStep final : public Step {
         v.screen = ui::ScreenId::Attract;
         v.title = ctx.tr("attract.title");
         v.lines.push_back({ctx.tr("attract.offer"), ui::TextLine::Style::Big});
+        v.lines.push_back({ctx.tr("attract.hold." + ctx.config().cameraAt), ui::TextLine::Style::Body});
+        v.cameraAt = ctx.config().cameraAt;
         const Advert& advert = ctx.advert();
         const bool en = ctx.languageCode() == "en";
         if (advert.campaignName) {

@@ -364,6 +364,7 @@ class GameStep final : public Step {
         }
         if (m_state == State::Drawing || m_state == State::CheckingPrinter) {
             v.lines.push_back({ctx.tr("game.drawing"), ui::TextLine::Style::Big});
+            v.spinner = 0.0F;  // a wait like any other: the journey turns it, "still trying…" after 3 s
         } else if (m_state == State::Shown && m_draw) {
             if (m_earlier) {
                 v.lines.push_back({ctx.tr("game.earlier"), ui::TextLine::Style::Heading});

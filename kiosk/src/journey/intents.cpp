@@ -7,7 +7,7 @@
 namespace kiosk {
 namespace {
 
-constexpr std::array<std::pair<Action, std::string_view>, 16> kActions{{
+constexpr std::array<std::pair<Action, std::string_view>, 19> kActions{{
     {Action::Start, "start"},
     {Action::Back, "back"},
     {Action::Ok, "ok"},
@@ -24,6 +24,9 @@ constexpr std::array<std::pair<Action, std::string_view>, 16> kActions{{
     {Action::Delete, "key:del"},
     {Action::Play, "game:play"},
     {Action::RevealAll, "game:reveal"},
+    {Action::Access, "access"},
+    {Action::Clear, "key:clear"},
+    {Action::CallStaff, "call_staff"},
 }};
 
 constexpr std::string_view kDigit = "key:";

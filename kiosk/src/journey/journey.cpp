@@ -54,7 +54,10 @@ std::optional<std::chrono::milliseconds> Journey::nextWake(Now now) const {
     if (current().animating(now.mono)) {
         return now.mono + kAnimationFrame;
     }
-    const auto idle = nextIdleWake(now);
+    auto idle = nextIdleWake(now);
+    if (m_view.spinner) {
+        idle = std::min(idle, now.mono + kSpinnerFrame);
+    }
     if (const auto step = current().nextTick()) {
         return std::min(idle, *step);
     }
@@ -87,6 +90,8 @@ void Journey::wipe() {
     m_step = StepId::Attract;
     m_cornerTaps = 0;
     m_countdownShown.reset();
+    m_accessible = false;
+    m_staffCall = StaffCall::None;
     rebuild();
 }
 
@@ -178,6 +183,13 @@ void Journey::onIntent(const ui::Intent& intent, Now now) {
     const auto decoded = decodeIntent(intent.id);
     if (decoded == Intent{Action::Language}) {
         m_ctx.m_language = m_ctx.m_language == "vi" ? "en" : "vi";
+        m_sameWait = true;  // the wait on screen goes on, in other words
+        rebuild();
+        m_sameWait = false;
+        return;
+    }
+    if (decoded == Intent{Action::Access} && m_view.control(intent.id) != nullptr) {
+        m_accessible = !m_accessible;
         rebuild();
         return;
     }
@@ -188,6 +200,9 @@ void Journey::onIntent(const ui::Intent& intent, Now now) {
     }
     if (*decoded == Intent{Action::Staff}) {
         tapStaffCorner();
+    } else if (*decoded == Intent{Action::CallStaff}) {
+        m_staffCall = StaffCall::Calling;
+        m_ctx.emit(CallStaff{m_ctx.sessionId()});
     } else {
         current().intent(m_ctx, *decoded);
     }
@@ -233,6 +248,11 @@ void Journey::onEvent(const Event& event, Now now) {
         if (const auto session = sessionOf(event); session && *session != m_ctx.sessionId()) {
             return;  // an answer to a wiped session
         }
+        if (const auto* called = std::get_if<StaffCalled>(&event)) {
+            m_staffCall = called->delivered ? StaffCall::Delivered : StaffCall::NotDelivered;
+            rebuild();
+            return;
+        }
         for (auto& [id, step] : m_steps) {
             step->event(m_ctx, event);
         }
@@ -251,7 +271,18 @@ void Journey::rebuild() {
         v.lines.push_back(
             {m_ctx.tr(s.messageKey, s.messageArgs), ui::TextLine::Style::Body, ui::Tone::Error});
     }
+    if (v.spinner) {
+        addWait(v);
+    } else {
+        m_waitingSince.reset();
+    }
+    addStaffCall(v);
     v.controls.push_back({encodeIntent(Action::Language), m_ctx.tr("common.other_language")});
+    v.accessible = m_accessible;
+    if (m_step == StepId::Attract) {
+        v.controls.push_back({encodeIntent(Action::Access),
+                              m_ctx.tr(m_accessible ? "common.access_off" : "common.access_on")});
+    }
     if (m_countdownShown) {
         v.countdown = m_ctx.tr("common.countdown", {{"seconds", std::to_string(*m_countdownShown)}});
     }
@@ -265,6 +296,46 @@ void Journey::rebuild() {
     if (v != m_view) {
         ++v.revision;
         m_view = std::move(v);
+    }
+}
+
+void Journey::addStaffCall(ui::View& v) const {
+    if (m_step == StepId::StaffPin || m_step == StepId::Maintenance) {
+        return;  // staff are there
+    }
+    switch (m_staffCall) {
+        case StaffCall::None:
+            break;
+        case StaffCall::Calling:
+            v.lines.push_back({m_ctx.tr("common.staff_calling"), ui::TextLine::Style::Body});
+            break;
+        case StaffCall::Delivered:
+            v.lines.push_back({m_ctx.tr("common.staff_called"), ui::TextLine::Style::Body, ui::Tone::Good});
+            break;
+        case StaffCall::NotDelivered:
+            v.lines.push_back(
+                {m_ctx.tr("common.staff_not_called"), ui::TextLine::Style::Body, ui::Tone::Error});
+            break;
+    }
+    // Once central has the alert, or while it is on its way, another touch would add nothing.
+    const bool mayCall = m_staffCall == StaffCall::None || m_staffCall == StaffCall::NotDelivered;
+    v.controls.push_back(
+        {encodeIntent(Action::CallStaff), m_ctx.tr("common.call_staff"), ui::Control::Kind::Button, mayCall});
+}
+
+void Journey::addWait(ui::View& v) {
+    const auto now = m_ctx.now().mono;
+    // A new wait (another text: printer checked, now the code is sent) starts its own count.
+    const std::string& text = v.lines.empty() ? v.title : v.lines.front().text;
+    if (!m_waitingSince || (text != m_waitingFor && !m_sameWait)) {
+        m_waitingSince = now;
+    }
+    m_waitingFor = text;
+    const auto waited = std::max(std::chrono::milliseconds{0}, now - *m_waitingSince);
+    v.spinner =
+        static_cast<float>((waited % kSpinnerTurn).count()) / static_cast<float>(kSpinnerTurn.count());
+    if (waited >= kStillTryingAfter) {
+        v.lines.push_back({m_ctx.tr("working.still_trying"), ui::TextLine::Style::Body});
     }
 }
 

@@ -8,6 +8,9 @@
 namespace kiosk {
 namespace {
 
+/// The success moment: the points central credited count up from 0 in this long, then stay.
+constexpr std::chrono::milliseconds kCountUp{1'200};
+
 /// A tier's name: central's for the member's own tier, else loyalty's (the one central uses).
 std::string tierName(const StepContext& ctx, const std::string& code) {
     const auto tier = loyalty::tierFromCode(code);
@@ -116,6 +119,10 @@ class ResultStep final : public Step {
         }
     }
 
+    [[nodiscard]] bool animating(std::chrono::milliseconds mono) const override {
+        return m_landedAt && mono < *m_landedAt + kCountUp;
+    }
+
     void present(const StepContext& ctx, ui::View& v) const override {
         if (m_claim == Claim::Queuing) {
             presentWorking(ctx, v, "working.saving");
@@ -187,6 +194,9 @@ class ResultStep final : public Step {
     void settle(StepContext& ctx, const ClaimOutcome& outcome) {
         m_settled = outcome;
         const Session& s = ctx.session();
+        if (outcome.status == ClaimOutcome::Status::Accepted) {
+            m_landedAt = ctx.now().mono;
+        }
         if (outcome.status == ClaimOutcome::Status::Accepted && s.phone) {
             ctx.emit(LookupMember{ctx.sessionId(), s.phone->national()});
         }
@@ -219,7 +229,7 @@ class ResultStep final : public Step {
         const bool accepted = m_settled && m_settled->status == ClaimOutcome::Status::Accepted;
         const bool refused = m_settled && m_settled->status == ClaimOutcome::Status::Refused;
         if (accepted) {
-            v.lines.push_back({ctx.tr("result.earned", {{"points", ctx.number(m_settled->pointsEarned)}}),
+            v.lines.push_back({ctx.tr("result.earned", {{"points", ctx.number(countedUp(ctx, v))}}),
                                ui::TextLine::Style::Big, ui::Tone::Good});
             for (const auto& line : m_settled->breakdown) {
                 // Central words its own rules (campaign names change without a kiosk release); the kind's
@@ -250,6 +260,20 @@ class ResultStep final : public Step {
         }
     }
 
+    /// The points credited as the count-up shows them now (ease-out: fast, then settling on the figure);
+    /// while it runs the view carries how far the celebration has gone.
+    [[nodiscard]] std::int64_t countedUp(const StepContext& ctx, ui::View& v) const {
+        const auto elapsed = ctx.now().mono - m_landedAt.value_or(ctx.now().mono - kCountUp);
+        const double t = std::clamp(
+            static_cast<double>(elapsed.count()) / static_cast<double>(kCountUp.count()), 0.0, 1.0);
+        if (t >= 1.0) {
+            return m_settled->pointsEarned;
+        }
+        v.celebration = static_cast<float>(t);
+        const double eased = 1.0 - (1.0 - t) * (1.0 - t) * (1.0 - t);
+        return static_cast<std::int64_t>(static_cast<double>(m_settled->pointsEarned) * eased);
+    }
+
     /// Only for a shopper who gave consent in this very session: a returning member gave it earlier.
     void addConsentPrint(const StepContext& ctx, ui::View& v) const {
         if (m_printing != Printing::None) {
@@ -269,6 +293,7 @@ class ResultStep final : public Step {
     Claim m_claim = Claim::NotQueued;
     std::string m_claimKey;
     std::optional<ClaimOutcome> m_settled;
+    std::optional<std::chrono::milliseconds> m_landedAt;  ///< central credited the points (the count-up)
     /// Answers of central that arrived while this session's claim was being queued (its key unknown).
     std::vector<ClaimSettled> m_earlyAnswers;
     Printing m_printing = Printing::None;

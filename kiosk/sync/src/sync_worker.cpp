@@ -132,6 +132,15 @@ void SyncWorker::reloadConfigNow() {
     m_scheduler.nudge(*m_configPuller);
 }
 
+void SyncWorker::heartbeatNow(std::function<void(bool answered)> answered) {
+    if (!m_heartbeat->ready()) {
+        answered(false);  // no credential (yet): central would not take it
+        return;
+    }
+    m_heartbeat->whenAnswered(std::move(answered));
+    m_scheduler.nudge(*m_heartbeat);
+}
+
 SyncStatus SyncWorker::status() const {
     return m_link->status();
 }

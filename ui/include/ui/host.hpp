@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "ui/layout.hpp"
+#include "ui/theme.hpp"
 #include "ui/view.hpp"
 
 namespace ui {
@@ -40,6 +41,8 @@ struct HostOptions {
     int height = 1920;
     bool fullscreen = false;
     std::filesystem::path fontDir = "/usr/share/fonts/truetype/noto";  ///< NotoSans-Regular/Bold.ttf
+    /// The chain's look (brandedTheme); a View with `accessible` set is drawn in Theme::highContrast().
+    Theme theme;
 };
 
 class Host {

@@ -66,6 +66,8 @@ struct Control {
     bool primary = false;  ///< the screen's main action, drawn prominent
     bool checked = false;  ///< Checkbox only
     std::string detail;    ///< second line under the label (reward cost, ...)
+    /// The intent a long press reports instead of `id` ("key:clear" on the keypad's delete key).
+    std::string hold;
     bool operator==(const Control&) const = default;
 };
 
@@ -105,12 +107,23 @@ struct View {
     std::optional<std::string> entry;  ///< the field being typed (formatted phone, masked code)
     std::optional<TierCard> tier;
     std::optional<GameBoard> game;
-    bool cameraPreview = false;            ///< draw the live camera picture with the guide frame
+    bool cameraPreview = false;  ///< draw the live camera picture with the guide frame
+    /// Attract: where the receipt is held, "below" | "above" | "left" | "right" of the screen (an arrow
+    /// and a receipt point there); empty: no pointer.
+    std::string cameraAt;
     std::optional<std::string> countdown;  ///< idle countdown text, shown only near the timeout
     std::string status;                    ///< small status line (offline, pending sync, printer)
-    std::uint64_t revision = 0;            ///< changes whenever anything above changes
+    /// A wait for the outside world: the screen draws a spinner turned this fraction of a turn (0..1).
+    /// The core moves it with its clock while it waits, so the UI keeps no timer of its own.
+    std::optional<float> spinner;
+    /// The success moment when points land: how far its short animation has run (0..1); none: over.
+    std::optional<float> celebration;
+    /// The shopper switched on large text and high contrast (control "access" toggles it).
+    bool accessible = false;
+    std::uint64_t revision = 0;  ///< changes whenever anything above changes
 
-    /// The control `id`; an id "name:argument" also finds the control "name:*" (a flick, a scratch).
+    /// The control `id`; an id "name:argument" also finds the control "name:*" (a flick, a scratch), and
+    /// a control's long-press intent finds the control (Control::hold).
     [[nodiscard]] const Control* control(std::string_view id) const;
     bool operator==(const View&) const = default;
 };

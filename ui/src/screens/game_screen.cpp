@@ -50,7 +50,7 @@ void drawWheel(Canvas& canvas, const GameBoard& board, ImVec2 origin, float side
         draw->PathFillConvex(kSectorColours[i % kSectorColours.size()]);
         from += widths[i];
     }
-    draw->AddCircle(centre, radius, theme::kText, 64, canvas.px(6));
+    draw->AddCircle(centre, radius, canvas.palette().text, 64, canvas.px(6));
     ImFont* font = canvas.fonts().small;
     from = board.angle;
     for (std::size_t i = 0; i < board.sectors.size() && i < widths.size(); ++i) {
@@ -62,14 +62,14 @@ void drawWheel(Canvas& canvas, const GameBoard& board, ImVec2 origin, float side
         const float wrap = std::clamp(chord, canvas.px(60), radius * 0.7F);
         const ImVec2 at = onCircle(centre, radius * 0.64F, middle);
         const ImVec2 size = font->CalcTextSizeA(font->FontSize, wrap, wrap, label.c_str());
-        draw->AddText(font, font->FontSize, ImVec2(at.x - size.x / 2, at.y - size.y / 2), theme::kOnDark,
-                      label.c_str(), nullptr, wrap);
+        draw->AddText(font, font->FontSize, ImVec2(at.x - size.x / 2, at.y - size.y / 2),
+                      canvas.palette().onDark, label.c_str(), nullptr, wrap);
     }
-    draw->AddCircleFilled(centre, canvas.px(36), theme::kText);
+    draw->AddCircleFilled(centre, canvas.px(36), canvas.palette().text);
     // The pointer, at the top, pointing into the wheel.
     const float p = canvas.px(40);
     draw->AddTriangleFilled(ImVec2(centre.x - p, origin.y), ImVec2(centre.x + p, origin.y),
-                            ImVec2(centre.x, origin.y + p * 1.8F), theme::kText);
+                            ImVec2(centre.x, origin.y + p * 1.8F), canvas.palette().text);
 }
 
 /// A finger let go of the wheel: its speed along the rim, in degrees per second (a tap: the default).
@@ -93,12 +93,12 @@ std::size_t cellIndex(const GameBoard& board, int row, int column) {
 void drawCard(Canvas& canvas, const GameBoard& board, ImVec2 origin, ImVec2 size) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 end(origin.x + size.x, origin.y + size.y);
-    draw->AddRectFilled(origin, end, theme::kButton, canvas.px(16));
+    draw->AddRectFilled(origin, end, canvas.palette().button, canvas.px(16));
     ImFont* font = canvas.fonts().heading;
     const ImVec2 text = font->CalcTextSizeA(font->FontSize, size.x, size.x * 0.9F, board.hidden.c_str());
     draw->AddText(font, font->FontSize,
-                  ImVec2(origin.x + (size.x - text.x) / 2, origin.y + (size.y - text.y) / 2), theme::kGood,
-                  board.hidden.c_str(), nullptr, size.x * 0.9F);
+                  ImVec2(origin.x + (size.x - text.x) / 2, origin.y + (size.y - text.y) / 2),
+                  canvas.palette().good, board.hidden.c_str(), nullptr, size.x * 0.9F);
     const float cw = size.x / static_cast<float>(std::max(1, board.columns));
     const float ch = size.y / static_cast<float>(std::max(1, board.rows));
     for (int r = 0; r < board.rows; ++r) {
@@ -110,7 +110,7 @@ void drawCard(Canvas& canvas, const GameBoard& board, ImVec2 origin, ImVec2 size
             }
         }
     }
-    draw->AddRect(origin, end, theme::kBorder, canvas.px(16), 0, canvas.px(4));
+    draw->AddRect(origin, end, canvas.palette().border, canvas.px(16), 0, canvas.px(4));
 }
 
 /// The finger is on the card: the cell under it, once per cell not yet scratched.
@@ -165,7 +165,7 @@ void drawBoard(Canvas& canvas, const GameBoard& board, float side) {
 }
 
 bool isButton(const Control& control) {
-    return control.kind == Control::Kind::Button && control.id != "lang";
+    return control.kind == Control::Kind::Button && !inFrame(control);
 }
 
 }  // namespace
@@ -190,7 +190,11 @@ void GameScreen::body(Canvas& canvas, ImVec2 area) {
     const float side = std::max(canvas.px(100), std::min(column, room));
     if (view.game) {
         ImGui::SetCursorPos(ImVec2(boardX + (column - side) / 2, boardTop));
+        const ImVec2 origin = ImGui::GetCursorScreenPos();
         drawBoard(canvas, *view.game, side);
+        if (view.spinner) {  // central is drawing: the wait turns over the board
+            canvas.spinner(ImVec2(origin.x + side / 2, origin.y + side / 2), side / 5, *view.spinner);
+        }
     }
     ImGui::SetCursorPos(ImVec2(boardX, boardTop + side + spacing));
     for (const auto& control : view.controls) {

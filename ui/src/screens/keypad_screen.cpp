@@ -9,12 +9,13 @@ void entryField(Canvas& canvas, const std::string& text, float width) {
     const float height = canvas.px(150);
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddRectFilled(at, ImVec2(at.x + width, at.y + height), theme::kButton, canvas.px(16));
-    draw->AddRect(at, ImVec2(at.x + width, at.y + height), theme::kPrimary, canvas.px(16), 0, canvas.px(4));
+    draw->AddRectFilled(at, ImVec2(at.x + width, at.y + height), canvas.palette().button, canvas.px(16));
+    draw->AddRect(at, ImVec2(at.x + width, at.y + height), canvas.palette().primary, canvas.px(16), 0,
+                  canvas.px(4));
     ImFont* font = canvas.fonts().entry;
     const ImVec2 size = font->CalcTextSizeA(font->FontSize, width, 0.0F, text.c_str());
     canvas.drawText(font, ImVec2(at.x + (width - size.x) / 2, at.y + (height - size.y) / 2), text, 0.0F,
-                    Ink{theme::kText, theme::kButton}, DrawnText::Kind::Entry,
+                    Ink{canvas.palette().text, canvas.palette().button}, DrawnText::Kind::Entry,
                     Rect{at.x, at.y, at.x + width, at.y + height});
     ImGui::Dummy(ImVec2(width, height + canvas.px(scale::kGapM)));
 }

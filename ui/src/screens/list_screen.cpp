@@ -9,7 +9,7 @@ bool pinned(const Control& control) {
 }
 
 bool listed(const Control& control) {
-    return control.kind == Control::Kind::Button && control.id != "lang" && !pinned(control);
+    return control.kind == Control::Kind::Button && !inFrame(control) && !pinned(control);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "screen.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cfloat>
 
 namespace ui {
@@ -18,7 +19,7 @@ CardColours cardColours(const TierCard& card) {
     const std::uint32_t colour = card.colour.value_or(0x3C4A52);
     const bool darkText = contrastRatio(colour, 0x000000) > contrastRatio(colour, 0xFFFFFF);
     return {IM_COL32(colour >> 16 & 0xFFU, colour >> 8 & 0xFFU, colour & 0xFFU, 0xFF),
-            darkText ? IM_COL32(0, 0, 0, 0xFF) : theme::kOnDark,
+            darkText ? IM_COL32(0, 0, 0, 0xFF) : IM_COL32(0xFF, 0xFF, 0xFF, 0xFF),
             darkText ? IM_COL32(0, 0, 0, 0x40) : IM_COL32(0xFF, 0xFF, 0xFF, 0x60)};
 }
 
@@ -86,6 +87,30 @@ void information(Canvas& canvas, ImVec2 size) {
     canvas.endScroll();
 }
 
+/// The success moment: confetti falling through the body while `progress` runs 0..1, drawn under the
+/// texts (they are in a region of their own, drawn after), fading out at the end.
+void celebrate(Canvas& canvas, ImVec2 area, float progress) {
+    const Palette& palette = canvas.palette();
+    const std::array<ImU32, 4> colours{palette.primary, palette.good, palette.warning,
+                                       IM_COL32(0xF2, 0xB1, 0x34, 0xFF)};
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const auto fade = static_cast<unsigned>(255.0F * std::clamp((1.0F - progress) / 0.3F, 0.0F, 1.0F));
+    for (unsigned i = 0; i < 48; ++i) {
+        // A fixed scatter of starting points; each piece falls at its own speed.
+        const float x = static_cast<float>((i * 7919U) % 997U) / 997.0F;
+        const float start = -static_cast<float>((i * 104'729U) % 991U) / 991.0F * 0.5F;
+        const float speed = 0.8F + static_cast<float>(i % 5) * 0.15F;
+        const float y = start + progress * speed * 1.2F;
+        if (y < 0.0F || y > 1.0F) {
+            continue;
+        }
+        const ImVec2 a(origin.x + x * area.x, origin.y + y * area.y);
+        const ImU32 colour = (colours[i % colours.size()] & 0x00FFFFFFU) | fade << 24;
+        draw->AddRectFilled(a, ImVec2(a.x + canvas.px(16), a.y + canvas.px(28)), colour, canvas.px(4));
+    }
+}
+
 }  // namespace
 
 void ResultScreen::body(Canvas& canvas, ImVec2 area) {
@@ -98,6 +123,9 @@ void ResultScreen::body(Canvas& canvas, ImVec2 area) {
     const float column = landscape ? (area.x - gap) / 2 : area.x;
     const float buttonsX = landscape ? top.x + column + gap : top.x;
     const float buttonsHeight = canvas.buttonsHeight(column, buttonHeight);
+    if (canvas.view().celebration) {
+        celebrate(canvas, ImVec2(column, area.y), *canvas.view().celebration);
+    }
     information(canvas, ImVec2(column, landscape ? area.y : area.y - buttonsHeight - gap));
     ImGui::SetCursorPos(ImVec2(buttonsX, top.y + area.y - buttonsHeight));
     canvas.buttons(column, buttonHeight);

@@ -44,7 +44,13 @@ class ResultScreen final : public Screen {
     void body(Canvas& canvas, ImVec2 area) override;
 };
 
-/// Texts then stacked buttons: Working, Rewards, Voucher, History, Maintenance.
+/// A wait: the spinner the view turns, its texts, any buttons (working_screen.cpp).
+class WorkingScreen final : public Screen {
+  protected:
+    void body(Canvas& canvas, ImVec2 area) override;
+};
+
+/// Texts then stacked buttons: Rewards, Voucher, History, Maintenance.
 class ListScreen final : public Screen {
   protected:
     void body(Canvas& canvas, ImVec2 area) override;

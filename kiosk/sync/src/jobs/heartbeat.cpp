@@ -42,7 +42,20 @@ bool Heartbeat::ready() const {
     return m_link.mayCallCentral();
 }
 
+void Heartbeat::whenAnswered(std::function<void(bool answered)> answered) {
+    const std::lock_guard lock(m_waitingMutex);
+    m_waiting.push_back(std::move(answered));
+}
+
 Next Heartbeat::run() {
+    std::vector<std::function<void(bool)>> waiting;
+    {
+        const std::lock_guard lock(m_waitingMutex);
+        waiting.swap(m_waiting);  // taken before the health is sampled: this beat carries what they want
+    }
+    const auto tell = [&waiting](bool answered) {
+        for (const auto& callback : waiting) callback(answered);
+    };
     net::Heartbeat beat;
     beat.version = m_version;
     beat.uptimeSeconds =
@@ -54,8 +67,10 @@ Next Heartbeat::run() {
     auto answer = m_link.exchange([&](net::CentralClient& client) { return client.heartbeat(beat); });
     if (!answer) {
         m_link.callFailed("heartbeat: ", answer.error());
+        tell(false);
         return Next::after(m_interval);
     }
+    tell(true);
     m_unknownCommands.clear();  // acknowledged by the heartbeat that just got its answer
     publish(answer->commands);
     if (answer->update && m_offerTaker) m_offerTaker(*answer->update);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ class Heartbeat final : public Job {
     /// offer (when an answer has one) to `taker`.
     void connectUpdater(UpdateReporter reporter, OfferTaker taker);
 
+    /// Any thread: `answered` runs on the sync thread after the next heartbeat (its health sampled after
+    /// this call), with true when central answered it. The caller nudges the job to send it now.
+    void whenAnswered(std::function<void(bool answered)> answered);
+
     [[nodiscard]] std::string_view name() const override { return "heartbeat"; }
     [[nodiscard]] bool ready() const override;
     [[nodiscard]] Next run() override;
@@ -55,6 +60,8 @@ class Heartbeat final : public Job {
     OfferTaker m_offerTaker;
     std::vector<std::string> m_unknownCommands;  ///< to acknowledge in the next heartbeat
     std::chrono::milliseconds m_startedAt;
+    std::mutex m_waitingMutex;
+    std::vector<std::function<void(bool)>> m_waiting;  ///< whenAnswered callbacks for the next beat
 };
 
 }  // namespace kiosk::sync

@@ -126,6 +126,10 @@ class SyncWorker {
     void syncNow();
     /// Pull the configuration now.
     void reloadConfigNow();
+    /// Send a heartbeat now (its health sampled from SyncEvents::deviceHealth after this call);
+    /// `answered(true)` on the sync thread once central answered it, `answered(false)` when it failed or
+    /// cannot be sent at all (not enrolled). Used for the shopper's call for staff.
+    void heartbeatNow(std::function<void(bool answered)> answered);
 
     [[nodiscard]] SyncStatus status() const;
 
