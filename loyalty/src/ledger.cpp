@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <numeric>
 
 #include "loyalty/time.hpp"
@@ -146,8 +147,11 @@ std::vector<LedgerEntry> dueExpiries(std::span<const LedgerEntry> entries, unsig
     for (const LedgerEntry& entry : entries) {
         if (!entry.pending) timeline.push_back(&entry);
     }
-    std::stable_sort(timeline.begin(), timeline.end(),
-                     [](const LedgerEntry* a, const LedgerEntry* b) { return a->at < b->at; });
+    // By time, then ledger order (the pointers run in it): stable_sort's order without libstdc++ 12's
+    // temporary buffer, which clang-tidy reports as deprecated.
+    std::sort(timeline.begin(), timeline.end(), [](const LedgerEntry* a, const LedgerEntry* b) {
+        return a->at != b->at ? a->at < b->at : std::less<>()(a, b);
+    });
 
     std::vector<Lot> lots;
     for (const LedgerEntry* entry : timeline) {

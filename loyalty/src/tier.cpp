@@ -36,8 +36,9 @@ std::vector<LedgerEntry> countedEntries(std::span<const LedgerEntry> entries, Un
         }
         if (kept.points > 0) counted.push_back(std::move(kept));
     }
-    std::stable_sort(counted.begin(), counted.end(),
-                     [](const LedgerEntry& a, const LedgerEntry& b) { return a.at < b.at; });
+    // The walk below takes entries of one timestamp together, so their order among themselves is free.
+    std::sort(counted.begin(), counted.end(),
+              [](const LedgerEntry& a, const LedgerEntry& b) { return a.at < b.at; });
     return counted;
 }
 
