@@ -3,6 +3,7 @@
 // textContent only — never innerHTML — so nothing anyone types can become markup.
 import { call, setCsrf, ApiError } from './api.js';
 import { strings } from './i18n.js';
+import { rewardsPage } from './rewards.js';
 
 const state = { lang: localStorage.getItem('console.lang') === 'en' ? 'en' : 'vi', user: null };
 const OFFLINE_AFTER_S = 5 * 60;
@@ -91,7 +92,7 @@ function loginPage() {
 function signedIn(session) {
   state.user = session.user;
   setCsrf(session.csrf_token);
-  const first = ['fleet', 'members', 'audit'].find((page) => may(pages[page].permission));
+  const first = ['fleet', 'members', 'rewards', 'audit'].find((page) => may(pages[page].permission));
   if (!pages[location.hash.slice(1)] && first) location.hash = `#${first}`;
   route();
 }
@@ -155,10 +156,62 @@ function consentBlock(member, phone) {
   return el('div', {}, line, withdraw);
 }
 
-function memberCard(member, phone) {
+/** A receipt brought back: the form's one key makes a double submit one return (docs/console.md). */
+function returnForm(phone, revealReason) {
+  const receipt = el('input', { name: 'receipt', required: true, maxlength: 64 });
+  const amount = el('input', { name: 'amount', type: 'number', min: 1, required: true });
+  const why = el('input', { name: 'return-reason', maxlength: 200, required: true });
+  const key = crypto.randomUUID();
+  const form = el('form', { id: 'return' }, el('h3', {}, t('returns.title')),
+    el('label', {}, t('returns.receipt'), receipt), el('label', {}, t('returns.amount'), amount),
+    el('label', {}, t('returns.reason'), why), el('button', { type: 'submit' }, t('returns.submit')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    guarded(async () => {
+      const done = await call('POST', '/v1/console/returns',
+        { receipt_id: receipt.value.trim(), amount_dong: Number(amount.value), reason: why.value, idempotency_key: key });
+      await showMember(phone, revealReason);
+      status(`${t('returns.done')} ${done.points_reversed}`);
+    });
+  });
+  return { form, pick: (receiptId) => { receipt.value = receiptId; amount.focus(); } };
+}
+
+/** Everything central keeps about the member, saved as a JSON file (the reveal's reason is audited). */
+function exportButton(phone, revealReason) {
+  return el('button', { type: 'button', id: 'export', on: { click: () => guarded(async () => {
+    const data = await call('GET', `/v1/console/members/${encodeURIComponent(phone)}/export?reason=${encodeURIComponent(revealReason)}`);
+    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+    el('a', { href: url, download: `member-${phone}.json` }).click();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }) } }, t('members.export'));
+}
+
+/** Erasing the member (PDPL): the phone typed again confirms it; what stays is in docs/console.md. */
+function eraseForm(phone) {
+  const why = el('input', { name: 'erase-reason', maxlength: 200, required: true });
+  const again = el('input', { name: 'erase-phone', inputmode: 'tel', required: true, maxlength: 20 });
+  const form = el('form', { id: 'erase', class: 'card' }, el('h3', {}, t('erase.title')), el('p', {}, t('erase.what')),
+    el('label', {}, t('erase.reason'), why), el('label', {}, t('erase.confirm'), again),
+    el('button', { class: 'primary', type: 'submit' }, t('erase.submit')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    guarded(async () => {
+      if (again.value.trim() !== phone) return status(t('erase.mismatch'), true);
+      const done = await call('POST', `/v1/console/members/${encodeURIComponent(phone)}/erase`, { reason: why.value });
+      document.getElementById('member-slot').replaceChildren(el('p', { id: 'erased' }, `${t('erase.done')} ${done.points_written_off}`));
+    });
+  });
+  return form;
+}
+
+function memberCard(member, phone, revealReason) {
+  const giveBack = may('members.return') && member.revealed ? returnForm(phone, revealReason) : null;
+  const returnButton = (h) => (giveBack && h.kind === 'earn' ? el('button', { type: 'button',
+    on: { click: () => giveBack.pick(h.description) } }, t('returns.pick')) : null);
   const history = member.revealed ? el('table', {}, el('tbody', {}, member.history.map((h) =>
-    el('tr', {}, el('td', {}, time(h.at)), el('td', {}, h.kind), el('td', { class: 'num' }, h.points),
-      el('td', {}, h.description))))) : el('p', {}, t('members.masked'));
+    el('tr', {}, el('td', {}, time(h.at)), el('td', {}, t(`kind.${h.kind}`)), el('td', { class: 'num' }, h.points),
+      el('td', {}, h.description), el('td', {}, returnButton(h)))))) : el('p', {}, t('members.masked'));
   const reason = el('input', { name: 'reveal-reason', maxlength: 200 });
   const reveal = el('form', { class: 'row' }, el('label', {}, t('members.reason'), reason),
     el('button', { type: 'submit' }, t('members.reveal')));
@@ -186,13 +239,15 @@ function memberCard(member, phone) {
     consentBlock(member, phone),
     el('h3', {}, t('members.history')), history,
     may('members.reveal') && !member.revealed ? reveal : null,
-    may('members.adjust') ? adjust : null);
+    may('members.export') && member.revealed ? exportButton(phone, revealReason) : null,
+    may('members.adjust') ? adjust : null, giveBack?.form,
+    may('members.erase') && member.revealed ? eraseForm(phone) : null);
 }
 
 async function showMember(phone, reason) {
   const query = reason ? `?reason=${encodeURIComponent(reason)}` : '';
   const member = await call('GET', `/v1/console/members/${encodeURIComponent(phone)}${query}`);
-  document.getElementById('member-slot').replaceChildren(memberCard(member, phone));
+  document.getElementById('member-slot').replaceChildren(memberCard(member, phone, reason));
 }
 
 async function membersPage() {
@@ -218,9 +273,12 @@ async function auditPage(before = '') {
   show(el('h1', {}, t('audit.title')), el('table', {}, el('thead', {}, el('tr', {}, head)), el('tbody', {}, rows)), older);
 }
 
+const ui = { el, t, call, show, guarded, may, status };
+
 const pages = {
   fleet: { permission: 'fleet.view', render: fleetPage },
   members: { permission: 'members.search', render: membersPage },
+  rewards: { permission: 'campaign.view', render: () => rewardsPage(ui) },
   audit: { permission: 'audit.view', render: auditPage },
 };
 

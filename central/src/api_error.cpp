@@ -39,6 +39,8 @@ constexpr std::array kKnown{
     Known{"voucher_already_consumed", 409, "Phiếu quà tặng đã được sử dụng.",
           "The voucher was already used."},
     Known{"insufficient_points", 409, "Số điểm không đủ.", "Not enough points."},
+    Known{"return_exceeds_receipt", 409, "Số tiền trả lại vượt quá giá trị còn lại của hoá đơn.",
+          "The amount returned passes what is left of the receipt."},
     Known{"voucher_expired", 410, "Phiếu quà tặng đã hết hạn.", "The voucher has expired."},
     Known{"body_too_large", 413, "Dữ liệu gửi lên quá lớn.", "The request body is too large."},
     Known{"unsupported_media_type", 415, "Dữ liệu phải là JSON (application/json).",

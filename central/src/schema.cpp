@@ -377,10 +377,28 @@ CREATE INDEX game_tickets_unused ON game_tickets(member_id, game_id, ticket_id) 
 ALTER TABLE games ADD COLUMN ticket_price_points BIGINT;
 )sql";
 
+// Version 10 — the console's customer care (issue 14, second half; docs/console.md): a receipt
+// brought back, in full or in part. One row per return: the dong returned and the points it reversed
+// (its ledger entry is kind 'return', keyed the same), who did it and the answer given, so a retried
+// request gets the same answer. The sum of amount_dong per receipt never passes the claim's amount.
+constexpr const char* kV10Care = R"sql(
+CREATE TABLE receipt_returns (
+  idempotency_key TEXT PRIMARY KEY,
+  receipt_id TEXT NOT NULL REFERENCES claims(receipt_id),
+  member_id BIGINT NOT NULL REFERENCES members(member_id),
+  amount_dong BIGINT NOT NULL CHECK (amount_dong > 0),
+  points BIGINT NOT NULL CHECK (points >= 0),
+  at BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  result TEXT NOT NULL);
+CREATE INDEX receipt_returns_receipt ON receipt_returns(receipt_id);
+)sql";
+
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
     for (const char* sql :
-         {kV1, kV2, kV3, kV4, kV5Fleet, kV6Notify, kV7Console, kV8ConsentSource, kV9Games}) {
+         {kV1, kV2, kV3, kV4, kV5Fleet, kV6Notify, kV7Console, kV8ConsentSource, kV9Games, kV10Care}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

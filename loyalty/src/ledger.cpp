@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <numeric>
 
 #include "loyalty/time.hpp"
@@ -9,8 +10,8 @@
 namespace loyalty {
 namespace {
 
-constexpr std::array kKinds{EntryKind::Earn, EntryKind::Redeem, EntryKind::GamePrize, EntryKind::Adjustment,
-                            EntryKind::Expiry};
+constexpr std::array kKinds{EntryKind::Earn,       EntryKind::Redeem, EntryKind::GamePrize,
+                            EntryKind::Adjustment, EntryKind::Expiry, EntryKind::Return};
 
 bool isCredit(const LedgerEntry& entry) {
     return entry.points > 0;
@@ -50,6 +51,8 @@ std::string_view entryKindCode(EntryKind kind) {
             return "adjustment";
         case EntryKind::Expiry:
             return "expiry";
+        case EntryKind::Return:
+            return "return";
     }
     return "earn";
 }
@@ -112,6 +115,7 @@ std::expected<void, LedgerError> validateEntry(const LedgerEntry& entry) {
             break;
         case EntryKind::Redeem:
         case EntryKind::Expiry:
+        case EntryKind::Return:
             if (positive) return std::unexpected(LedgerError::InvalidPoints);
             break;
         case EntryKind::Adjustment:
@@ -143,8 +147,11 @@ std::vector<LedgerEntry> dueExpiries(std::span<const LedgerEntry> entries, unsig
     for (const LedgerEntry& entry : entries) {
         if (!entry.pending) timeline.push_back(&entry);
     }
-    std::stable_sort(timeline.begin(), timeline.end(),
-                     [](const LedgerEntry* a, const LedgerEntry* b) { return a->at < b->at; });
+    // By time, then ledger order (the pointers run in it): stable_sort's order without libstdc++ 12's
+    // temporary buffer, which clang-tidy reports as deprecated.
+    std::sort(timeline.begin(), timeline.end(), [](const LedgerEntry* a, const LedgerEntry* b) {
+        return a->at != b->at ? a->at < b->at : std::less<>()(a, b);
+    });
 
     std::vector<Lot> lots;
     for (const LedgerEntry* entry : timeline) {
@@ -152,9 +159,12 @@ std::vector<LedgerEntry> dueExpiries(std::span<const LedgerEntry> entries, unsig
             lots.push_back(Lot{entry, entry->points});
             continue;
         }
-        if (entry->kind == EntryKind::Expiry) {
+        if (entry->kind == EntryKind::Expiry || entry->kind == EntryKind::Return) {
+            // An expiry names its lot by key; a return names its receipt, as the receipt's Earn does.
             const auto lot = std::find_if(lots.begin(), lots.end(), [&](const Lot& l) {
-                return l.credit->idempotencyKey == entry->reference;
+                return entry->kind == EntryKind::Expiry
+                           ? l.credit->idempotencyKey == entry->reference
+                           : l.credit->kind == EntryKind::Earn && l.credit->reference == entry->reference;
             });
             if (lot != lots.end()) {
                 const Points taken = std::min(lot->remaining, -entry->points);

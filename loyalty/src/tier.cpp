@@ -1,6 +1,7 @@
 #include "loyalty/tier.hpp"
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 #include "loyalty/ledger.hpp"
@@ -16,6 +17,29 @@ constexpr std::array kTiers{Tier::Silver, Tier::Gold, Tier::Diamond};
 bool qualifies(const LedgerEntry& entry, UnixSeconds windowStart) {
     return (entry.kind == EntryKind::Earn || entry.kind == EntryKind::GamePrize) && entry.points > 0 &&
            entry.at > windowStart;
+}
+
+/// The qualifying entries in the window, each Earn lowered by the Returns of its receipt.
+std::vector<LedgerEntry> countedEntries(std::span<const LedgerEntry> entries, UnixSeconds windowStart) {
+    std::map<std::string_view, Points> returned;
+    for (const LedgerEntry& entry : entries)
+        if (entry.kind == EntryKind::Return) returned[entry.reference] -= entry.points;
+    std::vector<LedgerEntry> counted;
+    for (const LedgerEntry& entry : entries) {
+        if (!qualifies(entry, windowStart)) continue;
+        LedgerEntry kept = entry;
+        if (const auto r = returned.find(entry.reference);
+            entry.kind == EntryKind::Earn && r != returned.end()) {
+            const Points taken = std::min(r->second, kept.points);
+            kept.points -= taken;
+            r->second -= taken;
+        }
+        if (kept.points > 0) counted.push_back(std::move(kept));
+    }
+    // The walk below takes entries of one timestamp together, so their order among themselves is free.
+    std::sort(counted.begin(), counted.end(),
+              [](const LedgerEntry& a, const LedgerEntry& b) { return a.at < b.at; });
+    return counted;
 }
 
 UnixSeconds windowSeconds(const TierRules& rules) {
@@ -103,25 +127,17 @@ Tier TierRules::tierFor(Points points) const {
 }
 
 Points qualifyingPoints(std::span<const LedgerEntry> entries, const TierRules& rules, UnixSeconds now) {
-    const UnixSeconds windowStart = now - windowSeconds(rules);
     Points sum = 0;
-    for (const LedgerEntry& entry : entries) {
-        if (qualifies(entry, windowStart)) sum += entry.points;
-    }
+    for (const LedgerEntry& entry : countedEntries(entries, now - windowSeconds(rules))) sum += entry.points;
     return sum;
 }
 
 TierStatus tierStatus(std::span<const LedgerEntry> entries, const TierRules& rules, UnixSeconds now) {
     const UnixSeconds window = windowSeconds(rules);
-    std::vector<const LedgerEntry*> counted;
-    for (const LedgerEntry& entry : entries) {
-        if (qualifies(entry, now - window)) counted.push_back(&entry);
-    }
-    std::stable_sort(counted.begin(), counted.end(),
-                     [](const LedgerEntry* a, const LedgerEntry* b) { return a->at < b->at; });
+    const std::vector<LedgerEntry> counted = countedEntries(entries, now - window);
 
     TierStatus status;
-    for (const LedgerEntry* entry : counted) status.qualifyingPoints += entry->points;
+    for (const LedgerEntry& entry : counted) status.qualifyingPoints += entry.points;
     status.tier = rules.tierFor(status.qualifyingPoints);
     const Points floor = rules.rule(status.tier).threshold;
     if (status.tier == Tier::Diamond) {
@@ -138,9 +154,9 @@ TierStatus tierStatus(std::span<const LedgerEntry> entries, const TierRules& rul
     // Walk the counted entries oldest first, as they leave the window one timestamp at a time.
     Points remaining = status.qualifyingPoints;
     for (std::size_t i = 0; i < counted.size();) {
-        const UnixSeconds at = counted[i]->at;
+        const UnixSeconds at = counted[i].at;
         Points leaving = 0;
-        for (; i < counted.size() && counted[i]->at == at; ++i) leaving += counted[i]->points;
+        for (; i < counted.size() && counted[i].at == at; ++i) leaving += counted[i].points;
         remaining -= leaving;
         if (!status.oldestPointsLeaveAt) {
             status.oldestPointsLeaveAt = at + window;

@@ -1,14 +1,17 @@
 // Drives Debian's chromium headless through the DevTools protocol (no npm package: Node's own
 // WebSocket) against a running central: logs in, opens every console page in Vietnamese and English
 // at desktop and phone widths, saves a screenshot of each, and checks that a hostile text in the
-// audit (an <img onerror>) shows as text and runs nothing.
-// Usage: node --experimental-websocket console_browser.mjs BASE_URL USER PASSWORD OUT_DIR
+// audit (an <img onerror>) shows as text and runs nothing. On the members page it returns the member's
+// receipt (RETURN_DONG, the receipt's whole amount) and sees the balance and the tier change; on the
+// rewards page it creates a reward named with hostile markup; it downloads the member's data and, at
+// the end, erases a second member (0907654321).
+// Usage: node --experimental-websocket console_browser.mjs BASE_URL USER PASSWORD OUT_DIR RETURN_DONG
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, user, password, out] = process.argv.slice(2);
+const [base, user, password, out, returnDong] = process.argv.slice(2);
 const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
 const browser = spawn('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
   '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
@@ -53,6 +56,60 @@ async function shot(name) {
   writeFileSync(join(out, `${name}.png`), Buffer.from(data, 'base64'));
 }
 
+/** Reveals the member, picks the receipt in the history, returns all of it: balance and tier fall. */
+async function returnTheReceipt() {
+  await evaluate(`(() => { const f = document.querySelector('#member form');
+    f['reveal-reason'].value = 'khách trả hàng'; f.requestSubmit(); })()`);
+  await until("!!document.querySelector('#return')", 'the return form');
+  const summary = "document.querySelector('#member p').textContent";
+  const before = await evaluate(summary);
+  await evaluate("[...document.querySelectorAll('#member tr button')][0].click()");
+  await evaluate(`(() => { const f = document.querySelector('#return'); f.amount.value = ${JSON.stringify(returnDong)};
+    f['return-reason'].value = '<img src=x onerror="window.__xss=1">'; f.requestSubmit(); })()`);
+  await until(`${summary} !== ${JSON.stringify(before)}`, 'the member after the return');
+  const after = await evaluate(summary);
+  if (!before.includes('Vàng') || !after.includes('Bạc')) fail(`the tier did not follow the return: ${before} / ${after}`);
+  if (!(await evaluate("[...document.querySelectorAll('#member td')].some((td) => td.textContent === 'Trả hàng')")))
+    fail('the return is not in the history');
+  await shot('desktop-member-returned-vi');
+  await send('Page.setDownloadBehavior', { behavior: 'allow', downloadPath: out });
+  const file = join(out, 'member-0901234567.json');
+  rmSync(file, { force: true });
+  await evaluate("document.querySelector('#export').click()");
+  for (let i = 0; i < 50 && !existsSync(file); ++i) await sleep(100);
+  if (!existsSync(file)) return fail('the member export was not downloaded');
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  if (data.member.phone !== '+84901234567' || !data.ledger.some((e) => e.kind === 'return'))
+    fail('the member export does not hold the member and the return');
+}
+
+/** Creates a reward whose Vietnamese name is hostile markup: it must come back as text. */
+async function createAReward() {
+  await until("!!document.querySelector('#reward-form')", 'the reward form');
+  await evaluate(`(() => { const f = document.querySelector('#reward-form');
+    const values = { id: 'TOTE-1', name_vi: '<img src=x onerror="window.__xss=1">', name_en: 'Tote bag', cost: '300',
+      value_dong: '0', stock: '20', voucher_validity_days: '30' };
+    for (const [name, value] of Object.entries(values)) f[name].value = value;
+    f.requestSubmit(); })()`);
+  await until("[...document.querySelectorAll('main td')].some((td) => td.textContent === 'TOTE-1')", 'the new reward');
+  if (!(await evaluate("[...document.querySelectorAll('main td')].some((td) => td.textContent.startsWith('<img src=x'))")))
+    fail('the reward name is not shown as text');
+}
+
+/** Erases the second member (0907654321) at their request: the phone typed again confirms it. */
+async function eraseAMember() {
+  await evaluate("location.hash = '#members'");
+  await until("!!document.querySelector('main form')", 'the members page');
+  await evaluate(`(() => { const f = document.querySelector('main form'); f.phone.value = '0907654321'; f.requestSubmit(); })()`);
+  await until("!!document.querySelector('#member form')", 'the second member');
+  await evaluate(`(() => { const f = document.querySelector('#member form'); f['reveal-reason'].value = 'PDPL'; f.requestSubmit(); })()`);
+  await until("!!document.querySelector('#erase')", 'the erase form');
+  await evaluate(`(() => { const f = document.querySelector('#erase'); f['erase-reason'].value = 'yêu cầu xoá dữ liệu';
+    f['erase-phone'].value = '0907654321'; f.requestSubmit(); })()`);
+  await until("!!document.querySelector('#erased')", 'the erasure');
+  await shot('phone-member-erased-en');
+}
+
 try {
   const port = await devtoolsPort();
   const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
@@ -79,14 +136,17 @@ try {
     }
     for (const lang of ['vi', 'en']) {
       if ((await evaluate('document.documentElement.lang')) !== lang) await evaluate("document.querySelector('#lang').click()");
-      for (const page of ['fleet', 'members', 'audit']) {
+      for (const page of ['fleet', 'members', 'rewards', 'audit']) {
         await evaluate(`location.hash = '#${page}'`);
         await until("!!document.querySelector('main h1')", page);
         if (page === 'members') {
           await evaluate(`(() => { const f = document.querySelector('main form');
             f.phone.value = '0901234567'; f.requestSubmit(); })()`);
           await until("!!document.querySelector('#member')", 'the member');
+          if (device === 'desktop' && lang === 'vi') await returnTheReceipt();
         }
+        if (page === 'rewards') await until("!!document.querySelector('main table.rewards')", 'the rewards');
+        if (page === 'rewards' && device === 'desktop' && lang === 'vi') await createAReward();
         if (page === 'audit') await until("document.querySelectorAll('main tbody tr').length > 0", 'audit rows');
         await shot(`${device}-${page}-${lang}`);
       }
@@ -96,6 +156,7 @@ try {
   if (!(await evaluate("[...document.querySelectorAll('td')].some((td) => td.textContent.includes('<img src=x onerror'))")))
     fail('the hostile reason is not shown as text');
   if (await evaluate("document.querySelectorAll('main img').length") !== 0) fail('a hostile reason became an element');
+  await eraseAMember();
 } catch (error) {
   fail(error.message);
 } finally {

@@ -10,71 +10,13 @@
 #include <map>
 #include <set>
 
-#include "central_harness.hpp"
+#include "console_fixture.hpp"
 #include "loyalty/time.hpp"
 
 namespace central_test {
 namespace {
 
-constexpr const char* kPassword = "correct horse battery";
-
-/// A logged-in console user: the cookie to send and the session's CSRF token.
-struct Session {
-    std::string cookie;
-    std::string csrf;
-};
-
-/// The kc_session value of a Set-Cookie header ("" when absent).
-std::string sessionToken(const Response& r) {
-    const auto header = r.header("Set-Cookie");
-    const auto start = header.find("kc_session=");
-    if (start == std::string::npos) return "";
-    const auto value = start + std::string("kc_session=").size();
-    return header.substr(value, header.find(';', value) - value);
-}
-
-class ConsoleApi : public BackendTest {
-  protected:
-    void SetUp() override {
-        BackendTest::SetUp();
-        if (IsSkipped()) return;
-        m_central = std::make_unique<CentralProcess>(CentralProcess::Options{databaseUrl(), "", ""});
-    }
-    const CentralProcess& central() const { return *m_central; }
-
-    void addUser(const std::string& name, const std::string& role, const Json& stores = Json::array()) const {
-        auto r = central().post(
-            "/v1/admin/console/users", kAdmin,
-            Json{{"username", name}, {"password", kPassword}, {"role", role}, {"stores", stores}});
-        ASSERT_EQ(r.status, 201) << r.body.dump();
-    }
-    Response login(const std::string& name, const std::string& password,
-                   const httplib::Headers& headers = {}) const {
-        return central().request("POST", "/v1/console/login", "",
-                                 Json{{"username", name}, {"password", password}}.dump(), "application/json",
-                                 headers);
-    }
-    Session session(const std::string& name) const {
-        auto r = login(name, kPassword);
-        EXPECT_EQ(r.status, 200) << r.body.dump();
-        return Session{"kc_session=" + sessionToken(r), r.body.value("csrf_token", "")};
-    }
-    Response call(const Session& s, const std::string& method, const std::string& path,
-                  const Json& body = nullptr, const std::string& csrf = "use-session") const {
-        httplib::Headers headers{{"Cookie", s.cookie}};
-        const auto token = csrf == "use-session" ? s.csrf : csrf;
-        if (!token.empty()) headers.emplace("X-CSRF-Token", token);
-        return central().request(method, path, "", body.is_null() ? "" : body.dump(), "application/json",
-                                 headers);
-    }
-    Json audit(const Session& owner) const {
-        auto r = call(owner, "GET", "/v1/console/audit");
-        EXPECT_EQ(r.status, 200) << r.body.dump();
-        return r.body["entries"];
-    }
-
-    std::unique_ptr<CentralProcess> m_central;
-};
+class ConsoleApi : public ConsoleFixture {};
 
 TEST_P(ConsoleApi, ALoginSetsAStrictHttpOnlyCookieAndLogoutEndsTheSession) {
     addUser("an.owner", "owner");
@@ -168,11 +110,12 @@ TEST_P(ConsoleApi, FiveWrongPasswordsLockTheAccountForFifteenMinutes) {
 /// docs/console.md's table, written out here on its own: each role, what it may do.
 const std::map<std::string, std::set<std::string>> kTable{
     {"owner",
-     {"fleet.view", "fleet.act", "members.search", "members.reveal", "members.adjust", "campaign.view",
-      "rewards.edit", "reports.view", "audit.view", "users.manage"}},
+     {"fleet.view", "fleet.act", "members.search", "members.reveal", "members.adjust", "members.return",
+      "members.export", "members.erase", "campaign.view", "rewards.edit", "reports.view", "audit.view",
+      "users.manage"}},
     {"marketing", {"campaign.view", "rewards.edit", "reports.view"}},
     {"store_manager", {"fleet.view", "reports.view"}},
-    {"support", {"members.search", "members.reveal", "members.adjust"}},
+    {"support", {"members.search", "members.reveal", "members.adjust", "members.return", "members.export"}},
     {"technician", {"fleet.view", "fleet.act"}},
 };
 
@@ -189,6 +132,10 @@ TEST_P(ConsoleApi, EachRoleCanDoExactlyItsColumnOfThePermissionTable) {
         {"members.reveal", "GET", "/v1/console/members/0909999999?reason=ticket-1", nullptr},
         {"members.adjust", "POST", "/v1/console/members/0909999999/adjust",
          Json{{"points", 1}, {"reason", "r"}, {"idempotency_key", "k1"}}},
+        {"members.return", "POST", "/v1/console/returns",
+         Json{{"receipt_id", "NO-SUCH/1"}, {"amount_dong", 1}, {"reason", "r"}, {"idempotency_key", "k2"}}},
+        {"members.export", "GET", "/v1/console/members/0909999999/export?reason=ticket-2", nullptr},
+        {"members.erase", "POST", "/v1/console/members/0909999999/erase", Json{{"reason", "PDPL"}}},
         {"campaign.view", "GET", "/v1/console/campaign", nullptr},
         {"rewards.edit", "PUT", "/v1/console/rewards/R-X", Json{{"bad", true}}},
         {"reports.view", "GET", "/v1/console/reports/points?from=" + today + "&to=" + today, nullptr},
@@ -349,9 +296,11 @@ TEST_P(ConsoleApi, KioskctlBootstrapsTheFirstOwnerWithTheAdminToken) {
 }
 
 /// The pages in real Chromium (Debian's, headless, over the DevTools protocol): log in, every page
-/// in vi and en at desktop and phone widths; a hostile reason shows as text and runs nothing. The
+/// in vi and en at desktop and phone widths, a receipt returned from the member page (balance and
+/// tier fall); a hostile reason shows as text and runs nothing. The
 /// screenshots are kept in build/console-screenshots/ to be looked at.
 TEST(ConsoleBrowser, EveryPageInViAndEnShowsHostileTextAsText) {
+    constexpr std::int64_t kReturnDong = 11'000'000;
     if (std::system("command -v chromium > /dev/null && command -v node > /dev/null") != 0)
         GTEST_SKIP() << "chromium or node is not installed (scripts/setup installs them)";
     CentralProcess central(CentralProcess::Options{"", "", ""});
@@ -371,9 +320,14 @@ TEST(ConsoleBrowser, EveryPageInViAndEnShowsHostileTextAsText) {
               200);
     ASSERT_EQ(central
                   .post("/v1/claims", kiosk,
-                        claimBody(signReceipt(uniqueNumber(), 100'000, now() - 60), "0901234567"))
+                        claimBody(signReceipt(uniqueNumber(), kReturnDong, now() - 60), "0901234567"))
                   .status,
-              200);
+              200);  // Gold: the page returns this receipt and sees the member fall to Silver
+    ASSERT_EQ(central
+                  .post("/v1/claims", kiosk,
+                        claimBody(signReceipt(uniqueNumber(), 100'000, now() - 60), "0907654321"))
+                  .status,
+              200);  // the page erases this one
     ASSERT_EQ(central
                   .post("/v1/admin/console/users", kAdmin,
                         Json{{"username", "support.x"},
@@ -397,7 +351,7 @@ TEST(ConsoleBrowser, EveryPageInViAndEnShowsHostileTextAsText) {
     const auto command =
         "mkdir -p " + out + " && node --experimental-websocket " + KIOSK_SOURCE_DIR +
         "/tests/central/console_browser.mjs http://127.0.0.1:" + std::to_string(central.port()) +
-        " an.owner '" + kPassword + "' " + out + " 2>&1";
+        " an.owner '" + kPassword + "' " + out + " " + std::to_string(kReturnDong) + " 2>&1";
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }
 

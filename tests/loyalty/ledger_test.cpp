@@ -103,6 +103,7 @@ TEST(Ledger, EntriesAreValidated) {
     EXPECT_EQ(error(make("k", EntryKind::GamePrize, -1, kNow)), LedgerError::InvalidPoints);
     EXPECT_EQ(error(make("k", EntryKind::Redeem, 1, kNow)), LedgerError::InvalidPoints);
     EXPECT_EQ(error(make("k", EntryKind::Expiry, 1, kNow)), LedgerError::InvalidPoints);
+    EXPECT_EQ(error(make("k", EntryKind::Return, 1, kNow)), LedgerError::InvalidPoints);
     EXPECT_EQ(error(make("k", EntryKind::Earn, loyalty::kMaxPoints + 1, kNow)), LedgerError::InvalidPoints);
     EXPECT_EQ(error(make("k", EntryKind::Adjustment, -loyalty::kMaxPoints - 1, kNow)),
               LedgerError::InvalidPoints);
@@ -117,7 +118,7 @@ TEST(Ledger, EntriesAreValidated) {
 
 TEST(Ledger, KindCodesRoundTrip) {
     for (const EntryKind kind : {EntryKind::Earn, EntryKind::Redeem, EntryKind::GamePrize,
-                                 EntryKind::Adjustment, EntryKind::Expiry}) {
+                                 EntryKind::Adjustment, EntryKind::Expiry, EntryKind::Return}) {
         EXPECT_EQ(loyalty::entryKindFromCode(loyalty::entryKindCode(kind)), kind);
     }
     EXPECT_EQ(loyalty::entryKindCode(EntryKind::GamePrize), "game_prize");
@@ -197,4 +198,26 @@ TEST(PointsExpiry, ALateExpiryRunNeverTakesTheBalanceBelowZero) {
     EXPECT_EQ(due[0].at, at("2027-02-01T00:00:00+07:00"));
     ASSERT_EQ(ledger.append(due[0]), AppendResult::Applied);
     EXPECT_EQ(ledger.balance(), 0);
+}
+
+TEST(PointsExpiry, AReturnTakesFromItsOwnReceiptsPointsFirst) {
+    Ledger ledger;
+    auto onReceipt = [](LedgerEntry e, const char* receipt) {
+        e.reference = receipt;
+        return e;
+    };
+    ASSERT_TRUE(ledger.append(
+        onReceipt(make("claim:A", EntryKind::Earn, 100, at("2026-01-15T10:00:00+07:00")), "S/A")));
+    ASSERT_TRUE(ledger.append(
+        onReceipt(make("claim:B", EntryKind::Earn, 50, at("2026-03-10T10:00:00+07:00")), "S/B")));
+    // B's goods come back: B's own 40 points go, not the older A's.
+    ASSERT_TRUE(ledger.append(
+        onReceipt(make("return:1", EntryKind::Return, -40, at("2026-04-01T10:00:00+07:00")), "S/B")));
+    const auto due = ledger.dueExpiries(12, at("2027-02-01T00:00:00+07:00"));
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0].reference, "claim:A");
+    EXPECT_EQ(due[0].points, -100);
+    const auto later = ledger.dueExpiries(12, at("2027-04-01T00:00:00+07:00"));
+    ASSERT_EQ(later.size(), 2U);
+    EXPECT_EQ(later[1].points, -10);
 }

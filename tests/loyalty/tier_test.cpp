@@ -211,3 +211,27 @@ TEST(TierStatus, DropIsTheFirstFallNotTheOldestEntry) {
     EXPECT_EQ(silver.oldestPointsLeaveAt, kT0 + 365 * kDay);
     EXPECT_FALSE(silver.drop.has_value());
 }
+
+TEST(TierStatus, AReturnTakesStatusOffItsOwnReceiptOnly) {
+    const TierRules rules = devRules();
+    const UnixSeconds now = kT0 + 10 * kDay;
+    auto onReceipt = [](LedgerEntry e, const char* receipt) {
+        e.reference = receipt;
+        return e;
+    };
+    const LedgerEntry big = onReceipt(earnAt(900, kT0), "HCM001/R1");
+    const LedgerEntry small = onReceipt(earnAt(300, kT0 + kDay), "HCM001/R2");
+    const LedgerEntry partOfBig = onReceipt(entry(EntryKind::Return, -600, kT0 + 5 * kDay), "HCM001/R1");
+    const std::vector<LedgerEntry> before{big, small};
+    EXPECT_EQ(loyalty::tierStatus(before, rules, now).tier, Tier::Gold);
+    const std::vector<LedgerEntry> after{big, small, partOfBig};
+    EXPECT_EQ(loyalty::qualifyingPoints(after, rules, now), 600);
+    EXPECT_EQ(loyalty::tierStatus(after, rules, now).tier, Tier::Silver);
+    // Never below nothing for one receipt, and a return of a receipt no longer counted changes nothing.
+    const LedgerEntry tooMuch = onReceipt(entry(EntryKind::Return, -5000, kT0 + 5 * kDay), "HCM001/R2");
+    const std::vector<LedgerEntry> over{big, small, tooMuch};
+    EXPECT_EQ(loyalty::qualifyingPoints(over, rules, now), 900);
+    const std::vector<LedgerEntry> stale{small,
+                                         onReceipt(entry(EntryKind::Return, -600, kT0 + 5 * kDay), "OLD/R0")};
+    EXPECT_EQ(loyalty::qualifyingPoints(stale, rules, now), 300);
+}

@@ -115,6 +115,9 @@ class Service {
     [[nodiscard]] JsonResult putStore(const Caller& caller, std::string_view storeId, const Json& body);
     [[nodiscard]] JsonResult adjustMember(const Caller& caller, std::string_view phone, const Json& body);
     [[nodiscard]] JsonResult pointsReport(const Caller& caller, std::string_view from, std::string_view to);
+    /// A receipt brought back, in full or in part (service_care.cpp, docs/console.md): its points
+    /// reversed in proportion, the tier recomputed; idempotent by the body's key. `actor`: who asked.
+    [[nodiscard]] JsonResult returnReceipt(const Caller& caller, const std::string& actor, const Json& body);
 
     /// Promo games (docs/games.md): the operations the games routes call.
     [[nodiscard]] GameOps& games() { return *m_games; }

@@ -6,8 +6,10 @@
 #include <sstream>
 
 #include "api/json_fields.hpp"
+#include "api/member_data_json.hpp"
 #include "api/notif_api.hpp"
 #include "ops/console_ops.hpp"
+#include "ops/member_erase.hpp"
 #include "ops/secrets.hpp"
 
 namespace central {
@@ -279,6 +281,70 @@ class ConsoleApi {
         return reply(std::move(*done));
     }
 
+    Result returnReceipt(const Request& q, const Json& body) const {
+        auto s = authorize(q, Permission::MemberReturn, true);
+        if (!s) return std::unexpected(s.error());
+        auto done = m_service.returnReceipt(kAdmin, s->user.username, body);
+        if (!done) return std::unexpected(done.error());
+        if (!done->value("replayed", false)) {
+            const Json was{{"balance", done->value("balance", 0) + done->value("points_reversed", 0) +
+                                           done->value("points_expired", 0)},
+                           {"tier", done->value("tier_before", "")}};
+            const Json now{{"balance", done->value("balance", 0)},
+                           {"tier", done->value("tier", "")},
+                           {"amount_dong", body.value("amount_dong", 0)},
+                           {"points_reversed", done->value("points_reversed", 0)}};
+            const auto audited =
+                m_ops->audit(actor(*s, q), AuditRecord{"member.return", done->value("receipt_id", ""),
+                                                       body.value("reason", ""), was.dump(), now.dump()});
+            if (!audited) return std::unexpected(audited.error());
+        }
+        return reply(std::move(*done));
+    }
+
+    /// The member's data as a JSON download; the reason (1-200 characters) is audited.
+    Result exportMember(const Request& q, const std::string& phoneText) const {
+        auto s = authorize(q, Permission::MemberExport, false);
+        if (!s) return std::unexpected(s.error());
+        const auto reason = q.get_param_value("reason");
+        if (reason.empty() || reason.size() > 200)
+            return std::unexpected(invalidField("reason", "1-200 characters: why the data leaves"));
+        if (phoneText.size() > 32) return std::unexpected(invalidField("phone", "too long"));
+        auto phone = parsePhoneField(phoneText);
+        if (!phone) return std::unexpected(phone.error());
+        auto loaded = loadMemberData(m_service.database(), *phone);
+        if (!loaded) return std::unexpected(loaded.error());
+        auto data = memberDataJson(*phone, *loaded);
+        const auto audited =
+            m_ops->audit(actor(*s, q), AuditRecord{"member.export", phone->e164(), reason, "", ""});
+        if (!audited) return std::unexpected(audited.error());
+        data["exported_at"] = m_service.clock().now();
+        return reply(std::move(data), {{"Content-Disposition",
+                                        "attachment; filename=\"member-" + phone->national() + ".json\""}});
+    }
+
+    /// The member erased at their request (docs/console.md: what goes, what stays), audited.
+    Result eraseMember(const Request& q, const Json& body, const std::string& phoneText) const {
+        auto s = authorize(q, Permission::MemberErase, true);
+        if (!s) return std::unexpected(s.error());
+        if (auto ok = onlyFields(body, {"reason"}); !ok) return std::unexpected(ok.error());
+        auto reason = requireString(body, "reason", 200);
+        if (!reason) return std::unexpected(reason.error());
+        if (reason->empty()) return std::unexpected(invalidField("reason", "say why"));
+        if (phoneText.size() > 32) return std::unexpected(invalidField("phone", "too long"));
+        auto phone = parsePhoneField(phoneText);
+        if (!phone) return std::unexpected(phone.error());
+        auto done = central::eraseMember(m_service.database(), *phone, m_service.clock().now());
+        if (!done) return std::unexpected(done.error());
+        const Json result{{"member_id", done->memberId}, {"points_written_off", done->pointsWrittenOff}};
+        // The erasure's own record names the member by id, not by the phone that was erased.
+        const auto audited =
+            m_ops->audit(actor(*s, q), AuditRecord{"member.erase", "erased:" + std::to_string(done->memberId),
+                                                   *reason, "", result.dump()});
+        if (!audited) return std::unexpected(audited.error());
+        return reply(result);
+    }
+
     Result campaign(const Request& q, bool rewards) const {
         auto s = authorize(q, Permission::CampaignView, false);
         if (!s) return std::unexpected(s.error());
@@ -351,6 +417,12 @@ std::vector<ConsoleRoute> consoleRoutes(Service& service, const std::shared_ptr<
         {"POST", R"(/v1/console/members/([^/]{1,64})/consent/withdraw)",
          "/v1/console/members/{phone}/consent/withdraw", true,
          [api, m](const Request& q, const Json& b) { return api->withdrawConsent(q, b, m(q)); }},
+        {"POST", "/v1/console/returns", "/v1/console/returns", true,
+         [api](const Request& q, const Json& b) { return api->returnReceipt(q, b); }},
+        {"GET", R"(/v1/console/members/([^/]{1,64})/export)", "/v1/console/members/{phone}/export", false,
+         [api, m](const Request& q, const Json&) { return api->exportMember(q, m(q)); }},
+        {"POST", R"(/v1/console/members/([^/]{1,64})/erase)", "/v1/console/members/{phone}/erase", true,
+         [api, m](const Request& q, const Json& b) { return api->eraseMember(q, b, m(q)); }},
         {"GET", "/v1/console/campaign", "/v1/console/campaign", false,
          [api](const Request& q, const Json&) { return api->campaign(q, false); }},
         {"GET", "/v1/console/rewards", "/v1/console/rewards", false,

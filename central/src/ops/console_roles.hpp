@@ -16,6 +16,9 @@ enum class Permission {
     MemberSearch,  ///< a member by phone: masked phone, balance, tier
     MemberReveal,  ///< the full phone and history, with a reason that is audited
     MemberAdjust,  ///< add or take points, with a reason
+    MemberReturn,  ///< a receipt brought back: its points reversed in proportion, with a reason
+    MemberExport,  ///< download everything central keeps about a member, with a reason
+    MemberErase,   ///< erase a member at their request (PDPL), with a reason
     CampaignView,  ///< campaign, tiers, rewards
     RewardsEdit,   ///< create or change a reward
     ReportsView,   ///< the points report (a store manager: their stores only)

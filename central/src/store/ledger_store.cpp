@@ -5,8 +5,8 @@ namespace central {
 DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c, std::int64_t memberId,
                                                                   loyalty::UnixSeconds since) {
     auto rows = c.query(
-        "SELECT kind, points, at FROM ledger WHERE member_id = $1 AND at > $2 AND kind IN ('earn', "
-        "'game_prize')",
+        "SELECT kind, points, at, reference FROM ledger WHERE member_id = $1 AND at > $2 AND kind IN "
+        "('earn', 'game_prize', 'return')",
         {memberId, since});
     if (!rows) return std::unexpected(rows.error());
     std::vector<loyalty::LedgerEntry> entries;
@@ -16,6 +16,7 @@ DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c,
         e.kind = loyalty::entryKindFromCode(row.text(0)).value_or(loyalty::EntryKind::Earn);
         e.points = row.integer(1);
         e.at = row.integer(2);
+        e.reference = row.text(3);
         entries.push_back(std::move(e));
     }
     return entries;
@@ -56,16 +57,16 @@ DbResult<loyalty::Points> expireDuePoints(Connection& c, std::int64_t memberId, 
 }
 
 DbResult<void> appendEntry(Connection& c, std::int64_t memberId, const loyalty::LedgerEntry& entry,
-                           const std::string& store, const std::string& kiosk) {
+                           const std::string& store, const std::string& kiosk, const std::string& reason) {
     if (auto valid = loyalty::validateEntry(entry); !valid)
         return std::unexpected(
             DbError{DbError::Kind::Other, "ledger entry " + entry.idempotencyKey +
                                               " refused: " + std::string(loyalty::describe(valid.error()))});
     auto added = c.query(
-        "INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, store_id, kiosk_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO ledger (member_id, kind, points, at, idempotency_key, reference, store_id, kiosk_id, "
+        "reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         {memberId, std::string(loyalty::entryKindCode(entry.kind)), entry.points, entry.at,
-         entry.idempotencyKey, entry.reference, store, kiosk});
+         entry.idempotencyKey, entry.reference, store, kiosk, reason});
     if (!added) return std::unexpected(added.error());
     return {};
 }

@@ -11,8 +11,9 @@
 
 namespace central {
 
-/// One member's ledger entries (kinds that count for tiers) newer than `since`: kind, points and at
-/// only — what loyalty::tierStatus reads (a claim loads them for every receipt, so no more is fetched).
+/// One member's ledger entries (kinds that count for tiers, and returns) newer than `since`: kind,
+/// points, at and reference only — what loyalty::tierStatus reads (a claim loads them for every
+/// receipt, so no more is fetched).
 [[nodiscard]] DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c,
                                                                                 std::int64_t memberId,
                                                                                 loyalty::UnixSeconds since);
@@ -27,9 +28,10 @@ namespace central {
 
 /// Appends one entry of the member made at `store` / `kiosk`, after loyalty's rule for an entry
 /// (loyalty::validateEntry: key, sign of the points, never pending): an entry the domain refuses is
-/// an internal error, never a row. A key already used is refused by the table's unique key.
+/// an internal error, never a row. A key already used is refused by the table's unique key. `reason`:
+/// why a person made it (a return, an adjustment), "" for the kiosks' own entries.
 [[nodiscard]] DbResult<void> appendEntry(Connection& c, std::int64_t memberId,
                                          const loyalty::LedgerEntry& entry, const std::string& store,
-                                         const std::string& kiosk);
+                                         const std::string& kiosk, const std::string& reason = "");
 
 }  // namespace central

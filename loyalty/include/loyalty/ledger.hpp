@@ -16,6 +16,10 @@
 // entry removes what is left of one lot and names it by reference. Pending entries take no part in expiry
 // (only confirmed points expire; central never holds pending entries).
 //
+// Returns: a Return entry reverses (part of) a receipt's points when goods are brought back. Its
+// reference is the receipt id, like the Earn it reverses, and it takes from that receipt's own lot first
+// (then the oldest lots). For tiers it nets against that Earn (loyalty/tier.hpp).
+//
 // Values and pure functions; no I/O; a Ledger is not synchronised (one thread at a time).
 
 #include <cstdint>
@@ -33,9 +37,9 @@
 
 namespace loyalty {
 
-enum class EntryKind { Earn, Redeem, GamePrize, Adjustment, Expiry };
+enum class EntryKind { Earn, Redeem, GamePrize, Adjustment, Expiry, Return };
 
-/// "earn" / "redeem" / "game_prize" / "adjustment" / "expiry": stable codes for SQL and the API.
+/// "earn" / "redeem" / "game_prize" / "adjustment" / "expiry" / "return": stable codes for SQL and the API.
 [[nodiscard]] std::string_view entryKindCode(EntryKind kind);
 [[nodiscard]] std::optional<EntryKind> entryKindFromCode(std::string_view code);
 
@@ -47,11 +51,12 @@ struct LedgerEntry {
     /// 1-kMaxIdempotencyKeyChars printable ASCII characters (Expiry: + kExpiryKeyPrefix.size()).
     std::string idempotencyKey;
     EntryKind kind = EntryKind::Earn;
-    /// Signed: > 0 for Earn and GamePrize, < 0 for Redeem and Expiry, != 0 for Adjustment.
+    /// Signed: > 0 for Earn and GamePrize, < 0 for Redeem, Expiry and Return, != 0 for Adjustment.
     Points points = 0;
-    UnixSeconds at = 0;     ///< when it happened (for Earn: when the receipt was claimed)
-    std::string reference;  ///< receipt id "STORE/NUMBER", voucher code, or the expired entry's key
-    bool pending = false;   ///< a kiosk's provisional entry, not yet confirmed by central
+    UnixSeconds at = 0;  ///< when it happened (for Earn: when the receipt was claimed)
+    std::string
+        reference;  ///< receipt id "STORE/NUMBER" (Earn, Return), voucher code, or the expired entry's key
+    bool pending = false;  ///< a kiosk's provisional entry, not yet confirmed by central
     bool operator==(const LedgerEntry&) const = default;
 };
 

@@ -6,7 +6,10 @@
 // Which entries count (qualifying points): Earn and GamePrize entries, pending or confirmed (a kiosk
 // shows the tier its offline claims will give; central never stores pending entries). Redemptions and
 // expiry do NOT lower the tier (spending points never costs status), and Adjustments do not count at
-// all (a staff correction moves the balance, not the status).
+// all (a staff correction moves the balance, not the status). A Return (goods brought back) takes its
+// points off the Earn of the same receipt (same reference) among the entries given, never below 0: a
+// returned purchase keeps status only for what was kept; a Return whose Earn is not among them (already
+// out of the window) changes nothing.
 //
 // The window's edge: an entry made at time T counts while  now - T < windowDays * 86400 , i.e. for
 // exactly windowDays days. An entry exactly 365 days old is OUT. Entries dated after `now` (a kiosk
