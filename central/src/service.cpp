@@ -10,6 +10,7 @@
 #include "ops/catalog.hpp"
 #include "ops/games.hpp"
 #include "ops/secrets.hpp"
+#include "ops/staff_ops.hpp"
 #include "store/commit_queue.hpp"
 #include "store/transaction.hpp"
 
@@ -58,6 +59,7 @@ Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions optio
             if (it == (*loaded)->rewards.end()) return std::nullopt;
             return it->second;
         });
+    m_staff = std::make_unique<StaffOps>(m_db, m_clock);
     if (auto loaded = catalog(); !loaded)
         throw std::runtime_error("cannot load the catalog: " + loaded.error().messageEn);
 }

@@ -29,6 +29,11 @@ enum class Action {
     Delete,             ///< the keypad's delete key
     Play,               ///< Result: open the promo game (or the prize a kiosk never showed)
     RevealAll,          ///< the scratch card's accessible "reveal all"
+    TestPrint,          ///< Maintenance: print the test page
+    ToggleService,      ///< Maintenance: out of service / back in service
+    PaperChange,        ///< Maintenance: the paper-change walk-through
+    PaperDone,          ///< the walk-through: paper changed, printer ready
+    Restart,            ///< Maintenance: restart the app
 };
 /// A keypad digit, '0'..'9'.
 struct Digit {

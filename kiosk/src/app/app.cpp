@@ -61,6 +61,7 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
     journey.verifyPolicy.maxAge = m_config.receiptMaxAge;
     journey.rewards = m_config.rewards;
     journey.staffPin = m_config.staffPin;
+    journey.version = KIOSK_VERSION;
     m_journey = std::make_unique<Journey>(std::move(journey), m_vi, m_en, m_config.language);
 
     std::error_code ec;
@@ -71,6 +72,11 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
                                  store.error().message);
     }
     m_store = std::move(*store);
+    if (auto service = m_store->loadServiceState()) {
+        m_inbox->post(ServiceChanged{adapter::toModel(*service)});
+    } else {
+        spdlog::error("out-of-service state not read: {}", service.error().message);
+    }
 
     // Scans reach the UI thread as events in the one inbox, like every other answer.
     m_devices->scanner->setNotifier([scanner = m_devices->scanner.get(), inbox = m_inbox.get()] {
@@ -161,7 +167,9 @@ void App::connectCentral() {
             spdlog::error("{}; claims stay queued", s.lastError);
             refusalLogged = true;
         }
-        inbox->post(SyncChanged{s.online, s.outboxDepth, adapter::toModel(s.enrollment)});
+        inbox->post(SyncChanged{s.online, s.outboxDepth, adapter::toModel(s.enrollment), s.clockOffsetSeconds,
+                                s.lastRoundTripMs >= 0 ? std::optional(s.lastRoundTripMs) : std::nullopt,
+                                s.lastError});
     };
     // Parsed once: the validator keeps the document it accepted, which configChanged (next, on the same
     // sync thread, for that same document) posts to the UI thread.
@@ -186,6 +194,9 @@ void App::connectCentral() {
             inbox->post(std::move(**accepted));
             accepted->reset();
         }
+    };
+    events.command = [inbox, store = m_store.get()](const net::Command& command) {
+        return takeServiceCommand(command, *store, *inbox);
     };
     hal::Scanner* scanner = m_devices->scanner.get();
     events.deviceHealth = [scanner] {
@@ -255,6 +266,10 @@ void App::applyCentralConfig(const CentralConfig& config) {
             }
             m_journey->setKeyring(std::move(*keyring));
         }
+    }
+    if (config.staff) {
+        m_staff = std::make_shared<const std::vector<StaffCredential>>(*config.staff);
+        m_journey->setStaffIssued(!config.staff->empty());
     }
 }
 
@@ -370,6 +385,10 @@ int App::run() {
         finishAutomationJob();
         if (updateWantsRestart()) {
             spdlog::info("the update agent switched versions: restarting");
+            break;
+        }
+        if (m_restartRequested) {
+            spdlog::info("staff asked for a restart");
             break;
         }
     }

@@ -23,6 +23,12 @@ struct CentralLink {
     std::shared_ptr<sync::UpdateControl> update;  ///< the update agent's flags; empty when not configured
 };
 
+class Inbox;
+
+/// Head office's `out_of_service` heartbeat command (docs/api.md): saved in the store, then shown
+/// (ServiceChanged in the inbox). False for any other command. Runs on the sync thread.
+bool takeServiceCommand(const net::Command& command, sync::LocalStore& store, Inbox& inbox);
+
 /// An automation command that needs several frames (tap, type): the taps still to inject.
 struct App::AutomationJob {
     AutomationServer::Command command;

@@ -7,7 +7,7 @@
 namespace kiosk {
 namespace {
 
-constexpr std::array<std::pair<Action, std::string_view>, 16> kActions{{
+constexpr std::array<std::pair<Action, std::string_view>, 21> kActions{{
     {Action::Start, "start"},
     {Action::Back, "back"},
     {Action::Ok, "ok"},
@@ -24,6 +24,11 @@ constexpr std::array<std::pair<Action, std::string_view>, 16> kActions{{
     {Action::Delete, "key:del"},
     {Action::Play, "game:play"},
     {Action::RevealAll, "game:reveal"},
+    {Action::TestPrint, "staff:test_print"},
+    {Action::ToggleService, "staff:service"},
+    {Action::PaperChange, "staff:paper"},
+    {Action::PaperDone, "staff:paper_done"},
+    {Action::Restart, "staff:restart"},
 }};
 
 constexpr std::string_view kDigit = "key:";
