@@ -148,8 +148,8 @@ struct SyncChanged {
     std::int64_t outboxDepth = 0;
     Enrollment enrollment = Enrollment::NotNeeded;  ///< staff see a kiosk not (yet) enrolled
     std::int64_t clockOffsetSeconds = 0;            ///< central time minus kiosk time
-    std::optional<std::int64_t> roundTripMs;        ///< the last answered call; nullopt: none yet
-    std::string lastError;                          ///< empty when the last exchange succeeded
+    std::optional<std::int64_t> roundTripMs{};      ///< the last answered call; nullopt: none yet
+    std::string lastError{};                        ///< empty when the last exchange succeeded
 };
 struct OtpRequested {
     std::uint64_t session = 0;
