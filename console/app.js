@@ -107,6 +107,18 @@ function kioskRow(k) {
       await call('POST', `/v1/console/kiosks/${encodeURIComponent(k.kiosk_id)}/commands`, { command: 'resync' });
       status(t('status.done'));
     }),
+    act(t('fleet.outOfService'), async () => {
+      const message = prompt(t('fleet.outOfServiceMessage'));
+      if (message === null) return;
+      await call('POST', `/v1/console/kiosks/${encodeURIComponent(k.kiosk_id)}/commands`,
+        { command: 'out_of_service', on: true, message_vi: message.slice(0, 200) });
+      status(t('status.done'));
+    }),
+    act(t('fleet.inService'), async () => {
+      await call('POST', `/v1/console/kiosks/${encodeURIComponent(k.kiosk_id)}/commands`,
+        { command: 'out_of_service', on: false });
+      status(t('status.done'));
+    }),
     act(t('fleet.revoke'), async () => {
       if (!confirm(t('fleet.confirmRevoke'))) return;
       await call('POST', `/v1/console/kiosks/${encodeURIComponent(k.kiosk_id)}/revoke`);
@@ -130,7 +142,33 @@ async function fleetPage() {
     'fleet.outbox', 'fleet.seen', 'fleet.actions'].map((key) => el('th', {}, t(key)));
   show(el('h1', {}, t('fleet.title')),
     kiosks.length === 0 ? el('p', {}, t('fleet.empty'))
-      : el('table', { class: 'fleet' }, el('thead', {}, el('tr', {}, head)), el('tbody', {}, kiosks.map(kioskRow))));
+      : el('table', { class: 'fleet' }, el('thead', {}, el('tr', {}, head)), el('tbody', {}, kiosks.map(kioskRow))),
+    await staffSection());
+}
+
+/** Staff PINs of the kiosks' maintenance mode (issue 13): listed, issued and revoked; never shown again. */
+async function staffSection() {
+  const { staff } = await call('GET', '/v1/console/staff');
+  const rows = staff.map((s) => el('li', {}, `${s.staff_id} · ${s.name} · `,
+    s.revoked ? t('staff.revoked') : may('fleet.act')
+      ? el('button', { type: 'button', on: { click: () => guarded(async () => {
+        await call('POST', `/v1/console/staff/${encodeURIComponent(s.staff_id)}/revoke`);
+        await fleetPage();
+      }) } }, t('staff.revoke')) : t('staff.active')));
+  const id = el('input', { name: 'staff_id', required: true, maxlength: 32 });
+  const name = el('input', { name: 'name', required: true, maxlength: 64 });
+  const pin = el('input', { name: 'pin', type: 'password', inputmode: 'numeric', required: true, pattern: '[0-9]{6,8}' });
+  const form = el('form', {}, el('label', {}, t('staff.id'), id), el('label', {}, t('staff.name'), name),
+    el('label', {}, t('staff.pin'), pin), el('button', { class: 'primary', type: 'submit' }, t('staff.issue')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    guarded(async () => {
+      await call('POST', '/v1/console/staff', { staff_id: id.value, name: name.value, pin: pin.value });
+      await fleetPage();
+    });
+  });
+  return el('section', {}, el('h2', {}, t('staff.title')),
+    staff.length === 0 ? el('p', {}, t('staff.empty')) : el('ul', {}, rows), may('fleet.act') ? form : null);
 }
 
 // The member's marketing consent, who last changed it and when; support may withdraw it (audited).

@@ -14,6 +14,7 @@
 #include "api/json_fields.hpp"
 #include "api/notif_api.hpp"
 #include "api/release_api.hpp"
+#include "api/staff_api.hpp"
 #include "central/bounded_task_queue.hpp"
 #include "central/rate_limiter.hpp"
 #include "loyalty/webhook_signature.hpp"
@@ -547,6 +548,12 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
               return ok(s.pointsReport(c, q.get_param_value("from"), q.get_param_value("to")));
           });
     installConsoleRoutes(r, server, s, options.consoleDir);
+    for (auto& route : staffRoutes(s.staff()))
+        r.add(route.method, route.pattern, route.name, Auth::Credential,
+              route.bodyRequired ? Body::Required : Body::Optional,
+              [handle = std::move(route.handle)](const Request& q, const Caller& c, const Json& b) {
+                  return ok(handle(q.matches.size() > 1 ? q.matches[1].str() : std::string(), c, b));
+              });
     for (auto& game : gameRoutes(s.games()))
         r.add(game.method, game.pattern, game.name, Auth::Credential,
               game.bodyRequired ? Body::Required : Body::None,

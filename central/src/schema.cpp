@@ -395,10 +395,31 @@ CREATE TABLE receipt_returns (
 CREATE INDEX receipt_returns_receipt ON receipt_returns(receipt_id);
 )sql";
 
+// Version 11 — staff of the maintenance mode (issue 13): staff members issued by head office, their PIN
+// as an Argon2id string (crypto_pwhash_str; the PIN itself is never stored), revocation; staff_actions
+// keeps each action a kiosk reported once (its key per kiosk), the audit row is in console_audit.
+constexpr const char* kV11Staff = R"sql(
+CREATE TABLE staff_members (
+  staff_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  pin_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT);
+CREATE TABLE staff_actions (
+  kiosk_id TEXT NOT NULL,
+  action_key TEXT NOT NULL,
+  staff_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  at BIGINT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (kiosk_id, action_key));
+)sql";
+
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
-    for (const char* sql :
-         {kV1, kV2, kV3, kV4, kV5Fleet, kV6Notify, kV7Console, kV8ConsentSource, kV9Games, kV10Care}) {
+    for (const char* sql : {kV1, kV2, kV3, kV4, kV5Fleet, kV6Notify, kV7Console, kV8ConsentSource, kV9Games,
+                            kV10Care, kV11Staff}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

@@ -10,6 +10,7 @@
 #include "ops/catalog.hpp"
 #include "ops/games.hpp"
 #include "ops/secrets.hpp"
+#include "ops/staff_ops.hpp"
 #include "spend_otp.hpp"
 #include "store/commit_queue.hpp"
 #include "store/transaction.hpp"
@@ -64,6 +65,7 @@ Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions optio
             return useSpendOtp(c, OtpUse{caller.kioskId, e164, scope, otp, now}, m_options.otpKey);
         },
         [this] { return pointsExpiryMonths(); });
+    m_staff = std::make_unique<StaffOps>(m_db, m_clock);
     if (auto loaded = catalog(); !loaded)
         throw std::runtime_error("cannot load the catalog: " + loaded.error().messageEn);
 }

@@ -8,13 +8,48 @@
 #include "ops/access.hpp"
 #include "ops/catalog.hpp"
 #include "ops/secrets.hpp"
+#include "store/staff_store.hpp"
 #include "store/transaction.hpp"
 
 namespace central {
 namespace {
 
 constexpr std::int64_t kMaxEnrollmentHours = 24 * 90;
-const std::vector<std::string_view> kCommands{"resync", "reload_config"};
+const std::vector<std::string_view> kCommands{"resync", "reload_config", "out_of_service"};
+constexpr std::size_t kMaxServiceMessage = 200;
+
+/// The staff members a kiosk accepts (active ones): id, name and the Argon2id string, never a PIN.
+std::expected<Json, ApiError> staffCredentials(Database& db) {
+    auto lease = db.lease();
+    if (!lease) return std::unexpected(storageError(lease.error()));
+    CENTRAL_TRY(members, StaffStore(**lease).list(true));
+    Json out = Json::array();
+    for (const auto& m : *members)
+        out.push_back(Json{{"staff_id", m.id}, {"name", m.name}, {"pin_hash", m.pinHash}});
+    return out;
+}
+
+/// `out_of_service` carries its state and the message of the attract screen (vi, en): stored as the
+/// JSON object the heartbeat delivers. Other commands are their name.
+std::expected<std::string, ApiError> commandText(const std::string& command, const Json& body) {
+    if (command != "out_of_service") {
+        if (auto ok = onlyFields(body, {"command"}); !ok) return std::unexpected(ok.error());
+        return command;
+    }
+    if (auto ok = onlyFields(body, {"command", "on", "message_vi", "message_en"}); !ok)
+        return std::unexpected(ok.error());
+    const auto on = body.find("on");
+    if (on == body.end() || !on->is_boolean()) return std::unexpected(invalidField("on", "true or false"));
+    auto vi = optionalString(body, "message_vi", kMaxServiceMessage);
+    if (!vi) return std::unexpected(vi.error());
+    auto en = optionalString(body, "message_en", kMaxServiceMessage);
+    if (!en) return std::unexpected(en.error());
+    return Json{{"type", command},
+                {"on", on->get<bool>()},
+                {"message_vi", vi->value_or("")},
+                {"message_en", en->value_or("")}}
+        .dump();
+}
 
 }  // namespace
 
@@ -32,6 +67,10 @@ std::expected<KioskConfig, ApiError> Service::kioskConfig(const Caller& caller, 
         {"store_keys", cat.storeKeys},
         {"voucher_public_key", loyalty::formatPublicKey(m_voucherKeys.publicKey(), "central voucher key")},
         {"texts", {{"consent_text_version", m_options.consentTextVersion}}}};
+    // Revoking a member changes the document (and its ETag): the kiosk drops them at its next pull.
+    auto staff = staffCredentials(m_db);
+    if (!staff) return std::unexpected(staff.error());
+    body["staff"] = std::move(*staff);
     // The ETag covers everything but server_time: equal documents, equal tags, across processes.
     const std::string version = sha256Hex(body.dump()).substr(0, 32);
     body["config_version"] = version;
@@ -72,7 +111,8 @@ JsonResult Service::heartbeat(const Caller& caller, std::string_view kioskId, co
         for (const auto& row : *taken) commands.emplace_back(row.integer(0), row.text(1));
         std::sort(commands.begin(), commands.end());
         Json list = Json::array();
-        for (const auto& [id, command] : commands) list.push_back(command);
+        for (const auto& [id, command] : commands)
+            list.push_back(command.starts_with('{') ? Json::parse(command, nullptr, false) : Json(command));
         return Json{{"commands", std::move(list)}, {"server_time", now}};
     });
 }
@@ -144,11 +184,12 @@ JsonResult Service::revokeKiosk(const Caller& caller, std::string_view kioskId) 
 
 JsonResult Service::queueCommand(const Caller& caller, std::string_view kioskId, const Json& body) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
-    if (auto ok = onlyFields(body, {"command"}); !ok) return std::unexpected(ok.error());
     auto command = requireString(body, "command", 32);
     if (!command) return std::unexpected(command.error());
     if (std::find(kCommands.begin(), kCommands.end(), *command) == kCommands.end())
-        return std::unexpected(invalidField("command", "one of resync, reload_config"));
+        return std::unexpected(invalidField("command", "one of resync, reload_config, out_of_service"));
+    auto text = commandText(*command, body);
+    if (!text) return std::unexpected(text.error());
     const std::string id(kioskId);
     const auto now = m_clock.now();
     return transact(m_db, [&](Connection& c) -> JsonResult {
@@ -156,7 +197,7 @@ JsonResult Service::queueCommand(const Caller& caller, std::string_view kioskId,
         if (known->empty()) return std::unexpected(apiError("not_found"));
         CENTRAL_TRY(ins,
                     c.query("INSERT INTO kiosk_commands (kiosk_id, command, created_at) VALUES ($1, $2, $3)",
-                            {id, *command, now}));
+                            {id, *text, now}));
         return Json{{"queued", *command}, {"kiosk_id", id}};
     });
 }

@@ -507,12 +507,18 @@ Result<HeartbeatAnswer> CentralClient::heartbeat(const Heartbeat& beat) {
     if (const auto it = json->find("commands"); it != json->end()) {
         if (!it->is_array()) return std::unexpected(badResponse("commands that are not a list"));
         for (const auto& command : *it) {
-            if (command.is_string())
-                answer.commands.push_back(command.get<std::string>());
-            else if (command.is_object() && readString(command, "type"))
-                answer.commands.push_back(*readString(command, "type"));
-            else
+            if (command.is_string()) {
+                answer.commands.push_back(Command{command.get<std::string>(), {}});
+            } else if (command.is_object() && readString(command, "type")) {
+                Command c{*readString(command, "type"), {}};
+                for (const auto& [name, value] : command.items()) {
+                    if (value.is_string()) c.fields[name] = value.get<std::string>();
+                    if (value.is_boolean()) c.fields[name] = value.get<bool>() ? "true" : "false";
+                }
+                answer.commands.push_back(std::move(c));
+            } else {
                 return std::unexpected(badResponse("a malformed command"));
+            }
         }
     }
     if (const auto it = json->find("update"); it != json->end() && !it->is_null()) {
@@ -520,6 +526,23 @@ Result<HeartbeatAnswer> CentralClient::heartbeat(const Heartbeat& beat) {
         if (!offer) return std::unexpected(badResponse("a malformed update offer"));
         answer.update = std::move(*offer);
     }
+    return answer;
+}
+
+Result<Answer> CentralClient::reportStaffActions(const std::vector<StaffActionReport>& actions) {
+    if (auto ok = m_impl->needKiosk(); !ok) return std::unexpected(ok.error());
+    Json list = Json::array();
+    for (const auto& a : actions)
+        list.push_back(Json{{"key", a.key},
+                            {"staff_id", a.staffId},
+                            {"action", a.action},
+                            {"detail", a.detail.substr(0, 200)},
+                            {"at", a.at}});
+    const Json body{{"actions", std::move(list)}};
+    auto json = m_impl->sendJson("POST", "/v1/kiosks/" + m_impl->config.kioskId + "/staff-actions", &body);
+    if (!json) return std::unexpected(json.error());
+    Answer answer;
+    answer.serverTime = m_impl->serverTime(*json);
     return answer;
 }
 

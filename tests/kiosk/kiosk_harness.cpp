@@ -158,6 +158,12 @@ int Backend::consumeVoucher(const std::string& code) const {
     return status.empty() ? 0 : std::stoi(status);
 }
 
+json Backend::admin(const std::string& path, const json& body) const {
+    return json::parse(runCommand({"curl", "-s", "-X", "POST", "-H", "Authorization: Bearer dev-admin-token",
+                                   "-H", "Content-Type: application/json", "-d", body.dump(), url() + path}),
+                       nullptr, false);
+}
+
 json Backend::asKiosk(const fs::path& kioskData, const std::string& path) const {
     std::ifstream in(kioskData / "credential");
     std::string credential;

@@ -91,6 +91,9 @@ class Backend {
     std::string printerControl(const std::string& command) const;
     /// POST /v1/vouchers/{code}/consume with the development admin token; the HTTP status.
     [[nodiscard]] int consumeVoucher(const std::string& code) const;
+    /// POST an admin call (development admin token) with a JSON body; the answer's JSON (discarded
+    /// when not JSON).
+    nlohmann::json admin(const std::string& path, const nlohmann::json& body) const;
     /// GET a kiosk API path the way the kiosk does (its credential is in the kiosk's data dir).
     [[nodiscard]] nlohmann::json asKiosk(const std::filesystem::path& kioskData,
                                          const std::string& path) const;

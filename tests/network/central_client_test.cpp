@@ -482,12 +482,14 @@ TEST(CentralClientConfigPull, GarbledConfigIsRefused) {
 TEST(CentralClientHeartbeat, SendsHealthAndReturnsCommands) {
     FakeCentral central;
     Json seen;
-    central.server().Post(
-        "/v1/kiosks/K-0001/heartbeat", [&](const httplib::Request& req, httplib::Response& res) {
-            seen = Json::parse(req.body);
-            res.set_content(R"({"commands":["resync",{"type":"reload_config"}],"server_time":1800000000})",
-                            "application/json");
-        });
+    central.server().Post("/v1/kiosks/K-0001/heartbeat", [&](const httplib::Request& req,
+                                                             httplib::Response& res) {
+        seen = Json::parse(req.body);
+        res.set_content(
+            R"({"commands":["resync",{"type":"reload_config"},)"
+            R"({"type":"out_of_service","on":true,"message_vi":"Bảo trì","level":3}],"server_time":1800000000})",
+            "application/json");
+    });
     central.start();
     auto client = clientFor(central.url());
     auto answer = client.heartbeat(Heartbeat{"1.2.3", 3600, 42, {{"printer", "paper_low"}}, std::nullopt});
@@ -496,7 +498,13 @@ TEST(CentralClientHeartbeat, SendsHealthAndReturnsCommands) {
     EXPECT_EQ(seen["outbox_depth"], 42);
     EXPECT_EQ(seen["health"]["printer"], "paper_low");
     EXPECT_FALSE(seen.contains("update"));
-    EXPECT_EQ(answer->commands, (std::vector<std::string>{"resync", "reload_config"}));
+    ASSERT_EQ(answer->commands.size(), 3U);
+    EXPECT_EQ(answer->commands[0].type, "resync");
+    EXPECT_EQ(answer->commands[1].type, "reload_config");
+    EXPECT_EQ(answer->commands[2].type, "out_of_service");
+    EXPECT_EQ(answer->commands[2].field("on"), "true");
+    EXPECT_EQ(answer->commands[2].field("message_vi"), "Bảo trì");
+    EXPECT_EQ(answer->commands[2].field("level"), "");  // only text and true/false are kept
     EXPECT_EQ(answer->serverTime, 1'800'000'000);
     EXPECT_FALSE(answer->update.has_value());
 }

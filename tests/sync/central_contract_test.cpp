@@ -146,7 +146,30 @@ TEST_F(CentralContract, ConfigHeartbeatCommandsOtpAndRedemption) {
         m_central->admin("POST", "/v1/admin/kiosks/FT-01/commands", {{"command", "resync"}}).has_value());
     beat = client.heartbeat({"1.0.0", 13, 3, {}, std::nullopt});
     ASSERT_TRUE(beat.has_value()) << beat.error().message;
-    EXPECT_EQ(beat->commands, std::vector<std::string>{"resync"});
+    ASSERT_EQ(beat->commands.size(), 1U);
+    EXPECT_EQ(beat->commands[0].type, "resync");
+    // Head office's out_of_service carries its state and message (vi/en) to the kiosk, once.
+    ASSERT_TRUE(m_central
+                    ->admin("POST", "/v1/admin/kiosks/FT-01/commands",
+                            {{"command", "out_of_service"},
+                             {"on", true},
+                             {"message_vi", "Đang bảo trì"},
+                             {"message_en", "Under maintenance"}})
+                    .has_value());
+    EXPECT_FALSE(
+        m_central
+            ->admin("POST", "/v1/admin/kiosks/FT-01/commands", {{"command", "out_of_service"}, {"on", "yes"}})
+            .has_value());  // refused: nothing queued
+    beat = client.heartbeat({"1.0.0", 14, 3, {}, std::nullopt});
+    ASSERT_TRUE(beat.has_value()) << beat.error().message;
+    ASSERT_EQ(beat->commands.size(), 1U);
+    EXPECT_EQ(beat->commands[0].type, "out_of_service");
+    EXPECT_EQ(beat->commands[0].field("on"), "true");
+    EXPECT_EQ(beat->commands[0].field("message_vi"), "Đang bảo trì");
+    EXPECT_EQ(beat->commands[0].field("message_en"), "Under maintenance");
+    beat = client.heartbeat({"1.0.0", 15, 3, {}, std::nullopt});
+    ASSERT_TRUE(beat.has_value()) << beat.error().message;
+    EXPECT_TRUE(beat->commands.empty());
 
     // Earn enough for the cheapest reward, then spend it with the one-time code from the file sink.
     const auto receipts = m_central->makeReceipts(30, 1);

@@ -194,7 +194,7 @@ TEST_F(SyncWorkerTest, PullsConfigWithEtagAndObeysCommands) {
     SyncEvents events;
     events.configChanged = [&](const CachedConfig&) { ++configs; };
     events.deviceHealth = [] { return std::map<std::string, std::string>{{"printer", "paper_low"}}; };
-    events.command = [](const std::string& command) { return command == "open_drawer"; };
+    events.command = [](const net::Command& command) { return command.type == "open_drawer"; };
     hal::ManualClock clock;
     SyncOptions options;
     options.version = "9.9.9";
@@ -344,13 +344,13 @@ TEST_F(SyncWorkerTest, TheHeartbeatPublishesEveryCommandAndAcknowledgesAnUnknown
     Heartbeat heartbeat(link, *m_store, 10s, "1.2.3", {});
     std::vector<std::string> worker;
     std::vector<std::string> kiosk;
-    heartbeat.subscribe([&](const std::string& command) {
-        worker.push_back(command);
-        return command == "resync";
+    heartbeat.subscribe([&](const net::Command& command) {
+        worker.push_back(command.type);
+        return command.type == "resync";
     });
-    heartbeat.subscribe([&](const std::string& command) {
-        kiosk.push_back(command);
-        return command == "open_drawer";
+    heartbeat.subscribe([&](const net::Command& command) {
+        kiosk.push_back(command.type);
+        return command.type == "open_drawer";
     });
     Scheduler scheduler(clock, {}, {});
     scheduler.add(heartbeat);

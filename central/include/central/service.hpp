@@ -37,6 +37,7 @@
 namespace central {
 
 class GameOps;
+class StaffOps;
 using Json = nlohmann::json;
 using JsonResult = std::expected<Json, ApiError>;
 
@@ -122,6 +123,9 @@ class Service {
     /// Promo games (docs/games.md): the operations the games routes call.
     [[nodiscard]] GameOps& games() { return *m_games; }
 
+    /// Staff of the maintenance mode (issue 13): PINs, revocation, the actions kiosks report.
+    [[nodiscard]] StaffOps& staff() { return *m_staff; }
+
     /// The clock the service reads (the HTTP layer stamps server_time with it).
     [[nodiscard]] const loyalty::Clock& clock() const { return m_clock; }
 
@@ -163,6 +167,7 @@ class Service {
     std::shared_ptr<const Catalog> m_catalog;
     loyalty::MonotonicMs m_catalogLoadedAt = 0;
     std::unique_ptr<GameOps> m_games;
+    std::unique_ptr<StaffOps> m_staff;
     /// Single and batched claims, stored together across requests (service_claims.cpp). Last member:
     /// destroyed first, storing what is queued while everything it uses is still alive.
     std::unique_ptr<CommitQueue> m_claimQueue;

@@ -8,6 +8,7 @@
 #include "api/json_fields.hpp"
 #include "api/member_data_json.hpp"
 #include "api/notif_api.hpp"
+#include "api/staff_api.hpp"
 #include "ops/console_ops.hpp"
 #include "ops/member_erase.hpp"
 #include "ops/secrets.hpp"
@@ -221,6 +222,37 @@ class ConsoleApi {
         return reply(std::move(*done));
     }
 
+    /// Staff PINs (issue 13): listed under fleet.view, issued and revoked under fleet.act, audited
+    /// without the PIN.
+    Result staff(const Request& q) const {
+        auto s = authorize(q, Permission::FleetView, false);
+        if (!s) return std::unexpected(s.error());
+        auto all = m_service.staff().list(kAdmin);
+        if (!all) return std::unexpected(all.error());
+        Json out = Json::array();
+        for (const auto& m : *all) out.push_back(staffToJson(m));
+        return reply(Json{{"staff", std::move(out)}});
+    }
+
+    Result staffChange(const Request& q, const Json& body, const std::string& id, bool revoke) const {
+        auto s = authorize(q, Permission::FleetAct, true);
+        if (!s) return std::unexpected(s.error());
+        JsonResult done = revoke ? revokeStaff(id) : issueStaff(m_service.staff(), kAdmin, body);
+        if (!done) return std::unexpected(done.error());
+        const auto& member = (*done)["staff"];
+        const auto audited =
+            m_ops->audit(actor(*s, q), AuditRecord{revoke ? "staff.revoke" : "staff.issue",
+                                                   member.value("staff_id", ""), "", "", member.dump()});
+        if (!audited) return std::unexpected(audited.error());
+        return reply(std::move(*done));
+    }
+
+    JsonResult revokeStaff(const std::string& id) const {
+        auto member = m_service.staff().revoke(kAdmin, id);
+        if (!member) return std::unexpected(member.error());
+        return Json{{"staff", staffToJson(*member)}};
+    }
+
     Result member(const Request& q, const std::string& phone) const {
         const auto reason = q.get_param_value("reason");
         auto s = authorize(q, reason.empty() ? Permission::MemberSearch : Permission::MemberReveal, false);
@@ -410,6 +442,12 @@ std::vector<ConsoleRoute> consoleRoutes(Service& service, const std::shared_ptr<
          [api, m](const Request& q, const Json& b) { return api->kioskAction(q, b, m(q), true); }},
         {"POST", R"(/v1/console/kiosks/([^/]{1,64})/commands)", "/v1/console/kiosks/{id}/commands", true,
          [api, m](const Request& q, const Json& b) { return api->kioskAction(q, b, m(q), false); }},
+        {"GET", "/v1/console/staff", "/v1/console/staff", false,
+         [api](const Request& q, const Json&) { return api->staff(q); }},
+        {"POST", "/v1/console/staff", "/v1/console/staff", true,
+         [api](const Request& q, const Json& b) { return api->staffChange(q, b, "", false); }},
+        {"POST", R"(/v1/console/staff/([^/]{1,64})/revoke)", "/v1/console/staff/{id}/revoke", false,
+         [api, m](const Request& q, const Json& b) { return api->staffChange(q, b, m(q), true); }},
         {"GET", R"(/v1/console/members/([^/]{1,64}))", "/v1/console/members/{phone}", false,
          [api, m](const Request& q, const Json&) { return api->member(q, m(q)); }},
         {"POST", R"(/v1/console/members/([^/]{1,64})/adjust)", "/v1/console/members/{phone}/adjust", true,

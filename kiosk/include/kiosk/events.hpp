@@ -71,6 +71,30 @@ struct AcknowledgeRefusal {
     std::int64_t refusalId = 0;
 };
 
+/// Staff PIN typed: checked off the UI thread against central's staff (Argon2id) and the kiosk's own
+/// PIN. Answer: StaffPinChecked.
+struct CheckStaffPin {
+    std::uint64_t session = 0;
+    std::string pin;
+};
+/// A staff action, recorded durably and sent to central's audit (no answer; a failed write is logged).
+struct RecordStaffAction {
+    std::string staffId;
+    std::string action;  ///< "maintenance_opened", "test_print", "out_of_service_on", … (a-z _)
+    std::string detail;
+};
+/// Print the test page (after CheckPrinter said ready). Answer: Printed.
+struct PrintTestPage {
+    std::uint64_t session = 0;
+    std::string staffName;
+};
+/// Staff take the kiosk out of service or back: saved, then ServiceChanged to everyone.
+struct SetService {
+    ServiceNotice notice;
+};
+/// Staff restart the app (the service manager starts it again).
+struct RestartApp {};
+
 /// Promo games: the store's games and the member's tickets and undisplayed draws. Answer: GamesLoaded.
 struct LoadGames {
     std::uint64_t session = 0;
@@ -98,7 +122,8 @@ struct CallStaff {
 
 using Command =
     std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher, PrintConsent,
-                 LoadStaffReport, AcknowledgeRefusal, LoadGames, DrawGame, MarkDrawShown, CallStaff>;
+                 LoadStaffReport, AcknowledgeRefusal, LoadGames, DrawGame, MarkDrawShown, CallStaff,
+                 CheckStaffPin, RecordStaffAction, PrintTestPage, SetService, RestartApp>;
 
 // ---- events (workers -> journey) ---------------------------------------------------------------------
 
@@ -128,6 +153,9 @@ struct SyncChanged {
     bool online = false;
     std::int64_t outboxDepth = 0;
     Enrollment enrollment = Enrollment::NotNeeded;  ///< staff see a kiosk not (yet) enrolled
+    std::int64_t clockOffsetSeconds = 0;            ///< central time minus kiosk time
+    std::optional<std::int64_t> roundTripMs{};      ///< the last answered call; nullopt: none yet
+    std::string lastError{};                        ///< empty when the last exchange succeeded
 };
 struct OtpRequested {
     std::uint64_t session = 0;
@@ -152,11 +180,22 @@ struct StaffReport {
     std::vector<Refusal> refusals;      ///< not yet acknowledged, newest first
     std::vector<KeptVoucher> vouchers;  ///< issued at this kiosk, newest first
     std::int64_t outboxDepth = 0;
-    std::string cameraProblem;  ///< empty: the camera delivers frames
+    std::int64_t staffActionsUnsent = 0;  ///< staff actions central does not have yet
+    std::string cameraProblem;            ///< empty: the camera delivers frames
 };
 struct StaffReportLoaded {
     std::uint64_t session = 0;
     std::expected<StaffReport, std::string> report;  ///< error: why the store could not be read
+};
+
+/// `staff` empty: no one has this PIN.
+struct StaffPinChecked {
+    std::uint64_t session = 0;
+    std::optional<StaffMember> staff;
+};
+/// The kiosk's service state (at start, from staff, from head office).
+struct ServiceChanged {
+    ServiceNotice notice;
 };
 
 struct GamesLoaded {
@@ -176,6 +215,6 @@ struct StaffCalled {
 
 using Event = std::variant<CodeScanned, ScanTipChanged, MemberLookedUp, ClaimQueued, ClaimSettled,
                            SyncChanged, OtpRequested, PrinterChecked, Redeemed, Printed, StaffReportLoaded,
-                           GamesLoaded, GameDrawn, StaffCalled>;
+                           GamesLoaded, GameDrawn, StaffCalled, StaffPinChecked, ServiceChanged>;
 
 }  // namespace kiosk

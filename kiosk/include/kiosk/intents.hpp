@@ -32,6 +32,11 @@ enum class Action {
     Access,             ///< switch large text and high contrast on or off (for this session)
     Clear,              ///< the keypad's delete key held: the whole entry goes
     CallStaff,          ///< the shopper wants help: an alert for staff (heartbeat → console)
+    TestPrint,          ///< Maintenance: print the test page
+    ToggleService,      ///< Maintenance: out of service / back in service
+    PaperChange,        ///< Maintenance: the paper-change walk-through
+    PaperDone,          ///< the walk-through: paper changed, printer ready
+    Restart,            ///< Maintenance: restart the app
 };
 /// A keypad digit, '0'..'9'.
 struct Digit {

@@ -61,6 +61,9 @@ class Journey {
     void setCampaign(const loyalty::Campaign& campaign, Now now);
     /// Central's tier rules: the tier card shows their benefits.
     void setTierRules(loyalty::TierRules rules);
+    /// Central's configuration lists staff members: the staff gesture exists even without a kiosk PIN
+    /// (their PINs are checked by the app: CheckStaffPin).
+    void setStaffIssued(bool issued);
     void onEvent(const Event& event, Now now);
     /// Runs the idle timeout; call at least every second while not on Attract (see nextWake).
     void tick(Now now);

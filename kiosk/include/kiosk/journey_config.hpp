@@ -49,11 +49,13 @@ struct JourneyConfig {
     /// document said; until then the tier card shows the tier and its progress only.
     std::optional<loyalty::Campaign> campaign;
     std::optional<loyalty::TierRules> tierRules;
-    /// Digits opening the maintenance screen; empty: no staff mode (no hidden control on Attract).
+    /// The kiosk's own installation PIN (`[staff] pin`), opening the maintenance screen as staff
+    /// kKioskPinStaffId; empty: only the PINs central issued (no staff mode while it has issued none).
     std::string staffPin;
     /// Where the receipt camera is, seen from the shopper: "below" | "above" | "left" | "right" of the
     /// screen. The Attract screen points there.
     std::string cameraAt = "below";
+    std::string version;  ///< this build's, shown to staff
 };
 
 inline constexpr int kStaffTaps = 5;
@@ -72,5 +74,7 @@ inline constexpr std::size_t kPhoneDigits = 10;
 inline constexpr std::size_t kOtpDigits = 6;
 inline constexpr std::size_t kStaffPinMaxDigits = 8;
 inline constexpr std::size_t kStaffPinMinDigits = 4;
+/// How often the paper-change walk-through asks the printer again (its status live on screen).
+inline constexpr std::chrono::milliseconds kPaperPoll{1'000};
 
 }  // namespace kiosk

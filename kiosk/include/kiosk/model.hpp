@@ -148,4 +148,20 @@ struct ConsentSlip {
     loyalty::UnixSeconds givenAt = 0;
 };
 
+/// The staff member who opened the maintenance screen: a member central issued a PIN to, or the
+/// kiosk's own installation PIN (`[staff] pin`, id kKioskPinStaffId).
+struct StaffMember {
+    std::string id;
+    std::string name;
+};
+inline constexpr const char* kKioskPinStaffId = "kiosk-pin";
+
+/// Whether shoppers may start a journey here. Set by staff on the maintenance screen or by head office
+/// (a heartbeat command); kept by the kiosk across restarts.
+struct ServiceNotice {
+    bool outOfService = false;
+    loyalty::LocalizedText message;  ///< empty: the kiosk's own words ("attract.out_of_service")
+    std::string by;                  ///< "central" or the staff id
+};
+
 }  // namespace kiosk

@@ -48,6 +48,7 @@ enum class StepId {
     Voucher,
     StaffPin,
     Maintenance,
+    PaperChange,
     Game,
 };
 
@@ -68,8 +69,9 @@ struct Session {
     bool claimConsented = false;              ///< the claim records the consent given on the Consent screen
     std::string selectedReward;
     std::string code;  ///< the one-time code typed, handed from the Otp step to the Voucher step
-    std::optional<GameOffer> games;  ///< the member's promo games, once central listed them
-    std::string messageKey;          ///< a message shown on the current screen ("scan.error.token_expired")
+    std::optional<GameOffer> games;    ///< the member's promo games, once central listed them
+    std::optional<StaffMember> staff;  ///< who opened the maintenance screen (their actions name them)
+    std::string messageKey;            ///< a message shown on the current screen ("scan.error.token_expired")
     TextArgs messageArgs;
 };
 
@@ -79,6 +81,9 @@ struct SyncState {
     std::int64_t outboxDepth = 0;
     Enrollment enrollment = Enrollment::NotNeeded;
     std::optional<loyalty::UnixSeconds> lastSync;
+    std::int64_t clockOffsetSeconds = 0;      ///< central time minus kiosk time
+    std::optional<std::int64_t> roundTripMs;  ///< the last answered call to central
+    std::string lastError;                    ///< the sync worker's, for staff
 };
 
 /// The campaign the Attract screen advertises.
@@ -130,6 +135,11 @@ class StepContext {
     [[nodiscard]] const JourneyConfig& config() const { return m_config; }
     [[nodiscard]] const SyncState& sync() const { return m_sync; }
     [[nodiscard]] const Advert& advert() const { return m_advert; }
+    /// Out of service or not (survives wipes; set by staff or head office).
+    [[nodiscard]] const ServiceNotice& service() const { return m_service; }
+    /// The staff gesture exists: the kiosk has its own PIN or central issued staff PINs.
+    [[nodiscard]] bool staffMode() const { return !m_config.staffPin.empty() || m_staffIssued; }
+    [[nodiscard]] bool staffIssued() const { return m_staffIssued; }
     [[nodiscard]] const Reward* reward(const std::string& id) const;
 
   private:
@@ -150,6 +160,8 @@ class StepContext {
     std::optional<StepId> m_next;
     bool m_wipe = false;
     std::chrono::milliseconds m_staffLockedUntil{0};  ///< survives wipes
+    ServiceNotice m_service;                          ///< survives wipes
+    bool m_staffIssued = false;                       ///< central's configuration lists staff
     std::deque<std::string> m_claimedHere;            ///< survives wipes; the newest kClaimsRemembered
 };
 
@@ -182,6 +194,10 @@ void presentWorking(const StepContext& ctx, ui::View& view, std::string_view key
 /// Our wording of a refusal code of central's ("token_expired", "already_claimed") in the shopper's
 /// language; a code we have no words for is said generically. Central's own text is for staff logs.
 [[nodiscard]] std::string refusalText(const StepContext& ctx, const std::string& code);
+/// Records a staff action of the maintenance mode under the session's staff member (none: nothing).
+void recordStaffAction(StepContext& ctx, std::string action, std::string detail = {});
+/// Our wording of a printer problem code ("paper_out") for staff.
+[[nodiscard]] std::string printerProblemText(const StepContext& ctx, const std::string& problem);
 /// The digit keypad of the Phone, Otp and StaffPin steps.
 void addKeypad(const StepContext& ctx, ui::View& view, bool okEnabled);
 /// A keypad intent typed into the session's digits (at most `maxDigits`); false: not a keypad key.

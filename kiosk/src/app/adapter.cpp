@@ -196,4 +196,12 @@ net::RedemptionRequest toNet(const RedeemRequest& request) {
     return r;
 }
 
+ServiceNotice toModel(const sync::ServiceState& state) {
+    return ServiceNotice{state.outOfService, {state.messageVi, state.messageEn}, state.by};
+}
+
+sync::ServiceState toStore(const ServiceNotice& notice) {
+    return sync::ServiceState{notice.outOfService, notice.message.vi, notice.message.en, notice.by};
+}
+
 }  // namespace kiosk::adapter

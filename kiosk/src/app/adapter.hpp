@@ -27,6 +27,7 @@ namespace kiosk::adapter {
 [[nodiscard]] Enrollment toModel(sync::Enrollment enrollment);
 [[nodiscard]] QueueFailure toModel(const sync::StoreError& error);
 [[nodiscard]] ScanTip toModel(hal::ScanHint hint);
+[[nodiscard]] ServiceNotice toModel(const sync::ServiceState& state);
 [[nodiscard]] GameDrawInfo toModel(const net::GameDraw& draw);
 /// The store's games and the member's tickets and undisplayed draws, from central's two answers.
 [[nodiscard]] GameOffer toModel(const net::GameList& games, const net::MemberGames& member);
@@ -46,6 +47,7 @@ template <typename T>
 [[nodiscard]] sync::NewClaim toStore(const NewClaim& claim);
 /// Kept before anything is printed, so staff can reprint it.
 [[nodiscard]] sync::IssuedVoucher toStore(const Voucher& voucher);
+[[nodiscard]] sync::ServiceState toStore(const ServiceNotice& notice);
 /// Without an idempotency key: the worker gives each confirmed code entry its own.
 [[nodiscard]] net::RedemptionRequest toNet(const RedeemRequest& request);
 

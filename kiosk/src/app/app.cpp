@@ -38,6 +38,7 @@ JourneyConfig journeyConfigOf(const KioskConfig& config, loyalty::StoreKeyring k
     journey.rewards = config.rewards;
     journey.staffPin = config.staffPin;
     journey.cameraAt = config.cameraAt;
+    journey.version = KIOSK_VERSION;
     return journey;
 }
 
@@ -99,6 +100,11 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
                                  store.error().message);
     }
     m_store = std::move(*store);
+    if (auto service = m_store->loadServiceState()) {
+        m_inbox->post(ServiceChanged{adapter::toModel(*service)});
+    } else {
+        spdlog::error("out-of-service state not read: {}", service.error().message);
+    }
 
     // Scans reach the UI thread as events in the one inbox, like every other answer.
     m_devices->scanner->setNotifier([scanner = m_devices->scanner.get(), inbox = m_inbox.get()] {
@@ -189,7 +195,9 @@ void App::connectCentral() {
             spdlog::error("{}; claims stay queued", s.lastError);
             refusalLogged = true;
         }
-        inbox->post(SyncChanged{s.online, s.outboxDepth, adapter::toModel(s.enrollment)});
+        inbox->post(SyncChanged{s.online, s.outboxDepth, adapter::toModel(s.enrollment), s.clockOffsetSeconds,
+                                s.lastRoundTripMs >= 0 ? std::optional(s.lastRoundTripMs) : std::nullopt,
+                                s.lastError});
     };
     // Parsed once: the validator keeps the document it accepted, which configChanged (next, on the same
     // sync thread, for that same document) posts to the UI thread.
@@ -214,6 +222,9 @@ void App::connectCentral() {
             inbox->post(std::move(**accepted));
             accepted->reset();
         }
+    };
+    events.command = [inbox, store = m_store.get()](const net::Command& command) {
+        return takeServiceCommand(command, *store, *inbox);
     };
     events.deviceHealth = [scanner = m_devices->scanner.get(), link] {
         return deviceHealth(*scanner, *link);
@@ -281,6 +292,10 @@ void App::applyCentralConfig(const CentralConfig& config) {
             }
             m_journey->setKeyring(std::move(*keyring));
         }
+    }
+    if (config.staff) {
+        m_staff = std::make_shared<const std::vector<StaffCredential>>(*config.staff);
+        m_journey->setStaffIssued(!config.staff->empty());
     }
 }
 
@@ -396,6 +411,10 @@ int App::run() {
         finishAutomationJob();
         if (updateWantsRestart()) {
             spdlog::info("the update agent switched versions: restarting");
+            break;
+        }
+        if (m_restartRequested) {
+            spdlog::info("staff asked for a restart");
             break;
         }
     }

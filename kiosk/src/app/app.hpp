@@ -14,6 +14,7 @@
 #include <string>
 
 #include "automation_server.hpp"
+#include "central_config.hpp"
 #include "config.hpp"
 #include "devices.hpp"
 #include "hal/clock.hpp"
@@ -72,6 +73,11 @@ class App {
     void carryOut(const DrawGame& c);
     void carryOut(const MarkDrawShown& c);
     void carryOut(const CallStaff& c);
+    void carryOut(const CheckStaffPin& c);
+    void carryOut(const RecordStaffAction& c);
+    void carryOut(const PrintTestPage& c);
+    void carryOut(const SetService& c);
+    void carryOut(const RestartApp& c);
     /// Reads what the maintenance screen shows (after acknowledging a refusal when T says so).
     template <typename T>
     void reportToStaff(const T& c);
@@ -119,7 +125,13 @@ class App {
     std::uint64_t m_framesDrawn = 0;
     double m_lastFrameMs = 0;
     double m_maxFrameMs = 0;
-    hal::MonotonicMs m_lastActiveMs = 0;  ///< last touch or non-Attract screen (for the quiet moment)
+    hal::MonotonicMs m_lastActiveMs = 0;
+    /// Central's staff (their Argon2id strings), replaced by each configuration; copied into PIN checks.
+    std::shared_ptr<const std::vector<StaffCredential>> m_staff =
+        std::make_shared<const std::vector<StaffCredential>>();
+    std::atomic<bool> m_restartRequested{
+        false};  ///< staff asked (set on the store worker after the audit)  ///< last touch or non-Attract
+                 ///< screen (for the quiet moment)
 };
 
 }  // namespace kiosk

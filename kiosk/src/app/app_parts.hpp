@@ -28,6 +28,11 @@ struct CentralLink {
 };
 
 inline constexpr loyalty::UnixSeconds kStaffCallReported = 10 * 60;
+class Inbox;
+
+/// Head office's `out_of_service` heartbeat command (docs/api.md): saved in the store, then shown
+/// (ServiceChanged in the inbox). False for any other command. Runs on the sync thread.
+bool takeServiceCommand(const net::Command& command, sync::LocalStore& store, Inbox& inbox);
 
 /// An automation command that needs several frames (tap, type): the taps still to inject.
 struct App::AutomationJob {

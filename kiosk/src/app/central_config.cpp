@@ -62,6 +62,27 @@ std::vector<std::pair<std::string, loyalty::PublicKey>> storeKeysOf(const json& 
     return keys;
 }
 
+std::vector<StaffCredential> staffOf(const json& list) {
+    constexpr std::size_t kMaxHash = 128;  // crypto_pwhash_STRBYTES, its terminating NUL included
+    std::vector<StaffCredential> staff;
+    for (const auto& s : list) {
+        if (!s.is_object()) {
+            continue;
+        }
+        const auto text = [&s](const char* name) {
+            const auto it = s.find(name);
+            return it != s.end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        StaffCredential member{text("staff_id"), text("name"), text("pin_hash")};
+        if (member.id.empty() || member.id.size() > 32 || member.name.empty() || member.name.size() > 64 ||
+            !member.pinHash.starts_with("$argon2id$") || member.pinHash.size() >= kMaxHash) {
+            continue;
+        }
+        staff.push_back(std::move(member));
+    }
+    return staff;
+}
+
 }  // namespace
 
 std::expected<CentralConfig, std::string> parseCentralConfig(const std::string& body) {
@@ -101,6 +122,12 @@ std::expected<CentralConfig, std::string> parseCentralConfig(const std::string& 
             return std::unexpected("store_keys is not a list");
         }
         parsed.storeKeys = storeKeysOf(config["store_keys"]);
+    }
+    if (config.contains("staff")) {
+        if (!config["staff"].is_array()) {
+            return std::unexpected("staff is not a list");
+        }
+        parsed.staff = staffOf(config["staff"]);
     }
     return parsed;
 }

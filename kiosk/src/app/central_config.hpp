@@ -15,6 +15,13 @@
 
 namespace kiosk {
 
+/// A staff member central issued a PIN to: the PIN only as crypto_pwhash_str's Argon2id string.
+struct StaffCredential {
+    std::string id;
+    std::string name;
+    std::string pinHash;
+};
+
 struct CentralConfig {
     std::optional<std::vector<Reward>> rewards;  ///< entries without an id, a positive cost or readable
                                                  ///< availability dates are left out
@@ -22,6 +29,9 @@ struct CentralConfig {
     std::optional<loyalty::TierRules> tierRules;  ///< each tier's benefits, for the tier card
     /// Store keys central vouches for (added to the configured ones); unreadable entries are left out.
     std::optional<std::vector<std::pair<std::string, loyalty::PublicKey>>> storeKeys;
+    /// The active staff members (a revoked one is no longer listed); entries without an id, a name or an
+    /// Argon2id string are left out. nullopt: a central without staff PINs (nothing changes).
+    std::optional<std::vector<StaffCredential>> staff;
 };
 
 /// Error: why this kiosk cannot use the document. A refused document never replaces the last good one

@@ -2,6 +2,8 @@
 // the core's vocabulary (adapter.hpp), posted to the inbox.
 #include <spdlog/spdlog.h>
 
+#include <sodium.h>
+
 #include "adapter.hpp"
 #include "app_parts.hpp"
 #include "hal/bitmap.hpp"
@@ -211,6 +213,7 @@ void App::reportToStaff(const T& c) {
                 report.vouchers.push_back(adapter::toModel(voucher));
             }
             report.outboxDepth = *depth;
+            report.staffActionsUnsent = store->unsentStaffActionCount().value_or(0);
             const auto camera = scanner->cameraHealth();
             report.cameraProblem = camera.healthy() ? "" : camera.lastError;
             event.report = std::move(report);
@@ -296,6 +299,87 @@ void App::carryOut(const CallStaff& c) {
     spdlog::info("a shopper called staff");
     m_central->sync->heartbeatNow([inbox, session = c.session](bool answered) {
         inbox->post(StaffCalled{session, answered});
+    });
+}
+
+// ---- staff maintenance (issue 13) --------------------------------------------------------------------
+
+bool takeServiceCommand(const net::Command& command, sync::LocalStore& store, Inbox& inbox) {
+    if (command.type != "out_of_service") {
+        return false;
+    }
+    const ServiceNotice notice{
+        command.field("on") == "true",
+        {command.field("message_vi").substr(0, 200), command.field("message_en").substr(0, 200)},
+        "central"};
+    // Saved first: a kiosk restarted offline keeps head office's decision.
+    if (auto saved = store.saveServiceState(adapter::toStore(notice)); !saved) {
+        spdlog::error("out_of_service from central not saved: {}", saved.error().message);
+    }
+    inbox.post(ServiceChanged{notice});
+    return true;
+}
+
+void App::carryOut(const CheckStaffPin& c) {
+    Inbox* inbox = m_inbox.get();
+    m_storeWorker->post([inbox, staff = m_staff, c] {
+        StaffPinChecked event{c.session, std::nullopt};
+        // Argon2id (crypto_pwhash_str_verify): ~0.1 s and 64 MiB per member, so never on the UI thread.
+        for (const auto& member : *staff) {
+            if (crypto_pwhash_str_verify(member.pinHash.c_str(), c.pin.data(), c.pin.size()) == 0) {
+                event.staff = StaffMember{member.id, member.name};
+                break;
+            }
+        }
+        inbox->post(std::move(event));
+    });
+}
+
+void App::carryOut(const RecordStaffAction& c) {
+    sync::LocalStore* store = m_store.get();
+    CentralLink* central = m_central.get();
+    const loyalty::UnixSeconds at = central->sync ? central->sync->centralNow() : now().wall;
+    m_storeWorker->post([store, central, at, c] {
+        const sync::StaffAction action{0, net::newIdempotencyKey(), c.staffId, c.action, c.detail, at};
+        if (auto recorded = store->recordStaffAction(action); !recorded) {
+            spdlog::error("staff action {} by {} not recorded: {}", c.action, c.staffId,
+                          recorded.error().message);
+            return;
+        }
+        spdlog::info("staff {}: {} {}", c.staffId, c.action, c.detail);
+        if (central->sync) {
+            central->sync->sendStaffLogNow();
+        }
+    });
+}
+
+void App::carryOut(const PrintTestPage& c) {
+    Inbox* inbox = m_inbox.get();
+    hal::ReceiptPrinter* printer = m_devices->printer.get();
+    hal::TextRaster* text = m_devices->ticketText.get();
+    const hal::Bitmap* logo = m_devices->ticketLogo.get();
+    m_printerWorker->post([inbox, printer, text, logo, session = c.session,
+                           ticket = m_tickets->testPage(c.staffName, KIOSK_VERSION, now().wall)] {
+        inbox->post(Printed{session, printTicket(printer, text, logo, ticket, "test page")});
+    });
+}
+
+void App::carryOut(const SetService& c) {
+    Inbox* inbox = m_inbox.get();
+    sync::LocalStore* store = m_store.get();
+    m_storeWorker->post([inbox, store, c] {
+        if (auto saved = store->saveServiceState(adapter::toStore(c.notice)); !saved) {
+            spdlog::error("out-of-service state not saved: {}", saved.error().message);
+        }
+        inbox->post(ServiceChanged{c.notice});
+    });
+}
+
+void App::carryOut(const RestartApp& /*c*/) {
+    // After the store worker wrote what was queued before it (the staff action naming the restart).
+    m_storeWorker->post([this] {
+        m_restartRequested = true;
+        m_host->wake();
     });
 }
 

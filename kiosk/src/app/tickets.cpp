@@ -54,4 +54,14 @@ hal::ConsentTicket TicketWriter::consent(const ConsentSlip& slip) const {
     return t;
 }
 
+hal::TestTicket TicketWriter::testPage(const std::string& staffName, const std::string& version,
+                                       loyalty::UnixSeconds at) const {
+    hal::TestTicket t;
+    t.title = m_vi.text("paper.test_title");
+    t.lines = {m_vi.text("ticket.test_staff", {{"name", staffName}, {"version", version}}),
+               m_vi.text("ticket.test_text")};
+    t.storeLine = storeLine(m_vi, at);
+    return t;
+}
+
 }  // namespace kiosk

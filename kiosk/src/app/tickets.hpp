@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hal/consent_ticket.hpp"
+#include "hal/test_ticket.hpp"
 #include "hal/voucher_ticket.hpp"
 #include "kiosk/model.hpp"
 #include "ui/strings.hpp"
@@ -19,6 +20,9 @@ class TicketWriter {
 
     [[nodiscard]] hal::VoucherTicket voucher(const VoucherSlip& slip) const;
     [[nodiscard]] hal::ConsentTicket consent(const ConsentSlip& slip) const;
+    /// The maintenance test page, in Vietnamese (the shop's language), naming who asked for it.
+    [[nodiscard]] hal::TestTicket testPage(const std::string& staffName, const std::string& version,
+                                           loyalty::UnixSeconds at) const;
 
   private:
     [[nodiscard]] const ui::Strings& strings(const std::string& language) const;

@@ -34,6 +34,16 @@ void StepContext::lockStaff() {
     m_wipe = true;
 }
 
+void recordStaffAction(StepContext& ctx, std::string action, std::string detail) {
+    if (const auto& staff = ctx.session().staff) {
+        ctx.emit(RecordStaffAction{staff->id, std::move(action), std::move(detail)});
+    }
+}
+
+std::string printerProblemText(const StepContext& ctx, const std::string& problem) {
+    return ctx.trCode("staff.printer_problem.", problem, "staff.printer_problem.other");
+}
+
 void StepContext::setMessage(std::string key, TextArgs args) {
     m_session.messageKey = std::move(key);
     m_session.messageArgs = std::move(args);

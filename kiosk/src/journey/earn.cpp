@@ -84,7 +84,7 @@ void takeReceipt(StepContext& ctx, const std::string& text, bool onAttract) {
 class AttractStep final : public Step {
   public:
     void intent(StepContext& ctx, const Intent& intent) override {
-        if (intent == Intent{Action::Start}) {
+        if (intent == Intent{Action::Start} && !ctx.service().outOfService) {
             ctx.go(StepId::Scan);
         }
     }
@@ -96,6 +96,10 @@ class AttractStep final : public Step {
     [[nodiscard]] bool wantsCamera() const override { return true; }
     void present(const StepContext& ctx, ui::View& v) const override {
         v.screen = ui::ScreenId::Attract;
+        if (ctx.service().outOfService) {
+            presentOutOfService(ctx, v);
+            return;
+        }
         v.title = ctx.tr("attract.title");
         v.lines.push_back({ctx.tr("attract.offer"), ui::TextLine::Style::Big});
         v.lines.push_back({ctx.tr("attract.hold." + ctx.config().cameraAt), ui::TextLine::Style::Body});
@@ -124,9 +128,24 @@ class AttractStep final : public Step {
         v.cameraPreview = false;
         v.controls.push_back(
             {encodeIntent(Action::Start), ctx.tr("attract.start"), ui::Control::Kind::Button, true, true});
-        if (!ctx.config().staffPin.empty()) {
+        addStaffCorner(ctx, v);
+    }
+
+  private:
+    static void addStaffCorner(const StepContext& ctx, ui::View& v) {
+        if (ctx.staffMode()) {
             v.controls.push_back({encodeIntent(Action::Staff), "", ui::Control::Kind::Hidden});
         }
+    }
+    /// Head office's or the staff's message (the kiosk's own words when they gave none); no start
+    /// button, no scanning; staff can still open maintenance.
+    static void presentOutOfService(const StepContext& ctx, ui::View& v) {
+        v.title = ctx.tr("attract.out_of_service_title");
+        const std::string& message = ctx.in(ctx.service().message);
+        v.lines.push_back({message.empty() ? ctx.tr("attract.out_of_service") : message,
+                           ui::TextLine::Style::Big, ui::Tone::Warning});
+        v.cameraPreview = false;
+        addStaffCorner(ctx, v);
     }
 };
 

@@ -7,7 +7,7 @@
 namespace kiosk {
 namespace {
 
-constexpr std::array<std::pair<Action, std::string_view>, 19> kActions{{
+constexpr std::array<std::pair<Action, std::string_view>, 24> kActions{{
     {Action::Start, "start"},
     {Action::Back, "back"},
     {Action::Ok, "ok"},
@@ -27,6 +27,11 @@ constexpr std::array<std::pair<Action, std::string_view>, 19> kActions{{
     {Action::Access, "access"},
     {Action::Clear, "key:clear"},
     {Action::CallStaff, "call_staff"},
+    {Action::TestPrint, "staff:test_print"},
+    {Action::ToggleService, "staff:service"},
+    {Action::PaperChange, "staff:paper"},
+    {Action::PaperDone, "staff:paper_done"},
+    {Action::Restart, "staff:restart"},
 }};
 
 constexpr std::string_view kDigit = "key:";

@@ -44,6 +44,9 @@ std::vector<Command> Journey::takeCommands() {
 }
 
 bool Journey::wantsCamera() const {
+    if (m_step == StepId::Attract && m_ctx.service().outOfService) {
+        return false;  // no journey starts on a kiosk out of service
+    }
     return current().wantsCamera();
 }
 
@@ -135,6 +138,11 @@ void Journey::setCampaign(const loyalty::Campaign& campaign, Now now) {
     m_ctx.m_config.campaign = campaign;
     // Central refuses a receipt older than its window: the kiosk says so before asking for the phone.
     m_ctx.m_config.verifyPolicy.maxAge = campaign.receiptWindow();
+    rebuild();
+}
+
+void Journey::setStaffIssued(bool issued) {
+    m_ctx.m_staffIssued = issued;
     rebuild();
 }
 
@@ -231,7 +239,7 @@ void Journey::onEvent(const Event& event, Now now) {
     m_ctx.m_now = now;
     if (std::holds_alternative<CodeScanned>(event)) {
         // A scan is the shopper's input, like a touch: only the step on screen takes it.
-        if (current().wantsCamera()) {
+        if (wantsCamera()) {
             current().event(m_ctx, event);
         }
     } else if (const auto* sync = std::get_if<SyncChanged>(&event)) {
@@ -241,6 +249,14 @@ void Journey::onEvent(const Event& event, Now now) {
         m_ctx.m_sync.online = sync->online;
         m_ctx.m_sync.outboxDepth = sync->outboxDepth;
         m_ctx.m_sync.enrollment = sync->enrollment;
+        m_ctx.m_sync.clockOffsetSeconds = sync->clockOffsetSeconds;
+        m_ctx.m_sync.roundTripMs = sync->roundTripMs;
+        m_ctx.m_sync.lastError = sync->lastError;
+    } else if (const auto* service = std::get_if<ServiceChanged>(&event)) {
+        m_ctx.m_service = service->notice;  // a shopper already in a journey finishes it
+        for (auto& [id, step] : m_steps) {
+            step->event(m_ctx, event);
+        }
     } else {
         if (std::holds_alternative<ClaimSettled>(event)) {
             m_ctx.m_sync.lastSync = now.wall;

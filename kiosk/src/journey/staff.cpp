@@ -15,6 +15,12 @@ constexpr std::size_t kStaffRows = 2;
 class StaffPinStep final : public Step {
   public:
     void intent(StepContext& ctx, const Intent& intent) override {
+        if (m_checking) {
+            if (intent == Intent{Action::Back}) {
+                ctx.wipe();
+            }
+            return;
+        }
         if (typeKey(ctx, intent, kStaffPinMaxDigits)) {
             return;
         }
@@ -24,7 +30,22 @@ class StaffPinStep final : public Step {
             ctx.wipe();
         }
     }
+    void event(StepContext& ctx, const Event& event) override {
+        if (const auto* checked = std::get_if<StaffPinChecked>(&event); checked != nullptr && m_checking) {
+            m_checking = false;
+            if (checked->staff) {
+                open(ctx, *checked->staff);
+            } else {
+                wrong(ctx);
+            }
+        }
+    }
     void present(const StepContext& ctx, ui::View& v) const override {
+        if (m_checking) {
+            presentWorking(ctx, v, "staff.checking_pin");
+            v.controls.push_back({encodeIntent(Action::Back), ctx.tr("common.back")});
+            return;
+        }
         const std::string& digits = ctx.session().digits;
         v.screen = ui::ScreenId::StaffPin;
         v.title = ctx.tr("staff.pin_title");
@@ -39,23 +60,38 @@ class StaffPinStep final : public Step {
         if (digits.size() < kStaffPinMinDigits) {
             return;
         }
-        const bool right = digits == ctx.config().staffPin;
-        digits.clear();
-        if (!right) {
-            if (++m_wrongPins >= kStaffPinTries) {
-                ctx.lockStaff();
-                return;
-            }
-            ctx.setMessage("staff.error.wrong_pin");
+        const std::string pin = std::exchange(digits, {});
+        if (!ctx.config().staffPin.empty() && pin == ctx.config().staffPin) {
+            open(ctx, StaffMember{kKioskPinStaffId, ctx.tr("staff.kiosk_pin_name")});
+        } else if (ctx.staffIssued()) {
+            // Central's PINs are Argon2id strings: checked off the UI thread (about 0.1 s each).
+            m_checking = true;
+            ctx.setMessage("");
+            ctx.emit(CheckStaffPin{ctx.sessionId(), pin});
+        } else {
+            wrong(ctx);
+        }
+    }
+
+    void wrong(StepContext& ctx) {
+        if (++m_wrongPins >= kStaffPinTries) {
+            ctx.lockStaff();
             return;
         }
+        ctx.setMessage("staff.error.wrong_pin");
+    }
+
+    static void open(StepContext& ctx, StaffMember staff) {
         ctx.setMessage("");
+        ctx.session().staff = std::move(staff);
+        recordStaffAction(ctx, "maintenance_opened");
         ctx.emit(LoadStaffReport{ctx.sessionId()});
         ctx.emit(CheckPrinter{ctx.sessionId()});
         ctx.go(StepId::Maintenance);
     }
 
     int m_wrongPins = 0;
+    bool m_checking = false;  ///< a PIN is being checked against central's staff
 };
 
 class MaintenanceStep final : public Step {
@@ -65,6 +101,18 @@ class MaintenanceStep final : public Step {
     void intent(StepContext& ctx, const Intent& intent) override {
         if (intent == Intent{Action::Back}) {
             ctx.wipe();
+        } else if (intent == Intent{Action::TestPrint} && m_job == Job::None) {
+            m_job = Job::CheckingForTest;
+            setNotice("working.printer", ui::Tone::Normal);
+            ctx.emit(CheckPrinter{ctx.sessionId()});
+        } else if (intent == Intent{Action::ToggleService}) {
+            toggleService(ctx);
+        } else if (intent == Intent{Action::PaperChange} && m_job == Job::None) {
+            ctx.go(StepId::PaperChange);
+        } else if (intent == Intent{Action::Restart}) {
+            recordStaffAction(ctx, "restart_app");
+            ctx.emit(RestartApp{});
+            setNotice("staff.restarting", ui::Tone::Normal);
         } else if (const auto* ack = std::get_if<Acknowledge>(&intent)) {
             ctx.emit(AcknowledgeRefusal{ctx.sessionId(), ack->refusalId});
         } else if (const auto* reprint = std::get_if<Reprint>(&intent);
@@ -84,17 +132,8 @@ class MaintenanceStep final : public Step {
         }
         if (const auto* checked = std::get_if<PrinterChecked>(&event)) {
             onPrinter(ctx, checked->problem);
-        } else if (const auto* printed = std::get_if<Printed>(&event);
-                   printed != nullptr && m_job == Job::Reprinting) {
-            m_job = Job::None;
-            m_printerProblem = printed->problem;
-            if (printed->problem.empty()) {
-                setNotice("staff.reprinted", ui::Tone::Good, {{"code", m_reprintCode}});
-            } else {
-                setNotice("staff.reprint_failed", ui::Tone::Error,
-                          {{"code", m_reprintCode}, {"problem", printerProblemText(ctx, printed->problem)}});
-            }
-            ctx.emit(LoadStaffReport{ctx.sessionId()});  // the printed flag changed
+        } else if (const auto* printed = std::get_if<Printed>(&event)) {
+            onPrinted(ctx, printed->problem);
         } else if (const auto* loaded = std::get_if<StaffReportLoaded>(&event)) {
             m_reportFailed = !loaded->report.has_value();
             if (loaded->report) {
@@ -106,6 +145,7 @@ class MaintenanceStep final : public Step {
     void present(const StepContext& ctx, ui::View& v) const override {
         v.screen = ui::ScreenId::Maintenance;
         v.title = ctx.tr("staff.title");
+        addKiosk(ctx, v);
         addDevices(ctx, v);
         addRefusals(ctx, v);
         addVouchers(ctx, v);
@@ -117,10 +157,68 @@ class MaintenanceStep final : public Step {
     }
 
   private:
-    enum class Job { None, CheckingPrinter, Reprinting };
+    enum class Job { None, CheckingPrinter, Reprinting, CheckingForTest, TestPrinting };
 
-    static std::string printerProblemText(const StepContext& ctx, const std::string& problem) {
-        return ctx.trCode("staff.printer_problem.", problem, "staff.printer_problem.other");
+    /// A print this screen started came out (problem empty) or failed.
+    void onPrinted(StepContext& ctx, const std::string& problem) {
+        const Job job = std::exchange(m_job, Job::None);
+        if (job != Job::TestPrinting && job != Job::Reprinting) {
+            m_job = job;  // not ours
+            return;
+        }
+        m_printerProblem = problem;
+        if (job == Job::TestPrinting) {
+            testPrinted(ctx, problem);
+            return;
+        }
+        recordStaffAction(ctx, "reprint", m_reprintCode + (problem.empty() ? "" : ": " + problem));
+        if (problem.empty()) {
+            setNotice("staff.reprinted", ui::Tone::Good, {{"code", m_reprintCode}});
+        } else {
+            setNotice("staff.reprint_failed", ui::Tone::Error,
+                      {{"code", m_reprintCode}, {"problem", printerProblemText(ctx, problem)}});
+        }
+        ctx.emit(LoadStaffReport{ctx.sessionId()});  // the printed flag changed
+    }
+
+    void toggleService(StepContext& ctx) {
+        const bool on = !ctx.service().outOfService;
+        const std::string staffId = ctx.session().staff ? ctx.session().staff->id : "";
+        ctx.emit(SetService{ServiceNotice{on, {}, staffId}});
+        recordStaffAction(ctx, on ? "out_of_service_on" : "out_of_service_off");
+        setNotice(on ? "staff.service_off_done" : "staff.service_on_done", ui::Tone::Good);
+    }
+
+    void testPrinted(StepContext& ctx, const std::string& problem) {
+        recordStaffAction(ctx, "test_print", problem.empty() ? "ok" : problem);
+        if (problem.empty()) {
+            setNotice("staff.test_printed", ui::Tone::Good);
+        } else {
+            setNotice("staff.test_print_failed", ui::Tone::Error,
+                      {{"problem", printerProblemText(ctx, problem)}});
+        }
+    }
+
+    /// Who is here, what runs, whether shoppers may start, and the staff's tools.
+    void addKiosk(const StepContext& ctx, ui::View& v) const {
+        const auto& staff = ctx.session().staff;
+        v.lines.push_back({ctx.tr("staff.who", {{"name", staff ? staff->name : "—"},
+                                                {"id", staff ? staff->id : "—"},
+                                                {"version", ctx.config().version}}),
+                           ui::TextLine::Style::Body});
+        const ServiceNotice& service = ctx.service();
+        v.lines.push_back({service.outOfService ? ctx.tr("staff.out_of_service", {{"by", service.by}})
+                                                : ctx.tr("staff.in_service"),
+                           ui::TextLine::Style::Body,
+                           service.outOfService ? ui::Tone::Warning : ui::Tone::Good});
+        const bool idle = m_job == Job::None;
+        v.controls.push_back(
+            {encodeIntent(Action::TestPrint), ctx.tr("staff.test_print"), ui::Control::Kind::Button, idle});
+        v.controls.push_back({encodeIntent(Action::PaperChange), ctx.tr("staff.paper_change"),
+                              ui::Control::Kind::Button, idle});
+        v.controls.push_back({encodeIntent(Action::ToggleService),
+                              ctx.tr(service.outOfService ? "staff.service_on" : "staff.service_off")});
+        v.controls.push_back({encodeIntent(Action::Restart), ctx.tr("staff.restart")});
     }
 
     void setNotice(std::string key, ui::Tone tone, TextArgs args = {}) {
@@ -131,6 +229,17 @@ class MaintenanceStep final : public Step {
 
     void onPrinter(StepContext& ctx, const std::string& problem) {
         m_printerProblem = problem;
+        if (m_job == Job::CheckingForTest) {
+            m_job = problem.empty() ? Job::TestPrinting : Job::None;
+            if (!problem.empty()) {
+                testPrinted(ctx, problem);
+                return;
+            }
+            setNotice("working.printing", ui::Tone::Normal);
+            const auto& staff = ctx.session().staff;
+            ctx.emit(PrintTestPage{ctx.sessionId(), staff ? staff->name : ""});
+            return;
+        }
         if (m_job != Job::CheckingPrinter) {
             return;
         }
@@ -191,6 +300,17 @@ class MaintenanceStep final : public Step {
              refused       ? ui::Tone::Error
              : sync.online ? ui::Tone::Normal
                            : ui::Tone::Warning});
+        // Only what the sync worker measured: the last answered call and central's clock against ours.
+        v.lines.push_back(
+            {ctx.tr(
+                 "staff.network",
+                 {{"round_trip", sync.roundTripMs ? ctx.number(*sync.roundTripMs) : "—"},
+                  {"offset", (sync.clockOffsetSeconds > 0 ? "+" : "") + ctx.number(sync.clockOffsetSeconds)},
+                  {"actions", ctx.number(report != nullptr ? report->staffActionsUnsent : 0)}}),
+             ui::TextLine::Style::Small});
+        if (!sync.lastError.empty()) {
+            v.lines.push_back({sync.lastError, ui::TextLine::Style::Small, ui::Tone::Warning});
+        }
         if (m_reportFailed) {
             v.lines.push_back({ctx.tr("staff.store_failed"), ui::TextLine::Style::Body, ui::Tone::Error});
         }

@@ -14,6 +14,7 @@ std::unique_ptr<Step> makeOtpStep();
 std::unique_ptr<Step> makeVoucherStep();
 std::unique_ptr<Step> makeStaffPinStep();
 std::unique_ptr<Step> makeMaintenanceStep();
+std::unique_ptr<Step> makePaperChangeStep();
 std::unique_ptr<Step> makeGameStep();
 
 std::map<StepId, std::unique_ptr<Step>> makeSteps() {
@@ -29,6 +30,7 @@ std::map<StepId, std::unique_ptr<Step>> makeSteps() {
     steps.emplace(StepId::Voucher, makeVoucherStep());
     steps.emplace(StepId::StaffPin, makeStaffPinStep());
     steps.emplace(StepId::Maintenance, makeMaintenanceStep());
+    steps.emplace(StepId::PaperChange, makePaperChangeStep());
     steps.emplace(StepId::Game, makeGameStep());
     return steps;
 }

@@ -68,6 +68,7 @@ void Link::publish(std::optional<std::int64_t> outboxDepth,
         const bool same =
             m_status.online == m_published.online && m_status.outboxDepth == m_published.outboxDepth &&
             m_status.clockOffsetSeconds == m_published.clockOffsetSeconds &&
+            m_status.lastRoundTripMs == m_published.lastRoundTripMs &&
             m_status.lastError == m_published.lastError && m_status.enrollment == m_published.enrollment;
         m_published = m_status;
         if (same) return;
@@ -78,8 +79,12 @@ void Link::publish(std::optional<std::int64_t> outboxDepth,
 
 void Link::learnOffset(const net::Answer& answer, std::chrono::milliseconds sentAt,
                        loyalty::UnixSeconds sentWall) {
-    if (!answer.serverTime) return;
     const auto roundTrip = monotonicNow() - sentAt;
+    {
+        std::lock_guard lock(m_mutex);
+        m_status.lastRoundTripMs = roundTrip.count();
+    }
+    if (!answer.serverTime) return;
     if (roundTrip > kMaxOffsetRoundTrip) return;
     // Central stamped its time somewhere during the round trip; its middle is the best local estimate.
     const auto localMid = sentWall + std::chrono::duration_cast<std::chrono::seconds>(roundTrip / 2).count();

@@ -6,7 +6,7 @@ namespace kiosk::sync {
 namespace {
 
 // Schema migrations, applied in order; PRAGMA user_version records how many ran.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
     CREATE TABLE outbox(
         seq                INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -59,6 +59,22 @@ constexpr std::array<const char*, 2> kMigrations = {
         terms_en    TEXT NOT NULL,
         printed     INTEGER NOT NULL DEFAULT 0 CHECK (printed IN (0, 1)));
     )sql",
+    // 3: staff actions until central has them, and the out-of-service state (issue 13).
+    R"sql(
+    CREATE TABLE staff_actions(
+        seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+        key      TEXT NOT NULL UNIQUE,
+        staff_id TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        detail   TEXT NOT NULL,
+        at       INTEGER NOT NULL);
+    CREATE TABLE service_state(
+        id             INTEGER PRIMARY KEY CHECK (id = 1),
+        out_of_service INTEGER NOT NULL CHECK (out_of_service IN (0, 1)),
+        message_vi     TEXT NOT NULL,
+        message_en     TEXT NOT NULL,
+        set_by         TEXT NOT NULL);
+    )sql",
 };
 
 }  // namespace
@@ -77,6 +93,7 @@ LocalStore::LocalStore(std::unique_ptr<Database> database)
       VoucherArchive(*database),
       ConfigCache(*database),
       SyncState(*database),
+      StaffLog(*database),
       m_database(std::move(database)) {}
 
 }  // namespace kiosk::sync

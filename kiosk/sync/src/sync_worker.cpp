@@ -5,6 +5,7 @@
 #include "jobs/heartbeat.hpp"
 #include "jobs/outbox_pusher.hpp"
 #include "jobs/pruner.hpp"
+#include "jobs/staff_log_pusher.hpp"
 #include "jobs/updater.hpp"
 #include "link.hpp"
 
@@ -87,13 +88,13 @@ SyncWorker::SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock&
                                       if (agent->offer(offer)) m_scheduler.nudge(*agent);
                                   });
     }
-    heartbeat->subscribe([this](const std::string& command) {
-        if (command != "resync") return false;
+    heartbeat->subscribe([this](const net::Command& command) {
+        if (command.type != "resync") return false;
         m_scheduler.nudge(*m_pusher);
         return true;
     });
-    heartbeat->subscribe([this](const std::string& command) {
-        if (command != "reload_config") return false;
+    heartbeat->subscribe([this](const net::Command& command) {
+        if (command.type != "reload_config") return false;
         m_scheduler.nudge(*m_configPuller);
         return true;
     });
@@ -108,6 +109,9 @@ SyncWorker::SyncWorker(LocalStore& store, net::CentralClient client, hal::Clock&
     m_jobs.push_back(std::move(puller));
     m_jobs.push_back(std::move(heartbeat));
     m_jobs.push_back(std::make_unique<Pruner>(*m_link, store, options.keepSettled));
+    auto staffLog = std::make_unique<StaffLogPusher>(*m_link, store);
+    m_staffLog = staffLog.get();
+    m_jobs.push_back(std::move(staffLog));
     if (updater) m_jobs.push_back(std::move(updater));
     for (auto& job : m_jobs) m_scheduler.add(*job);
 }
@@ -126,6 +130,10 @@ void SyncWorker::stop() {
 
 void SyncWorker::syncNow() {
     m_scheduler.nudge(*m_pusher);
+}
+
+void SyncWorker::sendStaffLogNow() {
+    m_scheduler.nudge(*m_staffLog);
 }
 
 void SyncWorker::reloadConfigNow() {

@@ -238,8 +238,29 @@ struct GameList;
 struct MemberGames;
 struct DrawAnswer;
 
+/// One command of a heartbeat answer: central sends a name ("resync") or an object with a "type" and
+/// fields ({"type": "out_of_service", "on": true, "message_vi": "…"}); string and boolean fields are
+/// kept as text ("true"/"false"), others are dropped.
+struct Command {
+    std::string type;
+    std::map<std::string, std::string> fields;
+    [[nodiscard]] std::string field(const std::string& name) const {
+        const auto it = fields.find(name);
+        return it == fields.end() ? std::string() : it->second;
+    }
+};
+
+/// One staff action of the maintenance mode, reported once (central keeps one per kiosk and key).
+struct StaffActionReport {
+    std::string key;              ///< the kiosk's own id of the action (1-64 of A-Z a-z 0-9 - _)
+    std::string staffId;          ///< who did it
+    std::string action;           ///< "test_print", "out_of_service_on", … (1-32 of a-z _)
+    std::string detail;           ///< at most 200 characters
+    loyalty::UnixSeconds at = 0;  ///< central's time as the kiosk knew it
+};
+
 struct HeartbeatAnswer : Answer {
-    std::vector<std::string> commands;  ///< e.g. "resync", "reload_config"; unknown ones are kept for logs
+    std::vector<Command> commands;      ///< e.g. "resync", "reload_config"; unknown ones are kept for logs
     std::optional<UpdateOffer> update;  ///< null/absent: nothing to install
 };
 
@@ -290,6 +311,9 @@ class CentralClient {
 
     /// POST /v1/kiosks/{id}/heartbeat
     [[nodiscard]] Result<HeartbeatAnswer> heartbeat(const Heartbeat& beat);
+
+    /// POST /v1/kiosks/{id}/staff-actions — 1-100 staff actions; resending a key stores nothing twice.
+    [[nodiscard]] Result<Answer> reportStaffActions(const std::vector<StaffActionReport>& actions);
 
     // Promo games (games_calls.cpp; include network/games.hpp). Central decides every outcome.
     /// GET /v1/games — the games playable at this kiosk's store now.

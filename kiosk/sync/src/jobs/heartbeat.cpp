@@ -78,13 +78,13 @@ Next Heartbeat::run() {
     return Next::after(m_interval);
 }
 
-void Heartbeat::publish(const std::vector<std::string>& commands) {
+void Heartbeat::publish(const std::vector<net::Command>& commands) {
     for (const auto& command : commands) {
         bool known = false;
         // Every subscriber hears every command: a future agent may act on one the worker also carries out.
         for (const auto& subscriber : m_subscribers)
             if (subscriber(command)) known = true;
-        if (!known) m_unknownCommands.push_back(command);
+        if (!known) m_unknownCommands.push_back(command.type);
     }
     if (!m_unknownCommands.empty())
         spdlog::warn("heartbeat: unknown command(s) {} from central, acknowledged as unknown",

@@ -25,7 +25,7 @@ class Outbox;
 class Heartbeat final : public Job {
   public:
     /// Returns true when it carries the command out. Runs on the sync thread.
-    using Subscriber = std::function<bool(const std::string& command)>;
+    using Subscriber = std::function<bool(const net::Command& command)>;
     using Health = std::function<std::map<std::string, std::string>()>;
     using UpdateReporter = std::function<std::optional<net::UpdateReport>()>;
     using OfferTaker = std::function<void(const net::UpdateOffer& offer)>;
@@ -48,7 +48,7 @@ class Heartbeat final : public Job {
     [[nodiscard]] Next run() override;
 
   private:
-    void publish(const std::vector<std::string>& commands);
+    void publish(const std::vector<net::Command>& commands);
 
     Link& m_link;
     Outbox& m_outbox;

@@ -1,10 +1,11 @@
 #pragma once
-// The kiosk's own SQLite file: five parts over one shared connection (Database) —
+// The kiosk's own SQLite file: six parts over one shared connection (Database) —
 //   Outbox          accepted receipts until central settles them
 //   RefusalAudit    claims central refused, for staff
 //   VoucherArchive  vouchers issued here, for staff to reprint
 //   ConfigCache     the last good configuration
 //   SyncState       small sync state (learned clock offset)
+//   StaffLog        staff actions until central has them, the out-of-service state
 // LocalStore opens the file, applies the schema migrations and is all five: the kiosk calls
 // `store.enqueue(…)` as it always did, while code that needs one concern takes only that part (the
 // sync worker's outbox pusher takes an Outbox&).
@@ -25,6 +26,7 @@
 #include "kiosk/sync/database.hpp"
 #include "kiosk/sync/outbox.hpp"
 #include "kiosk/sync/refusal_audit.hpp"
+#include "kiosk/sync/staff_log.hpp"
 #include "kiosk/sync/sync_state.hpp"
 #include "kiosk/sync/voucher_archive.hpp"
 
@@ -34,7 +36,8 @@ class LocalStore : public Outbox,
                    public RefusalAudit,
                    public VoucherArchive,
                    public ConfigCache,
-                   public SyncState {
+                   public SyncState,
+                   public StaffLog {
   public:
     /// Opens or creates the store (and its folder), applies pending schema migrations.
     [[nodiscard]] static StoreResult<std::unique_ptr<LocalStore>> open(const std::filesystem::path& file);

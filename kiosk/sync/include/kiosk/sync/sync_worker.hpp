@@ -19,6 +19,7 @@
 //   dropped connection, a kill or a power cut is asked for again and given again.
 // - Settled entries older than SyncOptions::keepSettled are deleted in steps of a few hundred rows;
 //   pending entries and refusals staff have not acknowledged never are.
+// - Staff actions (StaffLog) are sent by their own job, deleted locally once central answered.
 // - Time (backoff, intervals, offset learning) reads the hal::Clock given, never the system clock, so
 //   tests can move it; after moving a manual clock call syncNow() or wait ≤ 1 s for the worker to see it.
 
@@ -76,6 +77,7 @@ struct SyncStatus {
     bool online = false;  ///< the last call reached central and got an answer (never while not enrolled)
     std::int64_t outboxDepth = 0;         ///< pending claims
     std::int64_t clockOffsetSeconds = 0;  ///< central time minus kiosk time
+    std::int64_t lastRoundTripMs = -1;    ///< the last answered call's round trip; -1: none yet
     std::string lastError;                ///< empty when the last exchange succeeded
     Enrollment enrollment = Enrollment::NotNeeded;
 };
@@ -101,13 +103,14 @@ struct SyncEvents {
     /// "resync", "reload_config"); return true when the kiosk carries it out. A command nobody carries
     /// out is logged and acknowledged as unknown in the next heartbeat's health
     /// ("unknown_commands": "a,b"), never dropped silently. Runs on the sync thread.
-    std::function<bool(const std::string& command)> command;
+    std::function<bool(const net::Command& command)> command;
 };
 
 class Link;
 class OutboxPusher;
 class ConfigPuller;
 class Heartbeat;
+class StaffLogPusher;
 
 class SyncWorker {
   public:
@@ -130,6 +133,8 @@ class SyncWorker {
     /// `answered(true)` on the sync thread once central answered it, `answered(false)` when it failed or
     /// cannot be sent at all (not enrolled). Used for the shopper's call for staff.
     void heartbeatNow(std::function<void(bool answered)> answered);
+    /// Send the staff actions recorded in the store now (after each one is recorded).
+    void sendStaffLogNow();
 
     [[nodiscard]] SyncStatus status() const;
 
@@ -143,6 +148,7 @@ class SyncWorker {
     OutboxPusher* m_pusher = nullptr;          ///< nudged by syncNow() and on reconnect
     ConfigPuller* m_configPuller = nullptr;    ///< nudged by reloadConfigNow()
     Heartbeat* m_heartbeat = nullptr;          ///< nudged when the update agent has news
+    StaffLogPusher* m_staffLog = nullptr;      ///< nudged by sendStaffLogNow()
     Scheduler m_scheduler;                     ///< last: its thread stops before the jobs go
 };
 
