@@ -61,7 +61,7 @@ class CommitQueueTest : public central_test::BackendTest {
         return tags;
     }
 
-    central_test::TempDir m_dir;
+    TempDir m_dir;
     loyalty::SystemClock m_clock;
     std::unique_ptr<central::Database> m_db;
 };

@@ -248,10 +248,13 @@ TEST(LocalStore, ASchemaOneFileGainsTheVoucherTableAndKeepsItsOutbox) {
         ASSERT_TRUE(store);
         key = store->enqueue(sampleClaim("OLD")).value();
     }
-    // Turn the file back into what the previous release left: schema 1, no voucher table.
+    // Turn the file back into what an early release left: schema 1, none of the later tables.
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE vouchers; PRAGMA user_version=1;", nullptr, nullptr, nullptr),
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TABLE vouchers; DROP TABLE staff_actions; DROP TABLE service_state; "
+                           "PRAGMA user_version=1;",
+                           nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
 

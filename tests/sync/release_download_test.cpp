@@ -12,7 +12,6 @@ namespace update_test {
 namespace {
 
 namespace fs = std::filesystem;
-using central_test::TempDir;
 
 class ReleaseDownload : public ::testing::Test {
   protected:

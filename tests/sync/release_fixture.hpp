@@ -6,12 +6,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "central_harness.hpp"
 #include "loyalty/release.hpp"
 #include "network/central_client.hpp"
+#include "read_file.hpp"
 
 namespace update_test {
 
@@ -19,12 +19,7 @@ using central_test::CentralProcess;
 using central_test::Json;
 using central_test::kAdmin;
 
-inline std::string readFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using test_support::readFile;
 
 inline std::string sha256Of(const std::string& bytes) {
     loyalty::Sha256 hash;

@@ -26,7 +26,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using central_test::Backend;
 using central_test::BackendTest;
-using central_test::TempDir;
 
 class Agent {
   public:
