@@ -103,6 +103,13 @@ class FakeProvider {
     std::unique_ptr<httplib::Client> m_client;
 };
 
+/// Quiet hours from the current local hour for two hours: a promotion queued now waits.
+std::string quietForTwoHoursFromNow() {
+    const int hour = loyalty::localDateTime(now()).hour;
+    return "quiet_start_hour = " + std::to_string(hour) +
+           "\nquiet_end_hour = " + std::to_string((hour + 2) % 24) + "\n";
+}
+
 std::string notifyToml(int providerPort, const TempDir& dir, const std::string& more = "") {
     const auto secretFile = dir.path().string() + "/central-notify.secret";
     std::ofstream(secretFile) << kSecret << "\n";
@@ -208,11 +215,7 @@ TEST_P(Notify, MarketingOnlyWithConsentOutsideQuietHoursAndStopsOnStop) {
     TempDir dir;
     const int port = freePort();
     FakeProvider provider(dir, port, {});
-    // Quiet from the current local hour for two hours.
-    const int hour = loyalty::localDateTime(now()).hour;
-    const std::string quiet = "quiet_start_hour = " + std::to_string(hour) +
-                              "\nquiet_end_hour = " + std::to_string((hour + 2) % 24) + "\n";
-    CentralProcess central({databaseUrl(), "", notifyToml(port, dir, quiet)});
+    CentralProcess central({databaseUrl(), "", notifyToml(port, dir, quietForTwoHoursFromNow())});
     const auto kiosk = enrollDevKiosk(central);
     claim(central, kiosk, "0912345011", true);   // A: consents
     claim(central, kiosk, "0912345012", false);  // B: does not
@@ -330,12 +333,8 @@ TEST_P(Notify, KioskWithdrawalStopsTheNextPromotion) {
     TempDir dir;
     const int port = freePort();
     FakeProvider provider(dir, port, {});
-    // Quiet from the current local hour for two hours: the promotion waits, queued, while the member
-    // withdraws at the kiosk.
-    const int hour = loyalty::localDateTime(now()).hour;
-    const std::string quiet = "quiet_start_hour = " + std::to_string(hour) +
-                              "\nquiet_end_hour = " + std::to_string((hour + 2) % 24) + "\n";
-    CentralProcess central({databaseUrl(), "", notifyToml(port, dir, quiet)});
+    // The promotion waits, queued in the quiet hours, while the member withdraws at the kiosk.
+    CentralProcess central({databaseUrl(), "", notifyToml(port, dir, quietForTwoHoursFromNow())});
     const auto kiosk = enrollDevKiosk(central);
     claim(central, kiosk, "0912345051", true);
     claim(central, kiosk, "0912345052", true);
