@@ -14,7 +14,7 @@ import { join } from 'node:path';
 const [base, user, password, out, returnDong] = process.argv.slice(2);
 const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
 const browser = spawn('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
-  '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
+  '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore', detached: true });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fail = (why) => { console.error(`FAIL ${why}`); process.exitCode = 1; };
 
@@ -161,8 +161,15 @@ try {
   fail(error.message);
 } finally {
   ws?.close();
+  // Chromium's helpers (renderer, crashpad) outlive the main process and keep writing into the
+  // profile, so the whole process group is stopped; a profile that still cannot go is only a warning.
   const exited = new Promise((resolve) => browser.once('exit', resolve));
-  browser.kill();
-  await exited;
-  rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  const running = browser.exitCode === null && browser.signalCode === null;
+  try { process.kill(-browser.pid, 'SIGTERM'); } catch { browser.kill(); }
+  if (running) await exited;
+  try {
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+  } catch (error) {
+    console.error(`warning: could not remove ${profile}: ${error.message}`);
+  }
 }
