@@ -156,9 +156,10 @@ std::unique_ptr<NotifWorker> startNotifications(const NotifySettings& n, Databas
     return std::make_unique<NotifWorker>(
         db, clock, rules, static_cast<std::size_t>(n.senders),
         [provider] { return makeHttpTransport(provider); },
-        [&service] {
-            return NotifCampaign{service.pointsExpiryMonths(), service.tierRules()};
-        });
+        NotifHooks{[&service] {
+                       return NotifCampaign{service.pointsExpiryMonths(), service.tierRules()};
+                   },
+                   [&service] { return service.claimsWaiting(); }});
 }
 
 }  // namespace

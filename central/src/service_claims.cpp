@@ -375,6 +375,10 @@ std::optional<loyalty::TierRules> Service::tierRules() {
     return (*loaded)->tiers;
 }
 
+bool Service::claimsWaiting() const {
+    return m_claimQueue->outstanding() > 0;
+}
+
 JsonResult Service::member(const Caller& caller, std::string_view phoneText) {
     if (caller.kind != Caller::Kind::Kiosk && caller.kind != Caller::Kind::Admin)
         return std::unexpected(apiError("forbidden"));

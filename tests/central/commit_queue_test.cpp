@@ -1,6 +1,6 @@
 // The commit queue on its own (central/src/store/commit_queue.hpp), on a real SQLite file and, when
 // KIOSK_TEST_PG_URL is set, a real PostgreSQL database: batching across threads, order, a bad item
-// among good ones, a failing batch, and shutdown with items queued.
+// among good ones, a failing batch, shutdown with items queued, and the count of items outstanding.
 
 #include "store/commit_queue.hpp"
 
@@ -213,6 +213,29 @@ TEST_P(CommitQueueTest, ShutdownStoresWhatIsQueuedAndRefusesWhatComesAfter) {
     EXPECT_EQ(late->status, 503);
     const auto tags = stored();
     EXPECT_EQ(std::set<std::string>(tags.begin(), tags.end()).count("late"), 0U);
+}
+
+TEST_P(CommitQueueTest, OutstandingCountsItemsFromSubmissionToAnswer) {
+    CommitQueue queue(*m_db, {.maxItems = 1});  // the second item waits in the queue behind the first
+    EXPECT_EQ(queue.outstanding(), 0U);
+    std::atomic<bool> release{false};
+    std::atomic<bool> holding{false};
+    std::vector<CommitItem> items{append("held"), append("behind")};
+    auto inner = items[0].apply;
+    items[0].apply = [&, inner](Connection& c) {
+        holding = true;
+        while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return inner(c);
+    };
+    std::thread submitter([&] {
+        for (const auto& outcome : queue.submitAll(items)) EXPECT_FALSE(outcome);
+    });
+    while (!holding.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_EQ(queue.outstanding(), 2U);  // one being committed, one queued
+    release = true;
+    submitter.join();
+    EXPECT_EQ(queue.outstanding(), 0U);
+    EXPECT_EQ(stored(), (std::vector<std::string>{"held", "behind"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CommitQueueTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),

@@ -136,6 +136,9 @@ class Service {
     [[nodiscard]] unsigned pointsExpiryMonths();
     /// The tier rules in effect (none when the catalog cannot be read).
     [[nodiscard]] std::optional<loyalty::TierRules> tierRules();
+    /// True while claims wait for the write lock or are being stored (any thread, never blocks): the
+    /// notification worker holds its own writes back meanwhile (docs/notifications.md).
+    [[nodiscard]] bool claimsWaiting() const;
 
     /// For /healthz: true if the database answers.
     [[nodiscard]] bool databaseHealthy();

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <random>
@@ -19,6 +20,8 @@ namespace {
 constexpr loyalty::UnixSeconds kLeaseSeconds = 120;
 constexpr loyalty::UnixSeconds kWeekSeconds = 7 * loyalty::kSecondsPerDay;
 constexpr std::size_t kMembersPerTransaction = 200;
+/// Claims first: how often the worker looks whether the claims queued for the write lock are gone.
+constexpr auto kYieldStep = std::chrono::microseconds(500);
 
 bool retryable(int status) {
     return status == 0 || status == 408 || status == 429 || status >= 500;
@@ -59,10 +62,15 @@ loyalty::UnixSeconds marketingAllowedAt(loyalty::UnixSeconds now, const NotifRul
 }
 
 NotifWorker::NotifWorker(Database& db, const loyalty::Clock& clock, NotifRules rules, std::size_t senders,
-                         const TransportFactory& factory, std::function<NotifCampaign()> campaign)
-    : m_db(db), m_clock(clock), m_rules(rules), m_campaign(std::move(campaign)) {
-    for (std::size_t i = 0; i < std::max<std::size_t>(1, senders); ++i) m_transports.push_back(factory());
-    m_thread = std::thread([this] { run(); });
+                         const TransportFactory& factory, NotifHooks hooks)
+    : m_db(db), m_clock(clock), m_rules(rules), m_hooks(std::move(hooks)) {
+    std::vector<std::unique_ptr<NotifTransport>> transports;
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, senders); ++i) transports.push_back(factory());
+    m_senders = std::make_unique<NotifSenders>(std::move(transports));
+    m_thread = std::thread([this] {
+        lowerThreadPriority();
+        run();
+    });
 }
 
 NotifWorker::~NotifWorker() {
@@ -107,7 +115,14 @@ DbResult<std::optional<NotifOutcome>> NotifWorker::gate(Connection& c, const Not
     return std::nullopt;
 }
 
+void NotifWorker::yieldToClaims() const {
+    const auto until = std::chrono::steady_clock::now() + kNotifMaxYield;
+    while (m_hooks.claimsWaiting() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(kYieldStep);
+}
+
 std::size_t NotifWorker::deliverBatch() {
+    yieldToClaims();
     const auto now = m_clock.now();
     auto claimed = transact(m_db, [&](Connection& c) -> std::expected<std::vector<NotifMessage>, ApiError> {
         auto rows = NotifStore(c).claimDue(now, now + kLeaseSeconds, m_rules.batch);
@@ -138,14 +153,7 @@ std::size_t NotifWorker::deliverBatch() {
             }
         }
     }
-    std::vector<NotifSendResult> results(toSend.size());
-    std::vector<std::thread> senders;
-    for (std::size_t t = 0; t < m_transports.size() && t < toSend.size(); ++t)
-        senders.emplace_back([&, t] {
-            for (std::size_t i = t; i < toSend.size(); i += m_transports.size())
-                results[i] = m_transports[t]->send(*toSend[i]);
-        });
-    for (auto& s : senders) s.join();
+    const auto results = m_senders->send(toSend);
     static thread_local std::mt19937 random{std::random_device{}()};
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
     const auto after = m_clock.now();
@@ -154,10 +162,10 @@ std::size_t NotifWorker::deliverBatch() {
         if (outcomes.back().state == "dead")
             spdlog::warn("notify: message {} dead-lettered: {}", toSend[i]->key, outcomes.back().error);
     }
+    yieldToClaims();
     auto settled = transact(m_db, [&](Connection& c) -> std::expected<bool, ApiError> {
-        NotifStore store(c);
-        for (const auto& o : outcomes)
-            if (auto done = store.settle(o, after); !done) return std::unexpected(storageError(done.error()));
+        if (auto done = NotifStore(c).settle(outcomes, after); !done)
+            return std::unexpected(storageError(done.error()));
         return true;
     });
     if (!settled) spdlog::warn("notify worker: outcomes not stored: {}", settled.error().messageEn);
@@ -168,7 +176,7 @@ void NotifWorker::dailyJob() {
     const auto now = m_clock.now();
     const auto today = loyalty::startOfLocalDay(loyalty::localDate(now));
     if (today == m_lastDailyRun) return;
-    const auto campaign = m_campaign();
+    const auto campaign = m_hooks.campaign();
     // Members who earned within the tier window can hold a tier (a year by default).
     const auto earnedSince =
         campaign.tiers ? now - campaign.tiers->windowDays() * loyalty::kSecondsPerDay : now;

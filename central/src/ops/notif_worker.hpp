@@ -6,9 +6,12 @@
 // exponential backoff and jitter on a timeout, 5xx or 429; dead-lettered on any other 4xx or after the
 // last attempt. Once a local day it queues the points and voucher expiry reminders and the tier-at-risk
 // warnings.
+// Claims first: the worker and its senders run at a lower CPU priority than request threads, and
+// before each of its write transactions the worker waits while claims are queued for the write lock.
 // Several central processes may run one each: a claimed message is leased, and the provider drops a
 // copy by its idempotency key.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -22,23 +25,10 @@
 #include "central/database.hpp"
 #include "loyalty/clock.hpp"
 #include "loyalty/tier.hpp"
+#include "ops/notif_senders.hpp"
 #include "store/notif_store.hpp"
 
 namespace central {
-
-/// What one request to the provider came to.
-struct NotifSendResult {
-    int status = 0;     ///< HTTP status; 0 = no answer (connection refused, timeout)
-    std::string error;  ///< why, when not 2xx
-};
-
-/// Sends one message to the provider. BLOCKS up to its timeout. One instance per sender thread: an
-/// instance is used by one thread at a time.
-class NotifTransport {
-  public:
-    virtual ~NotifTransport() = default;
-    [[nodiscard]] virtual NotifSendResult send(const NotifMessage& message) = 0;
-};
 
 struct NotifRules {
     int maxAttempts = 10;
@@ -67,13 +57,22 @@ struct NotifCampaign {
     std::optional<loyalty::TierRules> tiers;  ///< none when the catalog cannot be read: no tier warnings
 };
 
+/// Claims first: the longest the worker holds one of its write transactions back while claims wait.
+constexpr auto kNotifMaxYield = std::chrono::milliseconds(250);
+
+/// What the worker asks of the rest of central; both called on the worker thread.
+struct NotifHooks {
+    std::function<NotifCampaign()> campaign;  ///< once a day
+    std::function<bool()> claimsWaiting;      ///< before each write transaction; never blocks
+};
+
 class NotifWorker {
   public:
     using TransportFactory = std::function<std::unique_ptr<NotifTransport>()>;
-    /// `senders` transports are made up front. `campaign` is called by the worker thread once a day.
-    /// Starts the thread; the destructor stops and joins it (a batch in flight is finished).
+    /// `senders` transports and their threads are made up front. Starts the worker thread; the
+    /// destructor stops and joins it (a batch in flight is finished).
     NotifWorker(Database& db, const loyalty::Clock& clock, NotifRules rules, std::size_t senders,
-                const TransportFactory& factory, std::function<NotifCampaign()> campaign);
+                const TransportFactory& factory, NotifHooks hooks);
     ~NotifWorker();
     NotifWorker(const NotifWorker&) = delete;
     NotifWorker& operator=(const NotifWorker&) = delete;
@@ -86,12 +85,15 @@ class NotifWorker {
     [[nodiscard]] DbResult<std::optional<NotifOutcome>> gate(Connection& c, const NotifMessage& message,
                                                              loyalty::UnixSeconds now);
     void dailyJob();
+    /// Claims first: waits while claims are queued for the write lock, at most kNotifMaxYield (a steady
+    /// stream of claims slows the drain, it cannot stop it).
+    void yieldToClaims() const;
 
     Database& m_db;
     const loyalty::Clock& m_clock;
     NotifRules m_rules;
-    std::vector<std::unique_ptr<NotifTransport>> m_transports;
-    std::function<NotifCampaign()> m_campaign;
+    NotifHooks m_hooks;
+    std::unique_ptr<NotifSenders> m_senders;
     std::int64_t m_lastDailyRun = -1;  ///< local day number of the last daily job
     std::mutex m_mutex;
     std::condition_variable m_wake;

@@ -94,6 +94,7 @@ std::vector<std::optional<ApiError>> CommitQueue::submitAll(std::span<CommitItem
         pending[i] = Pending{&items[i], &submission, std::nullopt};
         m_queue.push_back(&pending[i]);
     }
+    m_outstanding.fetch_add(items.size(), std::memory_order_relaxed);
     m_arrived.notify_one();
     submission.wake.wait(lock, [&] { return submission.remaining == 0; });
     std::vector<std::optional<ApiError>> outcomes;
@@ -103,6 +104,7 @@ std::vector<std::optional<ApiError>> CommitQueue::submitAll(std::span<CommitItem
 }
 
 void CommitQueue::answer(Pending& p) {
+    m_outstanding.fetch_sub(1, std::memory_order_relaxed);
     if (--p.owner->remaining == 0) p.owner->wake.notify_one();
 }
 

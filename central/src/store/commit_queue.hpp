@@ -81,6 +81,10 @@ class CommitQueue {
 
     /// Batches committed so far (for tests and metrics).
     [[nodiscard]] std::size_t transactions() const { return m_transactions.load(); }
+    /// Items submitted and not answered yet (queued or in a batch being committed). Any thread, never
+    /// blocks: background writers (the notification worker) hold back their own write transactions
+    /// while it is above zero.
+    [[nodiscard]] std::size_t outstanding() const { return m_outstanding.load(std::memory_order_relaxed); }
 
   private:
     struct Submission;
@@ -92,7 +96,7 @@ class CommitQueue {
     /// Runs one batch; its failure, if the whole batch failed for good. Without m_mutex.
     [[nodiscard]] std::optional<ApiError> commitBatch(const std::vector<Pending*>& batch);
     /// One more item of its submission answered (wakes the submitter at the last). Under m_mutex.
-    static void answer(Pending& p);
+    void answer(Pending& p);
 
     Database& m_db;
     Options m_options;
@@ -103,6 +107,7 @@ class CommitQueue {
     bool m_stopping = false;
     std::uint64_t m_batches = 0;  ///< batches taken, to tag them
     std::atomic<std::size_t> m_transactions{0};
+    std::atomic<std::size_t> m_outstanding{0};
     std::vector<std::thread> m_committers;
 };
 

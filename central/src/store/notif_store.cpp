@@ -1,5 +1,8 @@
 #include "store/notif_store.hpp"
 
+#include <map>
+#include <tuple>
+
 namespace central {
 namespace {
 
@@ -46,12 +49,26 @@ DbResult<std::vector<NotifMessage>> NotifStore::claimDue(loyalty::UnixSeconds no
         {now, leaseUntil, static_cast<std::int64_t>(limit)}));
 }
 
-DbResult<void> NotifStore::settle(const NotifOutcome& o, loyalty::UnixSeconds now) {
-    auto rows = m_c.query(
-        "UPDATE notif_outbox SET state = $2, next_attempt_at = $3, last_error = $4, attempts = attempts + "
-        "$5, sent_at = CASE WHEN $2 = 'sent' THEN $6 ELSE sent_at END WHERE message_id = $1",
-        {o.id, o.state, o.nextAttemptAt, o.error, std::int64_t{o.attempted ? 1 : 0}, now});
-    if (!rows) return std::unexpected(rows.error());
+DbResult<void> NotifStore::settle(std::span<const NotifOutcome> outcomes, loyalty::UnixSeconds now) {
+    using What = std::tuple<std::string, loyalty::UnixSeconds, std::string, bool>;
+    std::map<What, std::vector<std::int64_t>> groups;
+    for (const auto& o : outcomes)
+        groups[What{o.state, o.nextAttemptAt, o.error, o.attempted}].push_back(o.id);
+    for (const auto& [what, ids] : groups) {
+        const auto& [state, nextAttemptAt, error, attempted] = what;
+        std::vector<Param> params{state, nextAttemptAt, error, std::int64_t{attempted ? 1 : 0}, now};
+        params.reserve(params.size() + ids.size());
+        std::string sql =
+            "UPDATE notif_outbox SET state = $1, next_attempt_at = $2, last_error = $3, attempts = attempts "
+            "+ "
+            "$4, sent_at = CASE WHEN $1 = 'sent' THEN $5 ELSE sent_at END WHERE message_id IN (";
+        for (const auto id : ids) {
+            sql += (params.size() > 5 ? ", $" : "$") + std::to_string(params.size() + 1);
+            params.emplace_back(id);
+        }
+        sql += ")";
+        if (auto rows = m_c.query(sql, params); !rows) return std::unexpected(rows.error());
+    }
     return {};
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,9 @@ class NotifStore {
     [[nodiscard]] DbResult<std::vector<NotifMessage>> claimDue(loyalty::UnixSeconds now,
                                                                loyalty::UnixSeconds leaseUntil,
                                                                std::size_t limit);
-    [[nodiscard]] DbResult<void> settle(const NotifOutcome& outcome, loyalty::UnixSeconds now);
+    /// Writes back what a batch's attempts came to, one UPDATE per distinct outcome (a batch the
+    /// provider took whole is one statement; batches are at most 5,000, the ids are bound parameters).
+    [[nodiscard]] DbResult<void> settle(std::span<const NotifOutcome> outcomes, loyalty::UnixSeconds now);
     /// Messages in `state` ("" = any), newest first.
     [[nodiscard]] DbResult<std::vector<NotifMessage>> list(const std::string& state, std::size_t limit);
     /// A dead message back to pending, due at `now`, attempts reset; false when it is not dead.
