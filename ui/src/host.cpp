@@ -1,5 +1,6 @@
 // The SDL2 + Dear ImGui 1.86 host. What it supports:
-//  - one window (fullscreen or not), SDL renderer (accelerated, else software), render on demand;
+//  - one window (fullscreen or not), SDL's software renderer (no GL in the process) or, configured for a
+//    kiosk with a GPU, its accelerated one; render on demand;
 //  - fonts: Noto Sans Regular/Bold from fonts-noto-core, Vietnamese + general punctuation + currency;
 //  - touch arrives as SDL mouse events (SDL's touch-to-mouse mapping); automation taps are injected
 //    through io.MousePos/MouseDown because 1.86's SDL backend ignores the pointer of an unfocused
@@ -172,6 +173,11 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
     }
     // Touches must reach an unfocused kiosk window on the first tap.
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
+    if (!options.gpu) {
+        // Without this SDL backs the software renderer's window surface with a GL texture, and GL on a
+        // machine without a GPU is Mesa's llvmpipe: ~60 MiB of libLLVM and swrast mapped for nothing.
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    }
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         return std::unexpected(std::string("SDL_Init: ") + SDL_GetError());
     }
@@ -188,7 +194,9 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
     if (options.fullscreen) {
         SDL_GetWindowSize(impl->window, &impl->width, &impl->height);
     }
-    impl->renderer = SDL_CreateRenderer(impl->window, -1, SDL_RENDERER_ACCELERATED);
+    if (options.gpu) {
+        impl->renderer = SDL_CreateRenderer(impl->window, -1, SDL_RENDERER_ACCELERATED);
+    }
     if (impl->renderer == nullptr) {
         impl->renderer = SDL_CreateRenderer(impl->window, -1, SDL_RENDERER_SOFTWARE);
     }
