@@ -108,6 +108,31 @@ struct Host::Impl {
         return *slot;
     }
 
+    /// Adds the five sizes to the (not yet built) font atlas. False: a font file did not load.
+    bool loadFonts(const std::filesystem::path& regular, const std::filesystem::path& bold) {
+        ImGuiIO& io = ImGui::GetIO();
+        ImFontGlyphRangesBuilder ranges;
+        ranges.AddRanges(io.Fonts->GetGlyphRangesVietnamese());
+        ranges.AddRanges(kExtraRanges.data());
+        ranges.BuildRanges(&glyphRanges);
+        const float scale = static_cast<float>(std::min(width, height)) / 1080.0F;
+        // Dear ImGui rasterises every glyph 3 times as wide by default, for sub-pixel placement that text of
+        // 32 px and more does not need: with 1 and glyphs snapped to whole pixels the atlas of these five
+        // sizes is 1024x2048 instead of 2048x2048 (8 MiB less RGBA texture, 16 MiB less at its peak).
+        ImFontConfig glyphConfig;
+        glyphConfig.OversampleH = 1;
+        glyphConfig.PixelSnapH = true;
+        auto load = [&](const std::filesystem::path& file, float size, const ImWchar* glyphs) {
+            return io.Fonts->AddFontFromFileTTF(file.c_str(), size * scale, &glyphConfig, glyphs);
+        };
+        fonts.small = load(regular, scale::kSmall, glyphRanges.Data);
+        fonts.body = load(regular, scale::kBody, glyphRanges.Data);
+        fonts.heading = load(bold, scale::kHeading, glyphRanges.Data);
+        fonts.big = load(bold, scale::kBig, glyphRanges.Data);
+        fonts.entry = load(bold, scale::kEntry, kEntryRanges.data());
+        return fonts.small != nullptr && fonts.entry != nullptr;
+    }
+
     std::vector<Intent> draw(const View& view, bool inject) {
         ImGui_ImplSDLRenderer_NewFrame();
         ImGui_ImplSDL2_NewFrame();
@@ -216,20 +241,7 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
     style.DisabledAlpha = 1.0F;  // a disabled button is drawn in colours of its own, as legible as the rest
     impl->palette = Palette(options.theme);
 
-    ImFontGlyphRangesBuilder ranges;
-    ranges.AddRanges(io.Fonts->GetGlyphRangesVietnamese());
-    ranges.AddRanges(kExtraRanges.data());
-    ranges.BuildRanges(&impl->glyphRanges);
-    const float scale = static_cast<float>(std::min(impl->width, impl->height)) / 1080.0F;
-    auto load = [&](const std::filesystem::path& file, float size, const ImWchar* glyphs) {
-        return io.Fonts->AddFontFromFileTTF(file.c_str(), size * scale, nullptr, glyphs);
-    };
-    impl->fonts.small = load(regular, scale::kSmall, impl->glyphRanges.Data);
-    impl->fonts.body = load(regular, scale::kBody, impl->glyphRanges.Data);
-    impl->fonts.heading = load(bold, scale::kHeading, impl->glyphRanges.Data);
-    impl->fonts.big = load(bold, scale::kBig, impl->glyphRanges.Data);
-    impl->fonts.entry = load(bold, scale::kEntry, kEntryRanges.data());
-    if (impl->fonts.small == nullptr || impl->fonts.entry == nullptr) {
+    if (!impl->loadFonts(regular, bold)) {
         return std::unexpected("cannot load the Noto Sans fonts from " + options.fontDir.string());
     }
     io.FontDefault = impl->fonts.body;
