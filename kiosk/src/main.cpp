@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     std::string automation;
     std::string orientation;
     std::string language;
+    std::string renderer;
     std::string dataDir;
     std::string releaseVersion;
     bool demo = false;
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
     cli.add_option("--automation", automation, "open the automation socket at this path (tests only)");
     cli.add_option("--orientation", orientation, "override the screen orientation")
         ->check(CLI::IsMember({"portrait", "landscape"}));
+    cli.add_option("--renderer", renderer, "override [screen] renderer")
+        ->check(CLI::IsMember({"software", "gpu"}));
     cli.add_option("--language", language, "override the start language")->check(CLI::IsMember({"vi", "en"}));
     cli.add_option("--data-dir", dataDir, "override [kiosk] data_dir (the outbox and the credential)");
     cli.add_option("--release-version", releaseVersion,
@@ -49,6 +52,9 @@ int main(int argc, char** argv) {
         }
         if (!orientation.empty()) {
             loaded->landscape = orientation == "landscape";
+        }
+        if (!renderer.empty()) {
+            loaded->gpu = renderer == "gpu";
         }
         if (!language.empty()) {
             loaded->language = language;

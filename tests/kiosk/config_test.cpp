@@ -22,6 +22,16 @@ TEST(KioskConfig, TheDemoFileParsesAndResolvesPathsAgainstItsFolder) {
     EXPECT_TRUE(loadStoreKeys(config->storeKeys).has_value());
     EXPECT_FALSE(config->rewards.empty());
     EXPECT_EQ(config->staffPin, "2468");
+    EXPECT_FALSE(config->gpu);
+}
+
+TEST(KioskConfig, TheGpuRendererIsChosenOnlyWhenConfigured) {
+    auto config = parseKioskConfig("[screen]\nrenderer = \"gpu\"\n", "/tmp");
+    ASSERT_TRUE(config.has_value()) << config.error();
+    EXPECT_TRUE(config->gpu);
+    config = parseKioskConfig("[screen]\norientation = \"portrait\"\n", "/tmp");
+    ASSERT_TRUE(config.has_value()) << config.error();
+    EXPECT_FALSE(config->gpu);
 }
 
 TEST(KioskConfig, RefusesWrongValuesNamingTheKey) {
@@ -41,6 +51,8 @@ TEST(KioskConfig, RefusesWrongValuesNamingTheKey) {
         {"[receipts]\nmax_age_days = 0\n", "max_age_days"},
         {"[staff]\npin = \"12a4\"\n", "pin"},
         {"[screen]\ncamera_at = \"behind\"\n", "camera_at"},
+        {"[screen]\nrenderer = \"opengl\"\n", "renderer"},
+        {"[screen]\nrenderer = true\n", "renderer"},
         {"[staff]\npin = \"123\"\n", "pin"},
         {"[[stores]]\nid = \"bad id\"\npublic_key = \"x.pub\"\n", "stores"},
         {"[[rewards]]\nid = \"R\"\ntitle_vi = \"a\"\ntitle_en = \"b\"\npoints = -1\n", "rewards"},

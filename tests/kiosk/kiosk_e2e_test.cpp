@@ -3,6 +3,7 @@
 // test never depends on today's date). Screenshots land in <build>/screenshots/.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <string>
@@ -75,6 +76,37 @@ TEST(KioskE2E, OfflineScanPhoneConsentKeepsTheClaimPendingAndIdleWipesIt) {
         state.erase(figure);
     }
     EXPECT_FALSE(state.dump().find("567") != std::string::npos) << state.dump();
+}
+
+/// Whether Mesa's GL (llvmpipe's libLLVM, a *_dri.so driver) is mapped into the process.
+bool mapsMesa(pid_t pid) {
+    std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+        if (line.find("libLLVM") != std::string::npos || line.find("_dri.so") != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Without a GPU, Mesa's llvmpipe cost ~60 MiB of the kiosk's memory (docs/performance.md): the software
+// renderer must draw without any of it; a kiosk configured with renderer = "gpu" still gets GL.
+TEST(KioskE2E, TheSoftwareRendererKeepsMesaOutOfTheProcess) {
+    if (std::system("command -v Xvfb >/dev/null") != 0) {
+        GTEST_SKIP() << "no Xvfb: SDL's dummy driver never loads GL";
+    }
+    for (const std::string renderer : {"software", "gpu"}) {
+        TempDir dir;
+        KioskOptions options;
+        options.renderer = renderer;
+        KioskRun run(dir, options);
+        auto& kiosk = run.client();
+        ASSERT_TRUE(kiosk.connected()) << run.log();
+        kiosk.send({{"cmd", "tap"}, {"id", "start"}});
+        ASSERT_EQ(kiosk.waitForScreen("scan", 10s).value("screen", ""), "scan") << run.log();
+        EXPECT_EQ(mapsMesa(run.pid()), renderer == "gpu") << renderer << "\n" << run.log();
+    }
 }
 
 TEST(KioskE2E, RefusedReceiptsShowTheirReason) {

@@ -44,6 +44,7 @@ void KioskRun::start(const KioskOptions& options, const std::vector<std::string>
     out << "[kiosk]\nid = \"K-DEV-01\"\nassets_dir = \"" << (kSource / "assets").string() << "\"\n"
         << "data_dir = \"" << (m_dir / "data").string() << "\"\nlanguage = \"" << options.language << "\"\n"
         << "[screen]\norientation = \"" << (options.landscape ? "landscape" : "portrait") << "\"\n"
+        << "renderer = \"" << options.renderer << "\"\n"
         << "[central]\nurl = \"" << options.centralUrl << "\"\nenrollment_code = \"DEV-ENROLL-0001\"\n"
         << "[camera]\ndriver = \"virtual\"\ndevice = \"\"\nfps = 15\n"
         << "[printer]\ndriver = \"" << (options.printerAddress.empty() ? "none" : "escpos-tcp")

@@ -28,6 +28,7 @@ extern const std::string kStaffPin;
 struct KioskOptions {
     std::string language = "vi";
     bool landscape = false;
+    std::string renderer = "software";  ///< [screen] renderer: "software" | "gpu"
     std::string centralUrl;
     std::string printerAddress;  ///< a `kioskctl printer serve` port; empty: no printer
     bool trustDevStore = true;
@@ -52,6 +53,7 @@ class KioskRun {
     AutomationClient& client();
     [[nodiscard]] std::string log() const;
     [[nodiscard]] std::filesystem::path dataDir() const { return m_dir / "data"; }
+    [[nodiscard]] pid_t pid() const { return m_kiosk->pid(); }
 
     /// Sends SIGKILL to the kiosk at `when`, from a thread of its own, whatever the kiosk is doing then
     /// (the test keeps driving it meanwhile and sees its connection close). Once per run.

@@ -47,6 +47,7 @@ ui::HostOptions hostOptions(const KioskConfig& config) {
     options.width = config.landscape ? 1920 : 1080;
     options.height = config.landscape ? 1080 : 1920;
     options.fullscreen = config.fullscreen;
+    options.gpu = config.gpu;
     options.theme = config.theme;
     return options;
 }

@@ -61,6 +61,7 @@ bool readOptional(const toml::table& table, std::string_view section, std::strin
 /// The values read as TOML types before they are checked and turned into KioskConfig's types.
 struct RawFields {
     std::string orientation = "portrait";
+    std::string renderer = "software";
     std::string assets = "..";
     std::string data = "/var/lib/loyalty-kiosk";
     std::string socket;
@@ -87,6 +88,7 @@ bool readFields(const toml::table& t, KioskConfig& c, RawFields& raw, std::strin
            read(t, "kiosk", "language", c.language, error) &&
            read(t, "screen", "orientation", raw.orientation, error) &&
            read(t, "screen", "fullscreen", c.fullscreen, error) &&
+           read(t, "screen", "renderer", raw.renderer, error) &&
            read(t, "screen", "camera_at", c.cameraAt, error) &&
            read(t, "kiosk", "assets_dir", raw.assets, error) &&
            read(t, "kiosk", "data_dir", raw.data, error) &&
@@ -135,6 +137,8 @@ std::optional<std::string> invalidValue(const KioskConfig& c, const RawFields& r
     if (c.language != "vi" && c.language != "en") return "[kiosk] language must be \"vi\" or \"en\"";
     if (raw.orientation != "portrait" && raw.orientation != "landscape")
         return "[screen] orientation must be \"portrait\" or \"landscape\"";
+    if (raw.renderer != "software" && raw.renderer != "gpu")
+        return "[screen] renderer must be \"software\" or \"gpu\"";
     if (c.cameraAt != "below" && c.cameraAt != "above" && c.cameraAt != "left" && c.cameraAt != "right")
         return "[screen] camera_at must be \"below\", \"above\", \"left\" or \"right\" (of the screen)";
     if (raw.idleSeconds < 10 || raw.idleSeconds > 3600) return "[timeouts] idle_seconds must be 10..3600";
@@ -159,6 +163,7 @@ std::optional<std::string> invalidValue(const KioskConfig& c, const RawFields& r
 /// Checked values into their KioskConfig types; paths resolved against the config file's folder.
 void applyFields(KioskConfig& c, const RawFields& raw, const std::filesystem::path& baseDir) {
     c.landscape = raw.orientation == "landscape";
+    c.gpu = raw.renderer == "gpu";
     c.camera.width = static_cast<int>(raw.cameraWidth);
     c.camera.height = static_cast<int>(raw.cameraHeight);
     c.camera.fps = static_cast<int>(raw.cameraFps);

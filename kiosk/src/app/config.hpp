@@ -20,6 +20,7 @@ struct KioskConfig {
     std::string language = "vi";
     bool landscape = false;  ///< 1920x1080 instead of 1080x1920
     bool fullscreen = false;
+    bool gpu = false;  ///< [screen] renderer = "gpu": draw through the GPU's GL instead of in software
     std::string cameraAt = "below";   ///< [screen] camera_at: where the receipt camera is, seen by a shopper
     std::filesystem::path assetsDir;  ///< holds i18n/
     std::filesystem::path dataDir;    ///< the kiosk's SQLite file lives here

@@ -40,6 +40,10 @@ struct HostOptions {
     int width = 1080;  ///< pixels; 1080x1920 portrait, 1920x1080 landscape
     int height = 1920;
     bool fullscreen = false;
+    /// false: SDL's software renderer into the window's own framebuffer, no OpenGL in the process (no
+    /// GPU: Mesa's llvmpipe costs ~60 MiB of memory). true: SDL's accelerated renderer (GL), for a
+    /// kiosk with a real GPU; falls back to software when no accelerated renderer can be created.
+    bool gpu = false;
     std::filesystem::path fontDir = "/usr/share/fonts/truetype/noto";  ///< NotoSans-Regular/Bold.ttf
     /// The chain's look (brandedTheme); a View with `accessible` set is drawn in Theme::highContrast().
     Theme theme;
