@@ -28,7 +28,6 @@ struct ChainLook {
     std::optional<ui::Theme> theme;
     std::optional<ui::Image> logo;      ///< RGBA, drawn on Attract; none: no logo
     std::vector<std::uint8_t> logoPng;  ///< the file as sent, for the printer (empty: none)
-    bool operator==(const ChainLook&) const = default;
 };
 
 /// Caps on a reward's picture (central's kRewardImageLimits).
