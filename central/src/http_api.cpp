@@ -527,6 +527,10 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
           [&s](const Request&, const Caller& c, const Json&) { return ok(s.getCampaign(c)); });
     r.add("PUT", "/v1/admin/campaign", "/v1/admin/campaign", Auth::Credential, Body::Required,
           [&s](const Request&, const Caller& c, const Json& b) { return ok(s.putCampaign(c, b)); });
+    r.add("GET", "/v1/admin/theme", "/v1/admin/theme", Auth::Credential, Body::None,
+          [&s](const Request&, const Caller& c, const Json&) { return ok(s.getTheme(c)); });
+    r.add("PUT", "/v1/admin/theme", "/v1/admin/theme", Auth::Credential, Body::Required,
+          [&s](const Request&, const Caller& c, const Json& b) { return ok(s.putTheme(c, b)); });
     r.add("GET", "/v1/admin/rewards", "/v1/admin/rewards", Auth::Credential, Body::None,
           [&s](const Request&, const Caller& c, const Json&) { return ok(s.listRewards(c)); });
     r.add("PUT", R"(/v1/admin/rewards/([^/]{1,64}))", "/v1/admin/rewards/{id}", Auth::Credential,

@@ -145,11 +145,14 @@ std::expected<std::shared_ptr<const Service::Catalog>, ApiError> Service::catalo
     auto lease = m_db.lease();
     if (!lease) return std::unexpected(storageError(lease.error()));
     Connection& c = **lease;
-    CENTRAL_TRY(settings,
-                c.query("SELECT key, value FROM settings WHERE key IN ('campaign_toml', 'tiers_toml')"));
-    std::string campaignToml, tiersToml;
+    CENTRAL_TRY(
+        settings,
+        c.query("SELECT key, value FROM settings WHERE key IN ('campaign_toml', 'tiers_toml', 'theme')"));
+    std::string campaignToml, tiersToml, themeJson;
     for (const auto& row : *settings)
-        (row.text(0) == "campaign_toml" ? campaignToml : tiersToml) = row.text(1);
+        (row.text(0) == "campaign_toml" ? campaignToml
+         : row.text(0) == "tiers_toml"  ? tiersToml
+                                        : themeJson) = row.text(1);
     auto campaign = loyalty::Campaign::fromToml(campaignToml);
     auto tiers = loyalty::TierRules::fromToml(tiersToml);
     if (!campaign || !tiers) {
@@ -159,6 +162,8 @@ std::expected<std::shared_ptr<const Service::Catalog>, ApiError> Service::catalo
     }
     auto catalog = std::make_shared<Catalog>(
         Catalog{campaignToml, tiersToml, *campaign, *tiers, {}, Json::array(), {}, Json::array()});
+    if (auto theme = Json::parse(themeJson, nullptr, false); theme.is_object())
+        catalog->theme = std::move(theme);
     CENTRAL_TRY(keys, c.query("SELECT store_id, public_key FROM store_keys ORDER BY store_id, public_key"));
     for (const auto& row : *keys) {
         auto key = loyalty::parsePublicKey(row.text(1));
@@ -171,9 +176,12 @@ std::expected<std::shared_ptr<const Service::Catalog>, ApiError> Service::catalo
         auto json = Json::parse(row.text(1), nullptr, false);
         if (json.is_discarded()) continue;
         json.erase("id");
+        const Json picture = json.value("image_png", Json());
+        json.erase("image_png");
         auto reward = rewardFromJson(row.text(0), json);
         if (!reward) continue;
         catalog->rewardsJson.push_back(rewardToJson(*reward));
+        if (picture.is_string()) catalog->rewardsJson.back()["image_png"] = picture;
         catalog->rewards.emplace(reward->id, std::move(*reward));
     }
     std::lock_guard lock(m_catalogMutex);

@@ -1,9 +1,12 @@
-// Service: head-office administration — campaign and tier rules, rewards, stores and their keys,
-// member adjustments, and the points report.
+// Service: head-office administration — campaign and tier rules, the chain's look (theme), rewards,
+// stores and their keys, member adjustments, and the points report.
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "api/json_fields.hpp"
+#include "api/png_field.hpp"
 #include "loyalty/phone.hpp"
 #include "loyalty/time.hpp"
 #include "ops/access.hpp"
@@ -12,6 +15,23 @@
 #include "store/transaction.hpp"
 
 namespace central {
+namespace {
+
+constexpr PngLimits kLogoLimits{64 * 1024, 1024, 512};
+
+/// A colour field: absent or null leaves it out, else "#RRGGBB".
+std::expected<std::optional<std::string>, ApiError> colourField(const Json& body, const char* name) {
+    const auto it = body.find(name);
+    if (it == body.end() || it->is_null()) return std::optional<std::string>{};
+    const auto* text = it->get_ptr<const std::string*>();
+    const bool ok = text != nullptr && text->size() == 7 && (*text)[0] == '#' &&
+                    std::all_of(text->begin() + 1, text->end(),
+                                [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+    if (!ok) return std::unexpected(invalidField(name, "a colour written #RRGGBB"));
+    return *text;
+}
+
+}  // namespace
 
 JsonResult Service::getCampaign(const Caller& caller) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
@@ -51,6 +71,43 @@ JsonResult Service::putCampaign(const Caller& caller, const Json& body) {
     return getCampaign(caller);
 }
 
+// The chain's look (docs/kiosk-ux.md): central checks the form (colours "#RRGGBB", the logo a PNG within
+// its caps); each kiosk checks the contrast before it draws with it, and keeps its last good look otherwise.
+JsonResult Service::getTheme(const Caller& caller) {
+    if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
+    auto loaded = catalog();
+    if (!loaded) return std::unexpected(loaded.error());
+    return Json{{"theme", (*loaded)->theme}};
+}
+
+JsonResult Service::putTheme(const Caller& caller, const Json& body) {
+    if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
+    if (auto ok = onlyFields(body, {"primary", "header", "logo_png"}); !ok)
+        return std::unexpected(ok.error());
+    Json theme = Json::object();
+    for (const char* name : {"primary", "header"}) {
+        auto colour = colourField(body, name);
+        if (!colour) return std::unexpected(colour.error());
+        if (*colour) theme[name] = **colour;
+    }
+    auto logo = optionalString(body, "logo_png", (kLogoLimits.maxBytes + 2) / 3 * 4 + 4);
+    if (!logo) return std::unexpected(logo.error());
+    if (*logo) {
+        auto checked = checkedPng("logo_png", **logo, kLogoLimits);
+        if (!checked) return std::unexpected(checked.error());
+        theme["logo_png"] = std::move(*checked);
+    }
+    auto saved = transact(m_db, [&](Connection& c) -> JsonResult {
+        CENTRAL_TRY(up, c.query("INSERT INTO settings (key, value) VALUES ('theme', $1) ON CONFLICT (key) DO "
+                                "UPDATE SET value = excluded.value",
+                                {theme.dump()}));
+        return Json::object();
+    });
+    if (!saved) return saved;
+    invalidateCatalog();
+    return getTheme(caller);
+}
+
 JsonResult Service::listRewards(const Caller& caller) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
     auto lease = m_db.lease();
@@ -68,10 +125,20 @@ JsonResult Service::listRewards(const Caller& caller) {
 
 JsonResult Service::putReward(const Caller& caller, std::string_view rewardId, const Json& body) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
-    auto reward = rewardFromJson(rewardId, body);
+    // The picture rides beside loyalty's fields: checked here, kept in the stored definition.
+    Json fields = body;
+    auto picture = optionalString(body, "image_png", (kRewardImageLimits.maxBytes + 2) / 3 * 4 + 4);
+    if (!picture) return std::unexpected(picture.error());
+    fields.erase("image_png");
+    auto reward = rewardFromJson(rewardId, fields);
     if (!reward) return std::unexpected(reward.error());
     const auto now = m_clock.now();
     auto definition = rewardToJson(*reward);
+    if (*picture) {
+        auto checked = checkedPng("image_png", **picture, kRewardImageLimits);
+        if (!checked) return std::unexpected(checked.error());
+        definition["image_png"] = std::move(*checked);
+    }
     const Param stock = reward->stock ? Param(static_cast<std::int64_t>(*reward->stock)) : Param(nullptr);
     auto saved = transact(m_db, [&](Connection& c) -> JsonResult {
         CENTRAL_TRY(

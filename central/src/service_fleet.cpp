@@ -66,7 +66,8 @@ std::expected<KioskConfig, ApiError> Service::kioskConfig(const Caller& caller, 
         {"rewards", cat.rewardsJson},
         {"store_keys", cat.storeKeys},
         {"voucher_public_key", loyalty::formatPublicKey(m_voucherKeys.publicKey(), "central voucher key")},
-        {"texts", {{"consent_text_version", m_options.consentTextVersion}}}};
+        {"texts", {{"consent_text_version", m_options.consentTextVersion}}},
+        {"theme", cat.theme}};
     // Revoking a member changes the document (and its ETag): the kiosk drops them at its next pull.
     auto staff = staffCredentials(m_db);
     if (!staff) return std::unexpected(staff.error());

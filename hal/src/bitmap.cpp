@@ -116,14 +116,10 @@ std::expected<void, std::string> savePng(const Bitmap& bitmap, const std::filesy
                                0644);
 }
 
-std::expected<Bitmap, std::string> loadBitmap(const std::filesystem::path& path, int maxWidth) {
-    cv::Mat gray;
-    try {
-        gray = cv::imread(path.string(), cv::IMREAD_GRAYSCALE);
-    } catch (const cv::Exception& e) {
-        return std::unexpected(fmt::format("cannot read image {}: {}", path.string(), e.what()));
-    }
-    if (gray.empty()) return std::unexpected(fmt::format("cannot read image {}", path.string()));
+namespace {
+
+/// Scales `gray` down to at most `maxWidth` (never up) and thresholds it to 1 bit.
+Bitmap thresholded(cv::Mat gray, int maxWidth) {
     if (maxWidth > 0 && gray.cols > maxWidth) {
         const double scale = static_cast<double>(maxWidth) / gray.cols;
         cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_AREA);
@@ -135,6 +131,31 @@ std::expected<Bitmap, std::string> loadBitmap(const std::filesystem::path& path,
         for (int x = 0; x < gray.cols; ++x) out.set(x, y, row[x] < 160);
     }
     return out;
+}
+
+}  // namespace
+
+std::expected<Bitmap, std::string> loadBitmap(const std::filesystem::path& path, int maxWidth) {
+    cv::Mat gray;
+    try {
+        gray = cv::imread(path.string(), cv::IMREAD_GRAYSCALE);
+    } catch (const cv::Exception& e) {
+        return std::unexpected(fmt::format("cannot read image {}: {}", path.string(), e.what()));
+    }
+    if (gray.empty()) return std::unexpected(fmt::format("cannot read image {}", path.string()));
+    return thresholded(std::move(gray), maxWidth);
+}
+
+std::expected<Bitmap, std::string> decodeBitmap(std::span<const std::uint8_t> encoded, int maxWidth) {
+    cv::Mat gray;
+    try {
+        gray = cv::imdecode(cv::_InputArray(encoded.data(), static_cast<int>(encoded.size())),
+                            cv::IMREAD_GRAYSCALE);
+    } catch (const cv::Exception& e) {
+        return std::unexpected(fmt::format("cannot decode the image: {}", e.what()));
+    }
+    if (gray.empty()) return std::unexpected("cannot decode the image");
+    return thresholded(std::move(gray), maxWidth);
 }
 
 }  // namespace hal

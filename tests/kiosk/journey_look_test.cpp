@@ -82,6 +82,25 @@ TEST_F(JourneyLookTest, PointsThatLandCountUpWithACelebrationThenStop) {
     EXPECT_FALSE(m_journey->view().celebration.has_value());
 }
 
+/// The count-up's last frame drawn before its end is not left on screen: the journey says it is still
+/// animating (a screenshot would catch it midway) and asks for one more frame, which shows the figure.
+TEST_F(JourneyLookTest, TheSuccessMomentEndsOnItsWholeFigure) {
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>(member(800))});
+    post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
+    post(accepted(1'275));
+    EXPECT_TRUE(m_journey->animating(now()));
+    tick(1'190ms);  // the last frame before the end
+    ASSERT_TRUE(m_journey->view().celebration.has_value());
+    m_clock.advance(100ms);  // the end passes between two frames
+    EXPECT_TRUE(m_journey->animating(now())) << "the view still shows a frame of the count-up";
+    EXPECT_LT(untilWake(), 20ms) << "one more frame replaces it";
+    m_journey->tick(now());
+    EXPECT_TRUE(shows("+1.275 điểm"));
+    EXPECT_FALSE(m_journey->animating(now()));
+    EXPECT_GT(untilWake(), 1s);
+}
+
 TEST_F(JourneyLookTest, AttractSaysAndPointsWhereToHoldTheReceipt) {
     EXPECT_EQ(m_journey->view().cameraAt, "below");
     EXPECT_TRUE(shows("Giữ mã QR dưới màn hình"));

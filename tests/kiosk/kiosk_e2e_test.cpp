@@ -544,13 +544,28 @@ TEST_P(KioskScreenshots, EveryScreen) {
     ASSERT_TRUE(backend.ready());
     options.centralUrl = backend.url();
     options.printerAddress = backend.printerAddress();
+    // Head office gives the coffee voucher a picture: its tile on the rewards list shows it (11-rewards).
+    for (json reward :
+         backend.admin("/v1/admin/rewards", json::object(), "GET").value("rewards", json::array())) {
+        if (reward.value("id", "") == "CAFE-20K") {
+            reward.erase("id");
+            reward["image_png"] = pngBase64(160, 160, 0x8B4513);
+            const json stored = backend.admin("/v1/admin/rewards/CAFE-20K", reward, "PUT");
+            ASSERT_TRUE(stored.contains("image_png")) << stored.dump().substr(0, 300);
+        }
+    }
     KioskRun online(onlineDir, options);
     auto& shop = online.client();
     ASSERT_TRUE(shop.connected()) << online.log();
     const json state =
         earn(shop, signReceipt(onlineDir.path(), uniqueNumber("ONLINE"), "12750000"), "0901234567");
     ASSERT_TRUE(state.contains("tier")) << state.dump();
-    screenshot(shop, out / "09-result-credited.png");
+    // The success moment is pictured at its end: the whole figure, the confetti gone.
+    const json still = shop.waitForStill(10s);
+    ASSERT_FALSE(still.value("animating", true)) << still.dump();
+    const json shot = shop.send({{"cmd", "screenshot"}, {"path", (out / "09-result-credited.png").string()}});
+    ASSERT_TRUE(shot.value("ok", false)) << shot.dump();
+    EXPECT_FALSE(shot.value("animating", true)) << "taken mid count-up: " << shot.dump();
     shop.send({{"cmd", "tap"}, {"id", "history"}});
     screenshot(shop, out / "10-history.png");
     shop.send({{"cmd", "tap"}, {"id", "back"}});

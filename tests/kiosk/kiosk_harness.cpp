@@ -10,6 +10,10 @@
 #include <iterator>
 #include <thread>
 
+#include <sodium.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
 namespace kiosk::test {
 
 using namespace std::chrono_literals;
@@ -159,8 +163,8 @@ int Backend::consumeVoucher(const std::string& code) const {
     return status.empty() ? 0 : std::stoi(status);
 }
 
-json Backend::admin(const std::string& path, const json& body) const {
-    return json::parse(runCommand({"curl", "-s", "-X", "POST", "-H", "Authorization: Bearer dev-admin-token",
+json Backend::admin(const std::string& path, const json& body, const std::string& method) const {
+    return json::parse(runCommand({"curl", "-s", "-X", method, "-H", "Authorization: Bearer dev-admin-token",
                                    "-H", "Content-Type: application/json", "-d", body.dump(), url() + path}),
                        nullptr, false);
 }
@@ -253,6 +257,30 @@ json enterStaffMode(AutomationClient& kiosk, const std::string& pin) {
     }
     kiosk.send({{"cmd", "type"}, {"text", pin}});
     return kiosk.send({{"cmd", "tap"}, {"id", "ok"}});
+}
+
+std::string pngBase64(int width, int height, std::uint32_t rgb) {
+    cv::Mat image(height, width, CV_8UC3, cv::Scalar(255, 255, 255));
+    image(cv::Rect(width / 4, height / 4, width / 2, height / 2))
+        .setTo(cv::Scalar(rgb & 0xFFU, rgb >> 8 & 0xFFU, rgb >> 16 & 0xFFU));
+    std::vector<std::uint8_t> png;
+    if (!cv::imencode(".png", image, png)) {
+        return {};
+    }
+    std::string out(sodium_base64_ENCODED_LEN(png.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), png.data(), png.size(), sodium_base64_VARIANT_ORIGINAL);
+    out.resize(out.size() - 1);  // the terminating NUL
+    return out;
+}
+
+json waitForStatus(AutomationClient& kiosk, const std::string& status, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    json state = kiosk.send({{"cmd", "state"}});
+    while (state.value("status", "") != status && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(100ms);
+        state = kiosk.send({{"cmd", "state"}});
+    }
+    return state;
 }
 
 json earn(AutomationClient& kiosk, const fs::path& receipt, const std::string& phone) {

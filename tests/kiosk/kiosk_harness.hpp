@@ -93,9 +93,10 @@ class Backend {
     std::string printerControl(const std::string& command) const;
     /// POST /v1/vouchers/{code}/consume with the development admin token; the HTTP status.
     [[nodiscard]] int consumeVoucher(const std::string& code) const;
-    /// POST an admin call (development admin token) with a JSON body; the answer's JSON (discarded
-    /// when not JSON).
-    nlohmann::json admin(const std::string& path, const nlohmann::json& body) const;
+    /// An admin call (development admin token, POST unless `method` says otherwise) with a JSON body;
+    /// the answer's JSON (discarded when not JSON).
+    nlohmann::json admin(const std::string& path, const nlohmann::json& body,
+                         const std::string& method = "POST") const;
     /// GET a kiosk API path the way the kiosk does (its credential is in the kiosk's data dir).
     [[nodiscard]] nlohmann::json asKiosk(const std::filesystem::path& kioskData,
                                          const std::string& path) const;
@@ -132,6 +133,14 @@ std::string decodeQr(const std::filesystem::path& png);
 
 /// From Attract: the hidden corner tapped five times, then `pin` on the keypad. The state after OK.
 nlohmann::json enterStaffMode(AutomationClient& kiosk, const std::string& pin);
+
+/// A PNG of `width` x `height` as base64 (what central's theme and reward calls take): white, with a
+/// block of 0xRRGGBB `rgb` over its middle half.
+std::string pngBase64(int width, int height, std::uint32_t rgb);
+
+/// Polls the automation state until its status line is `status`; the last state.
+nlohmann::json waitForStatus(AutomationClient& kiosk, const std::string& status,
+                             std::chrono::milliseconds timeout);
 
 /// Attract -> receipt -> phone -> (consent for a new member) -> credited points on central.
 nlohmann::json earn(AutomationClient& kiosk, const std::filesystem::path& receipt, const std::string& phone);

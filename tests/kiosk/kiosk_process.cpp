@@ -237,6 +237,19 @@ nlohmann::json AutomationClient::waitForText(const std::string& needle, std::chr
     return state;
 }
 
+nlohmann::json AutomationClient::waitForStill(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    nlohmann::json state;
+    do {
+        state = send({{"cmd", "state"}});
+        if (!connected() || !state.value("animating", true)) {
+            break;
+        }
+        std::this_thread::sleep_for(30ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return state;
+}
+
 VirtualDisplay::VirtualDisplay(const std::filesystem::path& workDir, int width, int height) {
     if (runCommand({"sh", "-c", "command -v Xvfb"}).empty()) {
         return;

@@ -68,6 +68,9 @@ class AutomationClient {
     /// Polls "state" until one of its texts contains `needle` or the connection is lost; the last state
     /// either way.
     nlohmann::json waitForText(const std::string& needle, std::chrono::milliseconds timeout);
+    /// Polls "state" until the screen stops moving by itself ("animating" false: the success moment
+    /// ended) or the connection is lost; the last state either way.
+    nlohmann::json waitForStill(std::chrono::milliseconds timeout);
 
   private:
     void disconnect();

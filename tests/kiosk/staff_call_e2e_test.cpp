@@ -14,17 +14,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-/// Polls the automation state until its status line is `status`; the last state.
-json waitForStatus(AutomationClient& kiosk, const std::string& status, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    json state = kiosk.send({{"cmd", "state"}});
-    while (state.value("status", "") != status && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(100ms);
-        state = kiosk.send({{"cmd", "state"}});
-    }
-    return state;
-}
-
 TEST(KioskStaffCall, CentralRecordsTheCallBeforeTheShopperIsToldStaffWereAlerted) {
     if (!fs::exists(kBuild / "bin/central")) {
         GTEST_SKIP() << "central is not built in " << kBuild;

@@ -5,12 +5,22 @@
 #include <cmath>
 #include <numbers>
 
+#include "icons.hpp"
+
 namespace ui {
 namespace {
 
 /// A press this long on a control with a hold intent reports that intent when the finger lets go (the
 /// screen renders on demand: a finger held still sends no event to draw a frame on before that).
 constexpr float kHoldSeconds = 0.8F;
+
+/// The side of a reward's picture on its tile (layout pixels).
+constexpr float kTilePicture = 112;
+
+/// The square an icon takes beside a label in `font` (the gap after it is scale::kGapS).
+float iconSide(const ImFont* font) {
+    return font->FontSize * 0.9F;
+}
 
 ImU32 toneColour(const Palette& palette, Tone tone) {
     switch (tone) {
@@ -51,14 +61,15 @@ Palette::Palette(const Theme& theme)
       guide(imColour(theme.guide)) {}
 
 Canvas::Canvas(const View& view, const Fonts& fonts, const Palette& palette, ImVec2 size, ImTextureID camera,
-               ImVec2 cameraSize)
+               ImVec2 cameraSize, const std::map<std::string, Picture, std::less<>>& pictures)
     : m_view(view),
       m_fonts(fonts),
       m_palette(palette),
       m_size(size),
       m_scale(std::min(size.x, size.y) / 1080.0F),
       m_camera(camera),
-      m_cameraSize(cameraSize) {
+      m_cameraSize(cameraSize),
+      m_pictures(pictures) {
     m_layout.width = size.x;
     m_layout.height = size.y;
 }
@@ -82,14 +93,36 @@ ImVec2 Canvas::drawText(ImFont* font, ImVec2 at, const std::string& text, float 
     return size;
 }
 
+const Picture* Canvas::tilePicture(const Control& control) const {
+    return control.picture.empty() ? nullptr : picture(control.picture);
+}
+
+float Canvas::leadWidth(const Control& control) const {
+    if (tilePicture(control) != nullptr) {
+        return px(kTilePicture) + px(scale::kGapM);
+    }
+    return iconFor(control.id) == Icon::None ? 0.0F : iconSide(m_fonts.heading) + px(scale::kGapS);
+}
+
+float Canvas::labelRoom(const Control& control, float inner) const {
+    return inner - leadWidth(control);
+}
+
 float Canvas::buttonHeight(const Control& control, float width, float height) const {
     const float inner = width - 2 * px(scale::kGapL);
     const ImFont* label = m_fonts.heading;
-    float needed = label->CalcTextSizeA(label->FontSize, FLT_MAX, inner, control.label.c_str()).y;
+    float needed =
+        label->CalcTextSizeA(label->FontSize, FLT_MAX, labelRoom(control, inner), control.label.c_str()).y;
+    const bool tile = tilePicture(control) != nullptr;
     if (!control.detail.empty()) {
-        needed +=
-            m_fonts.body->CalcTextSizeA(m_fonts.body->FontSize, FLT_MAX, inner, control.detail.c_str()).y +
-            px(6);
+        needed += m_fonts.body
+                      ->CalcTextSizeA(m_fonts.body->FontSize, FLT_MAX,
+                                      tile ? labelRoom(control, inner) : inner, control.detail.c_str())
+                      .y +
+                  px(6);
+    }
+    if (tile) {
+        needed = std::max(needed, px(kTilePicture));
     }
     return std::max(height, needed + 2 * px(scale::kGapM));
 }
@@ -99,9 +132,10 @@ void Canvas::button(const Control& control, ImVec2 size, Align align) {
     const ImU32 fill = primary           ? m_palette.primary
                        : control.enabled ? m_palette.button
                                          : m_palette.buttonDisabled;
+    const ImU32 pressedFill = primary ? m_palette.primaryActive : m_palette.buttonActive;
     ImGui::PushStyleColor(ImGuiCol_Button, fill);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, fill);
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, primary ? m_palette.primaryActive : m_palette.buttonActive);
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, pressedFill);
     ImGui::PushStyleColor(ImGuiCol_Border, primary ? m_palette.primary : m_palette.border);
     ImGui::BeginDisabled(!control.enabled);
     if (ImGui::Button(("##" + control.id).c_str(), size)) {
@@ -113,37 +147,69 @@ void Canvas::button(const Control& control, ImVec2 size, Align align) {
     ImGui::EndDisabled();
     ImGui::PopStyleColor(4);
     record(control, rgb(primary ? m_palette.primary : m_palette.border));
-
-    // The words, drawn here rather than by ImGui so a long label wraps inside the button and a reward's
-    // cost sits under its name in a smaller type.
     const ImVec2 min = ImGui::GetItemRectMin();
-    const Rect room{min.x, min.y, min.x + size.x, min.y + size.y};
+    if (pressed) {
+        // Pressed: the pressed shade (ImGui's active colour) and a thicker edge, so a finger that covers
+        // most of the button still sees it answer.
+        ImGui::GetWindowDrawList()->AddRect(min, ImVec2(min.x + size.x, min.y + size.y),
+                                            primary ? m_palette.text : m_palette.border,
+                                            ImGui::GetStyle().FrameRounding, 0, px(6));
+    }
+    m_layout.controls.back().pressed = pressed;
+    m_layout.controls.back().fill = rgb(pressed ? pressedFill : fill);
     const Ink ink{primary           ? m_palette.onDark
                   : control.enabled ? m_palette.text
                                     : m_palette.muted,
-                  pressed ? (primary ? m_palette.primaryActive : m_palette.buttonActive) : fill};
-    const Ink detailInk{primary ? m_palette.onDark : m_palette.muted, ink.background};
+                  pressed ? pressedFill : fill};
+    words(control, Rect{min.x, min.y, min.x + size.x, min.y + size.y}, ink, align);
+}
+
+void Canvas::words(const Control& control, const Rect& room, Ink ink, Align align) {
+    // The words, drawn here rather than by ImGui so a long label wraps inside the button and a reward's
+    // cost sits under its name in a smaller type; an icon, if the control has one, before the label.
+    const Ink detailInk{control.primary && control.enabled ? m_palette.onDark : m_palette.muted,
+                        ink.background};
     ImFont* labelFont =
         control.kind == Control::Kind::Key && control.label.size() == 1 ? m_fonts.big : m_fonts.heading;
+    const ImVec2 size(room.x1 - room.x0, room.y1 - room.y0);
     const float pad = align == Align::Left ? px(scale::kGapL) : px(scale::kGapS);
     const float inner = size.x - 2 * pad;
-    const ImVec2 labelSize =
-        labelFont->CalcTextSizeA(labelFont->FontSize, FLT_MAX, inner, control.label.c_str());
+    const Icon icon = iconFor(control.id);
+    const Picture* tile = tilePicture(control);
+    const float lead = leadWidth(control);
+    const ImVec2 labelSize = labelFont->CalcTextSizeA(labelFont->FontSize, FLT_MAX, labelRoom(control, inner),
+                                                      control.label.c_str());
     ImVec2 detailSize(0, 0);
     if (!control.detail.empty()) {
-        detailSize =
-            m_fonts.body->CalcTextSizeA(m_fonts.body->FontSize, FLT_MAX, inner, control.detail.c_str());
+        detailSize = m_fonts.body->CalcTextSizeA(m_fonts.body->FontSize, FLT_MAX,
+                                                 tile != nullptr ? labelRoom(control, inner) : inner,
+                                                 control.detail.c_str());
         detailSize.y += px(6);
     }
-    const float top = min.y + (size.y - labelSize.y - detailSize.y) / 2;
+    const float top = room.y0 + (size.y - labelSize.y - detailSize.y) / 2;
     const auto left = [&](float width) {
-        return align == Align::Left ? min.x + pad : min.x + (size.x - width) / 2;
+        return align == Align::Left ? room.x0 + pad : room.x0 + (size.x - width) / 2;
     };
-    drawText(labelFont, ImVec2(left(labelSize.x), top), control.label, inner, ink, DrawnText::Kind::Label,
-             room);
+    const float labelLeft = left(labelSize.x + lead);
+    if (tile != nullptr) {
+        // The reward's picture in a square at the start of the tile, the words beside it.
+        const float side = std::min(px(kTilePicture), size.y - 2 * px(scale::kGapS));
+        const float y = room.y0 + (size.y - side) / 2;
+        drawPicture(*tile, Rect{labelLeft, y, labelLeft + side, y + side});
+    } else if (icon != Icon::None) {
+        const float side = iconSide(labelFont);
+        const Rect box{labelLeft, top + (labelSize.y - side) / 2, labelLeft + side,
+                       top + (labelSize.y + side) / 2};
+        drawIcon(ImGui::GetWindowDrawList(), icon, box, ink.colour, px(7));
+        m_layout.controls.back().icon = box;
+    }
+    drawText(labelFont, ImVec2(labelLeft + lead, top), control.label, labelRoom(control, inner), ink,
+             DrawnText::Kind::Label, room);
     if (!control.detail.empty()) {
-        drawText(m_fonts.body, ImVec2(left(detailSize.x), top + labelSize.y + px(6)), control.detail, inner,
-                 detailInk, DrawnText::Kind::Label, room);
+        const float detailLeft = tile != nullptr ? labelLeft + lead : left(detailSize.x);
+        drawText(m_fonts.body, ImVec2(detailLeft, top + labelSize.y + px(6)), control.detail,
+                 tile != nullptr ? labelRoom(control, inner) : inner, detailInk, DrawnText::Kind::Label,
+                 room);
     }
 }
 
@@ -158,7 +224,7 @@ void Canvas::record(const Control& control, std::uint32_t outline) {
     m_rects[control.id] = {min, max, control.enabled, visible};
     m_layout.controls.push_back({control.id, Rect{min.x, min.y, max.x, max.y}, clip,
                                  control.kind == Control::Kind::Hidden, m_scrollDepth > 0, outline,
-                                 rgb(m_palette.background)});
+                                 rgb(m_palette.background), false, 0, std::nullopt});
 }
 
 void Canvas::surface(const Control& control, ImVec2 size) {
@@ -192,8 +258,15 @@ void Canvas::checkbox(const Control& control, float width) {
     if (ImGui::InvisibleButton(("##" + control.id).c_str(), ImVec2(width, height))) {
         m_intents.push_back({control.id});
     }
+    const bool pressed = ImGui::IsItemActive();
     record(control, rgb(control.checked ? m_palette.primary : m_palette.muted));
+    m_layout.controls.back().pressed = pressed;
+    m_layout.controls.back().fill = rgb(pressed ? m_palette.buttonActive : m_palette.background);
     ImDrawList* draw = ImGui::GetWindowDrawList();
+    if (pressed) {
+        draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height), m_palette.buttonActive,
+                            px(10));
+    }
     const ImVec2 boxMin(origin.x, origin.y + (height - box) / 2);
     const ImVec2 boxMax(boxMin.x + box, boxMin.y + box);
     draw->AddRectFilled(boxMin, boxMax, control.checked ? m_palette.primary : m_palette.button, px(10));
@@ -206,8 +279,8 @@ void Canvas::checkbox(const Control& control, float width) {
         draw->AddLine(b, c, m_palette.onDark, px(8));
     }
     drawText(font, ImVec2(boxMax.x + gap, origin.y + (height - textSize.y) / 2), control.label,
-             width - box - gap, Ink{m_palette.text, m_palette.background}, DrawnText::Kind::Label,
-             Rect{origin.x, origin.y, origin.x + width, origin.y + height});
+             width - box - gap, Ink{m_palette.text, pressed ? m_palette.buttonActive : m_palette.background},
+             DrawnText::Kind::Label, Rect{origin.x, origin.y, origin.x + width, origin.y + height});
 }
 
 void Canvas::buttons(float width, float height) {
@@ -352,6 +425,42 @@ void Canvas::cameraPreview(ImVec2 size) {
     draw->AddLine(b, ImVec2(b.x - arm, b.y), m_palette.guide, thick);
     draw->AddLine(b, ImVec2(b.x, b.y - arm), m_palette.guide, thick);
     ImGui::Dummy(size);
+}
+
+void Canvas::decoration(const Rect& rect, ImU32 colour, float rounding) {
+    const auto clear = [&rect](const Rect& drawn, const Rect& clip) {
+        const Rect seen = drawn.intersection(clip);
+        return seen.empty() || !seen.overlaps(rect);
+    };
+    for (const auto& text : m_layout.texts) {
+        if (!clear(text.rect, text.clip)) {
+            return;
+        }
+    }
+    for (const auto& control : m_layout.controls) {
+        if (!control.hidden && !clear(control.rect, control.clip)) {
+            return;
+        }
+    }
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(rect.x0, rect.y0), ImVec2(rect.x1, rect.y1), colour,
+                                              rounding);
+    m_layout.decorations.push_back(rect);
+}
+
+const Picture* Canvas::picture(std::string_view name) const {
+    const auto found = m_pictures.find(name);
+    return found == m_pictures.end() ? nullptr : &found->second;
+}
+
+Rect Canvas::drawPicture(const Picture& picture, const Rect& box) {
+    const float scale =
+        std::min({px(1), (box.x1 - box.x0) / picture.size.x, (box.y1 - box.y0) / picture.size.y});
+    const ImVec2 size(picture.size.x * scale, picture.size.y * scale);
+    const ImVec2 at(box.x0 + (box.x1 - box.x0 - size.x) / 2, box.y0 + (box.y1 - box.y0 - size.y) / 2);
+    ImGui::GetWindowDrawList()->AddImage(picture.texture, at, ImVec2(at.x + size.x, at.y + size.y));
+    const Rect drawn{at.x, at.y, at.x + size.x, at.y + size.y};
+    m_layout.pictures.push_back(drawn);
+    return drawn;
 }
 
 }  // namespace ui

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ui/layout.hpp"
@@ -29,6 +30,12 @@ struct ControlRect {
     ImVec2 max;
     bool enabled = true;
     bool visible = true;  ///< its centre lies inside the region it is drawn in (a finger can reach it)
+};
+
+/// A picture uploaded by Host::setPicture: the chain's logo, a reward's image.
+struct Picture {
+    ImTextureID texture = nullptr;
+    ImVec2 size;  ///< pixels
 };
 
 /// The theme's colours as Dear ImGui draws them (ui/theme.hpp), for one frame. Every text/background
@@ -88,7 +95,7 @@ struct Ink {
 class Canvas {
   public:
     Canvas(const View& view, const Fonts& fonts, const Palette& palette, ImVec2 size, ImTextureID camera,
-           ImVec2 cameraSize);
+           ImVec2 cameraSize, const std::map<std::string, Picture, std::less<>>& pictures);
 
     [[nodiscard]] const View& view() const { return m_view; }
     [[nodiscard]] const Fonts& fonts() const { return m_fonts; }
@@ -136,6 +143,14 @@ class Canvas {
     /// and records it for the layout tests; `room` is what it must stay inside. Returns its size.
     ImVec2 drawText(ImFont* font, ImVec2 at, const std::string& text, float wrap, Ink ink,
                     DrawnText::Kind kind, const Rect& room);
+    /// Draws a piece of decoration (a confetto) at `rect`, unless it would touch a text or a control drawn
+    /// so far this frame as the shopper sees them: draw it after them. Recorded for the layout tests.
+    void decoration(const Rect& rect, ImU32 colour, float rounding);
+    /// The picture uploaded as `name`, or null.
+    [[nodiscard]] const Picture* picture(std::string_view name) const;
+    /// Draws `picture` scaled to fit inside `box` (never up), centred; returns where it went. Recorded
+    /// in the layout as a picture.
+    Rect drawPicture(const Picture& picture, const Rect& box);
     /// The part of the window the current region (screen, body, scrolling list) shows.
     [[nodiscard]] Rect region() const;
 
@@ -145,6 +160,14 @@ class Canvas {
 
   private:
     void record(const Control& control, std::uint32_t outline);
+    /// A button's label (after its icon, if any) and detail inside `room`, written in `ink`.
+    void words(const Control& control, const Rect& room, Ink ink, Align align);
+    /// The width a button's label may wrap to inside `inner`: less the room of its icon or picture.
+    [[nodiscard]] float labelRoom(const Control& control, float inner) const;
+    /// What comes before a button's label: its picture (with the gap after it), its icon, or nothing.
+    [[nodiscard]] float leadWidth(const Control& control) const;
+    /// The control's picture (Control::picture) if it was uploaded; null: a plain tile.
+    [[nodiscard]] const Picture* tilePicture(const Control& control) const;
     [[nodiscard]] bool large(const ImFont* font) const;
 
     const View& m_view;
@@ -154,6 +177,7 @@ class Canvas {
     float m_scale;
     ImTextureID m_camera;
     ImVec2 m_cameraSize;
+    const std::map<std::string, Picture, std::less<>>& m_pictures;
     std::vector<Intent> m_intents;
     std::map<std::string, ControlRect> m_rects;
     Layout m_layout;

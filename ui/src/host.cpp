@@ -46,6 +46,8 @@ struct Host::Impl {
     SDL_Texture* camera = nullptr;
     int cameraWidth = 0;
     int cameraHeight = 0;
+    std::map<std::string, SDL_Texture*, std::less<>> pictureTextures;  // setPicture()
+    std::map<std::string, Picture, std::less<>> pictures;              // the same, as Canvas reads them
     std::map<ScreenId, std::unique_ptr<Screen>> screens;
     std::map<std::string, ControlRect> rects;  // of the last frame drawn
     Layout layout;                             // of the last frame drawn
@@ -60,6 +62,9 @@ struct Host::Impl {
         }
         if (camera != nullptr) {
             SDL_DestroyTexture(camera);
+        }
+        for (const auto& [name, texture] : pictureTextures) {
+            SDL_DestroyTexture(texture);
         }
         if (renderer != nullptr) {
             SDL_DestroyRenderer(renderer);
@@ -164,7 +169,7 @@ struct Host::Impl {
         Canvas canvas(view, view.accessible ? largeFonts : fonts, colours,
                       ImVec2(static_cast<float>(width), static_cast<float>(height)),
                       reinterpret_cast<ImTextureID>(camera),
-                      ImVec2(static_cast<float>(cameraWidth), static_cast<float>(cameraHeight)));
+                      ImVec2(static_cast<float>(cameraWidth), static_cast<float>(cameraHeight)), pictures);
         screenFor(view.screen).draw(canvas);
         ImGui::End();
         ImGui::PopStyleColor(3);
@@ -320,6 +325,40 @@ void Host::setCameraImage(const Image& rgb) {
     if (m_impl->camera != nullptr) {
         SDL_UpdateTexture(m_impl->camera, nullptr, rgb.pixels.data(), rgb.width * 3);
     }
+}
+
+void Host::setTheme(const Theme& theme) {
+    m_impl->palette = Palette(theme);
+}
+
+bool Host::setPicture(const std::string& name, const Image* rgba) {
+    const auto old = m_impl->pictureTextures.find(name);
+    if (old != m_impl->pictureTextures.end()) {
+        SDL_DestroyTexture(old->second);
+        m_impl->pictureTextures.erase(old);
+        m_impl->pictures.erase(name);
+    }
+    if (rgba == nullptr) {
+        return true;
+    }
+    if (rgba->channels != 4 || rgba->width <= 0 || rgba->height <= 0 ||
+        rgba->pixels.size() !=
+            static_cast<std::size_t>(rgba->width) * static_cast<std::size_t>(rgba->height) * 4U) {
+        return false;
+    }
+    // ABGR8888 is R,G,B,A in memory on little-endian machines: the layout of an RGBA Image.
+    SDL_Texture* texture = SDL_CreateTexture(m_impl->renderer, SDL_PIXELFORMAT_ABGR8888,
+                                             SDL_TEXTUREACCESS_STATIC, rgba->width, rgba->height);
+    if (texture == nullptr) {
+        return false;
+    }
+    SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
+    SDL_UpdateTexture(texture, nullptr, rgba->pixels.data(), rgba->width * 4);
+    m_impl->pictureTextures.emplace(name, texture);
+    m_impl->pictures.emplace(
+        name, Picture{reinterpret_cast<ImTextureID>(texture),
+                      ImVec2(static_cast<float>(rgba->width), static_cast<float>(rgba->height))});
+    return true;
 }
 
 bool Host::tap(const std::string& id) {

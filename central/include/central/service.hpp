@@ -110,6 +110,9 @@ class Service {
     [[nodiscard]] JsonResult queueCommand(const Caller& caller, std::string_view kioskId, const Json& body);
     [[nodiscard]] JsonResult getCampaign(const Caller& caller);
     [[nodiscard]] JsonResult putCampaign(const Caller& caller, const Json& body);
+    /// The chain's look for its kiosks (service_theme.cpp): brand colours and a logo.
+    [[nodiscard]] JsonResult getTheme(const Caller& caller);
+    [[nodiscard]] JsonResult putTheme(const Caller& caller, const Json& body);
     [[nodiscard]] JsonResult listRewards(const Caller& caller);
     [[nodiscard]] JsonResult putReward(const Caller& caller, std::string_view rewardId, const Json& body);
     [[nodiscard]] JsonResult listStores(const Caller& caller);

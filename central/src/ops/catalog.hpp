@@ -23,7 +23,8 @@ struct Service::Catalog {
     loyalty::StoreKeyring keyring;
     Json storeKeys;  ///< [{"store", "public_key"}]
     std::map<std::string, loyalty::Reward, std::less<>> rewards;
-    Json rewardsJson;  ///< as in the config document
+    Json rewardsJson;             ///< as in the config document
+    Json theme = Json::object();  ///< {"primary"?, "header"?, "logo_png"?}: the chain's look, as stored
 };
 
 }  // namespace central

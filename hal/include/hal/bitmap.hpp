@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -57,5 +58,8 @@ class Bitmap {
 /// Loads any image OpenCV reads, scales it down to at most `maxWidth` dots wide (never up) and
 /// thresholds it to 1 bit (dark = dot). For logos.
 [[nodiscard]] std::expected<Bitmap, std::string> loadBitmap(const std::filesystem::path& path, int maxWidth);
+/// The same from an encoded image in memory (the logo central sends). Error: it does not decode.
+[[nodiscard]] std::expected<Bitmap, std::string> decodeBitmap(std::span<const std::uint8_t> encoded,
+                                                              int maxWidth);
 
 }  // namespace hal

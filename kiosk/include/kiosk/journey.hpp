@@ -73,6 +73,9 @@ class Journey {
     [[nodiscard]] std::vector<Command> takeCommands();
     /// When tick() must next run to keep the countdown and the timeout exact; empty on Attract.
     [[nodiscard]] std::optional<std::chrono::milliseconds> nextWake(Now now) const;
+    /// True while the screen moves by itself at `now` (the success moment's count-up and confetti, a
+    /// spinning wheel) or the view still shows such a frame: a screenshot now would catch it midway.
+    [[nodiscard]] bool animating(Now now) const;
     /// True on the screens where a scanned receipt is taken (Attract, Scan): the camera may sleep otherwise.
     [[nodiscard]] bool wantsCamera() const;
 

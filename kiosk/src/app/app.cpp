@@ -87,6 +87,7 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
         throw std::runtime_error(host.error());
     }
     m_host = std::move(*host);
+    m_lookTheme = m_config.theme;
     ui::Host* hostPtr = m_host.get();
     m_inbox = std::make_unique<Inbox>([hostPtr] { hostPtr->wake(); });
 
@@ -272,8 +273,12 @@ Now App::now() const {
 }
 
 void App::applyCentralConfig(const CentralConfig& config) {
+    for (const auto& problem : config.problems) {
+        spdlog::warn("central's config: {}", problem);
+    }
     if (config.rewards) {
         m_journey->setRewards(*config.rewards);
+        showRewardPictures(config.rewardPictures);
     }
     if (config.campaign) {
         m_journey->setCampaign(*config.campaign, now());
@@ -298,6 +303,48 @@ void App::applyCentralConfig(const CentralConfig& config) {
         m_staff = std::make_shared<const std::vector<StaffCredential>>(*config.staff);
         m_journey->setStaffIssued(!config.staff->empty());
     }
+    if (config.look) {
+        applyLook(*config.look);
+    }
+}
+
+void App::showRewardPictures(const std::map<std::string, ui::Image>& pictures) {
+    for (const auto& id : m_rewardPictures) {
+        static_cast<void>(m_host->setPicture("reward:" + id, nullptr));
+    }
+    m_rewardPictures.clear();
+    for (const auto& [id, rgba] : pictures) {
+        if (m_host->setPicture("reward:" + id, &rgba)) {
+            m_rewardPictures.push_back(id);
+        } else {
+            spdlog::warn("the picture of reward {} could not be shown", id);
+        }
+    }
+}
+
+void App::applyLook(const std::expected<ChainLook, std::string>& look) {
+    if (!look) {
+        spdlog::warn("central's theme refused, the last good look stays: {}", look.error());
+        return;
+    }
+    const ui::Theme theme = look->theme.value_or(m_config.theme);
+    if (theme != m_lookTheme) {
+        m_host->setTheme(theme);
+        m_lookTheme = theme;
+    }
+    if (look->logoPng == m_lookLogo) {
+        return;
+    }
+    m_lookLogo = look->logoPng;
+    if (!m_host->setPicture("logo", look->logo ? &*look->logo : nullptr)) {
+        spdlog::warn("central's logo could not be shown");
+    }
+    // Paper: central's logo heads the tickets unless this kiosk has a logo file of its own.
+    if (!m_devices->localLogo && m_devices->printer) {
+        auto dots = hal::decodeBitmap(m_lookLogo, m_devices->printer->widthDots() * 2 / 3);
+        m_devices->ticketLogo = dots ? std::make_shared<const hal::Bitmap>(std::move(*dots)) : nullptr;
+    }
+    m_framesToDraw = std::max(m_framesToDraw, 2);
 }
 
 std::chrono::milliseconds App::waitTimeout() const {

@@ -91,6 +91,11 @@ class App {
     void finishAutomationJob();
     /// Applies central's configuration (rewards, campaign, store keys) to the journey. UI thread.
     void applyCentralConfig(const CentralConfig& config);
+    /// Central's theme and logo on screen (and on paper when the kiosk has no logo of its own); a refused
+    /// one is logged and the last good look stays. UI thread.
+    void applyLook(const std::expected<ChainLook, std::string>& look);
+    /// Replaces the rewards' pictures the host draws on the rewards list ("reward:<id>"). UI thread.
+    void showRewardPictures(const std::map<std::string, ui::Image>& pictures);
     // The UI loop's parts (app.cpp): how long to wait, the inbox, the camera preview, the frame.
     [[nodiscard]] std::chrono::milliseconds waitTimeout() const;
     void drainInbox();
@@ -121,6 +126,9 @@ class App {
     std::unique_ptr<AutomationServer> m_automation;
     std::unique_ptr<AutomationJob> m_job;
     int m_framesToDraw = 3;
+    ui::Theme m_lookTheme;                 ///< the theme the host draws with (kiosk.toml's, then central's)
+    std::vector<std::uint8_t> m_lookLogo;  ///< central's logo as shown (empty: none)
+    std::vector<std::string> m_rewardPictures;  ///< ids of the rewards whose picture the host holds
     std::uint64_t m_drawnRevision = 0;
     std::uint64_t m_framesDrawn = 0;
     double m_lastFrameMs = 0;

@@ -70,6 +70,7 @@ void App::handleAutomation(AutomationServer::Command command) {
     const std::string cmd = command.request.value("cmd", "");
     if (cmd == "state") {
         json state = stateOf(m_journey->view());
+        state["animating"] = m_journey->animating(now());
         state["frames"] = m_framesDrawn;
         state["last_frame_ms"] = m_lastFrameMs;
         state["max_frame_ms"] = m_maxFrameMs;
@@ -156,9 +157,12 @@ void App::automationScreenshot(AutomationServer::Command& command) {
     } catch (const cv::Exception& e) {
         spdlog::warn("screenshot {}: {}", path, e.what());
     }
-    command.reply(written
-                      ? json{{"ok", true}, {"path", path}, {"width", image->width}, {"height", image->height}}
-                      : failure("cannot write " + path));
+    command.reply(written ? json{{"ok", true},
+                                 {"path", path},
+                                 {"width", image->width},
+                                 {"height", image->height},
+                                 {"animating", m_journey->animating(now())}}
+                          : failure("cannot write " + path));
 }
 
 /// A finger on the game board, as the game screen reports it: {"cmd":"flick","speed":deg/s} or

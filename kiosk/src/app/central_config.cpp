@@ -83,6 +83,23 @@ std::vector<StaffCredential> staffOf(const json& list) {
     return staff;
 }
 
+/// The rewards' pictures ("image_png"): a broken or oversized one costs the picture, not the reward.
+void picturesOf(const json& list, CentralConfig& parsed) {
+    for (const auto& r : list) {
+        if (!r.is_object() || !r.contains("image_png") || !r.contains("id") || !r["id"].is_string()) {
+            continue;
+        }
+        const std::string id = r["id"].get<std::string>();
+        auto picture = decodePicture(r["image_png"], kMaxRewardPictureBytes, kMaxRewardPictureSide,
+                                     kMaxRewardPictureSide);
+        if (picture) {
+            parsed.rewardPictures.emplace(id, std::move(picture->rgba));
+        } else {
+            parsed.problems.push_back("reward " + id + " is shown without its picture: " + picture.error());
+        }
+    }
+}
+
 }  // namespace
 
 std::expected<CentralConfig, std::string> parseCentralConfig(const std::string& body) {
@@ -116,6 +133,7 @@ std::expected<CentralConfig, std::string> parseCentralConfig(const std::string& 
             return std::unexpected("rewards is not a list");
         }
         parsed.rewards = rewardsOf(config["rewards"]);
+        picturesOf(config["rewards"], parsed);
     }
     if (config.contains("store_keys")) {
         if (!config["store_keys"].is_array()) {
@@ -128,6 +146,10 @@ std::expected<CentralConfig, std::string> parseCentralConfig(const std::string& 
             return std::unexpected("staff is not a list");
         }
         parsed.staff = staffOf(config["staff"]);
+    }
+    // An empty object is a chain that set no look: the kiosk keeps its own.
+    if (const auto theme = config.find("theme"); theme != config.end() && !theme->empty()) {
+        parsed.look = parseChainLook(*theme);
     }
     return parsed;
 }

@@ -3,11 +3,13 @@
 // worker's validator asks whether it parses, the UI thread applies the parsed value.
 
 #include <expected>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "chain_look.hpp"
 #include "kiosk/journey_config.hpp"
 #include "loyalty/campaign.hpp"
 #include "loyalty/signing.hpp"
@@ -32,6 +34,14 @@ struct CentralConfig {
     /// The active staff members (a revoked one is no longer listed); entries without an id, a name or an
     /// Argon2id string are left out. nullopt: a central without staff PINs (nothing changes).
     std::optional<std::vector<StaffCredential>> staff;
+    /// The chain's look. nullopt: central set none (the kiosk's own [theme] stays). An error: a look this
+    /// kiosk refuses (illegible colours, a broken or oversized logo) — the rest of the document is
+    /// still used, and the last good look stays on screen and paper.
+    std::optional<std::expected<ChainLook, std::string>> look;
+    /// Rewards' pictures by reward id (RGBA), with `rewards`; a reward whose picture is broken or too large
+    /// is listed without one (a plain tile) and said in `problems`.
+    std::map<std::string, ui::Image> rewardPictures;
+    std::vector<std::string> problems;  ///< what was left out of the document and why, for the log
 };
 
 /// Error: why this kiosk cannot use the document. A refused document never replaces the last good one

@@ -26,7 +26,8 @@ void openPrinter(const KioskConfig& config, Devices& devices) {
     // The shop's logo heads every voucher; a missing or broken file costs the logo, not the print.
     const auto logoPath = config.assetsDir / "images" / "logo.png";
     if (auto logo = hal::loadBitmap(logoPath, devices.printer->widthDots() * 2 / 3)) {
-        devices.ticketLogo = std::make_unique<hal::Bitmap>(std::move(*logo));
+        devices.ticketLogo = std::make_shared<const hal::Bitmap>(std::move(*logo));
+        devices.localLogo = true;
     } else {
         spdlog::warn("vouchers print without a logo: {}", logo.error());
     }

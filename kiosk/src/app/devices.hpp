@@ -35,7 +35,10 @@ struct Devices {
     std::unique_ptr<hal::Scanner> scanner;
     std::unique_ptr<hal::ReceiptPrinter> printer;  ///< printer worker only; empty: no printer configured
     std::unique_ptr<hal::TextRaster> ticketText;   ///< printer worker only
-    std::unique_ptr<hal::Bitmap> ticketLogo;       ///< read-only after start-up; null = no logo
+    /// The logo heading every ticket; null = none. UI thread only: a print job captures its own copy, so
+    /// central's logo may replace it between jobs (only when `localLogo` is false).
+    std::shared_ptr<const hal::Bitmap> ticketLogo;
+    bool localLogo = false;  ///< the kiosk has its own logo file (assets/images/logo.png): it stays
 };
 
 }  // namespace kiosk

@@ -160,11 +160,11 @@ void App::carryOut(const PrintVoucher& c) {
     Inbox* inbox = m_inbox.get();
     hal::ReceiptPrinter* printer = m_devices->printer.get();
     hal::TextRaster* text = m_devices->ticketText.get();
-    const hal::Bitmap* logo = m_devices->ticketLogo.get();
+    std::shared_ptr<const hal::Bitmap> logo = m_devices->ticketLogo;
     sync::LocalStore* store = m_store.get();
     m_printerWorker->post([inbox, printer, text, logo, store, session = c.session,
                            ticket = m_tickets->voucher(c.slip)] {
-        std::string problem = printTicket(printer, text, logo, ticket, "voucher " + ticket.code);
+        std::string problem = printTicket(printer, text, logo.get(), ticket, "voucher " + ticket.code);
         if (problem.empty()) {
             if (auto marked = store->markVoucherPrinted(ticket.code); !marked) {
                 spdlog::warn("voucher {} printed but not marked: {}", ticket.code, marked.error().message);
@@ -178,10 +178,10 @@ void App::carryOut(const PrintConsent& c) {
     Inbox* inbox = m_inbox.get();
     hal::ReceiptPrinter* printer = m_devices->printer.get();
     hal::TextRaster* text = m_devices->ticketText.get();
-    const hal::Bitmap* logo = m_devices->ticketLogo.get();
+    std::shared_ptr<const hal::Bitmap> logo = m_devices->ticketLogo;
     m_printerWorker->post(
         [inbox, printer, text, logo, session = c.session, ticket = m_tickets->consent(c.slip)] {
-            inbox->post(Printed{session, printTicket(printer, text, logo, ticket, "consent receipt")});
+            inbox->post(Printed{session, printTicket(printer, text, logo.get(), ticket, "consent receipt")});
         });
 }
 
@@ -357,10 +357,10 @@ void App::carryOut(const PrintTestPage& c) {
     Inbox* inbox = m_inbox.get();
     hal::ReceiptPrinter* printer = m_devices->printer.get();
     hal::TextRaster* text = m_devices->ticketText.get();
-    const hal::Bitmap* logo = m_devices->ticketLogo.get();
+    std::shared_ptr<const hal::Bitmap> logo = m_devices->ticketLogo;
     m_printerWorker->post([inbox, printer, text, logo, session = c.session,
                            ticket = m_tickets->testPage(c.staffName, KIOSK_VERSION, now().wall)] {
-        inbox->post(Printed{session, printTicket(printer, text, logo, ticket, "test page")});
+        inbox->post(Printed{session, printTicket(printer, text, logo.get(), ticket, "test page")});
     });
 }
 

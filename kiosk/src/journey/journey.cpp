@@ -50,11 +50,16 @@ bool Journey::wantsCamera() const {
     return current().wantsCamera();
 }
 
+bool Journey::animating(Now now) const {
+    return current().animating(now.mono) || m_view.celebration.has_value();
+}
+
 std::optional<std::chrono::milliseconds> Journey::nextWake(Now now) const {
     if (m_step == StepId::Attract) {
         return std::nullopt;
     }
-    if (current().animating(now.mono)) {
+    // Also once the animation is over while the view still shows a frame of it: that frame is replaced.
+    if (animating(now)) {
         return now.mono + kAnimationFrame;
     }
     auto idle = nextIdleWake(now);

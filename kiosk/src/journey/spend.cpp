@@ -89,6 +89,8 @@ class RewardsStep final : public Step {
                        : balance >= r.points
                            ? ctx.tr("rewards.cost", {{"points", ctx.number(r.points)}})
                            : ctx.tr("rewards.cost_short", {{"points", ctx.number(r.points - balance)}});
+            // Central's picture of the reward when the kiosk has one; the UI draws a plain tile otherwise.
+            c.picture = "reward:" + r.id;
             v.controls.push_back(std::move(c));
         }
         // The step asks the printer again every few seconds by itself; staff may also ask at once.

@@ -74,6 +74,12 @@ class Host {
 
     /// Replaces the camera picture drawn on screens with a preview (uploads a texture).
     void setCameraImage(const Image& rgb);
+    /// The chain's look from now on (a theme that passed contrastProblems(): brandedTheme).
+    void setTheme(const Theme& theme);
+    /// Uploads an RGBA picture the screens draw by `name`: "logo" (Attract), "reward:<id>" (its tile on the
+    /// rewards list, Control::picture). Null removes it. False (and nothing drawn) for an image that is not
+    /// RGBA or that SDL cannot take.
+    bool setPicture(const std::string& name, const Image* rgba);
 
     /// Automation: touch the control `id` as a finger would. False if the current screen (as last
     /// drawn) has no such enabled control, or draws it outside the window (no finger reaches it).

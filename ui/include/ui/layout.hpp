@@ -47,6 +47,9 @@ struct DrawnControl {
     bool scrolls = false;          ///< inside a scrolling list: may lie below its visible part
     std::uint32_t outline = 0;     ///< 0xRRGGBB of its edge (border, or its fill when it has none)
     std::uint32_t background = 0;  ///< 0xRRGGBB of the page around it
+    bool pressed = false;          ///< a finger is on it this frame
+    std::uint32_t fill = 0;        ///< 0xRRGGBB it is filled with now (its pressed shade while pressed)
+    std::optional<Rect> icon;      ///< the drawn icon beside its words (back, call staff, large text)
 };
 
 struct Layout {
@@ -55,6 +58,10 @@ struct Layout {
     std::vector<DrawnControl> controls;
     std::vector<DrawnText> texts;
     std::optional<Rect> camera;
+    /// Pieces of decoration (the success moment's confetti): they must leave every text and control clear.
+    std::vector<Rect> decorations;
+    /// Pictures drawn (the chain's logo, reward images), where they went.
+    std::vector<Rect> pictures;
 };
 
 /// WCAG 2 contrast ratio of two opaque sRGB colours 0xRRGGBB (1 to 21).

@@ -68,6 +68,9 @@ struct Control {
     std::string detail;    ///< second line under the label (reward cost, ...)
     /// The intent a long press reports instead of `id` ("key:clear" on the keypad's delete key).
     std::string hold;
+    /// A picture drawn at the start of the button (Host::setPicture's name, "reward:<id>"); a name never
+    /// uploaded, or empty: a plain tile.
+    std::string picture;
     bool operator==(const Control&) const = default;
 };
 

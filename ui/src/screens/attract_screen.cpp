@@ -5,6 +5,9 @@
 namespace ui {
 namespace {
 
+/// The height of the band the chain's logo may take at the top of Attract (layout pixels).
+constexpr float kLogoBand = 180;
+
 /// A receipt with its QR and an arrow toward the camera (`where`: "below" | "above" | "left" | "right"),
 /// centred in the square of `side` at `centre`: the paper and the arrow in `paper`, the QR in `ink`.
 void holdHere(ImVec2 centre, float side, const std::string& where, ImU32 ink, ImU32 paper) {
@@ -53,6 +56,14 @@ void holdHere(ImVec2 centre, float side, const std::string& where, ImU32 ink, Im
 void AttractScreen::body(Canvas& canvas, ImVec2 area) {
     const View& view = canvas.view();
     const ImVec2 top = ImGui::GetCursorPos();
+    // The chain's logo first, when central sent one: at most a band of the body, never scaled up.
+    if (const Picture* logo = canvas.picture("logo")) {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        // A tenth of the body at most: a landscape screen in large text keeps room for its start control.
+        const float band = std::min(canvas.px(kLogoBand), area.y / 10);
+        const Rect drawn = canvas.drawPicture(*logo, Rect{at.x, at.y, at.x + area.x, at.y + band});
+        ImGui::Dummy(ImVec2(area.x, drawn.y1 - at.y + canvas.px(scale::kGapM)));
+    }
     canvas.lines(area.x);
     // The large-text switch sits under the start control, where a shopper who needs it looks first.
     const Control* access = view.control("access");

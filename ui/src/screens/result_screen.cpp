@@ -87,14 +87,13 @@ void information(Canvas& canvas, ImVec2 size) {
     canvas.endScroll();
 }
 
-/// The success moment: confetti falling through the body while `progress` runs 0..1, drawn under the
-/// texts (they are in a region of their own, drawn after), fading out at the end.
-void celebrate(Canvas& canvas, ImVec2 area, float progress) {
+/// The success moment: confetti falling through `area` (from `origin`) while `progress` runs 0..1, fading
+/// out at the end. Drawn after the texts and the buttons, and only where it leaves them clear: a piece
+/// never covers the points or a label.
+void celebrate(Canvas& canvas, ImVec2 origin, ImVec2 area, float progress) {
     const Palette& palette = canvas.palette();
     const std::array<ImU32, 4> colours{palette.primary, palette.good, palette.warning,
                                        IM_COL32(0xF2, 0xB1, 0x34, 0xFF)};
-    const ImVec2 origin = ImGui::GetCursorScreenPos();
-    ImDrawList* draw = ImGui::GetWindowDrawList();
     const auto fade = static_cast<unsigned>(255.0F * std::clamp((1.0F - progress) / 0.3F, 0.0F, 1.0F));
     for (unsigned i = 0; i < 48; ++i) {
         // A fixed scatter of starting points; each piece falls at its own speed.
@@ -107,7 +106,7 @@ void celebrate(Canvas& canvas, ImVec2 area, float progress) {
         }
         const ImVec2 a(origin.x + x * area.x, origin.y + y * area.y);
         const ImU32 colour = (colours[i % colours.size()] & 0x00FFFFFFU) | fade << 24;
-        draw->AddRectFilled(a, ImVec2(a.x + canvas.px(16), a.y + canvas.px(28)), colour, canvas.px(4));
+        canvas.decoration(Rect{a.x, a.y, a.x + canvas.px(16), a.y + canvas.px(28)}, colour, canvas.px(4));
     }
 }
 
@@ -123,12 +122,13 @@ void ResultScreen::body(Canvas& canvas, ImVec2 area) {
     const float column = landscape ? (area.x - gap) / 2 : area.x;
     const float buttonsX = landscape ? top.x + column + gap : top.x;
     const float buttonsHeight = canvas.buttonsHeight(column, buttonHeight);
-    if (canvas.view().celebration) {
-        celebrate(canvas, ImVec2(column, area.y), *canvas.view().celebration);
-    }
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
     information(canvas, ImVec2(column, landscape ? area.y : area.y - buttonsHeight - gap));
     ImGui::SetCursorPos(ImVec2(buttonsX, top.y + area.y - buttonsHeight));
     canvas.buttons(column, buttonHeight);
+    if (canvas.view().celebration) {
+        celebrate(canvas, origin, ImVec2(column, area.y), *canvas.view().celebration);
+    }
 }
 
 }  // namespace ui
