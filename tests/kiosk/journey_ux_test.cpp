@@ -185,8 +185,8 @@ TEST_F(JourneyUxTest, TheSameReceiptTwiceOnOneKioskIsRefusedBeforeThePhoneIsAske
 }
 
 TEST_F(JourneyUxTest, ARewardNotYetAvailableSendsNoCode) {
-    std::vector<Reward> rewards{{"R1", "Phiếu 50.000 ₫", "50,000 ₫ voucher", 500, {}, {}},
-                                {"TET", "Quà Tết", "Tet gift", 500, {}, {}}};
+    std::vector<Reward> rewards{{"R1", {"Phiếu 50.000 ₫", "50,000 ₫ voucher"}, 500, {}, {}},
+                                {"TET", {"Quà Tết", "Tet gift"}, 500, {}, {}}};
     rewards[1].availableFrom = loyalty::addDays(loyalty::localDate(m_clock.now()), 10);
     m_journey->setRewards(rewards);
     toQueuedClaim(member(800));
