@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "central/http/forwarded.hpp"
+#include "loyalty/toml_fields.hpp"
 
 namespace central {
 namespace {
@@ -28,40 +29,29 @@ void parseListen(const std::string& text, Settings& s) {
     s.listenPort = port;
 }
 
-template <typename T>
-void read(const toml::table& t, const char* key, T& out) {
-    const auto* node = t.get(key);
-    if (!node) return;
-    if constexpr (std::is_same_v<T, std::string>) {
-        if (!node->is_string()) throw std::runtime_error(std::string(key) + " must be a string");
-        out = node->as_string()->get();
-    } else {
-        if (!node->is_integer() || node->as_integer()->get() < 1 || node->as_integer()->get() > 100'000'000)
-            throw std::runtime_error(std::string(key) + " must be a positive integer");
-        out = static_cast<T>(node->as_integer()->get());
-    }
+/// central.toml's integers are counts and sizes: 1 to this, unless a key says otherwise.
+constexpr std::int64_t kMaxCount = 100'000'000;
+
+/// Throws the reader's first error ("http.max_connections must be between ..."), naming the file.
+void check(const loyalty::TomlFields& fields, const std::string& path) {
+    if (fields.error()) throw std::runtime_error("config " + path + ": " + *fields.error());
 }
 
-void readLimit(const toml::table& t, const std::string& name, RateLimit& limit, double perMinuteScale = 1) {
-    std::size_t perMinute = 0, burst = 0;
-    read(t, (name + "_per_" + (perMinuteScale == 1 ? "minute" : "hour")).c_str(), perMinute);
-    read(t, (name + "_burst").c_str(), burst);
+void readLimit(loyalty::TomlFields& t, const std::string& name, RateLimit& limit, double perMinuteScale = 1) {
+    std::int64_t perMinute = 0;
+    std::int64_t burst = 0;
+    t.read(name + "_per_" + (perMinuteScale == 1 ? "minute" : "hour"), perMinute, 1, kMaxCount);
+    t.read(name + "_burst", burst, 1, kMaxCount);
     if (perMinute > 0) limit.perMinute = static_cast<double>(perMinute) * perMinuteScale;
     if (burst > 0) limit.burst = static_cast<double>(burst);
 }
 
-void applyLimits(const toml::node* node, RateLimits& limits) {
-    if (!node) return;
-    if (!node->is_table()) throw std::runtime_error("rate_limits must be a table");
-    const auto& t = *node->as_table();
-    static const std::vector<std::string> kKnown{
-        "lookup_per_minute",        "lookup_burst",         "otp_per_minute",         "otp_burst",
-        "redeem_per_minute",        "redeem_burst",         "consume_per_minute",     "consume_burst",
-        "enroll_per_minute",        "enroll_burst",         "per_address_per_minute", "per_address_burst",
-        "consume_guesses_per_hour", "consume_guesses_burst"};
-    for (const auto& [key, value] : t)
-        if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
-            throw std::runtime_error("rate_limits: unknown key " + std::string(key.str()));
+void applyLimits(const toml::table& table, RateLimits& limits, const std::string& path) {
+    loyalty::TomlFields t(table, "rate_limits");
+    t.allowOnly({"lookup_per_minute", "lookup_burst", "otp_per_minute", "otp_burst", "redeem_per_minute",
+                 "redeem_burst", "consume_per_minute", "consume_burst", "enroll_per_minute", "enroll_burst",
+                 "per_address_per_minute", "per_address_burst", "consume_guesses_per_hour",
+                 "consume_guesses_burst"});
     readLimit(t, "lookup", limits.lookup);
     readLimit(t, "otp", limits.otp);
     readLimit(t, "redeem", limits.redeem);
@@ -69,167 +59,139 @@ void applyLimits(const toml::node* node, RateLimits& limits) {
     readLimit(t, "enroll", limits.enroll);
     readLimit(t, "per_address", limits.perAddress);
     readLimit(t, "consume_guesses", limits.consumeGuesses, 1.0 / 60);
+    check(t, path);
 }
 
-/// An integer key of [http] within [least, most].
-template <typename T>
-void readBounded(const toml::table& t, const char* key, long long least, long long most, T& out,
-                 const std::string& table = "http") {
-    const auto* node = t.get(key);
-    if (!node) return;
-    if (!node->is_integer() || node->as_integer()->get() < least || node->as_integer()->get() > most)
-        throw std::runtime_error(table + "." + std::string(key) + " must be an integer from " +
-                                 std::to_string(least) + " to " + std::to_string(most));
-    out = static_cast<T>(node->as_integer()->get());
-}
-
-void applyHttp(const toml::node* node, http::ServerOptions& http) {
-    if (!node) return;
-    if (!node->is_table()) throw std::runtime_error("http must be a table");
-    const auto& t = *node->as_table();
-    static const std::vector<std::string> kKnown{"max_connections",         "max_connections_per_address",
-                                                 "header_buffer_bytes",     "max_headers",
-                                                 "event_threads",           "listen_backlog",
-                                                 "keep_alive_max_requests", "keep_alive_timeout_seconds",
-                                                 "read_timeout_seconds",    "write_timeout_seconds",
-                                                 "trusted_proxies"};
-    for (const auto& [key, value] : t)
-        if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
-            throw std::runtime_error("http: unknown key " + std::string(key.str()));
-    readBounded(t, "max_connections", 1, 1'000'000, http.maxConnections);
-    readBounded(t, "max_connections_per_address", 1, http.maxConnections, http.maxConnectionsPerAddress);
-    readBounded(t, "header_buffer_bytes", 4096, 16 << 20, http.connectionBufferBytes);
-    readBounded(t, "max_headers", 1, 10'000, http.maxHeaders);
-    readBounded(t, "event_threads", 2, 64, http.eventThreads);
-    readBounded(t, "listen_backlog", 1, 65'535, http.listenBacklog);
-    readBounded(t, "keep_alive_max_requests", 1, 1'000'000, http.keepAliveMaxCount);
-    readBounded(t, "keep_alive_timeout_seconds", 1, 3600, http.keepAliveTimeoutSeconds);
-    readBounded(t, "read_timeout_seconds", 1, 3600, http.readTimeoutSeconds);
-    readBounded(t, "write_timeout_seconds", 1, 3600, http.writeTimeoutSeconds);
-    if (const auto* proxies = t.get("trusted_proxies")) {
-        if (!proxies->is_array())
-            throw std::runtime_error("http.trusted_proxies must be an array of addresses");
-        http.trustedProxies.clear();
-        for (const auto& entry : *proxies->as_array()) {
-            const auto address =
-                entry.is_string() ? http::canonicalAddress(entry.as_string()->get()) : std::nullopt;
-            if (!address)
-                throw std::runtime_error(
-                    "http.trusted_proxies: " +
-                    (entry.is_string() ? "\"" + entry.as_string()->get() + "\"" : "an entry") +
-                    " is not an IPv4 or IPv6 address (no port, no name, no range)");
-            http.trustedProxies.push_back(*address);
+void applyTrustedProxies(loyalty::TomlFields& t, http::ServerOptions& http) {
+    const toml::array* proxies = t.optionalArray("trusted_proxies", "addresses");
+    if (proxies == nullptr) return;
+    http.trustedProxies.clear();
+    for (const auto& entry : *proxies) {
+        const auto address =
+            entry.is_string() ? http::canonicalAddress(entry.as_string()->get()) : std::nullopt;
+        if (!address) {
+            t.fail("trusted_proxies", (entry.is_string() ? "entry \"" + entry.as_string()->get() + "\""
+                                                         : std::string("entry (not text)")) +
+                                          " is not an IPv4 or IPv6 address (no port, no name, no range)");
+            return;
         }
+        http.trustedProxies.push_back(*address);
     }
 }
 
-void applyNotify(const toml::node* node, NotifySettings& n) {
-    if (!node) return;
-    if (!node->is_table()) throw std::runtime_error("notify must be a table");
-    const auto& t = *node->as_table();
-    static const std::vector<std::string> kKnown{"provider_url",
-                                                 "secret_file",
-                                                 "language",
-                                                 "timeout_ms",
-                                                 "max_attempts",
-                                                 "backoff_base_seconds",
-                                                 "backoff_max_seconds",
-                                                 "senders",
-                                                 "batch",
-                                                 "poll_ms",
-                                                 "quiet_start_hour",
-                                                 "quiet_end_hour",
-                                                 "marketing_per_week",
-                                                 "expiry_reminder_days",
-                                                 "voucher_reminder_days",
-                                                 "tier_risk_days"};
-    for (const auto& [key, value] : t)
-        if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
-            throw std::runtime_error("notify: unknown key " + std::string(key.str()));
-    read(t, "provider_url", n.providerUrl);
-    read(t, "secret_file", n.secretFile);
-    read(t, "language", n.language);
-    if (n.language != "vi" && n.language != "en")
-        throw std::runtime_error("notify.language must be \"vi\" or \"en\"");
+void applyHttp(const toml::table& table, http::ServerOptions& http, const std::string& path) {
+    loyalty::TomlFields t(table, "http");
+    t.allowOnly({"max_connections", "max_connections_per_address", "header_buffer_bytes", "max_headers",
+                 "event_threads", "listen_backlog", "keep_alive_max_requests", "keep_alive_timeout_seconds",
+                 "read_timeout_seconds", "write_timeout_seconds", "trusted_proxies"});
+    t.read("max_connections", http.maxConnections, 1, 1'000'000);
+    t.read("max_connections_per_address", http.maxConnectionsPerAddress, 1,
+           static_cast<std::int64_t>(http.maxConnections));
+    t.read("header_buffer_bytes", http.connectionBufferBytes, 4096, 16 << 20);
+    t.read("max_headers", http.maxHeaders, 1, 10'000);
+    t.read("event_threads", http.eventThreads, 2, 64);
+    t.read("listen_backlog", http.listenBacklog, 1, 65'535);
+    t.read("keep_alive_max_requests", http.keepAliveMaxCount, 1, 1'000'000);
+    t.read("keep_alive_timeout_seconds", http.keepAliveTimeoutSeconds, 1, 3600);
+    t.read("read_timeout_seconds", http.readTimeoutSeconds, 1, 3600);
+    t.read("write_timeout_seconds", http.writeTimeoutSeconds, 1, 3600);
+    applyTrustedProxies(t, http);
+    check(t, path);
+}
+
+void applyNotify(const toml::table& table, NotifySettings& n, const std::string& path) {
+    loyalty::TomlFields t(table, "notify");
+    t.allowOnly({"provider_url", "secret_file", "language", "timeout_ms", "max_attempts",
+                 "backoff_base_seconds", "backoff_max_seconds", "senders", "batch", "poll_ms",
+                 "quiet_start_hour", "quiet_end_hour", "marketing_per_week", "expiry_reminder_days",
+                 "voucher_reminder_days", "tier_risk_days"});
+    t.read("provider_url", n.providerUrl);
+    t.read("secret_file", n.secretFile);
+    t.read("language", n.language);
+    if (n.language != "vi" && n.language != "en") t.fail("language", "must be \"vi\" or \"en\"");
     if (!n.providerUrl.empty() && !n.providerUrl.starts_with("http://") &&
         !n.providerUrl.starts_with("https://"))
-        throw std::runtime_error("notify.provider_url must start with http:// or https://");
-    readBounded(t, "timeout_ms", 50, 60'000, n.timeoutMs, "notify");
-    readBounded(t, "max_attempts", 1, 100, n.maxAttempts, "notify");
-    readBounded(t, "backoff_base_seconds", 1, 3600, n.backoffBaseSeconds, "notify");
-    readBounded(t, "backoff_max_seconds", n.backoffBaseSeconds, 86'400, n.backoffMaxSeconds, "notify");
-    readBounded(t, "senders", 1, 64, n.senders, "notify");
-    readBounded(t, "batch", 1, 5000, n.batch, "notify");
-    readBounded(t, "poll_ms", 10, 60'000, n.pollMs, "notify");
-    readBounded(t, "quiet_start_hour", 0, 23, n.quietStartHour, "notify");
-    readBounded(t, "quiet_end_hour", 0, 23, n.quietEndHour, "notify");
-    readBounded(t, "marketing_per_week", 0, 100, n.marketingPerWeek, "notify");
-    readBounded(t, "expiry_reminder_days", 1, 90, n.expiryReminderDays, "notify");
-    readBounded(t, "voucher_reminder_days", 1, 90, n.voucherReminderDays, "notify");
-    readBounded(t, "tier_risk_days", 1, 90, n.tierRiskDays, "notify");
+        t.fail("provider_url", "must start with http:// or https://");
+    t.read("timeout_ms", n.timeoutMs, 50, 60'000);
+    t.read("max_attempts", n.maxAttempts, 1, 100);
+    t.read("backoff_base_seconds", n.backoffBaseSeconds, 1, 3600);
+    t.read("backoff_max_seconds", n.backoffMaxSeconds, n.backoffBaseSeconds, 86'400);
+    t.read("senders", n.senders, 1, 64);
+    t.read("batch", n.batch, 1, 5000);
+    t.read("poll_ms", n.pollMs, 10, 60'000);
+    t.read("quiet_start_hour", n.quietStartHour, 0, 23);
+    t.read("quiet_end_hour", n.quietEndHour, 0, 23);
+    t.read("marketing_per_week", n.marketingPerWeek, 0, 100);
+    t.read("expiry_reminder_days", n.expiryReminderDays, 1, 90);
+    t.read("voucher_reminder_days", n.voucherReminderDays, 1, 90);
+    t.read("tier_risk_days", n.tierRiskDays, 1, 90);
     if (!n.providerUrl.empty() && n.secretFile.empty())
-        throw std::runtime_error("notify.secret_file is required with notify.provider_url");
+        t.fail("secret_file", "is required with notify.provider_url");
+    check(t, path);
+}
+
+/// [dev_enrollment] (code, kiosk_id, store) and [[stores]] (id, public_key_file).
+void applyEnrollment(loyalty::TomlFields& root, Settings& s, const std::string& path) {
+    if (const toml::table* table = root.optionalTable("dev_enrollment")) {
+        loyalty::TomlFields dev(*table, "dev_enrollment");
+        std::string code = kDevEnrollmentCode;
+        dev.read("code", code);
+        s.devEnrollmentCode = code;
+        dev.read("kiosk_id", s.devKioskId);
+        dev.read("store", s.devStore);
+        check(dev, path);
+    }
+    const toml::array* stores = root.arrayOfTables("stores", false);
+    check(root, path);
+    if (stores == nullptr) return;
+    s.stores.clear();
+    for (std::size_t i = 0; i < stores->size(); ++i) {
+        loyalty::TomlFields store(*(*stores)[i].as_table(), "stores[" + std::to_string(i) + "]");
+        std::string id = store.text("id");
+        std::string file = store.text("public_key_file");
+        check(store, path);
+        s.stores.emplace_back(std::move(id), std::move(file));
+    }
 }
 
 void applyToml(const std::string& path, Settings& s) {
-    toml::table t;
-    try {
-        t = toml::parse_file(path);
-    } catch (const toml::parse_error& e) {
-        throw std::runtime_error("config " + path + ": " + std::string(e.description()));
-    }
-    static const std::vector<std::string> kKnown{
-        "listen",          "data_dir",      "database",     "admin_token",    "assets_dir",
-        "console_dir",     "campaign_file", "tiers_file",   "rewards_file",   "voucher_key_file",
-        "otp_webhook_url", "workers",       "max_queued",   "max_body_bytes", "log_level",
-        "dev_enrollment",  "stores",        "otp_key_file", "rate_limits",    "http",
-        "notify",
-    };
-    for (const auto& [key, value] : t)
-        if (std::find(kKnown.begin(), kKnown.end(), std::string(key.str())) == kKnown.end())
-            throw std::runtime_error("config " + path + ": unknown key " + std::string(key.str()));
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto parsed = loyalty::parseTomlText(text.str());
+    if (!parsed) throw std::runtime_error("config " + path + ": " + parsed.error());
+    loyalty::TomlFields t(*parsed, "");
+    t.allowOnly({"listen",          "data_dir",      "database",     "admin_token",    "assets_dir",
+                 "console_dir",     "campaign_file", "tiers_file",   "rewards_file",   "voucher_key_file",
+                 "otp_webhook_url", "workers",       "max_queued",   "max_body_bytes", "log_level",
+                 "dev_enrollment",  "stores",        "otp_key_file", "rate_limits",    "http",
+                 "notify"});
     std::string listen;
-    read(t, "listen", listen);
+    t.read("listen", listen);
+    t.read("data_dir", s.dataDir);
+    t.read("database", s.database);
+    t.read("admin_token", s.adminToken);
+    t.read("assets_dir", s.assetsDir);
+    t.read("console_dir", s.consoleDir);
+    t.read("campaign_file", s.campaignFile);
+    t.read("tiers_file", s.tiersFile);
+    t.read("rewards_file", s.rewardsFile);
+    t.read("voucher_key_file", s.voucherKeyFile);
+    t.read("otp_webhook_url", s.otpWebhookUrl);
+    t.read("otp_key_file", s.otpKeyFile);
+    t.read("workers", s.workers, 1, kMaxCount);
+    t.read("max_queued", s.maxQueued, 1, kMaxCount);
+    t.read("max_body_bytes", s.maxBodyBytes, 1, kMaxCount);
+    t.read("log_level", s.logLevel);
+    const toml::table* limits = t.optionalTable("rate_limits");
+    const toml::table* httpTable = t.optionalTable("http");
+    const toml::table* notify = t.optionalTable("notify");
+    check(t, path);
     if (!listen.empty()) parseListen(listen, s);
-    read(t, "data_dir", s.dataDir);
-    read(t, "database", s.database);
-    read(t, "admin_token", s.adminToken);
-    read(t, "assets_dir", s.assetsDir);
-    read(t, "console_dir", s.consoleDir);
-    read(t, "campaign_file", s.campaignFile);
-    read(t, "tiers_file", s.tiersFile);
-    read(t, "rewards_file", s.rewardsFile);
-    read(t, "voucher_key_file", s.voucherKeyFile);
-    read(t, "otp_webhook_url", s.otpWebhookUrl);
-    read(t, "otp_key_file", s.otpKeyFile);
-    read(t, "workers", s.workers);
-    read(t, "max_queued", s.maxQueued);
-    read(t, "max_body_bytes", s.maxBodyBytes);
-    read(t, "log_level", s.logLevel);
-    if (const auto* dev = t.get("dev_enrollment")) {
-        if (!dev->is_table()) throw std::runtime_error("dev_enrollment must be a table");
-        std::string code = kDevEnrollmentCode;
-        read(*dev->as_table(), "code", code);
-        s.devEnrollmentCode = code;
-        read(*dev->as_table(), "kiosk_id", s.devKioskId);
-        read(*dev->as_table(), "store", s.devStore);
-    }
-    if (const auto* stores = t.get("stores")) {
-        if (!stores->is_array_of_tables())
-            throw std::runtime_error("stores must be an array of tables [[stores]]");
-        s.stores.clear();
-        for (const auto& node : *stores->as_array()) {
-            std::string id, file;
-            read(*node.as_table(), "id", id);
-            read(*node.as_table(), "public_key_file", file);
-            if (id.empty() || file.empty())
-                throw std::runtime_error("each [[stores]] needs id and public_key_file");
-            s.stores.emplace_back(id, file);
-        }
-    }
-    applyLimits(t.get("rate_limits"), s.limits);
-    applyHttp(t.get("http"), s.http);
-    applyNotify(t.get("notify"), s.notify);
+    applyEnrollment(t, s, path);
+    if (limits != nullptr) applyLimits(*limits, s.limits, path);
+    if (httpTable != nullptr) applyHttp(*httpTable, s.http, path);
+    if (notify != nullptr) applyNotify(*notify, s.notify, path);
 }
 
 bool isLoopback(const std::string& host) {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "toml_fields.hpp"
+#include "loyalty/toml_fields.hpp"
 
 namespace loyalty {
 namespace {
@@ -17,7 +17,7 @@ bool inDateRange(LocalDate date, LocalDate from, LocalDate to) {
 }
 
 std::expected<Promotion, std::string> readPromotion(const toml::table& table, std::string path) {
-    detail::TomlFields fields(table, std::move(path));
+    TomlFields fields(table, std::move(path));
     fields.allowOnly({"id", "kind", "multiplier_percent", "from", "to", "label_vi", "label_en"});
     Promotion promotion;
     promotion.id = fields.text("id");
@@ -60,14 +60,14 @@ bool Campaign::isValidAt(UnixSeconds t) const {
 }
 
 std::expected<Campaign, CampaignError> Campaign::fromToml(std::string_view tomlText) {
-    auto root = detail::parseTomlText(tomlText);
+    auto root = parseTomlText(tomlText);
     if (!root) return std::unexpected(CampaignError{root.error()});
-    detail::TomlFields top(*root, "");
+    TomlFields top(*root, "");
     top.allowOnly({"campaign"});
     const toml::table* table = top.table("campaign");
     if (table == nullptr) return std::unexpected(CampaignError{*top.error()});
 
-    detail::TomlFields fields(*table, "campaign");
+    TomlFields fields(*table, "campaign");
     fields.allowOnly({"id", "name_vi", "name_en", "valid_from", "valid_to", "dong_per_point",
                       "points_per_item", "minimum_spend", "tier_multiplier_percent", "promotions",
                       "receipt_cap", "signup_bonus", "receipt_window_days", "points_expiry_months"});
@@ -88,7 +88,7 @@ std::expected<Campaign, CampaignError> Campaign::fromToml(std::string_view tomlT
         static_cast<unsigned>(fields.integer("points_expiry_months", 0, kMaxExpiryMonths));
 
     if (const toml::table* multipliers = fields.table("tier_multiplier_percent")) {
-        detail::TomlFields tiers(*multipliers, "campaign.tier_multiplier_percent");
+        TomlFields tiers(*multipliers, "campaign.tier_multiplier_percent");
         tiers.allowOnly({"silver", "gold", "diamond"});
         for (const Tier tier : {Tier::Silver, Tier::Gold, Tier::Diamond}) {
             campaign.tierMultiplierPercent[static_cast<std::size_t>(tier)] =

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "loyalty/toml_fields.hpp"
 #include "phone_prefixes_builtin.hpp"
-#include "toml_fields.hpp"
 
 namespace loyalty {
 
@@ -59,9 +59,9 @@ std::string_view describe(PhoneError error) {
 }
 
 std::expected<PhonePolicy, PhonePolicyError> PhonePolicy::fromToml(std::string_view tomlText) {
-    const auto root = detail::parseTomlText(tomlText);
+    const auto root = parseTomlText(tomlText);
     if (!root) return std::unexpected(policyError(root.error()));
-    detail::TomlFields top(*root, "");
+    TomlFields top(*root, "");
     top.allowOnly({"operators"});
     const toml::array* operators = top.arrayOfTables("operators", true);
     if (top.error()) return std::unexpected(policyError(*top.error()));
@@ -70,7 +70,7 @@ std::expected<PhonePolicy, PhonePolicyError> PhonePolicy::fromToml(std::string_v
     PhonePolicy policy;
     for (std::size_t i = 0; i < operators->size(); ++i) {
         const toml::table& table = *(*operators)[i].as_table();
-        detail::TomlFields entry(table, "operators[" + std::to_string(i) + "]");
+        TomlFields entry(table, "operators[" + std::to_string(i) + "]");
         entry.allowOnly({"name", "prefixes"});
         const std::string name = entry.text("name");
         const toml::array* prefixes = table["prefixes"].as_array();

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "toml_fields.hpp"
+#include "loyalty/toml_fields.hpp"
 
 namespace loyalty {
 namespace {
@@ -11,7 +11,7 @@ constexpr std::int64_t kMaxCount = 1'000'000'000;
 constexpr std::int64_t kMaxVoucherValidityDays = 3'660;
 
 std::expected<Reward, std::string> readReward(const toml::table& table, std::string path) {
-    detail::TomlFields fields(table, std::move(path));
+    TomlFields fields(table, std::move(path));
     fields.allowOnly({"id", "name_vi", "name_en", "cost", "value", "stock", "available_from",
                       "available_until", "per_member_limit", "voucher_validity_days", "terms_vi",
                       "terms_en"});
@@ -99,9 +99,9 @@ std::expected<void, RedeemRefusal> checkRedeemable(const Reward& reward, Points 
 }
 
 std::expected<std::vector<Reward>, RewardCatalogError> parseRewardCatalog(std::string_view tomlText) {
-    auto root = detail::parseTomlText(tomlText);
+    auto root = parseTomlText(tomlText);
     if (!root) return std::unexpected(RewardCatalogError{root.error()});
-    detail::TomlFields top(*root, "");
+    TomlFields top(*root, "");
     top.allowOnly({"rewards"});
     const toml::array* rewards = top.arrayOfTables("rewards", true);
     if (rewards == nullptr) return std::unexpected(RewardCatalogError{*top.error()});

@@ -6,7 +6,7 @@
 
 #include "loyalty/ledger.hpp"
 #include "loyalty/time.hpp"
-#include "toml_fields.hpp"
+#include "loyalty/toml_fields.hpp"
 
 namespace loyalty {
 namespace {
@@ -81,21 +81,21 @@ std::string_view tierName(Tier tier, Language language) {
 }
 
 std::expected<TierRules, TierRulesError> TierRules::fromToml(std::string_view tomlText) {
-    auto root = detail::parseTomlText(tomlText);
+    auto root = parseTomlText(tomlText);
     if (!root) return std::unexpected(TierRulesError{root.error()});
-    detail::TomlFields top(*root, "");
+    TomlFields top(*root, "");
     top.allowOnly({"tiers"});
     const toml::table* table = top.table("tiers");
     if (table == nullptr) return std::unexpected(TierRulesError{*top.error()});
 
-    detail::TomlFields fields(*table, "tiers");
+    TomlFields fields(*table, "tiers");
     fields.allowOnly({"window_days", "silver", "gold", "diamond"});
     TierRules rules;
     rules.m_windowDays = fields.integer("window_days", 1, kMaxWindowDays);
     for (const Tier tier : kTiers) {
         const toml::table* tierTable = fields.table(tierCode(tier));
         if (tierTable == nullptr) break;
-        detail::TomlFields tierFields(*tierTable, fields.name(tierCode(tier)));
+        TomlFields tierFields(*tierTable, fields.name(tierCode(tier)));
         TierRule& rule = rules.m_rules[static_cast<std::size_t>(tier)];
         if (tier == Tier::Silver) {
             tierFields.allowOnly({"benefits_vi", "benefits_en", "colour"});

@@ -1,8 +1,8 @@
-#include "toml_fields.hpp"
+#include "loyalty/toml_fields.hpp"
 
 #include <algorithm>
 
-namespace loyalty::detail {
+namespace loyalty {
 
 std::expected<toml::table, std::string> parseTomlText(std::string_view text) {
     try {
@@ -103,6 +103,47 @@ const toml::array* TomlFields::arrayOfTables(std::string_view key, bool required
     return array;
 }
 
+template <class T>
+void TomlFields::readValue(std::string_view key, T& out, std::string_view wording) {
+    const toml::node* found = node(key, false);
+    if (found == nullptr) return;
+    if (const auto* value = found->as<T>()) {
+        out = value->get();
+    } else {
+        fail(key, wording);
+    }
+}
+
+void TomlFields::read(std::string_view key, std::string& out) {
+    readValue(key, out, "must be a string");
+}
+
+void TomlFields::read(std::string_view key, bool& out) {
+    readValue(key, out, "must be true or false");
+}
+
+std::optional<double> TomlFields::optionalNumber(std::string_view key) {
+    const toml::node* found = node(key, false);
+    if (found == nullptr) return std::nullopt;
+    if (const auto value = found->value<double>();
+        value && (found->is_integer() || found->is_floating_point())) {
+        return value;
+    }
+    fail(key, "must be a number");
+    return std::nullopt;
+}
+
+const toml::table* TomlFields::optionalTable(std::string_view key) {
+    return node(key, false) == nullptr ? nullptr : table(key);
+}
+
+const toml::array* TomlFields::optionalArray(std::string_view key, std::string_view what) {
+    const toml::node* found = node(key, false);
+    if (found == nullptr) return nullptr;
+    if (!found->is_array()) fail(key, "must be an array of " + std::string(what));
+    return found->as_array();
+}
+
 void TomlFields::allowOnly(std::initializer_list<std::string_view> known) {
     for (const auto& [key, value] : m_table) {
         if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
@@ -112,4 +153,4 @@ void TomlFields::allowOnly(std::initializer_list<std::string_view> known) {
     }
 }
 
-}  // namespace loyalty::detail
+}  // namespace loyalty

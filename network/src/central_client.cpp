@@ -153,7 +153,7 @@ struct CentralClient::Impl {
         if (json.contains("error")) {
             auto doc = errorOf(json);
             auto error = badResponse("HTTP " + std::to_string(sent->status) +
-                                     " with an error inside: " + doc.code + " " + doc.message);
+                                     " with an error inside: " + doc.code + " " + doc.message.en);
             error.code = doc.code;
             return std::unexpected(error);
         }
@@ -207,8 +207,7 @@ std::optional<ClaimOutcome> parseOutcome(const Json& item) {
         outcome.pointsToNextTier = readInt(item, "points_to_next_tier").value_or(0);
         outcome.newMember = readBool(item, "new_member").value_or(false);
         outcome.replayed = readBool(item, "replayed").value_or(false);
-        outcome.explainVi = readStringOr(item, "explain_vi");
-        outcome.explainEn = readStringOr(item, "explain_en");
+        outcome.explain = {readStringOr(item, "explain_vi"), readStringOr(item, "explain_en")};
         if (const auto it = item.find("breakdown"); it != item.end()) {
             if (!it->is_array()) return std::nullopt;
             for (const auto& line : *it) {
@@ -216,8 +215,8 @@ std::optional<ClaimOutcome> parseOutcome(const Json& item) {
                 const auto label = readString(line, "label");
                 const auto linePoints = readInt(line, "points");
                 if (!label || !linePoints) return std::nullopt;
-                outcome.breakdown.push_back(PointsLine{readStringOr(line, "kind"), *label,
-                                                       readStringOr(line, "label_en"), *linePoints});
+                outcome.breakdown.push_back(PointsLine{
+                    readStringOr(line, "kind"), {*label, readStringOr(line, "label_en")}, *linePoints});
             }
         }
     } else if (*status == "refused") {
@@ -226,7 +225,6 @@ std::optional<ClaimOutcome> parseOutcome(const Json& item) {
         outcome.status = ClaimOutcome::Status::Refused;
         outcome.code = std::move(error.code);
         outcome.reason = std::move(error.message);
-        outcome.reasonVi = std::move(error.messageVi);
     } else if (*status == "retry") {
         outcome.status = ClaimOutcome::Status::Retry;
         auto error = errorOf(item);
@@ -358,7 +356,7 @@ Result<ClaimBatchAnswer> CentralClient::claimBatch(const std::vector<ClaimReques
             outcome.status = ClaimOutcome::Status::Refused;
             outcome.idempotencyKey = requests.front().idempotencyKey;
             outcome.code = json.error().code;
-            outcome.reason = json.error().message;
+            outcome.reason.en = json.error().message;
             answer.outcomes.push_back(std::move(outcome));
             return answer;
         }
@@ -401,8 +399,7 @@ Result<MemberInfo> CentralClient::member(const std::string& phone) {
     info.progressPermille = readInt(*json, "progress_permille").value_or(0);
     info.pointsToNextTier = readInt(*json, "points_to_next_tier").value_or(0);
     info.masked = readStringOr(*json, "masked");
-    info.tierNameVi = readStringOr(*json, "tier_name_vi");
-    info.tierNameEn = readStringOr(*json, "tier_name_en");
+    info.tierName = {readStringOr(*json, "tier_name_vi"), readStringOr(*json, "tier_name_en")};
     if (const auto it = json->find("history"); it != json->end()) {
         if (!it->is_array()) return std::unexpected(badResponse("a history that is not a list"));
         for (const auto& item : *it) {
@@ -451,11 +448,9 @@ Result<Voucher> CentralClient::redeem(const RedemptionRequest& request) {
     voucher.pointsSpent = readInt(v, "points_spent").value_or(readInt(*json, "points_spent").value_or(0));
     voucher.balance = readInt(*json, "balance").value_or(readInt(v, "balance").value_or(0));
     voucher.expiresAt = readInt(v, "expires_at").value_or(0);
-    voucher.terms = readStringOr(v, "terms");
-    voucher.termsEn = readStringOr(v, "terms_en");
+    voucher.terms = {readStringOr(v, "terms"), readStringOr(v, "terms_en")};
     voucher.rewardId = readStringOr(v, "reward_id");
-    voucher.nameVi = readStringOr(v, "name_vi");
-    voucher.nameEn = readStringOr(v, "name_en");
+    voucher.name = {readStringOr(v, "name_vi"), readStringOr(v, "name_en")};
     voucher.issuedAt = readInt(v, "issued_at").value_or(0);
     return voucher;
 }

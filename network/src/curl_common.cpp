@@ -9,10 +9,11 @@ namespace net::detail {
 ErrorDoc errorOf(const Json& body) {
     const auto it = body.find("error");
     if (it == body.end()) return {};
-    if (it->is_string()) return {it->get<std::string>(), "", ""};
-    if (!it->is_object()) return {"invalid_error", "", ""};
-    ErrorDoc doc{readStringOr(*it, "code"), readStringOr(*it, "message_en"), readStringOr(*it, "message_vi")};
-    if (doc.message.empty()) doc.message = readStringOr(*it, "message", doc.messageVi);
+    if (it->is_string()) return {it->get<std::string>(), {}};
+    if (!it->is_object()) return {"invalid_error", {}};
+    ErrorDoc doc{readStringOr(*it, "code"),
+                 {readStringOr(*it, "message_vi"), readStringOr(*it, "message_en")}};
+    if (doc.message.en.empty()) doc.message.en = readStringOr(*it, "message", doc.message.vi);
     return doc;
 }
 
@@ -35,7 +36,7 @@ Error httpError(long status, const std::string& body, std::optional<std::chrono:
     const auto json = Json::parse(body, nullptr, false);
     const auto doc = json.is_object() ? errorOf(json) : ErrorDoc{};
     Error error = makeError(ErrorKind::Server,
-                            doc.message.empty() ? "HTTP " + std::to_string(code) : doc.message, code);
+                            doc.message.en.empty() ? "HTTP " + std::to_string(code) : doc.message.en, code);
     error.code = doc.code;
     error.retryAfter = retryAfter;
     if (code == 429 || code == 503)

@@ -20,8 +20,9 @@ namespace net::detail {
 /// Central's error document: {"error":{"code":"…","message_vi":"…","message_en":"…"}} (docs/api.md).
 struct ErrorDoc {
     std::string code;
-    std::string message;  ///< English (logs, staff screens); shoppers see a text chosen by the code
-    std::string messageVi;
+    /// .en for logs and staff screens (message_en, else message, else message_vi); shoppers see a text
+    /// chosen by the code.
+    loyalty::LocalizedText message;
 };
 [[nodiscard]] ErrorDoc errorOf(const Json& body);
 

@@ -9,6 +9,13 @@
 namespace net {
 namespace {
 
+/// `<key>_vi` and `<key>_en`; English falls back to Vietnamese (central may leave it out).
+loyalty::LocalizedText localized(const Json& item, const std::string& key) {
+    loyalty::LocalizedText text{readStringOr(item, (key + "_vi").c_str()), {}};
+    text.en = readStringOr(item, (key + "_en").c_str(), text.vi);
+    return text;
+}
+
 bool isPrizeKind(const std::string& kind) {
     return kind == "points" || kind == "reward" || kind == "gift" || kind == "nothing";
 }
@@ -24,8 +31,7 @@ std::optional<GamePrize> parsePrize(const Json& item) {
     prize.id = std::move(*id);
     prize.kind = std::move(*kind);
     prize.oddsPpm = *odds;
-    prize.nameVi = readStringOr(item, "name_vi");
-    prize.nameEn = readStringOr(item, "name_en", prize.nameVi);
+    prize.name = localized(item, "name");
     prize.points = readInt(item, "points").value_or(0);
     prize.valueDong = readInt(item, "value_dong").value_or(0);
     if (prize.points < 0 || prize.valueDong < 0) return std::nullopt;
@@ -57,10 +63,8 @@ std::optional<Game> parseGame(const Json& item) {
     game.type = std::move(*type);
     game.registrationNumber = std::move(*registration);
     game.nothingOddsPpm = *nothing;
-    game.nameVi = readStringOr(item, "name_vi");
-    game.nameEn = readStringOr(item, "name_en", game.nameVi);
-    game.prizeStructureVi = readStringOr(item, "prize_structure_vi");
-    game.prizeStructureEn = readStringOr(item, "prize_structure_en", game.prizeStructureVi);
+    game.name = localized(item, "name");
+    game.prizeStructure = localized(item, "prize_structure");
     game.dailyPlayLimit = readInt(item, "daily_play_limit").value_or(0);
     game.endsAt = readInt(item, "ends_at").value_or(0);
     return game;
@@ -88,8 +92,7 @@ std::optional<GameDraw> parseDraw(const Json& item) {
     draw.prizeId = std::move(*prize);
     draw.kind = draw.prizeId.empty() ? "nothing" : readStringOr(item, "kind");
     if (!isPrizeKind(draw.kind)) return std::nullopt;
-    draw.nameVi = readStringOr(item, "name_vi");
-    draw.nameEn = readStringOr(item, "name_en", draw.nameVi);
+    draw.name = localized(item, "name");
     draw.points = readInt(item, "points").value_or(0);
     draw.valueDong = readInt(item, "value_dong").value_or(0);
     draw.balance = *balance;

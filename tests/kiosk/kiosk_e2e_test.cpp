@@ -181,28 +181,21 @@ json waitForEnabledControl(AutomationClient& kiosk, const std::string& prefix,
     return state;
 }
 
-class KioskWithCentral : public ::testing::Test {
+class KioskWithCentral : public KioskWithBackend {
   protected:
     void SetUp() override {
-        if (!fs::exists(kBuild / "bin/central")) {
-            GTEST_SKIP() << "central is not built in " << kBuild;
+        KioskWithBackend::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
         }
-        m_backend = std::make_unique<Backend>(m_dir.path());
-        ASSERT_TRUE(m_backend->ready())
-            << "central or the virtual printer did not start (see " << m_dir.path() << ")";
         KioskOptions options;
-        options.centralUrl = m_backend->url();
-        options.printerAddress = m_backend->printerAddress();
         // A store the kiosk trusts but central does not know: its receipts pass the kiosk's offline
         // check and central refuses their claims (what staff see in maintenance mode).
         static_cast<void>(runCommand({(kBuild / "bin/kioskctl").string(), "keygen", "--store", "ROGUE1",
                                       "--out", m_dir.path().string()}));
         options.extraStores = {{"ROGUE1", m_dir.path() / "ROGUE1.pub"}};
-        m_kiosk = std::make_unique<KioskRun>(m_dir, options);
-        ASSERT_TRUE(m_kiosk->client().connected()) << m_kiosk->log();
+        startKiosk(options);
     }
-
-    AutomationClient& kiosk() { return m_kiosk->client(); }
 
     /// `kioskctl voucher verify` of a printed QR payload with central's voucher key, as the POS would
     /// check it offline: its output names the voucher code when the signature holds.
@@ -248,10 +241,6 @@ class KioskWithCentral : public ::testing::Test {
         }
         return found;
     }
-
-    TempDir m_dir;
-    std::unique_ptr<Backend> m_backend;
-    std::unique_ptr<KioskRun> m_kiosk;
 };
 
 TEST_F(KioskWithCentral, ReturningShopperIsCreditedInTwelveTouchesUnderEightSeconds) {

@@ -60,14 +60,13 @@ json game(const std::string& type, const std::string& nameVi, const json& prize)
                 {"prizes", json::array({prize})}};
 }
 
-class KioskGames : public ::testing::Test {
+class KioskGames : public KioskWithBackend {
   protected:
     void SetUp() override {
-        if (!fs::exists(kBuild / "bin/central")) {
-            GTEST_SKIP() << "central is not built in " << kBuild;
+        KioskWithBackend::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
         }
-        m_backend = std::make_unique<Backend>(m_dir.path());
-        ASSERT_TRUE(m_backend->ready()) << "central or the virtual printer did not start";
         const json bear{{"id", "BEAR"},
                         {"kind", "gift"},
                         {"name_vi", "Gấu bông"},
@@ -91,15 +90,11 @@ class KioskGames : public ::testing::Test {
         ASSERT_EQ(status, "200") << id;
     }
 
-    void startKiosk(const std::string& language = "vi", bool landscape = false) {
+    void startIn(const std::string& language, bool landscape) {
         KioskOptions options;
         options.language = language;
         options.landscape = landscape;
-        options.centralUrl = m_backend->url();
-        options.printerAddress = m_backend->printerAddress();
-        m_kiosk.reset();
-        m_kiosk = std::make_unique<KioskRun>(m_dir, options);
-        ASSERT_TRUE(m_kiosk->client().connected()) << m_kiosk->log();
+        startKiosk(options);
     }
 
     /// Central's draws of `phone` as the kiosk would read them.
@@ -117,10 +112,6 @@ class KioskGames : public ::testing::Test {
         }
         return state;
     }
-
-    TempDir m_dir;
-    std::unique_ptr<Backend> m_backend;
-    std::unique_ptr<KioskRun> m_kiosk;
 };
 
 TEST_F(KioskGames, BothGamesInBothLanguagesAndTheWheelsVoucherIsConsumedOnce) {
@@ -210,7 +201,7 @@ class KioskGameScreenshots : public KioskGames,
 
 TEST_P(KioskGameScreenshots, WheelAndCardFrames) {
     const auto [language, landscape] = GetParam();
-    startKiosk(language, landscape);
+    startIn(language, landscape);
     KioskOptions options;
     options.language = language;
     options.landscape = landscape;

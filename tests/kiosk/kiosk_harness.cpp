@@ -119,6 +119,23 @@ bool waitForPort(int port) {
 
 }  // namespace
 
+void KioskWithBackend::SetUp() {
+    if (!fs::exists(kBuild / "bin/central")) {
+        GTEST_SKIP() << "central is not built in " << kBuild;
+    }
+    m_backend = std::make_unique<Backend>(m_dir.path());
+    ASSERT_TRUE(m_backend->ready()) << "central or the virtual printer did not start (see " << m_dir.path()
+                                    << ")";
+}
+
+void KioskWithBackend::startKiosk(KioskOptions options) {
+    options.centralUrl = m_backend->url();
+    options.printerAddress = m_backend->printerAddress();
+    m_kiosk.reset();
+    m_kiosk = std::make_unique<KioskRun>(m_dir, options);
+    ASSERT_TRUE(m_kiosk->client().connected()) << m_kiosk->log();
+}
+
 Backend::Backend(const fs::path& dir) : m_dir(dir), m_printerPort(freePort()) {
     m_printer = std::make_unique<ChildProcess>(
         std::vector<std::string>{(kBuild / "bin/kioskctl").string(), "printer", "serve", "--port",

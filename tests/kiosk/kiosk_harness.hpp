@@ -3,6 +3,7 @@
 // the real `central` with the virtual printer (Backend), receipts signed by `kioskctl` at test time, and
 // the automation-socket journeys the tests repeat. Everything blocks the calling (test) thread.
 
+#include <gtest/gtest.h>
 #include <chrono>
 #include <cstdint>
 #include <expected>
@@ -113,6 +114,23 @@ class Backend {
     std::unique_ptr<test_support::CentralLaunch> m_central;
     std::unique_ptr<ChildProcess> m_printer;
     bool m_ready = false;
+};
+
+/// The end-to-end fixture: the real central and virtual printer (a Backend in the test's own TempDir)
+/// and one kiosk pointed at them. SetUp skips the test when central is not built and fails it when the
+/// backend does not start; a derived SetUp calls it first and returns when it did not get through
+/// (`IsSkipped() || HasFatalFailure()`), then starts the kiosk with startKiosk.
+class KioskWithBackend : public ::testing::Test {
+  protected:
+    void SetUp() override;
+    /// (Re)starts the kiosk with `options`, its central URL and printer address set to the backend's;
+    /// a fatal failure when it does not answer on its automation socket.
+    void startKiosk(KioskOptions options = {});
+    AutomationClient& kiosk() { return m_kiosk->client(); }
+
+    TempDir m_dir;
+    std::unique_ptr<Backend> m_backend;
+    std::unique_ptr<KioskRun> m_kiosk;
 };
 
 /// Signs a receipt of the development store, issued now, and writes its QR PNG. Returns the PNG path

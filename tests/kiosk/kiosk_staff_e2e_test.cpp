@@ -29,30 +29,25 @@ bool offers(const json& state, const std::string& id) {
     return false;
 }
 
-class StaffWithCentral : public ::testing::Test {
+class StaffWithCentral : public KioskWithBackend {
   protected:
     void SetUp() override {
-        if (!fs::exists(kBuild / "bin/central")) {
-            GTEST_SKIP() << "central is not built in " << kBuild;
+        KioskWithBackend::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
         }
-        m_backend = std::make_unique<Backend>(m_dir.path());
-        ASSERT_TRUE(m_backend->ready())
-            << "central or the virtual printer did not start (see " << m_dir.path() << ")";
         const json issued = m_backend->admin("/v1/admin/staff",
                                              {{"staff_id", "T-07"}, {"name", "Lan"}, {"pin", kCentralPin}});
         ASSERT_EQ(issued.value("staff", json::object()).value("staff_id", ""), "T-07") << issued.dump();
-        KioskOptions options;
-        options.centralUrl = m_backend->url();
-        options.printerAddress = m_backend->printerAddress();
-        m_kiosk = std::make_unique<KioskRun>(m_dir, options);
-        ASSERT_TRUE(m_kiosk->client().connected()) << m_kiosk->log();
+        startKiosk();
+        if (HasFatalFailure()) {
+            return;
+        }
         // The heartbeat runs after the config pull in the same turn: once central saw one, the kiosk has
         // central's staff list.
         ASSERT_TRUE(waitFor("SELECT 1 FROM kiosks WHERE kiosk_id = 'K-DEV-01' AND last_seen IS NOT NULL", 1))
             << m_kiosk->log();
     }
-
-    AutomationClient& kiosk() { return m_kiosk->client(); }
 
     /// Polls central's database until `sql` returns at least `rows` rows (20 s at most).
     bool waitFor(const std::string& sql, std::size_t rows) const {
@@ -63,10 +58,6 @@ class StaffWithCentral : public ::testing::Test {
         }
         return false;
     }
-
-    TempDir m_dir;
-    std::unique_ptr<Backend> m_backend;
-    std::unique_ptr<KioskRun> m_kiosk;
 };
 
 TEST_F(StaffWithCentral, StaffActionsAppearInCentralsAuditWithTheStaffId) {

@@ -179,18 +179,18 @@ TEST(CentralClientClaims, BatchRoundTripCarriesCredentialAndKeys) {
     EXPECT_EQ(ok.pointsToNextTier, 3480);
     EXPECT_TRUE(ok.newMember);
     EXPECT_FALSE(ok.replayed);
-    EXPECT_EQ(ok.explainEn, "120 points = 100 base + 20 weekend promotion");
+    EXPECT_EQ(ok.explain.en, "120 points = 100 base + 20 weekend promotion");
     ASSERT_EQ(ok.breakdown.size(), 2u);
     EXPECT_EQ(ok.breakdown[1].kind, "promotion");
-    EXPECT_EQ(ok.breakdown[1].label, "khuyến mãi cuối tuần");
-    EXPECT_EQ(ok.breakdown[1].labelEn, "weekend promotion");
+    EXPECT_EQ(ok.breakdown[1].label.vi, "khuyến mãi cuối tuần");
+    EXPECT_EQ(ok.breakdown[1].label.en, "weekend promotion");
     EXPECT_EQ(ok.breakdown[1].points, 20);
     const auto& refused = answer->outcomes[1];
     EXPECT_EQ(refused.status, ClaimOutcome::Status::Refused);
     EXPECT_EQ(refused.idempotencyKey, "k2");
     EXPECT_EQ(refused.code, "already_claimed");
-    EXPECT_EQ(refused.reason, "already claimed on HCM002");
-    EXPECT_EQ(refused.reasonVi, "đã tích điểm tại HCM002");
+    EXPECT_EQ(refused.reason.en, "already claimed on HCM002");
+    EXPECT_EQ(refused.reason.vi, "đã tích điểm tại HCM002");
 }
 
 TEST(CentralClientClaims, SingleClaimConflictIsADefinitiveRefusal) {

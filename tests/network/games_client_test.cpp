@@ -91,7 +91,7 @@ TEST_F(GamesClient, ListsTheStoresGamesWithTheirLegalFields) {
     const auto& g = listed->games.front();
     EXPECT_EQ(g.type, "wheel");
     EXPECT_EQ(g.registrationNumber, "1234/QĐ-BCT");
-    EXPECT_EQ(g.prizeStructureEn, "First prize: 100 points");
+    EXPECT_EQ(g.prizeStructure.en, "First prize: 100 points");
     EXPECT_EQ(g.nothingOddsPpm, 700'000);
     ASSERT_EQ(g.prizes.size(), 2u);
     EXPECT_EQ(g.prizes[0].points, 100);

@@ -74,7 +74,7 @@ TEST_F(CentralContract, EnrollThenClaimReplayAndRefuse) {
     for (std::size_t i = 0; i < 2; ++i) {
         const auto& outcome = answer->outcomes[i];
         EXPECT_EQ(outcome.status, net::ClaimOutcome::Status::Accepted)
-            << outcome.code << " " << outcome.reason;
+            << outcome.code << " " << outcome.reason.en;
         EXPECT_EQ(outcome.pointsEarned, receipts[i].expectedPoints);
         EXPECT_EQ(outcome.receiptId, receipts[i].receiptId);
         EXPECT_FALSE(outcome.replayed);
@@ -96,8 +96,8 @@ TEST_F(CentralContract, EnrollThenClaimReplayAndRefuse) {
     ASSERT_TRUE(refused.has_value()) << refused.error().message;
     EXPECT_EQ(refused->status, net::ClaimOutcome::Status::Refused);
     EXPECT_EQ(refused->code, "already_claimed");
-    EXPECT_FALSE(refused->reason.empty());
-    EXPECT_FALSE(refused->reasonVi.empty());
+    EXPECT_FALSE(refused->reason.en.empty());
+    EXPECT_FALSE(refused->reason.vi.empty());
 
     // A forged or garbled token in a batch is refused on its own; the batch's other claim still earns.
     auto forged = requestFor(receipts[1]);

@@ -7,7 +7,7 @@ Member toModel(const net::MemberInfo& member) {
     m.phone = member.phone;
     m.balance = member.balance;
     m.tier = member.tier;
-    m.tierName = {member.tierNameVi, member.tierNameEn};
+    m.tierName = member.tierName;
     m.nextTier = member.nextTier;
     m.progressPermille = member.progressPermille;
     m.pointsToNextTier = member.pointsToNextTier;
@@ -35,7 +35,7 @@ ClaimOutcome toModel(const net::ClaimOutcome& outcome) {
     o.balance = outcome.balance;
     o.breakdown.reserve(outcome.breakdown.size());
     for (const auto& line : outcome.breakdown) {
-        o.breakdown.push_back({line.kind, {line.label, line.labelEn}, line.points});
+        o.breakdown.push_back({line.kind, line.label, line.points});
     }
     o.code = outcome.code;
     return o;
@@ -53,11 +53,11 @@ Redemption toModel(const net::Voucher& voucher) {
     Redemption r;
     r.voucher.code = voucher.code;
     r.voucher.qrPayload = voucher.qrPayload;
-    r.voucher.title = {voucher.nameVi, voucher.nameEn};
+    r.voucher.title = voucher.name;
     r.voucher.valueDong = voucher.valueDong;
     r.voucher.issuedAt = voucher.issuedAt;
     r.voucher.expiresAt = voucher.expiresAt;
-    r.voucher.terms = {voucher.terms, voucher.termsEn};
+    r.voucher.terms = voucher.terms;
     r.balance = voucher.balance;
     return r;
 }
@@ -68,7 +68,7 @@ GameDrawInfo toModel(const net::GameDraw& draw) {
     d.gameId = draw.gameId;
     d.prizeId = draw.prizeId;
     d.kind = draw.kind;
-    d.prizeName = {draw.nameVi, draw.nameEn};
+    d.prizeName = draw.name;
     d.points = draw.points;
     d.balance = draw.balance;
     d.displayed = draw.displayed;
@@ -91,12 +91,12 @@ GameOffer toModel(const net::GameList& games, const net::MemberGames& member) {
         GameInfo g;
         g.id = game.id;
         g.wheel = game.type == "wheel";
-        g.name = {game.nameVi, game.nameEn};
+        g.name = game.name;
         g.registrationNumber = game.registrationNumber;
-        g.prizeStructure = {game.prizeStructureVi, game.prizeStructureEn};
+        g.prizeStructure = game.prizeStructure;
         g.nothingOddsPpm = game.nothingOddsPpm;
         for (const auto& prize : game.prizes) {
-            g.prizes.push_back({prize.id, prize.kind, {prize.nameVi, prize.nameEn}, prize.oddsPpm});
+            g.prizes.push_back({prize.id, prize.kind, prize.name, prize.oddsPpm});
         }
         offer.games.push_back(std::move(g));
     }
@@ -197,11 +197,11 @@ net::RedemptionRequest toNet(const RedeemRequest& request) {
 }
 
 ServiceNotice toModel(const sync::ServiceState& state) {
-    return ServiceNotice{state.outOfService, {state.messageVi, state.messageEn}, state.by};
+    return ServiceNotice{state.outOfService, state.message, state.by};
 }
 
 sync::ServiceState toStore(const ServiceNotice& notice) {
-    return sync::ServiceState{notice.outOfService, notice.message.vi, notice.message.en, notice.by};
+    return sync::ServiceState{notice.outOfService, notice.message, notice.by};
 }
 
 }  // namespace kiosk::adapter

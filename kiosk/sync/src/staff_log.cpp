@@ -70,8 +70,8 @@ StoreResult<void> StaffLog::saveServiceState(const ServiceState& s) {
         "message_vi = excluded.message_vi, message_en = excluded.message_en, set_by = excluded.set_by");
     if (!upsert.ok()) return std::unexpected(ioError(db.get(), "save service state"));
     upsert.bind(1, std::int64_t{s.outOfService});
-    upsert.bind(2, s.messageVi);
-    upsert.bind(3, s.messageEn);
+    upsert.bind(2, s.message.vi);
+    upsert.bind(3, s.message.en);
     upsert.bind(4, s.by);
     if (upsert.step() != SQLITE_DONE) return std::unexpected(ioError(db.get(), "save service state"));
     return {};
@@ -85,7 +85,7 @@ StoreResult<ServiceState> StaffLog::loadServiceState() {
     const int rc = select.step();
     if (rc == SQLITE_DONE) return ServiceState{};
     if (rc != SQLITE_ROW) return std::unexpected(ioError(db.get(), "load service state"));
-    return ServiceState{select.integer(0) != 0, select.text(1), select.text(2), select.text(3)};
+    return ServiceState{select.integer(0) != 0, {select.text(1), select.text(2)}, select.text(3)};
 }
 
 }  // namespace kiosk::sync

@@ -30,6 +30,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "loyalty/localized_text.hpp"
 #include "loyalty/receipt.hpp"
 
 namespace net {
@@ -110,10 +111,9 @@ struct ClaimRequest {
 };
 
 struct PointsLine {
-    std::string kind;         ///< "base", "items", "tier_bonus", "promotion", "cap", "signup_bonus"
-    std::string label;        ///< Vietnamese, e.g. "khuyến mãi cuối tuần"
-    std::string labelEn;      ///< English, e.g. "weekend promotion"
-    std::int64_t points = 0;  ///< negative only for the cap line
+    std::string kind;              ///< "base", "items", "tier_bonus", "promotion", "cap", "signup_bonus"
+    loyalty::LocalizedText label;  ///< "khuyến mãi cuối tuần" / "weekend promotion" (wire: label, label_en)
+    std::int64_t points = 0;       ///< negative only for the cap line
 };
 
 /// Central's answer to one claim.
@@ -128,8 +128,7 @@ struct ClaimOutcome {
     std::string receiptId;          ///< "STORE/NUMBER" when central told us
     std::int64_t pointsEarned = 0;  ///< points
     std::vector<PointsLine> breakdown;
-    std::string explainVi;  ///< "120 điểm = 100 cơ bản + 20 khuyến mãi cuối tuần"
-    std::string explainEn;
+    loyalty::LocalizedText explain;  ///< "120 điểm = 100 cơ bản + 20 khuyến mãi cuối tuần" (explain_vi / _en)
     std::int64_t balance = 0;           ///< member balance after this claim, points
     std::string tier;                   ///< tier id, e.g. "silver"
     std::string nextTier;               ///< empty at the top tier
@@ -138,8 +137,9 @@ struct ClaimOutcome {
     bool newMember = false;  ///< this claim created the member
     bool replayed = false;   ///< central had already settled this idempotency key: its original answer
     std::string code;        ///< refusal code, e.g. "already_claimed"
-    std::string reason;      ///< refusal text, English ("already claimed on … at …")
-    std::string reasonVi;    ///< refusal text, Vietnamese
+    /// Central's text for a refusal or a retry (error.message_vi / message_en): .en for logs and the
+    /// refusal audit ("already claimed on … at …"); shoppers see the kiosk's wording of `code`.
+    loyalty::LocalizedText reason;
 };
 
 struct ClaimBatchAnswer : Answer {
@@ -166,8 +166,7 @@ struct MemberInfo : Answer {
     std::int64_t nextTierAt = 0;  ///< qualifying points nextTier needs (0 at the top tier)
     std::int64_t progressPermille = 0;
     std::int64_t pointsToNextTier = 0;
-    std::string tierNameVi;  ///< "Bạc"
-    std::string tierNameEn;  ///< "Silver"
+    loyalty::LocalizedText tierName;  ///< "Bạc" / "Silver" (tier_name_vi / _en)
     std::vector<HistoryEntry> history;
 };
 
@@ -187,15 +186,13 @@ struct Voucher : Answer {
     std::string code;       ///< human-readable code printed under the QR
     std::string qrPayload;  ///< what the voucher QR encodes (signed by central)
     std::string rewardId;
-    std::string nameVi;
-    std::string nameEn;
+    loyalty::LocalizedText name;   ///< the reward's name (name_vi / _en)
     std::int64_t valueDong = 0;    ///< dong
     std::int64_t pointsSpent = 0;  ///< points
     std::int64_t balance = 0;      ///< member balance after spending, points
     loyalty::UnixSeconds issuedAt = 0;
     loyalty::UnixSeconds expiresAt = 0;
-    std::string terms;  ///< Vietnamese
-    std::string termsEn;
+    loyalty::LocalizedText terms;  ///< wire: terms (Vietnamese), terms_en
 };
 
 // ---- config and heartbeat --------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "loyalty/localized_text.hpp"
 #include "loyalty/receipt.hpp"
 #include "network/central_client.hpp"
 
@@ -19,24 +20,21 @@ inline constexpr std::size_t kMaxGamePrizes = 32;
 inline constexpr std::int64_t kOddsScale = 1'000'000;
 
 struct GamePrize {
-    std::string id;    ///< "P100"; the wheel's sector, in the game's order
-    std::string kind;  ///< "points", "reward", "gift" or "nothing"
-    std::string nameVi;
-    std::string nameEn;
-    std::int64_t oddsPpm = 0;    ///< 1..kOddsScale
-    std::int64_t points = 0;     ///< points prizes
-    std::int64_t valueDong = 0;  ///< gift prizes, dong
+    std::string id;               ///< "P100"; the wheel's sector, in the game's order
+    std::string kind;             ///< "points", "reward", "gift" or "nothing"
+    loyalty::LocalizedText name;  ///< name_vi / _en (English falls back to Vietnamese)
+    std::int64_t oddsPpm = 0;     ///< 1..kOddsScale
+    std::int64_t points = 0;      ///< points prizes
+    std::int64_t valueDong = 0;   ///< gift prizes, dong
 };
 
 /// One game playable at this kiosk's store now, with the fields Decree 81/2018 has the kiosk show.
 struct Game {
     std::string id;
-    std::string type;  ///< "wheel" or "scratch"
-    std::string nameVi;
-    std::string nameEn;
+    std::string type;             ///< "wheel" or "scratch"
+    loyalty::LocalizedText name;  ///< name_vi / _en (English falls back to Vietnamese)
     std::string registrationNumber;
-    std::string prizeStructureVi;
-    std::string prizeStructureEn;
+    loyalty::LocalizedText prizeStructure;  ///< prize_structure_vi / _en (the same fallback)
     std::int64_t dailyPlayLimit = 0;
     loyalty::UnixSeconds endsAt = 0;
     std::vector<GamePrize> prizes;  ///< 1..kMaxGamePrizes, in sector order
@@ -58,11 +56,10 @@ struct GameVoucher {
 struct GameDraw {
     std::string idempotencyKey;
     std::string gameId;
-    std::string prizeId;  ///< what was won; "" = nothing
-    std::string kind;     ///< the won prize's kind ("nothing" when prizeId is "")
-    std::string nameVi;
-    std::string nameEn;
-    std::int64_t points = 0;  ///< points credited
+    std::string prizeId;          ///< what was won; "" = nothing
+    std::string kind;             ///< the won prize's kind ("nothing" when prizeId is "")
+    loyalty::LocalizedText name;  ///< the won prize's name_vi / _en
+    std::int64_t points = 0;      ///< points credited
     std::int64_t valueDong = 0;
     std::int64_t balance = 0;  ///< the member's balance after the draw, points
     loyalty::UnixSeconds drawnAt = 0;

@@ -70,7 +70,7 @@ Next OutboxPusher::run() {
         settlements.push_back(
             accepted
                 ? Settlement{outcome.idempotencyKey, true, outcome.pointsEarned, outcome.balance, "", "", at}
-                : Settlement{outcome.idempotencyKey, false, 0, 0, outcome.code, outcome.reason, at});
+                : Settlement{outcome.idempotencyKey, false, 0, 0, outcome.code, outcome.reason.en, at});
         settled.push_back(ClaimSettled{outcome.idempotencyKey, outcome});
     }
     if (auto ok = m_outbox.settle(settlements); !ok) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kiosk/sync/database.hpp"
+#include "loyalty/localized_text.hpp"
 #include "loyalty/receipt.hpp"
 
 namespace kiosk::sync {
@@ -26,9 +27,8 @@ struct StaffAction {
 /// Whether shoppers may start a journey, and what the attract screen says when not.
 struct ServiceState {
     bool outOfService = false;
-    std::string messageVi;  ///< empty: the kiosk's own wording
-    std::string messageEn;
-    std::string by;  ///< "central" or the staff id who set it
+    loyalty::LocalizedText message;  ///< empty: the kiosk's own wording
+    std::string by;                  ///< "central" or the staff id who set it
 };
 
 class StaffLog {
