@@ -403,6 +403,11 @@ Result<MemberInfo> CentralClient::member(const std::string& phone) {
     info.masked = readStringOr(*json, "masked");
     info.tierNameVi = readStringOr(*json, "tier_name_vi");
     info.tierNameEn = readStringOr(*json, "tier_name_en");
+    if (const auto consent = json->find("consent"); consent != json->end()) {
+        const auto marketing = consent->is_object() ? readBool(*consent, "marketing") : std::nullopt;
+        if (!marketing) return std::unexpected(badResponse("a consent without its marketing flag"));
+        info.marketingConsent = *marketing;
+    }
     if (const auto it = json->find("history"); it != json->end()) {
         if (!it->is_array()) return std::unexpected(badResponse("a history that is not a list"));
         for (const auto& item : *it) {
