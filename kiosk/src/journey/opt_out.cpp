@@ -51,9 +51,9 @@ class OptOutStep final : public Step {
         v.screen = ui::ScreenId::OptOut;
         v.title = ctx.tr("opt_out.title");
         if (m_phase == Phase::Done) {
-            v.lines.push_back({ctx.tr("opt_out.done"), ui::TextLine::Style::Big, ui::Tone::Good});
+            v.lines.push_back({ctx.tr("opt_out.done"), ui::TextLine::Style::Heading, ui::Tone::Good});
         } else if (m_phase == Phase::Failed) {
-            v.lines.push_back({ctx.tr(m_problem), ui::TextLine::Style::Big, ui::Tone::Error});
+            v.lines.push_back({ctx.tr(m_problem), ui::TextLine::Style::Heading, ui::Tone::Error});
         } else {
             v.lines.push_back({ctx.tr("opt_out.stops"), ui::TextLine::Style::Heading});
         }

@@ -214,7 +214,8 @@ class ResultStep final : public Step {
         return s.games->playForSale(s.member->balance);
     }
 
-    /// "Buy a play — N points": through the one-time code (the BuyPlay step), only online.
+    /// "Buy a play — N points": through the one-time code (the BuyPlay step). Offered only online: a
+    /// purchase needs central.
     static void buyPlay(StepContext& ctx) {
         const GameInfo* game = playForSale(ctx);
         if (game == nullptr || !ctx.sync().online) {
@@ -235,12 +236,11 @@ class ResultStep final : public Step {
             return;
         }
         if (const GameInfo* sale = playForSale(ctx)) {
-            v.controls.push_back(
-                {encodeIntent(Action::BuyPlay),
-                 ctx.tr("result.buy_play", {{"points", ctx.number(*sale->ticketPricePoints)}}),
-                 ui::Control::Kind::Button, ctx.sync().online});
-            v.controls.back().detail =
-                ctx.sync().online ? ctx.in(sale->name) : ctx.tr("result.buy_play_offline");
+            if (ctx.sync().online) {
+                v.controls.push_back(
+                    {encodeIntent(Action::BuyPlay),
+                     ctx.tr("result.buy_play", {{"points", ctx.number(*sale->ticketPricePoints)}})});
+            }
             return;
         }
         const bool ticket = std::any_of(games->games.begin(), games->games.end(),
