@@ -400,6 +400,11 @@ Result<MemberInfo> CentralClient::member(const std::string& phone) {
     info.pointsToNextTier = readInt(*json, "points_to_next_tier").value_or(0);
     info.masked = readStringOr(*json, "masked");
     info.tierName = {readStringOr(*json, "tier_name_vi"), readStringOr(*json, "tier_name_en")};
+    if (const auto consent = json->find("consent"); consent != json->end()) {
+        const auto marketing = consent->is_object() ? readBool(*consent, "marketing") : std::nullopt;
+        if (!marketing) return std::unexpected(badResponse("a consent without its marketing flag"));
+        info.marketingConsent = *marketing;
+    }
     if (const auto it = json->find("history"); it != json->end()) {
         if (!it->is_array()) return std::unexpected(badResponse("a history that is not a list"));
         for (const auto& item : *it) {

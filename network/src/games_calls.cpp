@@ -67,6 +67,10 @@ std::optional<Game> parseGame(const Json& item) {
     game.prizeStructure = localized(item, "prize_structure");
     game.dailyPlayLimit = readInt(item, "daily_play_limit").value_or(0);
     game.endsAt = readInt(item, "ends_at").value_or(0);
+    if (const auto price = item.find("ticket_price_points"); price != item.end() && !price->is_null()) {
+        game.ticketPricePoints = readInt(item, "ticket_price_points");
+        if (!game.ticketPricePoints || *game.ticketPricePoints < 1) return std::nullopt;
+    }
     return game;
 }
 
@@ -169,6 +173,31 @@ Result<DrawAnswer> CentralClient::draw(const std::string& gameId, const std::str
     if (!draw || draw->idempotencyKey != idempotencyKey || draw->gameId != gameId)
         return std::unexpected(badResponse("a draw that is not the one asked for"));
     answer.draw = std::move(*draw);
+    return answer;
+}
+
+Result<TicketPurchase> CentralClient::buyTicket(const std::string& gameId, const std::string& phone,
+                                                const std::string& otp, const std::string& idempotencyKey) {
+    if (auto ok = needPhone(phone); !ok) return std::unexpected(ok.error());
+    if (!isSafePathSegment(gameId, 64) || !isSafePathSegment(idempotencyKey, 64) || otp.empty() ||
+        otp.size() > 16)
+        return std::unexpected(
+            makeError(ErrorKind::InvalidRequest, "not a game id, code or idempotency key"));
+    const Json body{{"phone", phone}, {"idempotency_key", idempotencyKey}, {"otp", otp}};
+    TicketPurchase answer;
+    auto json = jsonCall("POST", "/v1/games/" + gameId + "/tickets", &body, answer);
+    if (!json) return std::unexpected(json.error());
+    const auto spent = readInt(*json, "points_spent");
+    const auto balance = readInt(*json, "balance");
+    const auto tickets = readInt(*json, "tickets");
+    if (readStringOr(*json, "game_id") != gameId || !spent || *spent < 1 || !balance || *balance < 0 ||
+        !tickets || *tickets < 1)
+        return std::unexpected(badResponse("a purchase that is not the one asked for"));
+    answer.gameId = gameId;
+    answer.pointsSpent = *spent;
+    answer.balance = *balance;
+    answer.tickets = *tickets;
+    answer.replayed = readBool(*json, "replayed").value_or(false);
     return answer;
 }
 

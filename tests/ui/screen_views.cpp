@@ -138,6 +138,7 @@ View result(bool countdown, bool withCard) {
         card.benefits = {"Thêm 25% điểm cho mỗi hóa đơn", "Quà sinh nhật do cửa hàng gửi tận nơi"};
         v.tier = card;
         v.controls.push_back(button("rewards", "Đổi quà", true, true));
+        v.controls.push_back(button("game:buy", "Mua lượt chơi — 1.000 điểm"));
         v.controls.push_back(button("history", "Lịch sử"));
     }
     v.controls.push_back(button("print_consent", "In xác nhận đồng ý"));
@@ -190,7 +191,21 @@ View history(bool countdown) {
         v.lines.push_back({"02/12/2026 14:3" + std::to_string(i % 10) + " · Tích điểm hóa đơn HCM001 +1.275",
                            TextLine::Style::Body});
     }
+    Control stop = button("promotions:stop", "Ngừng nhận khuyến mãi", false);
+    stop.detail = "Tạm thời không thực hiện được: máy không kết nối được hệ thống";
+    v.controls.push_back(stop);
     v.controls.push_back(button("back", "Quay lại"));
+    return v;
+}
+
+View optOut(bool countdown) {
+    View v;
+    v.screen = ScreenId::OptOut;
+    addFrame(v, "Ngừng nhận khuyến mãi", countdown);
+    v.lines = {{"Đã xong.", TextLine::Style::Heading, Tone::Good},
+               {"Bạn vẫn nhận tin nhắn về giao dịch của mình."}};
+    v.controls.push_back(button("back", "Quay lại"));
+    v.controls.push_back(button("done", "Hoàn tất", true, true));
     return v;
 }
 
@@ -208,7 +223,8 @@ std::vector<View> everyScreen(bool countdown) {
             list(ScreenId::Rewards, countdown),
             list(ScreenId::Voucher, countdown),
             list(ScreenId::Maintenance, countdown),
-            history(countdown)};
+            history(countdown),
+            optOut(countdown)};
 }
 
 std::unique_ptr<Host> makeHost(bool landscape, const Theme& theme) {

@@ -27,6 +27,9 @@ View celebrating(bool countdown);
 View list(ScreenId screen, bool countdown);
 View working(bool countdown);
 View history(bool countdown);
+/// Stopping promotions once central answered. The failed state (longer texts, "Try again") is not here:
+/// all its lines wrap, so the large-text check finds no one-line text to compare.
+View optOut(bool countdown);
 std::vector<View> everyScreen(bool countdown);
 /// Every screen with and without the idle banner, in the standard look and in large text and high
 /// contrast (`accessible`).

@@ -106,6 +106,7 @@ struct Host::Impl {
                 case ScreenId::Voucher:
                 case ScreenId::History:
                 case ScreenId::Maintenance:
+                case ScreenId::OptOut:
                     slot = std::make_unique<ListScreen>();
                     break;
             }

@@ -30,6 +30,8 @@ std::string_view screenName(ScreenId screen) {
             return "maintenance";
         case ScreenId::Game:
             return "game";
+        case ScreenId::OptOut:
+            return "opt_out";
     }
     return "unknown";
 }

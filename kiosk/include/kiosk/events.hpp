@@ -107,6 +107,19 @@ struct DrawGame {
     std::string gameId;
     std::string phone;
 };
+/// Buy one play of a game with the member's points, proven by the one-time code typed. The worker gives
+/// it one idempotency key (a retry reuses it: never a second debit). Answer: GameTicketBought.
+struct BuyGameTicket {
+    std::uint64_t session = 0;
+    std::string gameId;
+    std::string phone;
+    std::string otp;
+};
+/// The member identified in this session stops promotional messages. Answer: ConsentWithdrawn.
+struct WithdrawConsent {
+    std::uint64_t session = 0;
+    std::string phone;
+};
 /// The shopper saw this draw's outcome: tell central (no answer; a lost call shows it again next time).
 struct MarkDrawShown {
     std::uint64_t session = 0;
@@ -120,10 +133,10 @@ struct CallStaff {
     std::uint64_t session = 0;
 };
 
-using Command =
-    std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher, PrintConsent,
-                 LoadStaffReport, AcknowledgeRefusal, LoadGames, DrawGame, MarkDrawShown, CallStaff,
-                 CheckStaffPin, RecordStaffAction, PrintTestPage, SetService, RestartApp>;
+using Command = std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher,
+                             PrintConsent, LoadStaffReport, AcknowledgeRefusal, LoadGames, DrawGame,
+                             MarkDrawShown, BuyGameTicket, WithdrawConsent, CallStaff, CheckStaffPin,
+                             RecordStaffAction, PrintTestPage, SetService, RestartApp>;
 
 // ---- events (workers -> journey) ---------------------------------------------------------------------
 
@@ -211,14 +224,25 @@ struct GameDrawn {
     std::expected<GameDrawInfo, CentralError> result;
 };
 
+struct GameTicketBought {
+    std::uint64_t session = 0;
+    std::expected<TicketPurchase, CentralError> result;
+};
+/// Central took the withdrawal (the member's marketing consent is off), or why not.
+struct ConsentWithdrawn {
+    std::uint64_t session = 0;
+    std::expected<void, CentralError> result;
+};
+
 /// Central answered a heartbeat carrying the alert (`delivered`), or it could not be sent now.
 struct StaffCalled {
     std::uint64_t session = 0;
     bool delivered = false;
 };
 
-using Event = std::variant<CodeScanned, ScanTipChanged, MemberLookedUp, ClaimQueued, ClaimSettled,
-                           SyncChanged, OtpRequested, PrinterChecked, Redeemed, Printed, StaffReportLoaded,
-                           GamesLoaded, GameDrawn, StaffCalled, StaffPinChecked, ServiceChanged>;
+using Event =
+    std::variant<CodeScanned, ScanTipChanged, MemberLookedUp, ClaimQueued, ClaimSettled, SyncChanged,
+                 OtpRequested, PrinterChecked, Redeemed, Printed, StaffReportLoaded, GamesLoaded, GameDrawn,
+                 GameTicketBought, ConsentWithdrawn, StaffCalled, StaffPinChecked, ServiceChanged>;
 
 }  // namespace kiosk

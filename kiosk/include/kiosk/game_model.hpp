@@ -29,6 +29,7 @@ struct GameInfo {
     loyalty::LocalizedText prizeStructure;
     std::vector<GamePrizeInfo> prizes;
     std::int64_t nothingOddsPpm = 0;
+    std::optional<std::int64_t> ticketPricePoints;  ///< a play bought with points costs this; none: not sold
 };
 
 /// One draw as central recorded it.
@@ -44,6 +45,14 @@ struct GameDrawInfo {
     std::optional<Voucher> voucher;  ///< reward and gift prizes: what the slip prints
 };
 
+/// A play bought with points, as central answered it.
+struct TicketPurchase {
+    std::string gameId;
+    std::int64_t pointsSpent = 0;
+    std::int64_t balance = 0;  ///< the member's balance after it
+    std::int64_t tickets = 0;  ///< the member's unused tickets of the game now
+};
+
 /// What a member can play here: the store's games, their tickets, their draws never displayed.
 struct GameOffer {
     std::vector<GameInfo> games;
@@ -57,6 +66,31 @@ struct GameOffer {
             }
         }
         return 0;
+    }
+    /// The game whose play this member could buy now: sold for points they have, and no ticket held
+    /// for any game (a held ticket is played first). nullptr: none.
+    [[nodiscard]] const GameInfo* playForSale(std::int64_t balance) const {
+        for (const auto& [game, count] : tickets) {
+            if (count > 0) {
+                return nullptr;
+            }
+        }
+        for (const auto& game : games) {
+            if (game.ticketPricePoints && *game.ticketPricePoints <= balance) {
+                return &game;
+            }
+        }
+        return nullptr;
+    }
+    /// Central's count of the member's unused tickets of `gameId` after a purchase.
+    void setTickets(const std::string& gameId, std::int64_t count) {
+        for (auto& [game, held] : tickets) {
+            if (game == gameId) {
+                held = count;
+                return;
+            }
+        }
+        tickets.emplace_back(gameId, count);
     }
 };
 

@@ -37,6 +37,9 @@ enum class Action {
     PaperChange,        ///< Maintenance: the paper-change walk-through
     PaperDone,          ///< the walk-through: paper changed, printer ready
     Restart,            ///< Maintenance: restart the app
+    BuyPlay,            ///< Result: buy a play of a promo game with points (through the one-time code)
+    StopPromotions,     ///< History: stop promotional messages (opens the confirmation)
+    ConfirmStop,        ///< the confirmation: yes, withdraw the marketing consent
 };
 /// A keypad digit, '0'..'9'.
 struct Digit {

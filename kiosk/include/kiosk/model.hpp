@@ -32,6 +32,7 @@ struct Member {
     std::int64_t progressPermille = 0;
     std::int64_t pointsToNextTier = 0;
     std::vector<HistoryEntry> history;
+    bool marketingConsent = false;  ///< central says the member accepts promotional messages now
 };
 
 /// The shopper's receipt, accepted by the kiosk and to be claimed on central through the outbox.

@@ -50,6 +50,8 @@ enum class StepId {
     Maintenance,
     PaperChange,
     Game,
+    BuyPlay,
+    OptOut,
 };
 
 using TextArgs = std::vector<std::pair<std::string_view, std::string>>;
@@ -68,10 +70,13 @@ struct Session {
     std::optional<std::int64_t> provisional;  ///< points the receipt will earn, as estimated here
     bool claimConsented = false;              ///< the claim records the consent given on the Consent screen
     std::string selectedReward;
-    std::string code;  ///< the one-time code typed, handed from the Otp step to the Voucher step
-    std::optional<GameOffer> games;    ///< the member's promo games, once central listed them
-    std::optional<StaffMember> staff;  ///< who opened the maintenance screen (their actions name them)
-    std::string messageKey;            ///< a message shown on the current screen ("scan.error.token_expired")
+    std::string code;  ///< the one-time code typed, handed from the Otp step to the step that asked for it
+    StepId codeFor = StepId::Voucher;   ///< the step that asked for the code (Voucher or BuyPlay)
+    StepId codeBack = StepId::Rewards;  ///< where Back on the Otp screen goes
+    std::string gameToPlay;             ///< the game of a play just bought: the Game step opens it
+    std::optional<GameOffer> games;     ///< the member's promo games, once central listed them
+    std::optional<StaffMember> staff;   ///< who opened the maintenance screen (their actions name them)
+    std::string messageKey;  ///< a message shown on the current screen ("scan.error.token_expired")
     TextArgs messageArgs;
 };
 

@@ -11,6 +11,7 @@ Member toModel(const net::MemberInfo& member) {
     m.nextTier = member.nextTier;
     m.progressPermille = member.progressPermille;
     m.pointsToNextTier = member.pointsToNextTier;
+    m.marketingConsent = member.marketingConsent;
     m.history.reserve(member.history.size());
     for (const auto& h : member.history) {
         m.history.push_back({h.at, h.kind, h.points});
@@ -85,6 +86,10 @@ GameDrawInfo toModel(const net::GameDraw& draw) {
     return d;
 }
 
+TicketPurchase toModel(const net::TicketPurchase& purchase) {
+    return {purchase.gameId, purchase.pointsSpent, purchase.balance, purchase.tickets};
+}
+
 GameOffer toModel(const net::GameList& games, const net::MemberGames& member) {
     GameOffer offer;
     for (const auto& game : games.games) {
@@ -95,6 +100,7 @@ GameOffer toModel(const net::GameList& games, const net::MemberGames& member) {
         g.registrationNumber = game.registrationNumber;
         g.prizeStructure = game.prizeStructure;
         g.nothingOddsPpm = game.nothingOddsPpm;
+        g.ticketPricePoints = game.ticketPricePoints;
         for (const auto& prize : game.prizes) {
             g.prizes.push_back({prize.id, prize.kind, prize.name, prize.oddsPpm});
         }

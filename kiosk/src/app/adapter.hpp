@@ -29,6 +29,7 @@ namespace kiosk::adapter {
 [[nodiscard]] ScanTip toModel(hal::ScanHint hint);
 [[nodiscard]] ServiceNotice toModel(const sync::ServiceState& state);
 [[nodiscard]] GameDrawInfo toModel(const net::GameDraw& draw);
+[[nodiscard]] TicketPurchase toModel(const net::TicketPurchase& purchase);
 /// The store's games and the member's tickets and undisplayed draws, from central's two answers.
 [[nodiscard]] GameOffer toModel(const net::GameList& games, const net::MemberGames& member);
 

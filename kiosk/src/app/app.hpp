@@ -72,6 +72,8 @@ class App {
     void carryOut(const LoadGames& c);
     void carryOut(const DrawGame& c);
     void carryOut(const MarkDrawShown& c);
+    void carryOut(const BuyGameTicket& c);
+    void carryOut(const WithdrawConsent& c);
     void carryOut(const CallStaff& c);
     void carryOut(const CheckStaffPin& c);
     void carryOut(const RecordStaffAction& c);

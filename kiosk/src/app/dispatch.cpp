@@ -289,6 +289,46 @@ void App::carryOut(const MarkDrawShown& c) {
     });
 }
 
+void App::carryOut(const BuyGameTicket& c) {
+    Inbox* inbox = m_inbox.get();
+    CentralLink* central = m_central.get();
+    m_centralWorker->post([inbox, central, c] {
+        GameTicketBought event{c.session, std::unexpected(offlineError())};
+        if (central->client) {
+            // One key for this purchase: an answer lost on the way is asked again and never debits twice.
+            const std::string key = net::newIdempotencyKey();
+            auto bought = central->client->buyTicket(c.gameId, c.phone, c.otp, key);
+            if (!bought && !bought.error().definitive()) {
+                bought = central->client->buyTicket(c.gameId, c.phone, c.otp, key);
+            }
+            event.result = adapter::toModel(bought);
+        }
+        inbox->post(std::move(event));
+    });
+}
+
+void App::carryOut(const WithdrawConsent& c) {
+    Inbox* inbox = m_inbox.get();
+    CentralLink* central = m_central.get();
+    m_centralWorker->post([inbox, central, c] {
+        ConsentWithdrawn event{c.session, std::unexpected(offlineError())};
+        if (central->client) {
+            // Withdrawing twice leaves it withdrawn: a retry after a lost answer is harmless.
+            auto withdrawn = central->client->withdrawMarketingConsent(c.phone);
+            if (!withdrawn && !withdrawn.error().definitive()) {
+                withdrawn = central->client->withdrawMarketingConsent(c.phone);
+            }
+            if (withdrawn) {
+                event.result = {};
+                spdlog::info("a member withdrew marketing consent at this kiosk");
+            } else {
+                event.result = std::unexpected(adapter::toModel(withdrawn.error()));
+            }
+        }
+        inbox->post(std::move(event));
+    });
+}
+
 void App::carryOut(const CallStaff& c) {
     Inbox* inbox = m_inbox.get();
     if (!m_central || !m_central->sync) {

@@ -114,6 +114,13 @@ class GameStep final : public Step {
             show(ctx);
             return;
         }
+        // A play just bought opens its own game; otherwise the first game the member holds a ticket for.
+        const GameInfo chosen = findGame(offer, s.gameToPlay);
+        if (!chosen.id.empty() && offer.ticketsFor(chosen.id) > 0) {
+            m_game = chosen;
+            m_state = State::Ready;
+            return;
+        }
         for (const auto& game : offer.games) {
             if (offer.ticketsFor(game.id) > 0) {
                 m_game = game;

@@ -11,6 +11,9 @@ class HistoryStep final : public Step {
     void intent(StepContext& ctx, const Intent& intent) override {
         if (intent == Intent{Action::Back}) {
             ctx.go(StepId::Result);
+        } else if (intent == Intent{Action::StopPromotions} && ctx.session().member &&
+                   ctx.session().member->marketingConsent) {
+            ctx.go(StepId::OptOut);
         }
     }
     void present(const StepContext& ctx, ui::View& v) const override {
@@ -27,6 +30,14 @@ class HistoryStep final : public Step {
                              {"kind", ctx.trCode("history.kind.", h.kind, "history.kind.other")},
                              {"points", (h.points > 0 ? "+" : "") + ctx.number(h.points)}}),
                      ui::TextLine::Style::Body, h.points >= 0 ? ui::Tone::Good : ui::Tone::Normal});
+            }
+        }
+        // A member who accepts promotions may stop them here (central must be reachable to do it).
+        if (const auto& member = ctx.session().member; member && member->marketingConsent) {
+            v.controls.push_back({encodeIntent(Action::StopPromotions), ctx.tr("history.stop_promotions"),
+                                  ui::Control::Kind::Button, ctx.sync().online});
+            if (!ctx.sync().online) {
+                v.controls.back().detail = ctx.tr("history.stop_promotions_offline");
             }
         }
         v.controls.push_back(

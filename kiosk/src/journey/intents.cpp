@@ -7,7 +7,7 @@
 namespace kiosk {
 namespace {
 
-constexpr std::array<std::pair<Action, std::string_view>, 24> kActions{{
+constexpr std::array<std::pair<Action, std::string_view>, 27> kActions{{
     {Action::Start, "start"},
     {Action::Back, "back"},
     {Action::Ok, "ok"},
@@ -32,6 +32,9 @@ constexpr std::array<std::pair<Action, std::string_view>, 24> kActions{{
     {Action::PaperChange, "staff:paper"},
     {Action::PaperDone, "staff:paper_done"},
     {Action::Restart, "staff:restart"},
+    {Action::BuyPlay, "game:buy"},
+    {Action::StopPromotions, "promotions:stop"},
+    {Action::ConfirmStop, "promotions:stop_confirm"},
 }};
 
 constexpr std::string_view kDigit = "key:";

@@ -78,6 +78,8 @@ class ResultStep final : public Step {
     void intent(StepContext& ctx, const Intent& intent) override {
         if (intent == Intent{Action::Play}) {
             ctx.go(StepId::Game);
+        } else if (intent == Intent{Action::BuyPlay}) {
+            buyPlay(ctx);
         } else if (intent == Intent{Action::Rewards}) {
             ctx.setMessage("");
             ctx.go(StepId::Rewards);
@@ -202,10 +204,43 @@ class ResultStep final : public Step {
         }
     }
 
-    /// "Play" when central listed a game this member holds a ticket for, or a prize never shown.
+    /// The game whose play the member may buy now (central listed it with a price within the balance,
+    /// no ticket or unshown prize waits); nullptr: none.
+    static const GameInfo* playForSale(const StepContext& ctx) {
+        const Session& s = ctx.session();
+        if (!s.games || !s.member || !s.games->undisplayed.empty()) {
+            return nullptr;
+        }
+        return s.games->playForSale(s.member->balance);
+    }
+
+    /// "Buy a play — N points": through the one-time code (the BuyPlay step). Offered only online: a
+    /// purchase needs central.
+    static void buyPlay(StepContext& ctx) {
+        const GameInfo* game = playForSale(ctx);
+        if (game == nullptr || !ctx.sync().online) {
+            return;
+        }
+        Session& s = ctx.session();
+        s.gameToPlay = game->id;
+        s.code.clear();
+        ctx.setMessage("");
+        ctx.go(StepId::BuyPlay);
+    }
+
+    /// "Play" when central listed a game this member holds a ticket for, or a prize never shown; else
+    /// "Buy a play" when a game sells one for points the member has.
     static void addPlay(const StepContext& ctx, ui::View& v) {
         const auto& games = ctx.session().games;
         if (!games) {
+            return;
+        }
+        if (const GameInfo* sale = playForSale(ctx)) {
+            if (ctx.sync().online) {
+                v.controls.push_back(
+                    {encodeIntent(Action::BuyPlay),
+                     ctx.tr("result.buy_play", {{"points", ctx.number(*sale->ticketPricePoints)}})});
+            }
             return;
         }
         const bool ticket = std::any_of(games->games.begin(), games->games.end(),

@@ -113,7 +113,8 @@ class RewardsStep final : public Step {
     std::optional<std::chrono::milliseconds> m_recheckAt;
 };
 
-/// The code central sent: typed here, handed to the Voucher step to redeem.
+/// The code central sent: typed here, handed to the step that asked for it (the Voucher step to redeem, the
+/// BuyPlay step to buy a play); Back returns where that step was opened from.
 class OtpStep final : public Step {
   public:
     void intent(StepContext& ctx, const Intent& intent) override {
@@ -124,11 +125,11 @@ class OtpStep final : public Step {
         if (intent == Intent{Action::Ok} && s.digits.size() == kOtpDigits) {
             s.code = s.digits;
             s.digits.clear();
-            ctx.go(StepId::Voucher);
+            ctx.go(s.codeFor);
         } else if (intent == Intent{Action::Back}) {
             s.digits.clear();
             ctx.setMessage("");
-            ctx.go(StepId::Rewards);
+            ctx.go(s.codeBack);
         }
     }
     void present(const StepContext& ctx, ui::View& v) const override {
@@ -174,6 +175,8 @@ class VoucherStep final : public Step {
             m_phase = Phase::Idle;
             ctx.setMessage(sent->result ? "" : "rewards.error.otp_failed");
             ctx.session().digits.clear();
+            ctx.session().codeFor = StepId::Voucher;
+            ctx.session().codeBack = StepId::Rewards;
             ctx.go(sent->result ? StepId::Otp : StepId::Rewards);
         } else if (const auto* redeemed = std::get_if<Redeemed>(&event);
                    redeemed != nullptr && m_phase == Phase::Redeeming) {

@@ -16,6 +16,8 @@ std::unique_ptr<Step> makeStaffPinStep();
 std::unique_ptr<Step> makeMaintenanceStep();
 std::unique_ptr<Step> makePaperChangeStep();
 std::unique_ptr<Step> makeGameStep();
+std::unique_ptr<Step> makeBuyPlayStep();
+std::unique_ptr<Step> makeOptOutStep();
 
 std::map<StepId, std::unique_ptr<Step>> makeSteps() {
     std::map<StepId, std::unique_ptr<Step>> steps;
@@ -32,6 +34,8 @@ std::map<StepId, std::unique_ptr<Step>> makeSteps() {
     steps.emplace(StepId::Maintenance, makeMaintenanceStep());
     steps.emplace(StepId::PaperChange, makePaperChangeStep());
     steps.emplace(StepId::Game, makeGameStep());
+    steps.emplace(StepId::BuyPlay, makeBuyPlayStep());
+    steps.emplace(StepId::OptOut, makeOptOutStep());
     return steps;
 }
 

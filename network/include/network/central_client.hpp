@@ -168,6 +168,7 @@ struct MemberInfo : Answer {
     std::int64_t pointsToNextTier = 0;
     loyalty::LocalizedText tierName;  ///< "Bạc" / "Silver" (tier_name_vi / _en)
     std::vector<HistoryEntry> history;
+    bool marketingConsent = false;  ///< the member accepts promotions now (central's `consent.marketing`)
 };
 
 struct OtpSent : Answer {
@@ -234,6 +235,7 @@ struct Heartbeat {
 struct GameList;
 struct MemberGames;
 struct DrawAnswer;
+struct TicketPurchase;
 
 /// One command of a heartbeat answer: central sends a name ("resync") or an object with a "type" and
 /// fields ({"type": "out_of_service", "on": true, "message_vi": "…"}); string and boolean fields are
@@ -309,6 +311,11 @@ class CentralClient {
     /// POST /v1/kiosks/{id}/heartbeat
     [[nodiscard]] Result<HeartbeatAnswer> heartbeat(const Heartbeat& beat);
 
+    /// POST /v1/members/{phone}/consent/withdraw — the member identified here stops promotional
+    /// messages (consent_calls.cpp). Transactional messages are not affected. Central's answer must say
+    /// the marketing consent is now off, else BadResponse; an unknown member is Refused `not_found`.
+    [[nodiscard]] Result<Answer> withdrawMarketingConsent(const std::string& phone);
+
     /// POST /v1/kiosks/{id}/staff-actions — 1-100 staff actions; resending a key stores nothing twice.
     [[nodiscard]] Result<Answer> reportStaffActions(const std::vector<StaffActionReport>& actions);
 
@@ -322,6 +329,12 @@ class CentralClient {
     /// Refused errors with central's code.
     [[nodiscard]] Result<DrawAnswer> draw(const std::string& gameId, const std::string& phone,
                                           const std::string& idempotencyKey);
+    /// POST /v1/games/{id}/tickets — buys one play with the member's points, proven by the one-time code
+    /// `otp` (requested without a reward). Resending `idempotencyKey` answers the same purchase
+    /// (replayed), never a second debit; refusals (game_insufficient_points, game_ticket_not_for_sale,
+    /// game_daily_limit, game_not_available, otp_invalid, otp_locked) are Refused with central's code.
+    [[nodiscard]] Result<TicketPurchase> buyTicket(const std::string& gameId, const std::string& phone,
+                                                   const std::string& otp, const std::string& idempotencyKey);
     /// POST /v1/games/draws/{key}/displayed — the kiosk showed this draw to the member.
     [[nodiscard]] Result<Answer> markDisplayed(const std::string& idempotencyKey, const std::string& phone);
 

@@ -36,6 +36,7 @@ struct Game {
     std::string registrationNumber;
     loyalty::LocalizedText prizeStructure;  ///< prize_structure_vi / _en (the same fallback)
     std::int64_t dailyPlayLimit = 0;
+    std::optional<std::int64_t> ticketPricePoints;  ///< a play bought with points costs this; none: not sold
     loyalty::UnixSeconds endsAt = 0;
     std::vector<GamePrize> prizes;  ///< 1..kMaxGamePrizes, in sector order
     std::int64_t nothingOddsPpm = 0;
@@ -75,6 +76,15 @@ struct DrawAnswer : Answer {
 struct GameTickets {
     std::string gameId;
     std::int64_t count = 0;
+};
+
+/// A play bought with points: what central took and what the member holds now.
+struct TicketPurchase : Answer {
+    std::string gameId;
+    std::int64_t pointsSpent = 0;
+    std::int64_t balance = 0;  ///< the member's balance after the purchase, points
+    std::int64_t tickets = 0;  ///< the member's unused tickets of the game now
+    bool replayed = false;     ///< central answered an earlier purchase of this key again
 };
 
 /// The member's unused tickets, and their draws: undisplayed first, then the latest.

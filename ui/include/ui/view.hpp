@@ -32,6 +32,7 @@ enum class ScreenId {
     StaffPin,     ///< staff PIN entry, reached by the hidden gesture on Attract
     Maintenance,  ///< staff maintenance: device health, refused claims, voucher reprints
     Game,         ///< a promo game: lucky wheel or scratch card
+    OptOut,       ///< stop promotional messages: what stops, what stays, central's answer
 };
 
 /// Stable lower-case name ("attract", "scan", ...) used by the automation socket and screenshots.

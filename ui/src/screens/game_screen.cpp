@@ -3,6 +3,7 @@
 // come from the core; the screen only turns the finger into "flick:<deg/s>" and "scratch:<cell>".
 #include <algorithm>
 #include <array>
+#include <cfloat>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -37,6 +38,32 @@ std::vector<float> sectorWidths(const GameBoard& board) {
     return std::vector<float>(count, 360.0F / static_cast<float>(count));
 }
 
+/// A thin sector's label on one line along its radius (it wrapped one word per line across the sector),
+/// between the hub and the rim, smaller when it would not fit, turned so it never reads upside down.
+void drawAlongRadius(ImDrawList* draw, ImFont* font, ImVec2 centre, float radius, float degrees,
+                     const std::string& label, ImU32 colour) {
+    const float room = radius * 0.72F;  // from just outside the hub to just inside the rim
+    const float natural = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0F, label.c_str()).x;
+    const float fontSize =
+        natural > room ? std::max(font->FontSize * 0.6F, font->FontSize * room / natural) : font->FontSize;
+    const ImVec2 size = font->CalcTextSizeA(fontSize, FLT_MAX, 0.0F, label.c_str());
+    const ImVec2 at = onCircle(centre, radius * 0.58F, degrees);
+    const int first = draw->VtxBuffer.Size;
+    draw->AddText(font, fontSize, ImVec2(at.x - size.x / 2, at.y - size.y / 2), colour, label.c_str());
+    // The radius points at (degrees - 90) on screen; text on the left half is turned half a turn more.
+    float turn = std::fmod(degrees - 90.0F + 720.0F, 360.0F);
+    if (turn > 90.0F && turn < 270.0F) {
+        turn -= 180.0F;
+    }
+    const float c = std::cos(radians(turn));
+    const float s = std::sin(radians(turn));
+    for (int v = first; v < draw->VtxBuffer.Size; ++v) {
+        ImVec2& pos = draw->VtxBuffer[v].pos;
+        const ImVec2 d(pos.x - at.x, pos.y - at.y);
+        pos = ImVec2(at.x + d.x * c - d.y * s, at.y + d.x * s + d.y * c);
+    }
+}
+
 void drawWheel(Canvas& canvas, const GameBoard& board, ImVec2 origin, float side) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 centre(origin.x + side / 2, origin.y + side / 2);
@@ -57,8 +84,13 @@ void drawWheel(Canvas& canvas, const GameBoard& board, ImVec2 origin, float side
         const std::string& label = board.sectors[i];
         const float middle = from + widths[i] / 2;
         from += widths[i];
-        // The label wraps to the sector's chord where it is written, so it stays inside a narrow sector.
         const float chord = 2.0F * radius * 0.64F * std::sin(radians(std::min(widths[i], 180.0F) / 2));
+        const float oneLine = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0F, label.c_str()).x;
+        if (oneLine > chord && chord < radius * 0.5F) {
+            drawAlongRadius(draw, font, centre, radius, middle, label, canvas.palette().onDark);
+            continue;
+        }
+        // The label wraps to the sector's chord where it is written, so it stays inside its sector.
         const float wrap = std::clamp(chord, canvas.px(60), radius * 0.7F);
         const ImVec2 at = onCircle(centre, radius * 0.64F, middle);
         const ImVec2 size = font->CalcTextSizeA(font->FontSize, wrap, wrap, label.c_str());
