@@ -28,7 +28,11 @@ bool hasText(const json& state, const std::string& needle) {
 }
 
 const json* controlOf(const json& state, const std::string& id) {
-    for (const auto& control : state.value("controls", json::array())) {
+    const auto controls = state.find("controls");
+    if (controls == state.end() || !controls->is_array()) {
+        return nullptr;
+    }
+    for (const auto& control : *controls) {
         if (control.value("id", "") == id) {
             return &control;
         }
@@ -136,6 +140,7 @@ TEST_F(KioskMember, APlayBoughtWithPointsIsDrawnAndPromotionsAreStopped) {
                   language == std::string("vi") ? "Mua lượt chơi — 10 điểm" : "Buy a play — 10 points");
         const std::int64_t before = m_backend->balance(m_dir.path() / "data", phone);
         ASSERT_GE(before, 10);
+        EXPECT_FALSE(kiosk.waitForStill(10s).value("animating", true));  // the count-up has ended
         screenshot("40-result-buy-play.png");
 
         kiosk.send({{"cmd", "tap"}, {"id", "game:buy"}});

@@ -113,7 +113,7 @@ void celebrate(Canvas& canvas, ImVec2 origin, ImVec2 area, float progress) {
 }  // namespace
 
 void ResultScreen::body(Canvas& canvas, ImVec2 area) {
-    const float buttonHeight = canvas.px(scale::kButton);
+    const float fullHeight = canvas.px(scale::kButton);
     const float gap = canvas.px(scale::kGapL);
     const ImVec2 top = ImGui::GetCursorPos();
     const bool landscape = canvas.landscape();
@@ -121,6 +121,13 @@ void ResultScreen::body(Canvas& canvas, ImVec2 area) {
     // place whether or not the tier card has arrived. Portrait: the actions at the bottom.
     const float column = landscape ? (area.x - gap) / 2 : area.x;
     const float buttonsX = landscape ? top.x + column + gap : top.x;
+    // Five actions (rewards, a play to buy, history, the consent slip, done) overflow the landscape
+    // column by a little: slightly shorter buttons (never under 85 %) rather than one under the title.
+    float buttonHeight = fullHeight;
+    while (landscape && canvas.buttonsHeight(column, buttonHeight) > area.y &&
+           buttonHeight > 0.85F * fullHeight) {
+        buttonHeight -= canvas.px(2);
+    }
     const float buttonsHeight = canvas.buttonsHeight(column, buttonHeight);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     information(canvas, ImVec2(column, landscape ? area.y : area.y - buttonsHeight - gap));
