@@ -19,27 +19,14 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-bool hasText(const json& state, const std::string& needle) {
-    for (const auto& text : state.value("texts", json::array())) {
-        if (text.is_string() && text.get<std::string>().find(needle) != std::string::npos) {
-            return true;
-        }
-    }
-    return false;
-}
-
 void screenshot(AutomationClient& kiosk, const fs::path& file) {
     const json answer = kiosk.send({{"cmd", "screenshot"}, {"path", file.string()}});
     ASSERT_TRUE(answer.value("ok", false)) << answer.dump();
 }
 
 std::string controlLabel(const json& state, const std::string& id) {
-    for (const auto& control : state.value("controls", json::array())) {
-        if (control.value("id", "") == id) {
-            return control.value("label", "");
-        }
-    }
-    return "";
+    const json* control = controlOf(state, id);
+    return control != nullptr ? control->value("label", "") : "";
 }
 
 json game(const std::string& type, const std::string& nameVi, const json& prize) {

@@ -18,36 +18,13 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-bool hasText(const json& state, const std::string& needle) {
-    for (const auto& text : state.value("texts", json::array())) {
-        if (text.is_string() && text.get<std::string>().find(needle) != std::string::npos) {
-            return true;
-        }
-    }
-    return false;
-}
-
-const json* controlOf(const json& state, const std::string& id) {
-    const auto controls = state.find("controls");
-    if (controls == state.end() || !controls->is_array()) {
-        return nullptr;
-    }
-    for (const auto& control : *controls) {
-        if (control.value("id", "") == id) {
-            return &control;
-        }
-    }
-    return nullptr;
-}
-
-class KioskMember : public ::testing::Test {
+class KioskMember : public KioskWithBackend {
   protected:
     void SetUp() override {
-        if (!fs::exists(kBuild / "bin/central")) {
-            GTEST_SKIP() << "central is not built in " << kBuild;
+        KioskWithBackend::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
         }
-        m_backend = std::make_unique<Backend>(m_dir.path());
-        ASSERT_TRUE(m_backend->ready()) << "central or the virtual printer did not start";
         const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
@@ -80,11 +57,7 @@ class KioskMember : public ::testing::Test {
     void startKiosk(const std::string& language, bool landscape) {
         m_options.language = language;
         m_options.landscape = landscape;
-        m_options.centralUrl = m_backend->url();
-        m_options.printerAddress = m_backend->printerAddress();
-        m_kiosk.reset();
-        m_kiosk = std::make_unique<KioskRun>(m_dir, m_options);
-        ASSERT_TRUE(m_kiosk->client().connected()) << m_kiosk->log();
+        KioskWithBackend::startKiosk(m_options);
     }
 
     void screenshot(const std::string& name) {
@@ -118,10 +91,7 @@ class KioskMember : public ::testing::Test {
         return state;
     }
 
-    TempDir m_dir;
     KioskOptions m_options;
-    std::unique_ptr<Backend> m_backend;
-    std::unique_ptr<KioskRun> m_kiosk;
 };
 
 TEST_F(KioskMember, APlayBoughtWithPointsIsDrawnAndPromotionsAreStopped) {

@@ -294,4 +294,17 @@ bool hasText(const nlohmann::json& state, const std::string& needle) {
     return false;
 }
 
+const nlohmann::json* controlOf(const nlohmann::json& state, const std::string& id) {
+    const auto controls = state.find("controls");
+    if (controls == state.end() || !controls->is_array()) {
+        return nullptr;
+    }
+    for (const auto& control : *controls) {
+        if (control.value("id", "") == id) {
+            return &control;
+        }
+    }
+    return nullptr;
+}
+
 }  // namespace kiosk::test

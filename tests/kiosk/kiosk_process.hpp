@@ -81,6 +81,8 @@ class AutomationClient {
 
 /// True when any text of `state` contains `needle`.
 bool hasText(const nlohmann::json& state, const std::string& needle);
+/// The control of `state` with this id (in `state`, so valid while it lives), or nullptr.
+const nlohmann::json* controlOf(const nlohmann::json& state, const std::string& id);
 
 }  // namespace kiosk::test
 
