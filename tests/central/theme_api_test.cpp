@@ -92,7 +92,7 @@ TEST_P(ThemeApi, ARewardsPictureIsCheckedAndCarriedToTheKiosks) {
         EXPECT_NE(r.value("id", ""), "BIG") << "a refused reward is not stored";
         if (r.value("id", "") == "PIC") {
             found = true;
-            EXPECT_EQ(r.value("image_png", ""), pictured["image_png"]);
+            EXPECT_EQ(r.value("image_png", ""), pictured["image_png"].get<std::string>());
         }
     }
     EXPECT_TRUE(found) << config.body.dump().substr(0, 400);
