@@ -29,24 +29,6 @@ std::string controlLabel(const json& state, const std::string& id) {
     return control != nullptr ? control->value("label", "") : "";
 }
 
-json game(const std::string& type, const std::string& nameVi, const json& prize) {
-    const auto now =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    return json{{"type", type},
-                {"name_vi", nameVi},
-                {"name_en", nameVi + " (en)"},
-                {"starts_at", now - 3600},
-                {"ends_at", now + 86'400},
-                {"stores", {"DEV001"}},
-                {"registration_number", "1234/QĐ-BCT"},
-                {"prize_structure_vi", "Cơ cấu giải thưởng đã đăng ký"},
-                {"prize_structure_en", "The registered prize structure"},
-                {"ticket_min_receipt_dong", 200'000},
-                {"daily_play_limit", 5},
-                {"prizes", json::array({prize})}};
-}
-
 class KioskGames : public KioskWithBackend {
   protected:
     void SetUp() override {
@@ -65,16 +47,9 @@ class KioskGames : public KioskWithBackend {
                           {"name_vi", "50 điểm"},  {"name_en", "50 points"},
                           {"odds_ppm", 1'000'000}, {"points", 50}};
         // Central lists games by id: the wheel first.
-        configure("LUCKY1", game("wheel", "Vòng quay may mắn", bear));
-        configure("SCRATCH1", game("scratch", "Thẻ cào", points));
-    }
-
-    void configure(const std::string& id, const json& body) const {
-        const std::string status =
-            runCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-H",
-                        "Authorization: Bearer dev-admin-token", "-H", "Content-Type: application/json", "-d",
-                        body.dump(), m_backend->url() + "/v1/admin/games/" + id});
-        ASSERT_EQ(status, "200") << id;
+        configureGame("LUCKY1",
+                      promoGame("wheel", "Vòng quay may mắn", "Vòng quay may mắn (en)", 200'000, bear));
+        configureGame("SCRATCH1", promoGame("scratch", "Thẻ cào", "Thẻ cào (en)", 200'000, points));
     }
 
     void startIn(const std::string& language, bool landscape) {

@@ -136,6 +136,33 @@ void KioskWithBackend::startKiosk(KioskOptions options) {
     ASSERT_TRUE(m_kiosk->client().connected()) << m_kiosk->log();
 }
 
+void KioskWithBackend::configureGame(const std::string& id, const nlohmann::json& game) const {
+    const std::string status =
+        runCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-H",
+                    "Authorization: Bearer dev-admin-token", "-H", "Content-Type: application/json", "-d",
+                    game.dump(), m_backend->url() + "/v1/admin/games/" + id});
+    ASSERT_EQ(status, "200") << id;
+}
+
+nlohmann::json promoGame(const std::string& type, const std::string& nameVi, const std::string& nameEn,
+                         std::int64_t minReceiptDong, const nlohmann::json& prize) {
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    return nlohmann::json{{"type", type},
+                          {"name_vi", nameVi},
+                          {"name_en", nameEn},
+                          {"starts_at", now - 3600},
+                          {"ends_at", now + 86'400},
+                          {"stores", {"DEV001"}},
+                          {"registration_number", "1234/QĐ-BCT"},
+                          {"prize_structure_vi", "Cơ cấu giải thưởng đã đăng ký"},
+                          {"prize_structure_en", "The registered prize structure"},
+                          {"ticket_min_receipt_dong", minReceiptDong},
+                          {"daily_play_limit", 5},
+                          {"prizes", nlohmann::json::array({prize})}};
+}
+
 Backend::Backend(const fs::path& dir) : m_dir(dir), m_printerPort(freePort()) {
     m_printer = std::make_unique<ChildProcess>(
         std::vector<std::string>{(kBuild / "bin/kioskctl").string(), "printer", "serve", "--port",

@@ -127,6 +127,8 @@ class KioskWithBackend : public ::testing::Test {
     /// a fatal failure when it does not answer on its automation socket.
     void startKiosk(KioskOptions options = {});
     AutomationClient& kiosk() { return m_kiosk->client(); }
+    /// PUT /v1/admin/games/{id} on the backend's central; a test failure unless it answers 200.
+    void configureGame(const std::string& id, const nlohmann::json& game) const;
 
     TempDir m_dir;
     std::unique_ptr<Backend> m_backend;
@@ -139,6 +141,11 @@ std::filesystem::path signReceipt(
     const std::filesystem::path& dir, const std::string& number, const std::string& amount,
     const std::string& keyFile = (kSource / "assets/samples/DEV001.key").string(),
     const std::string& store = "DEV001");
+
+/// A promo game of the development store as central's admin API takes it: live from an hour ago for a
+/// day, the Decree 81 fields, a play per receipt of at least `minReceiptDong`, five plays a day, one prize.
+nlohmann::json promoGame(const std::string& type, const std::string& nameVi, const std::string& nameEn,
+                         std::int64_t minReceiptDong, const nlohmann::json& prize);
 
 /// A receipt number no other test run uses: `prefix`-pid-clock.
 std::string uniqueNumber(const std::string& prefix);

@@ -25,33 +25,16 @@ class KioskMember : public KioskWithBackend {
         if (IsSkipped() || HasFatalFailure()) {
             return;
         }
-        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
         // No receipt earns a play of it (its minimum is out of reach): a play is only bought.
-        const json wheel{{"type", "wheel"},
-                         {"name_vi", "Vòng quay may mắn"},
-                         {"name_en", "Lucky wheel"},
-                         {"starts_at", now - 3600},
-                         {"ends_at", now + 86'400},
-                         {"stores", {"DEV001"}},
-                         {"registration_number", "1234/QĐ-BCT"},
-                         {"prize_structure_vi", "Cơ cấu giải thưởng đã đăng ký"},
-                         {"prize_structure_en", "The registered prize structure"},
-                         {"ticket_min_receipt_dong", 900'000'000},
-                         {"ticket_price_points", 10},
-                         {"daily_play_limit", 5},
-                         {"prizes", json::array({json{{"id", "P50"},
-                                                      {"kind", "points"},
-                                                      {"name_vi", "50 điểm"},
-                                                      {"name_en", "50 points"},
-                                                      {"odds_ppm", 1'000'000},
-                                                      {"points", 50}}})}};
-        const std::string status =
-            runCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-H",
-                        "Authorization: Bearer dev-admin-token", "-H", "Content-Type: application/json", "-d",
-                        wheel.dump(), m_backend->url() + "/v1/admin/games/BUY1"});
-        ASSERT_EQ(status, "200");
+        json wheel = promoGame("wheel", "Vòng quay may mắn", "Lucky wheel", 900'000'000,
+                               json{{"id", "P50"},
+                                    {"kind", "points"},
+                                    {"name_vi", "50 điểm"},
+                                    {"name_en", "50 points"},
+                                    {"odds_ppm", 1'000'000},
+                                    {"points", 50}});
+        wheel["ticket_price_points"] = 10;
+        configureGame("BUY1", wheel);
     }
 
     void startKiosk(const std::string& language, bool landscape) {
