@@ -255,7 +255,11 @@ VirtualDisplay::VirtualDisplay(const std::filesystem::path& workDir, int width, 
         return;
     }
     // -displayfd: Xvfb picks a free display number itself and writes it, so parallel tests never clash.
+    // The file goes first: a kiosk started again in the same work dir gets a new Xvfb, and until the
+    // shell below has truncated the file the loop would read the number of the server just stopped
+    // ("SDL_Init: x11 not available" in the restart tests, slow starts under the sanitizers).
     const auto numberFile = workDir / "xvfb-display";
+    std::filesystem::remove(numberFile);
     const std::string screen = std::to_string(width) + "x" + std::to_string(height) + "x24";
     m_server = std::make_unique<ChildProcess>(
         std::vector<std::string>{
