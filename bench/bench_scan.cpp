@@ -229,6 +229,8 @@ bool setStage(hal::DecoderStages& stages, std::string_view name) {
         stages.invert = false;
     else if (name == "deblur")
         stages.deblur = false;
+    else if (name == "grid")
+        stages.grid = false;
     else
         return false;
     return true;
@@ -270,7 +272,7 @@ int main(int argc, char** argv) {
                 "usage: bench_scan [--per-kind N] [--seed S] [--classic] [--no-zbarimg] [--no-gate] [--keep "
                 "DIR]\n"
                 "                  [--list-misses]\n"
-                "                  [--without zbar|zxing|contrast|regions|sharpen|invert|deblur]...\n");
+                "                  [--without zbar|zxing|contrast|regions|sharpen|invert|deblur|grid]...\n");
             return 2;
         }
     }
