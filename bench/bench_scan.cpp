@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -35,6 +36,7 @@
 #include <memory>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,7 +65,7 @@ struct Column {
 double percentile(std::vector<double> values, double p) {
     if (values.empty()) return 0;
     std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    const auto index = static_cast<std::size_t>(std::lround(p * static_cast<double>(values.size() - 1)));
     return values[std::min(index, values.size() - 1)];
 }
 
@@ -229,40 +231,44 @@ bool setStage(hal::DecoderStages& stages, std::string_view name) {
         stages.invert = false;
     else if (name == "deblur")
         stages.deblur = false;
+    else if (name == "grid")
+        stages.grid = false;
     else
         return false;
     return true;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+struct Options {
     int perKind = 25;
     std::uint64_t seed = 1;
     bool withZbarimg = true;
     hal::DecoderStages stages;
     std::string keep;
     bool listMisses = false;
-    auto level = bench::TestSetLevel::Hard;
+    bench::TestSetLevel level = bench::TestSetLevel::Hard;
     bool withGate = true;
+};
+
+std::optional<Options> parseOptions(int argc, char** argv) {
+    Options options;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         const bool hasValue = i + 1 < argc;
         if (arg == "--per-kind" && hasValue)
-            perKind = std::atoi(argv[++i]);
+            options.perKind = std::atoi(argv[++i]);
         else if (arg == "--seed" && hasValue)
-            seed = std::strtoull(argv[++i], nullptr, 10);
+            options.seed = std::strtoull(argv[++i], nullptr, 10);
         else if (arg == "--no-zbarimg")
-            withZbarimg = false;
+            options.withZbarimg = false;
         else if (arg == "--keep" && hasValue)
-            keep = argv[++i];
+            options.keep = argv[++i];
         else if (arg == "--list-misses")
-            listMisses = true;
+            options.listMisses = true;
         else if (arg == "--no-gate")
-            withGate = false;
+            options.withGate = false;
         else if (arg == "--classic")
-            level = bench::TestSetLevel::Classic;
-        else if (arg == "--without" && hasValue && setStage(stages, argv[i + 1]))
+            options.level = bench::TestSetLevel::Classic;
+        else if (arg == "--without" && hasValue && setStage(options.stages, argv[i + 1]))
             ++i;
         else {
             fmt::print(
@@ -270,122 +276,130 @@ int main(int argc, char** argv) {
                 "usage: bench_scan [--per-kind N] [--seed S] [--classic] [--no-zbarimg] [--no-gate] [--keep "
                 "DIR]\n"
                 "                  [--list-misses]\n"
-                "                  [--without zbar|zxing|contrast|regions|sharpen|invert|deblur]...\n");
-            return 2;
+                "                  [--without zbar|zxing|contrast|regions|sharpen|invert|deblur|grid]...\n");
+            return std::nullopt;
         }
     }
-    if (perKind < 1 || perKind > 1000) {
+    if (options.perKind < 1 || options.perKind > 1000) {
         fmt::print(stderr, "bench_scan: --per-kind must be 1-1000\n");
-        return 2;
+        return std::nullopt;
     }
-    cv::setNumThreads(1);
+    return options;
+}
 
-    const auto images = bench::generateTestSet(seed, perKind, level);
-    const fs::path dir =
-        keep.empty() ? fs::temp_directory_path() / fmt::format("bench_scan-{}", ::getpid()) : fs::path(keep);
-    if (withZbarimg) bench::writeTestSet(images, dir);
-
+/// Everything measured on the images: one column per decoder, and the frames with nothing to read.
+struct Results {
     std::vector<Column> columns;
-    for (const char* name : {"zbarimg", "zbar", "zxing", "pipeline/1", "pipeline/6", "still"}) {
-        if (!withZbarimg && std::string_view(name) == "zbarimg") continue;
-        columns.push_back(Column{name, {}, {}, 0});
-    }
-    auto column = [&](std::string_view name) -> Column& {
-        return *std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.name == name; });
-    };
-    auto record = [](Column& c, const bench::TestImage& image, bool hit, double ms) {
-        c.ms.push_back(ms);
-        if (hit) {
-            ++c.hits;
-            ++c.hitsByKind[std::string(bench::distortionName(image.distortion))];
-        }
-    };
-
     std::vector<double> emptyZbarMs;
     std::vector<double> emptyZxingMs;
     std::vector<double> emptyPipelineMs;
     GateFigures gate;
-    for (const bench::TestImage& image : images) {
-        const hal::Frame frame = toFrame(image.bgr);
-        if (withZbarimg) {
-            double ms = 0;
-            const bool hit = runZbarimg(dir / (image.name + ".png"), image, ms);
-            record(column("zbarimg"), image, hit, ms);
-        }
-        std::vector<hal::QrCode> codes;
-        double ms = timeMs([&] { codes = hal::decodeWithZbarOnly(frame); });
-        record(column("zbar"), image, readsAll(codes, image), ms);
-        ms = timeMs([&] { codes = hal::decodeWithZxingOnly(frame); });
-        record(column("zxing"), image, readsAll(codes, image), ms);
 
-        hal::QrDecoder decoder(stages);
-        bool hit = false;
-        for (int attempt = 0; attempt < kHeldFrames && !hit; ++attempt) {
-            // After the first, every frame of the held receipt with its own fresh sensor noise, as a
-            // live camera delivers: the decoder must not profit from identical frames.
-            const hal::Frame held =
-                attempt == 0 ? frame
-                             : toFrame(bench::withSensorNoise(image.bgr, kHeldNoiseSigma,
-                                                              static_cast<std::uint64_t>(attempt)));
-            ms = timeMs([&] { codes = decoder.decode(held, hal::DecodeEffort::Frame); });
-            hit = readsAll(codes, image);
-            if (attempt == 0) record(column("pipeline/1"), image, hit, ms);
-            column("pipeline/6").ms.push_back(ms);
-        }
-        if (hit) {
-            ++column("pipeline/6").hits;
-            ++column("pipeline/6").hitsByKind[std::string(bench::distortionName(image.distortion))];
-        }
-        hal::QrDecoder still(stages);
-        ms = timeMs([&] { codes = still.decode(frame, hal::DecodeEffort::Still); });
-        const bool stillHit = readsAll(codes, image);
-        record(column("still"), image, stillHit, ms);
-        if (listMisses && !stillHit)
-            fmt::print("missed by the pipeline: {} (zxing-cpp alone: {})\n", image.name,
-                       readsAll(hal::decodeWithZxingOnly(frame), image) ? "read" : "missed");
-
-        // The same scene with the code blurred beyond reading: what an idle kiosk pays per frame
-        // while the camera sees a counter, hands and receipts not yet in focus.
-        cv::Mat unreadable;
-        cv::GaussianBlur(image.bgr, unreadable, {0, 0}, 10);
-        const hal::Frame idle = toFrame(unreadable);
-        emptyZbarMs.push_back(timeMs([&] { codes = hal::decodeWithZbarOnly(idle); }));
-        emptyZxingMs.push_back(timeMs([&] { codes = hal::decodeWithZxingOnly(idle); }));
-        hal::QrDecoder idleDecoder(stages);
-        for (int attempt = 0; attempt < kHeldFrames; ++attempt)
-            emptyPipelineMs.push_back(
-                timeMs([&] { codes = idleDecoder.decode(idle, hal::DecodeEffort::Frame); }));
-        if (withGate) measureGate(image, stages, gate);
+    Column& column(std::string_view name) {
+        return *std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.name == name; });
     }
+};
 
-    const auto total = static_cast<double>(images.size());
-    fmt::print("{} images (1280x720), {} per kind, seed {}, {} set\n\n", images.size(), perKind, seed,
-               level == bench::TestSetLevel::Hard ? "hard" : "classic");
+void record(Column& c, const bench::TestImage& image, bool hit, double ms) {
+    c.ms.push_back(ms);
+    if (hit) {
+        ++c.hits;
+        ++c.hitsByKind[std::string(bench::distortionName(image.distortion))];
+    }
+}
+
+/// The pipeline on one receipt held for up to kHeldFrames live frames (pipeline/1 and pipeline/6),
+/// then as a still image.
+void measurePipeline(const bench::TestImage& image, const hal::Frame& frame, const Options& options,
+                     Results& results) {
+    std::vector<hal::QrCode> codes;
+    hal::QrDecoder decoder(options.stages);
+    bool hit = false;
+    for (int attempt = 0; attempt < kHeldFrames && !hit; ++attempt) {
+        // After the first, every frame of the held receipt with its own fresh sensor noise, as a
+        // live camera delivers: the decoder must not profit from identical frames.
+        const hal::Frame held = attempt == 0
+                                    ? frame
+                                    : toFrame(bench::withSensorNoise(image.bgr, kHeldNoiseSigma,
+                                                                     static_cast<std::uint64_t>(attempt)));
+        const double ms = timeMs([&] { codes = decoder.decode(held, hal::DecodeEffort::Frame); });
+        hit = readsAll(codes, image);
+        if (attempt == 0) record(results.column("pipeline/1"), image, hit, ms);
+        results.column("pipeline/6").ms.push_back(ms);
+    }
+    if (hit) {
+        ++results.column("pipeline/6").hits;
+        ++results.column("pipeline/6").hitsByKind[std::string(bench::distortionName(image.distortion))];
+    }
+    hal::QrDecoder still(options.stages);
+    const double ms = timeMs([&] { codes = still.decode(frame, hal::DecodeEffort::Still); });
+    const bool stillHit = readsAll(codes, image);
+    record(results.column("still"), image, stillHit, ms);
+    if (options.listMisses && !stillHit)
+        fmt::print("missed by the pipeline: {} (zxing-cpp alone: {})\n", image.name,
+                   readsAll(hal::decodeWithZxingOnly(frame), image) ? "read" : "missed");
+}
+
+void measureImage(const bench::TestImage& image, const fs::path& dir, const Options& options,
+                  Results& results) {
+    const hal::Frame frame = toFrame(image.bgr);
+    if (options.withZbarimg) {
+        double ms = 0;
+        const bool hit = runZbarimg(dir / (image.name + ".png"), image, ms);
+        record(results.column("zbarimg"), image, hit, ms);
+    }
+    std::vector<hal::QrCode> codes;
+    double ms = timeMs([&] { codes = hal::decodeWithZbarOnly(frame); });
+    record(results.column("zbar"), image, readsAll(codes, image), ms);
+    ms = timeMs([&] { codes = hal::decodeWithZxingOnly(frame); });
+    record(results.column("zxing"), image, readsAll(codes, image), ms);
+    measurePipeline(image, frame, options, results);
+
+    // The same scene with the code blurred beyond reading: what an idle kiosk pays per frame
+    // while the camera sees a counter, hands and receipts not yet in focus.
+    cv::Mat unreadable;
+    cv::GaussianBlur(image.bgr, unreadable, {0, 0}, 10);
+    const hal::Frame idle = toFrame(unreadable);
+    results.emptyZbarMs.push_back(timeMs([&] { codes = hal::decodeWithZbarOnly(idle); }));
+    results.emptyZxingMs.push_back(timeMs([&] { codes = hal::decodeWithZxingOnly(idle); }));
+    hal::QrDecoder idleDecoder(options.stages);
+    for (int attempt = 0; attempt < kHeldFrames; ++attempt)
+        results.emptyPipelineMs.push_back(
+            timeMs([&] { codes = idleDecoder.decode(idle, hal::DecodeEffort::Frame); }));
+    if (options.withGate) measureGate(image, options.stages, results.gate);
+}
+
+void printTables(Results& results, std::size_t imageCount, const Options& options) {
+    const auto total = static_cast<double>(imageCount);
+    fmt::print("{} images (1280x720), {} per kind, seed {}, {} set\n\n", imageCount, options.perKind,
+               options.seed, options.level == bench::TestSetLevel::Hard ? "hard" : "classic");
     fmt::print("| decoder | decoded | rate | median ms | p90 ms | max ms |\n|---|---|---|---|---|---|\n");
-    for (const Column& c : columns)
-        fmt::print("| {} | {}/{} | {:.1f} % | {:.1f} | {:.1f} | {:.1f} |\n", c.name, c.hits, images.size(),
+    for (const Column& c : results.columns)
+        fmt::print("| {} | {}/{} | {:.1f} % | {:.1f} | {:.1f} | {:.1f} |\n", c.name, c.hits, imageCount,
                    100.0 * c.hits / total, percentile(c.ms, 0.5), percentile(c.ms, 0.9),
                    percentile(c.ms, 1.0));
     fmt::print("\n| kind |");
-    for (const Column& c : columns) fmt::print(" {} |", c.name);
+    for (const Column& c : results.columns) fmt::print(" {} |", c.name);
     fmt::print("\n|---|");
-    for (std::size_t i = 0; i < columns.size(); ++i) fmt::print("---|");
+    for (std::size_t i = 0; i < results.columns.size(); ++i) fmt::print("---|");
     fmt::print("\n");
-    for (const bench::Distortion kind : bench::distortionsOf(level)) {
+    for (const bench::Distortion kind : bench::distortionsOf(options.level)) {
         const std::string name(bench::distortionName(kind));
         fmt::print("| {} |", name);
-        for (Column& c : columns) fmt::print(" {}/{} |", c.hitsByKind[name], perKind);
+        for (Column& c : results.columns) fmt::print(" {}/{} |", c.hitsByKind[name], options.perKind);
         fmt::print("\n");
     }
     fmt::print(
         "\nFrames with no readable code (the same scenes, code blurred away), ms per frame:\n\n"
         "| decoder | median ms | p90 ms | max ms |\n|---|---|---|---|\n");
-    for (const auto& [name, ms] : {std::pair{"zbar", &emptyZbarMs}, std::pair{"zxing", &emptyZxingMs},
-                                   std::pair{"pipeline (Frame, 6 in a row)", &emptyPipelineMs}})
+    for (const auto& [name, ms] :
+         {std::pair{"zbar", &results.emptyZbarMs}, std::pair{"zxing", &results.emptyZxingMs},
+          std::pair{"pipeline (Frame, 6 in a row)", &results.emptyPipelineMs}})
         fmt::print("| {} | {:.1f} | {:.1f} | {:.1f} |\n", name, percentile(*ms, 0.5), percentile(*ms, 0.9),
                    percentile(*ms, 1.0));
-    if (withZbarimg && keep.empty()) fs::remove_all(dir);
-    if (!withGate) return 0;
+}
+
+void printGate(const GateFigures& gate) {
     const hal::SceneGateConfig defaults;
     fmt::print(
         "\nChange gate (hal::SceneChangeGate: {} cells across, change level {}, area {}, settle {} decodes, "
@@ -404,5 +418,30 @@ int main(int argc, char** argv) {
     fmt::print("| code read through the gate (held 1 s) | {}/{} |\n", gate.readGated, gate.appearances);
     fmt::print("| code read without the gate (every frame decoded) | {}/{} |\n", gate.readUngated,
                gate.appearances);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto options = parseOptions(argc, argv);
+    if (!options) return 2;
+    cv::setNumThreads(1);
+
+    const auto images = bench::generateTestSet(options->seed, options->perKind, options->level);
+    const fs::path dir = options->keep.empty()
+                             ? fs::temp_directory_path() / fmt::format("bench_scan-{}", ::getpid())
+                             : fs::path(options->keep);
+    if (options->withZbarimg) bench::writeTestSet(images, dir);
+
+    Results results;
+    for (const char* name : {"zbarimg", "zbar", "zxing", "pipeline/1", "pipeline/6", "still"}) {
+        if (!options->withZbarimg && std::string_view(name) == "zbarimg") continue;
+        results.columns.push_back(Column{name, {}, {}, 0});
+    }
+    for (const bench::TestImage& image : images) measureImage(image, dir, *options, results);
+
+    printTables(results, images.size(), *options);
+    if (options->withZbarimg && options->keep.empty()) fs::remove_all(dir);
+    if (options->withGate) printGate(results.gate);
     return 0;
 }

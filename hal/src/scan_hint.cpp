@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdlib>
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
 #include "frame_mat.hpp"
+#include "qr_finder.hpp"
 #include "qr_readers.hpp"
 
 namespace hal {
@@ -58,75 +58,6 @@ Runs measureRuns(const cv::Mat& binary) {
     return {typical, changes / (2.0 * static_cast<double>(binary.total())) * typical};
 }
 
-/// True when five runs (dark, light, dark, light, dark) have a finder pattern's 1:1:3:1:1 widths, each
-/// within three quarters of a module (looser than ZXing's half: blur and 1.5 px modules blur the rings).
-bool finderRatio(const std::array<int, 5>& runs) {
-    int total = 0;
-    for (const int run : runs) {
-        if (run == 0) return false;
-        total += run;
-    }
-    if (total < 7) return false;
-    const double module = total / 7.0;
-    const double slack = module * 0.75;
-    return std::abs(module - runs[0]) < slack && std::abs(module - runs[1]) < slack &&
-           std::abs(3.0 * module - runs[2]) < 3.0 * slack && std::abs(module - runs[3]) < slack &&
-           std::abs(module - runs[4]) < slack;
-}
-
-/// Whether the column `x` of `binary` (0 = dark) crosses a finder pattern centred near row `y`: from
-/// the centre's dark run out to the light ring and the dark ring on both sides (ZXing's cross-check).
-bool finderInColumn(const cv::Mat& binary, int x, int y) {
-    const auto dark = [&](int row) { return binary.at<std::uint8_t>(row, x) == 0; };
-    if (!dark(y)) return false;
-    std::array<int, 5> runs{};
-    int up = y;
-    for (int i = 2, want = 0; i >= 0; --i, want ^= 1) {
-        while (up >= 0 && dark(up) == (want == 0)) {
-            ++runs[static_cast<std::size_t>(i)];
-            --up;
-        }
-    }
-    int down = y + 1;
-    for (int i = 2, want = 0; i <= 4; ++i, want ^= 1) {
-        while (down < binary.rows && dark(down) == (want == 0)) {
-            ++runs[static_cast<std::size_t>(i)];
-            ++down;
-        }
-    }
-    return finderRatio(runs);
-}
-
-/// Whether `binary` (0 = dark) shows at least `wanted` finder patterns: centres of 1:1:3:1:1 runs along
-/// a row that the column through them confirms, those closer than a finder's width counted once. Stops
-/// at `wanted` (a noisy region can hold many candidates, and comparing them all costs tens of ms).
-bool showsFinderPatterns(const cv::Mat& binary, std::size_t wanted) {
-    std::vector<cv::Point> centres;
-    for (int y = 0; y < binary.rows; ++y) {
-        const std::uint8_t* row = binary.ptr<std::uint8_t>(y);
-        std::vector<int> starts;  // where each run of the row begins
-        for (int x = 0; x < binary.cols; ++x)
-            if (x == 0 || row[x] != row[x - 1]) starts.push_back(x);
-        starts.push_back(binary.cols);
-        for (std::size_t r = 0; r + 5 < starts.size(); ++r) {
-            if (row[starts[r]] != 0) continue;
-            std::array<int, 5> runs{};
-            for (std::size_t i = 0; i < 5; ++i) runs[i] = starts[r + i + 1] - starts[r + i];
-            if (!finderRatio(runs)) continue;
-            const int x = (starts[r + 2] + starts[r + 3]) / 2;
-            if (!finderInColumn(binary, x, y)) continue;
-            const int width = starts[r + 5] - starts[r];
-            const bool known = std::any_of(centres.begin(), centres.end(), [&](const cv::Point& c) {
-                return std::abs(c.x - x) < width && std::abs(c.y - y) < width;
-            });
-            if (known) continue;
-            centres.emplace_back(x, y);
-            if (centres.size() >= wanted) return true;
-        }
-    }
-    return false;
-}
-
 /// A code is seen when at least this many of its three finder patterns are: one alone is too easily
 /// a printed square or a letter.
 constexpr std::size_t kMinFinderPatterns = 2;
@@ -159,7 +90,8 @@ std::optional<ScanMeasures> measureCodeRegion(const Frame& frame) {
     cv::threshold(region, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
     const Runs runs = measureRuns(binary);
     if (runs.perModule < kMinChangesPerModule || runs.typical > kMaxModulePx) return std::nullopt;
-    if (!showsFinderPatterns(binary, kMinFinderPatterns)) return std::nullopt;
+    if (detail::findFinderPatterns(binary, kMinFinderPatterns).size() < kMinFinderPatterns)
+        return std::nullopt;
     measures.pxPerModule = runs.typical;
     // Edge width: the contrast between the region's dark and light levels over its steepest gradients.
     cv::Mat gx;

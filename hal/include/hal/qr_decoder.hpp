@@ -9,7 +9,9 @@
 //   cheap, every frame:  candidate regions (dense dark/light texture found on a 1/4-size image),
 //                        cropped, upscaled to ~360 px, CLAHE-normalised, zxing-cpp try-harder
 //   heavy, in turn:      zxing-cpp on unsharp-masked region crops | zxing-cpp on the
-//                        CLAHE-normalised frame | ZBar on the region crops | ZBar on the gray frame |
+//                        CLAHE-normalised frame, then ZBar on the region crops unwarped through the
+//                        code's own finder and alignment patterns (crumpled paper, qr_grid.hpp) |
+//                        ZBar on the region crops | ZBar on the gray frame |
 //                        zxing-cpp on the inverted frame (dark-mode phone screens) | zxing-cpp on
 //                        region crops deconvolved with their estimated motion blur (qr_deblur.hpp)
 // DecodeEffort::Frame keeps one camera frame within budget: the cheap stages and ONE heavy stage,
@@ -53,6 +55,7 @@ struct DecoderStages {
     bool sharpen = true;   ///< unsharp-masked variants of the regions (blur, motion)
     bool invert = true;    ///< the frame inverted (dark-mode phone screens)
     bool deblur = true;    ///< regions deconvolved with their estimated motion blur
+    bool grid = true;      ///< regions unwarped through the code's own finder and alignment patterns
 };
 
 class QrDecoder {
@@ -66,7 +69,7 @@ class QrDecoder {
     [[nodiscard]] std::vector<QrCode> decode(const Frame& frame, DecodeEffort effort);
 
     /// The stage that produced the last non-empty result ("zbar", "zxing", "clahe", "region",
-    /// "region-zbar", "sharpen", "invert", "deblur"), or "" — for logs and the benchmark.
+    /// "region-zbar", "sharpen", "invert", "deblur", "grid"), or "" — for logs and the benchmark.
     [[nodiscard]] std::string_view lastStage() const;
 
   private:
