@@ -31,7 +31,7 @@ std::uint32_t pixelAt(AutomationClient& kiosk, const fs::path& file, int x, int 
     if (image.empty()) {
         return 0xFFFFFFFFU;
     }
-    const auto bgr = image.at<cv::Vec3b>(y, x);
+    const auto& bgr = image.at<cv::Vec3b>(y, x);
     return static_cast<std::uint32_t>(bgr[2]) << 16 | static_cast<std::uint32_t>(bgr[1]) << 8 | bgr[0];
 }
 
