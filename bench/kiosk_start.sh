@@ -10,8 +10,10 @@
 #   - frame time: the median of `last_frame_ms` after each of 10 digits typed on Phone (a full redraw of
 #     the 1080x1920 keypad screen each).
 # Usage: bench/kiosk_start.sh [RUNS] [VARIANT...]   (default 5 runs of one variant: this build)
-#   A VARIANT is "LABEL:BIN_DIR:KIOSK_ARGS", e.g. "gpu:build/bin:--renderer gpu". With several, each
-#   run starts every variant once, one after the other, so the box's load falls on all of them alike.
+#   A VARIANT is "LABEL:BIN_DIR:KIOSK_ARGS[:SEED_DIR]", e.g. "gpu:build/bin:--renderer gpu". With several,
+#   each run starts every variant once, one after the other, so the box's load falls on all of them alike.
+#   SEED_DIR: a kiosk data dir copied in before each start (e.g. one holding central's cached config
+#   with the chain's fonts, which the kiosk applies before its first frame).
 # Env: KIOSK_BIN (default build/bin) for the default variant; KIOSK_ENV: extra environment for every
 # kiosk, e.g. KIOSK_ENV="SDL_RENDER_DRIVER=software".
 set -euo pipefail
@@ -40,9 +42,10 @@ first_bin=${variants[0]#*:}
 
 for run in $(seq "$runs"); do
   for index in "${!variants[@]}"; do
-    IFS=: read -r label bin args <<<"${variants[$index]}"
+    IFS=: read -r label bin args seed <<<"${variants[$index]}"
     dir=$work/run-$run-$index
     mkdir -p "$dir"
+    [[ -n "$seed" ]] && cp -r "$seed" "$dir/data"
     # shellcheck disable=SC2086 # KIOSK_ENV and args are lists of words
     env ${KIOSK_ENV:-} "$bin/kiosk" --demo --data-dir "$dir/data" --automation "$dir/kiosk.sock" $args \
       >"$dir/kiosk.log" 2>&1 &

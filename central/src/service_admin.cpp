@@ -31,6 +31,23 @@ std::expected<std::optional<std::string>, ApiError> colourField(const Json& body
     return *text;
 }
 
+/// A font family field: absent or null leaves it out, else a family name the kiosks look up among their
+/// installed fonts ("Noto Serif"): 1-64 letters, digits and spaces, starting with a letter. Whether a kiosk
+/// has it, with every glyph its texts need, is the kiosk's check (docs/kiosk-ux.md).
+std::expected<std::optional<std::string>, ApiError> fontField(const Json& body, const char* name) {
+    const auto it = body.find(name);
+    if (it == body.end() || it->is_null()) return std::optional<std::string>{};
+    const auto* text = it->get_ptr<const std::string*>();
+    const bool ok = text != nullptr && !text->empty() && text->size() <= 64 &&
+                    std::isalpha(static_cast<unsigned char>(text->front())) != 0 &&
+                    std::all_of(text->begin(), text->end(), [](char c) {
+                        return c == ' ' || std::isalnum(static_cast<unsigned char>(c)) != 0;
+                    });
+    if (!ok)
+        return std::unexpected(invalidField(name, "a font family name: 1-64 letters, digits and spaces"));
+    return *text;
+}
+
 }  // namespace
 
 JsonResult Service::getCampaign(const Caller& caller) {
@@ -72,7 +89,8 @@ JsonResult Service::putCampaign(const Caller& caller, const Json& body) {
 }
 
 // The chain's look (docs/kiosk-ux.md): central checks the form (colours "#RRGGBB", the logo a PNG within
-// its caps); each kiosk checks the contrast before it draws with it, and keeps its last good look otherwise.
+// its caps, font family names); each kiosk checks the contrast and its fonts before it draws with them, and
+// keeps its last good look (fonts) otherwise.
 JsonResult Service::getTheme(const Caller& caller) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
     auto loaded = catalog();
@@ -82,13 +100,18 @@ JsonResult Service::getTheme(const Caller& caller) {
 
 JsonResult Service::putTheme(const Caller& caller, const Json& body) {
     if (auto ok = requireAdmin(caller); !ok) return std::unexpected(ok.error());
-    if (auto ok = onlyFields(body, {"primary", "header", "logo_png"}); !ok)
+    if (auto ok = onlyFields(body, {"primary", "header", "logo_png", "body_font", "heading_font"}); !ok)
         return std::unexpected(ok.error());
     Json theme = Json::object();
     for (const char* name : {"primary", "header"}) {
         auto colour = colourField(body, name);
         if (!colour) return std::unexpected(colour.error());
         if (*colour) theme[name] = **colour;
+    }
+    for (const char* name : {"body_font", "heading_font"}) {
+        auto family = fontField(body, name);
+        if (!family) return std::unexpected(family.error());
+        if (*family) theme[name] = **family;
     }
     auto logo = optionalString(body, "logo_png", (kLogoLimits.maxBytes + 2) / 3 * 4 + 4);
     if (!logo) return std::unexpected(logo.error());

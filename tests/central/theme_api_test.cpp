@@ -1,7 +1,7 @@
 // Central's side of the chain's look (issue 17, docs/kiosk-ux.md): PUT /v1/admin/theme and a reward's
 // image_png are checked for their form and carried in the kiosks' config document (changing its ETag);
-// a malformed colour or picture is refused naming the field and stores nothing. SQLite and PostgreSQL
-// (the PostgreSQL cases skip without KIOSK_TEST_PG_URL; scripts/test always provides it).
+// a malformed colour, picture or font family name is refused naming the field and stores nothing. SQLite and
+// PostgreSQL (the PostgreSQL cases skip without KIOSK_TEST_PG_URL; scripts/test always provides it).
 #include <gtest/gtest.h>
 #include <sodium.h>
 
@@ -48,10 +48,13 @@ TEST_P(ThemeApi, TheChainsLookReachesTheConfigDocumentAndAMalformedOneIsRefused)
     ASSERT_EQ(before.status, 200);
     EXPECT_EQ(before.body["theme"], Json::object()) << "no look set: an empty one";
     const std::string logo = base64(pngHead(400, 120));
-    auto set = m_central->put("/v1/admin/theme", kAdmin, Json{{"primary", "#8B1A1A"}, {"logo_png", logo}});
+    auto set =
+        m_central->put("/v1/admin/theme", kAdmin,
+                       Json{{"primary", "#8B1A1A"}, {"logo_png", logo}, {"heading_font", "Noto Serif"}});
     ASSERT_EQ(set.status, 200) << set.body.dump();
     auto after = m_central->get("/v1/kiosks/K-DEV-01/config", m_kiosk);
     EXPECT_EQ(after.body["theme"]["primary"], "#8B1A1A");
+    EXPECT_EQ(after.body["theme"].value("heading_font", ""), "Noto Serif");
     EXPECT_EQ(after.body["theme"]["logo_png"], logo);
     EXPECT_NE(after.header("ETag"), before.header("ETag"));
 
@@ -62,6 +65,10 @@ TEST_P(ThemeApi, TheChainsLookReachesTheConfigDocumentAndAMalformedOneIsRefused)
         {Json{{"logo_png", base64({'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0})}}, "logo_png"},
         {Json{{"logo_png", base64(pngHead(2000, 100))}}, "logo_png"},
         {Json{{"logo_png", std::string(100'000, 'A')}}, "logo_png"},
+        {Json{{"body_font", "../../etc/passwd"}}, "body_font"},
+        {Json{{"body_font", ""}}, "body_font"},
+        {Json{{"heading_font", 12}}, "heading_font"},
+        {Json{{"heading_font", std::string(65, 'A')}}, "heading_font"},
     };
     for (const auto& [body, field] : refused) {
         auto answer = m_central->put("/v1/admin/theme", kAdmin, body);

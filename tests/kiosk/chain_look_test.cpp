@@ -1,7 +1,7 @@
 // Central's theme and reward pictures as the kiosk reads them from the config document: a good look is
 // taken (colours contrast-checked, the logo decoded); a bad colour, an illegible pair, a broken, oversized
-// or non-PNG logo is refused saying why (the kiosk keeps its last good look); a broken reward picture
-// costs the picture, never the reward.
+// or non-PNG logo and a font name that is not a family name are refused saying why (the kiosk keeps its
+// last good look); a broken reward picture costs the picture, never the reward.
 #include <gtest/gtest.h>
 #include <sodium.h>
 
@@ -58,6 +58,18 @@ TEST(ChainLook, OnlyALogoKeepsTheKiosksOwnColours) {
     EXPECT_FALSE(look->theme.has_value());
 }
 
+TEST(ChainLook, TheChainsFontFamiliesAreTakenByNameAndAnUnnamedOneStaysNotoSans) {
+    auto both = parseChainLook({{"body_font", "Noto Serif"}, {"heading_font", "Noto Sans Display"}});
+    ASSERT_TRUE(both.has_value()) << both.error();
+    EXPECT_EQ(both->fonts, (ui::FontFamilies{"Noto Serif", "Noto Sans Display"}));
+    auto headings = parseChainLook({{"heading_font", "Noto Serif"}});
+    ASSERT_TRUE(headings.has_value()) << headings.error();
+    EXPECT_EQ(headings->fonts, (ui::FontFamilies{"Noto Sans", "Noto Serif"}));
+    auto none = parseChainLook({{"primary", "#8B1A1A"}, {"body_font", nullptr}});
+    ASSERT_TRUE(none.has_value()) << none.error();
+    EXPECT_FALSE(none->fonts.has_value()) << "no font named: the kiosk's own";
+}
+
 TEST(ChainLook, ABadThemeIsRefusedSayingWhy) {
     const std::pair<json, std::string> cases[] = {
         {{{"primary", "#12"}}, "primary"},
@@ -67,6 +79,9 @@ TEST(ChainLook, ABadThemeIsRefusedSayingWhy) {
         {{{"logo_png", base64({'G', 'I', 'F', '8', '9', 'a', 0, 0, 0, 0})}}, "not a PNG"},
         {{{"logo_png", base64(png(2000, 100))}}, "at most 1024x512"},
         {{{"logo_png", base64(png(1000, 500, true))}}, "KiB"},
+        {{{"body_font", "../../tmp/x"}}, "body_font: \"../../tmp/x\" is not a font family name"},
+        {{{"heading_font", 12}}, "heading_font: not text"},
+        {{{"heading_font", std::string(200, 'A')}}, "heading_font"},
     };
     for (const auto& [theme, why] : cases) {
         auto look = parseChainLook(theme);

@@ -2,6 +2,9 @@
 // real central (PUT /v1/admin/theme); the real kiosk applies them at its next config pull — the header in
 // the brand colour, the logo on Attract — and a theme it cannot use (illegible colours) is refused in its
 // log while the last good look stays on screen. Central itself refuses a malformed colour or picture.
+// The chain's fonts: a family the kiosk has is drawn; one it lacks, or one without the Vietnamese
+// letters, is refused in its log, automation state and heartbeat while the colours of the same theme
+// still apply.
 #include <gtest/gtest.h>
 
 #include <opencv2/core.hpp>
@@ -28,7 +31,7 @@ std::uint32_t pixelAt(AutomationClient& kiosk, const fs::path& file, int x, int 
     if (image.empty()) {
         return 0xFFFFFFFFU;
     }
-    const auto bgr = image.at<cv::Vec3b>(y, x);
+    const auto& bgr = image.at<cv::Vec3b>(y, x);
     return static_cast<std::uint32_t>(bgr[2]) << 16 | static_cast<std::uint32_t>(bgr[1]) << 8 | bgr[0];
 }
 
@@ -87,6 +90,77 @@ TEST(KioskTheme, HeadOfficesColoursAndLogoReachTheKioskAndABadThemeKeepsTheLastG
     EXPECT_NE(run.log().find("legible"), std::string::npos) << "the log says why";
     EXPECT_EQ(pixelAt(kiosk, shot, 4, 4), 0x8B1A1AU) << "the last good look stays";
     EXPECT_EQ(pixelAt(kiosk, shot, 540, 150 + 36 + 90), 0xDC0000U) << "and its logo";
+}
+
+/// Moves the kiosk's clock past the config pull interval until its state's fonts and refusal are these.
+json waitForFonts(AutomationClient& kiosk, const std::string& body, const std::string& refused) {
+    json state = kiosk.send({{"cmd", "state"}});
+    for (int i = 0; i < 40; ++i) {
+        if (state["fonts"].value("body", "") == body &&
+            state.value("look_refused", "").find(refused) != std::string::npos) {
+            break;
+        }
+        kiosk.send({{"cmd", "advance"}, {"ms", 301'000}});
+        std::this_thread::sleep_for(250ms);
+        state = kiosk.send({{"cmd", "state"}});
+    }
+    return state;
+}
+
+TEST(KioskTheme, TheChainsFontsAreDrawnAndAFontTheKioskCannotDrawWithIsRefusedSayingWhy) {
+    if (!fs::exists(kBuild / "bin/central")) {
+        GTEST_SKIP() << "central is not built in " << kBuild;
+    }
+    TempDir dir;
+    Backend backend(dir.path());
+    ASSERT_TRUE(backend.ready()) << "central did not start (see " << dir.path() << ")";
+    KioskOptions options;
+    options.centralUrl = backend.url();
+    KioskRun run(dir, options);
+    auto& kiosk = run.client();
+    ASSERT_TRUE(kiosk.connected()) << run.log();
+    ASSERT_EQ(waitForStatus(kiosk, "Đã kết nối", 30s).value("status", ""), "Đã kết nối") << run.log();
+    EXPECT_EQ(kiosk.send({{"cmd", "state"}})["fonts"].value("body", ""), "Noto Sans");
+
+    const json wrong = backend.admin("/v1/admin/theme", {{"body_font", "../../tmp/font"}}, "PUT");
+    EXPECT_EQ(wrong["error"].value("code", ""), "invalid_field") << wrong.dump();
+    const json set = backend.admin(
+        "/v1/admin/theme", {{"body_font", "Noto Serif"}, {"heading_font", "Noto Sans Display"}}, "PUT");
+    ASSERT_EQ(set["theme"].value("body_font", ""), "Noto Serif") << set.dump();
+    json state = waitForFonts(kiosk, "Noto Serif", "");
+    EXPECT_EQ(state["fonts"].value("body", ""), "Noto Serif") << run.log();
+    EXPECT_EQ(state["fonts"].value("heading", ""), "Noto Sans Display");
+    EXPECT_FALSE(state.contains("look_refused")) << state.dump();
+    kiosk.send(
+        {{"cmd", "screenshot"}, {"path", (screenshotDir(options) / "25-attract-chain-fonts.png").string()}});
+
+    // Central stores any well-formed family name; the kiosk checks it has the font and every character.
+    const std::pair<std::string, std::string> refused[] = {
+        {"Noto Sans Armenian", "lacks"},
+        {"Comic Sans", "does not exist on this kiosk"},
+    };
+    for (const auto& [family, why] : refused) {
+        backend.admin("/v1/admin/theme", {{"primary", "#1A3C8B"}, {"body_font", family}}, "PUT");
+        state = waitForFonts(kiosk, "Noto Serif", why);
+        EXPECT_NE(state.value("look_refused", "").find("body_font \"" + family + "\""), std::string::npos)
+            << state.dump() << run.log();
+        EXPECT_NE(state.value("look_refused", "").find(why), std::string::npos) << state.dump();
+        EXPECT_EQ(state["fonts"].value("body", ""), "Noto Serif") << "the last good fonts stay";
+    }
+    EXPECT_NE(run.log().find("central's fonts refused"), std::string::npos) << run.log();
+    EXPECT_EQ(pixelAt(kiosk, dir.path() / "fonts.png", 4, 4), 0x1A3C8BU) << "the colours still apply";
+
+    // Where a technician looks: the heartbeat carries the refusal to central (GET /v1/admin/kiosks).
+    std::string health;
+    for (int i = 0; i < 40 && health.find("refused: body_font") == std::string::npos; ++i) {
+        kiosk.send({{"cmd", "advance"}, {"ms", 61'000}});
+        std::this_thread::sleep_for(250ms);
+        if (auto row = backend.query("SELECT health FROM kiosks WHERE kiosk_id = 'K-DEV-01'");
+            row && !row->empty()) {
+            health = (*row)[0][0].get<std::string>();
+        }
+    }
+    EXPECT_NE(health.find("\"theme\":\"refused: body_font"), std::string::npos) << health;
 }
 
 }  // namespace

@@ -375,5 +375,24 @@ TEST_F(SyncWorkerTest, TheHeartbeatPublishesEveryCommandAndAcknowledgesAnUnknown
     EXPECT_TRUE(link.status().online);
 }
 
+TEST_F(SyncWorkerTest, ALongHealthValueIsCutToCentralsSixtyFourBytesOnACharacterBoundary) {
+    FakeCentral central;
+    hal::ManualClock clock;
+    Link link(clientFor(central.url()), clock, *m_store, Enrollment::NotNeeded, 0);
+    const std::string camera =
+        "camera /dev/video0 exists but cannot be opened (busy, or not a capture device); retrying";
+    const std::string theme = std::string(60, 'a') + "ắắắắ";  // byte 61 falls inside the first ắ
+    Heartbeat heartbeat(link, *m_store, 10s, "1.2.3", [&] {
+        return std::map<std::string, std::string>{{"camera", camera}, {"theme", theme}, {"printer", "ok"}};
+    });
+    Scheduler scheduler(clock, {}, {});
+    scheduler.add(heartbeat);
+    ASSERT_EQ(scheduler.runDue(), 1u);
+    const auto health = central.lastHeartbeat()["health"];  // discarded (null) if the body were not UTF-8
+    EXPECT_EQ(health.value("camera", ""), camera.substr(0, 61) + "…");
+    EXPECT_EQ(health.value("theme", ""), std::string(60, 'a') + "…");
+    EXPECT_EQ(health.value("printer", ""), "ok");
+}
+
 }  // namespace
 }  // namespace kiosk::sync

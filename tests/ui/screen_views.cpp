@@ -228,11 +228,15 @@ std::vector<View> everyScreen(bool countdown) {
 }
 
 std::unique_ptr<Host> makeHost(bool landscape, const Theme& theme) {
-    setenv("SDL_VIDEODRIVER", "dummy", 1);
     HostOptions options;
     options.width = landscape ? 1920 : 1080;
     options.height = landscape ? 1080 : 1920;
     options.theme = theme;
+    return makeHost(options);
+}
+
+std::unique_ptr<Host> makeHost(const HostOptions& options) {
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
     auto host = Host::create(options);
     return host ? std::move(*host) : nullptr;
 }

@@ -37,6 +37,8 @@ std::vector<View> everyScreenEveryMode();
 std::string where(const View& view);
 
 std::unique_ptr<Host> makeHost(bool landscape, const Theme& theme = {});
+/// A host under SDL's dummy driver with these options; null without SDL.
+std::unique_ptr<Host> makeHost(const HostOptions& options);
 float smallestText(const Layout& layout);
 
 void checkPlacement(const Layout& layout, const std::string& where);

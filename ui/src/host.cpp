@@ -1,7 +1,9 @@
 // The SDL2 + Dear ImGui 1.86 host. What it supports:
 //  - one window (fullscreen or not), SDL's software renderer (no GL in the process) or, configured for a
 //    kiosk with a GPU, its accelerated one; render on demand;
-//  - fonts: Noto Sans Regular/Bold from fonts-noto-core, Vietnamese + general punctuation + currency;
+//  - fonts: Noto Sans Regular/Bold from fonts-noto-core, or the chain's families (setFonts, checked
+//    first: ui/font_families.hpp); Vietnamese + general punctuation + currency; the atlas is built by the
+//    first frame, so families set before it cost one build;
 //  - touch arrives as SDL mouse events (SDL's touch-to-mouse mapping); automation taps are injected
 //    through io.MousePos/MouseDown because 1.86's SDL backend ignores the pointer of an unfocused
 //    window, which every window is under the dummy/offscreen drivers;
@@ -16,9 +18,11 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <tuple>
 
 #include "canvas.hpp"
 #include "screens/screen.hpp"
+#include "ui/font_families.hpp"
 
 namespace ui {
 namespace {
@@ -37,6 +41,9 @@ struct Host::Impl {
     ImGuiContext* imgui = nullptr;
     Uint32 wakeEvent = 0;
     ImVector<ImWchar> glyphRanges;  // must outlive the font atlas build
+    std::filesystem::path fontDir;
+    std::u32string neededGlyphs;  // HostOptions::neededGlyphs
+    FontFamilies families;        // what the atlas holds (or will, by the next frame)
     Fonts fonts;
     Fonts largeFonts;  // large-text mode: every text a size up, the smallest gone
     Palette palette{Theme{}};
@@ -114,9 +121,12 @@ struct Host::Impl {
         return *slot;
     }
 
-    /// Adds the five sizes to the (not yet built) font atlas. False: a font file did not load.
+    /// Replaces the atlas's fonts with the five sizes of these files; the backend builds and uploads it
+    /// on the next NewFrame. False: a font file did not load.
     bool loadFonts(const std::filesystem::path& regular, const std::filesystem::path& bold) {
         ImGuiIO& io = ImGui::GetIO();
+        io.Fonts->Clear();
+        glyphRanges.clear();
         ImFontGlyphRangesBuilder ranges;
         ranges.AddRanges(io.Fonts->GetGlyphRangesVietnamese());
         ranges.AddRanges(kExtraRanges.data());
@@ -136,6 +146,9 @@ struct Host::Impl {
         fonts.heading = load(bold, scale::kHeading, glyphRanges.Data);
         fonts.big = load(bold, scale::kBig, glyphRanges.Data);
         fonts.entry = load(bold, scale::kEntry, kEntryRanges.data());
+        io.FontDefault = fonts.body;
+        // Large text needs no font of its own (no atlas memory): each text takes the next size up.
+        largeFonts = {fonts.body, fonts.heading, fonts.heading, fonts.big, fonts.entry};
         return fonts.small != nullptr && fonts.entry != nullptr;
     }
 
@@ -187,6 +200,8 @@ struct Host::Impl {
         ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
         rects = canvas.takeRects();
         layout = canvas.takeLayout();
+        layout.bodyFont = fonts.body->GetDebugName();
+        layout.headingFont = fonts.heading->GetDebugName();
         return canvas.takeIntents();
     }
 };
@@ -195,8 +210,8 @@ Host::Host(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Host::~Host() = default;
 
 std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions& options) {
-    const auto regular = options.fontDir / "NotoSans-Regular.ttf";
-    const auto bold = options.fontDir / "NotoSans-Bold.ttf";
+    const auto regular = fontFile(options.fontDir, FontFamilies{}.body, FontWeight::Regular).value();
+    const auto bold = fontFile(options.fontDir, FontFamilies{}.heading, FontWeight::Bold).value();
     for (const auto& font : {regular, bold}) {
         if (!std::filesystem::exists(font)) {
             return std::unexpected("font " + font.string() + " is missing (install fonts-noto-core)");
@@ -215,6 +230,8 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
     auto impl = std::make_unique<Impl>();
     impl->width = options.width;
     impl->height = options.height;
+    impl->fontDir = options.fontDir;
+    impl->neededGlyphs = options.neededGlyphs;
     const Uint32 flags = static_cast<Uint32>(SDL_WINDOW_SHOWN) |
                          (options.fullscreen ? static_cast<Uint32>(SDL_WINDOW_FULLSCREEN_DESKTOP) : 0U);
     impl->window = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
@@ -250,10 +267,6 @@ std::expected<std::unique_ptr<Host>, std::string> Host::create(const HostOptions
     if (!impl->loadFonts(regular, bold)) {
         return std::unexpected("cannot load the Noto Sans fonts from " + options.fontDir.string());
     }
-    io.FontDefault = impl->fonts.body;
-    // Large text needs no font of its own (no atlas memory): each text takes the next size up.
-    impl->largeFonts = {impl->fonts.body, impl->fonts.heading, impl->fonts.heading, impl->fonts.big,
-                        impl->fonts.entry};
 
     ImGui_ImplSDL2_InitForSDLRenderer(impl->window);
     ImGui_ImplSDLRenderer_Init(impl->renderer);
@@ -326,6 +339,41 @@ void Host::setCameraImage(const Image& rgb) {
     if (m_impl->camera != nullptr) {
         SDL_UpdateTexture(m_impl->camera, nullptr, rgb.pixels.data(), rgb.width * 3);
     }
+}
+
+std::expected<void, std::string> Host::setFonts(const FontFamilies& families) {
+    if (families == m_impl->families) {
+        return {};
+    }
+    std::array<std::filesystem::path, 2> files;
+    for (const auto& [field, family, weight, file] :
+         {std::tuple{"body_font", &families.body, FontWeight::Regular, &files[0]},
+          std::tuple{"heading_font", &families.heading, FontWeight::Bold, &files[1]}}) {
+        auto path = fontFile(m_impl->fontDir, *family, weight);
+        if (!path) {
+            return std::unexpected(std::string(field) + ": " + path.error());
+        }
+        if (auto ok = checkFont(*path, m_impl->neededGlyphs); !ok) {
+            return std::unexpected(std::string(field) + " \"" + *family + "\": " + ok.error());
+        }
+        *file = std::move(*path);
+    }
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();  // rebuilt and uploaded by the next frame
+    if (!m_impl->loadFonts(files[0], files[1])) {
+        // Checked above, so only a file removed since: back to the fonts the kiosk started with.
+        m_impl->families = {};
+        static_cast<void>(
+            m_impl->loadFonts(fontFile(m_impl->fontDir, m_impl->families.body, FontWeight::Regular).value(),
+                              fontFile(m_impl->fontDir, m_impl->families.heading, FontWeight::Bold).value()));
+        return std::unexpected("the fonts " + files[0].string() + " and " + files[1].string() +
+                               " did not load");
+    }
+    m_impl->families = families;
+    return {};
+}
+
+const FontFamilies& Host::fonts() const {
+    return m_impl->families;
 }
 
 void Host::setTheme(const Theme& theme) {

@@ -85,4 +85,13 @@ std::vector<std::string> Strings::keys() const {
     return out;
 }
 
+std::vector<std::string> Strings::texts() const {
+    std::vector<std::string> out;
+    out.reserve(m_texts.size());
+    for (const auto& [key, text] : m_texts) {
+        out.push_back(text);
+    }
+    return out;
+}
+
 }  // namespace ui

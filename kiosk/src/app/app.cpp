@@ -42,8 +42,13 @@ JourneyConfig journeyConfigOf(const KioskConfig& config, loyalty::StoreKeyring k
     return journey;
 }
 
-ui::HostOptions hostOptions(const KioskConfig& config) {
+ui::HostOptions hostOptions(const KioskConfig& config, const ui::Strings& vi, const ui::Strings& en) {
     ui::HostOptions options;
+    // A chain's font must draw every text of both languages (ui::Host::setFonts checks).
+    auto texts = vi.texts();
+    const auto english = en.texts();
+    texts.insert(texts.end(), english.begin(), english.end());
+    options.neededGlyphs = ui::codePointsOf(texts);
     options.width = config.landscape ? 1920 : 1080;
     options.height = config.landscape ? 1080 : 1920;
     options.fullscreen = config.fullscreen;
@@ -52,14 +57,17 @@ ui::HostOptions hostOptions(const KioskConfig& config) {
     return options;
 }
 
-/// What every heartbeat says of the kiosk: the camera, and a shopper's call for staff until staff have
-/// had time to come (docs/api.md, heartbeat health). On the sync thread.
+/// What every heartbeat says of the kiosk: the camera, a shopper's call for staff until staff have had
+/// time to come, and a look from central it refused (docs/api.md, heartbeat health). On the sync thread.
 std::map<std::string, std::string> deviceHealth(hal::Scanner& scanner, const CentralLink& link) {
     const auto camera = scanner.cameraHealth();
     std::map<std::string, std::string> health{{"camera", camera.healthy() ? "ok" : camera.lastError}};
     if (const auto called = link.staffCalledAt.load();
         called > 0 && link.sync && link.sync->centralNow() - called < kStaffCallReported) {
         health["staff_call"] = std::to_string(called);
+    }
+    if (const auto refused = link.lookRefused.load()) {
+        health["theme"] = "refused: " + *refused;
     }
     return health;
 }
@@ -82,7 +90,7 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
         throw std::runtime_error(keyring.error());
     }
 
-    auto host = ui::Host::create(hostOptions(m_config));
+    auto host = ui::Host::create(hostOptions(m_config, m_vi, m_en));
     if (!host) {
         throw std::runtime_error(host.error());
     }
@@ -323,14 +331,24 @@ void App::showRewardPictures(const std::map<std::string, ui::Image>& pictures) {
 }
 
 void App::applyLook(const std::expected<ChainLook, std::string>& look) {
+    m_framesToDraw = std::max(m_framesToDraw, 2);
     if (!look) {
         spdlog::warn("central's theme refused, the last good look stays: {}", look.error());
+        m_central->lookRefused.store(std::make_shared<const std::string>(look.error()));
         return;
     }
+    m_central->lookRefused.store(nullptr);
     const ui::Theme theme = look->theme.value_or(m_config.theme);
     if (theme != m_lookTheme) {
         m_host->setTheme(theme);
         m_lookTheme = theme;
+    }
+    // Fonts are checked against this kiosk's files and texts: refused, they alone keep their last good
+    // families (the chain's colours and logo still apply).
+    if (auto fonts = m_host->setFonts(look->fonts.value_or(ui::FontFamilies{})); !fonts) {
+        spdlog::warn("central's fonts refused, the texts stay in {} and {}: {}", m_host->fonts().body,
+                     m_host->fonts().heading, fonts.error());
+        m_central->lookRefused.store(std::make_shared<const std::string>(fonts.error()));
     }
     if (look->logoPng == m_lookLogo) {
         return;
@@ -344,7 +362,6 @@ void App::applyLook(const std::expected<ChainLook, std::string>& look) {
         auto dots = hal::decodeBitmap(m_lookLogo, m_devices->printer->widthDots() * 2 / 3);
         m_devices->ticketLogo = dots ? std::make_shared<const hal::Bitmap>(std::move(*dots)) : nullptr;
     }
-    m_framesToDraw = std::max(m_framesToDraw, 2);
 }
 
 std::chrono::milliseconds App::waitTimeout() const {

@@ -25,6 +25,9 @@ struct CentralLink {
     /// When a shopper last called staff (central's time; 0: never): every heartbeat's health says
     /// "staff_call" for kStaffCallReported after it, so the console shows it. Any thread.
     std::atomic<loyalty::UnixSeconds> staffCalledAt{0};
+    /// Why the kiosk refused central's last look or its fonts (App::applyLook); null: taken. Every
+    /// heartbeat's health says it as "theme" (central keeps it: GET /v1/admin/kiosks). Any thread.
+    std::atomic<std::shared_ptr<const std::string>> lookRefused;
 };
 
 inline constexpr loyalty::UnixSeconds kStaffCallReported = 10 * 60;

@@ -75,6 +75,10 @@ void App::handleAutomation(AutomationServer::Command command) {
         state["last_frame_ms"] = m_lastFrameMs;
         state["max_frame_ms"] = m_maxFrameMs;
         state["rss_kb"] = residentKb();
+        state["fonts"] = {{"body", m_host->fonts().body}, {"heading", m_host->fonts().heading}};
+        if (const auto refused = m_central->lookRefused.load()) {
+            state["look_refused"] = *refused;
+        }
         command.reply(std::move(state));
     } else if (cmd == "tap" || cmd == "type") {
         automationTouch(std::move(command));

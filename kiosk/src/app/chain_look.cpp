@@ -89,6 +89,22 @@ std::expected<ChainLook, std::string> parseChainLook(const nlohmann::json& theme
         }
         look.theme = *branded;
     }
+    for (const auto& [key, slot] : {std::pair{"body_font", &ui::FontFamilies::body},
+                                    std::pair{"heading_font", &ui::FontFamilies::heading}}) {
+        const auto it = theme.find(key);
+        if (it == theme.end() || it->is_null()) {
+            continue;
+        }
+        if (!it->is_string()) {
+            return std::unexpected(std::string(key) +
+                                   ": not text, write a family name such as \"Noto Serif\"");
+        }
+        if (auto ok = ui::checkFamilyName(it->get_ref<const std::string&>()); !ok) {
+            return std::unexpected(std::string(key) + ": " + ok.error());
+        }
+        look.fonts = look.fonts.value_or(ui::FontFamilies{});
+        (*look.fonts).*slot = it->get<std::string>();
+    }
     if (const auto it = theme.find("logo_png"); it != theme.end() && !it->is_null()) {
         auto logo = decodePicture(*it, kMaxLogoBytes, kMaxLogoWidth, kMaxLogoHeight);
         if (!logo) {

@@ -1,5 +1,5 @@
 #pragma once
-// The chain's look as central sends it in the config document ("theme": brand colours and a logo),
+// The chain's look as central sends it in the config document ("theme": brand colours, a logo, fonts),
 // checked before the kiosk draws with it: colours that do not contrast enough, a logo that is not a PNG,
 // does not decode or is too large are refused with a message, and the kiosk keeps its last good look.
 // Pure function; any thread (the sync worker validates, the UI thread applies).
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ui/font_families.hpp"
 #include "ui/host.hpp"
 #include "ui/theme.hpp"
 
@@ -28,6 +29,9 @@ struct ChainLook {
     std::optional<ui::Theme> theme;
     std::optional<ui::Image> logo;      ///< RGBA, drawn on Attract; none: no logo
     std::vector<std::uint8_t> logoPng;  ///< the file as sent, for the printer (empty: none)
+    /// The chain's font families, names checked (an unnamed one stays Noto Sans); none: central named no
+    /// font. Whether this kiosk has them, with every glyph, is the host's check (ui::Host::setFonts).
+    std::optional<ui::FontFamilies> fonts;
 };
 
 /// Caps on a reward's picture (central's kRewardImageLimits).
@@ -46,8 +50,9 @@ struct DecodedPicture {
                                                                        std::size_t maxBytes, int maxWidth,
                                                                        int maxHeight);
 
-/// `theme` is the config document's "theme" object ({"primary"?, "header"?, "logo_png"?}).
-/// Error: what is wrong, for the log ("primary: \"#12\" is not a colour…", "logo_png: …").
+/// `theme` is the config document's "theme" object ({"primary"?, "header"?, "logo_png"?, "body_font"?,
+/// "heading_font"?}). Error: what is wrong, for the log ("primary: \"#12\" is not a colour…",
+/// "logo_png: …", "body_font: \"../x\" is not a font family name…").
 [[nodiscard]] std::expected<ChainLook, std::string> parseChainLook(const nlohmann::json& theme);
 
 }  // namespace kiosk

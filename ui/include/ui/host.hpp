@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "ui/font_families.hpp"
 #include "ui/layout.hpp"
 #include "ui/theme.hpp"
 #include "ui/view.hpp"
@@ -44,7 +45,11 @@ struct HostOptions {
     /// GPU: Mesa's llvmpipe costs ~60 MiB of memory). true: SDL's accelerated renderer (GL), for a
     /// kiosk with a real GPU; falls back to software when no accelerated renderer can be created.
     bool gpu = false;
-    std::filesystem::path fontDir = "/usr/share/fonts/truetype/noto";  ///< NotoSans-Regular/Bold.ttf
+    /// Where font families are found (fontFile): NotoSans-Regular/Bold.ttf and the chain's families.
+    std::filesystem::path fontDir = "/usr/share/fonts/truetype/noto";
+    /// The characters the texts use (codePointsOf the vi and en strings): setFonts() refuses a family
+    /// lacking one of them. Empty: not checked.
+    std::u32string neededGlyphs;
     /// The chain's look (brandedTheme); a View with `accessible` set is drawn in Theme::highContrast().
     Theme theme;
 };
@@ -76,6 +81,13 @@ class Host {
     void setCameraImage(const Image& rgb);
     /// The chain's look from now on (a theme that passed contrastProblems(): brandedTheme).
     void setTheme(const Theme& theme);
+    /// Texts are drawn in `families` from the next frame on (the font atlas is built again, once, by that
+    /// frame; before the first frame it is the only build). Error, and the fonts stay as they were: a
+    /// name that is not a family name, a family whose file the kiosk does not have, a file that is not a
+    /// font, or a font lacking a character of HostOptions::neededGlyphs (checkFont says which).
+    [[nodiscard]] std::expected<void, std::string> setFonts(const FontFamilies& families);
+    /// The families texts are drawn in (Noto Sans until setFonts() took others).
+    [[nodiscard]] const FontFamilies& fonts() const;
     /// Uploads an RGBA picture the screens draw by `name`: "logo" (Attract), "reward:<id>" (its tile on the
     /// rewards list, Control::picture). Null removes it. False (and nothing drawn) for an image that is not
     /// RGBA or that SDL cannot take.

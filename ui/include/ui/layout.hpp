@@ -62,6 +62,10 @@ struct Layout {
     std::vector<Rect> decorations;
     /// Pictures drawn (the chain's logo, reward images), where they went.
     std::vector<Rect> pictures;
+    /// The fonts of the atlas the body texts and the headings were drawn in, as Dear ImGui names them
+    /// ("NotoSerif-Regular.ttf, 42px").
+    std::string bodyFont;
+    std::string headingFont;
 };
 
 /// WCAG 2 contrast ratio of two opaque sRGB colours 0xRRGGBB (1 to 21).

@@ -28,6 +28,8 @@ class Strings {
         std::string_view key, const std::vector<std::pair<std::string_view, std::string>>& args = {}) const;
     [[nodiscard]] bool has(std::string_view key) const;
     [[nodiscard]] std::vector<std::string> keys() const;
+    /// Every text as written, placeholders unreplaced (what a font must be able to draw).
+    [[nodiscard]] std::vector<std::string> texts() const;
 
   private:
     std::map<std::string, std::string, std::less<>> m_texts;

@@ -18,6 +18,19 @@ std::string joined(const std::vector<std::string>& words) {
     return out;
 }
 
+/// Central takes health values of at most 64 bytes and refuses the whole heartbeat otherwise (docs/api.md):
+/// a longer one (a camera's error, a refused theme's reason) is cut at a UTF-8 character boundary.
+void fitForCentral(std::map<std::string, std::string>& health) {
+    constexpr std::size_t kMaxValue = 64;
+    const std::string ellipsis = "…";
+    for (auto& [name, value] : health) {
+        if (value.size() <= kMaxValue) continue;
+        std::size_t cut = kMaxValue - ellipsis.size();
+        while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0U) == 0x80U) --cut;
+        value = value.substr(0, cut) + ellipsis;
+    }
+}
+
 }  // namespace
 
 Heartbeat::Heartbeat(Link& link, Outbox& outbox, std::chrono::milliseconds interval, std::string version,
@@ -63,6 +76,7 @@ Next Heartbeat::run() {
     beat.outboxDepth = m_outbox.outboxDepth().value_or(-1);
     if (m_health) beat.health = m_health();
     if (!m_unknownCommands.empty()) beat.health["unknown_commands"] = joined(m_unknownCommands);
+    fitForCentral(beat.health);
     if (m_updateReporter) beat.update = m_updateReporter();
     auto answer = m_link.exchange([&](net::CentralClient& client) { return client.heartbeat(beat); });
     if (!answer) {
