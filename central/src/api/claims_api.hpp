@@ -1,0 +1,15 @@
+#pragma once
+// The claims routes (docs/api.md "Kiosk calls"): POST /v1/claims (one claim or a batch) and a
+// member's balance, tier and history. Private to central_core.
+
+#include <vector>
+
+#include "api/route.hpp"
+#include "central/metrics.hpp"
+
+namespace central {
+
+/// `service` and `metrics` must outlive the routes; every claim's outcome is counted in `metrics`.
+[[nodiscard]] std::vector<Route> claimsRoutes(Service& service, Metrics& metrics);
+
+}  // namespace central
