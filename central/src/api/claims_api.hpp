@@ -6,8 +6,13 @@
 
 #include "api/route.hpp"
 #include "central/metrics.hpp"
+#include "ops/claims.hpp"
 
 namespace central {
+
+/// A member as GET /v1/members/{phone} answers: phone, masked, balance, history (voucher codes
+/// masked), consent, tier fields, server_time.
+[[nodiscard]] Json memberJson(const MemberView& member);
 
 /// `service` and `metrics` must outlive the routes; every claim's outcome is counted in `metrics`.
 [[nodiscard]] std::vector<Route> claimsRoutes(Service& service, Metrics& metrics);
