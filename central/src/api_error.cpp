@@ -133,4 +133,12 @@ ApiError storageError(const DbError& error) {
     return e;
 }
 
+std::expected<loyalty::PhoneNumber, ApiError> parsePhoneField(std::string_view typed) {
+    auto phone = loyalty::parsePhone(typed);
+    if (!phone)
+        return std::unexpected(
+            domainError(422, loyalty::phoneErrorCode(phone.error()), loyalty::describe(phone.error())));
+    return *phone;
+}
+
 }  // namespace central

@@ -162,6 +162,28 @@ std::unique_ptr<NotifWorker> startNotifications(const NotifySettings& n, Databas
                    [&service] { return service.claimsWaiting(); }});
 }
 
+/// What the Service is seeded with and its secrets, from the settings and the files they name.
+ServiceOptions serviceOptions(const Settings& settings) {
+    ServiceOptions options;
+    options.campaignToml = readFile(settings.campaignFile);
+    options.tiersToml = readFile(settings.tiersFile);
+    if (std::filesystem::exists(settings.rewardsFile)) options.rewardsToml = readFile(settings.rewardsFile);
+    for (const auto& [id, file] : settings.stores) options.seedStoreKeys.emplace_back(id, readFile(file));
+    options.seedEnrollmentCode = settings.devEnrollmentCode.value_or("");
+    options.seedEnrollmentKiosk = settings.devKioskId;
+    options.seedEnrollmentStore = settings.devStore;
+    options.otpKey = loadOrCreateOtpKey(settings.otpKeyFile);
+    if (!options.seedEnrollmentCode.empty())
+        spdlog::warn("development enrollment code in use for kiosk {} (--demo only)", settings.devKioskId);
+    options.adminToken = settings.adminToken;
+    if (options.adminToken.empty()) {
+        options.adminToken = kDevAdminToken;
+        spdlog::warn("no admin_token configured: using the DEVELOPMENT admin token");
+    }
+    options.notifications = !settings.notify.providerUrl.empty();
+    return options;
+}
+
 }  // namespace
 
 int runCentral(Settings settings) {
@@ -197,23 +219,7 @@ int runCentral(Settings settings) {
         refuseDevelopmentKeyInDatabase(*db);
     sd_notifyf(0, "STATUS=database open (%s), loading the campaign", backend);
 
-    ServiceOptions options;
-    options.campaignToml = readFile(settings.campaignFile);
-    options.tiersToml = readFile(settings.tiersFile);
-    if (std::filesystem::exists(settings.rewardsFile)) options.rewardsToml = readFile(settings.rewardsFile);
-    for (const auto& [id, file] : settings.stores) options.seedStoreKeys.emplace_back(id, readFile(file));
-    options.seedEnrollmentCode = settings.devEnrollmentCode.value_or("");
-    options.seedEnrollmentKiosk = settings.devKioskId;
-    options.seedEnrollmentStore = settings.devStore;
-    options.otpKey = loadOrCreateOtpKey(settings.otpKeyFile);
-    if (!options.seedEnrollmentCode.empty())
-        spdlog::warn("development enrollment code in use for kiosk {} (--demo only)", settings.devKioskId);
-    options.adminToken = settings.adminToken;
-    if (options.adminToken.empty()) {
-        options.adminToken = kDevAdminToken;
-        spdlog::warn("no admin_token configured: using the DEVELOPMENT admin token");
-    }
-    options.notifications = !settings.notify.providerUrl.empty();
+    auto options = serviceOptions(settings);
     Service service(*db, clock, std::move(options), loadOrCreateVoucherKey(settings.voucherKeyFile),
                     makeOtpNotifier(settings));
     const auto notify = startNotifications(settings.notify, *db, clock, service);

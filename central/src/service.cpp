@@ -4,15 +4,16 @@
 
 #include <stdexcept>
 
+#include "api/claims_api.hpp"
 #include "api/json_fields.hpp"
 #include "loyalty/credential.hpp"
 #include "loyalty/phone.hpp"
 #include "ops/catalog.hpp"
+#include "ops/claims.hpp"
 #include "ops/games.hpp"
 #include "ops/secrets.hpp"
 #include "ops/staff_ops.hpp"
 #include "spend_otp.hpp"
-#include "store/commit_queue.hpp"
 #include "store/transaction.hpp"
 
 namespace central {
@@ -23,23 +24,6 @@ namespace {
 constexpr loyalty::MonotonicMs kCatalogTtlMs = 2'000;
 constexpr loyalty::UnixSeconds kDevEnrollmentValidity = 10LL * 365 * 86'400;
 
-/// SQLite: claims stored per transaction (service_claims.cpp). SQLite has one writer, so a claim
-/// waits for the transaction in front of it: 50 claims hold the write lock ~5-15 ms.
-constexpr std::size_t kClaimsPerSqliteTransaction = 50;
-/// PostgreSQL: claims stored per transaction. Each takes up to three advisory locks (phone, receipt,
-/// idempotency key); 16 claims stay under max_locks_per_transaction (64 by default, an average per
-/// connection), so a fleet draining at once cannot fill the server's shared lock table.
-constexpr std::size_t kClaimsPerPgTransaction = 16;
-/// PostgreSQL takes many writers: batches are committed on this many connections at once (the win
-/// there is round trips, and one connection would serialise them). SQLite has one writer: one.
-constexpr std::size_t kPgCommitters = 4;
-
-CommitQueue::Options claimQueueOptions(Backend backend) {
-    if (backend == Backend::Postgres)
-        return {.maxItems = kClaimsPerPgTransaction, .committers = kPgCommitters};
-    return {.maxItems = kClaimsPerSqliteTransaction, .committers = 1};
-}
-
 }  // namespace
 
 Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions options,
@@ -48,8 +32,7 @@ Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions optio
       m_clock(clock),
       m_options(std::move(options)),
       m_voucherKeys(std::move(voucherKeys)),
-      m_notifier(std::move(notifier)),
-      m_claimQueue(std::make_unique<CommitQueue>(db, claimQueueOptions(db.backend()))) {
+      m_notifier(std::move(notifier)) {
     seed();
     m_games = std::make_unique<GameOps>(
         m_db, m_clock, m_voucherKeys,
@@ -66,6 +49,9 @@ Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions optio
         },
         [this] { return pointsExpiryMonths(); });
     m_staff = std::make_unique<StaffOps>(m_db, m_clock);
+    m_claims = std::make_unique<ClaimOps>(
+        m_db, m_clock, [this] { return catalog(); },
+        ClaimOps::Options{m_options.consentTextVersion, m_options.notifications});
     if (auto loaded = catalog(); !loaded)
         throw std::runtime_error("cannot load the catalog: " + loaded.error().messageEn);
 }
@@ -137,7 +123,7 @@ void Service::seed() {
     if (!seeded) throw std::runtime_error("seeding the database: " + seeded.error().messageEn);
 }
 
-std::expected<std::shared_ptr<const Service::Catalog>, ApiError> Service::catalog() {
+std::expected<std::shared_ptr<const Catalog>, ApiError> Service::catalog() {
     {
         std::lock_guard lock(m_catalogMutex);
         if (m_catalog && m_clock.monotonicMs() - m_catalogLoadedAt < kCatalogTtlMs) return m_catalog;
@@ -266,6 +252,27 @@ JsonResult Service::enroll(const Json& body) {
                                {kioskId, store, credentialHash, now}));
         return answer;
     });
+}
+
+unsigned Service::pointsExpiryMonths() {
+    auto loaded = catalog();
+    return loaded ? (*loaded)->campaign.pointsExpiryMonths : 0;
+}
+
+std::optional<loyalty::TierRules> Service::tierRules() {
+    auto loaded = catalog();
+    if (!loaded) return std::nullopt;
+    return (*loaded)->tiers;
+}
+
+JsonResult Service::member(const Caller& caller, std::string_view phone) {
+    auto found = m_claims->member(caller, phone);
+    if (!found) return std::unexpected(found.error());
+    return memberJson(*found);
+}
+
+bool Service::claimsWaiting() const {
+    return m_claims->waiting();
 }
 
 bool Service::databaseHealthy() {

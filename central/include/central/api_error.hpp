@@ -1,14 +1,17 @@
 #pragma once
 // A refusal as the API returns it (docs/api.md "Errors"): HTTP status, stable machine code, a message
-// in Vietnamese and English, optional details, and Retry-After for 429/503.
+// in Vietnamese and English, optional details, and Retry-After for 429/503; a typed phone refused the
+// API's way.
 
 #include <nlohmann/json.hpp>
 
+#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "central/database.hpp"
+#include "loyalty/phone.hpp"
 
 namespace central {
 
@@ -34,6 +37,8 @@ struct ApiError {
 /// A code of the loyalty domain (token_*, phone_*, reward_*, receipt_*, voucher_*) with its status and
 /// an English description from the domain.
 [[nodiscard]] ApiError domainError(int status, std::string_view code, std::string_view descriptionEn);
+/// Parses a phone the way the API refuses it (422 phone_*).
+[[nodiscard]] std::expected<loyalty::PhoneNumber, ApiError> parsePhoneField(std::string_view typed);
 /// 503 storage_unavailable (Busy/Unavailable) or 500 internal, from a database error.
 [[nodiscard]] ApiError storageError(const DbError& error);
 

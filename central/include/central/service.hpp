@@ -18,10 +18,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "central/api_error.hpp"
@@ -36,8 +34,10 @@
 
 namespace central {
 
+class ClaimOps;
 class GameOps;
 class StaffOps;
+struct Catalog;
 using Json = nlohmann::json;
 using JsonResult = std::expected<Json, ApiError>;
 
@@ -76,8 +76,6 @@ struct KioskConfig {
     std::string etag;  ///< quoted, as sent in the ETag header
 };
 
-class CommitQueue;
-
 class Service {
   public:
     /// Seeds an empty database from `options`. Throws std::runtime_error if the seed is invalid or
@@ -94,8 +92,6 @@ class Service {
     [[nodiscard]] std::expected<Caller, ApiError> authenticate(std::string_view authorization);
 
     [[nodiscard]] JsonResult enroll(const Json& body);
-    [[nodiscard]] JsonResult claims(const Caller& caller, const Json& body);
-    [[nodiscard]] JsonResult member(const Caller& caller, std::string_view phone);
     [[nodiscard]] JsonResult requestOtp(const Caller& caller, const Json& body);
     [[nodiscard]] JsonResult redeem(const Caller& caller, const Json& body);
     [[nodiscard]] JsonResult consumeVoucher(const Caller& caller, std::string_view code, const Json& body);
@@ -123,6 +119,12 @@ class Service {
     /// reversed in proportion, the tier recomputed; idempotent by the body's key. `actor`: who asked.
     [[nodiscard]] JsonResult returnReceipt(const Caller& caller, const std::string& actor, const Json& body);
 
+    /// Claims and a member's read (ops/claims.hpp): the operations the claims routes call.
+    [[nodiscard]] ClaimOps& claims() { return *m_claims; }
+    /// A member as GET /v1/members/{phone} answers (claims().member() in JSON): kept as JSON for the
+    /// console's routes, which read it.
+    [[nodiscard]] JsonResult member(const Caller& caller, std::string_view phone);
+
     /// Promo games (docs/games.md): the operations the games routes call.
     [[nodiscard]] GameOps& games() { return *m_games; }
 
@@ -146,22 +148,11 @@ class Service {
     /// For /healthz: true if the database answers.
     [[nodiscard]] bool databaseHealthy();
 
-  private:
-    struct Catalog;
-    struct ClaimInput;
+    /// The catalog (ops/catalog.hpp), cached for a short while (service.cpp). Any thread.
     [[nodiscard]] std::expected<std::shared_ptr<const Catalog>, ApiError> catalog();
+
+  private:
     void invalidateCatalog();
-    /// The claims of one request, answered in order: checked without a write lock, then stored in one
-    /// transaction, a savepoint per claim (service_claims.cpp).
-    [[nodiscard]] std::vector<JsonResult> claimAll(const Caller& caller, std::span<const Json> claims,
-                                                   const Catalog& catalog);
-    /// What needs no write lock: fields, a replay of an earlier answer, token and eligibility. Either
-    /// the input to store or the claim's final answer.
-    [[nodiscard]] std::variant<ClaimInput, JsonResult> checkClaim(Connection& reader, const Json& claim,
-                                                                  const Catalog& catalog);
-    /// Stores one checked claim in the open transaction of `c`.
-    [[nodiscard]] JsonResult storeClaim(Connection& c, const Caller& caller, const ClaimInput& input,
-                                        const Catalog& catalog, loyalty::UnixSeconds now);
     void seed();
 
     Database& m_db;
@@ -174,9 +165,9 @@ class Service {
     loyalty::MonotonicMs m_catalogLoadedAt = 0;
     std::unique_ptr<GameOps> m_games;
     std::unique_ptr<StaffOps> m_staff;
-    /// Single and batched claims, stored together across requests (service_claims.cpp). Last member:
+    /// Single and batched claims, stored together across requests (ops/claims.cpp). Last member:
     /// destroyed first, storing what is queued while everything it uses is still alive.
-    std::unique_ptr<CommitQueue> m_claimQueue;
+    std::unique_ptr<ClaimOps> m_claims;
 };
 
 }  // namespace central

@@ -259,34 +259,33 @@ Json drawToJson(const DrawRecord& d, bool replayed) {
 
 namespace {
 
-using QueryParam = std::function<std::string(const char*)>;
-
-void addAdminRoutes(std::vector<GameRoute>& routes, GameOps& games) {
+void addAdminRoutes(std::vector<Route>& routes, GameOps& games) {
     routes.push_back(
-        {"PUT", R"(/v1/admin/games/([^/]{1,64}))", "/v1/admin/games/{id}", true,
-         [&games](const std::string& id, const QueryParam&, const Caller& c, const Json& b) -> JsonResult {
+        {"PUT", "/v1/admin/games/{id}", Auth::Credential, Body::Required,
+         jsonHandler([&games](const http::Request& q, const Caller& c, const Json& b) -> JsonResult {
+             const auto id = pathParam(q);
              GAME_READ(game, gameFromJson(id, b));
              GAME_READ(saved, games.configure(c, *game));
              return Json{{"game", gameToJson(*saved)}};
-         }});
+         })});
+    routes.push_back({"GET", "/v1/admin/games", Auth::Credential, Body::None,
+                      jsonHandler([&games](const http::Request&, const Caller& c, const Json&) -> JsonResult {
+                          GAME_READ(all, games.listAll(c));
+                          Json out = Json::array();
+                          for (const auto& state : *all) {
+                              Json game = gameToJson(state.game);
+                              game["budget_used"] = Json::array();
+                              for (const auto& use : state.budgets)
+                                  game["budget_used"].push_back(
+                                      {{"prize_id", use.prizeId}, {"scope", use.scope}, {"used", use.used}});
+                              out.push_back(std::move(game));
+                          }
+                          return Json{{"games", std::move(out)}};
+                      })});
     routes.push_back(
-        {"GET", "/v1/admin/games", "/v1/admin/games", false,
-         [&games](const std::string&, const QueryParam&, const Caller& c, const Json&) -> JsonResult {
-             GAME_READ(all, games.listAll(c));
-             Json out = Json::array();
-             for (const auto& state : *all) {
-                 Json game = gameToJson(state.game);
-                 game["budget_used"] = Json::array();
-                 for (const auto& use : state.budgets)
-                     game["budget_used"].push_back(
-                         {{"prize_id", use.prizeId}, {"scope", use.scope}, {"used", use.used}});
-                 out.push_back(std::move(game));
-             }
-             return Json{{"games", std::move(out)}};
-         }});
-    routes.push_back(
-        {"POST", R"(/v1/admin/games/([^/]{1,64})/tickets)", "/v1/admin/games/{id}/tickets", true,
-         [&games](const std::string& id, const QueryParam&, const Caller& c, const Json& b) -> JsonResult {
+        {"POST", "/v1/admin/games/{id}/tickets", Auth::Credential, Body::Required,
+         jsonHandler([&games](const http::Request& q, const Caller& c, const Json& b) -> JsonResult {
+             const auto id = pathParam(q);
              if (auto only = onlyFields(b, {"phone", "idempotency_key", "count"}); !only)
                  return std::unexpected(only.error());
              GAME_READ(phone, readPhone(b));
@@ -294,57 +293,60 @@ void addAdminRoutes(std::vector<GameRoute>& routes, GameOps& games) {
              GAME_READ(count, requireInt(b, "count", 1, kMaxGrant));
              GAME_READ(added, games.grantTickets(c, id, *phone, *key, *count));
              return Json{{"added", *added}};
-         }});
-    routes.push_back({"GET", R"(/v1/admin/games/([^/]{1,64})/draws)", "/v1/admin/games/{id}/draws", false,
-                      [&games](const std::string& id, const QueryParam& param, const Caller& c,
-                               const Json&) -> JsonResult {
-                          const auto after = queryInt(param("after"), 0, 0, INT64_MAX);
-                          const auto limit = queryInt(param("limit"), kMaxAuditPage, 1, kMaxAuditPage);
-                          GAME_READ(draws, games.audit(c, id, after, limit));
-                          Json out = Json::array();
-                          for (const auto& d : *draws) {
-                              Json row = drawToJson(d, false);
-                              row["member_id"] = d.memberId;
-                              out.push_back(std::move(row));
-                          }
-                          return Json{{"draws", std::move(out)}};
-                      }});
+         })});
+    routes.push_back(
+        {"GET", "/v1/admin/games/{id}/draws", Auth::Credential, Body::None,
+         jsonHandler([&games](const http::Request& q, const Caller& c, const Json&) -> JsonResult {
+             const auto id = pathParam(q);
+             const auto after = queryInt(q.get_param_value("after"), 0, 0, INT64_MAX);
+             const auto limit = queryInt(q.get_param_value("limit"), kMaxAuditPage, 1, kMaxAuditPage);
+             GAME_READ(draws, games.audit(c, id, after, limit));
+             Json out = Json::array();
+             for (const auto& d : *draws) {
+                 Json row = drawToJson(d, false);
+                 row["member_id"] = d.memberId;
+                 out.push_back(std::move(row));
+             }
+             return Json{{"draws", std::move(out)}};
+         })});
 }
 
-void addKioskRoutes(std::vector<GameRoute>& routes, GameOps& games) {
+void addKioskRoutes(std::vector<Route>& routes, GameOps& games) {
+    routes.push_back({"GET", "/v1/games", Auth::Credential, Body::None,
+                      jsonHandler([&games](const http::Request&, const Caller& c, const Json&) -> JsonResult {
+                          GAME_READ(active, games.active(c));
+                          Json out = Json::array();
+                          for (const auto& g : *active) out.push_back(gameToJson(g));
+                          return Json{{"games", std::move(out)}};
+                      })});
     routes.push_back(
-        {"GET", "/v1/games", "/v1/games", false,
-         [&games](const std::string&, const QueryParam&, const Caller& c, const Json&) -> JsonResult {
-             GAME_READ(active, games.active(c));
-             Json out = Json::array();
-             for (const auto& g : *active) out.push_back(gameToJson(g));
-             return Json{{"games", std::move(out)}};
-         }});
-    routes.push_back({"GET", R"(/v1/members/([^/]{1,64})/games)", "/v1/members/{phone}/games", false,
-                      [&games](const std::string& phoneText, const QueryParam&, const Caller& c,
-                               const Json&) -> JsonResult {
-                          GAME_READ(phone, parsePhoneField(phoneText));
-                          GAME_READ(member, games.member(c, *phone));
-                          Json tickets = Json::array();
-                          for (const auto& [game, count] : member->tickets)
-                              tickets.push_back({{"game_id", game}, {"count", count}});
-                          Json draws = Json::array();
-                          for (const auto& d : member->draws) draws.push_back(drawToJson(d, false));
-                          return Json{{"tickets", std::move(tickets)}, {"draws", std::move(draws)}};
-                      }});
+        {"GET", "/v1/members/{phone}/games", Auth::Credential, Body::None,
+         jsonHandler([&games](const http::Request& q, const Caller& c, const Json&) -> JsonResult {
+             const auto phoneText = pathParam(q);
+             GAME_READ(phone, parsePhoneField(phoneText));
+             GAME_READ(member, games.member(c, *phone));
+             Json tickets = Json::array();
+             for (const auto& [game, count] : member->tickets)
+                 tickets.push_back({{"game_id", game}, {"count", count}});
+             Json draws = Json::array();
+             for (const auto& d : member->draws) draws.push_back(drawToJson(d, false));
+             return Json{{"tickets", std::move(tickets)}, {"draws", std::move(draws)}};
+         })});
     routes.push_back(
-        {"POST", R"(/v1/games/([^/]{1,64})/draws)", "/v1/games/{id}/draws", true,
-         [&games](const std::string& id, const QueryParam&, const Caller& c, const Json& b) -> JsonResult {
+        {"POST", "/v1/games/{id}/draws", Auth::Credential, Body::Required,
+         jsonHandler([&games](const http::Request& q, const Caller& c, const Json& b) -> JsonResult {
+             const auto id = pathParam(q);
              if (auto only = onlyFields(b, {"phone", "idempotency_key"}); !only)
                  return std::unexpected(only.error());
              GAME_READ(phone, readPhone(b));
              GAME_READ(key, readKey(b));
              GAME_READ(drawn, games.draw(c, {*key, *phone, id}));
              return drawToJson(drawn->record, drawn->replayed);
-         }});
+         })});
     routes.push_back(
-        {"POST", R"(/v1/games/([^/]{1,64})/tickets)", "/v1/games/{id}/tickets", true,
-         [&games](const std::string& id, const QueryParam&, const Caller& c, const Json& b) -> JsonResult {
+        {"POST", "/v1/games/{id}/tickets", Auth::Credential, Body::Required,
+         jsonHandler([&games](const http::Request& q, const Caller& c, const Json& b) -> JsonResult {
+             const auto id = pathParam(q);
              if (auto only = onlyFields(b, {"phone", "idempotency_key", "otp"}); !only)
                  return std::unexpected(only.error());
              GAME_READ(phone, readPhone(b));
@@ -356,21 +358,22 @@ void addKioskRoutes(std::vector<GameRoute>& routes, GameOps& games) {
                          {"balance", bought->balance},
                          {"tickets", bought->tickets},
                          {"replayed", bought->replayed}};
-         }});
+         })});
     routes.push_back(
-        {"POST", R"(/v1/games/draws/([^/]{1,64})/displayed)", "/v1/games/draws/{key}/displayed", true,
-         [&games](const std::string& key, const QueryParam&, const Caller& c, const Json& b) -> JsonResult {
+        {"POST", "/v1/games/draws/{key}/displayed", Auth::Credential, Body::Required,
+         jsonHandler([&games](const http::Request& q, const Caller& c, const Json& b) -> JsonResult {
+             const auto key = pathParam(q);
              if (auto only = onlyFields(b, {"phone"}); !only) return std::unexpected(only.error());
              GAME_READ(phone, readPhone(b));
              GAME_READ(shown, games.displayed(c, *phone, key));
              return Json::object();
-         }});
+         })});
 }
 
 }  // namespace
 
-std::vector<GameRoute> gameRoutes(GameOps& games) {
-    std::vector<GameRoute> routes;
+std::vector<Route> gameRoutes(GameOps& games) {
+    std::vector<Route> routes;
     addAdminRoutes(routes, games);
     addKioskRoutes(routes, games);
     return routes;

@@ -1,12 +1,12 @@
 #pragma once
 // The JSON face of promo games (docs/api.md "Games"): the admin's game document read strictly (every
 // field checked, unknown fields refused: a hostile document is a 400 and nothing is written), the
-// kiosk's and admin's answers, and the routes that http_api.cpp registers. Private to central_core.
+// kiosk's and admin's answers, and its routes. Private to central_core.
 
-#include <functional>
 #include <string>
 #include <vector>
 
+#include "api/route.hpp"
 #include "central/service.hpp"
 #include "ops/games.hpp"
 
@@ -18,17 +18,7 @@ namespace central {
 [[nodiscard]] Json gameToJson(const Game& game);
 [[nodiscard]] Json drawToJson(const DrawRecord& draw, bool replayed);
 
-/// One route of the games API. `handle` gets the first group of the path pattern (or ""), the query
-/// string's parameters it asks for through `param`, the caller and the parsed body.
-struct GameRoute {
-    const char* method;
-    const char* pattern;
-    const char* name;  ///< as in metrics and logs
-    bool bodyRequired;
-    std::function<JsonResult(const std::string& path, const std::function<std::string(const char*)>& param,
-                             const Caller& caller, const Json& body)>
-        handle;
-};
-[[nodiscard]] std::vector<GameRoute> gameRoutes(GameOps& games);
+/// The games routes (kiosks' and head office's); `games` must outlive them.
+[[nodiscard]] std::vector<Route> gameRoutes(GameOps& games);
 
 }  // namespace central

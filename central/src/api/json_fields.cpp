@@ -83,21 +83,17 @@ bool isToken(std::string_view text, std::size_t maxChars) {
     return true;
 }
 
-std::expected<loyalty::PhoneNumber, ApiError> parsePhoneField(std::string_view typed) {
-    auto phone = loyalty::parsePhone(typed);
-    if (!phone)
-        return std::unexpected(
-            domainError(422, loyalty::phoneErrorCode(phone.error()), loyalty::describe(phone.error())));
-    return *phone;
+void addTierFields(Json& out, const loyalty::TierStatus& status, const loyalty::TierRules& rules) {
+    addTierFields(out, status, status.nextTier ? rules.rule(*status.nextTier).threshold : 0);
 }
 
-void addTierFields(Json& out, const loyalty::TierStatus& status, const loyalty::TierRules& rules) {
+void addTierFields(Json& out, const loyalty::TierStatus& status, loyalty::Points nextTierAt) {
     out["tier"] = loyalty::tierCode(status.tier);
     out["tier_name_vi"] = loyalty::tierName(status.tier, loyalty::Language::Vietnamese);
     out["tier_name_en"] = loyalty::tierName(status.tier, loyalty::Language::English);
     out["next_tier"] = status.nextTier ? std::string(loyalty::tierCode(*status.nextTier)) : std::string();
     out["progress"] = status.qualifyingPoints;
-    out["next_tier_at"] = status.nextTier ? rules.rule(*status.nextTier).threshold : 0;
+    out["next_tier_at"] = nextTierAt;
     out["progress_permille"] = status.progressPermille;
     out["points_to_next_tier"] = status.pointsToNext;
 }

@@ -41,12 +41,11 @@ using Json = nlohmann::json;
 /// 1-64 characters of [A-Za-z0-9_-] (idempotency keys, kiosk ids up to 32).
 [[nodiscard]] bool isToken(std::string_view text, std::size_t maxChars);
 
-/// Parses a phone the way the API refuses it (422 phone_*).
-[[nodiscard]] std::expected<loyalty::PhoneNumber, ApiError> parsePhoneField(std::string_view typed);
-
 /// Tier fields of an answer: tier, tier names, next_tier, progress, next_tier_at, progress_permille,
 /// points_to_next_tier.
 void addTierFields(Json& out, const loyalty::TierStatus& status, const loyalty::TierRules& rules);
+/// The same, given the next tier's threshold (0 at the top tier) instead of the rules.
+void addTierFields(Json& out, const loyalty::TierStatus& status, loyalty::Points nextTierAt);
 
 [[nodiscard]] Json rewardToJson(const loyalty::Reward& reward);
 /// A reward from the admin JSON (id from the path). Unknown fields refused.

@@ -220,30 +220,31 @@ std::unique_ptr<NotifTransport> makeHttpTransport(const NotifProviderOptions& op
     return std::make_unique<HttpTransport>(options);
 }
 
-std::vector<NotifRoute> notifRoutes(Database& db, const loyalty::Clock& clock, std::string secret) {
-    std::vector<NotifRoute> routes;
-    routes.push_back({"GET", "/v1/admin/notify/messages", "/v1/admin/notify/messages", false, false,
-                      [&db](const std::string&, const std::string&, const std::string&, const auto& param,
-                            const Caller& c, const Json&) { return listMessages(db, c, param("state")); }});
-    routes.push_back(
-        {"POST", R"(/v1/admin/notify/messages/([0-9]{1,18})/replay)", "/v1/admin/notify/messages/{id}/replay",
-         false, false,
-         [&db, &clock](const std::string& id, const std::string&, const std::string&, const auto&,
-                       const Caller& c, const Json&) { return replay(db, clock, c, id); }});
-    routes.push_back({"POST", "/v1/admin/notify/promotions", "/v1/admin/notify/promotions", false, true,
-                      [&db, &clock](const std::string&, const std::string&, const std::string&, const auto&,
-                                    const Caller& c, const Json& b) { return promote(db, clock, c, b); }});
-    routes.push_back(
-        {"POST", R"(/v1/members/([^/]{1,64})/consent/withdraw)", "/v1/members/{phone}/consent/withdraw",
-         false, false,
-         [&db, &clock](const std::string& phone, const std::string&, const std::string&, const auto&,
-                       const Caller& c, const Json&) { return kioskWithdraw(db, clock, c, phone); }});
-    routes.push_back(
-        {"POST", "/v1/notify/callback", "/v1/notify/callback", true, true,
-         [&db, &clock, secret = std::move(secret)](
-             const std::string&, const std::string& raw, const std::string& signature, const auto&,
-             const Caller&, const Json& b) { return callback(db, clock, secret, raw, signature, b); }});
-    return routes;
+std::vector<Route> notifRoutes(Database& db, const loyalty::Clock& clock, std::string secret) {
+    Database* d = &db;
+    const loyalty::Clock* k = &clock;
+    return {
+        {"GET", "/v1/admin/notify/messages", Auth::Credential, Body::Optional,
+         jsonHandler([d](const http::Request& q, const Caller& c, const Json&) {
+             return listMessages(*d, c, q.get_param_value("state"));
+         })},
+        {"POST", "/v1/admin/notify/messages/{id:[0-9]{1,18}}/replay", Auth::Credential, Body::Optional,
+         jsonHandler([d, k](const http::Request& q, const Caller& c, const Json&) {
+             return replay(*d, *k, c, pathParam(q));
+         })},
+        {"POST", "/v1/admin/notify/promotions", Auth::Credential, Body::Required,
+         jsonHandler(
+             [d, k](const http::Request&, const Caller& c, const Json& b) { return promote(*d, *k, c, b); })},
+        {"POST", "/v1/members/{phone}/consent/withdraw", Auth::Credential, Body::Optional,
+         jsonHandler([d, k](const http::Request& q, const Caller& c, const Json&) {
+             return kioskWithdraw(*d, *k, c, pathParam(q));
+         })},
+        {"POST", "/v1/notify/callback", Auth::Open, Body::Required,
+         jsonHandler([d, k, secret = std::move(secret)](const http::Request& q, const Caller&,
+                                                        const Json& b) {
+             return callback(*d, *k, secret, q.body, q.get_header_value(loyalty::kWebhookSignatureHeader), b);
+         })},
+    };
 }
 
 }  // namespace central

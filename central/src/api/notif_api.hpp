@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/route.hpp"
 #include "central/service.hpp"
 #include "ops/notif_worker.hpp"
 
@@ -38,21 +39,8 @@ struct NotifProviderOptions {
 /// a malformed URL (start-up).
 [[nodiscard]] std::unique_ptr<NotifTransport> makeHttpTransport(const NotifProviderOptions& options);
 
-/// One route of the notification API (as GameRoute: http_api.cpp registers them).
-struct NotifRoute {
-    const char* method;
-    const char* pattern;
-    const char* name;
-    bool open;  ///< true: no bearer credential (the provider's callback, authenticated by its signature)
-    bool bodyRequired;
-    std::function<JsonResult(
-        const std::string& path, const std::string& rawBody, const std::string& signature,
-        const std::function<std::string(const char*)>& param, const Caller& caller, const Json& body)>
-        handle;
-};
 /// The routes (also the kiosk's consent withdrawal); `secret` verifies the callback ("" = notifications off:
 /// the callback answers 404).
-[[nodiscard]] std::vector<NotifRoute> notifRoutes(Database& db, const loyalty::Clock& clock,
-                                                  std::string secret);
+[[nodiscard]] std::vector<Route> notifRoutes(Database& db, const loyalty::Clock& clock, std::string secret);
 
 }  // namespace central

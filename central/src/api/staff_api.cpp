@@ -78,27 +78,29 @@ JsonResult issueStaff(StaffOps& ops, const Caller& caller, const Json& body) {
     return Json{{"staff", staffToJson(*member)}};
 }
 
-std::vector<StaffRoute> staffRoutes(StaffOps& ops) {
+std::vector<Route> staffRoutes(StaffOps& ops) {
     StaffOps* o = &ops;
     return {
-        {"POST", "/v1/admin/staff", "/v1/admin/staff", true,
-         [o](const std::string&, const Caller& c, const Json& b) { return issueStaff(*o, c, b); }},
-        {"GET", "/v1/admin/staff", "/v1/admin/staff", false,
-         [o](const std::string&, const Caller& c, const Json&) -> JsonResult {
+        {"POST", "/v1/admin/staff", Auth::Credential, Body::Required,
+         [o](const http::Request&, const Caller& c, const Json& b) { return ok(issueStaff(*o, c, b)); }},
+        {"GET", "/v1/admin/staff", Auth::Credential, Body::Optional,
+         [o](const http::Request&, const Caller& c, const Json&) -> ReplyResult {
              auto all = o->list(c);
              if (!all) return std::unexpected(all.error());
              Json out = Json::array();
              for (const auto& m : *all) out.push_back(staffToJson(m));
-             return Json{{"staff", std::move(out)}};
+             return Reply{200, Json{{"staff", std::move(out)}}};
          }},
-        {"POST", R"(/v1/admin/staff/([^/]{1,64})/revoke)", "/v1/admin/staff/{id}/revoke", false,
-         [o](const std::string& id, const Caller& c, const Json&) -> JsonResult {
-             auto member = o->revoke(c, id);
+        {"POST", "/v1/admin/staff/{id}/revoke", Auth::Credential, Body::Optional,
+         [o](const http::Request& q, const Caller& c, const Json&) -> ReplyResult {
+             auto member = o->revoke(c, pathParam(q));
              if (!member) return std::unexpected(member.error());
-             return Json{{"staff", staffToJson(*member)}};
+             return Reply{200, Json{{"staff", staffToJson(*member)}}};
          }},
-        {"POST", R"(/v1/kiosks/([^/]{1,64})/staff-actions)", "/v1/kiosks/{id}/staff-actions", true,
-         [o](const std::string& id, const Caller& c, const Json& b) { return recordActions(*o, c, id, b); }},
+        {"POST", "/v1/kiosks/{id}/staff-actions", Auth::Credential, Body::Required,
+         [o](const http::Request& q, const Caller& c, const Json& b) {
+             return ok(recordActions(*o, c, pathParam(q), b));
+         }},
     };
 }
 

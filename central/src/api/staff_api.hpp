@@ -4,10 +4,10 @@
 // a wrong field is a 400 naming it and nothing is written). The console's routes (console_api.cpp)
 // reuse the readers and the member's JSON. Private to central_core.
 
-#include <functional>
 #include <string>
 #include <vector>
 
+#include "api/route.hpp"
 #include "central/service.hpp"
 #include "ops/staff_ops.hpp"
 
@@ -18,14 +18,7 @@ namespace central {
 /// POST …/staff: {"staff_id", "name", "pin"} issued through `ops` as `caller`.
 [[nodiscard]] JsonResult issueStaff(StaffOps& ops, const Caller& caller, const Json& body);
 
-/// One route of the staff API; `handle` gets the first group of the path pattern (or "").
-struct StaffRoute {
-    const char* method;
-    const char* pattern;
-    const char* name;  ///< as in metrics and logs
-    bool bodyRequired;
-    std::function<JsonResult(const std::string& path, const Caller& caller, const Json& body)> handle;
-};
-[[nodiscard]] std::vector<StaffRoute> staffRoutes(StaffOps& ops);
+/// The staff routes; `ops` must outlive them.
+[[nodiscard]] std::vector<Route> staffRoutes(StaffOps& ops);
 
 }  // namespace central

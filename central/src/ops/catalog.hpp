@@ -1,6 +1,7 @@
 #pragma once
 // The catalog every claim, redemption and config document reads: campaign, tiers, store keys and
-// rewards, loaded from the database and cached by the Service (service.cpp). Private to central_core.
+// rewards, loaded from the database and cached by the Service (service.cpp, Service::catalog()). Private to
+// central_core.
 
 #include <functional>
 #include <map>
@@ -15,7 +16,7 @@
 namespace central {
 
 /// The loaded catalog: what the config document and every claim/redemption needs. Immutable; shared.
-struct Service::Catalog {
+struct Catalog {
     std::string campaignToml;
     std::string tiersToml;
     loyalty::Campaign campaign;

@@ -22,6 +22,19 @@ DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c,
     return entries;
 }
 
+DbResult<std::vector<RecentEntry>> recentEntries(Connection& c, std::int64_t memberId, std::int64_t limit) {
+    auto rows = c.query(
+        "SELECT at, kind, points, reference FROM ledger WHERE member_id = $1 ORDER BY at DESC, entry_id DESC "
+        "LIMIT $2",
+        {memberId, limit});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<RecentEntry> entries;
+    entries.reserve(rows->size());
+    for (const auto& row : *rows)
+        entries.push_back({row.integer(0), row.text(1), row.integer(2), row.text(3)});
+    return entries;
+}
+
 DbResult<loyalty::Points> expireDuePoints(Connection& c, std::int64_t memberId, unsigned expiryMonths,
                                           loyalty::UnixSeconds now, bool apply) {
     if (expiryMonths == 0) return loyalty::Points{0};

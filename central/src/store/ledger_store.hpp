@@ -1,6 +1,7 @@
 #pragma once
-// The ledger table: one member's entries read back as loyalty::LedgerEntry, and the expiry entries
-// loyalty's rule (loyalty::dueExpiries) says are due. Private to central_core; SQL only here.
+// The ledger table: one member's entries read back as loyalty::LedgerEntry (or as recent history),
+// the expiry entries loyalty's rule (loyalty::dueExpiries) says are due, and appends. Private to
+// central_core; SQL only here.
 
 #include <cstdint>
 #include <string>
@@ -17,6 +18,17 @@ namespace central {
 [[nodiscard]] DbResult<std::vector<loyalty::LedgerEntry>> loadQualifyingEntries(Connection& c,
                                                                                 std::int64_t memberId,
                                                                                 loyalty::UnixSeconds since);
+
+/// One line of a member's recent history, newest first.
+struct RecentEntry {
+    loyalty::UnixSeconds at = 0;
+    std::string kind;  ///< the ledger's kind code ("earn", "redeem", ...)
+    loyalty::Points points = 0;
+    std::string reference;  ///< a receipt id, a voucher code (a bearer secret), a game draw...
+};
+/// The member's `limit` latest entries, newest first.
+[[nodiscard]] DbResult<std::vector<RecentEntry>> recentEntries(Connection& c, std::int64_t memberId,
+                                                               std::int64_t limit);
 
 /// Points expiry (loyalty::dueExpiries over the member's whole ledger): the expiry entries due at
 /// `now`. `apply` = false only computes them (for a read); true appends them (idempotent: keyed

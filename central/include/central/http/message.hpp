@@ -1,6 +1,6 @@
 #pragma once
 // The HTTP request and response central's routes see, whatever server reads the bytes. Member names
-// follow the subset of cpp-httplib that central/src/http_api.cpp was written against, so the routes
+// follow the subset of cpp-httplib that central's routes were written against, so the routes
 // did not change when the transport did.
 
 #include <cstddef>
@@ -26,9 +26,12 @@ struct Request {
     std::string remote_addr;
     std::smatch matches;  ///< the route pattern's groups over `path` (filled by the Router)
 
+    // cpp-httplib's names (see the top of this file).
+    // NOLINTBEGIN(readability-identifier-naming)
     [[nodiscard]] std::string get_header_value(const std::string& key, std::size_t id = 0) const;
     [[nodiscard]] std::size_t get_header_value_count(const std::string& key) const;
     [[nodiscard]] std::string get_param_value(const std::string& key) const;
+    // NOLINTEND(readability-identifier-naming)
 };
 
 struct Response {
@@ -36,8 +39,11 @@ struct Response {
     Headers headers;
     std::string body;
 
+    // cpp-httplib's names (see the top of this file).
+    // NOLINTBEGIN(readability-identifier-naming)
     void set_header(const std::string& key, const std::string& value);
     void set_content(std::string content, const std::string& contentType);
+    // NOLINTEND(readability-identifier-naming)
 };
 
 }  // namespace central::http

@@ -31,6 +31,8 @@ class Router {
     using PreRoutingHandler = std::function<HandlerResponse(const Request&, Response&)>;
     using ExceptionHandler = std::function<void(const Request&, Response&, std::exception_ptr)>;
 
+    // cpp-httplib's names (see message.hpp).
+    // NOLINTBEGIN(readability-identifier-naming)
     Router& Get(const std::string& pattern, Handler handler);
     Router& Post(const std::string& pattern, Handler handler);
     Router& Put(const std::string& pattern, Handler handler);
@@ -40,6 +42,7 @@ class Router {
 
     void set_payload_max_length(std::size_t bytes) { m_transport.payloadMaxLength = bytes; }
     void set_tcp_nodelay(bool on) { m_transport.tcpNoDelay = on; }
+    // NOLINTEND(readability-identifier-naming)
     [[nodiscard]] const Transport& transport() const { return m_transport; }
 
     /// Runs the pre-routing hook, then the matching route (404 when none), then the error handler
