@@ -3,6 +3,7 @@
 // textContent only — never innerHTML — so nothing anyone types can become markup.
 import { call, setCsrf, ApiError } from './api.js';
 import { strings } from './i18n.js';
+import { identityForms } from './member_care.js';
 import { reportsPage } from './reports.js';
 import { rewardsPage } from './rewards.js';
 
@@ -299,6 +300,7 @@ function memberCard(member, phone, revealReason) {
     may('members.reveal') && !member.revealed ? reveal : null,
     may('members.export') && member.revealed ? exportButton(phone, revealReason) : null,
     may('members.adjust') ? adjust : null, giveBack?.form,
+    may('members.merge') && member.revealed ? identityForms(ui, phone, (kept) => showMember(kept, revealReason)) : null,
     may('members.erase') && member.revealed ? eraseForm(phone) : null);
 }
 

@@ -112,11 +112,13 @@ TEST_P(ConsoleApi, FiveWrongPasswordsLockTheAccountForFifteenMinutes) {
 const std::map<std::string, std::set<std::string>> kTable{
     {"owner",
      {"fleet.view", "fleet.act", "members.search", "members.reveal", "members.adjust", "members.return",
-      "members.export", "members.erase", "campaign.view", "rewards.edit", "reports.view", "audit.view",
-      "users.manage"}},
+      "members.export", "members.erase", "members.merge", "campaign.view", "rewards.edit", "reports.view",
+      "audit.view", "users.manage"}},
     {"marketing", {"campaign.view", "rewards.edit", "reports.view"}},
     {"store_manager", {"fleet.view", "reports.view"}},
-    {"support", {"members.search", "members.reveal", "members.adjust", "members.return", "members.export"}},
+    {"support",
+     {"members.search", "members.reveal", "members.adjust", "members.return", "members.export",
+      "members.merge"}},
     {"technician", {"fleet.view", "fleet.act"}},
 };
 
@@ -137,6 +139,7 @@ TEST_P(ConsoleApi, EachRoleCanDoExactlyItsColumnOfThePermissionTable) {
          Json{{"receipt_id", "NO-SUCH/1"}, {"amount_dong", 1}, {"reason", "r"}, {"idempotency_key", "k2"}}},
         {"members.export", "GET", "/v1/console/members/0909999999/export?reason=ticket-2", nullptr},
         {"members.erase", "POST", "/v1/console/members/0909999999/erase", Json{{"reason", "PDPL"}}},
+        {"members.merge", "POST", "/v1/console/members/0909999999/merge/code", Json{{"into", "0909999998"}}},
         {"campaign.view", "GET", "/v1/console/campaign", nullptr},
         {"rewards.edit", "PUT", "/v1/console/rewards/R-X", Json{{"bad", true}}},
         {"reports.view", "GET", "/v1/console/reports/points?from=" + today + "&to=" + today, nullptr},
@@ -333,6 +336,11 @@ TEST(ConsoleBrowser, EveryPageInViAndEnShowsHostileTextAsText) {
                   .status,
               200);  // the page erases this one
     ASSERT_EQ(central
+                  .post("/v1/claims", kiosk,
+                        claimBody(signReceipt(uniqueNumber(), 100'000, now() - 60), "0912345678"))
+                  .status,
+              200);  // the page merges this one into the first
+    ASSERT_EQ(central
                   .post("/v1/admin/console/users", kAdmin,
                         Json{{"username", "support.x"},
                              {"password", kPassword},
@@ -356,7 +364,7 @@ TEST(ConsoleBrowser, EveryPageInViAndEnShowsHostileTextAsText) {
         "mkdir -p " + out + " && node --experimental-websocket " + KIOSK_SOURCE_DIR +
         "/tests/central/console_browser.mjs http://127.0.0.1:" + std::to_string(central.port()) +
         " an.owner '" + kPassword + "' " + out + " " + std::to_string(kReturnDong) + " '" + kOutOfService +
-        "' 2>&1";
+        "' " + central.dataDir() + "/otp-outbox.jsonl 2>&1";
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
     // The kiosk the page took out of service gets it with its next heartbeat.
     const auto beat = central.post("/v1/kiosks/K-DEV-01/heartbeat", kiosk, Json{{"version", "0.1.0"}});

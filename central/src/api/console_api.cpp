@@ -7,6 +7,7 @@
 
 #include "api/console_auth.hpp"
 #include "api/console_fleet_api.hpp"
+#include "api/console_members_api.hpp"
 #include "api/console_reports_api.hpp"
 #include "api/json_fields.hpp"
 #include "api/member_data_json.hpp"
@@ -440,6 +441,7 @@ std::vector<ConsoleRoute> consoleRoutes(Service& service, const std::shared_ptr<
          [api](const Request& q, const Json&) { return api->report(q); }},
     };
     for (auto& route : consoleFleetRoutes(service, ops)) routes.push_back(std::move(route));
+    for (auto& route : consoleMemberRoutes(service, ops)) routes.push_back(std::move(route));
     for (auto& route : consoleReportRoutes(service, ops)) routes.push_back(std::move(route));
     return routes;
 }
