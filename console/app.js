@@ -3,6 +3,8 @@
 // textContent only — never innerHTML — so nothing anyone types can become markup.
 import { call, setCsrf, ApiError } from './api.js';
 import { strings } from './i18n.js';
+import { identityForms } from './member_care.js';
+import { reportsPage } from './reports.js';
 import { rewardsPage } from './rewards.js';
 
 const state = { lang: localStorage.getItem('console.lang') === 'en' ? 'en' : 'vi', user: null };
@@ -92,7 +94,7 @@ function loginPage() {
 function signedIn(session) {
   state.user = session.user;
   setCsrf(session.csrf_token);
-  const first = ['fleet', 'members', 'rewards', 'audit'].find((page) => may(pages[page].permission));
+  const first = ['fleet', 'members', 'rewards', 'reports', 'audit'].find((page) => may(pages[page].permission));
   if (!pages[location.hash.slice(1)] && first) location.hash = `#${first}`;
   route();
 }
@@ -143,7 +145,26 @@ async function fleetPage() {
   show(el('h1', {}, t('fleet.title')),
     kiosks.length === 0 ? el('p', {}, t('fleet.empty'))
       : el('table', { class: 'fleet' }, el('thead', {}, el('tr', {}, head)), el('tbody', {}, kiosks.map(kioskRow))),
+    may('fleet.act') ? enrollmentSection() : null,
     await staffSection());
+}
+
+/** A one-time code for a new or re-installed kiosk: shown once here, never kept in the audit. */
+function enrollmentSection() {
+  const kiosk = el('input', { name: 'enroll-kiosk', required: true, maxlength: 32, pattern: '[A-Za-z0-9_\\-]{1,32}' });
+  const store = el('input', { name: 'enroll-store', required: true, maxlength: 16 });
+  const shown = el('p', { id: 'enrollment-code' });
+  const form = el('form', { id: 'enroll' }, el('label', {}, t('enroll.kiosk'), kiosk), el('label', {}, t('enroll.store'), store),
+    el('button', { class: 'primary', type: 'submit' }, t('enroll.submit')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    guarded(async () => {
+      const made = await call('POST', '/v1/console/enrollment-codes', { kiosk_id: kiosk.value.trim(), store: store.value.trim() });
+      shown.replaceChildren(`${made.kiosk_id} · ${made.store}: `, el('strong', { class: 'code' }, made.enrollment_code),
+        ` · ${t('enroll.until')} ${time(made.expires_at)}`);
+    });
+  });
+  return el('section', {}, el('h2', {}, t('enroll.title')), form, shown);
 }
 
 /** Staff PINs of the kiosks' maintenance mode (issue 13): listed, issued and revoked; never shown again. */
@@ -279,6 +300,7 @@ function memberCard(member, phone, revealReason) {
     may('members.reveal') && !member.revealed ? reveal : null,
     may('members.export') && member.revealed ? exportButton(phone, revealReason) : null,
     may('members.adjust') ? adjust : null, giveBack?.form,
+    may('members.merge') && member.revealed ? identityForms(ui, phone, (kept) => showMember(kept, revealReason)) : null,
     may('members.erase') && member.revealed ? eraseForm(phone) : null);
 }
 
@@ -317,6 +339,7 @@ const pages = {
   fleet: { permission: 'fleet.view', render: fleetPage },
   members: { permission: 'members.search', render: membersPage },
   rewards: { permission: 'campaign.view', render: () => rewardsPage(ui) },
+  reports: { permission: 'reports.view', render: () => reportsPage(ui) },
   audit: { permission: 'audit.view', render: auditPage },
 };
 

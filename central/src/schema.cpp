@@ -416,10 +416,49 @@ CREATE TABLE staff_actions (
   PRIMARY KEY (kiosk_id, action_key));
 )sql";
 
+// Version 12 — the console's reports (issue 14; docs/console.md "Reports"). A report reads closed days
+// (ended an hour ago: no transaction still writes into them) from report_days, one row per store and
+// local day (day = (at + 7 h) / 86 400), rolled up once from the ledger, vouchers, members and game
+// draws the first time a report covers them; report_months keeps the distinct active members of a
+// closed month, which no sum of days gives; report_rolled marks a day or month rolled even when no
+// store had anything. The indexes serve the roll-up and the live part (today, expiries: an expiry is
+// written late, dated when the points fell due, so it is never rolled up).
+constexpr const char* kV12Reports = R"sql(
+CREATE TABLE report_days (
+  day BIGINT NOT NULL,
+  store_id TEXT NOT NULL,
+  claims BIGINT NOT NULL,
+  points_issued BIGINT NOT NULL,
+  points_redeemed BIGINT NOT NULL,
+  points_returned BIGINT NOT NULL,
+  vouchers_issued BIGINT NOT NULL,
+  vouchers_consumed BIGINT NOT NULL,
+  members_new BIGINT NOT NULL,
+  members_active BIGINT NOT NULL,
+  game_draws BIGINT NOT NULL,
+  game_prizes BIGINT NOT NULL,
+  PRIMARY KEY (day, store_id));
+CREATE TABLE report_months (
+  month BIGINT NOT NULL,
+  store_id TEXT NOT NULL,
+  members_active BIGINT NOT NULL,
+  PRIMARY KEY (month, store_id));
+CREATE TABLE report_rolled (
+  kind TEXT NOT NULL,
+  period BIGINT NOT NULL,
+  rolled_at BIGINT NOT NULL,
+  PRIMARY KEY (kind, period));
+CREATE INDEX ledger_expiry ON ledger(at) WHERE kind = 'expiry';
+CREATE INDEX members_created ON members(created_at);
+CREATE INDEX vouchers_issued ON vouchers(issued_at);
+CREATE INDEX vouchers_consumed ON vouchers(consumed_at);
+CREATE INDEX game_draws_at ON game_draws(drawn_at);
+)sql";
+
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
     for (const char* sql : {kV1, kV2, kV3, kV4, kV5Fleet, kV6Notify, kV7Console, kV8ConsentSource, kV9Games,
-                            kV10Care, kV11Staff}) {
+                            kV10Care, kV11Staff, kV12Reports}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

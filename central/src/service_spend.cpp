@@ -309,6 +309,16 @@ std::expected<void, ApiError> useSpendOtp(Connection& c, const OtpUse& use, cons
     return useOtp(otps, use, otpKey);
 }
 
+DbResult<IssuedOtp> issueOtp(Connection& c, const OtpUse& use, const std::string& otpKey) {
+    const auto code = newOtpCode();
+    const auto expires = use.now + kOtpLifetime;
+    auto issued = OtpStore(c).issue(
+        use.e164, use.kiosk,
+        OtpStore::Code{otpHash(otpKey, use.e164, use.kiosk, code), expires, kOtpTries, use.scope}, use.now);
+    if (!issued) return std::unexpected(issued.error());
+    return IssuedOtp{code, expires};
+}
+
 JsonResult Service::redeem(const Caller& caller, const Json& body) {
     if (caller.kind != Caller::Kind::Kiosk) return std::unexpected(apiError("forbidden"));
     auto request = readRedeemRequest(body);

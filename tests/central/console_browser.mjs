@@ -4,14 +4,18 @@
 // audit (an <img onerror>) shows as text and runs nothing. On the members page it returns the member's
 // receipt (RETURN_DONG, the receipt's whole amount) and sees the balance and the tier change; on the
 // rewards page it creates a reward named with hostile markup; it downloads the member's data and, at
-// the end, erases a second member (0907654321).
+// the end, erases a second member (0907654321). The reports page shows today's three claims at DEV001
+// and downloads them as CSV. On the fleet page it makes an enrollment code and takes K-DEV-01 out of
+// service with OUT_OF_SERVICE_MESSAGE (the test then reads it from the kiosk's heartbeat answer). It
+// merges a third member (0912345678) into the first, with the code central's file sink (OTP_FILE) got.
 // Usage: node --experimental-websocket console_browser.mjs BASE_URL USER PASSWORD OUT_DIR RETURN_DONG
+//        OUT_OF_SERVICE_MESSAGE OTP_FILE
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, user, password, out, returnDong] = process.argv.slice(2);
+const [base, user, password, out, returnDong, outOfServiceMessage, otpFile] = process.argv.slice(2);
 const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
 const browser = spawn('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
   '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore', detached: true });
@@ -32,6 +36,7 @@ async function devtoolsPort() {
 
 let ws;
 let nextId = 1;
+let dialogAnswer = '';  // what a prompt() of the page is answered
 const waiting = new Map();
 function send(method, params = {}) {
   const id = nextId++;
@@ -96,6 +101,56 @@ async function createAReward() {
     fail('the reward name is not shown as text');
 }
 
+/** The last code central's file sink got for `phone` (E.164). */
+function lastCode(phone) {
+  const lines = readFileSync(otpFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return lines.filter((l) => l.phone === phone).at(-1)?.code ?? '';
+}
+
+/** Merges 0912345678 into 0901234567 with the code sent to 0901234567: its receipt joins the history. */
+async function mergeAMember() {
+  await evaluate(`(() => { const f = document.querySelector('main form'); f.phone.value = '0912345678'; f.requestSubmit(); })()`);
+  await until("document.querySelector('#member h2')?.textContent.startsWith('091')", 'the third member');
+  await evaluate(`(() => { const f = document.querySelector('#member form'); f['reveal-reason'].value = 'gộp tài khoản'; f.requestSubmit(); })()`);
+  await until("!!document.querySelector('#merge')", 'the merge form');
+  await evaluate(`(() => { const f = document.querySelector('#merge'); f.into.value = '0901234567'; f.requestSubmit(); })()`);
+  await until("!document.querySelector('#merge .step').hidden", 'the code step');
+  await evaluate(`(() => { const f = document.querySelector('#merge'); f['merge-otp'].value = ${JSON.stringify(lastCode('+84901234567'))};
+    f['merge-reason'].value = 'khách có hai tài khoản'; f.requestSubmit(); })()`);
+  await until("document.querySelector('#member h2')?.textContent === '+84901234567'", 'the member kept');
+  const earns = await evaluate("[...document.querySelectorAll('#member td')].filter((td) => td.textContent === 'Tích điểm').length");
+  if (earns !== 2) fail(`the merged member's history has ${earns} receipts, not both`);
+  await shot('desktop-member-merged-vi');
+}
+
+/** A new kiosk's enrollment code, shown once; then K-DEV-01 out of service with the message typed. */
+async function actOnTheFleet() {
+  await until("!!document.querySelector('#enroll')", 'the enrollment form');
+  await evaluate(`(() => { const f = document.querySelector('#enroll');
+    f['enroll-kiosk'].value = 'K-NEW-02'; f['enroll-store'].value = 'DEV001'; f.requestSubmit(); })()`);
+  await until("document.querySelector('#enrollment-code').textContent.includes('ENR-')", 'the enrollment code');
+  dialogAnswer = outOfServiceMessage;
+  await evaluate(`[...document.querySelectorAll('main tr')].find((tr) => tr.cells[0].textContent === 'K-DEV-01')
+    .querySelector('button:nth-child(2)').click()`);
+  await until("document.querySelector('#status').textContent === 'Đã xong.'", 'the out-of-service command');
+  await shot('desktop-fleet-acted-vi');
+}
+
+/** The last 30 days' report: today's three claims at DEV001 in the table and in the CSV download. */
+async function checkTheReport() {
+  await until("!!document.querySelector('#report table.report')", 'the report');
+  const [from, to] = await evaluate("['from', 'to'].map((n) => document.querySelector('#report-form')[n].value)");
+  const claims = await evaluate(`[...document.querySelectorAll('#report table.report tbody tr')]
+    .find((tr) => tr.cells[0].textContent === ${JSON.stringify(to)})?.cells[1].textContent`);
+  if (claims !== '3') fail(`the report does not show today's three claims: ${claims}`);
+  const file = join(out, `report-${from}-${to}-day.csv`);
+  rmSync(file, { force: true });
+  await evaluate("document.querySelector('#csv').click()");
+  for (let i = 0; i < 50 && !existsSync(file); ++i) await sleep(100);
+  if (!existsSync(file)) return fail('the report CSV was not downloaded');
+  if (!readFileSync(file, 'utf8').includes(`"${to}","DEV001","3",`)) fail('the CSV does not hold the day of DEV001');
+}
+
 /** Erases the second member (0907654321) at their request: the phone typed again confirms it. */
 async function eraseAMember() {
   await evaluate("location.hash = '#members'");
@@ -117,6 +172,10 @@ try {
   await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
   ws.onmessage = (event) => {
     const message = JSON.parse(event.data);
+    if (message.method === 'Page.javascriptDialogOpening') {
+      send('Page.handleJavaScriptDialog', { accept: true, promptText: dialogAnswer });
+      return;
+    }
     const w = waiting.get(message.id);
     if (!w) return;
     waiting.delete(message.id);
@@ -136,17 +195,23 @@ try {
     }
     for (const lang of ['vi', 'en']) {
       if ((await evaluate('document.documentElement.lang')) !== lang) await evaluate("document.querySelector('#lang').click()");
-      for (const page of ['fleet', 'members', 'rewards', 'audit']) {
+      for (const page of ['fleet', 'members', 'rewards', 'reports', 'audit']) {
         await evaluate(`location.hash = '#${page}'`);
         await until("!!document.querySelector('main h1')", page);
         if (page === 'members') {
           await evaluate(`(() => { const f = document.querySelector('main form');
             f.phone.value = '0901234567'; f.requestSubmit(); })()`);
           await until("!!document.querySelector('#member')", 'the member');
-          if (device === 'desktop' && lang === 'vi') await returnTheReceipt();
+          if (device === 'desktop' && lang === 'vi') {
+            await returnTheReceipt();
+            await mergeAMember();
+          }
         }
+        if (page === 'fleet' && device === 'desktop' && lang === 'vi') await actOnTheFleet();
         if (page === 'rewards') await until("!!document.querySelector('main table.rewards')", 'the rewards');
         if (page === 'rewards' && device === 'desktop' && lang === 'vi') await createAReward();
+        if (page === 'reports') await until("!!document.querySelector('#report table.report')", 'the report');
+        if (page === 'reports' && device === 'desktop' && lang === 'vi') await checkTheReport();
         if (page === 'audit') await until("document.querySelectorAll('main tbody tr').length > 0", 'audit rows');
         await shot(`${device}-${page}-${lang}`);
       }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -111,11 +112,13 @@ TEST_P(ConsoleApi, FiveWrongPasswordsLockTheAccountForFifteenMinutes) {
 const std::map<std::string, std::set<std::string>> kTable{
     {"owner",
      {"fleet.view", "fleet.act", "members.search", "members.reveal", "members.adjust", "members.return",
-      "members.export", "members.erase", "campaign.view", "rewards.edit", "reports.view", "audit.view",
-      "users.manage"}},
+      "members.export", "members.erase", "members.merge", "campaign.view", "rewards.edit", "reports.view",
+      "audit.view", "users.manage"}},
     {"marketing", {"campaign.view", "rewards.edit", "reports.view"}},
     {"store_manager", {"fleet.view", "reports.view"}},
-    {"support", {"members.search", "members.reveal", "members.adjust", "members.return", "members.export"}},
+    {"support",
+     {"members.search", "members.reveal", "members.adjust", "members.return", "members.export",
+      "members.merge"}},
     {"technician", {"fleet.view", "fleet.act"}},
 };
 
@@ -136,9 +139,12 @@ TEST_P(ConsoleApi, EachRoleCanDoExactlyItsColumnOfThePermissionTable) {
          Json{{"receipt_id", "NO-SUCH/1"}, {"amount_dong", 1}, {"reason", "r"}, {"idempotency_key", "k2"}}},
         {"members.export", "GET", "/v1/console/members/0909999999/export?reason=ticket-2", nullptr},
         {"members.erase", "POST", "/v1/console/members/0909999999/erase", Json{{"reason", "PDPL"}}},
+        {"members.merge", "POST", "/v1/console/members/0909999999/merge/code", Json{{"into", "0909999998"}}},
         {"campaign.view", "GET", "/v1/console/campaign", nullptr},
         {"rewards.edit", "PUT", "/v1/console/rewards/R-X", Json{{"bad", true}}},
         {"reports.view", "GET", "/v1/console/reports/points?from=" + today + "&to=" + today, nullptr},
+        {"reports.view", "GET", "/v1/console/reports?from=" + today + "&to=" + today, nullptr},
+        {"fleet.act", "POST", "/v1/console/enrollment-codes", Json{{"kiosk_id", "K-X"}, {"store", "NOPE"}}},
         {"audit.view", "GET", "/v1/console/audit", nullptr},
         {"users.manage", "GET", "/v1/console/users", nullptr},
     };
@@ -301,6 +307,7 @@ TEST_P(ConsoleApi, KioskctlBootstrapsTheFirstOwnerWithTheAdminToken) {
 /// screenshots are kept in build/console-screenshots/ to be looked at.
 TEST(ConsoleBrowser, EveryPageInViAndEnShowsHostileTextAsText) {
     constexpr std::int64_t kReturnDong = 11'000'000;
+    constexpr const char* kOutOfService = "Đang bảo trì máy in";
     if (std::system("command -v chromium > /dev/null && command -v node > /dev/null") != 0)
         GTEST_SKIP() << "chromium or node is not installed (scripts/setup installs them)";
     CentralProcess central(CentralProcess::Options{"", "", ""});
@@ -329,6 +336,11 @@ TEST(ConsoleBrowser, EveryPageInViAndEnShowsHostileTextAsText) {
                   .status,
               200);  // the page erases this one
     ASSERT_EQ(central
+                  .post("/v1/claims", kiosk,
+                        claimBody(signReceipt(uniqueNumber(), 100'000, now() - 60), "0912345678"))
+                  .status,
+              200);  // the page merges this one into the first
+    ASSERT_EQ(central
                   .post("/v1/admin/console/users", kAdmin,
                         Json{{"username", "support.x"},
                              {"password", kPassword},
@@ -351,8 +363,17 @@ TEST(ConsoleBrowser, EveryPageInViAndEnShowsHostileTextAsText) {
     const auto command =
         "mkdir -p " + out + " && node --experimental-websocket " + KIOSK_SOURCE_DIR +
         "/tests/central/console_browser.mjs http://127.0.0.1:" + std::to_string(central.port()) +
-        " an.owner '" + kPassword + "' " + out + " " + std::to_string(kReturnDong) + " 2>&1";
+        " an.owner '" + kPassword + "' " + out + " " + std::to_string(kReturnDong) + " '" + kOutOfService +
+        "' " + central.dataDir() + "/otp-outbox.jsonl 2>&1";
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    // The kiosk the page took out of service gets it with its next heartbeat.
+    const auto beat = central.post("/v1/kiosks/K-DEV-01/heartbeat", kiosk, Json{{"version", "0.1.0"}});
+    ASSERT_EQ(beat.status, 200) << beat.body.dump();
+    const Json expected{
+        {"type", "out_of_service"}, {"on", true}, {"message_vi", kOutOfService}, {"message_en", ""}};
+    EXPECT_NE(std::find(beat.body["commands"].begin(), beat.body["commands"].end(), expected),
+              beat.body["commands"].end())
+        << beat.body.dump();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConsoleApi, ::testing::Values(Backend::Sqlite, Backend::Postgres),

@@ -136,6 +136,9 @@ class Service {
 
     /// The database the service runs on (the release and rollout routes share it).
     [[nodiscard]] Database& database() { return m_db; }
+    /// The OTP key and notifier: the console's phone change and merge send a code like a kiosk does.
+    [[nodiscard]] const std::string& otpKey() const { return m_options.otpKey; }
+    [[nodiscard]] OtpNotifier& otpNotifier() { return *m_notifier; }
 
     /// The campaign's points expiry in months (0 = never; also 0 when the campaign cannot be read).
     [[nodiscard]] unsigned pointsExpiryMonths();

@@ -5,13 +5,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/console_auth.hpp"
+#include "api/console_fleet_api.hpp"
+#include "api/console_members_api.hpp"
+#include "api/console_reports_api.hpp"
 #include "api/json_fields.hpp"
 #include "api/member_data_json.hpp"
 #include "api/notif_api.hpp"
 #include "api/staff_api.hpp"
 #include "ops/console_ops.hpp"
 #include "ops/member_erase.hpp"
-#include "ops/secrets.hpp"
 
 namespace central {
 namespace {
@@ -19,27 +22,12 @@ namespace {
 using http::Request;
 using Result = std::expected<ConsoleReply, ApiError>;
 
-constexpr const char* kCookie = "kc_session";
 constexpr std::int64_t kAuditPage = 100;
 
 const Caller kAdmin{Caller::Kind::Admin, "", ""};
 
-/// The value of cookie `name` in a Cookie header ("" when absent).
-std::string cookieValue(const std::string& header, std::string_view name) {
-    std::size_t pos = 0;
-    while (pos < header.size()) {
-        const auto end = std::min(header.find(';', pos), header.size());
-        auto part = std::string_view(header).substr(pos, end - pos);
-        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-        if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=')
-            return std::string(part.substr(name.size() + 1));
-        pos = end + 1;
-    }
-    return "";
-}
-
 std::string sessionCookie(const std::string& token, loyalty::UnixSeconds maxAge) {
-    return std::string(kCookie) + "=" + token +
+    return std::string(kConsoleCookie) + "=" + token +
            "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(maxAge);
 }
 
@@ -56,11 +44,6 @@ Json userJson(const ConsoleUser& u) {
 
 Json sessionJson(const ConsoleSession& s) {
     return Json{{"user", userJson(s.user)}, {"csrf_token", s.csrfToken}};
-}
-
-Result reply(Json body, std::vector<std::pair<std::string, std::string>> headers = {}) {
-    headers.emplace_back("Cache-Control", "no-store");
-    return ConsoleReply{200, std::move(body), std::move(headers)};
 }
 
 std::expected<NewUser, ApiError> newUserFrom(const Json& body) {
@@ -98,7 +81,7 @@ std::expected<ConsoleReply, ApiError> addUser(ConsoleOps& ops, const Actor& acto
         {"role", roleName(user->role)}, {"display_name", user->displayName}, {"stores", user->stores}};
     auto added = ops.addUser(*user, actor, AuditRecord{"user.add", user->username, "", "", after.dump()});
     if (!added) return std::unexpected(added.error());
-    auto out = reply(Json{{"user", userJson(*added)}});
+    auto out = consoleOk(Json{{"user", userJson(*added)}});
     out->status = 201;
     return out;
 }
@@ -108,24 +91,11 @@ class ConsoleApi {
     ConsoleApi(Service& service, std::shared_ptr<ConsoleOps> ops)
         : m_service(service), m_ops(std::move(ops)) {}
 
-    /// The session of the request's cookie, allowed `permission`; a write also needs the session's
-    /// CSRF token in X-CSRF-Token (403 csrf_failed).
     std::expected<ConsoleSession, ApiError> authorize(const Request& q, std::optional<Permission> permission,
                                                       bool write) const {
-        auto session = m_ops->session(cookieValue(q.get_header_value("Cookie"), kCookie));
-        if (!session) return std::unexpected(session.error());
-        if (write) {
-            const auto sent = q.get_header_value("X-CSRF-Token");
-            if (sent.empty() || !secretEquals(sent, session->csrfToken))
-                return std::unexpected(apiError("csrf_failed"));
-        }
-        if (permission && !allows(session->user.role, *permission))
-            return std::unexpected(apiError("forbidden"));
-        return session;
+        return authorizeConsole(*m_ops, q, permission, write);
     }
-    static Actor actor(const ConsoleSession& s, const Request& q) {
-        return Actor{s.user.username, q.remote_addr};
-    }
+    static Actor actor(const ConsoleSession& s, const Request& q) { return consoleActor(s, q); }
 
     Result login(const Request& q, const Json& body) const {
         if (auto ok = onlyFields(body, {"username", "password"}); !ok) return std::unexpected(ok.error());
@@ -136,22 +106,22 @@ class ConsoleApi {
         // Whatever session cookie came with the request is ignored: the login makes a new one.
         auto login = m_ops->login(*username, *password, q.remote_addr);
         if (!login) return std::unexpected(login.error());
-        return reply(sessionJson(login->session),
-                     {{"Set-Cookie", sessionCookie(login->token, ConsoleOps::kMaxSessionSeconds)}});
+        return consoleOk(sessionJson(login->session),
+                         {{"Set-Cookie", sessionCookie(login->token, ConsoleOps::kMaxSessionSeconds)}});
     }
 
     Result logout(const Request& q) const {
         auto s = authorize(q, std::nullopt, true);
         if (!s) return std::unexpected(s.error());
-        if (auto out = m_ops->logout(cookieValue(q.get_header_value("Cookie"), kCookie), actor(*s, q)); !out)
+        if (auto out = m_ops->logout(consoleSessionToken(q), actor(*s, q)); !out)
             return std::unexpected(out.error());
-        return reply(Json::object(), {{"Set-Cookie", sessionCookie("", 0)}});
+        return consoleOk(Json::object(), {{"Set-Cookie", sessionCookie("", 0)}});
     }
 
     Result session(const Request& q) const {
         auto s = authorize(q, std::nullopt, false);
         if (!s) return std::unexpected(s.error());
-        return reply(sessionJson(*s));
+        return consoleOk(sessionJson(*s));
     }
 
     Result users(const Request& q) const {
@@ -161,7 +131,7 @@ class ConsoleApi {
         if (!list) return std::unexpected(list.error());
         Json out = Json::array();
         for (const auto& u : *list) out.push_back(userJson(u));
-        return reply(Json{{"users", std::move(out)}});
+        return consoleOk(Json{{"users", std::move(out)}});
     }
 
     Result addUserRoute(const Request& q, const Json& body) const {
@@ -197,7 +167,7 @@ class ConsoleApi {
                                {"before", parsed(e.record.before)},
                                {"after", parsed(e.record.after)}});
         }
-        return reply(Json{{"entries", std::move(out)}});
+        return consoleOk(Json{{"entries", std::move(out)}});
     }
 
     Result kiosks(const Request& q) const {
@@ -208,7 +178,7 @@ class ConsoleApi {
         Json out = Json::array();
         for (auto& k : (*all)["kiosks"])
             if (s->user.seesStore(k.value("store", ""))) out.push_back(std::move(k));
-        return reply(Json{{"kiosks", std::move(out)}});
+        return consoleOk(Json{{"kiosks", std::move(out)}});
     }
 
     Result kioskAction(const Request& q, const Json& body, const std::string& id, bool revoke) const {
@@ -219,7 +189,7 @@ class ConsoleApi {
         const auto audited = m_ops->audit(
             actor(*s, q), AuditRecord{revoke ? "kiosk.revoke" : "kiosk.command", id, "", "", done->dump()});
         if (!audited) return std::unexpected(audited.error());
-        return reply(std::move(*done));
+        return consoleOk(std::move(*done));
     }
 
     /// Staff PINs (issue 13): listed under fleet.view, issued and revoked under fleet.act, audited
@@ -231,7 +201,7 @@ class ConsoleApi {
         if (!all) return std::unexpected(all.error());
         Json out = Json::array();
         for (const auto& m : *all) out.push_back(staffToJson(m));
-        return reply(Json{{"staff", std::move(out)}});
+        return consoleOk(Json{{"staff", std::move(out)}});
     }
 
     Result staffChange(const Request& q, const Json& body, const std::string& id, bool revoke) const {
@@ -244,7 +214,7 @@ class ConsoleApi {
             m_ops->audit(actor(*s, q), AuditRecord{revoke ? "staff.revoke" : "staff.issue",
                                                    member.value("staff_id", ""), "", "", member.dump()});
         if (!audited) return std::unexpected(audited.error());
-        return reply(std::move(*done));
+        return consoleOk(std::move(*done));
     }
 
     JsonResult revokeStaff(const std::string& id) const {
@@ -265,13 +235,13 @@ class ConsoleApi {
             found->erase("phone");
             found->erase("history");
             (*found)["revealed"] = false;
-            return reply(std::move(*found));
+            return consoleOk(std::move(*found));
         }
         const auto audited = m_ops->audit(
             actor(*s, q), AuditRecord{"member.reveal", found->value("phone", ""), reason, "", ""});
         if (!audited) return std::unexpected(audited.error());
         (*found)["revealed"] = true;
-        return reply(std::move(*found));
+        return consoleOk(std::move(*found));
     }
 
     Result adjust(const Request& q, const Json& body, const std::string& phone) const {
@@ -289,7 +259,7 @@ class ConsoleApi {
                                                        body.value("reason", ""), was.dump(), now.dump()});
             if (!audited) return std::unexpected(audited.error());
         }
-        return reply(std::move(*done));
+        return consoleOk(std::move(*done));
     }
 
     /// Support withdraws a member's marketing consent (asked by phone, by letter…): audited with the
@@ -310,7 +280,7 @@ class ConsoleApi {
                                                    *reason, before->value("consent", Json::object()).dump(),
                                                    (*done)["consent"].dump()});
         if (!audited) return std::unexpected(audited.error());
-        return reply(std::move(*done));
+        return consoleOk(std::move(*done));
     }
 
     Result returnReceipt(const Request& q, const Json& body) const {
@@ -331,7 +301,7 @@ class ConsoleApi {
                                                        body.value("reason", ""), was.dump(), now.dump()});
             if (!audited) return std::unexpected(audited.error());
         }
-        return reply(std::move(*done));
+        return consoleOk(std::move(*done));
     }
 
     /// The member's data as a JSON download; the reason (1-200 characters) is audited.
@@ -351,8 +321,8 @@ class ConsoleApi {
             m_ops->audit(actor(*s, q), AuditRecord{"member.export", phone->e164(), reason, "", ""});
         if (!audited) return std::unexpected(audited.error());
         data["exported_at"] = m_service.clock().now();
-        return reply(std::move(data), {{"Content-Disposition",
-                                        "attachment; filename=\"member-" + phone->national() + ".json\""}});
+        return consoleOk(std::move(data), {{"Content-Disposition", "attachment; filename=\"member-" +
+                                                                       phone->national() + ".json\""}});
     }
 
     /// The member erased at their request (docs/console.md: what goes, what stays), audited.
@@ -374,7 +344,7 @@ class ConsoleApi {
             m_ops->audit(actor(*s, q), AuditRecord{"member.erase", "erased:" + std::to_string(done->memberId),
                                                    *reason, "", result.dump()});
         if (!audited) return std::unexpected(audited.error());
-        return reply(result);
+        return consoleOk(result);
     }
 
     Result campaign(const Request& q, bool rewards) const {
@@ -382,7 +352,7 @@ class ConsoleApi {
         if (!s) return std::unexpected(s.error());
         auto out = rewards ? m_service.listRewards(kAdmin) : m_service.getCampaign(kAdmin);
         if (!out) return std::unexpected(out.error());
-        return reply(std::move(*out));
+        return consoleOk(std::move(*out));
     }
 
     Result putReward(const Request& q, const Json& body, const std::string& id) const {
@@ -399,7 +369,7 @@ class ConsoleApi {
             actor(*s, q),
             AuditRecord{"reward.put", id, "", before.is_null() ? "" : before.dump(), body.dump()});
         if (!audited) return std::unexpected(audited.error());
-        return reply(std::move(*done));
+        return consoleOk(std::move(*done));
     }
 
     Result report(const Request& q) const {
@@ -410,7 +380,7 @@ class ConsoleApi {
         Json rows = Json::array();
         for (auto& r : (*all)["rows"])
             if (s->user.seesStore(r.value("store", ""))) rows.push_back(std::move(r));
-        return reply(Json{{"rows", std::move(rows)}});
+        return consoleOk(Json{{"rows", std::move(rows)}});
     }
 
   private:
@@ -423,7 +393,7 @@ class ConsoleApi {
 std::vector<ConsoleRoute> consoleRoutes(Service& service, const std::shared_ptr<ConsoleOps>& ops) {
     auto api = std::make_shared<const ConsoleApi>(service, ops);
     auto m = [](const Request& q) { return q.matches[1].str(); };
-    return {
+    std::vector<ConsoleRoute> routes{
         {"POST", "/v1/console/login", "/v1/console/login", true,
          [api](const Request& q, const Json& b) { return api->login(q, b); }},
         {"POST", "/v1/console/logout", "/v1/console/logout", false,
@@ -470,6 +440,10 @@ std::vector<ConsoleRoute> consoleRoutes(Service& service, const std::shared_ptr<
         {"GET", "/v1/console/reports/points", "/v1/console/reports/points", false,
          [api](const Request& q, const Json&) { return api->report(q); }},
     };
+    for (auto& route : consoleFleetRoutes(service, ops)) routes.push_back(std::move(route));
+    for (auto& route : consoleMemberRoutes(service, ops)) routes.push_back(std::move(route));
+    for (auto& route : consoleReportRoutes(service, ops)) routes.push_back(std::move(route));
+    return routes;
 }
 
 std::expected<ConsoleReply, ApiError> addConsoleUserByAdmin(ConsoleOps& ops, const Caller& caller,

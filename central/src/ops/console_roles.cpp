@@ -30,6 +30,7 @@ constexpr std::array kGrants{
     Grant{Permission::MemberReturn, "members.return",   {true,  false,    false,    true,   false}},
     Grant{Permission::MemberExport, "members.export",   {true,  false,    false,    true,   false}},
     Grant{Permission::MemberErase,  "members.erase",    {true,  false,    false,    false,  false}},
+    Grant{Permission::MemberMerge,  "members.merge",    {true,  false,    false,    true,   false}},
     Grant{Permission::CampaignView, "campaign.view",    {true,  true,     false,    false,  false}},
     Grant{Permission::RewardsEdit,  "rewards.edit",     {true,  true,     false,    false,  false}},
     Grant{Permission::ReportsView,  "reports.view",     {true,  true,     true,     false,  false}},

@@ -19,6 +19,7 @@ enum class Permission {
     MemberReturn,  ///< a receipt brought back: its points reversed in proportion, with a reason
     MemberExport,  ///< download everything central keeps about a member, with a reason
     MemberErase,   ///< erase a member at their request (PDPL), with a reason
+    MemberMerge,   ///< change a member's phone or merge two members, with a code sent to the phone kept
     CampaignView,  ///< campaign, tiers, rewards
     RewardsEdit,   ///< create or change a reward
     ReportsView,   ///< the points report (a store manager: their stores only)
