@@ -5,6 +5,7 @@
 
 #include "hal/camera_controls.hpp"
 #include "hal/virtual_camera.hpp"
+#include "loyalty/time.hpp"
 
 namespace kiosk {
 namespace {
@@ -63,6 +64,12 @@ TEST(KioskConfig, RefusesWrongValuesNamingTheKey) {
         {"[update]\nquiet_minutes = 0\n", "quiet_minutes"},
         {"[update]\nhealth_deadline_seconds = 5\n", "health_deadline_seconds"},
         {"[update]\nhealth_deadline_seconds = \"300\"\n", "health_deadline_seconds"},
+        {"[update]\nmaintenance_window = \"2:00-5:00\"\n",
+         "update.maintenance_window must be \"HH:MM-HH:MM\""},
+        {"[update]\nmaintenance_window = \"02:00-24:00\"\n", "update.maintenance_window must be"},
+        {"[update]\nmaintenance_window = \"02:00\"\n", "update.maintenance_window must be"},
+        {"[update]\nmaintenance_window = \"03:00-03:00\"\n", "update.maintenance_window must end at"},
+        {"[update]\nmaintenance_window = 2\n", "update.maintenance_window"},
     };
     for (const auto& [text, key] : cases) {
         auto config = parseKioskConfig(text, "/tmp");
@@ -107,6 +114,7 @@ TEST(KioskConfig, TheUpdateSectionResolvesItsPathsAndReadsTheReleaseKey) {
     EXPECT_EQ(config->update.channel, "stable");
     EXPECT_EQ(config->update.quietAfter, std::chrono::minutes{5});
     EXPECT_EQ(config->update.healthDeadline, std::chrono::seconds{120});
+    EXPECT_FALSE(config->update.window.has_value());
 
     const auto missing = loadReleaseKey("/nonexistent/release.pub");
     ASSERT_FALSE(missing.has_value());
@@ -117,6 +125,26 @@ TEST(KioskConfig, TheUpdateSectionResolvesItsPathsAndReadsTheReleaseKey) {
     EXPECT_NE(notAKey.error().find("release_key"), std::string::npos);
     const auto good = loadReleaseKey(kSource / "assets/samples/DEV001.pub");
     EXPECT_TRUE(good.has_value()) << good.error();
+}
+
+/// The window is Vietnam time and may run over midnight; its end is not in it.
+TEST(KioskConfig, TheMaintenanceWindowIsReadInVietnamTimeAndMayRunOverMidnight) {
+    auto config = parseKioskConfig("[update]\nmaintenance_window = \"22:30-04:00\"\n", "/tmp");
+    ASSERT_TRUE(config.has_value()) << config.error();
+    ASSERT_TRUE(config->update.window.has_value());
+    const auto at = [](const char* local) { return *loyalty::parseIso8601(local); };
+    const auto& night = *config->update.window;
+    EXPECT_FALSE(night.contains(at("2026-12-03T22:29:59")));
+    EXPECT_TRUE(night.contains(at("2026-12-03T22:30:00")));
+    EXPECT_TRUE(night.contains(at("2026-12-04T00:10:00")));
+    EXPECT_TRUE(night.contains(at("2026-12-03T20:59:00Z")));  // 03:59 in Vietnam
+    EXPECT_FALSE(night.contains(at("2026-12-04T04:00:00")));
+    EXPECT_FALSE(night.contains(at("2026-12-04T12:00:00")));
+    const auto day = sync::MaintenanceWindow::parse("02:00-05:00");
+    ASSERT_TRUE(day.has_value());
+    EXPECT_TRUE(day->contains(at("2026-12-04T02:00:00")));
+    EXPECT_FALSE(day->contains(at("2026-12-04T05:00:00")));
+    EXPECT_FALSE(day->contains(at("2026-12-04T23:00:00")));
 }
 
 TEST(KioskConfig, CameraSettingsReachTheCamera) {

@@ -1,6 +1,7 @@
 // The maintenance screen as the technician's tool (issue 13): staff PINs issued by central and checked
 // off the journey, the staff member named in every action, the test print, the out-of-service toggle
-// and head office's message on the attract screen, the paper-change walk-through with live status.
+// and head office's message on the attract screen, the paper-change walk-through with live status, the
+// update agent's state with "install now" and "postpone".
 #include "journey_fixture.hpp"
 
 namespace kiosk {
@@ -153,6 +154,81 @@ TEST_F(MaintenanceTest, ServiceChangesAreAuditedAndRestartIsAskedAfterItsAudit) 
     }
     // The app carries the restart out on the store worker after the audit row it was given first.
     EXPECT_EQ(seen, (std::vector<std::string>{"out_of_service_on", "restart_app", "<restart>"}));
+}
+
+/// The staff actions and update decisions among the commands emitted since the last call, in order.
+std::vector<std::string> updateSteps(std::vector<Command> commands) {
+    std::vector<std::string> seen;
+    for (auto& c : commands) {
+        if (const auto* a = std::get_if<RecordStaffAction>(&c)) seen.push_back(a->action + " " + a->detail);
+        if (std::holds_alternative<InstallUpdateNow>(c)) seen.emplace_back("<install now>");
+        if (std::holds_alternative<PostponeUpdate>(c)) seen.emplace_back("<postpone>");
+        if (std::holds_alternative<LoadStaffReport>(c)) seen.emplace_back("<report>");
+    }
+    return seen;
+}
+
+TEST_F(MaintenanceTest, AnInstalledUpdateIsInstalledNowOrPostponedByStaffAndBothAreAudited) {
+    toMaintenance();
+    static_cast<void>(m_journey->takeCommands());
+    StaffReport report;
+    report.update = UpdateInfo{"installed", "1.5.0", "", 0};
+    post(StaffReportLoaded{m_journey->session(), report});
+    EXPECT_TRUE(shows("Cập nhật: phiên bản 1.5.0 đã sẵn sàng, sẽ cài lúc vắng khách"));
+    ASSERT_TRUE(enabled("staff:update_now"));
+    ASSERT_TRUE(enabled("staff:update_later"));
+
+    // Postpone: audited with the version, then the report read again says until when.
+    tap("staff:update_later");
+    EXPECT_EQ(updateSteps(m_journey->takeCommands()),
+              (std::vector<std::string>{"update_postponed 1.5.0", "<postpone>", "<report>"}));
+    EXPECT_TRUE(shows("Đã hoãn cập nhật."));
+    report.update->postponedUntil = m_clock.now() + 24 * 3600;
+    post(StaffReportLoaded{m_journey->session(), report});
+    EXPECT_TRUE(shows("Cập nhật: phiên bản 1.5.0 đã sẵn sàng, hoãn đến"));
+    EXPECT_FALSE(enabled("staff:update_later"));
+    tap("staff:update_later");
+    EXPECT_TRUE(m_journey->takeCommands().empty());  // postponed already
+
+    // Install now: the audit first (the app switches after it is stored), then nothing more to decide.
+    tap("staff:update_now");
+    EXPECT_EQ(updateSteps(m_journey->takeCommands()),
+              (std::vector<std::string>{"update_install_now 1.5.0", "<install now>"}));
+    EXPECT_TRUE(shows("Đang chuyển sang phiên bản 1.5.0: kiosk sẽ khởi động lại."));
+    EXPECT_FALSE(enabled("staff:update_now"));
+    tap("staff:update_now");
+    EXPECT_TRUE(m_journey->takeCommands().empty());
+}
+
+TEST_F(MaintenanceTest, TheUpdateLineSaysWhatTheAgentDoesAndOffersAChoiceOnlyForAnInstalledRelease) {
+    toMaintenance();
+    post(StaffReportLoaded{m_journey->session(), StaffReport{}});
+    EXPECT_FALSE(shows("Cập nhật"));  // no update agent on this kiosk
+    const std::pair<UpdateInfo, std::string> cases[] = {
+        {{"", "1.4.0", "", 0}, "Cập nhật: chưa có phiên bản mới"},
+        {{"downloading", "1.5.0", "bundle: central unreachable", 0}, "Cập nhật: đang tải phiên bản 1.5.0"},
+        {{"refused", "1.5.0", "not_newer: 1.5.0 is not newer than 1.5.0", 0},
+         "Cập nhật phiên bản 1.5.0 bị từ chối: not_newer: 1.5.0 is not newer than 1.5.0"},
+        {{"failed", "1.4.0", "health gate: no first frame within 300 s", 0},
+         "Cập nhật thất bại, đã quay lại phiên bản trước: health gate: no first frame within 300 s"},
+        {{"healthy", "1.5.0", "", 0}, "Cập nhật: phiên bản 1.5.0 chạy tốt"},
+    };
+    for (const auto& [info, text] : cases) {
+        StaffReport report;
+        report.update = info;
+        post(StaffReportLoaded{m_journey->session(), report});
+        EXPECT_TRUE(shows(text)) << text;
+        EXPECT_FALSE(offers("staff:update_now")) << text;
+        EXPECT_FALSE(offers("staff:update_later")) << text;
+    }
+    StaffReport downloading;
+    downloading.update = UpdateInfo{"downloading", "1.5.0", "bundle: central unreachable", 0};
+    post(StaffReportLoaded{m_journey->session(), downloading});
+    EXPECT_TRUE(shows("bundle: central unreachable"));  // a transient error, as the heartbeat says it
+    static_cast<void>(m_journey->takeCommands());
+    tap("staff:update_now");
+    tap("staff:update_later");
+    EXPECT_TRUE(m_journey->takeCommands().empty());
 }
 
 TEST_F(MaintenanceTest, PaperChangeShowsThePrinterLiveAndIsDoneOnlyWhenItIsReady) {

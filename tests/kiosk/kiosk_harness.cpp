@@ -227,7 +227,10 @@ std::int64_t Backend::balance(const fs::path& kioskData, const std::string& phon
 }
 
 std::expected<json, std::string> Backend::query(const std::string& sql) const {
-    const fs::path file = m_dir / "central/central.db";
+    return queryDatabase(m_dir / "central/central.db", sql);
+}
+
+std::expected<json, std::string> queryDatabase(const fs::path& file, const std::string& sql) {
     sqlite3* db = nullptr;
     if (::sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
         const std::string message = db != nullptr ? ::sqlite3_errmsg(db) : "out of memory";

@@ -105,7 +105,7 @@ class Backend {
     [[nodiscard]] std::int64_t balance(const std::filesystem::path& kioskData,
                                        const std::string& phone) const;
     /// A read-only query on central's own SQLite database (its ledger as it is on disk, not as its API
-    /// reports it): one JSON array per row (integers, text, null), or what went wrong.
+    /// reports it): queryDatabase of its file.
     [[nodiscard]] std::expected<nlohmann::json, std::string> query(const std::string& sql) const;
 
   private:
@@ -155,6 +155,11 @@ std::filesystem::path screenshotDir(const KioskOptions& options);
 
 /// What the QR of a printed PNG decodes to ("" if none).
 std::string decodeQr(const std::filesystem::path& png);
+
+/// A read-only query on a SQLite database another process writes (central's own, in WAL mode): one JSON
+/// array per row (integers, text, null), or what went wrong.
+[[nodiscard]] std::expected<nlohmann::json, std::string> queryDatabase(const std::filesystem::path& file,
+                                                                       const std::string& sql);
 
 /// From Attract: the hidden corner tapped five times, then `pin` on the keypad. The state after OK.
 nlohmann::json enterStaffMode(AutomationClient& kiosk, const std::string& pin);

@@ -9,6 +9,9 @@
 // Kill -9 at every step of the agent (download, verify, unpack, switch, trial, health gate, rollback),
 // in a loop of lives: every life ends with `current` on a complete slot (or none: the package), and the
 // next life boots to the attract screen. KIOSK_UPDATE_E2E_KILL_LIVES=N for a longer run (default 6).
+//
+// Staff postpone an installed release and then install it now from the maintenance screen (both in
+// central's audit with the staff id); a maintenance window makes a quiet moment.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -23,6 +26,7 @@
 #include <thread>
 
 #include "launched_kiosk.hpp"
+#include "loyalty/time.hpp"
 
 namespace kiosk::test {
 namespace {
@@ -42,12 +46,25 @@ class KioskUpdate : public ::testing::Test {
         m_display = std::make_unique<VirtualDisplay>(m_dir.path(), 1080, 1920);
     }
 
-    void addKiosks(int n) {
+    void addKiosks(int n, const LaunchedKiosk::Options& options = LaunchedKiosk::Options{}) {
         for (int i = 0; i < n; ++i) {
             const auto id = "K-UP-0" + std::to_string(i);
             m_kiosks.push_back(std::make_unique<LaunchedKiosk>(*m_central, id, m_dir.path() / id,
-                                                               m_desk->publicKey(), *m_display));
+                                                               m_desk->publicKey(), *m_display, options));
         }
+    }
+
+    /// Publishes N+1 and rolls it out to the one kiosk, which is offered it at its next heartbeat (the
+    /// kiosk's clock moves a minute), downloads and installs it; the rollout's id once the agent waits
+    /// for a quiet moment (0 when it did not get there).
+    std::int64_t installNextOnTheKiosk() {
+        auto& kiosk = *m_kiosks[0];
+        if (!until([&] { return reported(kiosk.id()) == KIOSK_BUILD_VERSION; })) return 0;
+        const auto rollout = m_desk->rollout(m_desk->publish(newerThanBuild(1)), {kiosk.id()});
+        if (rollout == 0 || !kiosk.advance(kMinute)) return 0;
+        const bool installed =
+            until([&] { return kiosk.log().find("waiting for a quiet moment") != std::string::npos; });
+        return installed ? rollout : 0;
     }
 
     /// Supervises every kiosk until `done` holds (true) or `timeout` passes (false).
@@ -154,6 +171,130 @@ TEST_F(KioskUpdate, ThreeKiosksUpdateInWavesAndABrokenReleaseRollsBackByItself) 
         EXPECT_EQ(ReleaseDesk::kioskState(m_desk->status(second), m_kiosks[i]->id()), "pending");
         EXPECT_EQ(m_kiosks[i]->installed(), next);
         EXPECT_EQ(m_kiosks[i]->lives(), lives[i - 1]) << m_kiosks[i]->id();
+    }
+}
+
+/// The kiosk's maintenance screen through the staff gesture and PIN. Tried again when the gesture did
+/// not open the PIN screen: on a loaded box five taps of several frames each may not fit its window.
+json openMaintenance(AutomationClient& kiosk) {
+    json state = json::object();
+    for (int attempt = 0; attempt < 5 && state.value("screen", "") != "maintenance"; ++attempt) {
+        enterStaffMode(kiosk, kStaffPin);
+        state = kiosk.waitForScreen("maintenance", 5s);
+    }
+    return state;
+}
+
+/// Staff on the maintenance screen: the installed release is postponed (a quiet moment passes and
+/// nothing switches), then installed now; both decisions reach central's audit with the staff id.
+TEST_F(KioskUpdate, StaffPostponeHoldsAnInstalledReleaseBackAndInstallNowSwitchesBothAudited) {
+    addKiosks(1, LaunchedKiosk::Options{5, "", "", ""});
+    auto& kiosk = *m_kiosks[0];
+    const auto next = newerThanBuild(1);
+    const auto rollout = installNextOnTheKiosk();
+    ASSERT_GT(rollout, 0) << kiosk.log();
+
+    ASSERT_EQ(openMaintenance(kiosk.client()).value("screen", ""), "maintenance") << kiosk.log();
+    json state = kiosk.client().waitForText("đã sẵn sàng, sẽ cài lúc vắng khách", 20s);
+    ASSERT_TRUE(hasText(state, "Cập nhật: phiên bản " + next + " đã sẵn sàng"))
+        << state.dump() << kiosk.log();
+    EXPECT_TRUE(hasText(state, "phần mềm " KIOSK_BUILD_VERSION)) << state.dump();
+    ASSERT_TRUE(kiosk.client().send({{"cmd", "tap"}, {"id", "staff:update_later"}}).value("ok", false));
+    state = kiosk.client().waitForText("hoãn đến", 20s);
+    ASSERT_TRUE(hasText(state, "hoãn đến")) << state.dump();
+    ASSERT_EQ(kiosk.client().send({{"cmd", "tap"}, {"id", "back"}}).value("screen", ""), "attract");
+    // Six untouched minutes are a quiet moment (quiet_minutes = 5), but staff postponed it.
+    ASSERT_TRUE(kiosk.advance(6 * kMinute));
+    EXPECT_FALSE(until([&] { return kiosk.installed() != "package" || kiosk.lives() > 1; }, 5s));
+
+    ASSERT_EQ(openMaintenance(kiosk.client()).value("screen", ""), "maintenance") << kiosk.log();
+    ASSERT_TRUE(hasText(kiosk.client().waitForText("hoãn đến", 20s), "hoãn đến"));
+    ASSERT_TRUE(kiosk.client().send({{"cmd", "tap"}, {"id", "staff:update_now"}}).value("ok", false));
+    ASSERT_TRUE(until([&] {
+        return ReleaseDesk::kioskState(m_desk->status(rollout), kiosk.id()) == "succeeded";
+    })) << m_desk->status(rollout).dump(2)
+        << kiosk.log();
+    EXPECT_EQ(kiosk.installed(), next);
+    EXPECT_EQ(reported(kiosk.id()), next);
+
+    // Recorded before the switch, sent by the new version if the old one had no time to.
+    const auto audit = [&] {
+        return queryDatabase(fs::path(m_central->dataDir()) / "central.db",
+                             "SELECT action, reason FROM console_audit WHERE actor = 'staff:kiosk-pin' AND "
+                             "address = 'K-UP-00' AND action LIKE 'staff.update_%' ORDER BY at, audit_id")
+            .value_or(json::array());
+    };
+    ASSERT_TRUE(until([&] { return audit().size() == 2; }, 30s)) << audit().dump() << kiosk.log();
+    EXPECT_EQ(audit(), json::array({json::array({"staff.update_postponed", next}),
+                                    json::array({"staff.update_install_now", next})}));
+}
+
+/// An untouched attract screen inside the maintenance window is a quiet moment, however short the
+/// time untouched (quiet_minutes is a day here): the window is Vietnam time on central's clock.
+TEST_F(KioskUpdate, TheMaintenanceWindowIsAQuietMoment) {
+    // A window opening nine to ten minutes from now, for an hour.
+    const auto opens = loyalty::localDateTime(central_test::now() + 600);
+    const int from = opens.hour * 60 + opens.minute;
+    const auto hhmm = [](int minute) {
+        const int h = minute / 60 % 24;
+        const int m = minute % 60;
+        return std::string{static_cast<char>('0' + h / 10), static_cast<char>('0' + h % 10), ':',
+                           static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10)};
+    };
+    addKiosks(1, LaunchedKiosk::Options{1440, hhmm(from) + "-" + hhmm(from + 60), "", ""});
+    auto& kiosk = *m_kiosks[0];
+    const auto rollout = installNextOnTheKiosk();
+    ASSERT_GT(rollout, 0) << kiosk.log();
+    EXPECT_FALSE(until([&] { return kiosk.installed() != "package"; }, 3s));  // before the window
+
+    // Twelve minutes pass on both clocks (central's, which the kiosk follows, and the kiosk's own, so a
+    // heartbeat falls due): inside the window, the kiosk switches by itself.
+    ASSERT_EQ(m_central->post("/v1/admin/clock/advance", central_test::kAdmin, json{{"seconds", 720}}).status,
+              200);
+    ASSERT_TRUE(kiosk.advance(12 * kMinute));
+    ASSERT_TRUE(until([&] {
+        return ReleaseDesk::kioskState(m_desk->status(rollout), kiosk.id()) == "succeeded";
+    })) << m_desk->status(rollout).dump(2)
+        << kiosk.log();
+    EXPECT_EQ(kiosk.installed(), newerThanBuild(1));
+}
+
+/// The health gate also wants the camera open and the printer answering: a new version on a kiosk
+/// whose virtual printer does not answer, or whose camera does not open, rolls back by itself at the
+/// trial's deadline and reports why.
+TEST_F(KioskUpdate, ANewVersionWhosePrinterDoesNotAnswerOrCameraDoesNotOpenRollsBack) {
+    const std::string silentPrinter = "127.0.0.1:" + std::to_string(freePort());  // nothing listens
+    const LaunchedKiosk::Options options[] = {{1, "", silentPrinter, ""},
+                                              {1, "", "", (m_dir.path() / "no-camera").string()}};
+    const char* const why[] = {"printer not answering", "camera not open"};
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto id = "K-UP-0" + std::to_string(i);
+        m_kiosks.push_back(std::make_unique<LaunchedKiosk>(*m_central, id, m_dir.path() / id,
+                                                           m_desk->publicKey(), *m_display, options[i]));
+    }
+    ASSERT_TRUE(until([&] {
+        return reported("K-UP-00") == KIOSK_BUILD_VERSION && reported("K-UP-01") == KIOSK_BUILD_VERSION;
+    })) << m_kiosks[0]->log()
+        << m_kiosks[1]->log();
+    std::int64_t rollouts[2] = {};
+    for (std::size_t i = 0; i < 2; ++i) {
+        auto& kiosk = *m_kiosks[i];
+        rollouts[i] = m_desk->rollout(m_desk->publish(newerThanBuild(static_cast<int>(i) + 1)), {kiosk.id()});
+        ASSERT_GT(rollouts[i], 0);
+        ASSERT_TRUE(kiosk.advance(kMinute));  // the offer, then a quiet moment: the switch
+        ASSERT_TRUE(until([&] { return kiosk.phase() == "trial" && kiosk.lives() > 1; })) << kiosk.log();
+        // The new version draws its frame and hears from central, but its devices keep the gate shut:
+        // past the trial's deadline (30 s after the switch on the old life's clock, a minute ahead of
+        // this life's) it goes back to the package.
+        ASSERT_TRUE(
+            until([&] { return kiosk.client().waitForScreen("attract", 2s)["screen"] == "attract"; }));
+        ASSERT_TRUE(kiosk.advance(2 * kMinute));
+        ASSERT_TRUE(until([&] { return m_desk->status(rollouts[i])["state"] == "halted"; }))
+            << m_desk->status(rollouts[i]).dump(2) << kiosk.log();
+        const auto detail = m_desk->status(rollouts[i])["kiosks"][0].value("detail", "");
+        EXPECT_NE(detail.find(why[i]), std::string::npos) << detail;
+        EXPECT_EQ(kiosk.installed(), "package") << kiosk.id();
+        EXPECT_EQ(kiosk.phase(), "rolled_back") << kiosk.id();
     }
 }
 

@@ -92,7 +92,8 @@ std::string ReleaseDesk::kioskState(const json& status, const std::string& kiosk
 }
 
 LaunchedKiosk::LaunchedKiosk(const central_test::CentralProcess& central, std::string id, fs::path dir,
-                             const fs::path& releasePub, const VirtualDisplay& display)
+                             const fs::path& releasePub, const VirtualDisplay& display,
+                             const Options& options)
     : m_display(display), m_id(std::move(id)), m_dir(std::move(dir)) {
     fs::create_directories(m_dir);
     std::ofstream out(m_dir / "kiosk.toml");
@@ -101,15 +102,19 @@ LaunchedKiosk::LaunchedKiosk(const central_test::CentralProcess& central, std::s
         << "[screen]\norientation = \"portrait\"\n"
         << "[central]\nurl = \"http://127.0.0.1:" << central.port() << "\"\nenrollment_code = \""
         << central_test::newEnrollmentCode(central, m_id) << "\"\n"
-        << "[camera]\ndriver = \"virtual\"\ndevice = \"\"\nfps = 15\n"
-        << "[printer]\ndriver = \"none\"\naddress = \"\"\n"
+        << "[camera]\ndriver = \"virtual\"\ndevice = \"" << options.cameraDevice << "\"\nfps = 15\n"
+        << "[printer]\ndriver = \"" << (options.printerAddress.empty() ? "none" : "virtual")
+        << "\"\naddress = \"" << options.printerAddress << "\"\n"
         << "[timeouts]\nidle_seconds = 45\ncountdown_seconds = 10\n"
         << "[receipts]\nmax_age_days = 30\n"
         << "[staff]\npin = \"" << kStaffPin << "\"\n"
         << "[[stores]]\nid = \"DEV001\"\npublic_key = \"" << (kSource / "assets/samples/DEV001.pub").string()
         << "\"\n"
         << "[update]\nrelease_key = \"" << releasePub.string() << "\"\nroot = \"" << updateRoot().string()
-        << "\"\nchannel = \"stable\"\nquiet_minutes = 1\nhealth_deadline_seconds = 30\n";
+        << "\"\nchannel = \"stable\"\nquiet_minutes = " << options.quietMinutes
+        << "\nhealth_deadline_seconds = 30\n";
+    if (!options.maintenanceWindow.empty())
+        out << "maintenance_window = \"" << options.maintenanceWindow << "\"\n";
     out.close();
     start();
 }

@@ -40,10 +40,18 @@ class ReleaseDesk {
 
 class LaunchedKiosk {
   public:
-    /// Writes the kiosk's config (id `id`, a fresh enrollment code, [update] with `releasePub`) and
-    /// starts its first life.
+    /// The settings a test varies.
+    struct Options {
+        int quietMinutes = 1;
+        std::string maintenanceWindow;  ///< "HH:MM-HH:MM"; empty: none
+        std::string printerAddress;     ///< a virtual printer's "127.0.0.1:PORT"; empty: no printer
+        std::string cameraDevice;       ///< the virtual camera's folder or video; empty: shown frames only
+    };
+    /// Writes the kiosk's config (id `id`, a fresh enrollment code, [update] with `releasePub` and
+    /// `options`) and starts its first life.
     LaunchedKiosk(const central_test::CentralProcess& central, std::string id, std::filesystem::path dir,
-                  const std::filesystem::path& releasePub, const VirtualDisplay& display);
+                  const std::filesystem::path& releasePub, const VirtualDisplay& display,
+                  const Options& options);
     ~LaunchedKiosk();
     LaunchedKiosk(const LaunchedKiosk&) = delete;
     LaunchedKiosk& operator=(const LaunchedKiosk&) = delete;

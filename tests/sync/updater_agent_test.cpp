@@ -52,7 +52,7 @@ class Agent {
 
     [[nodiscard]] const std::string& version() const { return m_version; }
     [[nodiscard]] const std::string& id() const { return m_id; }
-    [[nodiscard]] net::UpdateReport status() const { return m_control->status(); }
+    [[nodiscard]] net::UpdateReport status() const { return m_control->status().report; }
     [[nodiscard]] int lives() const { return m_lives; }
     /// The free space the agent must leave after unpacking (an injected disk-full), then a restart.
     void setSpare(std::uint64_t bytes) {
@@ -75,8 +75,12 @@ class Agent {
         options.heartbeatInterval = 200ms;
         options.initialBackoff = 100ms;
         options.maxBackoff = 1000ms;
-        options.updater =
-            kiosk::sync::UpdaterOptions{m_dir / "agent", m_releaseKey, "stable", 16u << 20, m_spare, 2s};
+        options.updater.emplace();
+        options.updater->root = m_dir / "agent";
+        options.updater->releaseKey = m_releaseKey;
+        options.updater->maxBundleBytes = 16u << 20;
+        options.updater->spareBytes = m_spare;
+        options.updater->healthDeadline = 2s;
         options.updateControl = m_control;
         m_worker = std::make_unique<kiosk::sync::SyncWorker>(
             *m_store, clientFor(m_central, m_id, m_credential), m_clock, options, kiosk::sync::SyncEvents{});
@@ -216,6 +220,7 @@ TEST_P(UpdaterAgents, RefusalsAreReportedWithTheirReasonAndChangeNothingOnDisk) 
         std::function<std::string(const std::string& bytes)> manifest;
         std::string code;
         std::uint64_t spare = 0;  ///< the agent's free-space spare: 2^62 bytes is a full disk
+        bool fullStaging = false;  ///< the staging file is on a device that is full (/dev/full)
     };
     const std::vector<Case> cases = {
         {"signed with another key", "1.3.0",
@@ -236,10 +241,19 @@ TEST_P(UpdaterAgents, RefusalsAreReportedWithTheirReasonAndChangeNothingOnDisk) 
         // disk: the agent must leave more free space than the disk has).
         {"a full disk", "1.6.0", [&](const std::string& b) { return signedManifest(b, "1.6.0", m_key); },
          "disk_full", std::uint64_t{1} << 62},
+        // The disk fills during the download: the staged bytes of this very bundle (its marker names
+        // it, so the agent resumes them) live on /dev/full, which answers every write with ENOSPC.
+        {"a disk that fills during the download", "1.7.0",
+         [&](const std::string& b) { return signedManifest(b, "1.7.0", m_key); }, "disk_full", 0, true},
     };
     for (const auto& c : cases) {
         if (c.spare != 0) m_agents[0]->setSpare(c.spare);
         const auto bytes = tarBundle(m_dir.path(), c.version, false);
+        if (c.fullStaging) {
+            m_agents[0]->setSpare(0);
+            fs::create_symlink("/dev/full", root / "staging/bundle");
+            std::ofstream(root / "staging/bundle.sha256") << sha256Of(bytes) << "\n";
+        }
         const auto release = publish(*m_central, bytes, c.manifest(bytes));
         ASSERT_GT(release, 0) << c.what;
         const auto id = startRollout(release, {"K-UP-00"});

@@ -94,6 +94,11 @@ struct SetService {
 };
 /// Staff restart the app (the service manager starts it again).
 struct RestartApp {};
+/// Staff: switch to the installed release now (after the staff action queued before it is stored).
+struct InstallUpdateNow {};
+/// Staff: hold the installed release back from quiet moments for sync::kUpdatePostpone. The app then
+/// answers the LoadStaffReport that follows with the postponement.
+struct PostponeUpdate {};
 
 /// Promo games: the store's games and the member's tickets and undisplayed draws. Answer: GamesLoaded.
 struct LoadGames {
@@ -133,10 +138,11 @@ struct CallStaff {
     std::uint64_t session = 0;
 };
 
-using Command = std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher,
-                             PrintConsent, LoadStaffReport, AcknowledgeRefusal, LoadGames, DrawGame,
-                             MarkDrawShown, BuyGameTicket, WithdrawConsent, CallStaff, CheckStaffPin,
-                             RecordStaffAction, PrintTestPage, SetService, RestartApp>;
+using Command =
+    std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher, PrintConsent,
+                 LoadStaffReport, AcknowledgeRefusal, LoadGames, DrawGame, MarkDrawShown, BuyGameTicket,
+                 WithdrawConsent, CallStaff, CheckStaffPin, RecordStaffAction, PrintTestPage, SetService,
+                 RestartApp, InstallUpdateNow, PostponeUpdate>;
 
 // ---- events (workers -> journey) ---------------------------------------------------------------------
 
@@ -199,6 +205,7 @@ struct StaffReport {
     std::int64_t outboxDepth = 0;
     std::int64_t staffActionsUnsent = 0;  ///< staff actions central does not have yet
     std::string cameraProblem;            ///< empty: the camera delivers frames
+    std::optional<UpdateInfo> update;     ///< empty: no update agent ([update] not configured)
 };
 struct StaffReportLoaded {
     std::uint64_t session = 0;

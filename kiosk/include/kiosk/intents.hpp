@@ -40,6 +40,8 @@ enum class Action {
     BuyPlay,            ///< Result: buy a play of a promo game with points (through the one-time code)
     StopPromotions,     ///< History: stop promotional messages (opens the confirmation)
     ConfirmStop,        ///< the confirmation: yes, withdraw the marketing consent
+    InstallUpdate,      ///< Maintenance: switch to the installed release now
+    PostponeUpdate,     ///< Maintenance: not at the next quiet moment
 };
 /// A keypad digit, '0'..'9'.
 struct Digit {

@@ -157,6 +157,14 @@ struct StaffMember {
 };
 inline constexpr const char* kKioskPinStaffId = "kiosk-pin";
 
+/// The update agent as staff see it (docs/fleet.md): what it does with the release central offered.
+struct UpdateInfo {
+    std::string state;  ///< "" (nothing to say yet), downloading, installed, trial, healthy, failed, refused
+    std::string version;  ///< the release's version (the running one when there is no offer)
+    std::string error;    ///< the refusal or failure, "code: detail"
+    loyalty::UnixSeconds postponedUntil = 0;  ///< staff postponed the switch until then (0: not)
+};
+
 /// Whether shoppers may start a journey here. Set by staff on the maintenance screen or by head office
 /// (a heartbeat command); kept by the kiosk across restarts.
 struct ServiceNotice {

@@ -206,6 +206,12 @@ ServiceNotice toModel(const sync::ServiceState& state) {
     return ServiceNotice{state.outOfService, state.message, state.by};
 }
 
+UpdateInfo toModel(const sync::UpdateControl& update) {
+    auto status = update.status();
+    return {std::move(status.report.state), std::move(status.version), std::move(status.report.error),
+            update.postponedUntil()};
+}
+
 sync::ServiceState toStore(const ServiceNotice& notice) {
     return sync::ServiceState{notice.outOfService, notice.message, notice.by};
 }

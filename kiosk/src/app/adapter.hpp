@@ -28,6 +28,8 @@ namespace kiosk::adapter {
 [[nodiscard]] QueueFailure toModel(const sync::StoreError& error);
 [[nodiscard]] ScanTip toModel(hal::ScanHint hint);
 [[nodiscard]] ServiceNotice toModel(const sync::ServiceState& state);
+/// What the update agent last said and until when staff postponed its switch (UpdateControl's).
+[[nodiscard]] UpdateInfo toModel(const sync::UpdateControl& update);
 [[nodiscard]] GameDrawInfo toModel(const net::GameDraw& draw);
 [[nodiscard]] TicketPurchase toModel(const net::TicketPurchase& purchase);
 /// The store's games and the member's tickets and undisplayed draws, from central's two answers.

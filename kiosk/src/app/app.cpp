@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <functional>
 #include <stdexcept>
 
 #include "adapter.hpp"
@@ -38,7 +39,7 @@ JourneyConfig journeyConfigOf(const KioskConfig& config, loyalty::StoreKeyring k
     journey.rewards = config.rewards;
     journey.staffPin = config.staffPin;
     journey.cameraAt = config.cameraAt;
-    journey.version = KIOSK_VERSION;
+    journey.version = runningVersion(config);
     return journey;
 }
 
@@ -156,7 +157,8 @@ namespace {
 /// The update agent's options from [update] (docs/fleet.md); its control shared with the app, or
 /// nothing when the agent is not configured. Throws when the release key cannot be read.
 std::shared_ptr<sync::UpdateControl> configureUpdater(const KioskConfig::Update& update,
-                                                      sync::SyncOptions& options) {
+                                                      sync::SyncOptions& options,
+                                                      std::function<void()> checkDevices) {
     if (update.root.empty()) {
         return nullptr;
     }
@@ -164,8 +166,13 @@ std::shared_ptr<sync::UpdateControl> configureUpdater(const KioskConfig::Update&
     if (!key) {
         throw std::runtime_error(key.error());
     }
-    options.updater = sync::UpdaterOptions{update.root, *key, update.channel};
+    options.updater.emplace();
+    options.updater->root = update.root;
+    options.updater->releaseKey = *key;
+    options.updater->channel = update.channel;
     options.updater->healthDeadline = update.healthDeadline;
+    options.updater->window = update.window;
+    options.updater->checkDevices = std::move(checkDevices);
     options.updateControl = std::make_shared<sync::UpdateControl>();
     return options.updateControl;
 }
@@ -240,8 +247,8 @@ void App::connectCentral() {
         return deviceHealth(*scanner, *link);
     };
     sync::SyncOptions syncOptions;
-    syncOptions.version = m_config.releaseVersion.empty() ? KIOSK_VERSION : m_config.releaseVersion;
-    m_central->update = configureUpdater(m_config.update, syncOptions);
+    syncOptions.version = runningVersion(m_config);
+    m_central->update = configureUpdater(m_config.update, syncOptions, [this] { askDevicesForUpdate(); });
     if (client.credential.empty()) {
         syncOptions.enrollmentCode = m_config.enrollmentCode;
     }
@@ -441,16 +448,26 @@ void App::drawIfDirty() {
     dispatch(m_journey->takeCommands());
 }
 
+void App::askDevicesForUpdate() {
+    m_devicesAsked = true;
+    m_host->wake();
+}
+
 bool App::updateWantsRestart() {
     if (!m_central || !m_central->update) {
         return false;
     }
     const auto nowMs = m_devices->clock.monotonicMs();
-    if (m_lastActiveMs == 0 || m_journey->nextWake(now()).has_value()) {
-        m_lastActiveMs = nowMs;  // a session is on (only Attract has no next wake)
+    const bool session = m_journey->nextWake(now()).has_value();  // only Attract has no next wake
+    if (m_lastActiveMs == 0 || session) {
+        m_lastActiveMs = nowMs;
     }
     const auto quietMs =
         std::chrono::duration_cast<std::chrono::milliseconds>(m_config.update.quietAfter).count();
+    m_central->update->setIdle(!session);
+    if (m_devicesAsked.exchange(false)) {
+        checkDevicesForUpdate();
+    }
     m_central->update->setQuiet(nowMs - m_lastActiveMs >= quietMs);
     return m_central->update->restartRequested();
 }

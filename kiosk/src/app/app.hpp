@@ -80,6 +80,8 @@ class App {
     void carryOut(const PrintTestPage& c);
     void carryOut(const SetService& c);
     void carryOut(const RestartApp& c);
+    void carryOut(const InstallUpdateNow& c);
+    void carryOut(const PostponeUpdate& c);
     /// Reads what the maintenance screen shows (after acknowledging a refusal when T says so).
     template <typename T>
     void reportToStaff(const T& c);
@@ -104,8 +106,15 @@ class App {
     void showCameraFrame();
     void drawIfDirty();
     /// Tells the update agent whether this is a quiet moment (Attract, untouched for [update]
-    /// quiet_minutes); true when the agent asked for a restart (the launcher then starts `current`).
+    /// quiet_minutes) and checks the devices it asked about; true when the agent asked for a restart
+    /// (the launcher then starts `current`).
     [[nodiscard]] bool updateWantsRestart();
+    /// The update agent's health gate asks (on the sync thread) for its devices: the UI loop checks them
+    /// when it next turns (woken now).
+    void askDevicesForUpdate();
+    /// The update agent's health gate: camera open, printer answering (on the printer worker; the answer
+    /// goes to UpdateControl::devicesChecked).
+    void checkDevicesForUpdate();
 
     KioskConfig m_config;
     std::chrono::steady_clock::time_point m_processStart;
@@ -139,6 +148,7 @@ class App {
     /// Central's staff (their Argon2id strings), replaced by each configuration; copied into PIN checks.
     std::shared_ptr<const std::vector<StaffCredential>> m_staff =
         std::make_shared<const std::vector<StaffCredential>>();
+    std::atomic<bool> m_devicesAsked{false};  ///< the update agent's gate asked (sync thread) for a check
     std::atomic<bool> m_restartRequested{
         false};  ///< staff asked (set on the store worker after the audit)  ///< last touch or non-Attract
                  ///< screen (for the quiet moment)

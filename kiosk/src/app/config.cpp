@@ -49,6 +49,7 @@ struct RawFields {
     std::string updateRoot;
     std::int64_t quietMinutes = 10;
     std::int64_t healthDeadlineSeconds = 300;
+    std::string maintenanceWindow;
 };
 
 /// kiosk.toml's keys, one loyalty::TomlFields per [section] (an absent section keeps every default);
@@ -108,6 +109,7 @@ std::optional<std::string> readFields(const toml::table& t, KioskConfig& c, RawF
     update.read("channel", c.update.channel);
     update.read("quiet_minutes", raw.quietMinutes, 1, 1440);
     update.read("health_deadline_seconds", raw.healthDeadlineSeconds, 30, 3600);
+    update.read("maintenance_window", raw.maintenanceWindow);
     for (const auto* fields : {&root, &kiosk, &screen, &central, &camera, &printer, &timeouts, &receipts,
                                &consent, &staff, &update}) {
         if (fields->error()) return fields->error();
@@ -122,6 +124,10 @@ std::optional<std::string> invalidUpdate(const KioskConfig& c, const RawFields& 
     if (c.update.channel.empty() || c.update.channel.size() > 32 ||
         c.update.channel.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
         return "update.channel must be 1 to 32 of a-z 0-9 -";
+    if (!raw.maintenanceWindow.empty()) {
+        if (auto window = sync::MaintenanceWindow::parse(raw.maintenanceWindow); !window)
+            return "update.maintenance_window " + window.error();
+    }
     return std::nullopt;
 }
 
@@ -164,6 +170,9 @@ void applyFields(KioskConfig& c, const RawFields& raw, const std::filesystem::pa
     c.update.root = resolve(baseDir, raw.updateRoot);
     c.update.quietAfter = std::chrono::minutes{raw.quietMinutes};
     c.update.healthDeadline = std::chrono::seconds{raw.healthDeadlineSeconds};
+    if (!raw.maintenanceWindow.empty()) {
+        c.update.window = *sync::MaintenanceWindow::parse(raw.maintenanceWindow);  // checked by invalidUpdate
+    }
 }
 
 /// [[stores]] (id, public_key) and [[rewards]] (id, title_vi/_en, points): the reader's wording.
@@ -281,6 +290,10 @@ std::expected<loyalty::StoreKeyring, std::string> loadStoreKeys(
         ring.add(key.store, *parsed);
     }
     return ring;
+}
+
+std::string runningVersion(const KioskConfig& config) {
+    return config.releaseVersion.empty() ? KIOSK_VERSION : config.releaseVersion;
 }
 
 std::expected<loyalty::PublicKey, std::string> loadReleaseKey(const std::filesystem::path& file) {

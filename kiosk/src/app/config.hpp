@@ -5,11 +5,13 @@
 #include <chrono>
 #include <expected>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hal/camera.hpp"
 #include "kiosk/journey.hpp"
+#include "kiosk/sync/updater.hpp"
 #include "ui/theme.hpp"
 
 namespace kiosk {
@@ -55,8 +57,14 @@ struct KioskConfig {
         std::string channel = "stable";
         std::chrono::minutes quietAfter{10};  ///< attract screen idle this long = a quiet moment
         std::chrono::seconds healthDeadline{300};
+        /// [update] maintenance_window "HH:MM-HH:MM" (Vietnam time): an untouched attract screen inside
+        /// it is a quiet moment too; empty: none.
+        std::optional<sync::MaintenanceWindow> window;
     } update;
 };
+
+/// The version this kiosk runs and reports: its release's (the update slot's VERSION), else the build's.
+[[nodiscard]] std::string runningVersion(const KioskConfig& config);
 
 /// Parses the TOML text; `baseDir` resolves relative paths. Error: a message naming the key.
 [[nodiscard]] std::expected<KioskConfig, std::string> parseKioskConfig(std::string_view tomlText,

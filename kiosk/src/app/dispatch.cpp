@@ -190,7 +190,7 @@ void App::reportToStaff(const T& c) {
     Inbox* inbox = m_inbox.get();
     sync::LocalStore* store = m_store.get();
     hal::Scanner* scanner = m_devices->scanner.get();
-    m_storeWorker->post([inbox, store, scanner, c] {
+    m_storeWorker->post([inbox, store, scanner, update = m_central->update, c] {
         if constexpr (std::is_same_v<T, AcknowledgeRefusal>) {
             if (auto done = store->acknowledgeRefusal(c.refusalId); !done) {
                 spdlog::warn("refusal {} not acknowledged: {}", c.refusalId, done.error().message);
@@ -216,6 +216,9 @@ void App::reportToStaff(const T& c) {
             report.staffActionsUnsent = store->unsentStaffActionCount().value_or(0);
             const auto camera = scanner->cameraHealth();
             report.cameraProblem = camera.healthy() ? "" : camera.lastError;
+            if (update) {
+                report.update = adapter::toModel(*update);
+            }
             event.report = std::move(report);
         }
         inbox->post(std::move(event));
@@ -399,7 +402,7 @@ void App::carryOut(const PrintTestPage& c) {
     hal::TextRaster* text = m_devices->ticketText.get();
     std::shared_ptr<const hal::Bitmap> logo = m_devices->ticketLogo;
     m_printerWorker->post([inbox, printer, text, logo, session = c.session,
-                           ticket = m_tickets->testPage(c.staffName, KIOSK_VERSION, now().wall)] {
+                           ticket = m_tickets->testPage(c.staffName, runningVersion(m_config), now().wall)] {
         inbox->post(Printed{session, printTicket(printer, text, logo.get(), ticket, "test page")});
     });
 }
@@ -420,6 +423,36 @@ void App::carryOut(const RestartApp& /*c*/) {
     m_storeWorker->post([this] {
         m_restartRequested = true;
         m_host->wake();
+    });
+}
+
+void App::carryOut(const InstallUpdateNow& /*c*/) {
+    if (!m_central->update) {
+        return;
+    }
+    // After the store worker wrote the staff action queued before it: the switch restarts the app.
+    m_storeWorker->post([update = m_central->update] { update->installNow(); });
+}
+
+void App::carryOut(const PostponeUpdate& /*c*/) {
+    if (m_central->update) {
+        m_central->update->postpone(now().wall + std::chrono::seconds{sync::kUpdatePostpone}.count());
+    }
+}
+
+void App::checkDevicesForUpdate() {
+    hal::Scanner* scanner = m_devices->scanner.get();
+    hal::ReceiptPrinter* printer = m_devices->printer.get();
+    m_printerWorker->post([scanner, printer, update = m_central->update] {
+        std::string problem;
+        if (const auto camera = scanner->cameraHealth(); !camera.healthy()) {
+            problem = "camera not open" + (camera.lastError.empty() ? "" : " (" + camera.lastError + ")");
+        }
+        // A printer out of paper or with its cover open answers: staff fix that, not a rollback.
+        if (printer != nullptr && printerProblem(printer->status()) == "offline") {
+            problem += (problem.empty() ? "" : ", ") + std::string("printer not answering");
+        }
+        update->devicesChecked(problem);
     });
 }
 

@@ -7,7 +7,7 @@
 namespace kiosk {
 namespace {
 
-constexpr std::array<std::pair<Action, std::string_view>, 27> kActions{{
+constexpr std::array<std::pair<Action, std::string_view>, 29> kActions{{
     {Action::Start, "start"},
     {Action::Back, "back"},
     {Action::Ok, "ok"},
@@ -35,6 +35,8 @@ constexpr std::array<std::pair<Action, std::string_view>, 27> kActions{{
     {Action::BuyPlay, "game:buy"},
     {Action::StopPromotions, "promotions:stop"},
     {Action::ConfirmStop, "promotions:stop_confirm"},
+    {Action::InstallUpdate, "staff:update_now"},
+    {Action::PostponeUpdate, "staff:update_later"},
 }};
 
 constexpr std::string_view kDigit = "key:";

@@ -1,5 +1,6 @@
 // Staff mode: the PIN (reached by the journey's hidden gesture) and the Maintenance step (device health,
-// refused claims to acknowledge, vouchers to reprint after asking the printer).
+// the update agent's state with "install now" / "postpone", refused claims to acknowledge, vouchers to
+// reprint after asking the printer).
 #include <algorithm>
 
 #include "kiosk/step.hpp"
@@ -113,6 +114,9 @@ class MaintenanceStep final : public Step {
             recordStaffAction(ctx, "restart_app");
             ctx.emit(RestartApp{});
             setNotice("staff.restarting", ui::Tone::Normal);
+        } else if ((intent == Intent{Action::InstallUpdate} || intent == Intent{Action::PostponeUpdate}) &&
+                   updateWaiting()) {
+            decideUpdate(ctx, intent == Intent{Action::InstallUpdate});
         } else if (const auto* ack = std::get_if<Acknowledge>(&intent)) {
             ctx.emit(AcknowledgeRefusal{ctx.sessionId(), ack->refusalId});
         } else if (const auto* reprint = std::get_if<Reprint>(&intent);
@@ -146,6 +150,7 @@ class MaintenanceStep final : public Step {
         v.screen = ui::ScreenId::Maintenance;
         v.title = ctx.tr("staff.title");
         addKiosk(ctx, v);
+        addUpdate(ctx, v);
         addDevices(ctx, v);
         addRefusals(ctx, v);
         addVouchers(ctx, v);
@@ -187,6 +192,61 @@ class MaintenanceStep final : public Step {
         ctx.emit(SetService{ServiceNotice{on, {}, staffId}});
         recordStaffAction(ctx, on ? "out_of_service_on" : "out_of_service_off");
         setNotice(on ? "staff.service_off_done" : "staff.service_on_done", ui::Tone::Good);
+    }
+
+    /// A release is installed and waits for a quiet moment (and staff have not just sent it on its way).
+    [[nodiscard]] bool updateWaiting() const {
+        return !m_installing && m_report && m_report->update && m_report->update->state == "installed";
+    }
+
+    void decideUpdate(StepContext& ctx, bool now) {
+        const std::string& version = m_report->update->version;
+        if (!now && m_report->update->postponedUntil > ctx.now().wall) {
+            return;  // postponed already
+        }
+        recordStaffAction(ctx, now ? "update_install_now" : "update_postponed", version);
+        if (now) {
+            m_installing = true;
+            ctx.emit(InstallUpdateNow{});
+            setNotice("staff.update_installing", ui::Tone::Normal, {{"version", version}});
+        } else {
+            ctx.emit(PostponeUpdate{});
+            ctx.emit(LoadStaffReport{ctx.sessionId()});  // shows until when
+            setNotice("staff.update_postponed_done", ui::Tone::Good);
+        }
+    }
+
+    /// What the update agent does, and the staff's say over an installed release.
+    void addUpdate(const StepContext& ctx, ui::View& v) const {
+        if (!m_report || !m_report->update) {
+            return;  // no update agent here
+        }
+        const UpdateInfo& update = *m_report->update;
+        const bool postponed = update.state == "installed" && update.postponedUntil > ctx.now().wall;
+        std::string key = "staff.update." + (update.state.empty() ? std::string("none") : update.state);
+        if (postponed) {
+            key = "staff.update.postponed";
+        } else if (!ctx.has(key)) {
+            key = "staff.update.other";
+        }
+        const bool bad = update.state == "failed" || update.state == "refused";
+        v.lines.push_back({ctx.tr(key, {{"version", update.version},
+                                        {"error", update.error},
+                                        {"state", update.state},
+                                        {"until", timeAndDateText(update.postponedUntil)}}),
+                           ui::TextLine::Style::Body, bad ? ui::Tone::Warning : ui::Tone::Normal});
+        if (!bad && !update.error.empty()) {
+            v.lines.push_back({update.error, ui::TextLine::Style::Small, ui::Tone::Warning});
+        }
+        if (update.state == "installed") {
+            // A decision that waits comes first, above the everyday tools (a portrait screen shows
+            // only the first few buttons without scrolling).
+            v.controls.insert(v.controls.begin(),
+                              {{encodeIntent(Action::InstallUpdate), ctx.tr("staff.update_now"),
+                                ui::Control::Kind::Button, !m_installing},
+                               {encodeIntent(Action::PostponeUpdate), ctx.tr("staff.update_later"),
+                                ui::Control::Kind::Button, !m_installing && !postponed}});
+        }
     }
 
     void testPrinted(StepContext& ctx, const std::string& problem) {
@@ -378,6 +438,7 @@ class MaintenanceStep final : public Step {
     bool m_open = false;  ///< answers reach every step: only an opened maintenance screen takes them
     std::optional<StaffReport> m_report;
     bool m_reportFailed = false;
+    bool m_installing = false;  ///< staff said "install now": the app restarts into the new version
     std::optional<std::string> m_printerProblem;  ///< empty string: ready; nullopt: not known yet
     Job m_job = Job::None;
     std::string m_reprintCode;

@@ -7,6 +7,7 @@
 
 #include "../link.hpp"
 #include "hal/atomic_file.hpp"
+#include "loyalty/time.hpp"
 #include "network/release_download.hpp"
 
 namespace kiosk::sync {
@@ -18,6 +19,8 @@ using namespace std::chrono_literals;
 constexpr std::uint64_t kBytesPerRun = 4u << 20;
 /// How often a waiting step (quiet moment, health gate) looks again.
 constexpr auto kPoll = 1000ms;
+/// How often the health gate asks the app to check its devices again while they are not right.
+constexpr auto kDeviceCheckEvery = 5000ms;
 
 std::string readMarker(const std::filesystem::path& file) {
     std::ifstream in(file);
@@ -26,7 +29,34 @@ std::string readMarker(const std::filesystem::path& file) {
     return text;
 }
 
+/// "HH:MM" as minutes after midnight.
+std::optional<int> minuteOfDay(std::string_view text) {
+    if (text.size() != 5 || text[2] != ':') return std::nullopt;
+    const auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
+    if (!isDigit(text[0]) || !isDigit(text[1]) || !isDigit(text[3]) || !isDigit(text[4])) return std::nullopt;
+    const int hour = (text[0] - '0') * 10 + (text[1] - '0');
+    const int minute = (text[3] - '0') * 10 + (text[4] - '0');
+    if (hour > 23 || minute > 59) return std::nullopt;
+    return hour * 60 + minute;
+}
+
 }  // namespace
+
+std::expected<MaintenanceWindow, std::string> MaintenanceWindow::parse(std::string_view text) {
+    const auto dash = text.find('-');
+    const auto from = minuteOfDay(text.substr(0, dash));
+    const auto to = dash == std::string_view::npos ? std::nullopt : minuteOfDay(text.substr(dash + 1));
+    if (!from || !to) return std::unexpected("must be \"HH:MM-HH:MM\" (Vietnam time, e.g. \"02:00-05:00\")");
+    if (*from == *to) return std::unexpected("must end at another time than it starts");
+    return MaintenanceWindow{*from, *to};
+}
+
+bool MaintenanceWindow::contains(loyalty::UnixSeconds t) const {
+    const auto local = loyalty::localDateTime(t);
+    const int minute = local.hour * 60 + local.minute;
+    return fromMinute < toMinute ? minute >= fromMinute && minute < toMinute
+                                 : minute >= fromMinute || minute < toMinute;
+}
 
 Updater::Updater(Link& link, UpdateSlots slots, UpdaterOptions options,
                  std::shared_ptr<UpdateControl> control, std::function<void()> reportNow)
@@ -70,7 +100,7 @@ std::optional<net::UpdateReport> Updater::report() const {
 void Updater::setReport(std::string state, std::string error) {
     const auto release = m_offer ? m_offer->releaseId : m_slots.state().releaseId;
     m_report = net::UpdateReport{release, std::move(state), std::move(error)};
-    m_control->setStatus(*m_report);
+    m_control->setStatus({*m_report, m_offer ? m_offer->version : m_slots.state().version});
 }
 
 void Updater::forgetOffer() {
@@ -89,10 +119,24 @@ Next Updater::run() {
     return download();
 }
 
+std::string Updater::devicesProblem() {
+    if (!m_options.checkDevices) return "";
+    auto problem = m_control->devicesProblem();
+    if (problem && problem->empty()) return "";
+    // Asked again while the trial lasts: a camera or printer may come up a little after the app.
+    const auto now = m_link.clock().monotonicMs();
+    if (now >= m_nextDeviceCheck) {
+        m_options.checkDevices();
+        m_nextDeviceCheck = now + kDeviceCheckEvery.count();
+    }
+    return problem ? *problem : "devices not checked";
+}
+
 Next Updater::gate() {
     const bool frame = m_control->firstFrame();
     const bool central = m_link.status().online;
-    if (frame && central) {
+    const auto devices = devicesProblem();
+    if (frame && central && devices.empty()) {
         if (auto good = m_slots.markGood(); !good) {
             spdlog::error("updater: cannot record the health gate: {}", good.error());
             return Next::retry();
@@ -104,9 +148,11 @@ Next Updater::gate() {
     }
     const auto now = m_link.clock().now();
     if (now < m_slots.state().trialDeadline) return Next::after(kPoll);
-    const std::string why = std::string("health gate: ") + (frame ? "" : "no first frame") +
-                            (frame || central ? "" : ", ") + (central ? "" : "no answer from central") +
-                            " within " + std::to_string(m_options.healthDeadline.count()) + " s";
+    std::string why;
+    for (const auto& problem : {frame ? "" : std::string("no first frame"), devices,
+                                central ? "" : std::string("no answer from central")})
+        if (!problem.empty()) why += (why.empty() ? "" : ", ") + problem;
+    why = "health gate: " + why + " within " + std::to_string(m_options.healthDeadline.count()) + " s";
     const auto failedRelease = m_slots.state().releaseId;
     auto rolled = m_slots.rollBack(now, why, true);
     if (!rolled) {
@@ -185,8 +231,14 @@ Next Updater::install() {
     return switchWhenQuiet();
 }
 
+bool Updater::quietMoment() const {
+    const auto now = m_link.centralNow();
+    if (now < m_control->postponedUntil()) return false;
+    return m_control->quiet() || (m_control->idle() && m_options.window && m_options.window->contains(now));
+}
+
 Next Updater::switchWhenQuiet() {
-    if (!m_control->takeInstallNow() && !m_control->quiet()) return Next::after(kPoll);
+    if (!m_control->takeInstallNow() && !quietMoment()) return Next::after(kPoll);
     const auto deadline = m_link.clock().now() + m_options.healthDeadline.count();
     if (auto switched = m_slots.switchTo(m_installedSlot, *m_manifest, m_offer->releaseId, deadline);
         !switched) {

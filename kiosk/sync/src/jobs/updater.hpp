@@ -2,8 +2,9 @@
 // The update agent's job (docs/fleet.md; what the app sees is kiosk/sync/updater.hpp): central's
 // offer (from the heartbeat) → manifest → prechecks → ranged download into staging (a few MiB per
 // run, so the other jobs keep their turns) → verify → install into the other slot → wait for a quiet
-// moment → switch and ask the app to restart. In the new version's life: the health gate (first frame
-// and one answer from central) before the trial deadline, else roll back and ask for a restart.
+// moment (or staff's "install now") → switch and ask the app to restart. In the new version's life:
+// the health gate (first frame, camera open and printer answering, one answer from central) before
+// the trial deadline, else roll back and ask for a restart.
 //
 // Refusals (bad signature, not newer, expired, too large, bundle mismatch, disk full …) are reported
 // with their code and change nothing outside staging (UpdateSlots). A release refused or failed is
@@ -43,10 +44,16 @@ class Updater final : public Job {
     [[nodiscard]] std::optional<net::UpdateReport> report() const;
 
   private:
+    /// The health gate's devices: "" when right (or not checked: no checkDevices), otherwise what is
+    /// wrong; asks the app to check them again every few seconds until they are.
+    [[nodiscard]] std::string devicesProblem();
     [[nodiscard]] Next gate();
     [[nodiscard]] Next fetchManifest();
     [[nodiscard]] Next download();
     [[nodiscard]] Next install();
+    /// Staff have not postponed it, and the attract screen has been quiet long enough or is untouched
+    /// inside the maintenance window (central's time).
+    [[nodiscard]] bool quietMoment() const;
     [[nodiscard]] Next switchWhenQuiet();
     [[nodiscard]] Next refuse(const std::string& code, const std::string& detail);
     [[nodiscard]] Next restart();
@@ -65,7 +72,8 @@ class Updater final : public Job {
     std::string m_installedSlot;                         ///< installed, waiting for a quiet moment
     std::set<std::int64_t> m_givenUp;                    ///< refused or failed in this life
     std::optional<net::UpdateReport> m_report;
-    bool m_restarting = false;  ///< switched or rolled back: nothing more until the app restarts
+    bool m_restarting = false;           ///< switched or rolled back: nothing more until the app restarts
+    std::int64_t m_nextDeviceCheck = 0;  ///< monotonic ms: when the gate asks the app again
 };
 
 }  // namespace kiosk::sync
