@@ -219,7 +219,7 @@ TEST_P(UpdaterAgents, RefusalsAreReportedWithTheirReasonAndChangeNothingOnDisk) 
         std::string version;
         std::function<std::string(const std::string& bytes)> manifest;
         std::string code;
-        std::uint64_t spare = 0;  ///< the agent's free-space spare: 2^62 bytes is a full disk
+        std::uint64_t spare = 0;   ///< the agent's free-space spare: 2^62 bytes is a full disk
         bool fullStaging = false;  ///< the staging file is on a device that is full (/dev/full)
     };
     const std::vector<Case> cases = {
