@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
-#include <functional>
 #include <stdexcept>
 
 #include "adapter.hpp"
@@ -151,33 +150,6 @@ App::App(KioskConfig config, std::unique_ptr<Devices> devices,
         spdlog::info("automation socket: {}", m_config.automationSocket.string());
     }
 }
-
-namespace {
-
-/// The update agent's options from [update] (docs/fleet.md); its control shared with the app, or
-/// nothing when the agent is not configured. Throws when the release key cannot be read.
-std::shared_ptr<sync::UpdateControl> configureUpdater(const KioskConfig::Update& update,
-                                                      sync::SyncOptions& options,
-                                                      std::function<void()> checkDevices) {
-    if (update.root.empty()) {
-        return nullptr;
-    }
-    auto key = loadReleaseKey(update.releaseKey);
-    if (!key) {
-        throw std::runtime_error(key.error());
-    }
-    options.updater.emplace();
-    options.updater->root = update.root;
-    options.updater->releaseKey = *key;
-    options.updater->channel = update.channel;
-    options.updater->healthDeadline = update.healthDeadline;
-    options.updater->window = update.window;
-    options.updater->checkDevices = std::move(checkDevices);
-    options.updateControl = std::make_shared<sync::UpdateControl>();
-    return options.updateControl;
-}
-
-}  // namespace
 
 void App::connectCentral() {
     net::ClientConfig client;

@@ -4,9 +4,11 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <utility>
 
 #include "hal/camera_controls.hpp"
+#include "kiosk/sync/sync_worker.hpp"
 #include "loyalty/signing.hpp"
 #include "loyalty/toml_fields.hpp"
 
@@ -304,6 +306,27 @@ std::expected<loyalty::PublicKey, std::string> loadReleaseKey(const std::filesys
         return std::unexpected("[update] release_key " + file.string() + ": " +
                                std::string(loyalty::describe(parsed.error())));
     return *parsed;
+}
+
+std::shared_ptr<sync::UpdateControl> configureUpdater(const KioskConfig::Update& update,
+                                                      sync::SyncOptions& options,
+                                                      std::function<void()> checkDevices) {
+    if (update.root.empty()) {
+        return nullptr;
+    }
+    auto key = loadReleaseKey(update.releaseKey);
+    if (!key) {
+        throw std::runtime_error(key.error());
+    }
+    options.updater.emplace();
+    options.updater->root = update.root;
+    options.updater->releaseKey = *key;
+    options.updater->channel = update.channel;
+    options.updater->healthDeadline = update.healthDeadline;
+    options.updater->window = update.window;
+    options.updater->checkDevices = std::move(checkDevices);
+    options.updateControl = std::make_shared<sync::UpdateControl>();
+    return options.updateControl;
 }
 
 }  // namespace kiosk

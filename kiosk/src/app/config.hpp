@@ -5,6 +5,8 @@
 #include <chrono>
 #include <expected>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +15,10 @@
 #include "kiosk/journey.hpp"
 #include "kiosk/sync/updater.hpp"
 #include "ui/theme.hpp"
+
+namespace kiosk::sync {
+struct SyncOptions;
+}  // namespace kiosk::sync
 
 namespace kiosk {
 
@@ -79,5 +85,11 @@ struct KioskConfig {
 /// The release public key file of [update] release_key. Error: a message naming the file.
 [[nodiscard]] std::expected<loyalty::PublicKey, std::string> loadReleaseKey(
     const std::filesystem::path& file);
+
+/// The update agent's options from [update] (docs/fleet.md); its control shared with the app, or
+/// nothing when the agent is not configured. Throws when the release key cannot be read.
+std::shared_ptr<sync::UpdateControl> configureUpdater(const KioskConfig::Update& update,
+                                                      sync::SyncOptions& options,
+                                                      std::function<void()> checkDevices);
 
 }  // namespace kiosk
