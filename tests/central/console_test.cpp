@@ -55,6 +55,38 @@ TEST_P(ConsoleApi, ALoginSetsAStrictHttpOnlyCookieAndLogoutEndsTheSession) {
               "invalid_field");
 }
 
+TEST_P(ConsoleApi, TheCookieIsSecureOnlyWhenATrustedProxySaysTheBrowserSpokeHttps) {
+    const auto login = [](const CentralProcess& c, const std::string& name, const httplib::Headers& headers) {
+        return c.request("POST", "/v1/console/login", "",
+                         Json{{"username", name}, {"password", kPassword}}.dump(), "application/json",
+                         headers);
+    };
+    const auto secure = [](const Response& r) { return r.header("Set-Cookie").ends_with("; Secure"); };
+    // Plain http on loopback, no proxy trusted: whatever the client claims, a cookie the browser keeps.
+    addUser("an.owner", "owner");
+    EXPECT_FALSE(secure(login(central(), "an.owner", {})));
+    EXPECT_FALSE(secure(login(central(), "an.owner", {{"X-Forwarded-Proto", "https"}})));
+
+    const CentralProcess proxied(
+        CentralProcess::Options{databaseUrl(), "", "[http]\ntrusted_proxies = [\"127.0.0.1\"]\n"});
+    ASSERT_EQ(proxied
+                  .post("/v1/admin/console/users", kAdmin,
+                        Json{{"username", "proxied.owner"}, {"password", kPassword}, {"role", "owner"}})
+                  .status,
+              201);
+    EXPECT_FALSE(secure(login(proxied, "proxied.owner", {})));
+    EXPECT_FALSE(secure(login(proxied, "proxied.owner", {{"X-Forwarded-Proto", "http"}})));
+    EXPECT_FALSE(secure(login(proxied, "proxied.owner", {{"X-Forwarded-Proto", "https, http"}})));
+    const auto in = login(proxied, "proxied.owner", {{"X-Forwarded-Proto", "HTTPS"}});
+    ASSERT_TRUE(secure(in)) << in.header("Set-Cookie");
+    const auto out = proxied.request("POST", "/v1/console/logout", "", "{}", "application/json",
+                                     {{"Cookie", "kc_session=" + sessionToken(in)},
+                                      {"X-CSRF-Token", in.body.value("csrf_token", "")},
+                                      {"X-Forwarded-Proto", "https"}});
+    EXPECT_EQ(out.status, 200) << out.body.dump();
+    EXPECT_TRUE(secure(out)) << out.header("Set-Cookie");
+}
+
 TEST_P(ConsoleApi, ASessionIdPlantedBeforeLoginIsNeverTheSessionAfterIt) {
     addUser("an.owner", "owner");
     const std::string planted = "ATTACKERCHOSENSESSIONIDAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";

@@ -26,9 +26,12 @@ constexpr std::int64_t kAuditPage = 100;
 
 const Caller kAdmin{Caller::Kind::Admin, "", ""};
 
-std::string sessionCookie(const std::string& token, loyalty::UnixSeconds maxAge) {
+/// `Secure` when the browser spoke HTTPS (through a trusted proxy): a browser drops a Secure cookie
+/// set over plain http, so a console on http://127.0.0.1 must not get it.
+std::string sessionCookie(const std::string& token, loyalty::UnixSeconds maxAge, bool secure) {
     return std::string(kConsoleCookie) + "=" + token +
-           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(maxAge);
+           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(maxAge) +
+           (secure ? "; Secure" : "");
 }
 
 Json userJson(const ConsoleUser& u) {
@@ -106,8 +109,9 @@ class ConsoleApi {
         // Whatever session cookie came with the request is ignored: the login makes a new one.
         auto login = m_ops->login(*username, *password, q.remote_addr);
         if (!login) return std::unexpected(login.error());
-        return consoleOk(sessionJson(login->session),
-                         {{"Set-Cookie", sessionCookie(login->token, ConsoleOps::kMaxSessionSeconds)}});
+        return consoleOk(
+            sessionJson(login->session),
+            {{"Set-Cookie", sessionCookie(login->token, ConsoleOps::kMaxSessionSeconds, q.secure)}});
     }
 
     Result logout(const Request& q) const {
@@ -115,7 +119,7 @@ class ConsoleApi {
         if (!s) return std::unexpected(s.error());
         if (auto out = m_ops->logout(consoleSessionToken(q), actor(*s, q)); !out)
             return std::unexpected(out.error());
-        return consoleOk(Json::object(), {{"Set-Cookie", sessionCookie("", 0)}});
+        return consoleOk(Json::object(), {{"Set-Cookie", sessionCookie("", 0, q.secure)}});
     }
 
     Result session(const Request& q) const {
