@@ -264,13 +264,16 @@ function eraseForm(phone) {
   return form;
 }
 
+/** A history line's detail: an adjustment's reference is only who made it ("admin": head office). */
+const describe = (h) => (h.kind === 'adjustment' && h.description === 'admin' ? t('history.byHeadOffice') : h.description);
+
 function memberCard(member, phone, revealReason) {
   const giveBack = may('members.return') && member.revealed ? returnForm(phone, revealReason) : null;
   const returnButton = (h) => (giveBack && h.kind === 'earn' ? el('button', { type: 'button',
     on: { click: () => giveBack.pick(h.description) } }, t('returns.pick')) : null);
   const history = member.revealed ? el('table', {}, el('tbody', {}, member.history.map((h) =>
     el('tr', {}, el('td', {}, time(h.at)), el('td', {}, t(`kind.${h.kind}`)), el('td', { class: 'num' }, h.points),
-      el('td', {}, h.description), el('td', {}, returnButton(h)))))) : el('p', {}, t('members.masked'));
+      el('td', {}, describe(h)), el('td', {}, returnButton(h)))))) : el('p', {}, t('members.masked'));
   const reason = el('input', { name: 'reveal-reason', maxlength: 200 });
   const reveal = el('form', { class: 'row' }, el('label', {}, t('members.reason'), reason),
     el('button', { type: 'submit' }, t('members.reveal')));

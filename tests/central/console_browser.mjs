@@ -5,17 +5,19 @@
 // receipt (RETURN_DONG, the receipt's whole amount) and sees the balance and the tier change; on the
 // rewards page it creates a reward named with hostile markup; it downloads the member's data and, at
 // the end, erases a second member (0907654321). The reports page shows today's three claims at DEV001
-// and downloads them as CSV. On the fleet page it makes an enrollment code and takes K-DEV-01 out of
-// service with OUT_OF_SERVICE_MESSAGE (the test then reads it from the kiosk's heartbeat answer). It
-// merges a third member (0912345678) into the first, with the code central's file sink (OTP_FILE) got.
+// and downloads them as CSV. On the fleet page it sees every kiosk of FLEET (comma-separated ids)
+// online, makes an enrollment code and takes OUT_OF_SERVICE_KIOSK out of service with
+// OUT_OF_SERVICE_MESSAGE (the test then sees that kiosk show it). It merges a third member
+// (0912345678) into the first, with the code central's file sink (OTP_FILE) got.
 // Usage: node --experimental-websocket console_browser.mjs BASE_URL USER PASSWORD OUT_DIR RETURN_DONG
-//        OUT_OF_SERVICE_MESSAGE OTP_FILE
+//        OUT_OF_SERVICE_MESSAGE OTP_FILE OUT_OF_SERVICE_KIOSK FLEET
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, user, password, out, returnDong, outOfServiceMessage, otpFile] = process.argv.slice(2);
+const [base, user, password, out, returnDong, outOfServiceMessage, otpFile, outOfServiceKiosk, fleet] =
+  process.argv.slice(2);
 const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
 const browser = spawn('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
   '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore', detached: true });
@@ -66,6 +68,8 @@ async function returnTheReceipt() {
   await evaluate(`(() => { const f = document.querySelector('#member form');
     f['reveal-reason'].value = 'khách trả hàng'; f.requestSubmit(); })()`);
   await until("!!document.querySelector('#return')", 'the return form');
+  const details = await evaluate("[...document.querySelectorAll('#member td')].map((td) => td.textContent)");
+  if (details.includes('admin') || !details.includes('Trụ sở điều chỉnh')) fail('the adjustment is not labelled in the history');
   const summary = "document.querySelector('#member p').textContent";
   const before = await evaluate(summary);
   await evaluate("[...document.querySelectorAll('#member tr button')][0].click()");
@@ -123,14 +127,18 @@ async function mergeAMember() {
   await shot('desktop-member-merged-vi');
 }
 
-/** A new kiosk's enrollment code, shown once; then K-DEV-01 out of service with the message typed. */
+/** Every kiosk of the fleet online; a new kiosk's enrollment code, shown once; then one kiosk out of
+ * service with the message typed. */
 async function actOnTheFleet() {
+  const states = await evaluate(`Object.fromEntries([...document.querySelectorAll('main table.fleet tbody tr')]
+    .map((tr) => [tr.cells[0].textContent, tr.cells[2].textContent]))`);
+  for (const id of fleet.split(',')) if (states[id] !== 'Trực tuyến') fail(`${id} is not online on the fleet page: ${states[id]}`);
   await until("!!document.querySelector('#enroll')", 'the enrollment form');
   await evaluate(`(() => { const f = document.querySelector('#enroll');
     f['enroll-kiosk'].value = 'K-NEW-02'; f['enroll-store'].value = 'DEV001'; f.requestSubmit(); })()`);
   await until("document.querySelector('#enrollment-code').textContent.includes('ENR-')", 'the enrollment code');
   dialogAnswer = outOfServiceMessage;
-  await evaluate(`[...document.querySelectorAll('main tr')].find((tr) => tr.cells[0].textContent === 'K-DEV-01')
+  await evaluate(`[...document.querySelectorAll('main tr')].find((tr) => tr.cells[0].textContent === ${JSON.stringify(outOfServiceKiosk)})
     .querySelector('button:nth-child(2)').click()`);
   await until("document.querySelector('#status').textContent === 'Đã xong.'", 'the out-of-service command');
   await shot('desktop-fleet-acted-vi');
