@@ -8,10 +8,13 @@
 // and downloads them as CSV. On the fleet page it sees every kiosk of FLEET (comma-separated ids)
 // online, makes an enrollment code and takes OUT_OF_SERVICE_KIOSK out of service with
 // OUT_OF_SERVICE_MESSAGE (the test then sees that kiosk show it). It merges a third member
-// (0912345678) into the first, with the code central's file sink (OTP_FILE) got.
+// (0912345678) into the first, with the code central's file sink (OTP_FILE) got. Last, the user turns
+// on the second factor on the security page with a code computed here (RFC 6238), logs out, and logs
+// in again with the password and then the next code.
 // Usage: node --experimental-websocket console_browser.mjs BASE_URL USER PASSWORD OUT_DIR RETURN_DONG
 //        OUT_OF_SERVICE_MESSAGE OTP_FILE OUT_OF_SERVICE_KIOSK FLEET
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +162,39 @@ async function checkTheReport() {
   if (!readFileSync(file, 'utf8').includes(`"${to}","DEV001","3",`)) fail('the CSV does not hold the day of DEV001');
 }
 
+/** The code an authenticator app shows for `secret` (base32) in time step `step` (RFC 6238, SHA-1). */
+function totp(secret, step) {
+  const bits = [...secret].map((ch) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(ch).toString(2).padStart(5, '0')).join('');
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  return String((mac.readUInt32BE(mac[19] & 15) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+/** Two-step sign-in: set up and turned on; then a new login asks for the code after the password. */
+async function secondFactor() {
+  await evaluate("location.hash = '#security'");
+  await until("document.querySelector('main h1')?.textContent === 'Two-step sign-in'", 'the security page');
+  await evaluate("document.querySelector('main button').click()");
+  await until("!!document.querySelector('#totp-secret')", 'the secret');
+  const secret = await evaluate("document.querySelector('#totp-secret').textContent");
+  await shot('phone-security-setup-en');
+  const step = Math.floor(Date.now() / 30000);
+  await evaluate(`(() => { const f = document.querySelector('#totp-enable');
+    f['totp-code'].value = ${JSON.stringify(totp(secret, step))}; f.requestSubmit(); })()`);
+  await until("!!document.querySelector('#totp-on')", 'the second factor on');
+  await evaluate("document.querySelector('#logout').click()");
+  await until("!!document.querySelector('#login')", 'the login page');
+  await evaluate(`(() => { const f = document.querySelector('#login');
+    f.username.value = ${JSON.stringify(user)}; f.password.value = ${JSON.stringify(password)}; f.requestSubmit(); })()`);
+  await until("!document.querySelector('#login').totp.closest('label').hidden", 'the code field');
+  await shot('phone-login-code-en');
+  await evaluate(`(() => { const f = document.querySelector('#login');
+    f.totp.value = ${JSON.stringify(totp(secret, step + 1))}; f.requestSubmit(); })()`);
+  await until("!document.querySelector('#nav').hidden", 'the login with the code');
+}
+
 /** Erases the second member (0907654321) at their request: the phone typed again confirms it. */
 async function eraseAMember() {
   await evaluate("location.hash = '#members'");
@@ -203,7 +239,7 @@ try {
     }
     for (const lang of ['vi', 'en']) {
       if ((await evaluate('document.documentElement.lang')) !== lang) await evaluate("document.querySelector('#lang').click()");
-      for (const page of ['fleet', 'members', 'rewards', 'reports', 'audit']) {
+      for (const page of ['fleet', 'members', 'rewards', 'reports', 'security', 'audit']) {
         await evaluate(`location.hash = '#${page}'`);
         await until("!!document.querySelector('main h1')", page);
         if (page === 'members') {
@@ -230,6 +266,7 @@ try {
     fail('the hostile reason is not shown as text');
   if (await evaluate("document.querySelectorAll('main img').length") !== 0) fail('a hostile reason became an element');
   await eraseAMember();
+  await secondFactor();
 } catch (error) {
   fail(error.message);
 } finally {
