@@ -7,6 +7,9 @@ find_package(SDL2 REQUIRED CONFIG)
 find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs videoio)
 find_package(ZXing REQUIRED CONFIG)
 find_package(CURL REQUIRED)
+# libcrypto's HMAC-SHA-1 for the console's TOTP codes (libsodium has no SHA-1); cpp-httplib and libcurl
+# already bring it in.
+find_package(OpenSSL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(PostgreSQL REQUIRED)
 find_package(nlohmann_json REQUIRED CONFIG)

@@ -6,6 +6,7 @@ import { strings } from './i18n.js';
 import { identityForms } from './member_care.js';
 import { reportsPage } from './reports.js';
 import { rewardsPage } from './rewards.js';
+import { securityPage } from './security.js';
 
 const state = { lang: localStorage.getItem('console.lang') === 'en' ? 'en' : 'vi', user: null };
 const OFFLINE_AFTER_S = 5 * 60;
@@ -61,7 +62,7 @@ function renderChrome() {
   document.getElementById('logout').hidden = !state.user;
   document.getElementById('who').textContent = state.user ? `${state.user.display_name || state.user.username} (${state.user.role})` : '';
   for (const link of nav.querySelectorAll('a')) {
-    link.hidden = !may(link.dataset.perm);
+    link.hidden = !state.user || (link.dataset.perm !== undefined && !may(link.dataset.perm));
     link.classList.toggle('active', location.hash === link.getAttribute('href'));
   }
 }
@@ -76,16 +77,30 @@ function signedOut() {
 function loginPage() {
   const username = el('input', { name: 'username', autocomplete: 'username', required: true });
   const password = el('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const code = el('input', { name: 'totp', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6,
+    pattern: '[0-9]{6}' });
+  const codeLabel = el('label', { hidden: true }, t('login.totp'), code);
   const form = el('form', { id: 'login' },
     el('h1', {}, t('login.title')),
     el('label', {}, t('login.username'), username),
-    el('label', {}, t('login.password'), password),
+    el('label', {}, t('login.password'), password), codeLabel,
     el('button', { class: 'primary', type: 'submit' }, t('login.submit')));
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    guarded(async () => {
-      signedIn(await call('POST', '/v1/console/login', { username: username.value, password: password.value }));
-    });
+    // Not guarded(): a refused login (401) is said here, not answered with the login page again.
+    try {
+      status('');
+      const totp = codeLabel.hidden ? {} : { totp: code.value.trim() };
+      signedIn(await call('POST', '/v1/console/login', { username: username.value, password: password.value, ...totp }));
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'totp_required') {
+        codeLabel.hidden = false;
+        code.required = true;
+        code.focus();
+        return status(t('login.totpNeeded'));
+      }
+      status(errorText(error), true);
+    }
   });
   show(form);
   username.focus();
@@ -264,13 +279,16 @@ function eraseForm(phone) {
   return form;
 }
 
+/** A history line's detail: an adjustment's reference is only who made it ("admin": head office). */
+const describe = (h) => (h.kind === 'adjustment' && h.description === 'admin' ? t('history.byHeadOffice') : h.description);
+
 function memberCard(member, phone, revealReason) {
   const giveBack = may('members.return') && member.revealed ? returnForm(phone, revealReason) : null;
   const returnButton = (h) => (giveBack && h.kind === 'earn' ? el('button', { type: 'button',
     on: { click: () => giveBack.pick(h.description) } }, t('returns.pick')) : null);
   const history = member.revealed ? el('table', {}, el('tbody', {}, member.history.map((h) =>
     el('tr', {}, el('td', {}, time(h.at)), el('td', {}, t(`kind.${h.kind}`)), el('td', { class: 'num' }, h.points),
-      el('td', {}, h.description), el('td', {}, returnButton(h)))))) : el('p', {}, t('members.masked'));
+      el('td', {}, describe(h)), el('td', {}, returnButton(h)))))) : el('p', {}, t('members.masked'));
   const reason = el('input', { name: 'reveal-reason', maxlength: 200 });
   const reveal = el('form', { class: 'row' }, el('label', {}, t('members.reason'), reason),
     el('button', { type: 'submit' }, t('members.reveal')));
@@ -341,13 +359,14 @@ const pages = {
   rewards: { permission: 'campaign.view', render: () => rewardsPage(ui) },
   reports: { permission: 'reports.view', render: () => reportsPage(ui) },
   audit: { permission: 'audit.view', render: auditPage },
+  security: { permission: null, render: () => securityPage(ui, state.user, () => { state.user.totp = true; route(); }) },
 };
 
 function route() {
   renderChrome();
   if (!state.user) return loginPage();
   const page = pages[location.hash.slice(1)];
-  if (!page || !may(page.permission)) return show(el('p', {}, state.user.username));
+  if (!page || (page.permission && !may(page.permission))) return show(el('p', {}, state.user.username));
   guarded(() => page.render());
 }
 

@@ -455,10 +455,19 @@ CREATE INDEX vouchers_consumed ON vouchers(consumed_at);
 CREATE INDEX game_draws_at ON game_draws(drawn_at);
 )sql";
 
+// Version 13 — the console's second factor (docs/console.md "Second factor"): a user's TOTP secret
+// (base32; set up but off until a code from the app turns it on) and the last time step a code was
+// accepted for, so each code works once.
+constexpr const char* kV13ConsoleTotp = R"sql(
+ALTER TABLE console_users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE console_users ADD COLUMN totp_enabled BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE console_users ADD COLUMN totp_step BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 std::vector<std::string> build(const char* idType) {
     std::vector<std::string> out;
     for (const char* sql : {kV1, kV2, kV3, kV4, kV5Fleet, kV6Notify, kV7Console, kV8ConsentSource, kV9Games,
-                            kV10Care, kV11Staff, kV12Reports}) {
+                            kV10Care, kV11Staff, kV12Reports, kV13ConsoleTotp}) {
         std::string text = sql;
         for (auto pos = text.find("@ID@"); pos != std::string::npos; pos = text.find("@ID@", pos))
             text.replace(pos, 4, idType);

@@ -5,17 +5,22 @@
 // receipt (RETURN_DONG, the receipt's whole amount) and sees the balance and the tier change; on the
 // rewards page it creates a reward named with hostile markup; it downloads the member's data and, at
 // the end, erases a second member (0907654321). The reports page shows today's three claims at DEV001
-// and downloads them as CSV. On the fleet page it makes an enrollment code and takes K-DEV-01 out of
-// service with OUT_OF_SERVICE_MESSAGE (the test then reads it from the kiosk's heartbeat answer). It
-// merges a third member (0912345678) into the first, with the code central's file sink (OTP_FILE) got.
+// and downloads them as CSV. On the fleet page it sees every kiosk of FLEET (comma-separated ids)
+// online, makes an enrollment code and takes OUT_OF_SERVICE_KIOSK out of service with
+// OUT_OF_SERVICE_MESSAGE (the test then sees that kiosk show it). It merges a third member
+// (0912345678) into the first, with the code central's file sink (OTP_FILE) got. Last, the user turns
+// on the second factor on the security page with a code computed here (RFC 6238), logs out, and logs
+// in again with the password and then the next code.
 // Usage: node --experimental-websocket console_browser.mjs BASE_URL USER PASSWORD OUT_DIR RETURN_DONG
-//        OUT_OF_SERVICE_MESSAGE OTP_FILE
+//        OUT_OF_SERVICE_MESSAGE OTP_FILE OUT_OF_SERVICE_KIOSK FLEET
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, user, password, out, returnDong, outOfServiceMessage, otpFile] = process.argv.slice(2);
+const [base, user, password, out, returnDong, outOfServiceMessage, otpFile, outOfServiceKiosk, fleet] =
+  process.argv.slice(2);
 const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
 const browser = spawn('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
   '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore', detached: true });
@@ -66,6 +71,8 @@ async function returnTheReceipt() {
   await evaluate(`(() => { const f = document.querySelector('#member form');
     f['reveal-reason'].value = 'khách trả hàng'; f.requestSubmit(); })()`);
   await until("!!document.querySelector('#return')", 'the return form');
+  const details = await evaluate("[...document.querySelectorAll('#member td')].map((td) => td.textContent)");
+  if (details.includes('admin') || !details.includes('Trụ sở điều chỉnh')) fail('the adjustment is not labelled in the history');
   const summary = "document.querySelector('#member p').textContent";
   const before = await evaluate(summary);
   await evaluate("[...document.querySelectorAll('#member tr button')][0].click()");
@@ -123,14 +130,18 @@ async function mergeAMember() {
   await shot('desktop-member-merged-vi');
 }
 
-/** A new kiosk's enrollment code, shown once; then K-DEV-01 out of service with the message typed. */
+/** Every kiosk of the fleet online; a new kiosk's enrollment code, shown once; then one kiosk out of
+ * service with the message typed. */
 async function actOnTheFleet() {
+  const states = await evaluate(`Object.fromEntries([...document.querySelectorAll('main table.fleet tbody tr')]
+    .map((tr) => [tr.cells[0].textContent, tr.cells[2].textContent]))`);
+  for (const id of fleet.split(',')) if (states[id] !== 'Trực tuyến') fail(`${id} is not online on the fleet page: ${states[id]}`);
   await until("!!document.querySelector('#enroll')", 'the enrollment form');
   await evaluate(`(() => { const f = document.querySelector('#enroll');
     f['enroll-kiosk'].value = 'K-NEW-02'; f['enroll-store'].value = 'DEV001'; f.requestSubmit(); })()`);
   await until("document.querySelector('#enrollment-code').textContent.includes('ENR-')", 'the enrollment code');
   dialogAnswer = outOfServiceMessage;
-  await evaluate(`[...document.querySelectorAll('main tr')].find((tr) => tr.cells[0].textContent === 'K-DEV-01')
+  await evaluate(`[...document.querySelectorAll('main tr')].find((tr) => tr.cells[0].textContent === ${JSON.stringify(outOfServiceKiosk)})
     .querySelector('button:nth-child(2)').click()`);
   await until("document.querySelector('#status').textContent === 'Đã xong.'", 'the out-of-service command');
   await shot('desktop-fleet-acted-vi');
@@ -149,6 +160,39 @@ async function checkTheReport() {
   for (let i = 0; i < 50 && !existsSync(file); ++i) await sleep(100);
   if (!existsSync(file)) return fail('the report CSV was not downloaded');
   if (!readFileSync(file, 'utf8').includes(`"${to}","DEV001","3",`)) fail('the CSV does not hold the day of DEV001');
+}
+
+/** The code an authenticator app shows for `secret` (base32) in time step `step` (RFC 6238, SHA-1). */
+function totp(secret, step) {
+  const bits = [...secret].map((ch) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(ch).toString(2).padStart(5, '0')).join('');
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  return String((mac.readUInt32BE(mac[19] & 15) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+/** Two-step sign-in: set up and turned on; then a new login asks for the code after the password. */
+async function secondFactor() {
+  await evaluate("location.hash = '#security'");
+  await until("document.querySelector('main h1')?.textContent === 'Two-step sign-in'", 'the security page');
+  await evaluate("document.querySelector('main button').click()");
+  await until("!!document.querySelector('#totp-secret')", 'the secret');
+  const secret = await evaluate("document.querySelector('#totp-secret').textContent");
+  await shot('phone-security-setup-en');
+  const step = Math.floor(Date.now() / 30000);
+  await evaluate(`(() => { const f = document.querySelector('#totp-enable');
+    f['totp-code'].value = ${JSON.stringify(totp(secret, step))}; f.requestSubmit(); })()`);
+  await until("!!document.querySelector('#totp-on')", 'the second factor on');
+  await evaluate("document.querySelector('#logout').click()");
+  await until("!!document.querySelector('#login')", 'the login page');
+  await evaluate(`(() => { const f = document.querySelector('#login');
+    f.username.value = ${JSON.stringify(user)}; f.password.value = ${JSON.stringify(password)}; f.requestSubmit(); })()`);
+  await until("!document.querySelector('#login').totp.closest('label').hidden", 'the code field');
+  await shot('phone-login-code-en');
+  await evaluate(`(() => { const f = document.querySelector('#login');
+    f.totp.value = ${JSON.stringify(totp(secret, step + 1))}; f.requestSubmit(); })()`);
+  await until("!document.querySelector('#nav').hidden", 'the login with the code');
 }
 
 /** Erases the second member (0907654321) at their request: the phone typed again confirms it. */
@@ -195,7 +239,7 @@ try {
     }
     for (const lang of ['vi', 'en']) {
       if ((await evaluate('document.documentElement.lang')) !== lang) await evaluate("document.querySelector('#lang').click()");
-      for (const page of ['fleet', 'members', 'rewards', 'reports', 'audit']) {
+      for (const page of ['fleet', 'members', 'rewards', 'reports', 'security', 'audit']) {
         await evaluate(`location.hash = '#${page}'`);
         await until("!!document.querySelector('main h1')", page);
         if (page === 'members') {
@@ -222,6 +266,7 @@ try {
     fail('the hostile reason is not shown as text');
   if (await evaluate("document.querySelectorAll('main img').length") !== 0) fail('a hostile reason became an element');
   await eraseAMember();
+  await secondFactor();
 } catch (error) {
   fail(error.message);
 } finally {

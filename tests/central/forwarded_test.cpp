@@ -42,5 +42,21 @@ TEST(ForwardedClient, IgnoredFromAnUntrustedPeerOrWhenMalformed) {
     EXPECT_EQ(forwardedClient("127.0.0.1", xff({"203.0.113.7", "garbage"}), trusted), "127.0.0.1");
 }
 
+TEST(ForwardedHttps, OnlyATrustedPeerSayingHttpsForEveryHop) {
+    const std::vector<std::string> trusted{"127.0.0.1"};
+    const auto proto = [](std::initializer_list<std::string> lines) {
+        Headers headers;
+        for (const auto& line : lines) headers.emplace("x-forwarded-proto", line);
+        return headers;
+    };
+    EXPECT_TRUE(forwardedHttps("127.0.0.1", proto({"https"}), trusted));
+    EXPECT_TRUE(forwardedHttps("::ffff:127.0.0.1", proto({"HTTPS", " https "}), trusted));
+    EXPECT_FALSE(forwardedHttps("127.0.0.1", {}, trusted));
+    EXPECT_FALSE(forwardedHttps("192.0.2.5", proto({"https"}), trusted));
+    EXPECT_FALSE(forwardedHttps("127.0.0.1", proto({"https"}), {}));
+    for (const char* notHttps : {"http", "https, http", "https,", "httpsx", "", "wss"})
+        EXPECT_FALSE(forwardedHttps("127.0.0.1", proto({notHttps}), trusted)) << notHttps;
+}
+
 }  // namespace
 }  // namespace central::http

@@ -9,6 +9,7 @@
 #include "api/console_fleet_api.hpp"
 #include "api/console_members_api.hpp"
 #include "api/console_reports_api.hpp"
+#include "api/console_totp_api.hpp"
 #include "api/json_fields.hpp"
 #include "api/member_data_json.hpp"
 #include "api/notif_api.hpp"
@@ -26,20 +27,21 @@ constexpr std::int64_t kAuditPage = 100;
 
 const Caller kAdmin{Caller::Kind::Admin, "", ""};
 
-std::string sessionCookie(const std::string& token, loyalty::UnixSeconds maxAge) {
+/// `Secure` when the browser spoke HTTPS (through a trusted proxy): a browser drops a Secure cookie
+/// set over plain http, so a console on http://127.0.0.1 must not get it.
+std::string sessionCookie(const std::string& token, loyalty::UnixSeconds maxAge, bool secure) {
     return std::string(kConsoleCookie) + "=" + token +
-           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(maxAge);
+           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(maxAge) +
+           (secure ? "; Secure" : "");
 }
 
 Json userJson(const ConsoleUser& u) {
     Json permissions = Json::array();
     for (const auto p : allPermissions())
         if (allows(u.role, p)) permissions.push_back(permissionName(p));
-    return Json{{"username", u.username},
-                {"display_name", u.displayName},
-                {"role", roleName(u.role)},
-                {"stores", u.stores},
-                {"permissions", std::move(permissions)}};
+    return Json{{"username", u.username},   {"display_name", u.displayName},
+                {"role", roleName(u.role)}, {"stores", u.stores},
+                {"totp", u.totp},           {"permissions", std::move(permissions)}};
 }
 
 Json sessionJson(const ConsoleSession& s) {
@@ -98,16 +100,20 @@ class ConsoleApi {
     static Actor actor(const ConsoleSession& s, const Request& q) { return consoleActor(s, q); }
 
     Result login(const Request& q, const Json& body) const {
-        if (auto ok = onlyFields(body, {"username", "password"}); !ok) return std::unexpected(ok.error());
+        if (auto ok = onlyFields(body, {"username", "password", "totp"}); !ok)
+            return std::unexpected(ok.error());
         auto username = requireString(body, "username", 64);
         if (!username) return std::unexpected(username.error());
         auto password = requireString(body, "password", 256);
         if (!password) return std::unexpected(password.error());
         // Whatever session cookie came with the request is ignored: the login makes a new one.
-        auto login = m_ops->login(*username, *password, q.remote_addr);
+        auto totp = optionalString(body, "totp", 16);
+        if (!totp) return std::unexpected(totp.error());
+        auto login = m_ops->login(*username, *password, totp->value_or(""), q.remote_addr);
         if (!login) return std::unexpected(login.error());
-        return consoleOk(sessionJson(login->session),
-                         {{"Set-Cookie", sessionCookie(login->token, ConsoleOps::kMaxSessionSeconds)}});
+        return consoleOk(
+            sessionJson(login->session),
+            {{"Set-Cookie", sessionCookie(login->token, ConsoleOps::kMaxSessionSeconds, q.secure)}});
     }
 
     Result logout(const Request& q) const {
@@ -115,7 +121,7 @@ class ConsoleApi {
         if (!s) return std::unexpected(s.error());
         if (auto out = m_ops->logout(consoleSessionToken(q), actor(*s, q)); !out)
             return std::unexpected(out.error());
-        return consoleOk(Json::object(), {{"Set-Cookie", sessionCookie("", 0)}});
+        return consoleOk(Json::object(), {{"Set-Cookie", sessionCookie("", 0, q.secure)}});
     }
 
     Result session(const Request& q) const {
@@ -443,6 +449,7 @@ std::vector<ConsoleRoute> consoleRoutes(Service& service, const std::shared_ptr<
     for (auto& route : consoleFleetRoutes(service, ops)) routes.push_back(std::move(route));
     for (auto& route : consoleMemberRoutes(service, ops)) routes.push_back(std::move(route));
     for (auto& route : consoleReportRoutes(service, ops)) routes.push_back(std::move(route));
+    for (auto& route : consoleTotpRoutes(ops)) routes.push_back(std::move(route));
     return routes;
 }
 

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 namespace central::http {
@@ -17,6 +18,12 @@ std::string_view trim(std::string_view text) {
     const auto first = text.find_first_not_of(" \t");
     if (first == std::string_view::npos) return {};
     return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+bool isHttps(std::string_view proto) {
+    constexpr std::string_view kHttps = "https";
+    return std::equal(proto.begin(), proto.end(), kHttps.begin(), kHttps.end(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
 }
 
 }  // namespace
@@ -59,6 +66,24 @@ std::string forwardedClient(const std::string& peer, const Headers& headers,
         if (!trusted(*hop, trustedProxies)) return *hop;
     // Every hop is a trusted proxy: the first of them is as near the client as we can know.
     return hops.empty() ? peer : hops.front();
+}
+
+bool forwardedHttps(const std::string& peer, const Headers& headers,
+                    const std::vector<std::string>& trustedProxies) {
+    if (const auto address = canonicalAddress(peer); !address || !trusted(*address, trustedProxies))
+        return false;
+    const auto [first, last] = headers.equal_range("X-Forwarded-Proto");
+    if (first == last) return false;
+    for (auto it = first; it != last; ++it) {
+        std::string_view list = it->second;
+        while (true) {
+            const auto comma = list.find(',');
+            if (!isHttps(trim(list.substr(0, comma)))) return false;
+            if (comma == std::string_view::npos) break;
+            list.remove_prefix(comma + 1);
+        }
+    }
+    return true;
 }
 
 }  // namespace central::http

@@ -168,8 +168,9 @@ struct ServerCallbacks {
         ex.req.method = method;
         ex.req.path = url;
         const int headers = MHD_get_connection_values(conn, MHD_HEADER_KIND, collectHeader, &ex.req.headers);
-        ex.req.remote_addr =
-            forwardedClient(clientAddress(conn), ex.req.headers, ex.server->m_options.trustedProxies);
+        const auto peer = clientAddress(conn);
+        ex.req.remote_addr = forwardedClient(peer, ex.req.headers, ex.server->m_options.trustedProxies);
+        ex.req.secure = forwardedHttps(peer, ex.req.headers, ex.server->m_options.trustedProxies);
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect, &ex.req.params);
         if (static_cast<std::size_t>(headers) > ex.server->m_options.maxHeaders) return 431;
         // Inflating a body would let a small one become a huge one: bodies are taken as sent, or not.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "ops/console_totp.hpp"
 #include "ops/secrets.hpp"
 #include "store/console_store.hpp"
 #include "store/transaction.hpp"
@@ -37,7 +38,7 @@ std::string joinStores(const std::vector<std::string>& stores) {
 std::optional<ConsoleUser> userFrom(const ConsoleStore::Account& a) {
     const auto role = parseRole(a.role);
     if (!role) return std::nullopt;  // a role this build does not know grants nothing
-    return ConsoleUser{a.id, a.username, a.displayName, *role, splitStores(a.stores)};
+    return ConsoleUser{a.id, a.username, a.displayName, *role, splitStores(a.stores), a.totpEnabled};
 }
 
 std::expected<std::string, ApiError> hashPassword(std::string_view password) {
@@ -58,6 +59,11 @@ bool isUsername(std::string_view name) {
     return std::all_of(name.begin(), name.end(), [](char ch) {
         return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
     });
+}
+
+/// The audit's "after" of a failed login; `passwordOk`: it was the one-time code that failed.
+std::string failedLoginJson(std::int64_t failures, bool passwordOk) {
+    return "{\"failed_logins\":" + std::to_string(failures) + (passwordOk ? ",\"factor\":\"totp\"}" : "}");
 }
 
 ApiError lockedError(loyalty::UnixSeconds lockedUntil, loyalty::UnixSeconds now) {
@@ -83,7 +89,7 @@ void ConsoleOps::spendLikeAVerify(std::string_view password) {
 }
 
 std::expected<ConsoleOps::Login, ApiError> ConsoleOps::login(std::string_view username,
-                                                             std::string_view password,
+                                                             std::string_view password, std::string_view totp,
                                                              const std::string& address) {
     const std::string name(username);
     auto lease = m_db.lease();
@@ -96,16 +102,26 @@ std::expected<ConsoleOps::Login, ApiError> ConsoleOps::login(std::string_view us
     const auto account = **found;
     const auto now = m_clock.now();
     if (account.lockedUntil > now) return std::unexpected(lockedError(account.lockedUntil, now));
-    const bool good = verifyPassword(account.passwordHash, password);
+    const bool passwordOk = verifyPassword(account.passwordHash, password);
     const auto user = userFrom(account);
+    if (passwordOk && user && account.totpEnabled && totp.empty())
+        return std::unexpected(domainError(401, "totp_required", "The account's one-time code is needed."));
+    const auto step = account.totpEnabled && passwordOk
+                          ? acceptedTotpStep(account.totpSecret, totp, now, account.totpStep)
+                          : std::nullopt;
     return transact(m_db, [&](Connection& c) -> std::expected<Login, ApiError> {
         ConsoleStore store(c);
         const Actor actor{account.username, address};
-        if (!good || !user) {
+        bool good = passwordOk && user;
+        if (good && account.totpEnabled) {
+            CENTRAL_TRY(spent, step ? store.useTotpStep(account.id, *step) : DbResult<bool>(false));
+            good = *spent;
+        }
+        if (!good) {
             CENTRAL_TRY(failures, store.countFailedLogin(account.id, kMaxFailedLogins, now + kLockSeconds));
             CENTRAL_TRY(logged,
                         store.addAudit({0, now, actor.name, address, "login_failed", account.username, "", "",
-                                        "{\"failed_logins\":" + std::to_string(*failures) + "}"}));
+                                        failedLoginJson(*failures, passwordOk && account.totpEnabled)}));
             auto e = *failures >= kMaxFailedLogins ? lockedError(now + kLockSeconds, now)
                                                    : apiError("login_failed");
             e.commitAnyway = true;
@@ -168,6 +184,9 @@ std::expected<ConsoleUser, ApiError> ConsoleOps::addUser(const NewUser& user, co
                                         joinStores(user.stores),
                                         *hash,
                                         0,
+                                        0,
+                                        "",
+                                        false,
                                         0};
     const auto now = m_clock.now();
     return transact(m_db, [&](Connection& c) -> std::expected<ConsoleUser, ApiError> {
@@ -176,7 +195,7 @@ std::expected<ConsoleUser, ApiError> ConsoleOps::addUser(const NewUser& user, co
         if (!*id) return std::unexpected(apiError("username_taken"));
         CENTRAL_TRY(logged, store.addAudit({0, now, actor.name, actor.address, r.action, r.target, r.reason,
                                             r.before, r.after}));
-        return ConsoleUser{**id, user.username, user.displayName, user.role, user.stores};
+        return ConsoleUser{**id, user.username, user.displayName, user.role, user.stores, false};
     });
 }
 
@@ -188,6 +207,42 @@ std::expected<std::vector<ConsoleUser>, ApiError> ConsoleOps::users() {
     for (const auto& a : *rows)
         if (auto user = userFrom(a)) out.push_back(std::move(*user));
     return out;
+}
+
+std::expected<ConsoleOps::TotpSetup, ApiError> ConsoleOps::totpSetup(const ConsoleUser& user,
+                                                                     const Actor& actor) {
+    TotpSetup out{randomBase32(kTotpSecretBytes), ""};
+    out.uri = otpauthUri("Loyalty", user.username, out.secret);
+    const auto now = m_clock.now();
+    return transact(m_db, [&](Connection& c) -> std::expected<TotpSetup, ApiError> {
+        ConsoleStore store(c);
+        CENTRAL_TRY(set, store.setTotpSecret(user.id, out.secret));
+        if (!*set)
+            return std::unexpected(domainError(409, "totp_enabled", "The one-time code is already on."));
+        CENTRAL_TRY(logged, store.addAudit({0, now, actor.name, actor.address, "user.totp_setup",
+                                            user.username, "", "", ""}));
+        return out;
+    });
+}
+
+std::expected<void, ApiError> ConsoleOps::totpEnable(const ConsoleUser& user, std::string_view code,
+                                                     const Actor& actor) {
+    const auto now = m_clock.now();
+    const auto failed = [] {
+        return domainError(400, "totp_failed", "That code is not the app's code now.");
+    };
+    return transact(m_db, [&](Connection& c) -> std::expected<void, ApiError> {
+        ConsoleStore store(c);
+        CENTRAL_TRY(found, store.account(user.username));
+        if (!*found || (*found)->totpEnabled) return std::unexpected(failed());
+        const auto step = acceptedTotpStep((*found)->totpSecret, code, now, (*found)->totpStep);
+        if (!step) return std::unexpected(failed());
+        CENTRAL_TRY(spent, store.useTotpStep(user.id, *step));
+        if (!*spent) return std::unexpected(failed());
+        CENTRAL_TRY(logged, store.addAudit({0, now, actor.name, actor.address, "user.totp_enable",
+                                            user.username, "", "{\"totp\":false}", "{\"totp\":true}"}));
+        return {};
+    });
 }
 
 std::expected<void, ApiError> ConsoleOps::audit(const Actor& actor, const AuditRecord& r) {

@@ -27,6 +27,7 @@ struct ConsoleUser {
     std::string displayName;
     Role role = Role::Support;
     std::vector<std::string> stores;  ///< a store manager's stores
+    bool totp = false;                ///< the second factor is on: login asks for a code
     /// True when this user may see the kiosks and figures of `store` (a store manager: theirs only).
     [[nodiscard]] bool seesStore(std::string_view store) const;
 };
@@ -80,9 +81,11 @@ class ConsoleOps {
         std::string token;  ///< the cookie value: a bearer secret
         ConsoleSession session;
     };
-    /// 401 login_failed (unknown user or wrong password, alike), 429 account_locked.
+    /// 401 login_failed (unknown user or wrong password, alike; with the second factor on, a wrong or
+    /// spent code too), 401 totp_required (the password was right, the factor is on and `totp` is
+    /// empty: not counted), 429 account_locked.
     [[nodiscard]] std::expected<Login, ApiError> login(std::string_view username, std::string_view password,
-                                                       const std::string& address);
+                                                       std::string_view totp, const std::string& address);
     /// The session of a cookie token; 401 unauthorized when unknown, idle too long or too old.
     [[nodiscard]] std::expected<ConsoleSession, ApiError> session(std::string_view token);
     [[nodiscard]] std::expected<void, ApiError> logout(std::string_view token, const Actor& actor);
@@ -91,6 +94,18 @@ class ConsoleOps {
     [[nodiscard]] std::expected<ConsoleUser, ApiError> addUser(const NewUser& user, const Actor& actor,
                                                                const AuditRecord& record);
     [[nodiscard]] std::expected<std::vector<ConsoleUser>, ApiError> users();
+
+    struct TotpSetup {
+        std::string secret;  ///< base32: a secret, shown to its user once
+        std::string uri;     ///< otpauth://
+    };
+    /// A new secret for `user` (audited "user.totp_setup", without it); 409 totp_enabled when the
+    /// factor is already on.
+    [[nodiscard]] std::expected<TotpSetup, ApiError> totpSetup(const ConsoleUser& user, const Actor& actor);
+    /// Turns the factor on with a code of the secret set up (audited "user.totp_enable"); 400
+    /// totp_failed for a wrong code or none set up.
+    [[nodiscard]] std::expected<void, ApiError> totpEnable(const ConsoleUser& user, std::string_view code,
+                                                           const Actor& actor);
 
     [[nodiscard]] std::expected<void, ApiError> audit(const Actor& actor, const AuditRecord& record);
     /// The newest `limit` entries with an id below `beforeId`, newest first.

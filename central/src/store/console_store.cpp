@@ -4,12 +4,14 @@ namespace central {
 namespace {
 
 constexpr const char* kAccountColumns =
-    "user_id, username, display_name, role, stores, password_hash, failed_logins, locked_until";
+    "user_id, username, display_name, role, stores, password_hash, failed_logins, locked_until, totp_secret, "
+    "totp_enabled, totp_step";
 
 ConsoleStore::Account accountFrom(const Row& row, std::size_t first = 0) {
-    return ConsoleStore::Account{row.integer(first),     row.text(first + 1),   row.text(first + 2),
-                                 row.text(first + 3),    row.text(first + 4),   row.text(first + 5),
-                                 row.integer(first + 6), row.integer(first + 7)};
+    return ConsoleStore::Account{row.integer(first),          row.text(first + 1),    row.text(first + 2),
+                                 row.text(first + 3),         row.text(first + 4),    row.text(first + 5),
+                                 row.integer(first + 6),      row.integer(first + 7), row.text(first + 8),
+                                 row.integer(first + 9) != 0, row.integer(first + 10)};
 }
 
 DbResult<void> done(const DbResult<Rows>& result) {
@@ -63,6 +65,25 @@ DbResult<void> ConsoleStore::clearFailedLogins(std::int64_t accountId) {
                           {accountId}));
 }
 
+DbResult<bool> ConsoleStore::setTotpSecret(std::int64_t accountId, const std::string& secret) {
+    auto rows = m_c.query(
+        "UPDATE console_users SET totp_secret = $2, totp_step = 0 WHERE user_id = $1 AND totp_enabled = 0 "
+        "RETURNING user_id",
+        {accountId, secret});
+    if (!rows) return std::unexpected(rows.error());
+    return !rows->empty();
+}
+
+DbResult<bool> ConsoleStore::useTotpStep(std::int64_t accountId, std::int64_t step) {
+    // One statement: two logins racing with the same code cannot both see the step unspent.
+    auto rows = m_c.query(
+        "UPDATE console_users SET totp_step = $2, totp_enabled = 1 WHERE user_id = $1 AND totp_step < $2 "
+        "AND totp_secret <> '' RETURNING user_id",
+        {accountId, step});
+    if (!rows) return std::unexpected(rows.error());
+    return !rows->empty();
+}
+
 DbResult<void> ConsoleStore::addSession(const std::string& tokenHash, std::int64_t accountId,
                                         const std::string& csrfToken, const std::string& address,
                                         loyalty::UnixSeconds now) {
@@ -75,14 +96,15 @@ DbResult<void> ConsoleStore::addSession(const std::string& tokenHash, std::int64
 DbResult<std::optional<ConsoleStore::SessionRow>> ConsoleStore::session(const std::string& tokenHash) {
     auto rows = m_c.query(
         "SELECT u.user_id, u.username, u.display_name, u.role, u.stores, u.password_hash, u.failed_logins, "
-        "u.locked_until, s.csrf_token, s.created_at, s.last_seen FROM console_sessions s JOIN console_users "
+        "u.locked_until, u.totp_secret, u.totp_enabled, u.totp_step, s.csrf_token, s.created_at, s.last_seen "
+        "FROM console_sessions s JOIN console_users "
         "u ON u.user_id = s.user_id WHERE s.session_hash = $1 AND u.disabled_at IS NULL",
         {tokenHash});
     if (!rows) return std::unexpected(rows.error());
     if (rows->empty()) return std::optional<SessionRow>{};
     const auto& row = rows->front();
     return std::optional<SessionRow>(
-        SessionRow{accountFrom(row), row.text(8), row.integer(9), row.integer(10)});
+        SessionRow{accountFrom(row), row.text(11), row.integer(12), row.integer(13)});
 }
 
 DbResult<void> ConsoleStore::touchSession(const std::string& tokenHash, loyalty::UnixSeconds now) {

@@ -27,6 +27,9 @@ class ConsoleStore {
         std::string passwordHash;
         std::int64_t failedLogins = 0;
         loyalty::UnixSeconds lockedUntil = 0;
+        std::string totpSecret;  ///< base32; "" when never set up
+        bool totpEnabled = false;
+        std::int64_t totpStep = 0;  ///< the last time step a code was accepted for
     };
     struct SessionRow {
         Account account;
@@ -50,6 +53,11 @@ class ConsoleStore {
     [[nodiscard]] DbResult<std::int64_t> countFailedLogin(std::int64_t accountId, std::int64_t maxFailures,
                                                           loyalty::UnixSeconds lockUntil);
     [[nodiscard]] DbResult<void> clearFailedLogins(std::int64_t accountId);
+    /// A new TOTP secret, off until a code turns it on; false when the factor is already on.
+    [[nodiscard]] DbResult<bool> setTotpSecret(std::int64_t accountId, const std::string& secret);
+    /// Spends time step `step` (and turns the factor on): false when a step as late was already spent,
+    /// so of two logins with one code only one gets through.
+    [[nodiscard]] DbResult<bool> useTotpStep(std::int64_t accountId, std::int64_t step);
 
     [[nodiscard]] DbResult<void> addSession(const std::string& tokenHash, std::int64_t accountId,
                                             const std::string& csrfToken, const std::string& address,

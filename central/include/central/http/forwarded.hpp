@@ -4,6 +4,7 @@
 // the header that is not itself a trusted proxy. Anything else — an untrusted peer, no header, a
 // header with one entry that is not a bare IP address (a port, a name, "unknown", garbage) — leaves
 // the peer as the client: a client cannot choose the address its rate limits are counted against.
+// X-Forwarded-Proto, from a trusted proxy only, says whether the client spoke HTTPS.
 //
 // Pure functions, callable from any thread.
 
@@ -24,5 +25,11 @@ namespace central::http {
 /// `trustedProxies` as canonicalAddress gives them.
 [[nodiscard]] std::string forwardedClient(const std::string& peer, const Headers& headers,
                                           const std::vector<std::string>& trustedProxies);
+
+/// True when a request from `peer` came over HTTPS: `peer` is a trusted proxy and its
+/// X-Forwarded-Proto says "https", every value of it (a client's own "https" that a proxy followed
+/// with ", http" is plain http). central itself speaks plain HTTP, so nothing else is HTTPS.
+[[nodiscard]] bool forwardedHttps(const std::string& peer, const Headers& headers,
+                                  const std::vector<std::string>& trustedProxies);
 
 }  // namespace central::http

@@ -24,6 +24,7 @@ struct Request {
     Params params;  ///< query string arguments
     std::string body;
     std::string remote_addr;
+    bool secure = false;  ///< the client spoke HTTPS to a trusted proxy (http/forwarded.hpp)
     std::smatch matches;  ///< the route pattern's groups over `path` (filled by the Router)
 
     // cpp-httplib's names (see the top of this file).
