@@ -12,6 +12,7 @@
 #include "ops/claims.hpp"
 #include "ops/games.hpp"
 #include "ops/secrets.hpp"
+#include "ops/spend.hpp"
 #include "ops/staff_ops.hpp"
 #include "spend_otp.hpp"
 #include "store/transaction.hpp"
@@ -49,6 +50,9 @@ Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions optio
         },
         [this] { return pointsExpiryMonths(); });
     m_staff = std::make_unique<StaffOps>(m_db, m_clock);
+    m_spend = std::make_unique<SpendOps>(
+        m_db, m_clock, [this] { return catalog(); }, SpendOps::Secrets{m_options.otpKey, m_voucherKeys},
+        *m_notifier);
     m_claims = std::make_unique<ClaimOps>(
         m_db, m_clock, [this] { return catalog(); },
         ClaimOps::Options{m_options.consentTextVersion, m_options.notifications});

@@ -9,7 +9,7 @@
 // processes may serve one PostgreSQL database.
 //
 // Threads: all methods may be called concurrently from any number of threads. They BLOCK on the
-// database (and, for requestOtp, on the notifier).
+// database.
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +36,7 @@ namespace central {
 
 class ClaimOps;
 class GameOps;
+class SpendOps;
 class StaffOps;
 struct Catalog;
 using Json = nlohmann::json;
@@ -92,9 +93,6 @@ class Service {
     [[nodiscard]] std::expected<Caller, ApiError> authenticate(std::string_view authorization);
 
     [[nodiscard]] JsonResult enroll(const Json& body);
-    [[nodiscard]] JsonResult requestOtp(const Caller& caller, const Json& body);
-    [[nodiscard]] JsonResult redeem(const Caller& caller, const Json& body);
-    [[nodiscard]] JsonResult consumeVoucher(const Caller& caller, std::string_view code, const Json& body);
     [[nodiscard]] std::expected<KioskConfig, ApiError> kioskConfig(const Caller& caller,
                                                                    std::string_view kioskId);
     [[nodiscard]] JsonResult heartbeat(const Caller& caller, std::string_view kioskId, const Json& body);
@@ -124,6 +122,9 @@ class Service {
     /// A member as GET /v1/members/{phone} answers (claims().member() in JSON): kept as JSON for the
     /// console's routes, which read it.
     [[nodiscard]] JsonResult member(const Caller& caller, std::string_view phone);
+
+    /// One-time codes, redemptions and voucher consumption (ops/spend.hpp): what the spend routes call.
+    [[nodiscard]] SpendOps& spend() { return *m_spend; }
 
     /// Promo games (docs/games.md): the operations the games routes call.
     [[nodiscard]] GameOps& games() { return *m_games; }
@@ -168,6 +169,7 @@ class Service {
     loyalty::MonotonicMs m_catalogLoadedAt = 0;
     std::unique_ptr<GameOps> m_games;
     std::unique_ptr<StaffOps> m_staff;
+    std::unique_ptr<SpendOps> m_spend;
     /// Single and batched claims, stored together across requests (ops/claims.cpp). Last member:
     /// destroyed first, storing what is queued while everything it uses is still alive.
     std::unique_ptr<ClaimOps> m_claims;
