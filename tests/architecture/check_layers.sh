@@ -73,7 +73,7 @@ fi
 # development key, in the transport file being replaced) are listed by name: the lists only shrink.
 # The console's member merge and reports (issue 14) were written beside the claim path's split (issue
 # 11) in the same session and still hold their own SQL: listed until their stores are written.
-central_unsplit='central/src/service(_admin|_fleet)?\.cpp|central/src/server\.cpp|central/src/ops/(member_merge|console_reports)\.cpp|central/src/api/console_members_api\.cpp'
+central_unsplit='central/src/service(_admin)?\.cpp|central/src/server\.cpp|central/src/ops/(member_merge|console_reports)\.cpp|central/src/api/console_members_api\.cpp'
 # only_in WHAT REGEX ALLOWED WHY — lines of central/ matching REGEX (comments aside) only in ALLOWED paths.
 only_in() {
   local what="$1" pattern="$2" allowed="$3" why="$4" hits
