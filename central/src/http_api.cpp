@@ -177,7 +177,7 @@ void installHttpApi(http::Router& server, Service& service, Metrics& metrics, co
     RouteInstaller api(server, service, metrics, *routes, options.limits);
     api.add(fleetRoutes(service));
     api.add(claimsRoutes(service, metrics));
-    api.add(spendRoutes(service));
+    api.add(spendRoutes(service.spend()));
     api.add(adminRoutes(service, options.testClock));
     api.add(consoleApiRoutes(service));
     api.add(staffRoutes(service.staff()));

@@ -22,6 +22,7 @@
 #include "central/service.hpp"
 #include "loyalty/signing.hpp"
 #include "ops/notif_worker.hpp"
+#include "store/catalog_store.hpp"
 
 namespace central {
 namespace {
@@ -100,12 +101,11 @@ void refuseDevelopmentKeyInDatabase(Database& db) {
     const auto dev = loyalty::parsePublicKey(std::string("LOYALTY-KIOSK ED25519 PUBLIC KEY\n") +
                                              kDevStorePublicKey + "\n");
     if (!dev) throw std::logic_error("the development key constant does not parse");
-    auto rows = (*lease)->query("SELECT store_id FROM store_keys WHERE public_key = $1",
-                                {loyalty::formatPublicKey(*dev)});
-    if (!rows) throw std::runtime_error("database: " + rows.error().message);
-    for (const auto& row : *rows)
-        found.push_back("the database trusts the published development key for store " + row.text(0) +
-                        " (replace it: PUT /v1/admin/stores/" + row.text(0) + ")");
+    auto stores = CatalogStore(**lease).storesTrusting(loyalty::formatPublicKey(*dev));
+    if (!stores) throw std::runtime_error("database: " + stores.error().message);
+    for (const auto& store : *stores)
+        found.push_back("the database trusts the published development key for store " + store +
+                        " (replace it: PUT /v1/admin/stores/" + store + ")");
     if (!found.empty()) refuse(found);
 }
 

@@ -1,4 +1,4 @@
-// Service: construction and seeding, the catalog cache, authentication and enrollment.
+// Service: construction and seeding, the catalog cache, the operations it owns.
 
 #include "central/service.hpp"
 
@@ -6,12 +6,13 @@
 
 #include "api/claims_api.hpp"
 #include "api/json_fields.hpp"
-#include "loyalty/credential.hpp"
 #include "loyalty/phone.hpp"
 #include "ops/catalog.hpp"
 #include "ops/claims.hpp"
+#include "ops/fleet.hpp"
 #include "ops/games.hpp"
 #include "ops/secrets.hpp"
+#include "ops/spend.hpp"
 #include "ops/staff_ops.hpp"
 #include "spend_otp.hpp"
 #include "store/transaction.hpp"
@@ -49,6 +50,14 @@ Service::Service(Database& db, const loyalty::Clock& clock, ServiceOptions optio
         },
         [this] { return pointsExpiryMonths(); });
     m_staff = std::make_unique<StaffOps>(m_db, m_clock);
+    m_spend = std::make_unique<SpendOps>(
+        m_db, m_clock, [this] { return catalog(); }, SpendOps::Secrets{m_options.otpKey, m_voucherKeys},
+        *m_notifier);
+    m_fleet = std::make_unique<FleetOps>(
+        m_db, m_clock, [this] { return catalog(); },
+        FleetOps::Options{m_options.adminToken,
+                          loyalty::formatPublicKey(m_voucherKeys.publicKey(), "central voucher key"),
+                          m_options.consentTextVersion});
     m_claims = std::make_unique<ClaimOps>(
         m_db, m_clock, [this] { return catalog(); },
         ClaimOps::Options{m_options.consentTextVersion, m_options.notifications});
@@ -179,79 +188,6 @@ std::expected<std::shared_ptr<const Catalog>, ApiError> Service::catalog() {
 void Service::invalidateCatalog() {
     std::lock_guard lock(m_catalogMutex);
     m_catalog.reset();
-}
-
-std::expected<Caller, ApiError> Service::authenticate(std::string_view authorization) {
-    constexpr std::string_view kBearer = "Bearer ";
-    if (!authorization.starts_with(kBearer)) return std::unexpected(apiError("unauthorized"));
-    const auto secret = authorization.substr(kBearer.size());
-    if (secret.empty() || secret.size() > 256) return std::unexpected(apiError("unauthorized"));
-    if (!m_options.adminToken.empty() && secretEquals(secret, m_options.adminToken))
-        return Caller{Caller::Kind::Admin, "", ""};
-    auto lease = m_db.lease();
-    if (!lease) return std::unexpected(storageError(lease.error()));
-    CENTRAL_TRY(
-        rows, (*lease)->query("SELECT kiosk_id, store_id, revoked_at FROM kiosks WHERE credential_hash = $1",
-                              {sha256Hex(secret)}));
-    if (rows->empty()) return std::unexpected(apiError("unauthorized"));
-    if (!rows->front().isNull(2)) return std::unexpected(apiError("kiosk_revoked"));
-    return Caller{Caller::Kind::Kiosk, rows->front().text(0), rows->front().text(1)};
-}
-
-JsonResult Service::enroll(const Json& body) {
-    auto code = requireString(body, "enrollment_code", 64);
-    if (!code) return std::unexpected(code.error());
-    auto wanted = optionalString(body, "kiosk_id", 32);
-    if (!wanted) return std::unexpected(wanted.error());
-    if (*wanted && !isToken(**wanted, 32))
-        return std::unexpected(invalidField("kiosk_id", "1-32 of A-Z a-z 0-9 - _"));
-    auto proposed = optionalString(body, "credential", 128);
-    if (!proposed) return std::unexpected(proposed.error());
-    if (*proposed && !loyalty::isStrongCredential(**proposed))
-        return std::unexpected(invalidField("credential", std::string(loyalty::kCredentialShape)));
-    const std::string credential = *proposed ? **proposed : loyalty::makeCredential();
-    const auto credentialHash = sha256Hex(credential);
-    const auto now = m_clock.now();
-    return transact(m_db, [&](Connection& c) -> JsonResult {
-        CENTRAL_TRY(known,
-                    c.query("SELECT kiosk_id, store_id, used_at, credential_hash FROM enrollment_codes "
-                            "WHERE code_hash = $1",
-                            {sha256Hex(*code)}));
-        if (known->empty()) return std::unexpected(apiError("unauthorized"));
-        const std::string kioskId = known->front().text(0);
-        const std::string store = known->front().text(1);
-        if (*wanted && **wanted != kioskId) return std::unexpected(apiError("forbidden"));
-        const Json answer{{"kiosk_id", kioskId}, {"store", store}, {"credential", credential}};
-        if (!known->front().isNull(2)) {
-            // A kiosk whose answer was lost (a dropped connection, a power cut before it saved the
-            // credential) asks again with the credential it proposed: the same answer, as long as that
-            // credential is still the kiosk's and not revoked. It hands out nothing the caller does not
-            // already hold, so it has no time limit of its own.
-            if (!*proposed || known->front().isNull(3) || known->front().text(3) != credentialHash)
-                return std::unexpected(apiError("enrollment_code_used"));
-            CENTRAL_TRY(current, c.query("SELECT 1 FROM kiosks WHERE kiosk_id = $1 AND credential_hash = $2 "
-                                         "AND revoked_at IS NULL",
-                                         {kioskId, credentialHash}));
-            if (current->empty()) return std::unexpected(apiError("enrollment_code_used"));
-            return answer;
-        }
-        // A credential another kiosk (or this one, before a revocation) had must not come back to life.
-        CENTRAL_TRY(taken, c.query("SELECT 1 FROM kiosks WHERE credential_hash = $1", {credentialHash}));
-        if (!taken->empty())
-            return std::unexpected(invalidField("credential", "already used: make a new one"));
-        // The conditional update is what makes the code single-use, even across processes.
-        CENTRAL_TRY(used,
-                    c.query("UPDATE enrollment_codes SET used_at = $1, credential_hash = $3 "
-                            "WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING kiosk_id",
-                            {now, sha256Hex(*code), credentialHash}));
-        if (used->empty()) return std::unexpected(apiError("enrollment_code_used"));
-        CENTRAL_TRY(k, c.query("INSERT INTO kiosks (kiosk_id, store_id, credential_hash, enrolled_at) "
-                               "VALUES ($1, $2, $3, $4) ON CONFLICT (kiosk_id) DO UPDATE SET "
-                               "store_id = excluded.store_id, credential_hash = excluded.credential_hash, "
-                               "enrolled_at = excluded.enrolled_at, revoked_at = NULL",
-                               {kioskId, store, credentialHash, now}));
-        return answer;
-    });
 }
 
 unsigned Service::pointsExpiryMonths() {

@@ -1,7 +1,7 @@
 #pragma once
 // The one-time code that proves a member holds the phone before points are spent (a redemption, a
 // game ticket bought with points) or head office changes their phone (a phone change, a merge):
-// defined in service_spend.cpp. Private to central_core.
+// defined in ops/spend_otp.cpp over store/otp_store.*. Private to central_core.
 
 #include <expected>
 #include <string>
@@ -36,5 +36,16 @@ struct IssuedOtp {
 /// console's member care: a phone change, a merge), in the caller's open transaction of `c`; checked
 /// later by useSpendOtp. Rate limits are the caller's.
 [[nodiscard]] DbResult<IssuedOtp> issueOtp(Connection& c, const OtpUse& use, const std::string& otpKey);
+
+/// A kiosk's request for a code (POST /v1/otp): forgets events older than the rate-limit window, then
+/// refuses while (phone, kiosk, use.scope) is locked out by wrong codes or a request limit is reached
+/// (429 otp_locked / rate_limited with Retry-After), else issues a fresh code as issueOtp does.
+/// `use.code` is ignored. In the caller's open transaction of `c`.
+[[nodiscard]] std::expected<IssuedOtp, ApiError> issueLimitedOtp(Connection& c, const OtpUse& use,
+                                                                 const std::string& otpKey);
+
+/// Withdraws the code `use.code` of (use.e164, use.kiosk), if it is still the outstanding one (a code
+/// the shopper never received). Best effort, in its own statement.
+void withdrawOtp(Database& db, const OtpUse& use, const std::string& otpKey);
 
 }  // namespace central

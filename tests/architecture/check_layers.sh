@@ -69,11 +69,10 @@ fi
 
 # central's house (docs/architecture.md, "Central's house"): api/ -> ops/ -> store/. SQL is written in
 # store/ and the database adapters only; JSON is included by api/ and the few files listed. The
-# service_*.cpp files not yet split into ops/ and store/ (and server.cpp's start-up check of the
-# development key, in the transport file being replaced) are listed by name: the lists only shrink.
+# service_*.cpp files not yet split into ops/ and store/ are listed by name: the lists only shrink.
 # The console's member merge and reports (issue 14) were written beside the claim path's split (issue
 # 11) in the same session and still hold their own SQL: listed until their stores are written.
-central_unsplit='central/src/service(_admin|_fleet)?\.cpp|central/src/server\.cpp|central/src/ops/(member_merge|console_reports)\.cpp|central/src/api/console_members_api\.cpp'
+central_unsplit='central/src/service(_admin)?\.cpp|central/src/ops/(member_merge|console_reports)\.cpp|central/src/api/console_members_api\.cpp'
 # only_in WHAT REGEX ALLOWED WHY — lines of central/ matching REGEX (comments aside) only in ALLOWED paths.
 only_in() {
   local what="$1" pattern="$2" allowed="$3" why="$4" hits

@@ -1,9 +1,9 @@
 // Issue 12's start-up and file findings against the real binaries: central refuses development
-// secrets outside --demo (exit 78 naming the setting), the dev code + dev key mint fails on a
-// production start, `kioskctl central init` writes a production config central accepts, files are
-// 0600 / 0700 under umask 022, one-time codes are stored only as a keyed hash and their events pruned,
-// and kioskctl keeps the admin token off argv, refuses plain http:// off this machine and revokes the
-// kiosks of its load runs.
+// secrets outside --demo (exit 78 naming the setting) and a database a --demo run left trusting the
+// development key, the dev code + dev key mint fails on a production start, `kioskctl central init`
+// writes a production config central accepts, files are 0600 / 0700 under umask 022, one-time codes
+// are stored only as a keyed hash and their events pruned, and kioskctl keeps the admin token off
+// argv, refuses plain http:// off this machine and revokes the kiosks of its load runs.
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -172,6 +172,26 @@ TEST(CentralSecurity, KioskctlCentralInitWritesAProductionConfigCentralAccepts) 
             " --admin-token-file " + dir.path().string() + "/etc/admin-token --kiosk K-1 --store S1");
     EXPECT_EQ(viaFile.exit, 0) << viaFile.out;
     EXPECT_TRUE(viaFile.out.starts_with("ENR-")) << viaFile.out;
+}
+
+TEST(CentralSecurity, AProductionStartRefusesADatabaseThatTrustsTheDevelopmentKey) {
+    TempDir dir;
+    const std::string data = dir.path().string() + "/data";
+    {
+        CentralProcess demo(CentralProcess::Options{"", data, ""});  // seeds DEV001 with the published key
+        demo.stop();
+    }
+    const auto pub = newStoreKey(dir, "S1");
+    const auto init = run(kKioskctl + " central init --out " + dir.path().string() +
+                          "/etc --store S1=" + pub + " --data-dir " + data);
+    ASSERT_EQ(init.exit, 0) << init.out;
+    // A start that wrongly goes ahead is stopped (exit 124) rather than left serving.
+    const auto production = run("timeout 20 " + kCentral + " --config " + dir.path().string() +
+                                "/etc/central.toml --listen 127.0.0.1:0");
+    EXPECT_EQ(production.exit, 78) << production.out;
+    EXPECT_NE(production.out.find("the database trusts the published development key for store DEV001"),
+              std::string::npos)
+        << production.out;
 }
 
 TEST(CentralSecurity, FilesAreOwnerOnlyUnderUmask022AndOtpCodesAreNotAtRestInClear) {

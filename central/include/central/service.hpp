@@ -9,7 +9,7 @@
 // processes may serve one PostgreSQL database.
 //
 // Threads: all methods may be called concurrently from any number of threads. They BLOCK on the
-// database (and, for requestOtp, on the notifier).
+// database.
 
 #include <nlohmann/json.hpp>
 
@@ -35,7 +35,9 @@
 namespace central {
 
 class ClaimOps;
+class FleetOps;
 class GameOps;
+class SpendOps;
 class StaffOps;
 struct Catalog;
 using Json = nlohmann::json;
@@ -70,12 +72,6 @@ struct Caller {
     std::string store;    ///< kiosks only
 };
 
-/// The kiosk configuration document and its ETag.
-struct KioskConfig {
-    Json body;
-    std::string etag;  ///< quoted, as sent in the ETag header
-};
-
 class Service {
   public:
     /// Seeds an empty database from `options`. Throws std::runtime_error if the seed is invalid or
@@ -88,18 +84,11 @@ class Service {
     Service(const Service&) = delete;
     Service& operator=(const Service&) = delete;
 
-    /// `authorization`: the Authorization header value ("Bearer …").
-    [[nodiscard]] std::expected<Caller, ApiError> authenticate(std::string_view authorization);
+    /// Credentials, enrollment, kiosks' config, heartbeats and commands (ops/fleet.hpp).
+    [[nodiscard]] FleetOps& fleet() { return *m_fleet; }
 
-    [[nodiscard]] JsonResult enroll(const Json& body);
-    [[nodiscard]] JsonResult requestOtp(const Caller& caller, const Json& body);
-    [[nodiscard]] JsonResult redeem(const Caller& caller, const Json& body);
-    [[nodiscard]] JsonResult consumeVoucher(const Caller& caller, std::string_view code, const Json& body);
-    [[nodiscard]] std::expected<KioskConfig, ApiError> kioskConfig(const Caller& caller,
-                                                                   std::string_view kioskId);
-    [[nodiscard]] JsonResult heartbeat(const Caller& caller, std::string_view kioskId, const Json& body);
-
-    // Admin calls (the caller must be Admin).
+    // Admin calls (the caller must be Admin). The fleet's four answer JSON for the console's routes
+    // (defined in api/fleet_api.cpp over fleet()).
     [[nodiscard]] JsonResult createEnrollmentCode(const Caller& caller, const Json& body);
     [[nodiscard]] JsonResult listKiosks(const Caller& caller);
     [[nodiscard]] JsonResult revokeKiosk(const Caller& caller, std::string_view kioskId);
@@ -124,6 +113,9 @@ class Service {
     /// A member as GET /v1/members/{phone} answers (claims().member() in JSON): kept as JSON for the
     /// console's routes, which read it.
     [[nodiscard]] JsonResult member(const Caller& caller, std::string_view phone);
+
+    /// One-time codes, redemptions and voucher consumption (ops/spend.hpp): what the spend routes call.
+    [[nodiscard]] SpendOps& spend() { return *m_spend; }
 
     /// Promo games (docs/games.md): the operations the games routes call.
     [[nodiscard]] GameOps& games() { return *m_games; }
@@ -168,6 +160,8 @@ class Service {
     loyalty::MonotonicMs m_catalogLoadedAt = 0;
     std::unique_ptr<GameOps> m_games;
     std::unique_ptr<StaffOps> m_staff;
+    std::unique_ptr<SpendOps> m_spend;
+    std::unique_ptr<FleetOps> m_fleet;
     /// Single and batched claims, stored together across requests (ops/claims.cpp). Last member:
     /// destroyed first, storing what is queued while everything it uses is still alive.
     std::unique_ptr<ClaimOps> m_claims;

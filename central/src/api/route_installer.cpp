@@ -11,6 +11,7 @@
 
 #include "central/bounded_task_queue.hpp"
 #include "central/rate_limiter.hpp"
+#include "ops/fleet.hpp"
 
 namespace central {
 namespace {
@@ -184,7 +185,7 @@ ReplyResult RouteInstaller::Limiters::admit(const Route& route, Service& service
             if (const int wait = enroll.take(req.remote_addr)) return std::unexpected(limited(wait));
     }
     if (route.auth == Auth::Credential) {
-        auto who = service.authenticate(req.get_header_value("Authorization"));
+        auto who = service.fleet().authenticate(req.get_header_value("Authorization"));
         if (!who) return std::unexpected(who.error());
         caller = *who;
     }

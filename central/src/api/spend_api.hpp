@@ -8,7 +8,9 @@
 
 namespace central {
 
-/// `service` must outlive the routes.
-[[nodiscard]] std::vector<Route> spendRoutes(Service& service);
+class SpendOps;
+
+/// `spend` (ops/spend.hpp) must outlive the routes.
+[[nodiscard]] std::vector<Route> spendRoutes(SpendOps& spend);
 
 }  // namespace central
