@@ -175,15 +175,10 @@ TEST_F(KioskUpdate, ThreeKiosksUpdateInWavesAndABrokenReleaseRollsBackByItself) 
     }
 }
 
-/// The kiosk's maintenance screen through the staff gesture and PIN. Tried again when the gesture did
-/// not open the PIN screen: on a loaded box five taps of several frames each may not fit its window.
+/// The kiosk's maintenance screen through the staff gesture and PIN.
 json openMaintenance(AutomationClient& kiosk) {
-    json state = json::object();
-    for (int attempt = 0; attempt < 5 && state.value("screen", "") != "maintenance"; ++attempt) {
-        enterStaffMode(kiosk, kStaffPin);
-        state = kiosk.waitForScreen("maintenance", 5s);
-    }
-    return state;
+    enterStaffMode(kiosk, kStaffPin);
+    return kiosk.waitForScreen("maintenance", 5s);
 }
 
 /// Staff on the maintenance screen: the installed release is postponed (the power goes, the kiosk

@@ -474,6 +474,9 @@ int App::run() {
         pollAutomation();
         m_journey->tick(now());
         dispatch(m_journey->takeCommands());
+        if (m_journey->view().revision == m_drawnRevision) {
+            finishAutomationJob();  // the screen as drawn is current: a tap may start on this frame
+        }
         drawIfDirty();
         finishAutomationJob();
         if (updateWantsRestart()) {
