@@ -144,16 +144,18 @@ TEST(LocalStore, NoteAttemptKeepsPending) {
     EXPECT_EQ(entry.lastError, "reset");
 }
 
-TEST(LocalStore, ConfigAndClockOffsetPersist) {
+TEST(LocalStore, ConfigClockOffsetAndUpdatePostponementPersist) {
     TempDir dir;
     {
         auto store = openStore(dir.path() / "kiosk.db");
         ASSERT_TRUE(store);
         EXPECT_FALSE(store->loadConfig().value().has_value());
         EXPECT_EQ(store->loadClockOffset().value(), 0);
+        EXPECT_EQ(store->loadUpdatePostponedUntil().value(), 0);
         ASSERT_TRUE(store->saveConfig({"\"v1\"", R"({"campaign":1})", 5}).has_value());
         ASSERT_TRUE(store->saveConfig({"\"v2\"", R"({"campaign":2})", 6}).has_value());
         ASSERT_TRUE(store->saveClockOffset(-3600).has_value());
+        ASSERT_TRUE(store->saveUpdatePostponedUntil(1'790'086'400).has_value());
     }
     auto store = openStore(dir.path() / "kiosk.db");
     ASSERT_TRUE(store);
@@ -163,6 +165,7 @@ TEST(LocalStore, ConfigAndClockOffsetPersist) {
     EXPECT_EQ(config->body, R"({"campaign":2})");
     EXPECT_EQ(config->fetchedAt, 6);
     EXPECT_EQ(store->loadClockOffset().value(), -3600);
+    EXPECT_EQ(store->loadUpdatePostponedUntil().value(), 1'790'086'400);
 }
 
 IssuedVoucher sampleVoucher(const std::string& code) {

@@ -72,6 +72,18 @@ std::map<std::string, std::string> deviceHealth(hal::Scanner& scanner, const Cen
     return health;
 }
 
+/// Staff's postponement of an update outlives the app's life (saved by carryOut(PostponeUpdate)).
+void restorePostponement(sync::LocalStore& store, sync::UpdateControl* update) {
+    if (!update) {
+        return;
+    }
+    if (auto until = store.loadUpdatePostponedUntil()) {
+        update->postpone(*until);
+    } else {
+        spdlog::error("update postponement not read: {}", until.error().message);
+    }
+}
+
 }  // namespace
 
 App::App(KioskConfig config, std::unique_ptr<Devices> devices,
@@ -221,6 +233,7 @@ void App::connectCentral() {
     sync::SyncOptions syncOptions;
     syncOptions.version = runningVersion(m_config);
     m_central->update = configureUpdater(m_config.update, syncOptions, [this] { askDevicesForUpdate(); });
+    restorePostponement(*m_store, m_central->update.get());
     if (client.credential.empty()) {
         syncOptions.enrollmentCode = m_config.enrollmentCode;
     }
@@ -461,6 +474,9 @@ int App::run() {
         pollAutomation();
         m_journey->tick(now());
         dispatch(m_journey->takeCommands());
+        if (m_journey->view().revision == m_drawnRevision) {
+            finishAutomationJob();  // the screen as drawn is current: a tap may start on this frame
+        }
         drawIfDirty();
         finishAutomationJob();
         if (updateWantsRestart()) {

@@ -431,13 +431,28 @@ void App::carryOut(const InstallUpdateNow& /*c*/) {
         return;
     }
     // After the store worker wrote the staff action queued before it: the switch restarts the app.
-    m_storeWorker->post([update = m_central->update] { update->installNow(); });
+    m_storeWorker->post([store = m_store.get(), update = m_central->update] {
+        if (auto saved = store->saveUpdatePostponedUntil(0); !saved) {
+            spdlog::error("update postponement not cleared: {}", saved.error().message);
+        }
+        update->installNow();
+    });
 }
 
 void App::carryOut(const PostponeUpdate& /*c*/) {
-    if (m_central->update) {
-        m_central->update->postpone(now().wall + std::chrono::seconds{sync::kUpdatePostpone}.count());
+    if (!m_central->update) {
+        return;
     }
+    // Saved before the agent holds back, so a restart (or a power cut) keeps it; the staff report that
+    // follows on the same worker reads it.
+    const auto until = now().wall + std::chrono::seconds{sync::kUpdatePostpone}.count();
+    m_storeWorker->post([store = m_store.get(), update = m_central->update, until] {
+        if (auto saved = store->saveUpdatePostponedUntil(until); !saved) {
+            spdlog::error("update postponement not saved (kept until the app restarts): {}",
+                          saved.error().message);
+        }
+        update->postpone(until);
+    });
 }
 
 void App::checkDevicesForUpdate() {

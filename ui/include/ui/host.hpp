@@ -9,8 +9,8 @@
 //   changed; a touch needs 2-3 frames (Dear ImGui reports a click on the frame after the release).
 // - Owns no business state: it draws the View it is given and returns the shopper's Intents.
 // - Automation: tap() injects a touch on a control through io.MousePos/MouseDown, so it works under
-//   the dummy/offscreen SDL video drivers where no window has focus; it takes a few frames
-//   (injecting() stays true until the click went through).
+//   the dummy/offscreen SDL video drivers where no window has focus; it takes four frames
+//   (injecting() stays true until the click went through), of which only the last is painted.
 
 #include <chrono>
 #include <cstdint>

@@ -66,6 +66,9 @@ struct Layout {
     /// ("NotoSerif-Regular.ttf, 42px").
     std::string bodyFont;
     std::string headingFont;
+    /// False for the frames of an injected touch's hover, press and release (Host::tap): laid out and
+    /// fed to Dear ImGui, not painted.
+    bool painted = true;
 };
 
 /// WCAG 2 contrast ratio of two opaque sRGB colours 0xRRGGBB (1 to 21).

@@ -78,8 +78,8 @@ class UpdateControl {
         m_postponedUntil = 0;
         m_installNow = true;
     }
-    /// Staff: no switch at a quiet moment before `until` (central's time, unix seconds). Kept for this
-    /// life of the app only: after a restart the agent fetches the release again and waits afresh.
+    /// Staff: no switch at a quiet moment before `until` (central's time, unix seconds). The app keeps
+    /// it in its database (SyncState) and sets it again at start.
     void postpone(loyalty::UnixSeconds until) { m_postponedUntil = until; }
     /// The UI drew a frame (the health gate also wants the devices and one answer from central).
     void firstFrameDrawn() { m_firstFrame = true; }
