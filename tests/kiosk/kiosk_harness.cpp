@@ -136,6 +136,15 @@ void KioskWithBackend::startKiosk(KioskOptions options) {
     ASSERT_TRUE(m_kiosk->client().connected()) << m_kiosk->log();
 }
 
+void KioskWithBackend::startConnectedKiosk(KioskOptions options) {
+    startKiosk(std::move(options));
+    if (HasFatalFailure()) {
+        return;
+    }
+    const json state = waitForStatus(kiosk(), "Đã kết nối", 30s);
+    ASSERT_EQ(state.value("status", ""), "Đã kết nối") << m_kiosk->log();
+}
+
 void KioskWithBackend::configureGame(const std::string& id, const nlohmann::json& game) const {
     const std::string status =
         runCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-H",

@@ -126,6 +126,9 @@ class KioskWithBackend : public ::testing::Test {
     /// (Re)starts the kiosk with `options`, its central URL and printer address set to the backend's;
     /// a fatal failure when it does not answer on its automation socket.
     void startKiosk(KioskOptions options = {});
+    /// startKiosk, then waits until the kiosk is enrolled and online ("Đã kết nối"); a fatal failure
+    /// otherwise.
+    void startConnectedKiosk(KioskOptions options = {});
     AutomationClient& kiosk() { return m_kiosk->client(); }
     /// PUT /v1/admin/games/{id} on the backend's central; a test failure unless it answers 200.
     void configureGame(const std::string& id, const nlohmann::json& game) const;
