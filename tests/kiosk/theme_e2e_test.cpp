@@ -4,7 +4,7 @@
 // log while the last good look stays on screen. Central itself refuses a malformed colour or picture.
 // The chain's fonts: a family the kiosk has is drawn; one it lacks, or one without the Vietnamese
 // letters, is refused in its log, automation state and heartbeat while the colours of the same theme
-// still apply.
+// still apply. Head office clearing the theme ({}) brings the kiosk's own look back without a restart.
 #include <gtest/gtest.h>
 
 #include <opencv2/core.hpp>
@@ -152,6 +152,30 @@ TEST_F(KioskTheme, TheChainsFontsAreDrawnAndAFontTheKioskCannotDrawWithIsRefused
         }
     }
     EXPECT_NE(health.find("\"theme\":\"refused: body_font"), std::string::npos) << health;
+}
+
+TEST_F(KioskTheme, AnEmptyThemeFromCentralBringsTheKiosksOwnLookBackWithoutARestart) {
+    const fs::path shot = m_dir.path() / "reset.png";
+    const json set = m_backend->admin("/v1/admin/theme",
+                                      {{"primary", "#8B1A1A"},
+                                       {"logo_png", pngBase64(400, 120, 0xDC0000)},
+                                       {"body_font", "Noto Serif"},
+                                       {"heading_font", "Noto Sans Display"}},
+                                      "PUT");
+    ASSERT_EQ(set["theme"].value("primary", ""), "#8B1A1A") << set.dump();
+    ASSERT_EQ(waitForHeader(kiosk(), shot, 0x8B1A1AU), 0x8B1A1AU) << m_kiosk->log();
+    ASSERT_EQ(waitForFonts(kiosk(), "Noto Serif", "")["fonts"].value("body", ""), "Noto Serif");
+    ASSERT_EQ(pixelAt(kiosk(), shot, 540, 150 + 36 + 90), 0xDC0000U) << "the chain's logo is drawn";
+
+    // Head office clears the look: the kiosk's own colours, no logo and Noto Sans, with no restart.
+    const json cleared = m_backend->admin("/v1/admin/theme", json::object(), "PUT");
+    ASSERT_TRUE(cleared["theme"].empty()) << cleared.dump();
+    EXPECT_EQ(waitForHeader(kiosk(), shot, 0x0B7A4BU), 0x0B7A4BU) << m_kiosk->log();
+    EXPECT_NE(pixelAt(kiosk(), shot, 540, 150 + 36 + 90), 0xDC0000U) << "the logo is gone";
+    const json state = waitForFonts(kiosk(), "Noto Sans", "");
+    EXPECT_EQ(state["fonts"].value("body", ""), "Noto Sans") << state.dump();
+    EXPECT_EQ(state["fonts"].value("heading", ""), "Noto Sans") << state.dump();
+    EXPECT_FALSE(state.contains("look_refused")) << state.dump();
 }
 
 }  // namespace
