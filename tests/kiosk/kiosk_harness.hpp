@@ -35,6 +35,8 @@ struct KioskOptions {
     bool trustDevStore = true;
     /// More stores the kiosk trusts offline (store id, public key file), e.g. one central does not know.
     std::vector<std::pair<std::string, std::filesystem::path>> extraStores;
+    int chimeVolume = 0;           ///< [sound] chime_volume; 0: not written (no sound)
+    std::vector<std::string> env;  ///< more of the kiosk's environment, "NAME=value"
 };
 
 /// The real `kiosk` (kiosk id K-DEV-01, data in `dir`/data, log appended to `dir`/kiosk.log, automation
@@ -64,7 +66,7 @@ class KioskRun {
     [[nodiscard]] bool endedByKill();
 
   private:
-    void start(const KioskOptions& options, const std::vector<std::string>& env);
+    void start(const KioskOptions& options, std::vector<std::string> env);
 
     std::filesystem::path m_dir;
     std::unique_ptr<VirtualDisplay> m_ownDisplay;
