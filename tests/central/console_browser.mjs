@@ -5,7 +5,8 @@
 // receipt (RETURN_DONG, the receipt's whole amount) and sees the balance and the tier change; on the
 // rewards page it creates a reward named with hostile markup; it downloads the member's data and, at
 // the end, erases a second member (0907654321). The reports page shows today's three claims at DEV001
-// and downloads them as CSV. On the fleet page it makes an enrollment code and takes K-DEV-01 out of
+// and downloads them as CSV. On the fleet page it reads why K-DEV-01 refused the chain's theme (its
+// heartbeat's health), makes an enrollment code and takes K-DEV-01 out of
 // service with OUT_OF_SERVICE_MESSAGE (the test then reads it from the kiosk's heartbeat answer). It
 // merges a third member (0912345678) into the first, with the code central's file sink (OTP_FILE) got.
 // Usage: node --experimental-websocket console_browser.mjs BASE_URL USER PASSWORD OUT_DIR RETURN_DONG
@@ -207,6 +208,7 @@ try {
             await mergeAMember();
           }
         }
+        if (page === 'fleet') await until("[...document.querySelectorAll('main td .theme')].some((n) => n.textContent.includes('white text on it is 1.07:1'))", "the kiosk's refused theme");
         if (page === 'fleet' && device === 'desktop' && lang === 'vi') await actOnTheFleet();
         if (page === 'rewards') await until("!!document.querySelector('main table.rewards')", 'the rewards');
         if (page === 'rewards' && device === 'desktop' && lang === 'vi') await createAReward();

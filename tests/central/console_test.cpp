@@ -322,7 +322,10 @@ TEST(ConsoleBrowser, EveryPageInViAndEnShowsHostileTextAsText) {
                         Json{{"version", "0.1.0"},
                              {"uptime_s", 60},
                              {"outbox_depth", 2},
-                             {"health", {{"camera", "ok"}, {"printer", "paper_low"}}}})
+                             {"health",
+                              {{"camera", "ok"},
+                               {"printer", "paper_low"},
+                               {"theme", "refused: primary: white text on it is 1.07:1, needs 4.5:1"}}}})
                   .status,
               200);
     ASSERT_EQ(central
