@@ -145,9 +145,11 @@ function kioskRow(k) {
   const cell = (key, value, cls) => el('td', { 'data-label': t(key), class: cls }, value);
   return el('tr', {},
     cell('fleet.kiosk', k.kiosk_id), cell('fleet.store', k.store),
-    cell('fleet.state', health.staff_call
-      ? [stateText, el('strong', { class: 'bad' }, ` · ${t('fleet.staffCall')} ${time(Number(health.staff_call))}`)]
-      : stateText, online ? 'ok' : 'bad'), cell('fleet.version', k.version || '—'),
+    cell('fleet.state', [stateText,
+      health.staff_call ? el('strong', { class: 'bad' }, ` · ${t('fleet.staffCall')} ${time(Number(health.staff_call))}`) : null,
+      // A kiosk that refused head office's theme draws its last good look and says why (docs/kiosk-ux.md).
+      health.theme ? el('div', { class: 'bad theme' }, `${t('fleet.themeRefused')} ${String(health.theme).replace(/^refused: /, '')}`) : null,
+    ], online ? 'ok' : 'bad'), cell('fleet.version', k.version || '—'),
     cell('fleet.paper', health.printer ?? '—'), cell('fleet.camera', health.camera ?? '—'),
     cell('fleet.outbox', k.outbox_depth, 'num'), cell('fleet.seen', time(k.last_seen)),
     el('td', { 'data-label': t('fleet.actions') }, el('div', { class: 'row' }, actions)));

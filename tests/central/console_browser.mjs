@@ -6,8 +6,9 @@
 // rewards page it creates a reward named with hostile markup; it downloads the member's data and, at
 // the end, erases a second member (0907654321). The reports page shows today's three claims at DEV001
 // and downloads them as CSV. On the fleet page it sees every kiosk of FLEET (comma-separated ids)
-// online, makes an enrollment code and takes OUT_OF_SERVICE_KIOSK out of service with
-// OUT_OF_SERVICE_MESSAGE (the test then sees that kiosk show it). It merges a third member
+// online, reads why they refused the chain's theme (their heartbeat's health), makes an enrollment
+// code and takes OUT_OF_SERVICE_KIOSK out of service with OUT_OF_SERVICE_MESSAGE (the test then sees
+// that kiosk show it). It merges a third member
 // (0912345678) into the first, with the code central's file sink (OTP_FILE) got. Last, the user turns
 // on the second factor on the security page with a code computed here (RFC 6238), logs out, and logs
 // in again with the password and then the next code.
@@ -251,6 +252,7 @@ try {
             await mergeAMember();
           }
         }
+        if (page === 'fleet') await until("[...document.querySelectorAll('main td .theme')].some((n) => n.textContent.includes('white text on it is 1.07:1'))", "the kiosk's refused theme");
         if (page === 'fleet' && device === 'desktop' && lang === 'vi') await actOnTheFleet();
         if (page === 'rewards') await until("!!document.querySelector('main table.rewards')", 'the rewards');
         if (page === 'rewards' && device === 'desktop' && lang === 'vi') await createAReward();

@@ -1,8 +1,9 @@
 // The console's journeys (issue 14's "Done when") in real Chromium (Debian's, headless, over the
 // DevTools protocol: console_browser.mjs) against the real central, with three real kiosks of the HIL
 // harness (tests/kiosk/launched_kiosk.hpp: kiosk-launcher and kiosk under one Xvfb, each enrolled
-// with a code of its own): the fleet page shows the three online; one is taken out of service on the
-// page and its attract screen says so; a reward made on the page is in another one's rewards list.
+// with a code of its own): the fleet page shows the three online and why they refuse head office's
+// theme (a yellow no white text can be read on); one is taken out of service on the page and its
+// attract screen says so; a reward made on the page is in another one's rewards list.
 // Besides: every page in vi and en at desktop and phone widths (build/console-screenshots/, with the
 // two kiosks' screens), a receipt returned, a member merged, exported and erased, today's report and
 // its CSV, and hostile text shown as text that runs nothing.
@@ -40,6 +41,14 @@ bool eventually(Done done) {
         std::this_thread::sleep_for(200ms);
     }
     return done();
+}
+
+/// True when some kiosk's heartbeat says why it refused the chain's theme.
+bool aKioskRefusedTheTheme(const CentralProcess& central) {
+    const auto list = central.get("/v1/admin/kiosks", kAdmin).body;
+    for (const auto& k : list.value("kiosks", Json::array()))
+        if (k.value("health", Json::object()).value("theme", "").starts_with("refused: ")) return true;
+    return false;
 }
 
 bool everyKioskReported(const CentralProcess& central) {
@@ -103,12 +112,14 @@ TEST(ConsoleBrowser, TheIssuesJourneysWithThreeRealKiosksAndEveryPageInViAndEn) 
     TempDir dir;
     CentralProcess central(CentralProcess::Options{"", "", ""});
     const kiosk::test::ReleaseDesk desk(dir.path() / "release", central);  // the kiosks' [update] key
+    ASSERT_EQ(central.put("/v1/admin/theme", kAdmin, Json{{"primary", "#FFFF00"}}).status, 200);
     const kiosk::test::VirtualDisplay display(dir.path(), 1080, 1920);
     std::vector<std::unique_ptr<LaunchedKiosk>> kiosks;
     for (const auto& id : kFleet)
         kiosks.push_back(std::make_unique<LaunchedKiosk>(central, id, dir.path() / id, desk.publicKey(),
                                                          display, LaunchedKiosk::Options{}));
     ASSERT_TRUE(eventually([&] { return everyKioskReported(central); })) << kiosks[0]->log();
+    ASSERT_TRUE(eventually([&] { return aKioskRefusedTheTheme(central); })) << kiosks[0]->log();
     seedMembers(central, credentialOf(dir.path() / kFleet[0]));
     if (HasFatalFailure()) return;
 

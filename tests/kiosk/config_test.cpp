@@ -26,6 +26,15 @@ TEST(KioskConfig, TheDemoFileParsesAndResolvesPathsAgainstItsFolder) {
     EXPECT_FALSE(config->gpu);
 }
 
+TEST(KioskConfig, TheChimeIsOffUnlessAVolumeIsGiven) {
+    auto config = parseKioskConfig("[screen]\norientation = \"portrait\"\n", "/tmp");
+    ASSERT_TRUE(config.has_value()) << config.error();
+    EXPECT_EQ(config->chimeVolume, 0);
+    config = parseKioskConfig("[sound]\nchime_volume = 40\n", "/tmp");
+    ASSERT_TRUE(config.has_value()) << config.error();
+    EXPECT_EQ(config->chimeVolume, 40);
+}
+
 TEST(KioskConfig, TheGpuRendererIsChosenOnlyWhenConfigured) {
     auto config = parseKioskConfig("[screen]\nrenderer = \"gpu\"\n", "/tmp");
     ASSERT_TRUE(config.has_value()) << config.error();
@@ -54,6 +63,9 @@ TEST(KioskConfig, RefusesWrongValuesNamingTheKey) {
         {"[screen]\ncamera_at = \"behind\"\n", "camera_at"},
         {"[screen]\nrenderer = \"opengl\"\n", "renderer"},
         {"[screen]\nrenderer = true\n", "renderer"},
+        {"[sound]\nchime_volume = 101\n", "sound.chime_volume"},
+        {"[sound]\nchime_volume = -1\n", "sound.chime_volume"},
+        {"[sound]\nchime_volume = true\n", "sound.chime_volume"},
         {"[staff]\npin = \"123\"\n", "pin"},
         {"[[stores]]\nid = \"bad id\"\npublic_key = \"x.pub\"\n", "stores"},
         {"[[rewards]]\nid = \"R\"\ntitle_vi = \"a\"\ntitle_en = \"b\"\npoints = -1\n", "rewards"},

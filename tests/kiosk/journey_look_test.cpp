@@ -82,6 +82,27 @@ TEST_F(JourneyLookTest, PointsThatLandCountUpWithACelebrationThenStop) {
     EXPECT_FALSE(m_journey->view().celebration.has_value());
 }
 
+TEST_F(JourneyLookTest, PointsThatLandAskForTheChimeOnceAndNothingElseDoes) {
+    toLookup();
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>(member(800))});
+    post(ClaimQueued{m_journey->session(), std::string("key-1"), 25});
+    EXPECT_TRUE(commands<PlayChime>().empty()) << "queued is not landed";
+    post(accepted(1'275));
+    EXPECT_EQ(commands<PlayChime>().size(), 1U);
+    tick(1'500ms);
+    EXPECT_TRUE(commands<PlayChime>().empty()) << "once per landing, not per frame";
+    // A refused claim has nothing to celebrate.
+    tap("done");
+    toLookup("0901234567", "0002");
+    post(MemberLookedUp{m_journey->session(), std::optional<Member>(member(800))});
+    post(ClaimQueued{m_journey->session(), std::string("key-2"), 25});
+    ClaimOutcome refused;
+    refused.status = ClaimOutcome::Status::Refused;
+    refused.code = "already_claimed";
+    post(ClaimSettled{"key-2", refused});
+    EXPECT_TRUE(commands<PlayChime>().empty());
+}
+
 /// The count-up's last frame drawn before its end is not left on screen: the journey says it is still
 /// animating (a screenshot would catch it midway) and asks for one more frame, which shows the figure.
 TEST_F(JourneyLookTest, TheSuccessMomentEndsOnItsWholeFigure) {

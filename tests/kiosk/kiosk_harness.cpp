@@ -42,7 +42,7 @@ KioskRun::~KioskRun() {
     }
 }
 
-void KioskRun::start(const KioskOptions& options, const std::vector<std::string>& env) {
+void KioskRun::start(const KioskOptions& options, std::vector<std::string> env) {
     const fs::path config = m_dir / "kiosk.toml";
     std::ofstream out(config);
     out << "[kiosk]\nid = \"K-DEV-01\"\nassets_dir = \"" << (kSource / "assets").string() << "\"\n"
@@ -55,6 +55,8 @@ void KioskRun::start(const KioskOptions& options, const std::vector<std::string>
         << "\"\naddress = \"" << options.printerAddress << "\"\n"
         << "[timeouts]\nidle_seconds = 45\ncountdown_seconds = 10\n"
         << "[receipts]\nmax_age_days = 30\n"
+        << (options.chimeVolume > 0 ? "[sound]\nchime_volume = " + std::to_string(options.chimeVolume) + "\n"
+                                    : "")
         << "[staff]\npin = \"" << kStaffPin << "\"\n";
     if (options.trustDevStore) {
         out << "[[stores]]\nid = \"DEV001\"\npublic_key = \""
@@ -67,6 +69,7 @@ void KioskRun::start(const KioskOptions& options, const std::vector<std::string>
            "coffee\"\n"
         << "points = 25\n";
     out.close();
+    env.insert(env.end(), options.env.begin(), options.env.end());
     m_kiosk = std::make_unique<ChildProcess>(
         std::vector<std::string>{(kBuild / "bin/kiosk").string(), "--config", config.string(), "--automation",
                                  (m_dir / "kiosk.sock").string()},
@@ -134,6 +137,15 @@ void KioskWithBackend::startKiosk(KioskOptions options) {
     m_kiosk.reset();
     m_kiosk = std::make_unique<KioskRun>(m_dir, options);
     ASSERT_TRUE(m_kiosk->client().connected()) << m_kiosk->log();
+}
+
+void KioskWithBackend::startConnectedKiosk(KioskOptions options) {
+    startKiosk(std::move(options));
+    if (HasFatalFailure()) {
+        return;
+    }
+    const json state = waitForStatus(kiosk(), "Đã kết nối", 30s);
+    ASSERT_EQ(state.value("status", ""), "Đã kết nối") << m_kiosk->log();
 }
 
 void KioskWithBackend::configureGame(const std::string& id, const nlohmann::json& game) const {

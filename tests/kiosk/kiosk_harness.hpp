@@ -35,6 +35,8 @@ struct KioskOptions {
     bool trustDevStore = true;
     /// More stores the kiosk trusts offline (store id, public key file), e.g. one central does not know.
     std::vector<std::pair<std::string, std::filesystem::path>> extraStores;
+    int chimeVolume = 0;           ///< [sound] chime_volume; 0: not written (no sound)
+    std::vector<std::string> env;  ///< more of the kiosk's environment, "NAME=value"
 };
 
 /// The real `kiosk` (kiosk id K-DEV-01, data in `dir`/data, log appended to `dir`/kiosk.log, automation
@@ -64,7 +66,7 @@ class KioskRun {
     [[nodiscard]] bool endedByKill();
 
   private:
-    void start(const KioskOptions& options, const std::vector<std::string>& env);
+    void start(const KioskOptions& options, std::vector<std::string> env);
 
     std::filesystem::path m_dir;
     std::unique_ptr<VirtualDisplay> m_ownDisplay;
@@ -126,6 +128,9 @@ class KioskWithBackend : public ::testing::Test {
     /// (Re)starts the kiosk with `options`, its central URL and printer address set to the backend's;
     /// a fatal failure when it does not answer on its automation socket.
     void startKiosk(KioskOptions options = {});
+    /// startKiosk, then waits until the kiosk is enrolled and online ("Đã kết nối"); a fatal failure
+    /// otherwise.
+    void startConnectedKiosk(KioskOptions options = {});
     AutomationClient& kiosk() { return m_kiosk->client(); }
     /// PUT /v1/admin/games/{id} on the backend's central; a test failure unless it answers 200.
     void configureGame(const std::string& id, const nlohmann::json& game) const;

@@ -4,7 +4,7 @@
 // log while the last good look stays on screen. Central itself refuses a malformed colour or picture.
 // The chain's fonts: a family the kiosk has is drawn; one it lacks, or one without the Vietnamese
 // letters, is refused in its log, automation state and heartbeat while the colours of the same theme
-// still apply.
+// still apply. Head office clearing the theme ({}) brings the kiosk's own look back without a restart.
 #include <gtest/gtest.h>
 
 #include <opencv2/core.hpp>
@@ -46,20 +46,21 @@ std::uint32_t waitForHeader(AutomationClient& kiosk, const fs::path& file, std::
     return seen;
 }
 
-TEST(KioskTheme, HeadOfficesColoursAndLogoReachTheKioskAndABadThemeKeepsTheLastGoodOne) {
-    if (!fs::exists(kBuild / "bin/central")) {
-        GTEST_SKIP() << "central is not built in " << kBuild;
+/// The real central and virtual printer, and a kiosk online with them.
+class KioskTheme : public KioskWithBackend {
+  protected:
+    void SetUp() override {
+        KioskWithBackend::SetUp();
+        if (!IsSkipped() && !HasFatalFailure()) {
+            startConnectedKiosk();
+        }
     }
-    TempDir dir;
-    Backend backend(dir.path());
-    ASSERT_TRUE(backend.ready()) << "central did not start (see " << dir.path() << ")";
-    KioskOptions options;
-    options.centralUrl = backend.url();
-    KioskRun run(dir, options);
-    auto& kiosk = run.client();
-    ASSERT_TRUE(kiosk.connected()) << run.log();
-    ASSERT_EQ(waitForStatus(kiosk, "Đã kết nối", 30s).value("status", ""), "Đã kết nối") << run.log();
-    const fs::path shot = dir.path() / "theme.png";
+};
+
+TEST_F(KioskTheme, HeadOfficesColoursAndLogoReachTheKioskAndABadThemeKeepsTheLastGoodOne) {
+    auto& kiosk = this->kiosk();
+    Backend& backend = *m_backend;
+    const fs::path shot = m_dir.path() / "theme.png";
     EXPECT_EQ(pixelAt(kiosk, shot, 4, 4), 0x0B7A4BU) << "the standard header before";
 
     // Central refuses what is not a colour or not a small PNG, saying which field.
@@ -71,23 +72,23 @@ TEST(KioskTheme, HeadOfficesColoursAndLogoReachTheKioskAndABadThemeKeepsTheLastG
     const json set = backend.admin(
         "/v1/admin/theme", {{"primary", "#8B1A1A"}, {"logo_png", pngBase64(400, 120, 0xDC0000)}}, "PUT");
     ASSERT_EQ(set["theme"].value("primary", ""), "#8B1A1A") << set.dump();
-    ASSERT_EQ(waitForHeader(kiosk, shot, 0x8B1A1AU), 0x8B1A1AU) << run.log();
+    ASSERT_EQ(waitForHeader(kiosk, shot, 0x8B1A1AU), 0x8B1A1AU) << m_kiosk->log();
     // The logo heads Attract: its red block at the middle of the band under the header.
     const std::uint32_t logo = pixelAt(kiosk, shot, 540, 150 + 36 + 90);
     EXPECT_EQ(logo, 0xDC0000U) << std::hex << logo;
-    const fs::path out = screenshotDir(options);
-    kiosk.send({{"cmd", "screenshot"}, {"path", (out / "24-attract-chain-theme.png").string()}});
+    kiosk.send(
+        {{"cmd", "screenshot"}, {"path", (screenshotDir({}) / "24-attract-chain-theme.png").string()}});
 
     // White text on yellow cannot be read: central stores it (its form is right), the kiosk refuses it.
     backend.admin("/v1/admin/theme", {{"primary", "#FFFF00"}}, "PUT");
     const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (run.log().find("central's theme refused") == std::string::npos &&
+    while (m_kiosk->log().find("central's theme refused") == std::string::npos &&
            std::chrono::steady_clock::now() < deadline) {
         kiosk.send({{"cmd", "advance"}, {"ms", 301'000}});
         std::this_thread::sleep_for(250ms);
     }
-    ASSERT_NE(run.log().find("central's theme refused"), std::string::npos) << run.log();
-    EXPECT_NE(run.log().find("legible"), std::string::npos) << "the log says why";
+    ASSERT_NE(m_kiosk->log().find("central's theme refused"), std::string::npos) << m_kiosk->log();
+    EXPECT_NE(m_kiosk->log().find("legible"), std::string::npos) << "the log says why";
     EXPECT_EQ(pixelAt(kiosk, shot, 4, 4), 0x8B1A1AU) << "the last good look stays";
     EXPECT_EQ(pixelAt(kiosk, shot, 540, 150 + 36 + 90), 0xDC0000U) << "and its logo";
 }
@@ -107,19 +108,9 @@ json waitForFonts(AutomationClient& kiosk, const std::string& body, const std::s
     return state;
 }
 
-TEST(KioskTheme, TheChainsFontsAreDrawnAndAFontTheKioskCannotDrawWithIsRefusedSayingWhy) {
-    if (!fs::exists(kBuild / "bin/central")) {
-        GTEST_SKIP() << "central is not built in " << kBuild;
-    }
-    TempDir dir;
-    Backend backend(dir.path());
-    ASSERT_TRUE(backend.ready()) << "central did not start (see " << dir.path() << ")";
-    KioskOptions options;
-    options.centralUrl = backend.url();
-    KioskRun run(dir, options);
-    auto& kiosk = run.client();
-    ASSERT_TRUE(kiosk.connected()) << run.log();
-    ASSERT_EQ(waitForStatus(kiosk, "Đã kết nối", 30s).value("status", ""), "Đã kết nối") << run.log();
+TEST_F(KioskTheme, TheChainsFontsAreDrawnAndAFontTheKioskCannotDrawWithIsRefusedSayingWhy) {
+    auto& kiosk = this->kiosk();
+    Backend& backend = *m_backend;
     EXPECT_EQ(kiosk.send({{"cmd", "state"}})["fonts"].value("body", ""), "Noto Sans");
 
     const json wrong = backend.admin("/v1/admin/theme", {{"body_font", "../../tmp/font"}}, "PUT");
@@ -128,11 +119,11 @@ TEST(KioskTheme, TheChainsFontsAreDrawnAndAFontTheKioskCannotDrawWithIsRefusedSa
         "/v1/admin/theme", {{"body_font", "Noto Serif"}, {"heading_font", "Noto Sans Display"}}, "PUT");
     ASSERT_EQ(set["theme"].value("body_font", ""), "Noto Serif") << set.dump();
     json state = waitForFonts(kiosk, "Noto Serif", "");
-    EXPECT_EQ(state["fonts"].value("body", ""), "Noto Serif") << run.log();
+    EXPECT_EQ(state["fonts"].value("body", ""), "Noto Serif") << m_kiosk->log();
     EXPECT_EQ(state["fonts"].value("heading", ""), "Noto Sans Display");
     EXPECT_FALSE(state.contains("look_refused")) << state.dump();
     kiosk.send(
-        {{"cmd", "screenshot"}, {"path", (screenshotDir(options) / "25-attract-chain-fonts.png").string()}});
+        {{"cmd", "screenshot"}, {"path", (screenshotDir({}) / "25-attract-chain-fonts.png").string()}});
 
     // Central stores any well-formed family name; the kiosk checks it has the font and every character.
     const std::pair<std::string, std::string> refused[] = {
@@ -143,12 +134,12 @@ TEST(KioskTheme, TheChainsFontsAreDrawnAndAFontTheKioskCannotDrawWithIsRefusedSa
         backend.admin("/v1/admin/theme", {{"primary", "#1A3C8B"}, {"body_font", family}}, "PUT");
         state = waitForFonts(kiosk, "Noto Serif", why);
         EXPECT_NE(state.value("look_refused", "").find("body_font \"" + family + "\""), std::string::npos)
-            << state.dump() << run.log();
+            << state.dump() << m_kiosk->log();
         EXPECT_NE(state.value("look_refused", "").find(why), std::string::npos) << state.dump();
         EXPECT_EQ(state["fonts"].value("body", ""), "Noto Serif") << "the last good fonts stay";
     }
-    EXPECT_NE(run.log().find("central's fonts refused"), std::string::npos) << run.log();
-    EXPECT_EQ(pixelAt(kiosk, dir.path() / "fonts.png", 4, 4), 0x1A3C8BU) << "the colours still apply";
+    EXPECT_NE(m_kiosk->log().find("central's fonts refused"), std::string::npos) << m_kiosk->log();
+    EXPECT_EQ(pixelAt(kiosk, m_dir.path() / "fonts.png", 4, 4), 0x1A3C8BU) << "the colours still apply";
 
     // Where a technician looks: the heartbeat carries the refusal to central (GET /v1/admin/kiosks).
     std::string health;
@@ -161,6 +152,30 @@ TEST(KioskTheme, TheChainsFontsAreDrawnAndAFontTheKioskCannotDrawWithIsRefusedSa
         }
     }
     EXPECT_NE(health.find("\"theme\":\"refused: body_font"), std::string::npos) << health;
+}
+
+TEST_F(KioskTheme, AnEmptyThemeFromCentralBringsTheKiosksOwnLookBackWithoutARestart) {
+    const fs::path shot = m_dir.path() / "reset.png";
+    const json set = m_backend->admin("/v1/admin/theme",
+                                      {{"primary", "#8B1A1A"},
+                                       {"logo_png", pngBase64(400, 120, 0xDC0000)},
+                                       {"body_font", "Noto Serif"},
+                                       {"heading_font", "Noto Sans Display"}},
+                                      "PUT");
+    ASSERT_EQ(set["theme"].value("primary", ""), "#8B1A1A") << set.dump();
+    ASSERT_EQ(waitForHeader(kiosk(), shot, 0x8B1A1AU), 0x8B1A1AU) << m_kiosk->log();
+    ASSERT_EQ(waitForFonts(kiosk(), "Noto Serif", "")["fonts"].value("body", ""), "Noto Serif");
+    ASSERT_EQ(pixelAt(kiosk(), shot, 540, 150 + 36 + 90), 0xDC0000U) << "the chain's logo is drawn";
+
+    // Head office clears the look: the kiosk's own colours, no logo and Noto Sans, with no restart.
+    const json cleared = m_backend->admin("/v1/admin/theme", json::object(), "PUT");
+    ASSERT_TRUE(cleared["theme"].empty()) << cleared.dump();
+    EXPECT_EQ(waitForHeader(kiosk(), shot, 0x0B7A4BU), 0x0B7A4BU) << m_kiosk->log();
+    EXPECT_NE(pixelAt(kiosk(), shot, 540, 150 + 36 + 90), 0xDC0000U) << "the logo is gone";
+    const json state = waitForFonts(kiosk(), "Noto Sans", "");
+    EXPECT_EQ(state["fonts"].value("body", ""), "Noto Sans") << state.dump();
+    EXPECT_EQ(state["fonts"].value("heading", ""), "Noto Sans") << state.dump();
+    EXPECT_FALSE(state.contains("look_refused")) << state.dump();
 }
 
 }  // namespace

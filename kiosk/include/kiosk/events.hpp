@@ -138,11 +138,15 @@ struct CallStaff {
     std::uint64_t session = 0;
 };
 
+/// Central credited the points: the success moment's chime, when the kiosk has one (kiosk.toml [sound]
+/// chime_volume; docs/kiosk-ux.md). No answer.
+struct PlayChime {};
+
 using Command =
     std::variant<LookupMember, QueueClaim, RequestOtp, CheckPrinter, Redeem, PrintVoucher, PrintConsent,
                  LoadStaffReport, AcknowledgeRefusal, LoadGames, DrawGame, MarkDrawShown, BuyGameTicket,
                  WithdrawConsent, CallStaff, CheckStaffPin, RecordStaffAction, PrintTestPage, SetService,
-                 RestartApp, InstallUpdateNow, PostponeUpdate>;
+                 RestartApp, InstallUpdateNow, PostponeUpdate, PlayChime>;
 
 // ---- events (workers -> journey) ---------------------------------------------------------------------
 

@@ -57,6 +57,20 @@ ui::HostOptions hostOptions(const KioskConfig& config, const ui::Strings& vi, co
     return options;
 }
 
+/// The success moment's chime at `volume` percent; null when kiosk.toml asks for none (0), or when no
+/// audio device opens: said once in the log, and the kiosk works silent.
+std::unique_ptr<ui::Chime> openChime(int volume) {
+    if (volume == 0) {
+        return nullptr;
+    }
+    auto chime = ui::Chime::open(volume);
+    if (!chime) {
+        spdlog::warn("sound is off: {}", chime.error());
+        return nullptr;
+    }
+    return std::move(*chime);
+}
+
 /// What every heartbeat says of the kiosk: the camera, a shopper's call for staff until staff have had
 /// time to come, and a look from central it refused (docs/api.md, heartbeat health). On the sync thread.
 std::map<std::string, std::string> deviceHealth(hal::Scanner& scanner, const CentralLink& link) {
@@ -422,6 +436,8 @@ void App::drawIfDirty() {
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_processStart)
                 .count());
         m_notifier.ready("attract screen shown");
+        // After the first frame: opening an audio device (tens of ms) does not hold the attract screen back.
+        m_chime = openChime(m_config.chimeVolume);
         if (m_central && m_central->update) {
             m_central->update->firstFrameDrawn();  // the update agent's health gate, first half
         }

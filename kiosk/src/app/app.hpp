@@ -21,6 +21,7 @@
 #include "hal/service_notifier.hpp"
 #include "kiosk/journey.hpp"
 #include "steppable_clock.hpp"
+#include "ui/chime.hpp"
 #include "ui/host.hpp"
 #include "ui/strings.hpp"
 
@@ -82,6 +83,7 @@ class App {
     void carryOut(const RestartApp& c);
     void carryOut(const InstallUpdateNow& c);
     void carryOut(const PostponeUpdate& c);
+    void carryOut(const PlayChime& c);
     /// Reads what the maintenance screen shows (after acknowledging a refusal when T says so).
     template <typename T>
     void reportToStaff(const T& c);
@@ -127,6 +129,7 @@ class App {
     ui::Strings m_en;
     std::unique_ptr<TicketWriter> m_tickets;  ///< words the slips the journey asks to print (UI thread)
     std::unique_ptr<ui::Host> m_host;
+    std::unique_ptr<ui::Chime> m_chime;  ///< null: no sound (not configured, or no audio device opened)
     std::unique_ptr<Inbox> m_inbox;
     std::unique_ptr<Journey> m_journey;
     std::unique_ptr<sync::LocalStore> m_store;

@@ -147,8 +147,9 @@ std::expected<CentralConfig, std::string> parseCentralConfig(const std::string& 
         }
         parsed.staff = staffOf(config["staff"]);
     }
-    // An empty object is a chain that set no look: the kiosk keeps its own.
-    if (const auto theme = config.find("theme"); theme != config.end() && !theme->empty()) {
+    // An empty object is a chain that set no look (or cleared it): a look of nothing, which brings the
+    // kiosk's own [theme], Noto Sans and no logo back.
+    if (const auto theme = config.find("theme"); theme != config.end()) {
         parsed.look = parseChainLook(*theme);
     }
     return parsed;

@@ -34,9 +34,10 @@ struct CentralConfig {
     /// The active staff members (a revoked one is no longer listed); entries without an id, a name or an
     /// Argon2id string are left out. nullopt: a central without staff PINs (nothing changes).
     std::optional<std::vector<StaffCredential>> staff;
-    /// The chain's look. nullopt: central set none (the kiosk's own [theme] stays). An error: a look this
-    /// kiosk refuses (illegible colours, a broken or oversized logo) — the rest of the document is
-    /// still used, and the last good look stays on screen and paper.
+    /// The chain's look; one with nothing set ("theme": {}, head office set none or cleared it) is the
+    /// kiosk's own [theme], Noto Sans and no logo. nullopt: the document has no "theme" (nothing
+    /// changes). An error: a look this kiosk refuses (illegible colours, a broken or oversized logo) —
+    /// the rest of the document is still used, and the last good look stays on screen and paper.
     std::optional<std::expected<ChainLook, std::string>> look;
     /// Rewards' pictures by reward id (RGBA), with `rewards`; a reward whose picture is broken or too large
     /// is listed without one (a plain tile) and said in `problems`.

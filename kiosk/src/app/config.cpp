@@ -75,6 +75,8 @@ std::optional<std::string> readFields(const toml::table& t, KioskConfig& c, RawF
     screen.read("fullscreen", c.fullscreen);
     screen.read("renderer", raw.renderer);
     screen.read("camera_at", c.cameraAt);
+    auto sound = section("sound");
+    sound.read("chime_volume", c.chimeVolume, 0, 100);
     auto central = section("central");
     central.read("url", c.centralUrl);
     central.read("ca_file", c.centralCaFile);
@@ -112,8 +114,8 @@ std::optional<std::string> readFields(const toml::table& t, KioskConfig& c, RawF
     update.read("quiet_minutes", raw.quietMinutes, 1, 1440);
     update.read("health_deadline_seconds", raw.healthDeadlineSeconds, 30, 3600);
     update.read("maintenance_window", raw.maintenanceWindow);
-    for (const auto* fields : {&root, &kiosk, &screen, &central, &camera, &printer, &timeouts, &receipts,
-                               &consent, &staff, &update}) {
+    for (const auto* fields : {&root, &kiosk, &screen, &sound, &central, &camera, &printer, &timeouts,
+                               &receipts, &consent, &staff, &update}) {
         if (fields->error()) return fields->error();
     }
     return std::nullopt;

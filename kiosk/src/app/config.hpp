@@ -29,7 +29,10 @@ struct KioskConfig {
     bool landscape = false;  ///< 1920x1080 instead of 1080x1920
     bool fullscreen = false;
     bool gpu = false;  ///< [screen] renderer = "gpu": draw through the GPU's GL instead of in software
-    std::string cameraAt = "below";   ///< [screen] camera_at: where the receipt camera is, seen by a shopper
+    std::string cameraAt = "below";  ///< [screen] camera_at: where the receipt camera is, seen by a shopper
+    /// [sound] chime_volume: the chime when points land, in percent of full scale (1..100); 0, the
+    /// default: no sound, and no audio device is opened.
+    int chimeVolume = 0;
     std::filesystem::path assetsDir;  ///< holds i18n/
     std::filesystem::path dataDir;    ///< the kiosk's SQLite file lives here
     std::string centralUrl;           ///< empty: offline kiosk

@@ -455,6 +455,12 @@ void App::carryOut(const PostponeUpdate& /*c*/) {
     });
 }
 
+void App::carryOut(const PlayChime& /*c*/) {
+    if (m_chime) {
+        m_chime->play();  // queued for SDL's audio thread: never waits
+    }
+}
+
 void App::checkDevicesForUpdate() {
     hal::Scanner* scanner = m_devices->scanner.get();
     hal::ReceiptPrinter* printer = m_devices->printer.get();

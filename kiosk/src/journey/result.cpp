@@ -198,6 +198,7 @@ class ResultStep final : public Step {
         const Session& s = ctx.session();
         if (outcome.status == ClaimOutcome::Status::Accepted) {
             m_landedAt = ctx.now().mono;
+            ctx.emit(PlayChime{});
         }
         if (outcome.status == ClaimOutcome::Status::Accepted && s.phone) {
             ctx.emit(LookupMember{ctx.sessionId(), s.phone->national()});
