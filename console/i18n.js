@@ -89,7 +89,6 @@ export const strings = {
     'fleet.revoke': 'Revoke', 'fleet.confirmRevoke': 'Revoke this kiosk? It will have to enroll again.',
     'fleet.empty': 'No kiosks.', 'fleet.staffCall': 'A shopper called staff at',
     'fleet.themeRefused': 'The kiosk refused the chain\'s theme:',
-    'fleet.empty': 'No kiosks.',
     'fleet.outOfService': 'Out of service', 'fleet.inService': 'Back in service',
     'fleet.outOfServiceMessage': 'Message on the attract screen (empty: the kiosk\'s own words)',
     'enroll.title': 'New kiosk enrollment code', 'enroll.kiosk': 'Kiosk id', 'enroll.store': 'Store',
