@@ -26,6 +26,8 @@ struct UnwarpedCode {
 };
 
 inline constexpr int kUnwarpedModulePx = 6;
+/// Modules of quiet zone around the unwarped code (both decoders want some).
+inline constexpr int kUnwarpedQuietModules = 3;
 
 /// The QR code of version 2-10 in `gray` (8-bit, a crop around one code at 4 or more pixels a module),
 /// unwarped at the likeliest version (the one whose alignment patterns are found, else the nearest to
