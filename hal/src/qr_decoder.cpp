@@ -10,6 +10,7 @@
 #include "qr_module_reader.hpp"
 #include "qr_modules.hpp"
 #include "qr_readers.hpp"
+#include "qr_symbol.hpp"
 #include "scene_signature.hpp"
 
 namespace hal {
@@ -154,8 +155,10 @@ struct QrDecoder::Impl {
     }
 
     /// Our own reader (qr_module_reader.hpp) on the modules of the upright code, aligned first: ZBar
-    /// reads errors only, this one declares the least certain codewords erased.
-    std::vector<QrCode> readWithErasures(const detail::UnwarpedCode& code) {
+    /// reads errors only, this one declares the least certain codewords erased. When the code's
+    /// version information says the grid was fitted at another version, `crop` is unwarped again at
+    /// that version and read the same way, ZBar first.
+    std::vector<QrCode> readWithErasures(const detail::UnwarpedCode& code, const cv::Mat& crop, bool refit) {
         if (!stages.erasure) return {};
         for (const cv::Mat* upright : {&code.aligned, &code.image}) {
             const auto modules = detail::sampleModules(*upright);
@@ -164,6 +167,15 @@ struct QrDecoder::Impl {
                 lastStage = "erasure";
                 return {QrCode{std::move(read->text), {}}};
             }
+            const auto version = detail::otherVersion(*modules);
+            if (!refit || !version || *version > detail::kMaxReadVersion) continue;
+            const auto again = detail::unwarpCode(crop, *version);
+            if (!again) return {};
+            auto codes = zbar.decode(again->image, {});
+            if (codes.empty()) codes = zbar.decode(again->aligned, {});
+            if (codes.empty()) codes = readWithErasures(*again, crop, false);
+            if (!codes.empty()) lastStage = "erasure";
+            return codes;
         }
         return {};
     }
@@ -183,7 +195,7 @@ struct QrDecoder::Impl {
             if (!code) continue;
             auto codes = zbar.decode(code->image, {});
             if (codes.empty()) codes = zbar.decode(code->aligned, {});
-            if (codes.empty()) codes = readWithErasures(*code);
+            if (codes.empty()) codes = readWithErasures(*code, crop, true);
             if (codes.empty()) continue;
             // ZBar's corners are in the unwarped image; the grid knows where the code is in the frame.
             const detail::Placement placement{

@@ -253,7 +253,7 @@ cv::Mat alignToModules(const cv::Mat& unwarped) {
 
 }  // namespace
 
-std::optional<UnwarpedCode> unwarpCode(const cv::Mat& gray) {
+std::optional<UnwarpedCode> unwarpCode(const cv::Mat& gray, int version) {
     cv::Mat binary;
     cv::threshold(gray, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
     const auto corners = pickCorners(findFinderPatterns(binary, std::numeric_limits<std::size_t>::max()));
@@ -269,9 +269,9 @@ std::optional<UnwarpedCode> unwarpCode(const cv::Mat& gray) {
         int found;
     };
     std::vector<Candidate> candidates;
-    for (int version = 2; version <= 10; ++version) {
-        const int dimension = 17 + 4 * version;
-        if (std::abs(dimension - side) > 4.0) continue;
+    for (int candidate = 2; candidate <= 10; ++candidate) {
+        const int dimension = 17 + 4 * candidate;
+        if (version != 0 ? candidate != version : std::abs(dimension - side) > 4.0) continue;
         int found = 0;
         GridMapping mapping = fitGrid(gray, *corners, dimension, found);
         candidates.push_back({dimension, std::move(mapping), found});

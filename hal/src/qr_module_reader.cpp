@@ -59,18 +59,22 @@ std::optional<FormatInfo> readFormat(const ModuleMatrix& modules) {
     return nearestFormat(words[0], words[1]);
 }
 
-/// False when either version word decodes to a version other than the matrix's size says.
-bool versionAgrees(const ModuleMatrix& modules, int version) {
-    if (version < 7) return true;
+}  // namespace
+
+std::optional<int> otherVersion(const ModuleMatrix& modules) {
+    const int version = (modules.dimension - 17) / 4;
+    if (modules.dimension < qrDimension(7)) return std::nullopt;
     for (const bool second : {false, true}) {
         std::uint32_t word = 0;
         for (int bit = 0; bit < 18; ++bit)
             if (moduleDark(modules, versionModule(modules.dimension, bit, second))) word |= 1U << bit;
         const auto read = nearestVersion(word);
-        if (read && *read != version) return false;
+        if (read && *read != version) return read;
     }
-    return true;
+    return std::nullopt;
 }
+
+namespace {
 
 Codewords readCodewords(const ModuleMatrix& modules, int version, int mask, int count) {
     const std::vector<int> order = placementOrder(version);
@@ -169,7 +173,7 @@ std::optional<ModuleRead> readModules(const ModuleMatrix& modules) {
         modules.confidence.size() != modules.dark.size())
         return std::nullopt;
     const auto format = readFormat(modules);
-    if (!format || !versionAgrees(modules, version)) return std::nullopt;
+    if (!format || otherVersion(modules)) return std::nullopt;
     const BlockLayout layout = blockLayout(version, format->level);
     const Codewords codewords = readCodewords(modules, version, format->mask, layout.totalCodewords);
 

@@ -26,6 +26,11 @@ struct ModuleRead {
     int corrected = 0;  ///< codewords Reed-Solomon changed
 };
 
+/// The version that the code's version information (either copy, within 3 bits of a valid word) says,
+/// when it is not the one the matrix's size says: the grid was fitted at the wrong version. Nothing
+/// when they agree or neither copy reads (versions 1-6 have none).
+[[nodiscard]] std::optional<int> otherVersion(const ModuleMatrix& modules);
+
 /// The text of the code in `modules`, or nothing.
 [[nodiscard]] std::optional<ModuleRead> readModules(const ModuleMatrix& modules);
 
