@@ -116,6 +116,29 @@ TEST(QrModuleReader, ReadsASmearedStripOnlyWithErasures) {
     EXPECT_GE(readWithErasures, 3);
 }
 
+TEST(QrModuleReader, VersionInformationThatDisagreesWithTheGridNamesTheVersion) {
+    const Symbol symbol = render(bench::makeReceiptToken(7), 8, QR_ECLEVEL_M);
+    ASSERT_FALSE(symbol.image.empty());
+    const auto modules = hal::detail::sampleModules(symbol.image);
+    ASSERT_TRUE(modules.has_value());
+    EXPECT_FALSE(hal::detail::otherVersion(*modules).has_value());
+    // A grid fitted one version too small: version 8's words where a version-7 matrix keeps them,
+    // two bits of one copy wrong.
+    hal::detail::ModuleMatrix tooSmall;
+    tooSmall.dimension = hal::detail::qrDimension(7);
+    tooSmall.dark.assign(hal::detail::moduleIndex(tooSmall.dimension, 0, tooSmall.dimension), 0);
+    tooSmall.confidence.assign(tooSmall.dark.size(), 1.0F);
+    const std::uint32_t word = hal::detail::versionBits(8) ^ 0b101U;
+    for (int bit = 0; bit < 18; ++bit)
+        for (const bool second : {false, true}) {
+            const auto at = hal::detail::versionModule(tooSmall.dimension, bit, second);
+            tooSmall.dark[hal::detail::moduleIndex(at.row, at.column, tooSmall.dimension)] =
+                static_cast<std::uint8_t>((word >> static_cast<unsigned>(bit)) & 1U);
+        }
+    EXPECT_EQ(hal::detail::otherVersion(tooSmall), 8);
+    EXPECT_FALSE(hal::detail::readModules(tooSmall).has_value());
+}
+
 TEST(QrModuleReader, DamagePastTheCodeGivesNoText) {
     const std::string token = bench::makeReceiptToken(6);
     const Symbol symbol = render(token, 8, QR_ECLEVEL_M);
