@@ -233,6 +233,8 @@ bool setStage(hal::DecoderStages& stages, std::string_view name) {
         stages.deblur = false;
     else if (name == "grid")
         stages.grid = false;
+    else if (name == "erasure")
+        stages.erasure = false;
     else
         return false;
     return true;
@@ -276,7 +278,8 @@ std::optional<Options> parseOptions(int argc, char** argv) {
                 "usage: bench_scan [--per-kind N] [--seed S] [--classic] [--no-zbarimg] [--no-gate] [--keep "
                 "DIR]\n"
                 "                  [--list-misses]\n"
-                "                  [--without zbar|zxing|contrast|regions|sharpen|invert|deblur|grid]...\n");
+                "                  [--without "
+                "zbar|zxing|contrast|regions|sharpen|invert|deblur|grid|erasure]...\n");
             return std::nullopt;
         }
     }

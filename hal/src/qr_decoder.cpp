@@ -7,7 +7,10 @@
 #include "frame_mat.hpp"
 #include "qr_deblur.hpp"
 #include "qr_grid.hpp"
+#include "qr_module_reader.hpp"
+#include "qr_modules.hpp"
 #include "qr_readers.hpp"
+#include "qr_symbol.hpp"
 #include "scene_signature.hpp"
 
 namespace hal {
@@ -151,10 +154,36 @@ struct QrDecoder::Impl {
         return {};
     }
 
+    /// Our own reader (qr_module_reader.hpp) on the modules of the upright code, aligned first: ZBar
+    /// reads errors only, this one declares the least certain codewords erased. When the code's
+    /// version information says the grid was fitted at another version, `crop` is unwarped again at
+    /// that version and read the same way, ZBar first.
+    std::vector<QrCode> readWithErasures(const detail::UnwarpedCode& code, const cv::Mat& crop, bool refit) {
+        if (!stages.erasure) return {};
+        for (const cv::Mat* upright : {&code.aligned, &code.image}) {
+            const auto modules = detail::sampleModules(*upright);
+            if (!modules) continue;
+            if (auto read = detail::readModules(*modules)) {
+                lastStage = "erasure";
+                return {QrCode{std::move(read->text), {}}};
+            }
+            const auto version = detail::otherVersion(*modules);
+            if (!refit || !version || *version > detail::kMaxReadVersion) continue;
+            const auto again = detail::unwarpCode(crop, *version);
+            if (!again) return {};
+            auto codes = zbar.decode(again->image, {});
+            if (codes.empty()) codes = zbar.decode(again->aligned, {});
+            if (codes.empty()) codes = readWithErasures(*again, crop, false);
+            if (!codes.empty()) lastStage = "erasure";
+            return codes;
+        }
+        return {};
+    }
+
     /// The grid sampler (qr_grid.hpp) on the upscaled crop of each candidate region: ZBar on the code
     /// unwarped through its own finder and alignment patterns, then on the same shifted onto its module
-    /// grid (zxing-cpp on either, or on a clean re-rendering of its modules, read none of the hard set's
-    /// crumpled codes that these two miss).
+    /// grid, then our erasure reader on either (zxing-cpp on either, or on a clean re-rendering of its
+    /// modules, read none of the hard set's crumpled codes that ZBar misses).
     std::vector<QrCode> decodeGrid(const cv::Mat& gray) {
         for (const cv::Rect& region : regions) {
             const double factor =
@@ -166,6 +195,7 @@ struct QrDecoder::Impl {
             if (!code) continue;
             auto codes = zbar.decode(code->image, {});
             if (codes.empty()) codes = zbar.decode(code->aligned, {});
+            if (codes.empty()) codes = readWithErasures(*code, crop, true);
             if (codes.empty()) continue;
             // ZBar's corners are in the unwarped image; the grid knows where the code is in the frame.
             const detail::Placement placement{

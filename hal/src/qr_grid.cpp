@@ -10,14 +10,13 @@
 #include <vector>
 
 #include "qr_finder.hpp"
+#include "qr_symbol.hpp"
 
 namespace hal::detail {
 
 namespace {
 
 constexpr int kPx = kUnwarpedModulePx;
-/// Modules of quiet zone around the unwarped code (both decoders want some).
-constexpr int kQuiet = 3;
 /// How far from its expected place an alignment pattern is looked for, modules either way.
 constexpr int kAlignmentSearch = 3;
 /// Normalised cross-correlation above which a 5x5-module patch is taken for an alignment pattern.
@@ -129,25 +128,6 @@ std::optional<cv::Point2d> locateAlignment(const cv::Mat& gray, const GridMappin
     cv::minMaxLoc(scores, nullptr, &best, nullptr, &at);
     if (best < kMinAlignmentScore) return std::nullopt;
     return cv::Point2d(area.x + (at.x + 2.5 * kPx) / kPx, area.y + (at.y + 2.5 * kPx) / kPx);
-}
-
-/// Alignment pattern centres (module index along either axis) of versions 2-10, ISO/IEC 18004 annex E.
-std::vector<int> alignmentCentres(int version) {
-    static constexpr std::array<std::array<int, 3>, 11> kTable = {{{0, 0, 0},
-                                                                   {0, 0, 0},
-                                                                   {6, 18, 0},
-                                                                   {6, 22, 0},
-                                                                   {6, 26, 0},
-                                                                   {6, 30, 0},
-                                                                   {6, 34, 0},
-                                                                   {6, 22, 38},
-                                                                   {6, 24, 42},
-                                                                   {6, 26, 46},
-                                                                   {6, 28, 50}}};
-    std::vector<int> centres;
-    for (const int centre : kTable[static_cast<std::size_t>(version)])
-        if (centre > 0) centres.push_back(centre);
-    return centres;
 }
 
 struct Corners {
@@ -273,7 +253,7 @@ cv::Mat alignToModules(const cv::Mat& unwarped) {
 
 }  // namespace
 
-std::optional<UnwarpedCode> unwarpCode(const cv::Mat& gray) {
+std::optional<UnwarpedCode> unwarpCode(const cv::Mat& gray, int version) {
     cv::Mat binary;
     cv::threshold(gray, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
     const auto corners = pickCorners(findFinderPatterns(binary, std::numeric_limits<std::size_t>::max()));
@@ -289,9 +269,9 @@ std::optional<UnwarpedCode> unwarpCode(const cv::Mat& gray) {
         int found;
     };
     std::vector<Candidate> candidates;
-    for (int version = 2; version <= 10; ++version) {
-        const int dimension = 17 + 4 * version;
-        if (std::abs(dimension - side) > 4.0) continue;
+    for (int candidate = 2; candidate <= 10; ++candidate) {
+        const int dimension = 17 + 4 * candidate;
+        if (version != 0 ? candidate != version : std::abs(dimension - side) > 4.0) continue;
         int found = 0;
         GridMapping mapping = fitGrid(gray, *corners, dimension, found);
         candidates.push_back({dimension, std::move(mapping), found});
@@ -305,7 +285,9 @@ std::optional<UnwarpedCode> unwarpCode(const cv::Mat& gray) {
     if (best == candidates.end()) return std::nullopt;
     const int d = best->dimension;
     UnwarpedCode code;
-    code.image = rectify(gray, best->mapping, {-kQuiet, -kQuiet, d + 2 * kQuiet, d + 2 * kQuiet});
+    code.image = rectify(gray, best->mapping,
+                         {-kUnwarpedQuietModules, -kUnwarpedQuietModules, d + 2 * kUnwarpedQuietModules,
+                          d + 2 * kUnwarpedQuietModules});
     code.aligned = alignToModules(code.image);
     const std::array<cv::Point2d, 4> moduleCorners = {cv::Point2d(0, 0), cv::Point2d(d, 0), cv::Point2d(d, d),
                                                       cv::Point2d(0, d)};

@@ -26,10 +26,13 @@ struct UnwarpedCode {
 };
 
 inline constexpr int kUnwarpedModulePx = 6;
+/// Modules of quiet zone around the unwarped code (both decoders want some).
+inline constexpr int kUnwarpedQuietModules = 3;
 
 /// The QR code of version 2-10 in `gray` (8-bit, a crop around one code at 4 or more pixels a module),
-/// unwarped at the likeliest version (the one whose alignment patterns are found, else the nearest to
-/// the finder patterns' spacing). Nothing when no three finder patterns make the corners of a code.
-[[nodiscard]] std::optional<UnwarpedCode> unwarpCode(const cv::Mat& gray);
+/// unwarped at `version`, or (0) at the likeliest version (the one whose alignment patterns are found,
+/// else the nearest to the finder patterns' spacing). Nothing when no three finder patterns make the
+/// corners of a code.
+[[nodiscard]] std::optional<UnwarpedCode> unwarpCode(const cv::Mat& gray, int version = 0);
 
 }  // namespace hal::detail

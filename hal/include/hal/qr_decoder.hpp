@@ -56,6 +56,7 @@ struct DecoderStages {
     bool invert = true;    ///< the frame inverted (dark-mode phone screens)
     bool deblur = true;    ///< regions deconvolved with their estimated motion blur
     bool grid = true;      ///< regions unwarped through the code's own finder and alignment patterns
+    bool erasure = true;   ///< our own reader of the unwarped modules, uncertain ones as erasures
 };
 
 class QrDecoder {
@@ -69,7 +70,8 @@ class QrDecoder {
     [[nodiscard]] std::vector<QrCode> decode(const Frame& frame, DecodeEffort effort);
 
     /// The stage that produced the last non-empty result ("zbar", "zxing", "clahe", "region",
-    /// "region-zbar", "sharpen", "invert", "deblur", "grid"), or "" — for logs and the benchmark.
+    /// "region-zbar", "sharpen", "invert", "deblur", "grid",
+    /// "erasure"), or "" — for logs and the benchmark.
     [[nodiscard]] std::string_view lastStage() const;
 
   private:
