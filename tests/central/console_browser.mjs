@@ -135,7 +135,7 @@ async function mergeAMember() {
  * service with the message typed. */
 async function actOnTheFleet() {
   const states = await evaluate(`Object.fromEntries([...document.querySelectorAll('main table.fleet tbody tr')]
-    .map((tr) => [tr.cells[0].textContent, tr.cells[2].textContent]))`);
+    .map((tr) => [tr.cells[0].textContent, tr.cells[2].firstChild.textContent]))`);
   for (const id of fleet.split(',')) if (states[id] !== 'Trực tuyến') fail(`${id} is not online on the fleet page: ${states[id]}`);
   await until("!!document.querySelector('#enroll')", 'the enrollment form');
   await evaluate(`(() => { const f = document.querySelector('#enroll');
@@ -252,7 +252,7 @@ try {
             await mergeAMember();
           }
         }
-        if (page === 'fleet') await until("[...document.querySelectorAll('main td .theme')].some((n) => n.textContent.includes('white text on it is 1.07:1'))", "the kiosk's refused theme");
+        if (page === 'fleet') await until("[...document.querySelectorAll('main td .theme')].some((n) => n.textContent.includes('not legible enough'))", "the kiosk's refused theme");
         if (page === 'fleet' && device === 'desktop' && lang === 'vi') await actOnTheFleet();
         if (page === 'rewards') await until("!!document.querySelector('main table.rewards')", 'the rewards');
         if (page === 'rewards' && device === 'desktop' && lang === 'vi') await createAReward();
