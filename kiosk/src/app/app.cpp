@@ -71,21 +71,6 @@ std::unique_ptr<ui::Chime> openChime(int volume) {
     return std::move(*chime);
 }
 
-/// What every heartbeat says of the kiosk: the camera, a shopper's call for staff until staff have had
-/// time to come, and a look from central it refused (docs/api.md, heartbeat health). On the sync thread.
-std::map<std::string, std::string> deviceHealth(hal::Scanner& scanner, const CentralLink& link) {
-    const auto camera = scanner.cameraHealth();
-    std::map<std::string, std::string> health{{"camera", camera.healthy() ? "ok" : camera.lastError}};
-    if (const auto called = link.staffCalledAt.load();
-        called > 0 && link.sync && link.sync->centralNow() - called < kStaffCallReported) {
-        health["staff_call"] = std::to_string(called);
-    }
-    if (const auto refused = link.lookRefused.load()) {
-        health["theme"] = "refused: " + *refused;
-    }
-    return health;
-}
-
 /// Staff's postponement of an update outlives the app's life (saved by carryOut(PostponeUpdate)).
 void restorePostponement(sync::LocalStore& store, sync::UpdateControl* update) {
     if (!update) {
@@ -242,7 +227,7 @@ void App::connectCentral() {
         return takeServiceCommand(command, *store, *inbox);
     };
     events.deviceHealth = [scanner = m_devices->scanner.get(), link] {
-        return deviceHealth(*scanner, *link);
+        return heartbeatHealth(*scanner, *link);
     };
     sync::SyncOptions syncOptions;
     syncOptions.version = runningVersion(m_config);

@@ -6,11 +6,13 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "app.hpp"
+#include "hal/scanner.hpp"
 #include "kiosk/sync/sync_worker.hpp"
 #include "network/central_client.hpp"
 
@@ -32,6 +34,10 @@ struct CentralLink {
 
 inline constexpr loyalty::UnixSeconds kStaffCallReported = 10 * 60;
 class Inbox;
+
+/// What every heartbeat says of the kiosk: the camera, a shopper's call for staff until staff have had
+/// time to come, and a look from central it refused (docs/api.md, heartbeat health). On the sync thread.
+std::map<std::string, std::string> heartbeatHealth(hal::Scanner& scanner, const CentralLink& link);
 
 /// Head office's `out_of_service` heartbeat command (docs/api.md): saved in the store, then shown
 /// (ServiceChanged in the inbox). False for any other command. Runs on the sync thread.

@@ -347,6 +347,19 @@ void App::carryOut(const CallStaff& c) {
 
 // ---- staff maintenance (issue 13) --------------------------------------------------------------------
 
+std::map<std::string, std::string> heartbeatHealth(hal::Scanner& scanner, const CentralLink& link) {
+    const auto camera = scanner.cameraHealth();
+    std::map<std::string, std::string> health{{"camera", camera.healthy() ? "ok" : camera.lastError}};
+    if (const auto called = link.staffCalledAt.load();
+        called > 0 && link.sync && link.sync->centralNow() - called < kStaffCallReported) {
+        health["staff_call"] = std::to_string(called);
+    }
+    if (const auto refused = link.lookRefused.load()) {
+        health["theme"] = "refused: " + *refused;
+    }
+    return health;
+}
+
 bool takeServiceCommand(const net::Command& command, sync::LocalStore& store, Inbox& inbox) {
     if (command.type != "out_of_service") {
         return false;
