@@ -80,9 +80,18 @@ struct Central {
                                                      loyalty::SigningKeyPair::fromSeed(loyalty::KeySeed{5}),
                                                      std::make_unique<DiscardingNotifier>());
         central::installHttpApi(router, *service, metrics, central::HttpOptions{});
-        const auto enrolled = service->enroll(central::Json{{"enrollment_code", kEnrollmentCode}});
-        FUZZ_CHECK(enrolled.has_value());
-        kioskCredential = enrolled->at("credential").get<std::string>();
+        // The kiosk enrolls the way a kiosk does, through the route: enrollment is the fleet
+        // operations' now, behind the API, not a Service method taking JSON.
+        central::http::Request enroll;
+        enroll.method = "POST";
+        enroll.path = "/v1/kiosks/enroll";
+        enroll.remote_addr = "127.0.0.1";
+        enroll.headers.emplace("Content-Type", "application/json");
+        enroll.body = central::Json{{"enrollment_code", kEnrollmentCode}}.dump();
+        central::http::Response enrolled;
+        router.handle(enroll, enrolled);
+        FUZZ_CHECK(enrolled.status == 200);
+        kioskCredential = central::Json::parse(enrolled.body).at("credential").get<std::string>();
     }
     ~Central() { std::filesystem::remove_all(dir); }
 };
