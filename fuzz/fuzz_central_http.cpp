@@ -189,6 +189,8 @@ void checkAnswer(const central::http::Response& res) {
 
 }  // namespace
 
+// libFuzzer calls its entry point by this name.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static Central central;
     if (size == 0) return 0;
