@@ -51,6 +51,20 @@ constexpr std::string_view kAdminToken = "fuzz-admin-token-0123456789abcdefghijk
 constexpr std::string_view kEnrollmentCode = "FUZZ-ENROLL-0001";
 constexpr std::string_view kKioskId = "K-FUZZ-01";
 
+/// "METHOD PATH" on the first line, the body after it.
+central::http::Request rawRequest(std::string_view input) {
+    central::http::Request req;
+    req.remote_addr = "127.0.0.1";
+    const auto newline = input.find('\n');
+    const auto line = input.substr(0, newline);
+    const auto space = line.find(' ');
+    req.method = std::string(line.substr(0, space));
+    req.path = space == std::string_view::npos ? "/" : std::string(line.substr(space + 1));
+    req.body = newline == std::string_view::npos ? std::string() : std::string(input.substr(newline + 1));
+    req.headers.emplace("Content-Type", "application/json");
+    return req;
+}
+
 struct Central {
     std::filesystem::path dir =
         std::filesystem::temp_directory_path() / ("fuzz-central-http-" + std::to_string(::getpid()));
@@ -80,14 +94,9 @@ struct Central {
                                                      loyalty::SigningKeyPair::fromSeed(loyalty::KeySeed{5}),
                                                      std::make_unique<DiscardingNotifier>());
         central::installHttpApi(router, *service, metrics, central::HttpOptions{});
-        // The kiosk enrolls the way a kiosk does, through the route: enrollment is the fleet
-        // operations' now, behind the API, not a Service method taking JSON.
-        central::http::Request enroll;
-        enroll.method = "POST";
-        enroll.path = "/v1/kiosks/enroll";
-        enroll.remote_addr = "127.0.0.1";
-        enroll.headers.emplace("Content-Type", "application/json");
-        enroll.body = central::Json{{"enrollment_code", kEnrollmentCode}}.dump();
+        // The kiosk enrolls the way a kiosk does, through the route.
+        auto enroll = rawRequest("POST /v1/kiosks/enroll\n" +
+                                 central::Json{{"enrollment_code", kEnrollmentCode}}.dump());
         central::http::Response enrolled;
         router.handle(enroll, enrolled);
         FUZZ_CHECK(enrolled.status == 200);
@@ -156,20 +165,6 @@ central::http::Request buildRequest(const Central& central, const Route& route, 
         req.headers.emplace("Content-Type", "application/json");
         req.body = std::string(input);
     }
-    return req;
-}
-
-/// "METHOD PATH" on the first line, the body after it.
-central::http::Request rawRequest(std::string_view input) {
-    central::http::Request req;
-    req.remote_addr = "127.0.0.1";
-    const auto newline = input.find('\n');
-    const auto line = input.substr(0, newline);
-    const auto space = line.find(' ');
-    req.method = std::string(line.substr(0, space));
-    req.path = space == std::string_view::npos ? "/" : std::string(line.substr(space + 1));
-    req.body = newline == std::string_view::npos ? std::string() : std::string(input.substr(newline + 1));
-    req.headers.emplace("Content-Type", "application/json");
     return req;
 }
 
